@@ -1,0 +1,329 @@
+"""DA/T 93-2022 transfer packages (移交信息包, ``packages.md`` §5).
+
+``说明文件.TXT`` (key：value, full-width or ASCII colon, UTF-8 or GBK), ``目录文件.XML`` (one
+<文件> row per record), ``其他/`` and one folder per record ``<全宗号>/<门类>/<年度>/<档号>/``.
+:class:`TransferPackage` reads the control files at once and yields the records one at a time
+(:meth:`TransferPackage.records`), so a package of 10,000 records is never held in memory.
+Structural problems (count mismatch, folder not catalogued, catalogued record without a
+folder, duplicate 档号) are attached to the record they concern, or to the package.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Iterator
+
+from sd.archive.core.errors import PackageError
+from sd.archive.core.errors import Problem
+from sd.archive.core.packages.manifest import Manifest
+from sd.archive.core.packages.metadata import METADATA_NAME
+from sd.archive.core.packages.metadata import RecordMetadata
+from sd.archive.core.packages.metadata import parse_metadata
+from sd.archive.core.packages.reader import PackageFile
+from sd.archive.core.packages.reader import SinkFactory
+from sd.archive.core.packages.reader import read_manifest
+from sd.archive.core.packages.reader import single_root_prefix
+from sd.archive.core.packages.reader import stream_file
+from sd.archive.core.packages.xmlsafe import parse_xml
+from sd.archive.core.packages.zipsafe import Limits
+from sd.archive.core.packages.zipsafe import SafeZip
+from sd.archive.core.packages.zipsafe import ZipEntry
+from sd.archive.core.packages.zipsafe import refuse
+
+DESCRIPTION_NAME = "说明文件.TXT"
+CATALOGUE_NAME = "目录文件.XML"
+OTHER_FOLDER = "其他"
+DESCRIPTION_REQUIRED = ("移交单位", "内容描述", "起止档号", "档案数量", "软硬件环境")
+CATALOGUE_ELEMENTS = ("顺序号", "档号", "责任者", "题名", "日期", "保管期限", "密级", "页数", "备注")
+_KEY_VALUE = re.compile(r"^\s*([^:：]+?)\s*[:：]\s*(.*?)\s*$")
+
+
+def parse_description(data: bytes) -> dict[str, str]:
+    """Parse 说明文件.TXT (说明文件解析): UTF-8 (BOM allowed), else GB18030/GBK."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise refuse("transfer.description-encoding", "说明文件 is neither UTF-8 nor GBK", DESCRIPTION_NAME) from None
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _KEY_VALUE.match(line)
+        if match:
+            values[match.group(1)] = match.group(2)
+    return values
+
+
+def render_description(values: dict[str, str]) -> bytes:
+    """Write 说明文件.TXT (生成说明文件): UTF-8, full-width colon, CRLF as on Windows."""
+    return "".join(f"{k}：{v}\r\n" for k, v in values.items()).encode("utf-8")
+
+
+@dataclass
+class CatalogueRow:
+    """One <文件> row of 目录文件.XML (目录条目); values raw, keyed by element name."""
+
+    values: dict[str, str]
+
+    @property
+    def archival_code(self) -> str:
+        return self.values.get("档号", "")
+
+
+def parse_catalogue(data: bytes, max_size: int) -> list[CatalogueRow]:
+    """Parse 目录文件.XML (目录文件解析) safely."""
+    root = parse_xml(data, CATALOGUE_NAME, max_size)
+    if root.tag != "文件目录":
+        raise refuse("transfer.catalogue-root", f"root is <{root.tag}>, expected <文件目录>", CATALOGUE_NAME)
+    rows = []
+    for row in root.findall("文件"):
+        rows.append(CatalogueRow({child.tag: "".join(child.itertext()).strip() for child in row if isinstance(child.tag, str)}))
+    return rows
+
+
+def render_catalogue(rows: list[CatalogueRow]) -> bytes:
+    """Write 目录文件.XML (生成目录文件)."""
+    from lxml import etree
+
+    root = etree.Element("文件目录")
+    for row in rows:
+        item = etree.SubElement(root, "文件")
+        for name in CATALOGUE_ELEMENTS:
+            etree.SubElement(item, name).text = row.values.get(name) or None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@dataclass
+class TransferRecord:
+    """One record of a transfer package (移交包中的一件), checked at record level.
+
+    ``files`` and ``manifest`` use paths relative to the record folder, like a single-record
+    package; ``metadata`` is None when 元数据.xml is missing or unreadable (see ``problems``).
+    """
+
+    folder: str
+    archival_code: str
+    metadata: RecordMetadata | None
+    files: dict[str, PackageFile]
+    manifest: Manifest | None
+    catalogue_row: CatalogueRow | None = None
+    problems: list[Problem] = field(default_factory=list)
+    kind: str = "transfer"
+    level: tuple[str, ...] = ("record",)
+    digest: str = ""
+
+    @property
+    def object(self) -> str:
+        return self.archival_code or self.folder
+
+    def content_files(self) -> dict[str, PackageFile]:
+        return {p: f for p, f in self.files.items() if p != METADATA_NAME}
+
+
+@dataclass
+class TransferPackage:
+    """An open transfer package (移交信息包): control files read, records yielded lazily.
+
+    Package-level detection sees ``files``/``manifest`` for the files outside record folders
+    (说明文件, 目录文件, 其他/…), ``description``, ``catalogue`` and ``problems``.
+    """
+
+    archive: SafeZip
+    prefix: str
+    description: dict[str, str]
+    catalogue: list[CatalogueRow]
+    files: dict[str, PackageFile]
+    manifest: Manifest | None
+    digest: str
+    folders: dict[str, list[ZipEntry]]
+    folder_manifests: dict[str, dict[str, str]]
+    sink_factory: SinkFactory | None
+    sha256: bool
+    problems: list[Problem] = field(default_factory=list)
+    record_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    total_size: int = 0
+    kind: str = "transfer"
+    level: tuple[str, ...] = ("package",)
+    object: str = ""
+    metadata: None = None
+
+    def __enter__(self) -> TransferPackage:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.archive.close()
+
+    @property
+    def record_count(self) -> int:
+        return len(self.folders)
+
+    def records(self) -> Iterator[TransferRecord]:
+        """Yield each record (逐件读取): catalogue order first, then uncatalogued folders."""
+        by_code: dict[str, str] = {}
+        for folder in self.folders:
+            by_code.setdefault(folder.rsplit("/", 1)[-1], folder)
+        done: set[str] = set()
+        for row in self.catalogue:
+            folder = by_code.get(row.archival_code)
+            if folder is None or folder in done:
+                if folder is None:
+                    yield self._missing_folder(row)
+                continue
+            done.add(folder)
+            yield self.read_record(folder, row)
+        for folder in self.folders:
+            if folder not in done:
+                yield self.read_record(folder, None)
+
+    def _missing_folder(self, row: CatalogueRow) -> TransferRecord:
+        code = row.archival_code
+        problem = Problem("transfer.folder-missing", f"catalogued record {code} has no folder", code, "integrity")
+        return TransferRecord(folder="", archival_code=code, metadata=None, files={}, manifest=None,
+                              catalogue_row=row, problems=[problem, *self.record_problems.get(code, [])])
+
+    def read_record(self, folder: str, row: CatalogueRow | None) -> TransferRecord:
+        """Stream one record folder's files to sinks and parse its 元数据.xml."""
+        code = folder.rsplit("/", 1)[-1]
+        problems = list(self.record_problems.get(code, []))
+        if row is None:
+            problems.append(Problem("transfer.not-catalogued", f"folder {folder} is not in {CATALOGUE_NAME}", code, "integrity"))
+        entries = self.folders[folder]
+        manifest_entries = self.folder_manifests.get(folder, {})
+        manifest = Manifest(self.manifest.algorithm, manifest_entries) if self.manifest else None
+        need_sha = self.sha256 or (manifest is not None and manifest.algorithm == "sha256")
+        files: dict[str, PackageFile] = {}
+        metadata = None
+        base = self.prefix + folder + "/"
+        for entry in entries:
+            path = entry.name[len(base) :]
+            is_metadata = path.lower() == METADATA_NAME.lower()
+            keep = self.archive.limits.max_metadata_size if is_metadata else 0
+            described, data = stream_file(self.archive, entry, path, self.sink_factory, need_sha, keep)
+            files[path] = described
+            if is_metadata:
+                try:
+                    metadata = parse_metadata(data or b"", f"{folder}/{path}", self.archive.limits.max_metadata_size)
+                except PackageError as exc:
+                    problems.extend(exc.problems)
+        if metadata is not None:
+            problems.extend(_folder_path_problems(folder, metadata))
+        return TransferRecord(folder=folder, archival_code=code, metadata=metadata, files=files,
+                              manifest=manifest, catalogue_row=row, problems=problems)
+
+
+def _folder_path_problems(folder: str, metadata: RecordMetadata) -> list[Problem]:
+    parts = folder.split("/")
+    problems = []
+    if metadata.archival_code and parts[-1] != metadata.archival_code:
+        problems.append(Problem("transfer.folder-path", f"folder name differs from 档号 {metadata.archival_code}", folder, "authenticity"))
+    if len(parts) == 4:
+        expected = (metadata.fonds_code, metadata.category, metadata.year)
+        if tuple(parts[:3]) != expected:
+            problems.append(Problem("transfer.folder-path", "folder is not <全宗号>/<门类>/<年度>/<档号> of its metadata", folder, "authenticity"))
+    return problems
+
+
+def _find(archive: SafeZip, prefix: str, name: str) -> ZipEntry | None:
+    wanted = (prefix + name).lower()
+    return next((e for e in archive.files() if e.name.lower() == wanted), None)
+
+
+def open_transfer(
+    archive: SafeZip,
+    limits: Limits,
+    sink_factory: SinkFactory | None,
+    *,
+    sha256: bool = False,
+    digest: str = "",
+) -> TransferPackage:
+    """Read the control files of a transfer package and index its record folders."""
+    try:
+        return _open_transfer(archive, limits, sink_factory, sha256, digest)
+    except BaseException:
+        archive.close()
+        raise
+
+
+def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPackage:
+    prefix = single_root_prefix(archive, DESCRIPTION_NAME)
+    problems: list[Problem] = []
+    manifest, files = read_manifest(archive, prefix, sink_factory, problems)
+    need_sha = sha256 or (manifest is not None and manifest.algorithm == "sha256")
+    control = {}
+    for name in (DESCRIPTION_NAME, CATALOGUE_NAME):
+        entry = _find(archive, prefix, name)
+        if entry is None:
+            raise refuse("package.control-file-missing", f"{name} is missing at the package root", name)
+        files[name], control[name] = stream_file(archive, entry, name, sink_factory, need_sha, limits.max_metadata_size)
+    description = parse_description(control[DESCRIPTION_NAME] or b"")
+    catalogue = parse_catalogue(control[CATALOGUE_NAME] or b"", limits.max_metadata_size)
+
+    folders: dict[str, list[ZipEntry]] = {}
+    for entry in archive.files():
+        rel = entry.name[len(prefix) :]
+        head, _, base = rel.rpartition("/")
+        if head and base.lower() == METADATA_NAME.lower() and not rel.startswith(OTHER_FOLDER + "/"):
+            folders[head] = []
+    if not folders:
+        raise refuse("transfer.no-records", "the transfer package holds no record folder")
+    if len(folders) > limits.max_records:
+        raise refuse("transfer.too-many-records", f"{len(folders)} records over {limits.max_records}", status=413)
+    for entry in archive.files():
+        rel = entry.name[len(prefix) :]
+        owner = _owner(rel, folders)
+        if owner is not None:
+            folders[owner].append(entry)
+        elif rel not in files:
+            if not rel.startswith(OTHER_FOLDER + "/"):
+                problems.append(Problem("transfer.stray-file", "file outside any record folder", rel, "integrity"))
+            files[rel], _ = stream_file(archive, entry, rel, sink_factory, need_sha)
+
+    root_manifest: dict[str, str] = {}
+    folder_manifests: dict[str, dict[str, str]] = {}
+    if manifest is not None:
+        for path, value in manifest.entries.items():
+            owner = _owner(path, folders)
+            if owner is None:
+                root_manifest[path] = value
+            else:
+                folder_manifests.setdefault(owner, {})[path[len(owner) + 1 :]] = value
+    root_view = Manifest(manifest.algorithm, root_manifest, manifest.name) if manifest else None
+
+    record_problems: dict[str, list[Problem]] = {}
+    seen: set[str] = set()
+    for row in catalogue:
+        code = row.archival_code
+        if code in seen:
+            record_problems.setdefault(code, []).append(
+                Problem("transfer.duplicate-code", f"档号 {code} appears twice in {CATALOGUE_NAME}", code, "authenticity"))
+        seen.add(code)
+    folder_codes: dict[str, int] = {}
+    for folder in folders:
+        code = folder.rsplit("/", 1)[-1]
+        folder_codes[code] = folder_codes.get(code, 0) + 1
+    for code, count in folder_codes.items():
+        if count > 1:
+            record_problems.setdefault(code, []).append(
+                Problem("transfer.duplicate-code", f"档号 {code} has {count} folders", code, "authenticity"))
+    return TransferPackage(
+        archive=archive, prefix=prefix, description=description, catalogue=catalogue, files=files,
+        manifest=root_view, digest=digest, folders=folders, folder_manifests=folder_manifests,
+        sink_factory=sink_factory, sha256=need_sha, problems=problems, record_problems=record_problems,
+        total_size=sum(e.size for e in archive.files()),
+    )
+
+
+def _owner(path: str, folders: dict[str, list[ZipEntry]]) -> str | None:
+    """The record folder a path belongs to (deepest folder that is a prefix), or None."""
+    head = path
+    while "/" in head:
+        head = head.rpartition("/")[0]
+        if head in folders:
+            return head
+    return None
