@@ -1,0 +1,157 @@
+"""Node signing keys (节点签名密钥): Ed25519 by default, SM2 (GB/T 32918) where required.
+
+Each node makes one key at install time. The same key signs the node's own checkpoints
+(note signature type 0x01, or the SM2 private type) and cosigns the checkpoints of the other
+nodes (type 0x04, or the SM2 private cosignature type); the signed messages are domain
+separated (a cosigned message starts with ``cosignature/v1``, which no origin may be).
+
+SM2 uses Tongsuo through ``tongsuopy``: signatures are DER ``SEQUENCE {r, s}`` over SM3 with
+the default SM2 user ID ``1234567812345678`` (GB/T 35276), public keys are the 65-byte
+uncompressed point.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from sd.archive.core.ledger.errors import refuse
+
+ED25519 = "ed25519"
+SM2 = "sm2"
+KEY_ALGORITHMS = (ED25519, SM2)
+
+
+def _tongsuo():
+    try:
+        from tongsuopy.crypto import hashes
+        from tongsuopy.crypto import serialization as sm_serialization
+        from tongsuopy.crypto.asymciphers import ec
+        from tongsuopy.crypto.exceptions import InvalidSignature as SMInvalidSignature
+    except ImportError as error:  # pragma: no cover - tongsuopy is a declared dependency
+        raise refuse("LEDGER-KEY-SM2", f"SM2 needs tongsuopy: {error}") from error
+    return ec, hashes, sm_serialization, SMInvalidSignature
+
+
+def check_key_name(name: str) -> str:
+    """A key name is non-empty and has neither Unicode spaces nor '+' (signed-note)."""
+    if not name or "+" in name or any(c.isspace() for c in name) or any(ord(c) < 0x20 for c in name):
+        raise refuse("LEDGER-KEY-NAME", f"invalid key name {name!r}", property="name")
+    return name
+
+
+def verify_raw(algorithm: str, public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """Check one raw signature (验签) of ``algorithm`` by ``public_key`` over ``message``."""
+    try:
+        if algorithm == ED25519:
+            ed25519.Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+            return True
+        if algorithm == SM2:
+            ec, hashes, _, sm_invalid = _tongsuo()
+            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SM2(), public_key)
+            try:
+                key.verify(signature, message, ec.ECDSA(hashes.SM3()))
+            except sm_invalid:
+                return False
+            return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return False
+
+
+@dataclass
+class NodeKey:
+    """The private signing key of a node (节点私钥), with the node's key name (its origin)."""
+
+    name: str
+    algorithm: str
+    private_key: object
+
+    @classmethod
+    def generate(cls, name: str, algorithm: str = ED25519) -> NodeKey:
+        check_key_name(name)
+        if algorithm == ED25519:
+            return cls(name, algorithm, ed25519.Ed25519PrivateKey.generate())
+        if algorithm == SM2:
+            ec = _tongsuo()[0]
+            return cls(name, algorithm, ec.generate_private_key(ec.SM2()))
+        raise refuse("LEDGER-KEY-ALG", f"unknown key algorithm {algorithm!r}", property="algorithm")
+
+    @classmethod
+    def from_pem(cls, pem: bytes, name: str, password: bytes | None = None) -> NodeKey:
+        check_key_name(name)
+        try:
+            key = serialization.load_pem_private_key(pem, password)
+        except Exception as error:  # an SM2 key is not readable by cryptography: try Tongsuo
+            try:
+                _, _, sm_serialization, _ = _tongsuo()
+                key = sm_serialization.load_pem_private_key(pem, password)
+            except Exception:
+                raise refuse("LEDGER-KEY-PEM", f"cannot read the private key: {error}") from error
+            return cls(name, SM2, key)
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            return cls(name, ED25519, key)
+        raise refuse("LEDGER-KEY-ALG", f"unsupported private key type {type(key).__name__}")
+
+    @classmethod
+    def load(cls, path: str | Path, name: str, password: bytes | None = None) -> NodeKey:
+        return cls.from_pem(Path(path).read_bytes(), name, password)
+
+    def private_pem(self, password: bytes | None = None) -> bytes:
+        if self.algorithm == SM2:
+            sm_serialization = _tongsuo()[2]
+            encryption = (
+                sm_serialization.BestAvailableEncryption(password) if password else sm_serialization.NoEncryption()
+            )
+            return self.private_key.private_bytes(
+                sm_serialization.Encoding.PEM, sm_serialization.PrivateFormat.PKCS8, encryption
+            )
+        encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+        return self.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+    def save(self, path: str | Path, password: bytes | None = None) -> None:
+        """Write the PKCS#8 PEM private key, readable by its owner only (mode 0600)."""
+        fd = os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            os.write(fd, self.private_pem(password))
+        finally:
+            os.close(fd)
+
+    @property
+    def public_key(self) -> bytes:
+        """Raw public key: 32 bytes (Ed25519) or the 65-byte uncompressed point (SM2)."""
+        if self.algorithm == SM2:
+            sm_serialization = _tongsuo()[2]
+            return self.private_key.public_key().public_bytes(
+                sm_serialization.Encoding.X962, sm_serialization.PublicFormat.UncompressedPoint
+            )
+        return self.private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+    def sign(self, message: bytes) -> bytes:
+        """Raw signature over ``message``."""
+        if self.algorithm == SM2:
+            ec, hashes, _, _ = _tongsuo()
+            return self.private_key.sign(message, ec.ECDSA(hashes.SM3()))
+        return self.private_key.sign(message)
+
+    def verifier(self, cosigner: bool = False):
+        """The public ``Verifier`` for notes (default) or for cosignatures."""
+        from sd.archive.core.ledger.vkeys import Verifier
+
+        return Verifier.for_key(self.name, self.algorithm, self.public_key, cosigner=cosigner)
+
+    @property
+    def vkey(self) -> str:
+        """The verifier key text ``name+hash+base64(type||key)`` for this node's notes."""
+        return self.verifier().vkey
+
+    @property
+    def cosigner_vkey(self) -> str:
+        """The verifier key text of this node as a cosigner (type 0x04 or SM2 cosignature)."""
+        return self.verifier(cosigner=True).vkey
