@@ -1,0 +1,90 @@
+"""件 page (档案详情): metadata, components with digests, history, ledger, seals."""
+
+from plone import api
+from Products.Five.browser import BrowserView
+from sd.archive import _
+from sd.archive.vocabularies import RETENTION_PERIODS
+
+RETENTION_TITLES = dict(RETENTION_PERIODS)
+
+
+class RecordView(BrowserView):
+    """Everything a records officer or archivist needs to judge one record."""
+
+    def state(self):
+        return api.content.get_state(self.context, default="")
+
+    def state_title(self):
+        wf = api.portal.get_tool("portal_workflow")["sd_record_workflow"]
+        state = wf.states.get(self.state())
+        return _(state.title) if state is not None else self.state()
+
+    def retention_title(self):
+        return RETENTION_TITLES.get(self.context.retention_period, self.context.retention_period)
+
+    def metadata_rows(self):
+        c = self.context
+        rows = [
+            (_("Archival code"), c.archival_code),
+            (_("Electronic record number"), c.electronic_record_id),
+            (_("Record kind"), c.record_kind),
+            (_("Fonds code"), c.fonds_code),
+            (_("Agency name"), c.agency_name),
+            (_("Year"), c.year),
+            (_("Category code"), c.category_code),
+            (_("Retention period"), self.retention_title()),
+            (_("Retention expires"), c.retention_expiry),
+            (_("Organisation or problem code"), c.org_code),
+            (_("Item number"), c.item_number),
+            (_("Document number"), c.document_number),
+            (_("Author"), c.author),
+            (_("Date"), c.document_date),
+            (_("Document type"), c.document_type),
+            (_("Security classification"), c.security_level),
+            (_("Open status"), c.open_status),
+            (_("Pages"), c.pages),
+            (_("Keywords"), "; ".join(c.keywords or [])),
+            (_("Disposition state"), c.disposition_state),
+            (_("Holds"), "; ".join(c.holds or [])),
+        ]
+        if c.record_kind == "政务服务电子文件":
+            rows += [
+                (_("Service item name"), c.service_item_name),
+                (_("Service item code"), c.service_item_code),
+                (_("Case number"), c.case_number),
+                (_("Applicant"), c.applicant_name),
+                (_("Accepting department"), c.accepting_department),
+                (_("Handling result"), c.handling_result),
+            ]
+        return [(label, value) for label, value in rows if value not in (None, "")]
+
+    def components(self):
+        return [
+            {
+                "title": comp.Title(),
+                "url": comp.absolute_url(),
+                "download": f"{comp.absolute_url()}/@@download/file",
+                "role": comp.role,
+                "sequence": comp.sequence,
+                "format": comp.format_name,
+                "size": comp.size,
+                "sm3": comp.sm3,
+                "version_of": comp.version_of,
+            }
+            for comp in sorted(self.context.objectValues(), key=lambda c: c.sequence or 0)
+        ]
+
+    def process_history(self):
+        return self.context.process_history or []
+
+    def code_log(self):
+        return getattr(self.context, "code_log", None) or []
+
+    def can_view_audit(self):
+        return api.user.has_permission("sd.archive: View audit log", obj=self.context)
+
+    def correction_log(self):
+        return self.context.correction_log or [] if self.can_view_audit() else []
+
+    def review_history(self):
+        return list(reversed(self.context.workflow_history.get("sd_record_workflow", ())))

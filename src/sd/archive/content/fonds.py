@@ -1,0 +1,58 @@
+"""全宗 (Fonds): the records of one agency, its code, domain and service accounts."""
+
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from sd.archive import _
+from sd.archive.interfaces import IFonds
+from zope import schema
+from zope.interface import implementer
+
+
+class IFondsSchema(model.Schema):
+    """Fields of a fonds (全宗)."""
+
+    fonds_code = schema.ASCIILine(
+        title=_("Fonds code"),  # 全宗号
+        description=_("For example J001."),
+        constraint=lambda v: bool(v) and v.isalnum() and len(v) <= 6,
+    )
+    agency_name = schema.TextLine(title=_("Agency name"))  # 立档单位名称
+    credit_code = schema.ASCIILine(
+        title=_("Unified social credit code"),  # 统一社会信用代码
+        required=False,
+        max_length=18,
+    )
+    network_domain = schema.Choice(
+        title=_("Network domain"),  # 网络域
+        vocabulary="sd.archive.NetworkDomains",
+        default="administrative",
+    )
+    record_kinds = schema.Set(
+        title=_("Record kinds"),  # 文件类型
+        value_type=schema.Choice(vocabulary="sd.archive.RecordKinds"),
+        default={"电子公文"},
+    )
+    own_records_room = schema.Bool(
+        title=_("Runs its own digital records room system"),  # 自建数字档案室
+        default=False,
+    )
+    code_grammar = schema.Choice(
+        title=_("Archival code grammar"),  # 档号规则
+        vocabulary="sd.archive.CodeGrammars",
+        default="DA/T 22-2015",
+    )
+    use_org_code = schema.Bool(
+        title=_("Archival codes carry the organisation or problem code"),  # 档号含机构(问题)代码
+        default=True,
+    )
+    item_number_width = schema.Int(
+        title=_("Item number width"),  # 件号位数
+        default=4,
+        min=3,
+        max=6,
+    )
+
+
+@implementer(IFonds)
+class Fonds(Container):
+    """全宗: a folder of dossiers and records of one agency."""

@@ -1,0 +1,211 @@
+"""Demo data (演示数据): two fonds, one per network domain, with accounts and records.
+
+Run as the post handler of the ``sd.archive:demo`` profile. Idempotent: a fonds that exists is
+left alone, so running ``make start`` again keeps the data.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
+from plone import api
+from sd.archive import logger
+from sd.archive.numbering import assign_code
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
+
+RECORDS_PER_FONDS = 54
+
+# (target state, the transitions that lead there from pre_archived)
+LIFECYCLE = [
+    ("pre_archived", []),
+    ("archived", ["archive"]),
+    ("transfer_pending", ["archive", "request_transfer"]),
+    ("transferred", ["archive", "request_transfer", "transfer"]),
+    ("received", ["archive", "request_transfer", "transfer", "receive"]),
+    ("open", ["archive", "request_transfer", "transfer", "receive", "open"]),
+    ("controlled", ["archive", "request_transfer", "transfer", "receive", "control"]),
+    ("appraisal", ["archive", "appraise"]),
+    ("destroyed", ["archive", "appraise", "destroy"]),
+]
+
+FONDS = [
+    {
+        "id": "j001",
+        "title": "山东省某某厅",
+        "fonds_code": "J001",
+        "agency_name": "山东省某某厅",
+        "credit_code": "11370000MB1234567X",
+        "network_domain": "administrative",
+        "record_kinds": {"电子公文"},
+        "own_records_room": False,
+        "code_grammar": "DA/T 22-2015",
+        "use_org_code": True,
+        "kind": "电子公文",
+        "category": "WS",
+        "orgs": ["BGS", "ZCFG", "RSC", "CWC"],
+        "doc_types": [("通知", "Y"), ("请示", "D30"), ("报告", "D30"), ("会议纪要", "Y"), ("函", "D10")],
+        "roles": ["正本", "定稿", "处理单"],
+    },
+    {
+        "id": "j002",
+        "title": "山东省住房和城乡建设厅",
+        "fonds_code": "J002",
+        "agency_name": "山东省住房和城乡建设厅",
+        "credit_code": "11370000MB7654321Y",
+        "network_domain": "public-service",
+        "record_kinds": {"政务服务电子文件"},
+        "own_records_room": True,
+        "code_grammar": "DA/T 13-2022",
+        "use_org_code": False,
+        "kind": "政务服务电子文件",
+        "category": "WS",
+        "orgs": [""],
+        "doc_types": [("建筑工程施工许可证核发", "D30"), ("建设工程消防验收", "Y"),
+                      ("房地产开发企业资质核定", "D10")],
+        "roles": ["申请材料", "受理凭证", "办理结果"],
+    },
+]
+
+USERS = [
+    # (user id, roles global, (fonds id, local roles) or None, full name)
+    ("officer-j001", [], ("j001", ["RecordsOfficer", "Reader"]), "J001 档案员"),
+    ("svc-j001", [], ("j001", ["Submitter"]), "J001 OA 服务账号"),
+    ("officer-j002", [], ("j002", ["RecordsOfficer", "Reader"]), "J002 档案员"),
+    ("svc-j002", [], ("j002", ["Submitter"]), "J002 审批系统服务账号"),
+    ("archivist", ["Archivist"], None, "档案馆接收员"),
+    ("supervisor", ["Supervisor"], None, "监督指导员"),
+    ("sysadmin", ["SystemAdministrator"], None, "系统管理员"),
+    ("secadmin", ["SecurityAdministrator"], None, "安全保密管理员"),
+    ("auditor", ["SecurityAuditor"], None, "安全审计员"),
+]
+
+
+def demo_password(user_id: str) -> str:
+    return f"{user_id}-demo"
+
+
+def pdf_bytes(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF with the record's title (demo content)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    pdf.setFont("STSong-Light", 16)
+    pdf.drawString(72, 770, title)
+    pdf.setFont("STSong-Light", 11)
+    for i, line in enumerate(lines):
+        pdf.drawString(72, 740 - 16 * i, line)
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def ensure_users(portal):
+    for user_id, roles, local, fullname in USERS:
+        if api.user.get(username=user_id) is None:
+            api.user.create(
+                email=f"{user_id}@example.gov.cn",
+                username=user_id,
+                password=demo_password(user_id),
+                roles=roles or ("Member",),
+                properties={"fullname": fullname},
+            )
+        if local:
+            fonds = portal.get(local[0])
+            if fonds is not None:
+                api.user.grant_roles(username=user_id, obj=fonds, roles=local[1])
+
+
+def make_fonds(portal, spec):
+    if spec["id"] in portal:
+        return None
+    fields = {k: spec[k] for k in ("title", "fonds_code", "agency_name", "credit_code",
+                                   "network_domain", "record_kinds", "own_records_room",
+                                   "code_grammar", "use_org_code")}
+    return api.content.create(container=portal, type="Fonds", id=spec["id"], **fields)
+
+
+def make_records(fonds, spec, count=RECORDS_PER_FONDS):
+    wf = api.portal.get_tool("portal_workflow")
+    base = datetime(2017, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=8)))
+    for i in range(count):
+        state, path = LIFECYCLE[i % len(LIFECYCLE)]
+        doc_type, retention = spec["doc_types"][i % len(spec["doc_types"])]
+        # records to be transferred or received are old enough (≥ 5 years)
+        year = 2017 + (i % 3) if state not in ("pre_archived", "archived") else 2022 + (i % 3)
+        when = base.replace(year=year) + timedelta(days=i * 3)
+        org = spec["orgs"][i % len(spec["orgs"])]
+        gov = spec["kind"] == "政务服务电子文件"
+        title = (f"{doc_type}办件 第{i + 1}号" if gov
+                 else f"关于{['档案工作', '财务预算', '人事任免', '政策法规', '安全生产'][i % 5]}的{doc_type}（{i + 1}）")
+        metadata = {
+            "title": title,
+            "record_kind": spec["kind"],
+            "electronic_record_id": f"{'SP' if gov else 'OA'}-37-{year}-{i + 1:06d}",
+            "agency_name": spec["agency_name"],
+            "document_number": None if gov else f"鲁某发〔{year}〕{i + 1}号",
+            "author": spec["agency_name"],
+            "document_date": when.date(),
+            "document_type": "批文" if gov else doc_type,
+            "security_level": "公开" if i % 4 else "内部",
+            "open_status": "待审",
+            "pages": 1 + i % 7,
+            "keywords": ["演示", doc_type],
+            "process_history": [
+                {"sequence": 1, "activity": "受理" if gov else "拟稿", "time": when.isoformat(),
+                 "agent": "张三", "department": "办公室"},
+                {"sequence": 2, "activity": "办结" if gov else "签发",
+                 "time": (when + timedelta(days=2)).isoformat(), "agent": "李四",
+                 "department": "办公室"},
+            ],
+            "fonds_code": spec["fonds_code"],
+        }
+        if gov:
+            metadata.update({
+                "service_item_name": doc_type,
+                "service_item_code": f"1137000000{i % 3:04d}",
+                "case_number": f"37000020{year}{i + 1:08d}",
+                "applicant_name": f"某某建设有限公司{i % 9 + 1}",
+                "accepting_department": spec["agency_name"],
+                "accepted_at": when,
+                "completed_at": when + timedelta(days=8),
+                "handling_result": "准予许可",
+            })
+        components = [
+            ComponentData(
+                filename=f"{role}.pdf",
+                data=pdf_bytes(title, [f"{spec['agency_name']} · {role}", f"{when.date()}"]),
+                role=role,
+                sequence=n + 1,
+                path=f"{role}/{role}.pdf",
+                format_name="PDF",
+                content_type="application/pdf",
+            )
+            for n, role in enumerate(spec["roles"])
+        ]
+        record = create_record(fonds, metadata, components)
+        if state != "pre_archived":
+            assign_code(record, spec["category"], year, retention, org)
+        for transition in path:
+            wf.doActionFor(record, transition, comment="演示数据")
+
+
+def create_demo_content(context=None):
+    portal = api.portal.get()
+    with api.env.adopt_roles(["Manager"]):
+        for spec in FONDS:
+            fonds = make_fonds(portal, spec)
+            if fonds is not None:
+                make_records(fonds, spec)
+                logger.info("demo fonds %s created", spec["fonds_code"])
+        ensure_users(portal)

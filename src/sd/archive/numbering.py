@@ -1,0 +1,267 @@
+"""件号 and 档号 allocation (编号): no repeats, no gaps, no global hot spot.
+
+Item numbers run per series (全宗+门类+年度+保管期限[+机构], ``sd.archive.core.codes.series_key``).
+Each series has its own small counter object on its fonds, so only transactions that number
+records of the *same* series ever touch the same object. Within a process those transactions
+take a per-series lock from the moment they allocate until their transaction ends, and read the
+latest committed counter through a fresh connection; the counter's conflict resolution then
+accepts the newer value. A number is written in the same transaction as the record that carries
+it, so an aborted transaction leaves no gap. Across processes (ZEO/RelStorage) a real race
+ends in a ConflictError and the request is retried by the publisher.
+
+Codes are rendered and parsed only by ``sd.archive.core.codes``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from datetime import timezone
+
+import transaction
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from plone import api
+from sd.archive.core import codes
+from sd.archive.interfaces import IFonds
+from zope.annotation.interfaces import IAnnotations
+from ZODB.POSException import ConflictError
+
+ANNOTATION_KEY = "sd.archive.numbering"
+LOCK_TIMEOUT = 30
+
+GRAMMAR_RULES = {
+    "DA/T 22-2015": (codes.DAT22, codes.ITEM),
+    "DA/T 13-2022": (codes.DAT13, codes.ITEM),
+    "DA/T 13-2022 volume": (codes.DAT13, codes.VOLUME),
+}
+
+
+class SeriesCounter(Persistent):
+    """The last item number given out in one series (件号计数器)."""
+
+    def __init__(self, value: int = 0):
+        self.value = value
+
+    def _p_resolveConflict(self, old, committed, new):
+        # A writer read the latest committed value under the series lock before writing,
+        # so its value is ahead of the committed one; anything else is a real race.
+        if new.get("value", 0) > committed.get("value", 0):
+            return new
+        raise ConflictError("item number counter raced")
+
+
+class CodeChangeRefused(ValueError):
+    """A frozen archival code may only change through :func:`change_code`."""
+
+
+def fonds_of(obj):
+    for item in getattr(obj, "aq_chain", ()):
+        if IFonds.providedBy(item):
+            return item
+    return None
+
+
+def code_rule(fonds) -> codes.CodeRule:
+    """The archival code rule of a fonds (档号规则), from its settings."""
+    grammar, level = GRAMMAR_RULES.get(getattr(fonds, "code_grammar", None) or "DA/T 22-2015")
+    return codes.CodeRule(
+        grammar=grammar,
+        level=level,
+        item_width=getattr(fonds, "item_number_width", None) or 4,
+        use_org=bool(getattr(fonds, "use_org_code", True)),
+    )
+
+
+def _counters(fonds) -> OOBTree:
+    annotations = IAnnotations(fonds)
+    tree = annotations.get(ANNOTATION_KEY)
+    if tree is None:
+        tree = annotations[ANNOTATION_KEY] = OOBTree()
+    return tree
+
+
+# --- per-series locks held until the transaction ends ---------------------------------
+
+_locks: dict[tuple, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _series_lock(key: tuple) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+class _ReleaseOnTransactionEnd:
+    """A data manager that only releases the series locks when the transaction ends."""
+
+    transaction_manager = None
+
+    def __init__(self, lock_list):
+        self.locks = lock_list
+
+    def _release(self, *args):
+        while self.locks:
+            self.locks.pop().release()
+
+    abort = tpc_finish = tpc_abort = _release
+
+    def tpc_begin(self, txn):
+        pass
+
+    def commit(self, txn):
+        pass
+
+    def tpc_vote(self, txn):
+        pass
+
+    def sortKey(self):
+        return "~sd.archive.numbering"
+
+
+def _hold(lock_key: tuple):
+    txn = transaction.get()
+    held = getattr(txn, "_sd_numbering_locks", None)
+    if held is None:
+        held = txn._sd_numbering_locks = {"keys": set(), "locks": []}
+        txn.join(_ReleaseOnTransactionEnd(held["locks"]))
+    if lock_key in held["keys"]:
+        return
+    lock = _series_lock(lock_key)
+    if not lock.acquire(timeout=LOCK_TIMEOUT):
+        raise ConflictError(f"item number series {lock_key[-1]} busy")
+    held["keys"].add(lock_key)
+    held["locks"].append(lock)
+
+
+def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
+    """The counter's value as last committed, read through a fresh connection."""
+    jar = fonds._p_jar
+    if jar is None or tree._p_oid is None:
+        counter = tree.get(key)
+        return counter.value if counter is not None else 0
+    tm = transaction.TransactionManager()
+    conn = jar.db().open(transaction_manager=tm)
+    try:
+        fresh_tree = conn.get(tree._p_oid)
+        counter = fresh_tree.get(key)
+        return counter.value if counter is not None else 0
+    finally:
+        tm.abort()
+        conn.close()
+
+
+def allocate_item_number(fonds, series: codes.SeriesKey) -> int:
+    """Give out the next item number of ``series`` in the current transaction."""
+    key = str(series)
+    _hold((id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
+    tree = _counters(fonds)
+    latest = _latest_committed(fonds, tree, key)
+    counter = tree.get(key)
+    if counter is None:
+        counter = tree[key] = SeriesCounter(latest)
+    number = max(latest, counter.value) + 1
+    counter.value = number
+    return number
+
+
+def assign_code(record, category: str, year: int, retention: str, org_code: str = "",
+                volume=None) -> str:
+    """Number a record in its series and freeze its archival code (编号并冻结档号)."""
+    if getattr(record, "code_frozen", False):
+        raise CodeChangeRefused(f"{record.archival_code} is already assigned")
+    fonds = fonds_of(record)
+    rule = code_rule(fonds)
+    parts = codes.CodeParts(
+        fonds_code=fonds.fonds_code,
+        category=category,
+        year=int(year),
+        retention=retention,
+        item_number=1,
+        org_code=org_code if rule.use_org else "",
+        volume=volume,
+    )
+    number = allocate_item_number(fonds, codes.series_key(parts, rule))
+    parts = parts.with_item(number)
+    code = codes.render(parts, rule)
+    _store(record, parts, code)
+    record.code_frozen = True
+    _log(record, "assign", None, code, "")
+    record.reindexObject()
+    return code
+
+
+def accept_code(record, code: str) -> str:
+    """Take an archival code given in an archive package, checked against the fonds' rule.
+
+    The item number must be the next free one of its series or an unused earlier one; the
+    caller checks uniqueness through the catalog before calling.
+    """
+    fonds = fonds_of(record)
+    rule = code_rule(fonds)
+    parts = codes.parse(codes.normalise(code), rule)
+    rendered = codes.render(parts, rule)
+    key = str(codes.series_key(parts, rule))
+    _hold((id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
+    tree = _counters(fonds)
+    latest = _latest_committed(fonds, tree, key)
+    counter = tree.get(key)
+    if counter is None:
+        counter = tree[key] = SeriesCounter(latest)
+    counter.value = max(latest, counter.value, parts.item_number)
+    _store(record, parts, rendered)
+    record.code_frozen = True
+    _log(record, "accept", None, rendered, "")
+    record.reindexObject()
+    return rendered
+
+
+def change_code(record, reason: str, **changes) -> str:
+    """Correct a frozen archival code (档号更正): audited, never silent."""
+    if not reason:
+        raise CodeChangeRefused("a reason is required to change an archival code")
+    fonds = fonds_of(record)
+    rule = code_rule(fonds)
+    old = record.archival_code
+    parts = codes.parse(old, rule)
+    new_parts = codes.CodeParts(
+        fonds_code=parts.fonds_code,
+        category=changes.get("category", parts.category),
+        year=int(changes.get("year", parts.year)),
+        retention=changes.get("retention", parts.retention),
+        item_number=parts.item_number,
+        org_code=changes.get("org_code", parts.org_code),
+        volume=parts.volume,
+    )
+    if codes.series_key(new_parts, rule) != codes.series_key(parts, rule):
+        number = allocate_item_number(fonds, codes.series_key(new_parts, rule))
+        new_parts = new_parts.with_item(number)
+    code = codes.render(new_parts, rule)
+    _store(record, new_parts, code)
+    _log(record, "change", old, code, reason)
+    record.reindexObject()
+    return code
+
+
+def _store(record, parts: codes.CodeParts, code: str):
+    record.fonds_code = parts.fonds_code
+    record.category_code = parts.category
+    record.year = parts.year
+    record.retention_period = parts.retention
+    record.org_code = parts.org_code
+    record.volume_number = str(parts.volume) if parts.volume is not None else None
+    record.item_number = parts.item_number
+    record.archival_code = code
+
+
+def _log(record, action: str, old, new, reason: str):
+    log = list(getattr(record, "code_log", None) or [])
+    log.append({
+        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "actor": api.user.get_current().getId() if not api.user.is_anonymous() else "system",
+        "action": action,
+        "old": old,
+        "new": new,
+        "reason": reason,
+    })
+    record.code_log = log
