@@ -1,0 +1,52 @@
+"""What the caller supplies to a detection run (检测上下文).
+
+The domain core does not know the holdings: the Plone side passes callables for everything
+that needs them. A missing callable turns its item into a ``manual`` result — never into a
+silent pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+from typing import Callable
+from typing import Iterable
+
+CHINA = timezone(timedelta(hours=8), "CST")
+
+
+def _now() -> datetime:
+    return datetime.now(CHINA)
+
+
+@dataclass
+class DetectionContext:
+    """Callables and facts for one run.
+
+    - ``code_validator(code, metadata) -> iterable of messages`` (empty = valid); default:
+      :func:`sd.archive.core.codes.validate` with the default DA/T 22 rule, plus the code's
+      parts compared with the metadata elements
+    - ``is_unique(element, value, metadata) -> bool`` for 档号 and 电子文件号 in the holdings
+    - ``continuity(metadata) -> iterable of messages`` (gaps in 件号 within the series)
+    - ``scope_matcher(metadata) -> bool | None`` (None = no rule decides)
+    - ``signature_verifier(file, format) -> (ok: bool | None, message)``
+    - ``virus_scanner(files) -> {path: signature}``; default ClamAV when installed
+    - ``format_identifier(file) -> str | None`` (e.g. a PRONOM PUID from fido), reported only
+    - ``declared_package_digest``: the sender's SM3 of the package, when it sent one
+    - ``ledger_digest(path) -> str | None``: preservation fixity reference
+    """
+
+    now: datetime = field(default_factory=_now)
+    code_validator: Callable[..., Iterable[str]] | None = None
+    is_unique: Callable[..., bool] | None = None
+    continuity: Callable[..., Iterable[str]] | None = None
+    scope_matcher: Callable[..., bool | None] | None = None
+    signature_verifier: Callable[..., tuple[bool | None, str]] | None = None
+    virus_scanner: Callable[..., dict[str, str]] | None = None
+    format_identifier: Callable[..., str | None] | None = None
+    declared_package_digest: str | None = None
+    ledger_digest: Callable[[str], str | None] | None = None
+    use_clamav: bool = True

@@ -1,0 +1,19 @@
+"""Check registry (检测函数登记): catalogue items name their check; checks register by name."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+CHECKS: dict[str, Callable] = {}
+
+
+def register(name: str) -> Callable:
+    """Register a check ``f(subject, item, context) -> list[Finding]`` under ``name``."""
+
+    def decorate(func: Callable) -> Callable:
+        if name in CHECKS:
+            raise ValueError(f"check {name!r} registered twice")
+        CHECKS[name] = func
+        return func
+
+    return decorate
