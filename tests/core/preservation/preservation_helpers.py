@@ -78,3 +78,36 @@ def make_record(code="J001-WS·2023-Y-BGS-0001", version=1, content=b"%PDF-1.7 b
 @pytest.fixture
 def record():
     return make_record()
+
+
+def flip_byte(path, offset=-200):
+    """Flip one byte of a file in place (simulated bit rot)."""
+    with open(path, "r+b") as f:
+        f.seek(offset, 2 if offset < 0 else 0)
+        b = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([b[0] ^ 0xFF]))
+
+
+@pytest.fixture
+def holdings(tmp_path, signer):
+    """Two online locations with 6 records (one with two versions); expected digests."""
+    from sd.archive.core.preservation.storage import StorageLocation
+    from sd.archive.core.preservation.storage import write_aip
+
+    locs = [
+        StorageLocation("disk1", str(tmp_path / "disk1")),
+        StorageLocation("disk2", str(tmp_path / "disk2")),
+    ]
+    expected = {}
+    for i in range(1, 7):
+        year = "2022" if i <= 3 else "2023"
+        rec = make_record(code=f"J001-WS·{year}-Y-BGS-{i:04d}", year=year, uid=f"uid-{i}",
+                          content=f"content {i} ".encode() * 200)
+        stored = write_aip(locs, rec, signer)
+        expected[stored.relpath] = stored.sm3
+    rec = make_record(code="J001-WS·2023-Y-BGS-0006", year="2023", uid="uid-6", version=2,
+                      content=b"converted " * 300)
+    stored = write_aip(locs, rec, signer)
+    expected[stored.relpath] = stored.sm3
+    return locs, expected
