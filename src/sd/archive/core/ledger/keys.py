@@ -32,10 +32,9 @@ def _tongsuo():
         from tongsuopy.crypto import hashes
         from tongsuopy.crypto import serialization as sm_serialization
         from tongsuopy.crypto.asymciphers import ec
-        from tongsuopy.crypto.exceptions import InvalidSignature as SMInvalidSignature
     except ImportError as error:  # pragma: no cover - tongsuopy is a declared dependency
         raise refuse("LEDGER-KEY-SM2", f"SM2 needs tongsuopy: {error}") from error
-    return ec, hashes, sm_serialization, SMInvalidSignature
+    return ec, hashes, sm_serialization
 
 
 def check_key_name(name: str) -> str:
@@ -52,11 +51,11 @@ def verify_raw(algorithm: str, public_key: bytes, message: bytes, signature: byt
             ed25519.Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
             return True
         if algorithm == SM2:
-            ec, hashes, _, sm_invalid = _tongsuo()
+            ec, hashes, _ = _tongsuo()
             key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SM2(), public_key)
             try:
                 key.verify(signature, message, ec.ECDSA(hashes.SM3()))
-            except sm_invalid:
+            except Exception:  # noqa: BLE001 - Tongsuo raises InternalError on malformed DER
                 return False
             return True
     except (InvalidSignature, ValueError, TypeError):
@@ -89,7 +88,7 @@ class NodeKey:
             key = serialization.load_pem_private_key(pem, password)
         except Exception as error:  # an SM2 key is not readable by cryptography: try Tongsuo
             try:
-                _, _, sm_serialization, _ = _tongsuo()
+                sm_serialization = _tongsuo()[2]
                 key = sm_serialization.load_pem_private_key(pem, password)
             except Exception:
                 raise refuse("LEDGER-KEY-PEM", f"cannot read the private key: {error}") from error
@@ -136,7 +135,7 @@ class NodeKey:
     def sign(self, message: bytes) -> bytes:
         """Raw signature over ``message``."""
         if self.algorithm == SM2:
-            ec, hashes, _, _ = _tongsuo()
+            ec, hashes, _ = _tongsuo()
             return self.private_key.sign(message, ec.ECDSA(hashes.SM3()))
         return self.private_key.sign(message)
 
