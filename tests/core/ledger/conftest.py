@@ -4,7 +4,11 @@ import pytest
 
 from sd.archive.core.ledger.keys import NodeKey
 
-ORIGINS = ("ledger.sd-archive.gov/public", "ledger.sd-archive.gov/admin", "ledger.sd-archive.gov/lan")
+ORIGINS = (
+    "ledger.sd-archive.gov/public",
+    "ledger.sd-archive.gov/admin",
+    "ledger.sd-archive.gov/lan",
+)
 
 
 @pytest.fixture(scope="session")

@@ -33,10 +33,18 @@ def build(keys, index=5, size=9):
     entries = []
     for i in range(size):
         entry = make_entry(
-            "archive", node=log_key.name, actor="officer", record=f"uid-{i}", code=f"J001-WS·2023-Y-BGS-{i:04d}",
-            title="通知", content={p: sm3(d + bytes([i])) for p, d in FILES.items()} if i != index
+            "archive",
+            node=log_key.name,
+            actor="officer",
+            record=f"uid-{i}",
+            code=f"J001-WS·2023-Y-BGS-{i:04d}",
+            title="通知",
+            content={p: sm3(d + bytes([i])) for p, d in FILES.items()}
+            if i != index
             else {p: sm3(d) for p, d in FILES.items()},
-            metadata=sm3(b"meta"), package=sm3(b"zip"), time="2024-05-06T10:11:12+08:00",
+            metadata=sm3(b"meta"),
+            package=sm3(b"zip"),
+            time="2024-05-06T10:11:12+08:00",
         )
         entries.append(entry)
         log.append(entry_bytes(entry))
@@ -53,14 +61,23 @@ def test_genuine_bundle_verifies(keys):
     assert result.confirmed_by == [keys[0].name, keys[1].name]
     assert result.leaf_index == 5 and result.tree_size == 9
     # streams, bare names and renamed files are matched by digest
-    streams = {"正本.ofd": io.BytesIO(FILES["正本/正本.ofd"]), "copy.pdf": io.BytesIO(FILES["附件/附件1.pdf"])}
-    assert verify_bundle(bundle, streams, vkeys).matched == {"正本.ofd": "正本/正本.ofd", "copy.pdf": "附件/附件1.pdf"}
+    streams = {
+        "正本.ofd": io.BytesIO(FILES["正本/正本.ofd"]),
+        "copy.pdf": io.BytesIO(FILES["附件/附件1.pdf"]),
+    }
+    assert verify_bundle(bundle, streams, vkeys).matched == {
+        "正本.ofd": "正本/正本.ofd",
+        "copy.pdf": "附件/附件1.pdf",
+    }
 
 
-@pytest.mark.parametrize("files,code", [
-    ({"正本/正本.ofd": b"%OFD main texT"}, "LEDGER-FILE-DIGEST"),
-    ({"other.bin": b"unrelated"}, "LEDGER-FILE-UNKNOWN"),
-])
+@pytest.mark.parametrize(
+    "files,code",
+    [
+        ({"正本/正本.ofd": b"%OFD main texT"}, "LEDGER-FILE-DIGEST"),
+        ({"other.bin": b"unrelated"}, "LEDGER-FILE-UNKNOWN"),
+    ],
+)
 def test_wrong_files_are_rejected(ed_keys, files, code):
     bundle, vkeys = build(ed_keys)
     result = verify_bundle(bundle, files, vkeys)
@@ -102,7 +119,7 @@ def mutations(value, path=()):
         yield path, "set", str(value)
     elif isinstance(value, str):
         for i, char in enumerate(value):
-            yield path, "set", value[:i] + _other(char) + value[i + 1:]
+            yield path, "set", value[:i] + _other(char) + value[i + 1 :]
         yield path, "set", value + "0"
         yield path, "set", 0
 
@@ -111,7 +128,11 @@ def _other(char):
     if char.isdigit():
         return str((int(char) + 1) % 10)
     if "a" <= char.lower() <= "z":
-        return chr((ord(char.lower()) - 96) % 26 + 97) if char.islower() else chr((ord(char) - 64) % 26 + 65)
+        return (
+            chr((ord(char.lower()) - 96) % 26 + 97)
+            if char.islower()
+            else chr((ord(char) - 64) % 26 + 65)
+        )
     return "x" if char != "x" else "y"
 
 
@@ -147,7 +168,7 @@ def test_sm2_bundle_changes_are_rejected(sm2_keys):
     assert verify_bundle(bundle, FILES, vkeys).valid
     note = bundle["checkpoint"]
     for i in range(0, len(note), 7):
-        changed = dict(bundle, checkpoint=note[:i] + _other(note[i]) + note[i + 1:])
+        changed = dict(bundle, checkpoint=note[:i] + _other(note[i]) + note[i + 1 :])
         assert not verify_bundle(changed, FILES, vkeys).valid, i
 
 
@@ -162,8 +183,20 @@ def test_cli(tmp_path, ed_keys, capsys):
     assert "VALID" in capsys.readouterr().out
     assert main(common + [str(tmp_path / "bad.ofd")]) == 1
     assert "LEDGER-FILE-UNKNOWN" in capsys.readouterr().out
-    assert main(["--bundle", str(tmp_path / "proof.json"), "--key", vkeys[0], "--key", vkeys[1],
-                 str(tmp_path / "正本.ofd")]) == 0
+    assert (
+        main(
+            [
+                "--bundle",
+                str(tmp_path / "proof.json"),
+                "--key",
+                vkeys[0],
+                "--key",
+                vkeys[1],
+                str(tmp_path / "正本.ofd"),
+            ]
+        )
+        == 0
+    )
     assert main(common + ["--quorum", "3", str(tmp_path / "正本.ofd")]) == 1
     assert main(common + [str(tmp_path / "missing.ofd")]) == 1
     (tmp_path / "proof.json").write_text("{not json", "utf-8")

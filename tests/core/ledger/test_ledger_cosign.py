@@ -36,10 +36,17 @@ def signed(log, key):
 def test_cosignature_v1_wire_format(ed_keys):
     log_key, witness_key, _ = ed_keys
     log = grow(MerkleLog(), 5)
-    result = witness(str(signed(log, log_key)), key=witness_key, peers=admitted(ed_keys), last=None,
-                     timestamp=1679315147)
+    result = witness(
+        str(signed(log, log_key)),
+        key=witness_key,
+        peers=admitted(ed_keys),
+        last=None,
+        timestamp=1679315147,
+    )
     raw = base64.b64decode(result.line.rstrip("\n").split(" ")[2])
-    kid = hashlib.sha256(witness_key.name.encode() + b"\n\x04" + witness_key.public_key).digest()[:4]
+    kid = hashlib.sha256(witness_key.name.encode() + b"\n\x04" + witness_key.public_key).digest()[
+        :4
+    ]
     assert raw[:4] == kid and len(raw) == 4 + 8 + 64
     assert int.from_bytes(raw[4:12], "big") == 1679315147
     message = b"cosignature/v1\ntime 1679315147\n" + result.note.text.encode()
@@ -58,13 +65,21 @@ def test_witness_follows_a_growing_log_and_quorum(keys):
     assert not is_confirmed(str(first.note), nodes, quorum=3)
     old = first.checkpoint
     grow(log, 10)
-    second = witness(str(signed(log, log_key)), key=w1, peers=nodes, last=old,
-                     proof=log.consistency_proof(old.size, log.size))
+    second = witness(
+        str(signed(log, log_key)),
+        key=w1,
+        peers=nodes,
+        last=old,
+        proof=log.consistency_proof(old.size, log.size),
+    )
     both = witness(second.note, key=w2, peers=nodes, last=None)
     assert confirmations(both.note, nodes) == [log_key.name, w1.name, w2.name]
     assert is_confirmed(both.note, nodes, quorum=3)
     # the same checkpoint again is cosigned again (same size, same root, empty proof)
-    assert witness(second.note, key=w1, peers=nodes, last=second.checkpoint).checkpoint == second.checkpoint
+    assert (
+        witness(second.note, key=w1, peers=nodes, last=second.checkpoint).checkpoint
+        == second.checkpoint
+    )
 
 
 def test_truncate_and_reappend_is_refused(keys):
@@ -75,25 +90,38 @@ def test_truncate_and_reappend_is_refused(keys):
     forked = grow(MerkleLog(), 5)
     grow(forked, 6, b"forged")  # same origin, size 11, history rewritten after entry 5
     with pytest.raises(LedgerError) as info:
-        witness(signed(forked, log_key), key=w1, peers=nodes, last=seen,
-                proof=forked.consistency_proof(8, forked.size))
+        witness(
+            signed(forked, log_key),
+            key=w1,
+            peers=nodes,
+            last=seen,
+            proof=forked.consistency_proof(8, forked.size),
+        )
     assert info.value.problems[0].code == "LEDGER-COSIGN-INCONSISTENT"
     # a proof of the honest log does not help either
     grow(honest, 3)
     with pytest.raises(LedgerError):
-        witness(signed(forked, log_key), key=w1, peers=nodes, last=seen,
-                proof=honest.consistency_proof(8, 11))
+        witness(
+            signed(forked, log_key),
+            key=w1,
+            peers=nodes,
+            last=seen,
+            proof=honest.consistency_proof(8, 11),
+        )
 
 
-@pytest.mark.parametrize("case,code", [
-    ("rollback", "LEDGER-COSIGN-ROLLBACK"),
-    ("same size other root", "LEDGER-COSIGN-INCONSISTENT"),
-    ("no proof", "LEDGER-COSIGN-INCONSISTENT"),
-    ("unknown origin", "LEDGER-ORIGIN-UNKNOWN"),
-    ("bad signature", "LEDGER-NOTE-BADSIG"),
-    ("signed by another key", "LEDGER-NOTE-UNSIGNED"),
-    ("own log", "LEDGER-COSIGN-SELF"),
-])
+@pytest.mark.parametrize(
+    "case,code",
+    [
+        ("rollback", "LEDGER-COSIGN-ROLLBACK"),
+        ("same size other root", "LEDGER-COSIGN-INCONSISTENT"),
+        ("no proof", "LEDGER-COSIGN-INCONSISTENT"),
+        ("unknown origin", "LEDGER-ORIGIN-UNKNOWN"),
+        ("bad signature", "LEDGER-NOTE-BADSIG"),
+        ("signed by another key", "LEDGER-NOTE-UNSIGNED"),
+        ("own log", "LEDGER-COSIGN-SELF"),
+    ],
+)
 def test_witness_refusals(ed_keys, case, code):
     log_key, w1, w2 = ed_keys
     nodes = admitted(ed_keys)
@@ -114,7 +142,12 @@ def test_witness_refusals(ed_keys, case, code):
         sig = parsed.signatures[0]
         note = Note(parsed.text, [NoteSignature(sig.name, sig.key_id, bytes(64))])
     elif case == "signed by another key":
-        note = str(Note(parse_note(note).text, [sign_checkpoint(Checkpoint(w2.name, 6, log.root()), w2).signatures[0]]))
+        note = str(
+            Note(
+                parse_note(note).text,
+                [sign_checkpoint(Checkpoint(w2.name, 6, log.root()), w2).signatures[0]],
+            )
+        )
     elif case == "own log":
         key = log_key
     with pytest.raises(LedgerError) as info:

@@ -19,8 +19,14 @@ CODE = "J001-WS·2023-Y-BGS-0001"
 
 def archive_entry(**changes):
     fields = dict(
-        node="ledger.sd-archive.gov/lan", actor="records-officer", record="uid-1", code=CODE,
-        title="关于印发档案工作要点的通知", content={"正本/正本.ofd": D}, metadata=D, package=D,
+        node="ledger.sd-archive.gov/lan",
+        actor="records-officer",
+        record="uid-1",
+        code=CODE,
+        title="关于印发档案工作要点的通知",
+        content={"正本/正本.ofd": D},
+        metadata=D,
+        package=D,
         time="2024-05-06T10:11:12+08:00",
     )
     fields.update(changes)
@@ -34,7 +40,10 @@ def test_canonical_form_is_sorted_compact_utf8():
     assert b" " not in data.replace("关于印发档案工作要点的通知".encode(), b"")
     assert "正本/正本.ofd".encode() in data
     assert parse_entry(data) == entry
-    assert canonical_json({"b": 1, "a": [1, {"d": 1, "c": "中"}]}) == '{"a":[1,{"c":"中","d":1}],"b":1}'.encode()
+    assert (
+        canonical_json({"b": 1, "a": [1, {"d": 1, "c": "中"}]})
+        == '{"a":[1,{"c":"中","d":1}],"b":1}'.encode()
+    )
 
 
 def test_code_title_digest_is_sm3_of_code_newline_title():
@@ -44,13 +53,32 @@ def test_code_title_digest_is_sm3_of_code_newline_title():
 
 
 def test_spec_events_are_listed():
-    for event in ("pre-archive", "archive", "transfer-out", "receive", "return", "preserve", "fixity", "repair",
-                  "convert", "seal-strip", "export", "destroy", "node-admit", "node-remove"):
+    for event in (
+        "pre-archive",
+        "archive",
+        "transfer-out",
+        "receive",
+        "return",
+        "preserve",
+        "fixity",
+        "repair",
+        "convert",
+        "seal-strip",
+        "export",
+        "destroy",
+        "node-admit",
+        "node-remove",
+    ):
         assert event in EVENTS
 
 
 def test_node_events_need_no_record():
-    entry = make_entry("node-admit", node="ledger.sd-archive.gov/lan", actor="secadmin", time="2024-01-01T00:00:00Z")
+    entry = make_entry(
+        "node-admit",
+        node="ledger.sd-archive.gov/lan",
+        actor="secadmin",
+        time="2024-01-01T00:00:00Z",
+    )
     assert validate_entry(entry) == []
 
 
@@ -59,31 +87,34 @@ def test_renewal_links():
     assert entry["alg"] == "sha256" and parse_entry(entry_bytes(entry)) == entry
 
 
-@pytest.mark.parametrize("change,code", [
-    ({"v": 2}, "LEDGER-ENTRY-V"),
-    ({"v": True}, "LEDGER-ENTRY-V"),
-    ({"event": "publish"}, "LEDGER-ENTRY-EVENT"),
-    ({"record": ""}, "LEDGER-ENTRY-RECORD"),
-    ({"code": " "}, "LEDGER-ENTRY-CODE"),
-    ({"actor": ""}, "LEDGER-ENTRY-ACTOR"),
-    ({"node": 3}, "LEDGER-ENTRY-NODE"),
-    ({"metadata": D.upper()}, "LEDGER-ENTRY-METADATA"),
-    ({"package": D[:-2]}, "LEDGER-ENTRY-PACKAGE"),
-    ({"code_title": "x"}, "LEDGER-ENTRY-CODE_TITLE"),
-    ({"content": {"../etc/passwd": D}}, "LEDGER-ENTRY-CONTENT"),
-    ({"content": {"/abs": D}}, "LEDGER-ENTRY-CONTENT"),
-    ({"content": {"a": "zz"}}, "LEDGER-ENTRY-CONTENT"),
-    ({"content": [D]}, "LEDGER-ENTRY-CONTENT"),
-    ({"time": "2024-05-06 10:11:12"}, "LEDGER-ENTRY-TIME"),
-    ({"time": "2024-05-06T10:11:12"}, "LEDGER-ENTRY-TIME"),
-    ({"time": "2024-13-06T10:11:12Z"}, "LEDGER-ENTRY-TIME"),
-    ({"alg": "md5"}, "LEDGER-ENTRY-ALG"),
-    ({"links": []}, "LEDGER-ENTRY-LINKS"),
-    ({"links": [{"origin": "o", "index": -1, "leaf_hash": D}]}, "LEDGER-ENTRY-LINKS"),
-    ({"links": [{"origin": "o", "index": 1}]}, "LEDGER-ENTRY-LINKS"),
-    ({"extra": 1}, "LEDGER-ENTRY-FIELD"),
-    ({"links": [{"origin": "o", "index": 1.0, "leaf_hash": D}]}, "LEDGER-ENTRY-NUMBER"),
-])
+@pytest.mark.parametrize(
+    "change,code",
+    [
+        ({"v": 2}, "LEDGER-ENTRY-V"),
+        ({"v": True}, "LEDGER-ENTRY-V"),
+        ({"event": "publish"}, "LEDGER-ENTRY-EVENT"),
+        ({"record": ""}, "LEDGER-ENTRY-RECORD"),
+        ({"code": " "}, "LEDGER-ENTRY-CODE"),
+        ({"actor": ""}, "LEDGER-ENTRY-ACTOR"),
+        ({"node": 3}, "LEDGER-ENTRY-NODE"),
+        ({"metadata": D.upper()}, "LEDGER-ENTRY-METADATA"),
+        ({"package": D[:-2]}, "LEDGER-ENTRY-PACKAGE"),
+        ({"code_title": "x"}, "LEDGER-ENTRY-CODE_TITLE"),
+        ({"content": {"../etc/passwd": D}}, "LEDGER-ENTRY-CONTENT"),
+        ({"content": {"/abs": D}}, "LEDGER-ENTRY-CONTENT"),
+        ({"content": {"a": "zz"}}, "LEDGER-ENTRY-CONTENT"),
+        ({"content": [D]}, "LEDGER-ENTRY-CONTENT"),
+        ({"time": "2024-05-06 10:11:12"}, "LEDGER-ENTRY-TIME"),
+        ({"time": "2024-05-06T10:11:12"}, "LEDGER-ENTRY-TIME"),
+        ({"time": "2024-13-06T10:11:12Z"}, "LEDGER-ENTRY-TIME"),
+        ({"alg": "md5"}, "LEDGER-ENTRY-ALG"),
+        ({"links": []}, "LEDGER-ENTRY-LINKS"),
+        ({"links": [{"origin": "o", "index": -1, "leaf_hash": D}]}, "LEDGER-ENTRY-LINKS"),
+        ({"links": [{"origin": "o", "index": 1}]}, "LEDGER-ENTRY-LINKS"),
+        ({"extra": 1}, "LEDGER-ENTRY-FIELD"),
+        ({"links": [{"origin": "o", "index": 1.0, "leaf_hash": D}]}, "LEDGER-ENTRY-NUMBER"),
+    ],
+)
 def test_invalid_entries(change, code):
     entry = dict(archive_entry(), **change)
     problems = validate_entry(entry)
@@ -98,11 +129,14 @@ def test_missing_field():
     assert [p.code for p in validate_entry(entry)] == ["LEDGER-ENTRY-PACKAGE"]
 
 
-@pytest.mark.parametrize("data", [
-    b'{"v":1}',
-    b"not json",
-    b"\xff",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"v":1}',
+        b"not json",
+        b"\xff",
+    ],
+)
 def test_parse_refuses_garbage(data):
     with pytest.raises(LedgerError):
         parse_entry(data)

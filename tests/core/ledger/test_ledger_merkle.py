@@ -17,9 +17,19 @@ from sd.archive.core.ledger.stores import SQLiteNodeStore
 
 # The published vectors of the Certificate Transparency reference implementation
 # (merkle_tree_test: 8 leaf inputs, roots for sizes 0..8, inclusion and consistency proofs).
-CT_LEAVES = [bytes.fromhex(h) for h in (
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f",
-)]
+CT_LEAVES = [
+    bytes.fromhex(h)
+    for h in (
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    )
+]
 CT_ROOTS = [
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
@@ -34,28 +44,64 @@ CT_ROOTS = [
 # (0-based leaf index, tree size, proof)
 CT_INCLUSION = [
     (0, 1, []),
-    (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        0,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        5,
+        8,
+        [
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
     (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-    (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    (
+        1,
+        5,
+        [
+            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
 ]
 # (first size, second size, proof)
 CT_CONSISTENCY = [
     (1, 1, []),
-    (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+    (
+        1,
+        8,
+        [
+            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
             "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-    (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+        ],
+    ),
+    (
+        6,
+        8,
+        [
+            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
             "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-    (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        ],
+    ),
+    (
+        2,
+        5,
+        [
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+        ],
+    ),
 ]
 
 
@@ -103,7 +149,7 @@ def ct_log(store=None):
 
 
 def flip(data: bytes, position: int) -> bytes:
-    return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1:]
+    return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :]
 
 
 # -- CT vectors -------------------------------------------------------------------------------
@@ -166,14 +212,17 @@ def test_sqlite_store_persists(tmp_path):
     assert MerkleLog(SQLiteNodeStore(db), "sm3").root() == mth([b"a", b"b", b"c"], "sm3")
 
 
-@pytest.mark.parametrize("call", [
-    lambda log: log.inclusion_proof(8, 8),
-    lambda log: log.inclusion_proof(0, 9),
-    lambda log: log.inclusion_proof(-1, 8),
-    lambda log: log.consistency_proof(5, 4),
-    lambda log: log.root(9),
-    lambda log: log.append_leaf_hash(b"short"),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda log: log.inclusion_proof(8, 8),
+        lambda log: log.inclusion_proof(0, 9),
+        lambda log: log.inclusion_proof(-1, 8),
+        lambda log: log.consistency_proof(5, 4),
+        lambda log: log.root(9),
+        lambda log: log.append_leaf_hash(b"short"),
+    ],
+)
 def test_out_of_range_requests_are_refused(call):
     with pytest.raises(LedgerError):
         call(ct_log())
@@ -211,7 +260,7 @@ def test_inclusion_proofs_verify_and_any_byte_change_fails(data):
     assert not verify_inclusion(index, size, flip(leaf, byte), proof, root, "sha256")
     assert not verify_inclusion(index, size, leaf, proof, flip(root, byte), "sha256")
     for i in range(len(proof)):
-        tampered = proof[:i] + [flip(proof[i], byte)] + proof[i + 1:]
+        tampered = proof[:i] + [flip(proof[i], byte)] + proof[i + 1 :]
         assert not verify_inclusion(index, size, leaf, tampered, root, "sha256")
     # a proof for another position or size never passes
     if size > 1:
@@ -233,7 +282,7 @@ def test_consistency_proofs_verify_and_any_byte_change_fails(data):
     assert not verify_consistency(first, second, flip(r1, byte), r2, proof, "sha256")
     assert not verify_consistency(first, second, r1, flip(r2, byte), proof, "sha256")
     for i in range(len(proof)):
-        tampered = proof[:i] + [flip(proof[i], byte)] + proof[i + 1:]
+        tampered = proof[:i] + [flip(proof[i], byte)] + proof[i + 1 :]
         assert not verify_consistency(first, second, r1, r2, tampered, "sha256")
 
 

@@ -58,23 +58,28 @@ def test_ed25519_note_from_the_go_reference_format():
     encoded = base64.b64encode(b"\x01" + public).decode()
     vkey = f"{name}+{kid.hex()}+{encoded}"
     text = "example.com/test\n1\n" + base64.b64encode(ROOT).decode() + "\n"
-    line = "\u2014 " + name + " " + base64.b64encode(kid + private.sign(text.encode())).decode() + "\n"
+    line = (
+        "\u2014 " + name + " " + base64.b64encode(kid + private.sign(text.encode())).decode() + "\n"
+    )
     checkpoint, _ = open_checkpoint(text + "\n" + line, [Verifier.from_vkey(vkey)])
     assert (checkpoint.origin, checkpoint.size, checkpoint.root) == (name, 1, ROOT)
 
 
-@pytest.mark.parametrize("text", [
-    "no blank line\n\u2014 a AAAAAAA=\n",
-    "text\n\n",
-    "text\n\n\u2014 a AAAAAAA=",
-    "text\n\n- a AAAAAAA=\n",
-    "text\n\n\u2014 a b c\n",
-    "text\n\n\u2014 a !!!!\n",
-    "text\n\n\u2014 a+b AAAAAAA=\n",
-    "te\x07xt\n\n\u2014 a AAAAAAA=\n",
-    "text\n\n\u2014 a AAA=\n",
-    "\n\n\u2014 a AAAAAAA=\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no blank line\n\u2014 a AAAAAAA=\n",
+        "text\n\n",
+        "text\n\n\u2014 a AAAAAAA=",
+        "text\n\n- a AAAAAAA=\n",
+        "text\n\n\u2014 a b c\n",
+        "text\n\n\u2014 a !!!!\n",
+        "text\n\n\u2014 a+b AAAAAAA=\n",
+        "te\x07xt\n\n\u2014 a AAAAAAA=\n",
+        "text\n\n\u2014 a AAA=\n",
+        "\n\n\u2014 a AAAAAAA=\n",
+    ],
+)
 def test_malformed_notes_are_refused(text):
     with pytest.raises(LedgerError):
         parse_note(text)
@@ -88,7 +93,9 @@ def test_unknown_signatures_are_ignored_and_bad_known_ones_reject(ed_keys):
     assert verify_note(with_stranger, [a.verifier()]) == [a.verifier()]
     with pytest.raises(LedgerError, match="no known key"):
         verify_note(note, [b.verifier()])
-    forged = Note(note.text, [note.signatures[0].__class__(a.name, a.verifier().key_id, b"\x00" * 64)])
+    forged = Note(
+        note.text, [note.signatures[0].__class__(a.name, a.verifier().key_id, b"\x00" * 64)]
+    )
     with pytest.raises(LedgerError, match="does not verify"):
         verify_note(forged, [a.verifier()])
     with pytest.raises(LedgerError, match="does not verify"):
@@ -110,14 +117,17 @@ def test_key_save_load_mode_0600(tmp_path, algorithm):
         NodeKey.load(tmp_path / "enc.pem", key.name, password=b"wrong")
 
 
-@pytest.mark.parametrize("vkey", [
-    "noplus",
-    "a+b",
-    "a b+00000000+AQ==",
-    "a+zzzzzzzz+AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",
-    "a+00000000+AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",  # hash does not match
-    "a+00000000+BwEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",  # unknown type 0x07
-])
+@pytest.mark.parametrize(
+    "vkey",
+    [
+        "noplus",
+        "a+b",
+        "a b+00000000+AQ==",
+        "a+zzzzzzzz+AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",
+        "a+00000000+AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",  # hash does not match
+        "a+00000000+BwEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB",  # unknown type 0x07
+    ],
+)
 def test_bad_vkeys_are_refused(vkey):
     with pytest.raises(LedgerError):
         Verifier.from_vkey(vkey)
@@ -142,16 +152,19 @@ def test_checkpoint_round_trip_and_signature(keys):
         sign_checkpoint(checkpoint, keys[1])  # key name must be the origin
 
 
-@pytest.mark.parametrize("text", [
-    "o\n1\n",
-    "o\n01\n" + base64.b64encode(ROOT).decode() + "\n",
-    "o\n-1\n" + base64.b64encode(ROOT).decode() + "\n",
-    "o\n1\n" + base64.b64encode(ROOT[:31]).decode() + "\n",
-    "o\n1\n" + base64.b64encode(ROOT).decode(),
-    "o\n1\n" + base64.b64encode(ROOT).decode() + "\n\n",
-    "cosignature/v1\n1\n" + base64.b64encode(ROOT).decode() + "\n",
-    "o\n\u0661\n" + base64.b64encode(ROOT).decode() + "\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "o\n1\n",
+        "o\n01\n" + base64.b64encode(ROOT).decode() + "\n",
+        "o\n-1\n" + base64.b64encode(ROOT).decode() + "\n",
+        "o\n1\n" + base64.b64encode(ROOT[:31]).decode() + "\n",
+        "o\n1\n" + base64.b64encode(ROOT).decode(),
+        "o\n1\n" + base64.b64encode(ROOT).decode() + "\n\n",
+        "cosignature/v1\n1\n" + base64.b64encode(ROOT).decode() + "\n",
+        "o\n\u0661\n" + base64.b64encode(ROOT).decode() + "\n",
+    ],
+)
 def test_malformed_checkpoints_are_refused(text):
     with pytest.raises(LedgerError):
         parse_checkpoint(text)

@@ -49,8 +49,16 @@ from sd.archive.core.ledger.vkeys import Verifier
 
 FORMAT = "sd-archive-evidence/1"
 FIELDS = (
-    "format", "hash_alg", "archival_code", "entry", "leaf_index", "leaf_hash", "tree_size",
-    "inclusion_proof", "checkpoint", "files",
+    "format",
+    "hash_alg",
+    "archival_code",
+    "entry",
+    "leaf_index",
+    "leaf_hash",
+    "tree_size",
+    "inclusion_proof",
+    "checkpoint",
+    "files",
 )
 CHUNK = 1 << 20
 
@@ -70,7 +78,9 @@ def make_bundle(
     size = parse_checkpoint(note.text).size
     leaf = leaf_hash(canonical_json(entry), log.algorithm)
     if log.leaf_hash(index) != leaf:
-        raise refuse("LEDGER-BUNDLE-LEAF", "the entry is not the one logged at this index", object=str(index))
+        raise refuse(
+            "LEDGER-BUNDLE-LEAF", "the entry is not the one logged at this index", object=str(index)
+        )
     content = entry["content"]
     chosen = list(content) if paths is None else list(paths)
     missing = [p for p in chosen if p not in content]
@@ -171,7 +181,9 @@ def verify_bundle(
     return result
 
 
-def _check_files(claimed: object, entry: dict, given: Mapping, result: VerificationResult, fail) -> None:
+def _check_files(
+    claimed: object, entry: dict, given: Mapping, result: VerificationResult, fail
+) -> None:
     if not isinstance(claimed, dict) or not claimed:
         fail("LEDGER-BUNDLE-FILES", "files is a non-empty object {path: digest}", "files")
         return
@@ -185,21 +197,38 @@ def _check_files(claimed: object, entry: dict, given: Mapping, result: Verificat
     for name, data in given.items():
         value = _digest(data, algorithm)
         candidates = [p for p in claimed if p == name] or [
-            p for p in claimed if posixpath.basename(p) == posixpath.basename(name.replace("\\", "/"))
+            p
+            for p in claimed
+            if posixpath.basename(p) == posixpath.basename(name.replace("\\", "/"))
         ]
-        matches = [p for p in candidates if claimed[p] == value] or [p for p in claimed if claimed[p] == value]
+        matches = [p for p in candidates if claimed[p] == value] or [
+            p for p in claimed if claimed[p] == value
+        ]
         if matches:
             result.matched[name] = matches[0]
         elif candidates:
-            fail("LEDGER-FILE-DIGEST", f"{algorithm.upper()} digest {value} differs from the logged one", name)
+            fail(
+                "LEDGER-FILE-DIGEST",
+                f"{algorithm.upper()} digest {value} differs from the logged one",
+                name,
+            )
         else:
-            fail("LEDGER-FILE-UNKNOWN", f"no file of the bundle has {algorithm.upper()} digest {value}", name)
+            fail(
+                "LEDGER-FILE-UNKNOWN",
+                f"no file of the bundle has {algorithm.upper()} digest {value}",
+                name,
+            )
 
 
-def _check_proof(bundle, entry, hash_alg, trusted_vkeys, quorum, result: VerificationResult, fail) -> None:
+def _check_proof(
+    bundle, entry, hash_alg, trusted_vkeys, quorum, result: VerificationResult, fail
+) -> None:
     index, size = bundle["leaf_index"], bundle["tree_size"]
     if type(index) is not int or type(size) is not int or not 0 <= index < size:
-        fail("LEDGER-BUNDLE-INDEX", "leaf_index and tree_size are integers, 0 <= leaf_index < tree_size")
+        fail(
+            "LEDGER-BUNDLE-INDEX",
+            "leaf_index and tree_size are integers, 0 <= leaf_index < tree_size",
+        )
         return
     result.leaf_index, result.tree_size = index, size
     leaf = leaf_hash(canonical_json(entry), hash_alg)
@@ -215,17 +244,31 @@ def _check_proof(bundle, entry, hash_alg, trusted_vkeys, quorum, result: Verific
         fail("LEDGER-BUNDLE-CHECKPOINT", "checkpoint is the text of a signed note", "checkpoint")
         return
     try:
-        checkpoint, note = open_checkpoint(bundle["checkpoint"], [v.as_note_signer() for v in trusted.values()])
+        checkpoint, note = open_checkpoint(
+            bundle["checkpoint"], [v.as_note_signer() for v in trusted.values()]
+        )
     except LedgerError as error:
         result.problems.extend(error.problems)
         return
     result.origin = checkpoint.origin
     if entry["node"] != checkpoint.origin:
-        fail("LEDGER-BUNDLE-NODE", "the entry was logged by another node than the checkpoint's", "entry.node")
+        fail(
+            "LEDGER-BUNDLE-NODE",
+            "the entry was logged by another node than the checkpoint's",
+            "entry.node",
+        )
     if checkpoint.size != size:
-        fail("LEDGER-BUNDLE-SIZE", f"tree_size {size} is not the checkpoint size {checkpoint.size}", "tree_size")
+        fail(
+            "LEDGER-BUNDLE-SIZE",
+            f"tree_size {size} is not the checkpoint size {checkpoint.size}",
+            "tree_size",
+        )
     elif not verify_inclusion(index, size, leaf, proof, checkpoint.root, hash_alg):
-        fail("LEDGER-BUNDLE-INCLUSION", "the inclusion proof does not lead to the checkpoint root", "inclusion_proof")
+        fail(
+            "LEDGER-BUNDLE-INCLUSION",
+            "the inclusion proof does not lead to the checkpoint root",
+            "inclusion_proof",
+        )
 
     confirmed = [checkpoint.origin]
     for name, verifier in trusted.items():
@@ -239,7 +282,11 @@ def _check_proof(bundle, entry, hash_alg, trusted_vkeys, quorum, result: Verific
     result.confirmed_by = confirmed
     needed = majority(len(trusted)) if quorum is None else quorum
     if len(confirmed) < needed:
-        fail("LEDGER-BUNDLE-QUORUM", f"confirmed by {len(confirmed)} trusted node(s), {needed} needed", "checkpoint")
+        fail(
+            "LEDGER-BUNDLE-QUORUM",
+            f"confirmed by {len(confirmed)} trusted node(s), {needed} needed",
+            "checkpoint",
+        )
 
 
 def _trusted(vkeys: Iterable[str | Verifier]) -> dict[str, Verifier]:
@@ -248,7 +295,9 @@ def _trusted(vkeys: Iterable[str | Verifier]) -> dict[str, Verifier]:
         verifier = vkey if isinstance(vkey, Verifier) else Verifier.from_vkey(vkey)
         known = trusted.get(verifier.name)
         if known is not None and known.public_key != verifier.public_key:
-            raise refuse("LEDGER-VKEY-CONFLICT", "two trusted keys of the same name", object=verifier.name)
+            raise refuse(
+                "LEDGER-VKEY-CONFLICT", "two trusted keys of the same name", object=verifier.name
+            )
         trusted[verifier.name] = verifier
     return trusted
 

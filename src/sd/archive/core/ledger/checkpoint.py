@@ -35,7 +35,12 @@ class Checkpoint:
 
     def body(self) -> str:
         """The note text: three lines plus extension lines, each newline-terminated."""
-        lines = [self.origin, str(self.size), base64.b64encode(self.root).decode("ascii"), *self.extensions]
+        lines = [
+            self.origin,
+            str(self.size),
+            base64.b64encode(self.root).decode("ascii"),
+            *self.extensions,
+        ]
         return check_text("".join(line + "\n" for line in lines))
 
     def __post_init__(self):
@@ -57,8 +62,16 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 3:
         raise refuse("LEDGER-CHECKPOINT-FORMAT", "a checkpoint has at least three lines")
     origin, size_text, root_text, *extensions = lines
-    if not size_text.isascii() or not size_text.isdigit() or (size_text.startswith("0") and size_text != "0"):
-        raise refuse("LEDGER-CHECKPOINT-SIZE", f"tree size {size_text!r} is not a canonical decimal", object=origin)
+    if (
+        not size_text.isascii()
+        or not size_text.isdigit()
+        or (size_text.startswith("0") and size_text != "0")
+    ):
+        raise refuse(
+            "LEDGER-CHECKPOINT-SIZE",
+            f"tree size {size_text!r} is not a canonical decimal",
+            object=origin,
+        )
     try:
         root = base64.b64decode(root_text, validate=True)
     except binascii.Error as error:
@@ -67,24 +80,36 @@ def parse_checkpoint(text: str) -> Checkpoint:
         raise refuse("LEDGER-CHECKPOINT-ROOT", "root hash is not canonical base64", object=origin)
     checkpoint = Checkpoint(origin, int(size_text), root, tuple(extensions))
     if checkpoint.body() != text:
-        raise refuse("LEDGER-CHECKPOINT-FORMAT", "checkpoint text is not in canonical form", object=origin)
+        raise refuse(
+            "LEDGER-CHECKPOINT-FORMAT", "checkpoint text is not in canonical form", object=origin
+        )
     return checkpoint
 
 
 def sign_checkpoint(checkpoint: Checkpoint, key: NodeKey) -> Note:
     """The log's signed note over ``checkpoint``; the key name must be the origin."""
     if key.name != checkpoint.origin:
-        raise refuse("LEDGER-CHECKPOINT-KEY", "the log key name must match the checkpoint origin", object=key.name)
+        raise refuse(
+            "LEDGER-CHECKPOINT-KEY",
+            "the log key name must match the checkpoint origin",
+            object=key.name,
+        )
     return sign_note(checkpoint.body(), key)
 
 
-def open_checkpoint(note: str | bytes | Note, log_verifiers: Sequence[Verifier]) -> tuple[Checkpoint, Note]:
+def open_checkpoint(
+    note: str | bytes | Note, log_verifiers: Sequence[Verifier]
+) -> tuple[Checkpoint, Note]:
     """Parse a signed checkpoint and check the signature of its log (the key named as origin)."""
     if not isinstance(note, Note):
         note = parse_note(note)
     checkpoint = parse_checkpoint(note.text)
     own = [v for v in log_verifiers if v.name == checkpoint.origin and not v.is_cosigner]
     if not own:
-        raise refuse("LEDGER-ORIGIN-UNKNOWN", "the checkpoint origin is not a known log", object=checkpoint.origin)
+        raise refuse(
+            "LEDGER-ORIGIN-UNKNOWN",
+            "the checkpoint origin is not a known log",
+            object=checkpoint.origin,
+        )
     verify_note(note, own)
     return checkpoint, note

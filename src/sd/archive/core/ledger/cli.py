@@ -29,8 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Verify files against an sd.archive evidence proof bundle (电子档案离线证据验证).",
     )
     parser.add_argument("--bundle", required=True, help="proof bundle (JSON)")
-    parser.add_argument("--key", action="append", required=True, help="trusted vkey file, or a vkey")
-    parser.add_argument("--quorum", type=int, default=None, help="nodes that must vouch (default: majority)")
+    parser.add_argument(
+        "--key", action="append", required=True, help="trusted vkey file, or a vkey"
+    )
+    parser.add_argument(
+        "--quorum", type=int, default=None, help="nodes that must vouch (default: majority)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to check")
     return parser

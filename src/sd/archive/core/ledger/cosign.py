@@ -41,7 +41,7 @@ def cosignature_message(body: str, timestamp: int) -> bytes:
     """The tlog-cosignature v1 signed message over a checkpoint body."""
     if not 0 <= timestamp <= MAX_TIMESTAMP:
         raise refuse("LEDGER-COSIGN-TIME", "cosignature timestamp out of range")
-    return f"{COSIGNATURE_HEADER}\ntime {timestamp}\n{body}".encode("utf-8")
+    return f"{COSIGNATURE_HEADER}\ntime {timestamp}\n{body}".encode()
 
 
 def cosign_body(body: str, key: NodeKey, timestamp: int | None = None) -> NoteSignature:
@@ -61,10 +61,16 @@ def cosignature_time(note: Note, cosigner: Verifier) -> int | None:
         if signature.made_by(cosigner):
             raw = signature.signature
             timestamp = int.from_bytes(raw[:8], "big") if len(raw) > 8 else -1
-            if timestamp < 0 or timestamp > MAX_TIMESTAMP or not cosigner.verify(
-                cosignature_message(note.text, timestamp), raw[8:]
+            if (
+                timestamp < 0
+                or timestamp > MAX_TIMESTAMP
+                or not cosigner.verify(cosignature_message(note.text, timestamp), raw[8:])
             ):
-                raise refuse("LEDGER-COSIGN-BADSIG", "a cosignature of a known node does not verify", object=cosigner.name)
+                raise refuse(
+                    "LEDGER-COSIGN-BADSIG",
+                    "a cosignature of a known node does not verify",
+                    object=cosigner.name,
+                )
             return timestamp
     return None
 
@@ -103,20 +109,26 @@ def witness(
     origin = parse_checkpoint(note.text).origin
     peer = peers_by_origin.get(origin)
     if peer is None:
-        raise refuse("LEDGER-ORIGIN-UNKNOWN", "the checkpoint origin is not an admitted node", object=origin)
+        raise refuse(
+            "LEDGER-ORIGIN-UNKNOWN", "the checkpoint origin is not an admitted node", object=origin
+        )
     if origin == key.name:
         raise refuse("LEDGER-COSIGN-SELF", "a node does not witness its own log", object=origin)
     checkpoint, note = open_checkpoint(note, [peer.verifier])
     if last is not None:
         if last.origin != origin:
-            raise refuse("LEDGER-COSIGN-STATE", "the last checkpoint is of another origin", object=origin)
+            raise refuse(
+                "LEDGER-COSIGN-STATE", "the last checkpoint is of another origin", object=origin
+            )
         if checkpoint.size < last.size:
             raise refuse(
                 "LEDGER-COSIGN-ROLLBACK",
                 f"tree size went back from {last.size} to {checkpoint.size}",
                 object=origin,
             )
-        if not verify_consistency(last.size, checkpoint.size, last.root, checkpoint.root, list(proof), peer.hash_alg):
+        if not verify_consistency(
+            last.size, checkpoint.size, last.root, checkpoint.root, list(proof), peer.hash_alg
+        ):
             raise refuse(
                 "LEDGER-COSIGN-INCONSISTENT",
                 f"no valid consistency proof from size {last.size} to {checkpoint.size}",
@@ -145,7 +157,9 @@ def confirmations(note: str | bytes | Note, admitted: Iterable[AdmittedNode]) ->
     return names
 
 
-def is_confirmed(note: str | bytes | Note, admitted: Iterable[AdmittedNode], quorum: int | None = None) -> bool:
+def is_confirmed(
+    note: str | bytes | Note, admitted: Iterable[AdmittedNode], quorum: int | None = None
+) -> bool:
     """True when a quorum (default: a majority of ``admitted``) vouches for the checkpoint."""
     nodes = list(admitted)
     needed = majority(len(nodes)) if quorum is None else quorum
@@ -153,4 +167,3 @@ def is_confirmed(note: str | bytes | Note, admitted: Iterable[AdmittedNode], quo
         return len(confirmations(note, nodes)) >= needed
     except LedgerError:
         return False
-

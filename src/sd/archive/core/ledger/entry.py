@@ -64,7 +64,17 @@ EVENTS = (
 NON_RECORD_EVENTS = frozenset({"node-admit", "node-remove", "audit"})
 
 REQUIRED_FIELDS = (
-    "v", "event", "record", "code", "code_title", "content", "metadata", "package", "time", "node", "actor",
+    "v",
+    "event",
+    "record",
+    "code",
+    "code_title",
+    "content",
+    "metadata",
+    "package",
+    "time",
+    "node",
+    "actor",
 )
 OPTIONAL_FIELDS = ("alg", "links")
 LINK_FIELDS = ("origin", "index", "leaf_hash")
@@ -75,14 +85,14 @@ CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 
 def canonical_json(value: Any) -> bytes:
     """The canonical bytes of a JSON value (规范化 JSON)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-        "utf-8"
-    )
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def code_title_digest(code: str, title: str, algorithm: str = DEFAULT_ALGORITHM) -> str:
     """Digest of the archival code and title: hex H(UTF-8(code + "\\n" + title))."""
-    return hex_digest(f"{code}\n{title}".encode("utf-8"), algorithm)
+    return hex_digest(f"{code}\n{title}".encode(), algorithm)
 
 
 def now() -> str:
@@ -137,12 +147,18 @@ def entry_bytes(entry: dict) -> bytes:
 def parse_entry(data: bytes) -> dict:
     """Parse canonical entry bytes; anything not in canonical form is refused."""
     try:
-        entry = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        entry = json.loads(
+            data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constant
+        )
     except (UnicodeDecodeError, ValueError) as error:
-        raise LedgerError(f"entry is not JSON: {error}", [Problem("LEDGER-ENTRY-JSON", str(error))]) from error
+        raise LedgerError(
+            f"entry is not JSON: {error}", [Problem("LEDGER-ENTRY-JSON", str(error))]
+        ) from error
     check_entry(entry)
     if canonical_json(entry) != data:
-        raise LedgerError("entry is not canonical", [Problem("LEDGER-ENTRY-CANONICAL", "entry is not canonical")])
+        raise LedgerError(
+            "entry is not canonical", [Problem("LEDGER-ENTRY-CANONICAL", "entry is not canonical")]
+        )
     return entry
 
 

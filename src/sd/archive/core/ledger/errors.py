@@ -18,4 +18,6 @@ class LedgerError(ArchiveError):
 
 def refuse(code: str, message: str, object: str = "", property: str = "") -> LedgerError:
     """A ``LedgerError`` carrying a single problem (one failed rule)."""
-    return LedgerError(message, [Problem(code=code, message=message, object=object, property=property)])
+    return LedgerError(
+        message, [Problem(code=code, message=message, object=object, property=property)]
+    )

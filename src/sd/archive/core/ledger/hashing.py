@@ -7,7 +7,8 @@ Both give 32-byte digests; a log never mixes algorithms.
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from sd.archive.core.ledger.errors import refuse
 
@@ -21,7 +22,7 @@ LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
 
 
-def hash_constructor(algorithm: str) -> Callable[..., "hashlib._Hash"]:
+def hash_constructor(algorithm: str) -> Callable[..., Any]:
     """The hashlib constructor of ``algorithm`` ("sm3" or "sha256")."""
     if algorithm == SHA256:
         return hashlib.sha256

@@ -39,7 +39,12 @@ def _tongsuo():
 
 def check_key_name(name: str) -> str:
     """A key name is non-empty and has neither Unicode spaces nor '+' (signed-note)."""
-    if not name or "+" in name or any(c.isspace() for c in name) or any(ord(c) < 0x20 for c in name):
+    if (
+        not name
+        or "+" in name
+        or any(c.isspace() for c in name)
+        or any(ord(c) < 0x20 for c in name)
+    ):
         raise refuse("LEDGER-KEY-NAME", f"invalid key name {name!r}", property="name")
     return name
 
@@ -105,13 +110,21 @@ class NodeKey:
         if self.algorithm == SM2:
             sm_serialization = _tongsuo()[2]
             encryption = (
-                sm_serialization.BestAvailableEncryption(password) if password else sm_serialization.NoEncryption()
+                sm_serialization.BestAvailableEncryption(password)
+                if password
+                else sm_serialization.NoEncryption()
             )
             return self.private_key.private_bytes(
                 sm_serialization.Encoding.PEM, sm_serialization.PrivateFormat.PKCS8, encryption
             )
-        encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
-        return self.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+        encryption = (
+            serialization.BestAvailableEncryption(password)
+            if password
+            else serialization.NoEncryption()
+        )
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        )
 
     def save(self, path: str | Path, password: bytes | None = None) -> None:
         """Write the PKCS#8 PEM private key, readable by its owner only (mode 0600)."""
@@ -130,7 +143,9 @@ class NodeKey:
             return self.private_key.public_key().public_bytes(
                 sm_serialization.Encoding.X962, sm_serialization.PublicFormat.UncompressedPoint
             )
-        return self.private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return self.private_key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
 
     def sign(self, message: bytes) -> bytes:
         """Raw signature over ``message``."""

@@ -43,7 +43,12 @@ class MerkleLog:
     transaction); otherwise it is found by an O(log n) search of the stored leaves.
     """
 
-    def __init__(self, store: NodeStore | None = None, algorithm: str = DEFAULT_ALGORITHM, size: int | None = None):
+    def __init__(
+        self,
+        store: NodeStore | None = None,
+        algorithm: str = DEFAULT_ALGORITHM,
+        size: int | None = None,
+    ):
         self.store: NodeStore = {} if store is None else store
         self.algorithm = check_algorithm(algorithm)
         self._size = self._discover_size() if size is None else size
@@ -61,7 +66,9 @@ class MerkleLog:
     def append_leaf_hash(self, leaf: bytes) -> int:
         """Append a precomputed leaf hash HASH(0x00 || entry); return its leaf index."""
         if len(leaf) != DIGEST_SIZE:
-            raise refuse("LEDGER-LEAF-SIZE", f"a leaf hash has {DIGEST_SIZE} bytes, not {len(leaf)}")
+            raise refuse(
+                "LEDGER-LEAF-SIZE", f"a leaf hash has {DIGEST_SIZE} bytes, not {len(leaf)}"
+            )
         store, algorithm = self.store, self.algorithm
         index = self._size
         store[(0, index)] = leaf
@@ -116,7 +123,9 @@ class MerkleLog:
         second = self._size if second is None else second
         self._check_size(second)
         if not 0 <= first <= second:
-            raise refuse("LEDGER-PROOF-RANGE", f"no consistency proof from size {first} to {second}")
+            raise refuse(
+                "LEDGER-PROOF-RANGE", f"no consistency proof from size {first} to {second}"
+            )
         if first == 0 or first == second:
             return []
         proof: list[bytes] = []
@@ -214,7 +223,12 @@ def root_from_inclusion(
 
 
 def verify_inclusion(
-    index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes, algorithm: str = DEFAULT_ALGORITHM
+    index: int,
+    size: int,
+    leaf: bytes,
+    proof: Sequence[bytes],
+    root: bytes,
+    algorithm: str = DEFAULT_ALGORITHM,
 ) -> bool:
     """True when ``proof`` shows that ``leaf`` is entry ``index`` of the tree with ``root``."""
     return root_from_inclusion(index, size, leaf, proof, algorithm) == root

@@ -29,7 +29,9 @@ class AdmittedNode:
         check_algorithm(self.hash_alg)
         verifier = Verifier.from_vkey(self.vkey)
         if verifier.name != self.origin:
-            raise refuse("LEDGER-NODE-NAME", "the vkey name must be the node origin", object=self.origin)
+            raise refuse(
+                "LEDGER-NODE-NAME", "the vkey name must be the node origin", object=self.origin
+            )
 
     @property
     def verifier(self) -> Verifier:

@@ -55,7 +55,9 @@ class Note:
 
     def with_signature(self, signature: NoteSignature) -> Note:
         """A copy with one more signature line (a signer's line is replaced, not doubled)."""
-        kept = [s for s in self.signatures if (s.name, s.key_id) != (signature.name, signature.key_id)]
+        kept = [
+            s for s in self.signatures if (s.name, s.key_id) != (signature.name, signature.key_id)
+        ]
         return Note(self.text, kept + [signature])
 
 
@@ -95,7 +97,11 @@ def parse_note(data: str | bytes) -> Note:
 
 def _parse_signature_line(line: str) -> NoteSignature:
     if not line.startswith(SIGNATURE_PREFIX):
-        raise refuse("LEDGER-NOTE-SIGLINE", "a signature line starts with an em dash and a space", object=line[:80])
+        raise refuse(
+            "LEDGER-NOTE-SIGLINE",
+            "a signature line starts with an em dash and a space",
+            object=line[:80],
+        )
     parts = line[len(SIGNATURE_PREFIX) :].split(" ")
     if len(parts) != 2:
         raise refuse("LEDGER-NOTE-SIGLINE", "a signature line is '— name base64'", object=line[:80])
@@ -106,7 +112,9 @@ def _parse_signature_line(line: str) -> NoteSignature:
     except binascii.Error as error:
         raise refuse("LEDGER-NOTE-SIGLINE", "signature is not base64", object=name) from error
     if len(raw) < 5 or base64.b64encode(raw).decode("ascii") != encoded:
-        raise refuse("LEDGER-NOTE-SIGLINE", "signature is not canonical base64 of keyID||sig", object=name)
+        raise refuse(
+            "LEDGER-NOTE-SIGLINE", "signature is not canonical base64 of keyID||sig", object=name
+        )
     return NoteSignature(name, raw[:4], raw[4:])
 
 
@@ -135,7 +143,11 @@ def verify_note(note: Note, verifiers: Iterable[Verifier]) -> list[Verifier]:
         for signature in note.signatures:
             if signature.made_by(verifier):
                 if not verifier.verify(message, signature.signature):
-                    raise refuse("LEDGER-NOTE-BADSIG", "a signature of a known key does not verify", object=verifier.name)
+                    raise refuse(
+                        "LEDGER-NOTE-BADSIG",
+                        "a signature of a known key does not verify",
+                        object=verifier.name,
+                    )
                 if verifier not in good:
                     good.append(verifier)
     if not good:

@@ -55,7 +55,9 @@ class SQLiteNodeStore(MutableMapping):
         self.connection.execute(self._put, (key[0], key[1], value))
 
     def __delitem__(self, key: tuple[int, int]) -> None:
-        cursor = self.connection.execute(f"DELETE FROM {self.table} WHERE level = ? AND idx = ?", key)
+        cursor = self.connection.execute(
+            f"DELETE FROM {self.table} WHERE level = ? AND idx = ?", key
+        )
         if cursor.rowcount == 0:
             raise KeyError(key)
 
@@ -65,8 +67,9 @@ class SQLiteNodeStore(MutableMapping):
         return self.connection.execute(self._get, key).fetchone() is not None
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        for level, idx in self.connection.execute(f"SELECT level, idx FROM {self.table} ORDER BY level, idx"):
-            yield (level, idx)
+        yield from self.connection.execute(
+            f"SELECT level, idx FROM {self.table} ORDER BY level, idx"
+        )
 
     def __len__(self) -> int:
         return self.connection.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]

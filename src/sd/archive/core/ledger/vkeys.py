@@ -62,7 +62,9 @@ class Verifier:
     public_key: bytes
 
     @classmethod
-    def for_key(cls, name: str, algorithm: str, public_key: bytes, cosigner: bool = False) -> Verifier:
+    def for_key(
+        cls, name: str, algorithm: str, public_key: bytes, cosigner: bool = False
+    ) -> Verifier:
         return cls(check_key_name(name), signature_type(algorithm, cosigner), public_key)
 
     @classmethod
@@ -78,10 +80,12 @@ class Verifier:
             raw = base64.b64decode(encoded, validate=True)
             expected_id = bytes.fromhex(hash_hex)
         except (binascii.Error, ValueError) as error:
-            raise refuse("LEDGER-VKEY", f"vkey is not well encoded: {error}", object=name) from error
+            raise refuse(
+                "LEDGER-VKEY", f"vkey is not well encoded: {error}", object=name
+            ) from error
         for type_id, (_, _, length) in SIGNATURE_TYPES.items():
             if raw.startswith(type_id) and len(raw) == len(type_id) + length:
-                verifier = cls(name, type_id, raw[len(type_id):])
+                verifier = cls(name, type_id, raw[len(type_id) :])
                 if len(hash_hex) != 8 or verifier.key_id != expected_id:
                     raise refuse("LEDGER-VKEY", "vkey hash does not match its key", object=name)
                 return verifier
@@ -118,4 +122,8 @@ class Verifier:
 
 def load_vkeys(text: str) -> list[Verifier]:
     """Parse a file of vkeys, one per line; blank lines and '#' comments are skipped."""
-    return [Verifier.from_vkey(line) for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        Verifier.from_vkey(line)
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
