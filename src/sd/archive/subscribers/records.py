@@ -5,6 +5,7 @@ from datetime import datetime
 from datetime import timezone
 
 from plone import api
+from Products.CMFCore.indexing import processQueue
 from sd.archive.core import codes
 from sd.archive.core import retention
 from sd.archive.numbering import code_rule
@@ -99,16 +100,16 @@ def record_modified(record, event):
 
 def record_transitioned(record, event):
     """After 'destroy' only a tombstone with the metadata stays (销毁留存元数据)."""
-    if event.transition is None:
-        return
-    if event.transition.id == "destroy":
-        with api.env.adopt_roles(["Manager"]):
-            ids = list(record.objectIds())
-            if ids:
-                record.manage_delObjects(ids)
+    action = getattr(event, "action", None)
+    if action == "destroy":
+        # the destroyed state grants nobody 'Delete objects': remove the files unrestricted,
+        # after pending catalog work so the components are unindexed cleanly
+        processQueue()
+        for component_id in list(record.objectIds()):
+            record._delObject(component_id)
         record.disposition_state = retention.Disposition.DESTROYED.value
         record.reindexObject()
-    elif event.transition.id in ("retain", "retain_holdings"):
+    elif action in ("retain", "retain_holdings"):
         record.disposition_state = retention.Disposition.RETAINED.value
-    elif event.transition.id in ("appraise", "appraise_holdings"):
+    elif action in ("appraise", "appraise_holdings"):
         record.disposition_state = retention.Disposition.DUE.value

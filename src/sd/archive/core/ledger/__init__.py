@@ -14,6 +14,7 @@ Modules:
 - ``checkpoint`` — C2SP tlog checkpoints (检查点)
 - ``cosign``     — witness cosigning (见证联署) and quorum (法定数)
 - ``nodes``      — admitted nodes (准入节点)
+- ``replica``    — replicas of the logs a node cosigns (见证副本)
 - ``bundle``     — offline evidence proof bundles (离线证据包) and their verification
 - ``cli``        — the ``sd-archive-verify`` console script
 """

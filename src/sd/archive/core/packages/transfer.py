@@ -184,7 +184,8 @@ class TransferPackage:
     def _missing_folder(self, row: CatalogueRow) -> TransferRecord:
         code = row.archival_code
         problem = Problem("transfer.folder-missing", f"catalogued record {code} has no folder", code, "integrity")
-        return TransferRecord(folder="", archival_code=code, metadata=None, files={}, manifest=None,
+        empty = Manifest(self.manifest.algorithm, {}) if self.manifest else None
+        return TransferRecord(folder="", archival_code=code, metadata=None, files={}, manifest=empty,
                               catalogue_row=row, problems=[problem, *self.record_problems.get(code, [])])
 
     def read_record(self, folder: str, row: CatalogueRow | None) -> TransferRecord:

@@ -269,14 +269,14 @@ def open_zip(source: str | os.PathLike | BinaryIO, limits: Limits | None = None)
         for info in infos:
             name = decode_name(info)
             check_name(name, limits)
+            total += info.file_size
+            if total > limits.max_total_size:
+                raise refuse("zip.too-large", f"uncompressed size over {limits.max_total_size} bytes", status=413)
             _check_info(info, name, limits)
             key = unicodedata.normalize("NFC", name).casefold().rstrip("/")
             if key in seen:
                 raise refuse("zip.duplicate-name", f"duplicate entry name (also {seen[key]!r})", name)
             seen[key] = name
-            total += info.file_size
-            if total > limits.max_total_size:
-                raise refuse("zip.too-large", f"uncompressed size over {limits.max_total_size} bytes", status=413)
             entries.append(
                 ZipEntry(
                     name=name.rstrip("/") if info.is_dir() else name,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sd.archive.core.detection.report import Finding
 
-NO_METADATA = Finding("failed", "元数据不可用 / metadata unavailable (see GD-3-1)")
+#: Items that need the metadata warn "not checked" when it is unavailable; the record
+#: already fails GD-3-1/YJ-3-1 (or YJ-2-12 for a missing folder).
+NO_METADATA = Finding("warning", "未检测：元数据不可用 / not checked: metadata unavailable (see GD-3-1)")
 
 
 def failed(message: str, obj: str = "") -> Finding:

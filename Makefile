@@ -1,0 +1,125 @@
+# sd.archive — two commands: `make start` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := instance/var
+LISTEN ?= localhost:8080
+SITE ?= archive
+PG_PORT ?= 5433
+PG_DIR := $(CURDIR)/$(VAR)/pg
+PG_BIN := /usr/lib/postgresql/15/bin
+DSN := host=127.0.0.1 port=$(PG_PORT) dbname=sdarchive user=postgres
+APT_BASE := build-essential libpq-dev
+APT_TEST := postgresql chromium chromium-driver
+APT_TOOLS := libreoffice-writer-nogui fonts-noto-cjk ghostscript poppler-utils
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/' | column -t -s $$'\t'
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+.PHONY: system-deps
+system-deps: ## Debian packages needed to build (psycopg2)
+	$(call apt_install,$(APT_BASE))
+
+.PHONY: test-deps
+test-deps: system-deps ## Debian packages the tests use (PostgreSQL, Chromium, LibreOffice, Ghostscript)
+	$(call apt_install,$(APT_TEST) $(APT_TOOLS))
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install -q -c constraints.txt uv
+	$(BIN)/uv pip install --python $(BIN)/python -q -c constraints.txt setuptools -e '.[test,relstorage,zeo]'
+	touch $@
+
+.PHONY: install
+install: system-deps $(VENV)/.installed ## virtualenv with Plone 6.2.2 and sd.archive (pinned)
+
+$(VAR)/etc/zope.conf: instance/*.in scripts/write_instance.py
+	$(BIN)/python scripts/write_instance.py --storage filestorage --var $(VAR) --listen $(LISTEN)
+
+.PHONY: instance
+instance: install $(VAR)/etc/zope.conf ## write the instance configuration (FileStorage + blobs)
+
+.PHONY: site
+site: instance ## create the Plone site with demo data (keeps existing data)
+	$(BIN)/zconsole run $(VAR)/etc/zope.conf scripts/create_site.py --site $(SITE) --demo 2>&1 | grep -v "^WARNING" || true
+	@test -s $(VAR)/filestorage/Data.fs
+
+.PHONY: start
+start: site ## set everything up and serve the demo site
+	@echo
+	@echo "  sd.archive: http://$(LISTEN)/$(SITE)   (use localhost, not 127.0.0.1: theming is off there)"
+	@echo "  logins: admin/admin (Manager); officer-j001/officer-j001-demo (档案员 J001);"
+	@echo "          svc-j001/svc-j001-demo (OA service account J001); svc-j002/svc-j002-demo;"
+	@echo "          archivist/archivist-demo; supervisor/supervisor-demo; sysadmin/sysadmin-demo;"
+	@echo "          secadmin/secadmin-demo; auditor/auditor-demo"
+	@echo
+	$(BIN)/runwsgi $(VAR)/etc/zope.ini
+
+# --- PostgreSQL for RelStorage (runs as the postgres user, on loopback, data under instance/var) ---
+.PHONY: pg-start
+pg-start: ## start a PostgreSQL 15 on 127.0.0.1:$(PG_PORT) with data in instance/var/pg
+	$(call apt_install,postgresql)
+	@mkdir -p $(PG_DIR); chown postgres $(PG_DIR); chmod 700 $(PG_DIR); \
+	for d in $(CURDIR) $(CURDIR)/instance $(CURDIR)/$(VAR); do chmod o+x $$d; done; \
+	if [ ! -f $(PG_DIR)/PG_VERSION ]; then \
+	  runuser -u postgres -- $(PG_BIN)/initdb -D $(PG_DIR) -A trust -E UTF8 --locale=C.UTF-8 >/dev/null; fi; \
+	if ! runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) status >/dev/null 2>&1; then \
+	  runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) -l $(PG_DIR)/server.log \
+	    -o "-p $(PG_PORT) -c listen_addresses=127.0.0.1 -k $(PG_DIR) -c fsync=off" -w start >/dev/null; fi; \
+	runuser -u postgres -- psql -h 127.0.0.1 -p $(PG_PORT) -tc "select 1 from pg_database where datname='sdarchive'" | grep -q 1 || \
+	  runuser -u postgres -- createdb -h 127.0.0.1 -p $(PG_PORT) sdarchive
+	@echo "PostgreSQL on 127.0.0.1:$(PG_PORT) (dsn: $(DSN))"
+
+.PHONY: pg-stop
+pg-stop: ## stop the PostgreSQL started by pg-start
+	@if [ -f $(PG_DIR)/PG_VERSION ]; then runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) -m fast stop >/dev/null 2>&1 || true; fi
+
+.PHONY: start-relstorage
+start-relstorage: install pg-start ## serve the site on RelStorage/PostgreSQL (data in instance/var-rel)
+	$(BIN)/python scripts/write_instance.py --storage relstorage --var instance/var-rel --listen $(LISTEN) --dsn "$(DSN)"
+	$(BIN)/zconsole run instance/var-rel/etc/zope.conf scripts/create_site.py --site $(SITE) --demo 2>&1 | grep -v "^WARNING" || true
+	$(BIN)/runwsgi instance/var-rel/etc/zope.ini
+
+.PHONY: zeo
+zeo: install ## run a ZEO server (instance/var-zeo) — clients: scripts/write_instance.py --storage zeo
+	$(BIN)/python scripts/write_instance.py --storage zeo --var instance/var-zeo --listen $(LISTEN)
+	$(BIN)/runzeo -C instance/var-zeo/etc/zeo.conf
+
+# --- tests ---
+.PHONY: test
+test: install test-deps ## install what the tests need and run them all
+	@$(MAKE) --no-print-directory pg-start
+	@set -o pipefail; status=0; \
+	SD_ARCHIVE_PG_DSN="$(DSN)" TZ=Asia/Shanghai $(BIN)/python -m pytest tests -p no:warnings -q \
+	  --junitxml=test-artifacts/junit.xml || status=$$?; \
+	$(MAKE) --no-print-directory pg-stop; exit $$status
+
+.PHONY: test-core
+test-core: install ## the pure-Python domain core only (seconds)
+	$(BIN)/python -m pytest tests/core -q -p no:warnings
+
+.PHONY: lint
+lint: install ## ruff
+	$(BIN)/ruff check src tests bench scripts
+
+.PHONY: bench
+bench: install ## benchmarks (figures printed, nothing asserted)
+	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+.PHONY: clean
+clean: ## remove the virtualenv (keeps instance/var data)
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,0 +1,73 @@
+"""read_package on the samples and transfer packages: one record at a time, sinks, digests."""
+
+import hashlib
+
+import pytest
+from build_corpus import SAMPLES
+from build_corpus import build_sha256
+from build_corpus import t_drop_folder
+from build_corpus import transfer
+
+from sd.archive.core.packages.reader import Package
+from sd.archive.core.packages.reader import TempDirSinks
+from sd.archive.core.packages.reader import read_package
+from sd.archive.core.packages.transfer import TransferPackage
+
+
+@pytest.mark.parametrize("name, kind", [("archive-gongwen.zip", "archive"), ("pre-archive-gongwen.zip", "pre-archive")])
+def test_single_record_package(name, kind, tmp_path):
+    path = SAMPLES / name
+    package = read_package(path, kind, sink_factory=TempDirSinks(tmp_path))
+    assert isinstance(package, Package)
+    assert package.digest == hashlib.new("sm3", path.read_bytes()).hexdigest()
+    assert set(package.manifest.entries) == set(package.files) - {"manifest-sm3.txt"}
+    for path_, file in package.files.items():
+        stored = open(file.location, "rb").read()
+        assert hashlib.new("sm3", stored).hexdigest() == file.sm3 and len(stored) == file.size
+        if path_ in package.manifest.entries:
+            assert package.manifest.entries[path_] == file.sm3
+    assert set(package.content_files()) == {c.path for c in package.metadata.components}
+
+
+def test_sha256_is_computed_when_declared(tmp_path):
+    path = tmp_path / "p.zip"
+    build_sha256(str(path))
+    package = read_package(path, "archive")
+    assert package.manifest.algorithm == "sha256"
+    assert all(f.sha256 for f in package.files.values())
+
+
+def test_no_sink_digests_only():
+    package = read_package(SAMPLES / "archive-zhengwu.zip", "archive")
+    assert all(f.location is None and f.sm3 for f in package.files.values())
+
+
+def test_transfer_yields_records_lazily(tmp_path):
+    sinks = TempDirSinks(tmp_path)
+    with read_package(SAMPLES / "transfer-5-records.zip", "transfer", sink_factory=sinks) as package:
+        assert isinstance(package, TransferPackage)
+        assert package.description["档案数量"] == "5" and len(package.catalogue) == 5
+        written_before = len(list(tmp_path.iterdir()))
+        records = package.records()
+        first = next(records)
+        assert len(list(tmp_path.iterdir())) == written_before + 4  # only the first record streamed
+        assert first.archival_code == "J001-WS·2018-D30-BGS-0001" and first.metadata.year == "2018"
+        assert set(first.manifest.entries) == set(first.files)
+        rest = list(records)
+    assert [r.archival_code[-4:] for r in rest] == ["0002", "0003", "0004", "0005"]
+    assert all(not r.problems for r in [first, *rest])
+
+
+def test_transfer_missing_folder_is_a_record_problem(tmp_path):
+    path = tmp_path / "t.zip"
+    transfer(lambda f: t_drop_folder(f, 3))(str(path))
+    with read_package(path, "transfer") as package:
+        records = {r.archival_code: r for r in package.records()}
+    missing = records["J001-WS·2018-D30-BGS-0003"]
+    assert missing.metadata is None and [p.code for p in missing.problems] == ["transfer.folder-missing"]
+    assert package.record_count == 4
+
+
+def test_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        read_package(SAMPLES / "archive-gongwen.zip", "dip")
