@@ -34,7 +34,7 @@ def test_sha256_is_computed_when_declared(tmp_path):
     build_sha256(str(path))
     package = read_package(path, "archive")
     assert package.manifest.algorithm == "sha256"
-    assert all(f.sha256 for f in package.files.values())
+    assert all(f.sha256 for p, f in package.files.items() if not p.startswith("manifest-"))
 
 
 def test_no_sink_digests_only():
