@@ -34,7 +34,7 @@ def _name(cn):
 @pytest.fixture(scope="module")
 def ca_and_signer():
     """A self-made CA and a signing certificate it issued (cryptography)."""
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
         x509.CertificateBuilder().subject_name(_name("测试根CA")).issuer_name(_name("测试根CA"))
@@ -84,7 +84,7 @@ def test_stamp_pdf_leaves_original_and_verifies(plain_pdf, signed_pdf, ca_and_si
     assert verdict.signer.endswith("归档章签名")
     assert verdict.page_index == 0 and verdict.boundary[2] > 100  # the visible 45 mm box
     assert "covers the entire file" in verdict.checked
-    assert abs((verdict.signing_time - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 600
+    assert abs((verdict.signing_time - dt.datetime.now(dt.UTC)).total_seconds()) < 600
 
 
 def test_pdf_without_trust_store_is_valid_with_a_note(signed_pdf):

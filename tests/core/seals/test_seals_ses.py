@@ -7,7 +7,7 @@ from sd.archive.core.seals.ses import SealFormatError
 from sd.archive.core.seals.ses import parse_seal
 from sd.archive.core.seals.ses import parse_ses_signature
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(

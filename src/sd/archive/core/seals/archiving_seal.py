@@ -91,7 +91,7 @@ def make_demo_key(common_name: str = "示例档案馆归档章", algorithm: str 
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sd.archive demo"),
         x509.NameAttribute(NameOID.COMMON_NAME, common_name),
     ])
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -299,7 +299,7 @@ def sign_detached(data: bytes, key: SealKey, signed_at: dt.datetime | None = Non
     statement = {
         "sm3": sm3_hex(data),
         "size": len(data),
-        "signed_at": (signed_at or dt.datetime.now(dt.timezone.utc)).isoformat(),
+        "signed_at": (signed_at or dt.datetime.now(dt.UTC)).isoformat(),
     }
     body = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
     signature, algorithm = _sign_bytes(key.private_key(), body)

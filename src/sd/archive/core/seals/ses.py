@@ -200,7 +200,7 @@ def _time(value) -> dt.datetime | None:
     chosen = value.chosen if isinstance(value, core.Choice) else value
     if isinstance(chosen, (core.GeneralizedTime, core.UTCTime)):
         native = chosen.native
-        return native if native.tzinfo else native.replace(tzinfo=dt.timezone.utc)
+        return native if native.tzinfo else native.replace(tzinfo=dt.UTC)
     return parse_time(_text(chosen))
 
 

@@ -39,7 +39,7 @@ def to_der_signature(signature: bytes) -> bytes:
     if len(signature) == 64:
         # 64 bytes starting with 0x30 may still be raw r‖s: try to read it as DER first
         try:
-            DSASignature.load(signature).native
+            _ = DSASignature.load(signature).native
             return signature
         except ValueError:
             r = int.from_bytes(signature[:32], "big")

@@ -36,7 +36,7 @@ EXTENSIONS = {"png": "png", "jpeg": "jpg", "gif": "gif", "ofd": "ofd", "bmp": "b
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat()
+    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def strip_ofd(source: bytes | str | Path | BinaryIO, trust: TrustStore | None = None) -> tuple[bytes, dict]:

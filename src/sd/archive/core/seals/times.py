@@ -22,7 +22,7 @@ def _zone(text: str | None) -> dt.tzinfo:
     if not text:
         return CHINA
     if text == "Z":
-        return dt.timezone.utc
+        return dt.UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
@@ -45,4 +45,4 @@ def parse_time(text: str | None) -> dt.datetime | None:
 
 
 def utc_iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.timezone.utc).isoformat() if value else None
+    return value.astimezone(dt.UTC).isoformat() if value else None

@@ -95,7 +95,7 @@ def verify_ofd(
     """Verify every signature of an OFD file; see the module docstring for the checks."""
     package = source if isinstance(source, OfdPackage) else OfdPackage.open(source)
     trust = trust or TrustStore()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     report = OfdReport(package.doc_type, sm3=sm3_hex(package.source) if package.source else "")
     for doc, info in package.signatures:
         report.verdicts.append(verify_signature(package, doc, info, trust, now))
