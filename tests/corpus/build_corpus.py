@@ -479,3 +479,28 @@ def main(out: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "corpus-out")
+
+
+# ---------------------------------------------------------------- DA/T 48 EEP variants (archive interface)
+
+def eep_bytes(mutate: Callable[[str], str] = lambda text: text) -> bytes:
+    from sd.archive.core.packages.eep import render_eep
+    from sd.archive.core.packages.metadata import parse_metadata
+
+    files = gongwen()
+    record = parse_metadata(files[META])
+    return mutate(render_eep(record, files).decode("utf-8")).encode("utf-8")
+
+
+def eep(mutate: Callable[[str], str] = lambda text: text) -> Callable[[str], None]:
+    return lambda path: Path(path).write_bytes(eep_bytes(mutate))
+
+
+CORPUS += [
+    Case("valid-eep", eep(), 201),
+    Case("eep-xxe", eep(lambda t: t.replace("?>", '?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1)), 400,
+         ("xml.doctype",)),
+    Case("eep-bad-base64", eep(lambda t: t.replace("<编码数据>", "<编码数据>!!!!", 1)), 400, ("eep.base64",)),
+    Case("eep-malformed", eep(lambda t: t[: len(t) // 2]), 400, ("xml.malformed",)),
+    Case("eep-future-date", eep(lambda t: t.replace("<日期>2023-05-12</日期>", "<日期>2099-05-12</日期>")), 422, ("GD-1-5",)),
+]

@@ -71,3 +71,21 @@ def test_transfer_missing_folder_is_a_record_problem(tmp_path):
 def test_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError):
         read_package(SAMPLES / "archive-gongwen.zip", "dip")
+
+
+def test_eep_is_read_streaming_into_the_same_model(tmp_path):
+    from build_corpus import eep_bytes
+    from build_corpus import gongwen
+
+    path = tmp_path / "J001.eep"
+    path.write_bytes(eep_bytes())
+    package = read_package(path, "archive", sink_factory=TempDirSinks(tmp_path))
+    record, originals = package.metadata, gongwen()
+    assert package.source_format == "eep" and record.archival_code == "J001-WS·2023-D30-BGS-0007"
+    assert (record.fonds_code, record.year, record.item_number, record.title[:4]) == ("J001", "2023", "7", "关于测试")
+    assert [c.role for c in record.components] == ["正本", "处理单", "附件"]
+    for component in record.components:
+        file = package.files[component.path]
+        assert open(file.location, "rb").read() == originals[component.path]
+        assert component.digest == file.sm3
+    assert [s.action for s in record.process] == ["拟稿", "审核", "签发", "归档"]
