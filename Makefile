@@ -12,7 +12,7 @@ PG_PORT ?= 5433
 PG_DIR := $(CURDIR)/$(VAR)/pg
 PG_BIN := /usr/lib/postgresql/15/bin
 DSN := host=127.0.0.1 port=$(PG_PORT) dbname=sdarchive user=postgres
-APT_BASE := build-essential libpq-dev
+APT_BASE := build-essential libpq-dev fonts-noto-cjk
 APT_TEST := postgresql chromium chromium-driver
 APT_TOOLS := libreoffice-writer-nogui fonts-noto-cjk ghostscript poppler-utils
 

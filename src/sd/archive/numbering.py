@@ -15,13 +15,11 @@ Codes are rendered and parsed only by ``sd.archive.core.codes``.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
-from datetime import timezone
 
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from plone import api
+from sd.archive.audit import log_code
 from sd.archive.core import codes
 from sd.archive.interfaces import IFonds
 from zope.annotation.interfaces import IAnnotations
@@ -186,7 +184,7 @@ def assign_code(record, category: str, year: int, retention: str, org_code: str 
     code = codes.render(parts, rule)
     _store(record, parts, code)
     record.code_frozen = True
-    _log(record, "assign", None, code, "")
+    log_code(record, "assign", None, code, "")
     record.reindexObject()
     return code
 
@@ -211,7 +209,7 @@ def accept_code(record, code: str) -> str:
     counter.value = max(latest, counter.value, parts.item_number)
     _store(record, parts, rendered)
     record.code_frozen = True
-    _log(record, "accept", None, rendered, "")
+    log_code(record, "accept", None, rendered, "")
     record.reindexObject()
     return rendered
 
@@ -238,7 +236,7 @@ def change_code(record, reason: str, **changes) -> str:
         new_parts = new_parts.with_item(number)
     code = codes.render(new_parts, rule)
     _store(record, new_parts, code)
-    _log(record, "change", old, code, reason)
+    log_code(record, "change", old, code, reason)
     record.reindexObject()
     return code
 
@@ -252,16 +250,3 @@ def _store(record, parts: codes.CodeParts, code: str):
     record.volume_number = str(parts.volume) if parts.volume is not None else None
     record.item_number = parts.item_number
     record.archival_code = code
-
-
-def _log(record, action: str, old, new, reason: str):
-    log = list(getattr(record, "code_log", None) or [])
-    log.append({
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "actor": api.user.get_current().getId() if not api.user.is_anonymous() else "system",
-        "action": action,
-        "old": old,
-        "new": new,
-        "reason": reason,
-    })
-    record.code_log = log

@@ -2,6 +2,8 @@
 
 import os
 
+from plone import api
+
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
 from plone.app.testing import PLONE_FIXTURE
@@ -11,6 +13,8 @@ from plone.restapi.testing import PloneRestApiDXLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
 import sd.archive
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
 
 os.environ.setdefault("TZ", "Asia/Shanghai")
 
@@ -38,3 +42,35 @@ FUNCTIONAL_TESTING = FunctionalTesting(bases=(FIXTURE,), name="SdArchiveLayer:Fu
 ACCEPTANCE_TESTING = FunctionalTesting(
     bases=(FIXTURE, WSGI_SERVER_FIXTURE), name="SdArchiveLayer:AcceptanceTesting"
 )
+
+
+# --- helpers for tests, demo scripts and benchmarks -------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_fonds(container, fonds_id="j001", code="J001", grammar="DA/T 22-2015", **extra):
+    return api.content.create(
+        container=container, type="Fonds", id=fonds_id, title=f"Fonds {code}",
+        fonds_code=code, agency_name=f"Agency {code}", code_grammar=grammar, **extra,
+    )
+
+
+def make_record(fonds, n=1, **metadata):
+    values = {
+        "title": f"关于档案工作的通知（{n}）",
+        "record_kind": "电子公文",
+        "electronic_record_id": f"OA-{fonds.fonds_code}-{n:06d}",
+        "fonds_code": fonds.fonds_code,
+        "year": 2023,
+        "retention_period": "Y",
+    }
+    values.update(metadata)
+    return create_record(fonds, values, [
+        ComponentData(filename="正本.pdf", data=PDF, role="正本", sequence=1,
+                      content_type="application/pdf", format_name="PDF"),
+        ComponentData(filename="处理单.pdf", data=PDF + b"%2", role="处理单", sequence=2,
+                      content_type="application/pdf", format_name="PDF"),
+    ])
+
+

@@ -1,42 +1,17 @@
 """Record events: audited metadata corrections, frozen codes, retention, destruction."""
 
 from datetime import date
-from datetime import datetime
-from datetime import timezone
 
 from plone import api
 from Products.CMFCore.indexing import processQueue
+from sd.archive.audit import changes_since_snapshot
+from sd.archive.audit import log_correction
+from sd.archive.audit import snapshot
 from sd.archive.core import codes
 from sd.archive.core import retention
 from sd.archive.numbering import code_rule
 from sd.archive.numbering import fonds_of
 from zExceptions import Forbidden
-
-AUDITED_FIELDS = (
-    "title", "description", "document_number", "author", "document_date", "document_type",
-    "security_level", "open_status", "pages", "keywords", "abstract", "retention_period",
-    "retention_start", "category_code", "year", "org_code", "service_item_name",
-    "service_item_code", "case_number", "applicant_name", "handling_result",
-)
-SNAPSHOT = "_sd_metadata_snapshot"
-
-
-def _value(obj, name):
-    value = getattr(obj, name, None)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, set)):
-        return list(value)
-    return value
-
-
-def snapshot(record):
-    setattr(record, SNAPSHOT, {n: _value(record, n) for n in AUDITED_FIELDS})
-
-
-def _actor():
-    return "system" if api.user.is_anonymous() else api.user.get_current().getId()
-
 
 def check_frozen_code(record):
     """A frozen archival code must still agree with its parts (档号冻结)."""
@@ -79,22 +54,10 @@ def record_modified(record, event):
     """Audit every metadata correction after pre-archiving (著录更正留痕)."""
     check_frozen_code(record)
     update_retention(record)
-    before = getattr(record, SNAPSHOT, None) or {}
     state = api.content.get_state(record, default=None)
-    changes = []
-    for name in AUDITED_FIELDS:
-        new = _value(record, name)
-        if name in before and before[name] != new:
-            changes.append({"field": name, "old": before[name], "new": new})
+    changes = changes_since_snapshot(record)
     if changes and state not in (None, "pre_archived"):
-        log = list(getattr(record, "correction_log", None) or [])
-        log.append({
-            "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "actor": _actor(),
-            "state": state,
-            "changes": changes,
-        })
-        record.correction_log = log
+        log_correction(record, state, changes)
     snapshot(record)
 
 

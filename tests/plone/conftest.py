@@ -1,0 +1,56 @@
+"""Fixtures shared by the Plone-side tests: a fonds, records and users per role."""
+
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from sd.archive.testing import make_fonds
+from sd.archive.testing import make_record
+
+import pytest
+
+
+ROLE_USERS = {
+    # user id: (global roles, local roles on fonds J001)
+    "officer": ([], ["RecordsOfficer", "Reader"]),
+    "submitter": ([], ["Submitter"]),
+    "archivist": (["Archivist"], []),
+    "supervisor": (["Supervisor"], []),
+    "sysadmin": (["SystemAdministrator"], []),
+    "secadmin": (["SecurityAdministrator"], []),
+    "auditor": (["SecurityAuditor"], []),
+    "other-officer": ([], []),  # records officer of fonds J002
+    "member": ([], []),
+}
+
+
+@pytest.fixture
+def manager(portal):
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    yield portal
+    setRoles(portal, TEST_USER_ID, ["Member"])
+
+
+@pytest.fixture
+def fonds(manager):
+    return make_fonds(manager)
+
+
+@pytest.fixture
+def other_fonds(manager):
+    return make_fonds(manager, "j002", "J002", "DA/T 13-2022")
+
+
+@pytest.fixture
+def users(portal, fonds, other_fonds):
+    for user_id, (roles, local) in ROLE_USERS.items():
+        api.user.create(email=f"{user_id}@example.org", username=user_id, password="secret-12345",
+                        roles=roles or ("Member",))
+        if local:
+            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
+    api.user.grant_roles(username="other-officer", obj=other_fonds, roles=["RecordsOfficer", "Reader"])
+    return ROLE_USERS
+
+
+@pytest.fixture
+def record(fonds):
+    return make_record(fonds)

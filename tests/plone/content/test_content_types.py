@@ -1,0 +1,164 @@
+"""Content types: creation, fields, behaviors, digests, immutability, audit."""
+
+from plone import api
+from plone.dexterity.interfaces import IDexterityFTI
+from sd.archive.behaviors.archival_code import IArchivalCode
+from sd.archive.behaviors.government_service import IGovernmentService
+from sd.archive.behaviors.notarization import INotarization
+from sd.archive.behaviors.records_metadata import IRecordsMetadata
+from sd.archive.behaviors.retention import IRetention
+from sd.archive.behaviors.seal import ISeal
+from sd.archive.core import digests
+from sd.archive.interfaces import IComponent
+from sd.archive.interfaces import IDossier
+from sd.archive.interfaces import IFonds
+from sd.archive.interfaces import IRecord
+from sd.archive.numbering import assign_code
+from zExceptions import Forbidden
+from zope.component import queryUtility
+from zope.lifecycleevent import modified
+
+import datetime
+import pytest
+
+from sd.archive.testing import PDF
+from sd.archive.testing import make_record
+
+
+@pytest.mark.parametrize(
+    "type_id,add_permission",
+    [("Fonds", "sd.archive.AddFonds"), ("Dossier", "sd.archive.AddDossier"),
+     ("Record", "sd.archive.AddRecord"), ("Component", "sd.archive.AddComponent")],
+)
+def test_fti_add_permission(portal, type_id, add_permission):
+    fti = queryUtility(IDexterityFTI, name=type_id)
+    assert fti.add_permission == add_permission
+
+
+@pytest.mark.parametrize(
+    "behavior",
+    [IRetention, IArchivalCode, IRecordsMetadata, IGovernmentService, INotarization, ISeal],
+)
+def test_record_provides_behaviors(record, behavior):
+    assert behavior.providedBy(record)
+
+
+def test_fonds_fields(fonds):
+    assert IFonds.providedBy(fonds)
+    assert fonds.fonds_code == "J001"
+    assert fonds.code_grammar == "DA/T 22-2015"
+    assert fonds.network_domain == "administrative"
+
+
+def test_dossier_in_fonds(fonds):
+    dossier = api.content.create(container=fonds, type="Dossier", id="d1", title="案卷一",
+                                 dossier_number="001", year=2023)
+    assert IDossier.providedBy(dossier)
+    rec = make_record(dossier, 7)
+    assert IRecord.providedBy(rec)
+    assert rec.aq_parent is dossier
+
+
+def test_record_not_addable_at_site_root(manager):
+    with pytest.raises((ValueError, Exception)):
+        api.content.create(container=manager, type="Record", id="r", title="x")
+
+
+def test_components_get_digests(record):
+    components = record.objectValues()
+    assert [c.role for c in components] == ["正本", "处理单"]
+    assert all(IComponent.providedBy(c) for c in components)
+    first = components[0]
+    assert first.sm3 == digests.digest_bytes(PDF, "SM3")
+    assert first.sha256 == digests.digest_bytes(PDF, "SHA-256")
+    assert first.size == len(PDF)
+
+
+def test_component_digests_are_indexed_on_record(portal, record):
+    sm3 = record.objectValues()[0].sm3
+    brains = api.content.find(component_sm3=sm3, portal_type="Record")
+    assert [b.UID for b in brains] == [record.UID()]
+
+
+def test_retention_expiry_computed(record):
+    record.retention_period = "D10"
+    modified(record)
+    assert record.retention_expiry == datetime.date(2033, 12, 31)
+    record.retention_period = "Y"
+    modified(record)
+    assert record.retention_expiry is None
+
+
+def test_government_service_fields(fonds):
+    rec = make_record(fonds, 2, record_kind="政务服务电子文件", service_item_code="11370000004",
+                      case_number="3700002023051200001", applicant_name="某某建设有限公司")
+    assert IGovernmentService(rec).case_number == "3700002023051200001"
+
+
+def test_archived_content_is_immutable(record):
+    from plone.namedfile.file import NamedBlobFile
+
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    component = record.objectValues()[0]
+    component.file = NamedBlobFile(data=b"%PDF-1.4 other bytes", filename="正本.pdf")
+    with pytest.raises(Forbidden):
+        modified(component)
+
+
+def test_pre_archived_content_may_change(record):
+    from plone.namedfile.file import NamedBlobFile
+
+    component = record.objectValues()[0]
+    component.file = NamedBlobFile(data=b"%PDF-1.4 corrected", filename="正本.pdf")
+    modified(component)
+    assert component.sm3 == digests.digest_bytes(b"%PDF-1.4 corrected")
+
+
+def test_metadata_correction_after_archiving_is_audited(record):
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    record.title = "更正后的题名"
+    modified(record)
+    log = record.correction_log
+    assert len(log) == 1
+    assert log[0]["changes"] == [{"field": "title", "old": "关于档案工作的通知（1）",
+                                  "new": "更正后的题名"}]
+    assert log[0]["state"] == "archived"
+
+
+def test_changes_before_archiving_are_not_audited(record):
+    record.title = "预归档时修改"
+    modified(record)
+    assert not record.correction_log
+
+
+def test_frozen_code_cannot_be_edited(record):
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    record.year = 2022
+    with pytest.raises(Forbidden):
+        modified(record)
+
+
+def test_destroy_keeps_tombstone(record):
+    assign_code(record, "WS", 2023, "D10", "BGS")
+    for t in ("archive", "appraise", "destroy"):
+        api.content.transition(record, transition=t)
+    assert api.content.get_state(record) == "destroyed"
+    assert record.objectIds() == []
+    assert record.title == "关于档案工作的通知（1）"
+    assert record.archival_code == "J001-WS·2023-D10-BGS-0001"
+    assert record.disposition_state == "destroyed"
+
+
+def test_hold_blocks_destruction(record):
+    assign_code(record, "WS", 2023, "D10", "BGS")
+    for t in ("archive", "appraise"):
+        api.content.transition(record, transition=t)
+    record.holds = ["诉讼冻结 2024-01"]
+    available = [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)]
+    assert "destroy" not in available
+    assert "retain" in available
+    record.holds = []
+    available = [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)]
+    assert "destroy" in available
