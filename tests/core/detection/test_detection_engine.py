@@ -123,3 +123,10 @@ def test_eicar_is_caught_without_clamav(tmp_path):
     package = read_package(path, "archive")
     report = run_detection("archiving", package, CATALOGUE, DetectionContext(now=NOW, use_clamav=False))
     assert [(p.code, p.object) for p in report.problems()] == [("GD-4-2", "附件/附件1.txt")]
+
+
+def test_fido_names_pronom_puids(tmp_path):
+    from sd.archive.core.detection.fido_identify import fido_puid
+
+    package = sample(tmp_path)
+    assert fido_puid(package.files["正本/正本.pdf"]).startswith("fmt/")
