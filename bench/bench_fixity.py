@@ -61,19 +61,26 @@ def main() -> None:
         t = time.perf_counter()
         expected = make_files(tmp / "aips", total_mb, file_mb)
         size_mb = sum(p.stat().st_size for p in (tmp / "aips").rglob("*.eep")) / MB
-        print(f"made {len(expected)} files, {size_mb:.0f} MB in {time.perf_counter() - t:.1f} s; {cores} cores")
+        print(
+            f"made {len(expected)} files, {size_mb:.0f} MB in {time.perf_counter() - t:.1f} s; {cores} cores"
+        )
         raw = raw_sm3_rate()
         print(f"raw OpenSSL SM3, one core, in memory : {raw:8.1f} MB/s  (baseline)")
         loc = StorageLocation("bench", str(tmp / "aips"))
-        for label, workers, procs in [("threads x1", 1, False), (f"threads x{cores}", cores, False),
-                                      (f"processes x{cores}", cores, True)]:
+        for label, workers, procs in [
+            ("threads x1", 1, False),
+            (f"threads x{cores}", cores, False),
+            (f"processes x{cores}", cores, True),
+        ]:
             t = time.perf_counter()
             run = run_fixity(loc, expected.get, tmp / "runs", workers=workers, use_processes=procs)
             secs = time.perf_counter() - t
             assert run.ok and len(run.passed) == len(expected)
             rate = size_mb / secs
-            print(f"fixity {label:14s}: {rate:8.1f} MB/s  {secs:6.2f} s  ratio per core vs raw "
-                  f"{rate / (workers * raw):.2f}  speed-up vs raw one core {rate / raw:.2f}x")
+            print(
+                f"fixity {label:14s}: {rate:8.1f} MB/s  {secs:6.2f} s  ratio per core vs raw "
+                f"{rate / (workers * raw):.2f}  speed-up vs raw one core {rate / raw:.2f}x"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -44,8 +44,15 @@ def verifier():
     return verify
 
 
-def make_record(code="J001-WS·2023-Y-BGS-0001", version=1, content=b"%PDF-1.7 body", year="2023",
-                fonds="J001", uid="uid-0001", extra_components=()):
+def make_record(
+    code="J001-WS·2023-Y-BGS-0001",
+    version=1,
+    content=b"%PDF-1.7 body",
+    year="2023",
+    fonds="J001",
+    uid="uid-0001",
+    extra_components=(),
+):
     metadata = {
         "聚合层次": "文件",
         "立档单位名称": "山东省某某厅",
@@ -55,7 +62,7 @@ def make_record(code="J001-WS·2023-Y-BGS-0001", version=1, content=b"%PDF-1.7 b
         "保管期限": "Y",
         "机构或问题": "BGS",
         "室编件号": "1",
-        "题名": "关于做好2023年度档案工作的通知 <&> \"引号\"",
+        "题名": '关于做好2023年度档案工作的通知 <&> "引号"',
         "文件编号": "鲁某发〔2023〕12号",
         "责任者": "山东省某某厅",
         "日期": "2023-05-12",
@@ -71,8 +78,16 @@ def make_record(code="J001-WS·2023-Y-BGS-0001", version=1, content=b"%PDF-1.7 b
         ("2023-06-01T09:00:00+08:00", "归档", "李四", "归档\r\n说明"),
         ("2024-01-02T08:00:00+08:00", "封装", "张三", "AIP v1"),
     ]
-    return AIPRecord(uid, code, version, metadata, components, events,
-                     created="2024-01-02T08:00:00+08:00", creator_unit="山东省档案馆")
+    return AIPRecord(
+        uid,
+        code,
+        version,
+        metadata,
+        components,
+        events,
+        created="2024-01-02T08:00:00+08:00",
+        creator_unit="山东省档案馆",
+    )
 
 
 @pytest.fixture
@@ -102,12 +117,21 @@ def holdings(tmp_path, signer):
     expected = {}
     for i in range(1, 7):
         year = "2022" if i <= 3 else "2023"
-        rec = make_record(code=f"J001-WS·{year}-Y-BGS-{i:04d}", year=year, uid=f"uid-{i}",
-                          content=f"content {i} ".encode() * 200)
+        rec = make_record(
+            code=f"J001-WS·{year}-Y-BGS-{i:04d}",
+            year=year,
+            uid=f"uid-{i}",
+            content=f"content {i} ".encode() * 200,
+        )
         stored = write_aip(locs, rec, signer)
         expected[stored.relpath] = stored.sm3
-    rec = make_record(code="J001-WS·2023-Y-BGS-0006", year="2023", uid="uid-6", version=2,
-                      content=b"converted " * 300)
+    rec = make_record(
+        code="J001-WS·2023-Y-BGS-0006",
+        year="2023",
+        uid="uid-6",
+        version=2,
+        content=b"converted " * 300,
+    )
     stored = write_aip(locs, rec, signer)
     expected[stored.relpath] = stored.sm3
     return locs, expected

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import io
 import os
+from xml.etree import ElementTree
 
 import pytest
+from lxml import etree
 from preservation_helpers import make_record
 from preservation_helpers import sm3
-from lxml import etree
-from xml.etree import ElementTree
 
 from sd.archive.core.errors import PackageError
 from sd.archive.core.preservation import eep_names as N
@@ -36,8 +36,12 @@ def test_round_trip_keeps_metadata_components_events(tmp_path, record, signer, v
     result = write_aip_file(record, path, signer)
     assert path.name == "J001-WS·2023-Y-BGS-0001.v1.eep"
     assert result.sm3 == sm3(path.read_bytes()) and result.size == path.stat().st_size
-    back = read_aip_file(path, content_dir=tmp_path / "out", verifier=verifier, require_signature=True)
-    assert back.uid == record.uid and back.version == 1 and back.archival_code == record.archival_code
+    back = read_aip_file(
+        path, content_dir=tmp_path / "out", verifier=verifier, require_signature=True
+    )
+    assert (
+        back.uid == record.uid and back.version == 1 and back.archival_code == record.archival_code
+    )
     for key, value in record.metadata.items():
         assert back.metadata[key] == value, key
     assert back.metadata["文件组合类型"] == "单件"
@@ -83,7 +87,9 @@ def test_signed_digest_is_sm3_of_lxml_c14n(record, signer):
 
 
 def test_signature_survives_reindenting_outside_signed_object(record, signer, verifier):
-    data = written(record, signer).replace("<版本>2009</版本>\n".encode(), "<版本>2009</版本>\n\n   ".encode())
+    data = written(record, signer).replace(
+        "<版本>2009</版本>\n".encode(), "<版本>2009</版本>\n\n   ".encode()
+    )
     assert read_eep(io.BytesIO(data), verifier=verifier).signature.verified is True
 
 
@@ -151,9 +157,21 @@ TAMPERS = [
     ("content", flip_in_content, "AIP-DIGEST"),
     ("title", lambda d: d.replace("关于做好".encode(), "关于做坏".encode()), "AIP-SIGNATURE"),
     ("namespace", lambda d: d.replace(N.NAMESPACE.encode(), b"urn:other"), "AIP-NAMESPACE"),
-    ("version", lambda d: d.replace(b"<\xe7\x89\x88\xe6\x9c\xac>2009", "<版本>2010".encode()), "AIP-VERSION"),
-    ("base64", lambda d: d.replace(base64.encodebytes(b"%PDF-1.7 body").strip(), b"JVBER!!!"), "AIP-BASE64"),
-    ("required", lambda d: d.replace("<责任者>山东省某某厅</责任者>".encode(), b""), "AIP-REQUIRED"),
+    (
+        "version",
+        lambda d: d.replace(b"<\xe7\x89\x88\xe6\x9c\xac>2009", "<版本>2010".encode()),
+        "AIP-VERSION",
+    ),
+    (
+        "base64",
+        lambda d: d.replace(base64.encodebytes(b"%PDF-1.7 body").strip(), b"JVBER!!!"),
+        "AIP-BASE64",
+    ),
+    (
+        "required",
+        lambda d: d.replace("<责任者>山东省某某厅</责任者>".encode(), b""),
+        "AIP-REQUIRED",
+    ),
     ("xml", lambda d: d[:-40], "AIP-XML"),
     ("dtd", lambda d: d.replace(b"?>\n", b'?>\n<!DOCTYPE x [<!ENTITY e "x">]>\n', 1), "AIP-XML"),
     ("signature", lambda d: d.replace("<签名人>".encode(), "<签名人>假".encode()), None),
@@ -180,8 +198,8 @@ def test_unsigned_package_reads_unless_signature_required(record, verifier):
 
 
 def test_other_signer_key_fails(record, verifier):
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from sd.archive.core.preservation.aip_model import PackageSigner
 

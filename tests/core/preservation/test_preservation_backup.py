@@ -27,8 +27,13 @@ def sources(tmp_path, holdings):
     (tmp_path / "keys.pub").write_text("ed25519 AAAA 公钥")
     (tmp_path / "audit").mkdir()
     (tmp_path / "audit" / "2024.jsonl").write_text('{"event":"login"}\n')
-    return {"filestorage": tmp_path / "var", "blobs": tmp_path / "blobs", "aips": locs[0].path,
-            "keys": tmp_path / "keys.pub", "audit": tmp_path / "audit"}
+    return {
+        "filestorage": tmp_path / "var",
+        "blobs": tmp_path / "blobs",
+        "aips": locs[0].path,
+        "keys": tmp_path / "keys.pub",
+        "audit": tmp_path / "audit",
+    }
 
 
 def test_backup_restore_and_verified_restore(tmp_path, sources):
@@ -67,7 +72,9 @@ def test_migration_copies_and_verifies_each_aip(tmp_path, holdings):
     flip_byte(aip_path(locs[0], bad))
     seen = []
     report = migrate(locs[0], new, expected.get, progress=lambda n, t, r: seen.append(n))
-    assert [f["relpath"] for f in report.failed] == [bad] and len(report.copied) == len(expected) - 1
+    assert [f["relpath"] for f in report.failed] == [bad] and len(report.copied) == len(
+        expected
+    ) - 1
     assert not aip_path(new, bad).exists() and seen[-1] == len(expected)
     # fix the source from the second copy, migrate again: only the missing one is copied
     again = migrate(locs[1], new, expected.get)

@@ -13,31 +13,47 @@ from sd.archive.core.preservation.conversion import ConversionError
 from sd.archive.core.preservation.conversion import convert
 from sd.archive.core.preservation.conversion import text_similarity
 
-needs_lo = pytest.mark.skipif(conversion.soffice_binary() is None,
-                              reason="LibreOffice (soffice) not installed: apt-get install libreoffice-writer-nogui fonts-noto-cjk")
-needs_gs = pytest.mark.skipif(conversion.gs_binary() is None, reason="Ghostscript (gs) not installed: apt-get install ghostscript")
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+needs_lo = pytest.mark.skipif(
+    conversion.soffice_binary() is None,
+    reason="LibreOffice (soffice) not installed: apt-get install libreoffice-writer-nogui fonts-noto-cjk",
+)
+needs_gs = pytest.mark.skipif(
+    conversion.gs_binary() is None,
+    reason="Ghostscript (gs) not installed: apt-get install ghostscript",
+)
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="poppler-utils not installed"
+)
 
-PARAS = ["关于做好2023年度档案工作的通知", "各市档案局：现将有关事项通知如下。",
-         "Electronic records shall be preserved in PDF/A or OFD."]
+PARAS = [
+    "关于做好2023年度档案工作的通知",
+    "各市档案局：现将有关事项通知如下。",
+    "Electronic records shall be preserved in PDF/A or OFD.",
+]
 
 
 def make_docx(path, paragraphs=PARAS):
     body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("[Content_Types].xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                   '<Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-                   "</Types>")
-        z.writestr("_rels/.rels",
-                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-                   "</Relationships>")
-        z.writestr("word/document.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                   f"<w:body>{body}</w:body></w:document>")
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body>{body}</w:body></w:document>",
+        )
     return path
 
 
@@ -46,7 +62,9 @@ def make_pdf(path, pages=2):
 
     c = canvas.Canvas(str(path))
     for i in range(pages):
-        c.drawString(72, 720, f"Page {i + 1}: electronic records shall be preserved for the long term.")
+        c.drawString(
+            72, 720, f"Page {i + 1}: electronic records shall be preserved for the long term."
+        )
         c.showPage()
     c.save()
     return path
@@ -71,7 +89,10 @@ def test_docx_to_pdfa_with_attestation(tmp_path):
     assert res.result.suffix == ".pdf" and res.result.read_bytes().startswith(b"%PDF")
     assert att["tool"] == "LibreOffice" and att["tool_version"].startswith("LibreOffice")
     assert att["source"]["sm3"] == before == sm3(src.read_bytes())  # original untouched
-    assert att["result"]["sm3"] == sm3(res.result.read_bytes()) and att["result"]["format"] == "PDF/A-2b"
+    assert (
+        att["result"]["sm3"] == sm3(res.result.read_bytes())
+        and att["result"]["format"] == "PDF/A-2b"
+    )
     assert att["checks"] == {"output_intents": True, "pdfa_part": "2", "pdfa_conformance": "B"}
     assert att["significant_properties"]["text"]["similarity"] >= 0.95
     assert att["significant_properties"]["pages"]["result"] == 1

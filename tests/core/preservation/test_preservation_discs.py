@@ -29,8 +29,16 @@ def synthetic(n_records, size=10 * MB, versions=lambda i: 1):
         fonds = "J002" if i % 2 else "J001"
         code = f"{fonds}-WS·{2020 + i % 3}-Y-BGS-{i:04d}"
         for v in range(1, versions(i) + 1):
-            files.append(DiscFile(f"{fonds}/{2020 + i % 3}/{code}/{code}.v{v}.eep", size, "0" * 64,
-                                  fonds, str(2020 + i % 3), code))
+            files.append(
+                DiscFile(
+                    f"{fonds}/{2020 + i % 3}/{code}/{code}.v{v}.eep",
+                    size,
+                    "0" * 64,
+                    fonds,
+                    str(2020 + i % 3),
+                    code,
+                )
+            )
     return files
 
 
@@ -98,7 +106,7 @@ def test_iso_round_trip_read_back_and_tamper(tmp_path, holdings):
     disc = plan.discs[0]
     iso = tmp_path / f"{disc.carrier_id}.iso"
     data = bytearray(iso.read_bytes())
-    needle = "content 1 ".encode()
+    needle = b"content 1 "
     pos = data.find(needle)
     if pos < 0:  # contents are base64 inside the EEP
         import base64

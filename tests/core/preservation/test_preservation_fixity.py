@@ -22,7 +22,9 @@ from sd.archive.core.preservation.storage import aip_path
 @pytest.mark.parametrize("use_processes", [False, True])
 def test_clean_location_passes(tmp_path, holdings, use_processes):
     locs, expected = holdings
-    run = run_fixity(locs[0], expected.get, tmp_path / "runs", workers=2, use_processes=use_processes)
+    run = run_fixity(
+        locs[0], expected.get, tmp_path / "runs", workers=2, use_processes=use_processes
+    )
     assert run.ok and sorted(run.passed) == sorted(expected) and run.total == 7
     assert load_run(tmp_path / "runs", run.run_id).passed == run.passed
 
@@ -41,7 +43,9 @@ def test_flipped_byte_is_found_and_repaired_from_the_other_copy(tmp_path, holdin
     report = repair_run(run, locs, expected.get, actor="fixity-bot")
     assert report.alarms == []
     assert {(e["relpath"], e["source_location"], e["status"]) for e in report.events} == {
-        (bad, "disk2", "replaced"), (gone, "disk2", "restored")}
+        (bad, "disk2", "replaced"),
+        (gone, "disk2", "restored"),
+    }
     assert report.events[0]["found"] != report.events[0]["expected"]
     again = run_fixity(locs[0], expected.get, tmp_path / "runs", inventory=expected)
     assert again.ok
@@ -57,7 +61,9 @@ def test_flip_in_every_copy_raises_an_alarm_and_changes_nothing(tmp_path, holdin
     report = repair_run(run, locs, expected.get)
     assert report.events == [] and len(report.alarms) == 1
     alarm = report.alarms[0]
-    assert isinstance(alarm, Alarm) and alarm.relpath == bad and set(alarm.seen) == {"disk1", "disk2"}
+    assert (
+        isinstance(alarm, Alarm) and alarm.relpath == bad and set(alarm.seen) == {"disk1", "disk2"}
+    )
     assert [aip_path(loc, bad).read_bytes() for loc in locs] == before
 
 
@@ -81,11 +87,25 @@ def test_interrupted_run_resumes_with_the_rest_only(tmp_path, holdings):
             raise Stop
 
     with pytest.raises(Stop):
-        run_fixity(locs[0], expected.get, tmp_path / "runs", run_id="r1", workers=1, progress=stop_after_three)
-    assert unfinished_runs(tmp_path / "runs") == ["r1"] and load_run(tmp_path / "runs", "r1") is None
+        run_fixity(
+            locs[0],
+            expected.get,
+            tmp_path / "runs",
+            run_id="r1",
+            workers=1,
+            progress=stop_after_three,
+        )
+    assert (
+        unfinished_runs(tmp_path / "runs") == ["r1"] and load_run(tmp_path / "runs", "r1") is None
+    )
     resumed = []
-    run = run_fixity(locs[0], expected.get, tmp_path / "runs", run_id="r1",
-                     progress=lambda p: resumed.append(p.item.relpath))
+    run = run_fixity(
+        locs[0],
+        expected.get,
+        tmp_path / "runs",
+        run_id="r1",
+        progress=lambda p: resumed.append(p.item.relpath),
+    )
     assert len(resumed) == len(expected) - 3 and not set(resumed) & set(seen)
     assert run.ok and sorted(run.passed) == sorted(expected)
     assert unfinished_runs(tmp_path / "runs") == []
@@ -102,7 +122,10 @@ def test_progress_bar_and_cli(tmp_path, holdings, capsys):
     locs, expected = holdings
     out = io.StringIO()
     run_fixity(locs[0], expected.get, tmp_path / "runs", progress=TextProgress(out, width=10))
-    assert out.getvalue().endswith("7/7" + out.getvalue().split("7/7")[-1]) and "[##########]" in out.getvalue()
+    assert (
+        out.getvalue().endswith("7/7" + out.getvalue().split("7/7")[-1])
+        and "[##########]" in out.getvalue()
+    )
     manifest = tmp_path / "manifest-sm3.txt"
     manifest.write_text("".join(f"{d}  {p}\n" for p, d in expected.items()), encoding="utf-8")
     assert fixity_main([locs[0].path, str(manifest), str(tmp_path / "cli")]) == 0

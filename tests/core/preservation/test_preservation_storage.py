@@ -53,14 +53,21 @@ def test_versions_are_immutable(tmp_path, signer):
     ],
 )
 def test_policy(tmp_path, locations, problems):
-    locs = [StorageLocation(f"{i}", str(tmp_path / d), "online_disk" if on else "optical", on)
-            for i, (d, on) in enumerate(locations)]
+    locs = [
+        StorageLocation(f"{i}", str(tmp_path / d), "online_disk" if on else "optical", on)
+        for i, (d, on) in enumerate(locations)
+    ]
     assert [p.code for p in StoragePolicy(2, 1).check(locs)] == problems
 
 
 def test_policy_refuses_write_without_enough_locations(tmp_path, signer):
     with pytest.raises(ArchiveError):
-        write_aip([StorageLocation("a", str(tmp_path / "a"))], make_record(), signer, policy=StoragePolicy(2))
+        write_aip(
+            [StorageLocation("a", str(tmp_path / "a"))],
+            make_record(),
+            signer,
+            policy=StoragePolicy(2),
+        )
 
 
 @pytest.mark.parametrize("code", ["../etc", "a/b", ".hidden", "", "x\\y"])

@@ -25,8 +25,18 @@ from .eep_writer import EEPWriteResult
 from .eep_writer import write_eep
 
 __all__ = [
-    "AIPRecord", "Component", "Event", "PackageSigner", "SignatureInfo", "SignatureVerifier",
-    "EEPWriteResult", "aip_file_name", "read_aip_file", "read_eep", "write_aip_file", "write_eep",
+    "AIPRecord",
+    "Component",
+    "Event",
+    "PackageSigner",
+    "SignatureInfo",
+    "SignatureVerifier",
+    "EEPWriteResult",
+    "aip_file_name",
+    "read_aip_file",
+    "read_eep",
+    "write_aip_file",
+    "write_eep",
 ]
 
 
@@ -53,6 +63,10 @@ def read_aip_file(
     """Read and check the AIP at ``path`` (see ``eep_reader.read_eep``)."""
     with open(path, "rb") as f:
         return read_eep(
-            f, sink=sink, content_dir=content_dir, verifier=verifier,
-            require_signature=require_signature, name=os.fspath(path),
+            f,
+            sink=sink,
+            content_dir=content_dir,
+            verifier=verifier,
+            require_signature=require_signature,
+            name=os.fspath(path),
         )

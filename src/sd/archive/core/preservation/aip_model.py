@@ -6,9 +6,9 @@ The Plone side fills an ``AIPRecord`` from a record version; the EEP reader retu
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
-from typing import Callable
 
 
 @dataclass
@@ -70,7 +70,9 @@ class AIPRecord:
     signature: SignatureInfo | None = None  # filled by the reader
 
     def __post_init__(self):
-        self.components = [c if isinstance(c, Component) else Component(*c) for c in self.components]
+        self.components = [
+            c if isinstance(c, Component) else Component(*c) for c in self.components
+        ]
         self.events = [e if isinstance(e, Event) else Event(*e) for e in self.events]
 
     @property

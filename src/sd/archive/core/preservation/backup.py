@@ -14,8 +14,8 @@ import shutil
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from pathlib import Path
 
 from sd.archive.core.errors import ArchiveError
@@ -59,7 +59,9 @@ class RestoreCheck:
 
 def _safe_part(name: str) -> str:
     if not name or "/" in name or "\\" in name or name.startswith(".") or name in (MANIFEST, INFO):
-        raise ArchiveError("bad backup part name", [Problem("BACKUP-NAME", "plain folder name required", name)])
+        raise ArchiveError(
+            "bad backup part name", [Problem("BACKUP-NAME", "plain folder name required", name)]
+        )
     return name
 
 
@@ -85,11 +87,16 @@ def make_backup(
     "config": ..., "keys": ..., "audit": ...}``. Written into a ``.partial`` folder that is
     renamed when the manifest is complete.
     """
-    now = now or datetime.now(timezone.utc)
-    stamp = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    now = now or datetime.now(UTC)
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     final = Path(backup_root) / f"backup-{stamp}"
     if final.exists():
-        raise ArchiveError("backup exists", [Problem("BACKUP-EXISTS", "same timestamp", str(final))], 409, "Conflict")
+        raise ArchiveError(
+            "backup exists",
+            [Problem("BACKUP-EXISTS", "same timestamp", str(final))],
+            409,
+            "Conflict",
+        )
     work = final.with_name(final.name + PARTIAL)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -98,16 +105,30 @@ def make_backup(
         src = Path(src)
         part = _safe_part(name)
         if not src.exists():
-            raise ArchiveError("backup source missing", [Problem("BACKUP-SOURCE", "does not exist", str(src), name)], 409, "Conflict")
-        files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file() and not p.is_symlink())
+            raise ArchiveError(
+                "backup source missing",
+                [Problem("BACKUP-SOURCE", "does not exist", str(src), name)],
+                409,
+                "Conflict",
+            )
+        files = (
+            [src]
+            if src.is_file()
+            else sorted(p for p in src.rglob("*") if p.is_file() and not p.is_symlink())
+        )
         for f in files:
             rel = f"{part}/{f.name}" if src.is_file() else f"{part}/{f.relative_to(src).as_posix()}"
             digest, size = _copy_file(f, work.joinpath(*rel.split("/")))
             lines.append(f"{digest}  {rel}\n")
             total += size
             count += 1
-    result = BackupResult(str(final), now.isoformat(timespec="seconds"), count, total,
-                          {k: str(v) for k, v in sources.items()})
+    result = BackupResult(
+        str(final),
+        now.isoformat(timespec="seconds"),
+        count,
+        total,
+        {k: str(v) for k, v in sources.items()},
+    )
     with atomic_writer(work / MANIFEST) as f:
         f.write("".join(lines).encode("utf-8"))
     with atomic_writer(work / INFO) as f:
@@ -140,7 +161,12 @@ def restore_backup(
     """Copy the parts of a backup into ``target_dir`` (which must be empty or new)."""
     backup_dir, target = Path(backup_dir), Path(target_dir)
     if target.exists() and any(target.iterdir()):
-        raise ArchiveError("restore target is not empty", [Problem("RESTORE-TARGET", "not empty", str(target))], 409, "Conflict")
+        raise ArchiveError(
+            "restore target is not empty",
+            [Problem("RESTORE-TARGET", "not empty", str(target))],
+            409,
+            "Conflict",
+        )
     manifest = read_backup_manifest(backup_dir)
     for rel in manifest:
         if parts is not None and rel.split("/", 1)[0] not in parts:
@@ -164,8 +190,12 @@ def verify_restore(
     marker = target / VERIFIED
     if check.ok:
         with atomic_writer(marker) as f:
-            f.write(json.dumps({**asdict(check), "verified": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-                               ensure_ascii=False).encode("utf-8"))
+            f.write(
+                json.dumps(
+                    {**asdict(check), "verified": datetime.now(UTC).isoformat(timespec="seconds")},
+                    ensure_ascii=False,
+                ).encode("utf-8")
+            )
     elif marker.exists():
         marker.unlink()
     return check

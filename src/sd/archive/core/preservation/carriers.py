@@ -11,8 +11,8 @@ import os
 import random
 from dataclasses import asdict
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from pathlib import Path
 
 from sd.archive.core.errors import ArchiveError
@@ -60,28 +60,48 @@ class CarrierRegister:
 
     def register(self, disc: DiscPlan, *, location: str = "", image_sm3: str = "") -> CarrierRecord:
         if disc.carrier_id in self.carriers:
-            raise ArchiveError("carrier registered already", [Problem("CARRIER-EXISTS", "duplicate 载体编号", disc.carrier_id)], 409, "Conflict")
+            raise ArchiveError(
+                "carrier registered already",
+                [Problem("CARRIER-EXISTS", "duplicate 载体编号", disc.carrier_id)],
+                409,
+                "Conflict",
+            )
         rec = CarrierRecord(
-            disc.carrier_id, disc.batch, disc.set_name, disc.carrier_type, location,
-            "written" if image_sm3 else "planned", disc.first_code, disc.last_code,
-            len(disc.archival_codes), image_sm3, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            disc.carrier_id,
+            disc.batch,
+            disc.set_name,
+            disc.carrier_type,
+            location,
+            "written" if image_sm3 else "planned",
+            disc.first_code,
+            disc.last_code,
+            len(disc.archival_codes),
+            image_sm3,
+            datetime.now(UTC).isoformat(timespec="seconds"),
         )
         self.carriers[rec.carrier_id] = rec
         return rec
 
-    def set_state(self, carrier_id: str, state: str, *, location: str | None = None) -> CarrierRecord:
+    def set_state(
+        self, carrier_id: str, state: str, *, location: str | None = None
+    ) -> CarrierRecord:
         if state not in STATES:
-            raise ArchiveError("unknown carrier state", [Problem("CARRIER-STATE", f"one of {', '.join(STATES)}", state)])
+            raise ArchiveError(
+                "unknown carrier state",
+                [Problem("CARRIER-STATE", f"one of {', '.join(STATES)}", state)],
+            )
         rec = self._get(carrier_id)
         rec.state = state
         if location is not None:
             rec.location = location
         return rec
 
-    def record_read_back(self, carrier_id: str, ok: bool, when: datetime | None = None) -> CarrierRecord:
+    def record_read_back(
+        self, carrier_id: str, ok: bool, when: datetime | None = None
+    ) -> CarrierRecord:
         """A person confirmed a read-back (回读确认)."""
         rec = self._get(carrier_id)
-        rec.last_read_back = (when or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        rec.last_read_back = (when or datetime.now(UTC)).isoformat(timespec="seconds")
         rec.last_read_back_ok = ok
         if ok and rec.state in ("planned", "written"):
             rec.state = "verified"
@@ -91,7 +111,11 @@ class CarrierRegister:
 
     def read_back_sample(self, fraction: float = 0.4, seed: int | str = 0) -> list[str]:
         """A reproducible sample of carriers in use to read back in this campaign."""
-        active = sorted(c.carrier_id for c in self.carriers.values() if c.state in ("verified", "stored", "written"))
+        active = sorted(
+            c.carrier_id
+            for c in self.carriers.values()
+            if c.state in ("verified", "stored", "written")
+        )
         if not active:
             return []
         k = max(1, -(-len(active) * int(round(fraction * 1000)) // 1000))
@@ -101,4 +125,9 @@ class CarrierRegister:
         try:
             return self.carriers[carrier_id]
         except KeyError:
-            raise ArchiveError("unknown carrier", [Problem("CARRIER-UNKNOWN", "not registered", carrier_id)], 404, "NotFound") from None
+            raise ArchiveError(
+                "unknown carrier",
+                [Problem("CARRIER-UNKNOWN", "not registered", carrier_id)],
+                404,
+                "NotFound",
+            ) from None

@@ -17,8 +17,8 @@ import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from pathlib import Path
 
 from lxml import etree
@@ -67,14 +67,19 @@ def _run(cmd: list[str], *, cwd=None, timeout: int = 180) -> str:
     try:
         proc = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConversionError(f"{cmd[0]} failed", [Problem("CONVERT-TOOL", str(exc), cmd[0])]) from exc
+        raise ConversionError(
+            f"{cmd[0]} failed", [Problem("CONVERT-TOOL", str(exc), cmd[0])]
+        ) from exc
     if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace")[-800:] or proc.stdout.decode("utf-8", "replace")[-800:]
+        err = (
+            proc.stderr.decode("utf-8", "replace")[-800:]
+            or proc.stdout.decode("utf-8", "replace")[-800:]
+        )
         raise ConversionError(f"{cmd[0]} failed", [Problem("CONVERT-TOOL", err.strip(), cmd[0])])
     return proc.stdout.decode("utf-8", "replace")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tool_version(tool: str) -> str:
     """``LibreOffice 7.4.7.2 …`` / ``Ghostscript 10.00.0`` / ``Pillow 11.0.0`` / poppler."""
     if tool == "LibreOffice":
@@ -93,6 +98,7 @@ def _describe(path: Path, fmt: str) -> dict:
 
 
 # ---- significant properties -------------------------------------------------------------
+
 
 def pdf_page_count(path: Path) -> int | None:
     if shutil.which("pdfinfo"):
@@ -120,7 +126,9 @@ _SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False
 
 def office_text(path: Path) -> str | None:
     """Text of a DOCX (word/document.xml) or ODT (content.xml); None for other formats."""
-    member = {"docx": "word/document.xml", "odt": "content.xml"}.get(path.suffix.lower().lstrip("."))
+    member = {"docx": "word/document.xml", "odt": "content.xml"}.get(
+        path.suffix.lower().lstrip(".")
+    )
     if member is None:
         return None
     try:
@@ -185,8 +193,13 @@ def pdfa_checks(path: Path) -> dict:
 
 
 def _compare(pages_src, pages_res, text_src, text_res) -> dict:
-    props = {"pages": {"source": pages_src, "result": pages_res,
-                       "equal": None if pages_src is None or pages_res is None else pages_src == pages_res}}
+    props = {
+        "pages": {
+            "source": pages_src,
+            "result": pages_res,
+            "equal": None if pages_src is None or pages_res is None else pages_src == pages_res,
+        }
+    }
     if text_src is None or text_res is None:
         props["text"] = {"similarity": None, "equal": None}
     else:
@@ -207,34 +220,65 @@ def _attest(action, tool, source, src_fmt, result, res_fmt, props, checks) -> di
         "result": _describe(result, res_fmt) if result is not None else None,
         "significant_properties": props,
         "checks": checks,
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "ok": bool(ok),
     }
 
 
 # ---- converters ---------------------------------------------------------------------------
 
+
 def office_to_pdfa(source: Path, out_dir: Path, *, timeout: int = 180) -> ConversionResult:
     """DOCX/DOC/ODT → PDF/A-2b with LibreOffice, one private user profile per call."""
     soffice = soffice_binary()
     if not soffice:
-        raise ConversionError("LibreOffice is not installed", [Problem("CONVERT-TOOL", "soffice not found", "soffice")])
+        raise ConversionError(
+            "LibreOffice is not installed",
+            [Problem("CONVERT-TOOL", "soffice not found", "soffice")],
+        )
     with tempfile.TemporaryDirectory(prefix="lo-") as work:
         work = Path(work)
         profile = work / f"profile-{uuid.uuid4().hex}"
         src = work / ("in" + source.suffix.lower())
         shutil.copyfile(source, src)
-        _run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-              "--convert-to", LO_FILTER, "--outdir", str(work / "out"), str(src)], timeout=timeout)
+        _run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                LO_FILTER,
+                "--outdir",
+                str(work / "out"),
+                str(src),
+            ],
+            timeout=timeout,
+        )
         produced = work / "out" / "in.pdf"
         if not produced.exists():
-            raise ConversionError("LibreOffice produced nothing", [Problem("CONVERT-TOOL", "no PDF", source.name)])
+            raise ConversionError(
+                "LibreOffice produced nothing", [Problem("CONVERT-TOOL", "no PDF", source.name)]
+            )
         result = Path(out_dir) / (source.stem + ".pdf")
         result.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(produced, result)
-    props = _compare(office_page_count(source), pdf_page_count(result), office_text(source), pdf_text(result))
-    return ConversionResult(result, _attest("convert", "LibreOffice", source, source.suffix.lstrip(".").upper(),
-                                            result, "PDF/A-2b", props, pdfa_checks(result)))
+    props = _compare(
+        office_page_count(source), pdf_page_count(result), office_text(source), pdf_text(result)
+    )
+    return ConversionResult(
+        result,
+        _attest(
+            "convert",
+            "LibreOffice",
+            source,
+            source.suffix.lstrip(".").upper(),
+            result,
+            "PDF/A-2b",
+            props,
+            pdfa_checks(result),
+        ),
+    )
 
 
 def _gs_pdfa_files(work: Path) -> None:
@@ -245,10 +289,15 @@ def _gs_pdfa_files(work: Path) -> None:
         for p in sorted(Path(base).glob("*/lib/PDFA_def.ps")) if Path(base).exists() else []:
             defs = p
         if icc is None:
-            for p in sorted(Path(base).glob("*/iccprofiles/srgb.icc")) if Path(base).exists() else []:
+            for p in (
+                sorted(Path(base).glob("*/iccprofiles/srgb.icc")) if Path(base).exists() else []
+            ):
                 icc = str(p)
     if icc is None or defs is None:
-        raise ConversionError("Ghostscript PDF/A files not found", [Problem("CONVERT-TOOL", "srgb.icc or PDFA_def.ps missing", "gs")])
+        raise ConversionError(
+            "Ghostscript PDF/A files not found",
+            [Problem("CONVERT-TOOL", "srgb.icc or PDFA_def.ps missing", "gs")],
+        )
     shutil.copyfile(icc, work / "srgb.icc")
     text = defs.read_text("latin-1")
     text = re.sub(r"/ICCProfile\s*\([^)]*\)", "/ICCProfile (srgb.icc)", text)
@@ -259,21 +308,43 @@ def pdf_to_pdfa(source: Path, out_dir: Path, *, timeout: int = 300) -> Conversio
     """PDF → PDF/A-2b with Ghostscript; checks /OutputIntents in the result."""
     gs = gs_binary()
     if not gs:
-        raise ConversionError("Ghostscript is not installed", [Problem("CONVERT-TOOL", "gs not found", "gs")])
+        raise ConversionError(
+            "Ghostscript is not installed", [Problem("CONVERT-TOOL", "gs not found", "gs")]
+        )
     with tempfile.TemporaryDirectory(prefix="gs-") as work:
         work = Path(work)
         _gs_pdfa_files(work)
         shutil.copyfile(source, work / "in.pdf")
-        _run([gs, "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dNOOUTERSAVE",
-              "-sColorConversionStrategy=RGB", "-sProcessColorModel=DeviceRGB", "-dPDFACompatibilityPolicy=1",
-              "-sDEVICE=pdfwrite", "--permit-file-read=srgb.icc", "-sOutputFile=out.pdf",
-              "PDFA_def.ps", "in.pdf"], cwd=work, timeout=timeout)
+        _run(
+            [
+                gs,
+                "-dPDFA=2",
+                "-dBATCH",
+                "-dNOPAUSE",
+                "-dSAFER",
+                "-dNOOUTERSAVE",
+                "-sColorConversionStrategy=RGB",
+                "-sProcessColorModel=DeviceRGB",
+                "-dPDFACompatibilityPolicy=1",
+                "-sDEVICE=pdfwrite",
+                "--permit-file-read=srgb.icc",
+                "-sOutputFile=out.pdf",
+                "PDFA_def.ps",
+                "in.pdf",
+            ],
+            cwd=work,
+            timeout=timeout,
+        )
         result = Path(out_dir) / (source.stem + ".pdfa.pdf")
         result.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(work / "out.pdf", result)
     checks = pdfa_checks(result)
-    props = _compare(pdf_page_count(source), pdf_page_count(result), pdf_text(source), pdf_text(result))
-    return ConversionResult(result, _attest("convert", "Ghostscript", source, "PDF", result, "PDF/A-2b", props, checks))
+    props = _compare(
+        pdf_page_count(source), pdf_page_count(result), pdf_text(source), pdf_text(result)
+    )
+    return ConversionResult(
+        result, _attest("convert", "Ghostscript", source, "PDF", result, "PDF/A-2b", props, checks)
+    )
 
 
 def image_to_lossless(source: Path, out_dir: Path, *, fmt: str = "PNG") -> ConversionResult:
@@ -297,22 +368,41 @@ def image_to_lossless(source: Path, out_dir: Path, *, fmt: str = "PNG") -> Conve
         converted.save(result, fmt, **kwargs)
     with Image.open(result) as back:
         back.load()
-        res_pixels = sm3_bytes(back.convert(mode).tobytes()) if back.mode != mode else sm3_bytes(back.tobytes())
+        res_pixels = (
+            sm3_bytes(back.convert(mode).tobytes())
+            if back.mode != mode
+            else sm3_bytes(back.tobytes())
+        )
         res_size = back.size
     props = {
         "pages": {"source": frames, "result": 1, "equal": frames == 1},
         "dimensions": {"source": list(size), "result": list(res_size), "equal": size == res_size},
         "pixels": {"source": src_pixels, "result": res_pixels, "equal": src_pixels == res_pixels},
     }
-    return ConversionResult(result, _attest("convert", "Pillow", source, source.suffix.lstrip(".").upper(),
-                                            result, fmt, props, None))
+    return ConversionResult(
+        result,
+        _attest(
+            "convert", "Pillow", source, source.suffix.lstrip(".").upper(), result, fmt, props, None
+        ),
+    )
 
 
 def keep(source: Path) -> ConversionResult:
     """OFD (and PNG/TIFF) are preservation formats already: kept as is."""
     props = {}
-    return ConversionResult(source, _attest("keep", None, source, source.suffix.lstrip(".").upper(),
-                                            source, source.suffix.lstrip(".").upper(), props, None))
+    return ConversionResult(
+        source,
+        _attest(
+            "keep",
+            None,
+            source,
+            source.suffix.lstrip(".").upper(),
+            source,
+            source.suffix.lstrip(".").upper(),
+            props,
+            None,
+        ),
+    )
 
 
 def convert(source, out_dir, *, image_format: str = "PNG", timeout: int = 300) -> ConversionResult:
@@ -327,5 +417,7 @@ def convert(source, out_dir, *, image_format: str = "PNG", timeout: int = 300) -
         return image_to_lossless(source, out_dir, fmt=image_format)
     if ext in KEEP:
         return keep(source)
-    raise ConversionError("no preservation format for this file type",
-                          [Problem("CONVERT-FORMAT", f"unsupported extension .{ext}", source.name)])
+    raise ConversionError(
+        "no preservation format for this file type",
+        [Problem("CONVERT-FORMAT", f"unsupported extension .{ext}", source.name)],
+    )

@@ -71,12 +71,19 @@ def build_iso(
     for f in disc.files:
         for seg in f.relpath.split("/"):
             if len(seg) > JOLIET_MAX:
-                problems.append(Problem("DISC-NAME", f"name longer than {JOLIET_MAX} characters", f.relpath))
+                problems.append(
+                    Problem("DISC-NAME", f"name longer than {JOLIET_MAX} characters", f.relpath)
+                )
     if problems:
         raise ArchiveError("names do not fit on a disc", problems, 422, "DiscError")
     iso = pycdlib.PyCdlib()
-    iso.new(interchange_level=3, joliet=3, udf="2.60", vol_ident=_volume_id(disc.carrier_id),
-            app_ident_str="sd.archive")
+    iso.new(
+        interchange_level=3,
+        joliet=3,
+        udf="2.60",
+        vol_ident=_volume_id(disc.carrier_id),
+        app_ident_str="sd.archive",
+    )
     dirs: dict[str, str] = {"": ""}
     files_added = 0
 
@@ -90,9 +97,18 @@ def build_iso(
         dirs[rel] = iso_dir
         return iso_dir
 
-    for text, name, iso_name in ((label, LABEL_NAME, "README.TXT"), (manifest, MANIFEST_NAME, "MANIFEST.TXT")):
+    for text, name, iso_name in (
+        (label, LABEL_NAME, "README.TXT"),
+        (manifest, MANIFEST_NAME, "MANIFEST.TXT"),
+    ):
         data = text.encode("utf-8")
-        iso.add_fp(io.BytesIO(data), len(data), f"/{iso_name};1", joliet_path="/" + name, udf_path="/" + name)
+        iso.add_fp(
+            io.BytesIO(data),
+            len(data),
+            f"/{iso_name};1",
+            joliet_path="/" + name,
+            udf_path="/" + name,
+        )
     root = Path(source_root)
     for f in disc.files:
         parent, _, _ = f.relpath.rpartition("/")
@@ -101,10 +117,16 @@ def build_iso(
         src = root.joinpath(*f.relpath.split("/"))
         digest = sm3_file(src)
         if digest != f.sm3:
-            problems.append(Problem("DISC-DIGEST", f"SM3 {digest} differs from the plan", f.relpath))
+            problems.append(
+                Problem("DISC-DIGEST", f"SM3 {digest} differs from the plan", f.relpath)
+            )
             continue
-        iso.add_file(str(src), f"{iso_dir}/F{files_added:06d}.EEP;1",
-                     joliet_path="/" + f.relpath, udf_path="/" + f.relpath)
+        iso.add_file(
+            str(src),
+            f"{iso_dir}/F{files_added:06d}.EEP;1",
+            joliet_path="/" + f.relpath,
+            udf_path="/" + f.relpath,
+        )
     if problems:
         iso.close()
         raise ArchiveError("source AIPs do not match the plan", problems, 409, "DiscError")

@@ -110,7 +110,8 @@ def _capacity(carrier_type: str, capacity: int | None) -> int:
         return CAPACITIES[carrier_type]
     except KeyError:
         raise ArchiveError(
-            "unknown carrier type", [Problem("DISC-TYPE", f"one of {', '.join(CAPACITIES)}", carrier_type)]
+            "unknown carrier type",
+            [Problem("DISC-TYPE", f"one of {', '.join(CAPACITIES)}", carrier_type)],
         ) from None
 
 
@@ -126,7 +127,9 @@ def plan_discs(
 ) -> DiscSetPlan:
     """Plan one set of discs; carrier ids are ``<prefix><set>-<batch>-<0001>``."""
     if not 0 < fill <= MAX_FILL:
-        raise ArchiveError("fill must be in (0, 0.95]", [Problem("DISC-FILL", "fill ≤ 95 %", str(fill))])
+        raise ArchiveError(
+            "fill must be in (0, 0.95]", [Problem("DISC-FILL", "fill ≤ 95 %", str(fill))]
+        )
     cap = _capacity(carrier_type, capacity)
     budget = int(cap * fill) - IMAGE_RESERVE
     ordered = sorted(files, key=lambda f: (f.fonds, f.year, f.archival_code, f.relpath))
@@ -135,7 +138,9 @@ def plan_discs(
 
     def new_disc() -> DiscPlan:
         n = len(plan.discs) + 1
-        disc = DiscPlan(f"{prefix}{set_name}-{batch}-{n:04d}", batch, set_name, carrier_type, cap, n)
+        disc = DiscPlan(
+            f"{prefix}{set_name}-{batch}-{n:04d}", batch, set_name, carrier_type, cap, n
+        )
         plan.discs.append(disc)
         return disc
 
@@ -170,13 +175,28 @@ def plan_two_sets(
             [Problem("DISC-BATCH", "batch A equals batch B", batch_a)],
         )
     files = list(files)
-    a = plan_discs(files, batch=batch_a, set_name="A", carrier_type=carrier_type,
-                   capacity=capacity, fill=fill, prefix=prefix)
+    a = plan_discs(
+        files,
+        batch=batch_a,
+        set_name="A",
+        carrier_type=carrier_type,
+        capacity=capacity,
+        fill=fill,
+        prefix=prefix,
+    )
     b = DiscSetPlan("B", batch_b, oversized=list(a.oversized))
     for disc in a.discs:
         b.discs.append(
-            DiscPlan(f"{prefix}B-{batch_b}-{disc.sequence:04d}", batch_b, "B", disc.carrier_type,
-                     disc.capacity, disc.sequence, list(disc.files), disc.used)
+            DiscPlan(
+                f"{prefix}B-{batch_b}-{disc.sequence:04d}",
+                batch_b,
+                "B",
+                disc.carrier_type,
+                disc.capacity,
+                disc.sequence,
+                list(disc.files),
+                disc.used,
+            )
         )
     b.burn_order = [d.carrier_id for d in reversed(b.discs)]
     return a, b
@@ -225,7 +245,13 @@ def disc_files_from_location(location, expected) -> list[DiscFile]:
     from .storage import list_aips
 
     return [
-        DiscFile(ref.relpath, aip_path(location, ref.relpath).stat().st_size, expected(ref.relpath),
-                 ref.fonds, ref.year, ref.archival_code)
+        DiscFile(
+            ref.relpath,
+            aip_path(location, ref.relpath).stat().st_size,
+            expected(ref.relpath),
+            ref.fonds,
+            ref.year,
+            ref.archival_code,
+        )
         for ref in list_aips(location)
     ]

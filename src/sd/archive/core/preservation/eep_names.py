@@ -5,7 +5,9 @@ from __future__ import annotations
 NAMESPACE = "http://www.saac.gov.cn/standards/ERM/encapsulation"
 EEP_VERSION = "2009"
 ROOT = "电子文件封装包"
-FORMAT_DESCRIPTION = "本EEP根据中华人民共和国档案行业标准DA/T 48-2009《基于XML的电子文件封装规范》生成"
+FORMAT_DESCRIPTION = (
+    "本EEP根据中华人民共和国档案行业标准DA/T 48-2009《基于XML的电子文件封装规范》生成"
+)
 ORIGINAL = "原始型"
 MODIFIED = "修改型"
 PACKAGE_TYPE_DESCRIPTIONS = {

@@ -46,17 +46,17 @@ class _Node:
     name: str  # local name
     ns: str
     attrs: dict
-    parent: "_Node | None" = None
+    parent: _Node | None = None
     children: list = field(default_factory=list)
     text: list = field(default_factory=list)
 
-    def child(self, name: str) -> "_Node | None":
+    def child(self, name: str) -> _Node | None:
         for c in self.children:
             if c.name == name:
                 return c
         return None
 
-    def all(self, name: str) -> list["_Node"]:
+    def all(self, name: str) -> list[_Node]:
         return [c for c in self.children if c.name == name]
 
     def value(self) -> str:
@@ -167,7 +167,9 @@ class _Parser:
         for key, value in attrs.items():
             a_uri, a_local, a_prefix = self._split(key)
             plain_attrs[a_local] = value
-            sortable.append(((a_uri, a_local), f"{a_prefix}:{a_local}" if a_prefix else a_local, value))
+            sortable.append(
+                ((a_uri, a_local), f"{a_prefix}:{a_local}" if a_prefix else a_local, value)
+            )
         parent = self.stack[-1] if self.stack else None
         node = _Node(local, uri, plain_attrs, parent)
         if parent is None:
@@ -186,14 +188,20 @@ class _Parser:
             for pfx, ns_uri in sorted(scope.items()):
                 if pfx == "xml":
                     continue
-                if rendered.get(pfx, "") != ns_uri and not (pfx == "" and ns_uri == "" and "" not in rendered):
+                if rendered.get(pfx, "") != ns_uri and not (
+                    pfx == "" and ns_uri == "" and "" not in rendered
+                ):
                     decls.append((pfx, ns_uri))
                     rendered[pfx] = ns_uri
             self.out_ns_stack.append(rendered)
             qname = f"{prefix}:{local}" if prefix else local
             out = ["<", qname]
             for pfx, ns_uri in decls:
-                out.append(f' xmlns:{pfx}="{c14n.attr(ns_uri)}"' if pfx else f' xmlns="{c14n.attr(ns_uri)}"')
+                out.append(
+                    f' xmlns:{pfx}="{c14n.attr(ns_uri)}"'
+                    if pfx
+                    else f' xmlns="{c14n.attr(ns_uri)}"'
+                )
             for _, qn, value in sorted(sortable):
                 out.append(f' {qn}="{c14n.attr(value)}"')
             out.append(">")
@@ -204,11 +212,11 @@ class _Parser:
 
     def _end(self, name):
         uri, local, prefix = self._split(name)
-        node = self.stack.pop()
+        self.stack.pop()
         self.ns_stack.pop()
         if self.signed_depth is not None:
             qname = f"{prefix}:{local}" if prefix else local
-            self.signed_hash.update(f"</{qname}>".encode("utf-8"))
+            self.signed_hash.update(f"</{qname}>".encode())
             self.out_ns_stack.pop()
             if len(self.stack) + 1 == self.signed_depth:
                 self.signed_depth = None
@@ -236,7 +244,9 @@ class _Parser:
             ) from exc
 
 
-def _required(node: _Node | None, name: str, problems: list[Problem], where: str = "") -> _Node | None:
+def _required(
+    node: _Node | None, name: str, problems: list[Problem], where: str = ""
+) -> _Node | None:
     child = node.child(name) if node is not None else None
     if child is None:
         problems.append(Problem("AIP-REQUIRED", "required element missing", where + name))
@@ -337,13 +347,13 @@ def _check(parser: _Parser, meta, verifier, require_signature, name) -> AIPRecor
     problems: list[Problem] = []
     root = parser.root
     if root is None or root.name != N.ROOT or root.ns != N.NAMESPACE:
-        problems.append(
-            Problem("AIP-NAMESPACE", f"root must be {{{N.NAMESPACE}}}{N.ROOT}", name)
-        )
+        problems.append(Problem("AIP-NAMESPACE", f"root must be {{{N.NAMESPACE}}}{N.ROOT}", name))
         raise PackageError("not a DA/T 48 EEP", problems, 422)
     for node in _walk(root):
         if node.ns != N.NAMESPACE:
-            problems.append(Problem("AIP-NAMESPACE", "element outside the EEP namespace", node.name))
+            problems.append(
+                Problem("AIP-NAMESPACE", "element outside the EEP namespace", node.name)
+            )
             break
     version = _required(root, "版本", problems)
     if version is not None and version.value().strip() != N.EEP_VERSION:
@@ -392,15 +402,21 @@ def _check(parser: _Parser, meta, verifier, require_signature, name) -> AIPRecor
             comp, st = meta[id(enc)], streams[id(enc)]
             label = comp.name or f"文档 {seq}"
             if st.error:
-                problems.append(Problem("AIP-BASE64", f"编码数据 does not decode: {st.error}", label))
+                problems.append(
+                    Problem("AIP-BASE64", f"编码数据 does not decode: {st.error}", label)
+                )
                 continue
             digest = st.hash.hexdigest()
             if comp.sm3 is None:
                 problems.append(Problem("AIP-DIGEST", "编码描述 carries no SM3 digest", label))
             elif digest != comp.sm3:
-                problems.append(Problem("AIP-DIGEST", f"content SM3 {digest} differs from {comp.sm3}", label))
+                problems.append(
+                    Problem("AIP-DIGEST", f"content SM3 {digest} differs from {comp.sm3}", label)
+                )
             if comp.size is not None and comp.size != st.size:
-                problems.append(Problem("AIP-SIZE", f"content has {st.size} bytes, declared {comp.size}", label))
+                problems.append(
+                    Problem("AIP-SIZE", f"content has {st.size} bytes, declared {comp.size}", label)
+                )
             comp.sm3, comp.size = digest, st.size
             components.append(comp)
     if not components:
@@ -433,7 +449,9 @@ def _check(parser: _Parser, meta, verifier, require_signature, name) -> AIPRecor
             try:
                 version = int(rel.child_value("关系").lstrip("v"))
             except ValueError:
-                problems.append(Problem("AIP-VALUE", "version is not a number", "文件实体关系/关系"))
+                problems.append(
+                    Problem("AIP-VALUE", "version is not a number", "文件实体关系/关系")
+                )
 
     signature = _read_signature(root, parser, verifier, problems)
     if signature is None and require_signature:
@@ -485,7 +503,9 @@ def _read_signature(root: _Node, parser: _Parser, verifier, problems) -> Signatu
             ok = False
         info.verified = ok
         if not ok:
-            problems.append(Problem("AIP-SIGNATURE", "package signature does not verify", "电子签名块"))
+            problems.append(
+                Problem("AIP-SIGNATURE", "package signature does not verify", "电子签名块")
+            )
     return info
 
 

@@ -14,8 +14,8 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import BinaryIO
 
 from sd.archive.core.errors import PackageError
@@ -105,7 +105,9 @@ def _validate(record: AIPRecord) -> list[Problem]:
     if not record.components:
         problems.append(Problem("AIP-REQUIRED", "a record needs at least one component", "组件"))
     if not record.events:
-        problems.append(Problem("AIP-REQUIRED", "at least one 业务实体 (event) is required", "业务实体"))
+        problems.append(
+            Problem("AIP-REQUIRED", "at least one 业务实体 (event) is required", "业务实体")
+        )
     if int(record.version) < 1:
         problems.append(Problem("AIP-VERSION", "version numbers start at 1", "version"))
     for value in list(md.values()) + [record.uid, record.archival_code]:
@@ -205,9 +207,15 @@ def _write_component(tee: _Tee, seq: int, component: Component) -> str:
     digest = h.hexdigest()
     problems = []
     if digest != digest_hint.lower():
-        problems.append(Problem("AIP-DIGEST", f"content SM3 {digest} differs from {digest_hint}", component.name))
+        problems.append(
+            Problem(
+                "AIP-DIGEST", f"content SM3 {digest} differs from {digest_hint}", component.name
+            )
+        )
     if written != size:
-        problems.append(Problem("AIP-SIZE", f"content has {written} bytes, declared {size}", component.name))
+        problems.append(
+            Problem("AIP-SIZE", f"content has {written} bytes, declared {size}", component.name)
+        )
     if problems:
         raise PackageError("component content does not match its digest", problems, 422)
     return digest
@@ -228,7 +236,7 @@ def write_eep(
     problems = _validate(record)
     if problems:
         raise PackageError("the record cannot be packaged", problems, 422)
-    now = now or datetime.now(timezone.utc).astimezone()
+    now = now or datetime.now(UTC).astimezone()
     created = record.created or now.isoformat(timespec="seconds")
     package_type = record.package_type or (N.ORIGINAL if int(record.version) == 1 else N.MODIFIED)
     md = _metadata_with_defaults(record)

@@ -23,8 +23,8 @@ from concurrent.futures import wait
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from pathlib import Path
 
 from .atomic import atomic_writer
@@ -100,7 +100,7 @@ def hash_file(path: str) -> tuple[str | None, int, str]:
 
 
 def new_run_id(location: StorageLocation) -> str:
-    return f"fixity-{location.id}-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}"
+    return f"fixity-{location.id}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
 
 
 def _inventory(location, inventory, sample, seed) -> list[str]:
@@ -171,7 +171,7 @@ def run_fixity(
             "run_id": run_id,
             "location_id": location.id,
             "location_path": str(location.path),
-            "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
             "items": items,
         }
         with atomic_writer(state_file) as f:
@@ -206,7 +206,11 @@ def run_fixity(
                     nbytes += item.size
                     if progress is not None:
                         log.flush()
-                        progress(FixityProgress(len(done), total, nbytes, time.perf_counter() - started, item))
+                        progress(
+                            FixityProgress(
+                                len(done), total, nbytes, time.perf_counter() - started, item
+                            )
+                        )
         finally:
             for fut in pending:
                 fut.cancel()
@@ -219,14 +223,21 @@ def run_fixity(
         if item.status == PASSED:
             run.passed.append(relpath)
         elif item.status == FAILED:
-            run.failed.append({"relpath": relpath, "path": item.path, "expected": item.expected, "actual": item.actual})
+            run.failed.append(
+                {
+                    "relpath": relpath,
+                    "path": item.path,
+                    "expected": item.expected,
+                    "actual": item.actual,
+                }
+            )
         elif item.status == MISSING:
             run.missing.append(relpath)
         elif item.status == UNKNOWN:
             run.unknown.append(relpath)
         else:
             run.errors.append({"relpath": relpath, "path": item.path, "error": item.error})
-    run.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    run.finished = datetime.now(UTC).isoformat(timespec="seconds")
     run.complete = True
     run.seconds = time.perf_counter() - started
     with atomic_writer(run_dir / "result.json") as f:
@@ -248,7 +259,9 @@ def unfinished_runs(runs_dir: str | os.PathLike) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(
-        p.name for p in root.iterdir() if (p / "state.json").exists() and not (p / "result.json").exists()
+        p.name
+        for p in root.iterdir()
+        if (p / "state.json").exists() and not (p / "result.json").exists()
     )
 
 
@@ -287,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m sd.archive.core.preservation.fixity ROOT MANIFEST RUNS_DIR [--run-id ID]``."""
     import argparse
 
-    parser = argparse.ArgumentParser(description="Fixity check of an AIP storage location (固定性检测)")
+    parser = argparse.ArgumentParser(
+        description="Fixity check of an AIP storage location (固定性检测)"
+    )
     parser.add_argument("root")
     parser.add_argument("manifest", help="manifest-sm3.txt with the expected digests")
     parser.add_argument("runs_dir")
@@ -296,10 +311,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     expected = read_manifest(args.manifest)
     run = run_fixity(
-        StorageLocation("cli", args.root), expected.get, args.runs_dir, run_id=args.run_id,
-        inventory=expected, workers=args.workers, progress=TextProgress(),
+        StorageLocation("cli", args.root),
+        expected.get,
+        args.runs_dir,
+        run_id=args.run_id,
+        inventory=expected,
+        workers=args.workers,
+        progress=TextProgress(),
     )
-    print(json.dumps({k: (len(v) if isinstance(v, list) else v) for k, v in run.as_dict().items()}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {k: (len(v) if isinstance(v, list) else v) for k, v in run.as_dict().items()},
+            ensure_ascii=False,
+        )
+    )
     return 0 if run.ok else 1
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 
 from .atomic import atomic_copy
 from .fixity import ExpectedDigest
@@ -38,7 +38,7 @@ class MigrationReport:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def migrate(
@@ -70,7 +70,14 @@ def migrate(
                 if err:
                     report.failed.append({"relpath": relpath, "reason": err, "expected": want})
                 elif digest != want:
-                    report.failed.append({"relpath": relpath, "reason": "source differs from the ledger", "expected": want, "actual": digest})
+                    report.failed.append(
+                        {
+                            "relpath": relpath,
+                            "reason": "source differs from the ledger",
+                            "expected": want,
+                            "actual": digest,
+                        }
+                    )
                 else:
                     copied, size = atomic_copy(src, dst)
                     after, _, _ = hash_file(str(dst))
@@ -79,7 +86,14 @@ def migrate(
                         report.bytes += size
                     else:
                         dst.unlink(missing_ok=True)
-                        report.failed.append({"relpath": relpath, "reason": "target differs after copy", "expected": want, "actual": after})
+                        report.failed.append(
+                            {
+                                "relpath": relpath,
+                                "reason": "target differs after copy",
+                                "expected": want,
+                                "actual": after,
+                            }
+                        )
         if progress is not None:
             progress(n, len(items), relpath)
     report.finished = _now()

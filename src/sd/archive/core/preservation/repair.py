@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 
 from .atomic import atomic_copy
 from .fixity import ExpectedDigest
@@ -39,7 +39,7 @@ class RepairReport:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def repair_copy(
@@ -59,7 +59,13 @@ def repair_copy(
         return Alarm(relpath, target.id, None, seen, "no expected digest: nothing can be trusted")
     want = want.lower()
     if before == want:
-        return {"event": "repair", "relpath": relpath, "location": target.id, "status": "already-good", "time": _now()}
+        return {
+            "event": "repair",
+            "relpath": relpath,
+            "location": target.id,
+            "status": "already-good",
+            "time": _now(),
+        }
     for source in sources:
         if source.id == target.id:
             continue

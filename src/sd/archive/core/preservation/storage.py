@@ -63,12 +63,20 @@ class StoragePolicy:
         roots = {os.path.realpath(loc.path) for loc in online}
         if len(roots) < self.copies_required:
             problems.append(
-                Problem("STORE-POLICY", f"{self.copies_required} online copies in different directories required, {len(roots)} configured", "online")
+                Problem(
+                    "STORE-POLICY",
+                    f"{self.copies_required} online copies in different directories required, {len(roots)} configured",
+                    "online",
+                )
             )
         offline = [loc for loc in locations if not loc.online]
         if len(offline) < self.offline_sets_required:
             problems.append(
-                Problem("STORE-POLICY", f"{self.offline_sets_required} offline set(s) required, {len(offline)} configured", "offline")
+                Problem(
+                    "STORE-POLICY",
+                    f"{self.offline_sets_required} offline set(s) required, {len(offline)} configured",
+                    "offline",
+                )
             )
         return problems
 
@@ -98,12 +106,24 @@ class StoredAIP:
 def _safe_segment(value: str, what: str) -> str:
     value = str(value)
     if (
-        not value or value in (".", "..") or value.startswith(".") or "/" in value
-        or "\\" in value or "\x00" in value or len(value.encode("utf-8")) > 200
+        not value
+        or value in (".", "..")
+        or value.startswith(".")
+        or "/" in value
+        or "\\" in value
+        or "\x00" in value
+        or len(value.encode("utf-8")) > 200
     ):
         raise ArchiveError(
             f"{what} cannot be used in a storage path",
-            [Problem("STORE-PATH", "empty, dot-leading, too long or contains a separator", value, what)],
+            [
+                Problem(
+                    "STORE-PATH",
+                    "empty, dot-leading, too long or contains a separator",
+                    value,
+                    what,
+                )
+            ],
             400,
             "BadRequest",
         )
@@ -155,7 +175,10 @@ def write_aip(
     against its SM3. Returns the package SM3 for the ledger's ``preserve`` entry.
     """
     online = [loc for loc in locations if loc.online]
-    if policy is not None and len({os.path.realpath(loc.path) for loc in online}) < policy.copies_required:
+    if (
+        policy is not None
+        and len({os.path.realpath(loc.path) for loc in online}) < policy.copies_required
+    ):
         raise ArchiveError(
             "not enough online storage locations",
             [Problem("STORE-POLICY", f"{policy.copies_required} online copies required", "online")],
@@ -163,7 +186,12 @@ def write_aip(
             "Conflict",
         )
     if not online:
-        raise ArchiveError("no online storage location", [Problem("STORE-POLICY", "none online", "online")], 409, "Conflict")
+        raise ArchiveError(
+            "no online storage location",
+            [Problem("STORE-POLICY", "none online", "online")],
+            409,
+            "Conflict",
+        )
     relpath = aip_relpath(record.fonds, record.year, record.archival_code, record.version)
     existing = [loc.id for loc in online if aip_path(loc, relpath).exists()]
     if existing:
@@ -175,7 +203,9 @@ def write_aip(
         )
     first = aip_path(online[0], relpath)
     result = write_aip_file(record, first, signer, now=now)
-    stored = StoredAIP(relpath, result.sm3, result.size, result.signed_digest, {online[0].id: str(first)})
+    stored = StoredAIP(
+        relpath, result.sm3, result.size, result.signed_digest, {online[0].id: str(first)}
+    )
     for loc in online[1:]:
         target = aip_path(loc, relpath)
         digest, _ = atomic_copy(first, target)
