@@ -117,8 +117,9 @@ class _ReleaseOnTransactionEnd:
         return "~sd.archive.numbering"
 
 
-def _hold(lock_key: tuple):
-    txn = transaction.get()
+def _hold(fonds, lock_key: tuple):
+    jar = fonds._p_jar
+    txn = jar.transaction_manager.get() if jar is not None else transaction.get()
     held = getattr(txn, "_sd_numbering_locks", None)
     if held is None:
         held = txn._sd_numbering_locks = {"keys": set(), "locks": []}
@@ -152,7 +153,7 @@ def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
 def allocate_item_number(fonds, series: codes.SeriesKey) -> int:
     """Give out the next item number of ``series`` in the current transaction."""
     key = str(series)
-    _hold((id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
+    _hold(fonds, (id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
     tree = _counters(fonds)
     latest = _latest_committed(fonds, tree, key)
     counter = tree.get(key)
@@ -200,7 +201,7 @@ def accept_code(record, code: str) -> str:
     parts = codes.parse(codes.normalise(code), rule)
     rendered = codes.render(parts, rule)
     key = str(codes.series_key(parts, rule))
-    _hold((id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
+    _hold(fonds, (id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
     tree = _counters(fonds)
     latest = _latest_committed(fonds, tree, key)
     counter = tree.get(key)
