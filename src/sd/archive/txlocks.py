@@ -1,0 +1,91 @@
+"""Process locks held until the transaction ends (事务锁).
+
+Numbering holds a lock per item-number series, the evidence ledger one per log: each is taken
+at the moment of allocation and released only when the transaction commits or aborts, so the
+next writer reads what the previous one committed. One mechanism, used by both.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import transaction
+from ZODB.POSException import ConflictError
+
+LOCK_TIMEOUT = 30
+
+_locks: dict[tuple, threading.Lock] = {}
+_guard = threading.Lock()
+
+
+def named_lock(key: tuple) -> threading.Lock:
+    """The process-wide lock of ``key`` (created on first use)."""
+    with _guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+class _ReleaseOnTransactionEnd:
+    """A data manager that only releases locks when its transaction ends.
+
+    It sorts after every other data manager (``~~``), so the locks are still held while
+    those commit (e.g. the ledger's SQL commit in its ``tpc_finish``).
+    """
+
+    transaction_manager = None
+
+    def __init__(self):
+        self.keys: set = set()
+        self.locks: list[threading.Lock] = []
+
+    def _release(self, *args):
+        while self.locks:
+            self.locks.pop().release()
+        self.keys.clear()
+
+    abort = tpc_finish = tpc_abort = _release
+
+    def tpc_begin(self, txn):
+        pass
+
+    def commit(self, txn):
+        pass
+
+    def tpc_vote(self, txn):
+        pass
+
+    def sortKey(self):
+        return "~~sd.archive.txlocks"
+
+
+def hold(
+    key: tuple,
+    txn=None,
+    timeout: float = LOCK_TIMEOUT,
+    busy: Callable[[tuple], Exception] | None = None,
+) -> bool:
+    """Take the lock of ``key`` for the rest of ``txn`` (default: the current transaction).
+
+    Returns False when the transaction already holds it. When the lock is not free within
+    ``timeout`` seconds, raises ``busy(key)`` (default: a ``ConflictError``, which the
+    publisher retries).
+    """
+    txn = transaction.get() if txn is None else txn
+    holder = getattr(txn, "_sd_txlocks", None)
+    if holder is None:
+        holder = txn._sd_txlocks = _ReleaseOnTransactionEnd()
+        txn.join(holder)
+    if key in holder.keys:
+        return False
+    lock = named_lock(key)
+    if not lock.acquire(timeout=timeout):
+        raise (busy or (lambda k: ConflictError(f"{k[-1]} busy")))(key)
+    holder.keys.add(key)
+    holder.locks.append(lock)
+    return True
+
+
+def transaction_of(obj):
+    """The transaction an object's connection works in (the thread's by default)."""
+    jar = getattr(obj, "_p_jar", None)
+    return jar.transaction_manager.get() if jar is not None else transaction.get()
