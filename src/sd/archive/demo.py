@@ -43,8 +43,6 @@ FONDS = [
         "network_domain": "administrative",
         "record_kinds": {"电子公文"},
         "own_records_room": False,
-        "code_grammar": "DA/T 22-2015",
-        "use_org_code": True,
         "kind": "电子公文",
         "category": "WS",
         "orgs": ["BGS", "ZCFG", "RSC", "CWC"],
@@ -60,11 +58,9 @@ FONDS = [
         "network_domain": "public-service",
         "record_kinds": {"政务服务电子文件"},
         "own_records_room": True,
-        "code_grammar": "DA/T 13-2022",
-        "use_org_code": False,
         "kind": "政务服务电子文件",
         "category": "WS",
-        "orgs": [""],
+        "orgs": ["SPC", "FWC"],
         "doc_types": [("建筑工程施工许可证核发", "D30"), ("建设工程消防验收", "Y"),
                       ("房地产开发企业资质核定", "D10")],
         "roles": ["申请材料", "受理凭证", "办理结果"],
@@ -130,8 +126,7 @@ def make_fonds(portal, spec):
     if spec["id"] in portal:
         return None
     fields = {k: spec[k] for k in ("title", "fonds_code", "agency_name", "credit_code",
-                                   "network_domain", "record_kinds", "own_records_room",
-                                   "code_grammar", "use_org_code")}
+                                   "network_domain", "record_kinds", "own_records_room")}
     return api.content.create(container=portal, type="Fonds", id=spec["id"], **fields)
 
 

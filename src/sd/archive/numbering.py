@@ -14,26 +14,20 @@ Codes are rendered and parsed only by ``sd.archive.core.codes``.
 
 from __future__ import annotations
 
-import threading
-
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from sd.archive.audit import log_code
 from sd.archive.core import codes
 from sd.archive.interfaces import IFonds
+from sd.archive.txlocks import hold
+from sd.archive.txlocks import transaction_of
+from sd.archive.rules import code_rule
 from zope.annotation.interfaces import IAnnotations
 from ZODB.POSException import ConflictError
 
 ANNOTATION_KEY = "sd.archive.numbering"
 LOCK_TIMEOUT = 30
-
-GRAMMAR_RULES = {
-    "DA/T 22-2015": (codes.DAT22, codes.ITEM),
-    "DA/T 13-2022": (codes.DAT13, codes.ITEM),
-    "DA/T 13-2022 volume": (codes.DAT13, codes.VOLUME),
-}
-
 
 class SeriesCounter(Persistent):
     """The last item number given out in one series (件号计数器)."""
@@ -60,17 +54,6 @@ def fonds_of(obj):
     return None
 
 
-def code_rule(fonds) -> codes.CodeRule:
-    """The archival code rule of a fonds (档号规则), from its settings."""
-    grammar, level = GRAMMAR_RULES.get(getattr(fonds, "code_grammar", None) or "DA/T 22-2015")
-    return codes.CodeRule(
-        grammar=grammar,
-        level=level,
-        item_width=getattr(fonds, "item_number_width", None) or 4,
-        use_org=bool(getattr(fonds, "use_org_code", True)),
-    )
-
-
 def _counters(fonds) -> OOBTree:
     annotations = IAnnotations(fonds)
     tree = annotations.get(ANNOTATION_KEY)
@@ -79,58 +62,12 @@ def _counters(fonds) -> OOBTree:
     return tree
 
 
-# --- per-series locks held until the transaction ends ---------------------------------
-
-_locks: dict[tuple, threading.Lock] = {}
-_locks_guard = threading.Lock()
-
-
-def _series_lock(key: tuple) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(key, threading.Lock())
-
-
-class _ReleaseOnTransactionEnd:
-    """A data manager that only releases the series locks when the transaction ends."""
-
-    transaction_manager = None
-
-    def __init__(self, lock_list):
-        self.locks = lock_list
-
-    def _release(self, *args):
-        while self.locks:
-            self.locks.pop().release()
-
-    abort = tpc_finish = tpc_abort = _release
-
-    def tpc_begin(self, txn):
-        pass
-
-    def commit(self, txn):
-        pass
-
-    def tpc_vote(self, txn):
-        pass
-
-    def sortKey(self):
-        return "~sd.archive.numbering"
+# --- per-series locks held until the transaction ends (sd.archive.txlocks) ----------
 
 
 def _hold(fonds, lock_key: tuple):
-    jar = fonds._p_jar
-    txn = jar.transaction_manager.get() if jar is not None else transaction.get()
-    held = getattr(txn, "_sd_numbering_locks", None)
-    if held is None:
-        held = txn._sd_numbering_locks = {"keys": set(), "locks": []}
-        txn.join(_ReleaseOnTransactionEnd(held["locks"]))
-    if lock_key in held["keys"]:
-        return
-    lock = _series_lock(lock_key)
-    if not lock.acquire(timeout=LOCK_TIMEOUT):
-        raise ConflictError(f"item number series {lock_key[-1]} busy")
-    held["keys"].add(lock_key)
-    held["locks"].append(lock)
+    hold(lock_key, transaction_of(fonds), LOCK_TIMEOUT,
+         busy=lambda key: ConflictError(f"item number series {key[-1]} busy"))
 
 
 def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
@@ -170,7 +107,7 @@ def assign_code(record, category: str, year: int, retention: str, org_code: str 
     if getattr(record, "code_frozen", False):
         raise CodeChangeRefused(f"{record.archival_code} is already assigned")
     fonds = fonds_of(record)
-    rule = code_rule(fonds)
+    rule = code_rule(fonds, category)
     parts = codes.CodeParts(
         fonds_code=fonds.fonds_code,
         category=category,
@@ -197,7 +134,7 @@ def accept_code(record, code: str) -> str:
     caller checks uniqueness through the catalog before calling.
     """
     fonds = fonds_of(record)
-    rule = code_rule(fonds)
+    rule = code_rule(fonds, _category_of(code))
     parts = codes.parse(codes.normalise(code), rule)
     rendered = codes.render(parts, rule)
     key = str(codes.series_key(parts, rule))
@@ -215,14 +152,23 @@ def accept_code(record, code: str) -> str:
     return rendered
 
 
+def _category_of(code: str) -> str | None:
+    """The 门类代码 of a code in either grammar: the part after the fonds code, before '·'."""
+    text = codes.normalise(code)
+    _, _, rest = text.partition("-")
+    return rest.split("·", 1)[0] or None
+
+
 def change_code(record, reason: str, **changes) -> str:
     """Correct a frozen archival code (档号更正): audited, never silent."""
     if not reason:
         raise CodeChangeRefused("a reason is required to change an archival code")
     fonds = fonds_of(record)
-    rule = code_rule(fonds)
+    rule = code_rule(fonds, record.category_code)
     old = record.archival_code
     parts = codes.parse(old, rule)
+    if changes.get("category", parts.category) != parts.category:
+        rule = code_rule(fonds, changes["category"])
     new_parts = codes.CodeParts(
         fonds_code=parts.fonds_code,
         category=changes.get("category", parts.category),

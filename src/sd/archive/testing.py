@@ -49,11 +49,21 @@ ACCEPTANCE_TESTING = FunctionalTesting(
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def make_fonds(container, fonds_id="j001", code="J001", grammar="DA/T 22-2015", **extra):
-    return api.content.create(
+def make_fonds(container, fonds_id="j001", code="J001", grammar="DA/T 22-2015",
+               use_org_code=True, **extra):
+    """A fonds whose WS category numbers by ``grammar`` (DA/T 22-2015 or DA/T 13-2022)."""
+    from sd.archive.core import codes
+    from sd.archive.rules import set_category_rule
+
+    fonds = api.content.create(
         container=container, type="Fonds", id=fonds_id, title=f"Fonds {code}",
-        fonds_code=code, agency_name=f"Agency {code}", code_grammar=grammar, **extra,
+        fonds_code=code, agency_name=f"Agency {code}", **extra,
     )
+    set_category_rule(fonds, "WS", codes.CodeRule(
+        grammar=codes.DAT13 if grammar.startswith("DA/T 13") else codes.DAT22,
+        use_org=use_org_code,
+    ))
+    return fonds
 
 
 def make_record(fonds, n=1, **metadata):

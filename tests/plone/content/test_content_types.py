@@ -46,7 +46,7 @@ def test_record_provides_behaviors(record, behavior):
 def test_fonds_fields(fonds):
     assert IFonds.providedBy(fonds)
     assert fonds.fonds_code == "J001"
-    assert fonds.code_grammar == "DA/T 22-2015"
+    assert fonds.agency_name == "Agency J001"
     assert fonds.network_domain == "administrative"
 
 

@@ -36,21 +36,6 @@ class IFondsSchema(model.Schema):
         title=_("Runs its own digital records room system"),  # 自建数字档案室
         default=False,
     )
-    code_grammar = schema.Choice(
-        title=_("Archival code grammar"),  # 档号规则
-        vocabulary="sd.archive.CodeGrammars",
-        default="DA/T 22-2015",
-    )
-    use_org_code = schema.Bool(
-        title=_("Archival codes carry the organisation or problem code"),  # 档号含机构(问题)代码
-        default=True,
-    )
-    item_number_width = schema.Int(
-        title=_("Item number width"),  # 件号位数
-        default=4,
-        min=3,
-        max=6,
-    )
 
 
 @implementer(IFonds)

@@ -40,24 +40,21 @@ class IArchiveSettings(Interface):
 
 
 class IArrangementSettings(Interface):
-    """Classification scheme, archiving scope and retention schedule (分类方案、归档范围与保管期限表).
+    """Templates for new fonds' arrangement rules (分类方案、归档范围与保管期限表模板).
 
-    Stored as the data files a manager exports and re-imports (XML); the rules themselves are
-    read by ``sd.archive.core.scheme``. A fonds may carry its own copy.
+    Each fonds keeps its own scheme and schedule (import/export on the fonds: @@arrangement-rules,
+    REST ``@arrangement-rules``); a fonds without its own starts from the shipped files for
+    J001/J002 or from these templates (XML as exported), re-labelled with its fonds code. The
+    archival code rule of each category (DA/T 22-2015 or DA/T 13-2022) is part of the scheme.
     """
 
-    code_grammar = schema.Choice(
-        title=_("Default archival code grammar"),  # 档号规则
-        vocabulary="sd.archive.CodeGrammars",
-        default="DA/T 22-2015",
-    )
-    scheme_xml = schema.Text(
-        title=_("Classification scheme (XML)"),  # 分类方案
+    template_scheme_xml = schema.Text(
+        title=_("Template classification scheme (XML)"),  # 分类方案模板
         required=False,
         default="",
     )
-    schedule_xml = schema.Text(
-        title=_("Archiving scope and retention schedule (XML)"),  # 归档范围与保管期限表
+    template_schedule_xml = schema.Text(
+        title=_("Template archiving scope and retention schedule (XML)"),  # 保管期限表模板
         required=False,
         default="",
     )

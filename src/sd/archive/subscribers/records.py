@@ -9,8 +9,8 @@ from sd.archive.audit import log_correction
 from sd.archive.audit import snapshot
 from sd.archive.core import codes
 from sd.archive.core import retention
-from sd.archive.numbering import code_rule
 from sd.archive.numbering import fonds_of
+from sd.archive.rules import code_rule
 from zExceptions import Forbidden
 
 def check_frozen_code(record):
@@ -27,7 +27,7 @@ def check_frozen_code(record):
         org_code=record.org_code or "",
         volume=int(record.volume_number) if record.volume_number else None,
     )
-    if codes.render(parts, code_rule(fonds)) != record.archival_code:
+    if codes.render(parts, code_rule(fonds, record.category_code)) != record.archival_code:
         raise Forbidden(
             f"The archival code {record.archival_code} is frozen: "
             "correct it with a reason through the code correction action."
