@@ -1,0 +1,86 @@
+"""Preservation alarms (保存告警): no good copy left, an AIP that could not be written.
+
+Kept on the site (annotation, one entry per alarm) until a person resolves them; shown to
+archivists and the security auditor by a viewlet and the ``@@preservation-alarms`` page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from BTrees.OOBTree import OOBTree
+from persistent.mapping import PersistentMapping
+
+from . import config
+
+KEY = "sd.archive.preservation.alarms"
+NO_GOOD_COPY = "no-good-copy"
+NOT_PRESERVED = "not-preserved"
+RESTORE = "restore"
+
+
+def _tree(site=None) -> OOBTree:
+    return config.site_tree(KEY, site)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def raise_alarm(
+    kind: str,
+    subject: str,
+    message: str,
+    *,
+    location: str = "",
+    details: dict | None = None,
+    site=None,
+) -> str:
+    """Open an alarm (or refresh the open one for the same kind, subject and location)."""
+    tree = _tree(site)
+    for alarm_id, alarm in tree.items():
+        if (alarm["kind"], alarm["subject"], alarm["location"]) == (
+            kind,
+            subject,
+            location,
+        ) and alarm["state"] == "open":
+            alarm["seen"] = _now()
+            alarm["count"] = alarm.get("count", 1) + 1
+            alarm["message"] = message
+            alarm["details"] = dict(details or {})
+            return alarm_id
+    alarm_id = f"{datetime.now().strftime('%Y%m%dT%H%M%S%f')}-{len(tree) + 1}"
+    tree[alarm_id] = PersistentMapping(
+        {
+            "id": alarm_id,
+            "kind": kind,
+            "subject": subject,
+            "location": location,
+            "message": message,
+            "details": dict(details or {}),
+            "raised": _now(),
+            "seen": _now(),
+            "count": 1,
+            "state": "open",
+            "resolved_by": "",
+            "resolution": "",
+        }
+    )
+    return alarm_id
+
+
+def open_alarms(site=None) -> list[dict]:
+    return [dict(a) for a in _tree(site).values() if a["state"] == "open"]
+
+
+def all_alarms(site=None) -> list[dict]:
+    return [dict(a) for a in _tree(site).values()]
+
+
+def resolve_alarm(alarm_id: str, actor: str, resolution: str, site=None) -> dict:
+    alarm = _tree(site)[alarm_id]
+    alarm["state"] = "resolved"
+    alarm["resolved_by"] = actor
+    alarm["resolution"] = resolution
+    alarm["resolved"] = _now()
+    return dict(alarm)

@@ -1,0 +1,197 @@
+"""Writing AIP versions to the storage locations (AIP 写入与版本).
+
+``preserve(record, reason)`` writes a new AIP version to every online location when the
+record differs from its last version (or ``force``), keeps every old version, records the
+version on the record and in the site's digest index (the expected digests of fixity), and
+logs a signed ``preserve`` event with the package digest. Files written by a transaction that
+aborts are removed again, so storage follows the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import transaction
+from BTrees.OOBTree import OOBTree
+from persistent.mapping import PersistentMapping
+from zope.annotation.interfaces import IAnnotations
+
+from sd.archive import logger
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.preservation.storage import aip_relpath
+from sd.archive.core.preservation.storage import write_aip
+from sd.archive.evidence import log_event
+
+from . import alarms
+from . import config
+from . import keys
+from .package import add_preservation_event
+from .package import build_aip
+from .package import fingerprint
+
+VERSIONS_KEY = "sd.archive.preservation.versions"
+INDEX_KEY = "sd.archive.preservation.index"
+_PENDING = object()  # key of the per-transaction set of records to re-preserve
+
+
+# --- versions and the digest index ---------------------------------------------------------
+
+
+def versions(record) -> list[dict]:
+    """Every AIP version of the record (oldest first): version, relpath, sm3, size, …"""
+    return [dict(v) for v in IAnnotations(record).get(VERSIONS_KEY, ())]
+
+
+def last_version(record) -> dict | None:
+    found = versions(record)
+    return found[-1] if found else None
+
+
+def _add_version(record, entry: dict) -> None:
+    annotations = IAnnotations(record)
+    annotations[VERSIONS_KEY] = (*annotations.get(VERSIONS_KEY, ()), entry)
+
+
+def index(site=None) -> OOBTree:
+    """relpath → {sm3, size, uid, code, version}: what each AIP copy must hash to."""
+    return config.site_tree(INDEX_KEY, site)
+
+
+def register(
+    relpath: str, sm3: str, size: int, uid: str, code: str, version: int, site=None
+) -> None:
+    index(site)[relpath] = PersistentMapping(
+        {"sm3": sm3, "size": size, "uid": uid, "code": code, "version": version}
+    )
+
+
+def expected_digests(site=None) -> dict[str, str]:
+    """A plain snapshot {relpath: SM3} of the index, for runs outside the transaction."""
+    return {relpath: entry["sm3"] for relpath, entry in index(site).items()}
+
+
+# --- files follow the transaction ----------------------------------------------------------
+
+
+class _RemoveOnAbort:
+    """Removes the AIP files a transaction wrote when that transaction aborts."""
+
+    transaction_manager = transaction.manager
+
+    def __init__(self, paths: list[str]):
+        self.paths = list(paths)
+
+    def _remove(self, txn=None):
+        for path in self.paths:
+            Path(path).unlink(missing_ok=True)
+        self.paths = []
+
+    def _keep(self, txn=None):
+        self.paths = []
+
+    abort = tpc_abort = _remove
+    tpc_finish = _keep
+    tpc_begin = commit = tpc_vote = lambda self, txn: None
+
+    def sortKey(self):
+        return "~sd.archive.preservation.files"
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def preserve(record, reason: str, *, force: bool = False) -> dict | None:
+    """Write the next AIP version of ``record`` everywhere online; None when nothing changed."""
+    last = last_version(record)
+    mark = fingerprint(record)
+    if last is not None and not force and last.get("fingerprint") == mark:
+        return None
+    version = (last["version"] + 1) if last else 1
+    aip = build_aip(record, version)
+    stored = write_aip(config.locations(), aip, keys.signer(), policy=config.policy())
+    transaction.get().join(_RemoveOnAbort(list(stored.copies.values())))
+    entry = {
+        "version": version,
+        "relpath": stored.relpath,
+        "sm3": stored.sm3,
+        "size": stored.size,
+        "signed_digest": stored.signed_digest,
+        "locations": sorted(stored.copies),
+        "reason": reason,
+        "time": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "fingerprint": mark,
+    }
+    _add_version(record, entry)
+    register(stored.relpath, stored.sm3, stored.size, record.UID(), record.archival_code, version)
+    receipt = log_event(
+        "preserve",
+        record,
+        code=record.archival_code or "",
+        title=record.title or "",
+        content={c.name: c.sm3 for c in aip.components},
+        package_digest=stored.sm3,
+    )
+    entry["receipt"] = dict(receipt or {})
+    add_preservation_event(
+        record, "保存", f"v{version} SM3={stored.sm3} → {', '.join(sorted(stored.copies))}"
+    )
+    logger.info("preserved %s v%s (%s)", record.archival_code, version, reason)
+    return entry
+
+
+def preserve_or_alarm(record, reason: str, *, force: bool = False) -> dict | None:
+    """``preserve``; a record that cannot be packaged raises an alarm instead of failing."""
+    try:
+        return preserve(record, reason, force=force)
+    except ArchiveError as error:
+        subject = record.archival_code or record.UID()
+        alarms.raise_alarm(
+            alarms.NOT_PRESERVED,
+            subject,
+            f"{reason}: {error}",
+            details={"uid": record.UID(), "errors": error.as_dict()["errors"]},
+        )
+        logger.error("could not preserve %s: %s", subject, error)
+        return None
+
+
+def relpath_of(record, version: int) -> str:
+    return aip_relpath(record.fonds_code, str(record.year), record.archival_code, version)
+
+
+# --- new versions after changes: once per transaction, before commit -----------------------
+
+
+def queue(record) -> None:
+    """Re-preserve ``record`` before this transaction commits (if it changed)."""
+    txn = transaction.get()
+    pending = txn.data(_PENDING) if _has_data(txn) else None
+    if pending is None:
+        pending = {}
+        txn.set_data(_PENDING, pending)
+        txn.addBeforeCommitHook(flush, (txn,))
+    pending[id(record)] = record
+
+
+def _has_data(txn) -> bool:
+    try:
+        txn.data(_PENDING)
+    except KeyError:
+        return False
+    return True
+
+
+def flush(txn=None) -> list[dict]:
+    """Write the queued new versions now (the before-commit hook; tests call it directly)."""
+    txn = txn or transaction.get()
+    if not _has_data(txn):
+        return []
+    pending = txn.data(_PENDING)
+    written = []
+    while pending:
+        _, record = pending.popitem()
+        entry = preserve_or_alarm(record, "change")
+        if entry:
+            written.append(entry)
+    return written

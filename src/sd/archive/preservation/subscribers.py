@@ -1,0 +1,29 @@
+"""When AIPs are written (AIP 写入时机).
+
+- a record is archived (归档) or received (进馆): a new AIP version, written now;
+- later changes that make a new version (a new component, a metadata correction): queued
+  and written once, before the transaction commits, if the record really differs.
+"""
+
+from __future__ import annotations
+
+from . import store
+
+WRITE_ON = ("archive", "receive")
+
+
+def record_transitioned(record, event):
+    action = getattr(event, "action", None)
+    if action in WRITE_ON:
+        store.preserve_or_alarm(record, action, force=True)
+
+
+def record_modified(record, event):
+    if store.last_version(record) is not None:
+        store.queue(record)
+
+
+def component_added(component, event):
+    record = component.__parent__
+    if record is not None and store.last_version(record) is not None:
+        store.queue(record)
