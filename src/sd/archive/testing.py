@@ -17,6 +17,7 @@ from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
 
 os.environ.setdefault("TZ", "Asia/Shanghai")
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 
 
 class SdArchiveLayer(PloneSandboxLayer):
