@@ -120,6 +120,9 @@ lint: install ## ruff
 bench: install ## benchmarks (figures printed, nothing asserted)
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
+versions.cfg: constraints.txt scripts/constraints_to_versions.py ## buildout pins from constraints.txt
+	python3 scripts/constraints_to_versions.py > versions.cfg
+
 .PHONY: clean
 clean: ## remove the virtualenv (keeps instance/var data)
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
