@@ -1,9 +1,13 @@
 """证据保全 (evidence preservation): the Plone side of this node's evidence ledger.
 
 Adapts ``sd.archive.core.ledger``. Everything else logs through :func:`log_event`.
+Storage and transaction handling: ``store``; identity and admitted nodes: ``node``;
+digests and tamper checks of records: ``records``; cosigning peers: ``witness``.
 """
 
 from __future__ import annotations
+
+from sd.archive.txlocks import transaction_of
 
 
 def log_event(event: str, record=None, *, code: str = "", title: str = "",
@@ -16,6 +20,38 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
         {"ledger_index": 1042, "leaf_hash": "…", "checkpoint": "…signed note…",
          "inclusion_proof": ["…"], "package_digest": {"SM3": "…"}}
 
-    Placeholder until the ledger issue (#4) lands: returns an empty receipt.
+    With a ``record``, the code, title and content digests default to the record's, the
+    metadata digest to the digest of its metadata, and the record's notarization fields
+    (``ledger_index``, ``leaf_hash``, ``checkpoint``) are filled. Only digests are logged.
+    Raises ``LedgerError`` (HTTP 422) for an invalid entry, e.g. an unknown event.
     """
-    return {}
+    from sd.archive.audit import actor as current_actor
+    from sd.archive.core.ledger.entry import make_entry
+    from sd.archive.evidence import records
+    from sd.archive.evidence.ledger import current_ledger
+
+    ledger = current_ledger()
+    state, other_digests, uid = "", {}, ""
+    if record is not None:
+        uid = record.UID()
+        code = code or records.record_code(record)
+        title = title or record.Title()
+        if content is None:
+            content, other_digests = records.content_digests(record)
+        state = records.state_digest(record)
+        metadata_digest = metadata_digest or state
+    entry = make_entry(
+        event, node=ledger.origin, actor=actor or current_actor(), record=uid, code=code,
+        title=title if (title or record is not None) else None, content=content or {},
+        metadata=metadata_digest, package=package_digest,
+    )
+    txn = transaction_of(record) if record is not None else None
+    receipt = ledger.log.append(entry, txn, state=state, digests=other_digests)
+    if package_digest:
+        receipt["package_digest"] = {"SM3": package_digest}
+    if record is not None:
+        record.ledger_index = receipt["ledger_index"]
+        record.leaf_hash = receipt["leaf_hash"]
+        record.checkpoint = receipt["checkpoint"]
+        record.ledger_state = state
+    return receipt

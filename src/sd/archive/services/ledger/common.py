@@ -1,0 +1,46 @@
+"""Helpers of the ledger services: structured errors and integer parameters."""
+
+from __future__ import annotations
+
+from plone.restapi.services import Service
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
+
+
+@implementer(IPublishTraverse)
+class TraversingService(Service):
+    """A service that takes path segments after its name (``@ledger/proof``) as ``params``."""
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.params: list[str] = []
+
+    def publishTraverse(self, request, name):
+        self.params.append(name)
+        return self
+
+
+def bad_request(message: str, code: str = "LEDGER-PARAMETER", property: str = "") -> ArchiveError:
+    return ArchiveError(message, [Problem(code, message, property=property)], 400, "BadRequest")
+
+
+def int_param(form, name: str, default: int | None = None) -> int:
+    value = form.get(name)
+    if value in (None, ""):
+        if default is None:
+            raise bad_request(f"parameter {name} is required", property=name)
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise bad_request(f"parameter {name} must be an integer", property=name) from None
+    if number < 0:
+        raise bad_request(f"parameter {name} must not be negative", property=name)
+    return number
+
+
+def error_body(service, error: ArchiveError) -> dict:
+    service.request.response.setStatus(error.status)
+    return error.as_dict()

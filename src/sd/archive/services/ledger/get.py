@@ -1,0 +1,67 @@
+"""GET @ledger[/proof|/consistency|/entries]: the node's checkpoint and proofs (账本查询)."""
+
+from __future__ import annotations
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.evidence.ledger import current_ledger
+from sd.archive.services.ledger.common import TraversingService
+from sd.archive.services.ledger.common import bad_request
+from sd.archive.services.ledger.common import error_body
+from sd.archive.services.ledger.common import int_param
+
+MAX_ENTRIES = 1000
+
+
+class LedgerGet(TraversingService):
+    """The latest signed checkpoint, origin, public key, cosignatures and quorum state;
+    ``/proof?index=N&size=M``, ``/consistency?first=M&second=N``, ``/entries?start=&end=``."""
+
+    def reply(self):
+        ledger = current_ledger()
+        try:
+            what = self.params[0] if self.params else ""
+            if what == "":
+                return {"@id": f"{self.context.absolute_url()}/@ledger", **ledger.state()}
+            handler = {"proof": self.proof, "consistency": self.consistency,
+                       "entries": self.entries}.get(what)
+            if handler is None or len(self.params) > 1:
+                raise bad_request(f"unknown ledger resource {'/'.join(self.params)}",
+                                  "LEDGER-RESOURCE")
+            return handler(ledger)
+        except ArchiveError as error:
+            return error_body(self, error)
+
+    def proof(self, ledger) -> dict:
+        form = self.request.form
+        index = int_param(form, "index")
+        with ledger.log.reading() as conn:
+            log = ledger.log.merkle(conn)
+            size = int_param(form, "size", log.size)
+            proof = log.inclusion_proof(index, size)
+            checkpoint = ledger.log.checkpoint_at(conn, size)
+            return {"index": index, "tree_size": size, "leaf_hash": log.leaf_hash(index).hex(),
+                    "root": log.root(size).hex(), "proof": [p.hex() for p in proof],
+                    "checkpoint": checkpoint, "hash_alg": log.algorithm}
+
+    def consistency(self, ledger) -> dict:
+        form = self.request.form
+        with ledger.log.reading() as conn:
+            log = ledger.log.merkle(conn)
+            first = int_param(form, "first")
+            second = int_param(form, "second", log.size)
+            proof = log.consistency_proof(first, second)
+            return {"first": first, "second": second, "first_root": log.root(first).hex(),
+                    "second_root": log.root(second).hex(), "proof": [p.hex() for p in proof],
+                    "hash_alg": log.algorithm}
+
+    def entries(self, ledger) -> dict:
+        form = self.request.form
+        with ledger.log.reading() as conn:
+            size = ledger.log.size(conn)
+            start = int_param(form, "start", 0)
+            end = min(int_param(form, "end", size), size, start + MAX_ENTRIES)
+            if start > size:
+                raise bad_request(f"start {start} is past the tree size {size}", property="start")
+            entries = [e.decode("utf-8") for e in ledger.log.entries(conn, start, end)]
+        return {"origin": ledger.origin, "start": start, "end": max(start, end),
+                "tree_size": size, "entries": entries}

@@ -1,0 +1,69 @@
+"""Fixtures of the evidence ledger tests: the site's ledger and an archived record."""
+
+from plone import api
+from sd.archive.evidence.ledger import current_ledger
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_record
+
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import setRoles
+from sd.archive.testing import make_fonds
+from zope.component.hooks import setSite
+
+import pytest
+import transaction
+
+
+@pytest.fixture
+def fportal(functional):
+    """The functional layer's portal (transactions may commit), as Manager."""
+    portal = functional["portal"]
+    setSite(portal)
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    yield portal
+    setRoles(portal, TEST_USER_ID, ["Member"])
+
+
+@pytest.fixture
+def ffonds(fportal):
+    fonds = make_fonds(fportal)
+    transaction.commit()
+    return fonds
+
+
+@pytest.fixture
+def fledger(fportal):
+    return current_ledger(fportal)
+
+
+@pytest.fixture
+def ledger(portal):
+    return current_ledger(portal)
+
+
+def archived(fonds, n=1, **metadata):
+    """A record with a code, archived (the transition logs an ``archive`` entry)."""
+    record = make_record(fonds, n, **metadata)
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    return record
+
+
+@pytest.fixture
+def archived_record(fonds):
+    return archived(fonds)
+
+
+@pytest.fixture
+def archive():
+    """Factory: ``archive(fonds, n)`` makes an archived record."""
+    return archived
+
+
+@pytest.fixture
+def size_of():
+    """``size_of(ledger)``: the committed tree size."""
+    def committed_size(ledger):
+        with ledger.log.reading() as conn:
+            return ledger.log.size(conn)
+    return committed_size
