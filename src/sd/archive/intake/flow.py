@@ -1,0 +1,401 @@
+"""The intake flow (接收流程): package → detection → repository → ledger, with its answers.
+
+:func:`submit` takes a package already spooled to disk and returns an :class:`Answer` (HTTP
+status, JSON body, ``Location``) exactly as ``spec/interfaces.md`` says:
+
+- 400/413 the package cannot be read (``PackageError`` from the reader);
+- 403 the package names a fonds the account may not submit to;
+- 200 the same package was accepted before (same 电子文件号 and digest, or the same
+  ``Idempotency-Key`` and bytes): the first answer again, nothing stored twice;
+- 409 the 电子文件号 was accepted with other content, or the key was used for other bytes;
+- 422 detection failed: only a rejection record is kept;
+- 201 the record is stored with its components and the original package (原始包),
+  numbered, moved to ``archived`` when arranged, and logged in the evidence ledger.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+
+from persistent.mapping import PersistentMapping
+from plone import api
+
+from sd.archive.core import digests
+from sd.archive.core.arrangement import arrange
+from sd.archive.core.detection.catalogue import load_catalogue
+from sd.archive.core.detection.engine import run_detection
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.packages.reader import TempDirSinks
+from sd.archive.core.packages.reader import read_package
+from sd.archive.core.packages.zipsafe import Limits
+from sd.archive.evidence import log_event
+from sd.archive.intake.context import Holdings
+from sd.archive.intake.context import facts_of
+from sd.archive.intake.rejections import add_rejection
+from sd.archive.intake.rejections import get_rejection
+from sd.archive.intake.rejections import site_tree
+from sd.archive.numbering import accept_code
+from sd.archive.numbering import assign_code
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
+
+SUBMIT = "sd.archive: Submit packages"
+IDEMPOTENCY_KEY = "sd.archive.intake.idempotency"
+ORIGINAL_PACKAGE_ROLE = "原始包"
+ARRANGED = "arranged"
+PENDING_REVIEW = "pending_review"
+ARCHIVED = "archived"
+
+
+@dataclass
+class Answer:
+    """What the REST service sends back."""
+
+    status: int
+    body: dict
+    location: str | None = None
+    headers: dict = field(default_factory=dict)
+
+
+def error_answer(exc: ArchiveError) -> Answer:
+    return Answer(exc.status, exc.as_dict())
+
+
+def problem_answer(status: int, type_: str, message: str, code: str, detail: str,
+                   obj: str = "", prop: str = "") -> Answer:
+    return error_answer(ArchiveError(message, [Problem(code, detail, obj, prop)], status, type_))
+
+
+# --- fonds and permissions -----------------------------------------------------------------
+
+def all_fonds(portal) -> list:
+    catalog = api.portal.get_tool("portal_catalog")
+    return [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(portal_type="Fonds")]
+
+
+def find_fonds(portal, fonds_code: str | None):
+    for fonds in all_fonds(portal):
+        if fonds_code and getattr(fonds, "fonds_code", None) == fonds_code:
+            return fonds
+    return None
+
+
+def may_submit_somewhere(portal) -> bool:
+    """Managers and accounts holding Submitter on at least one fonds (报送服务账号)."""
+    if api.user.has_permission(SUBMIT, obj=portal):
+        return True
+    return any(api.user.has_permission(SUBMIT, obj=f) for f in all_fonds(portal))
+
+
+# --- idempotency -----------------------------------------------------------------------------
+
+def _idempotency(portal, create=False):
+    return site_tree(portal, IDEMPOTENCY_KEY, create)
+
+
+def _remember_key(portal, actor: str, key: str | None, digest: str, **answer):
+    if key:
+        _idempotency(portal, create=True)[(actor, key)] = PersistentMapping(digest=digest, **answer)
+
+
+def replay_key(portal, actor: str, key: str | None, digest: str) -> Answer | None:
+    """The first answer for the same Idempotency-Key and bytes; 409 for other bytes."""
+    tree = _idempotency(portal)
+    entry = tree.get((actor, key)) if (key and tree is not None) else None
+    if entry is None:
+        return None
+    if entry["digest"] != digest:
+        return problem_answer(409, "Conflict", "the Idempotency-Key was used for another package",
+                              "idempotency.key-reused",
+                              f"key {key!r} was first used for a package with SM3 {entry['digest']}",
+                              key, "request")
+    if entry.get("rejection"):
+        rejection = get_rejection(portal, entry["rejection"])
+        return Answer(422, rejection_body(portal, rejection))
+    record = _unrestricted_record(entry.get("uid"))
+    if record is None:
+        return None
+    return Answer(200, dict(record.intake_answer), record.intake_answer.get("@id"))
+
+
+def _unrestricted_record(uid):
+    if not uid:
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    found = catalog.unrestrictedSearchResults(UID=uid)
+    return found[0]._unrestrictedGetObject() if found else None
+
+
+def existing_record(fonds, record_id: str | None):
+    if not record_id:
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    found = catalog.unrestrictedSearchResults(portal_type="Record", fonds_code=fonds.fonds_code,
+                                              electronic_record_id=record_id)
+    return found[0]._unrestrictedGetObject() if found else None
+
+
+def rejection_body(portal, rejection: dict) -> dict:
+    return {
+        "type": rejection["type"],
+        "message": rejection["message"],
+        "errors": rejection["errors"],
+        "rejection": {"@id": f"{portal.absolute_url()}/@rejections/{rejection['id']}",
+                      "id": rejection["id"]},
+    }
+
+
+# --- metadata → record fields ------------------------------------------------------------
+
+def _date(value: str | None):
+    try:
+        return date.fromisoformat(value.strip()[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _datetime(value: str | None):
+    try:
+        return datetime.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value):
+    return int(value) if value is not None and str(value).strip().isdigit() else None
+
+
+def record_fields(metadata) -> dict:
+    """The record's fields from 元数据.xml (DA/T 46 element → schema field)."""
+    m = metadata
+    values = {
+        "title": m.title,
+        "description": m.abstract or "",
+        "record_kind": m.kind,
+        "electronic_record_id": m.record_id,
+        "aggregation_level": m.aggregation_level,
+        "agency_name": m.agency,
+        "document_number": m.doc_number,
+        "author": m.author,
+        "document_date": _date(m.date),
+        "document_type": m.doc_type,
+        "security_level": m.security,
+        "open_status": m.open_status or None,
+        "pages": m.pages_int,
+        "keywords": m.keyword_list,
+        "abstract": m.abstract,
+        "fonds_code": m.fonds_code,
+        "year": m.year_int,
+        "process_history": [
+            {"sequence": _int(s.seq) or n, "activity": s.action or "", "time": s.time or "",
+             "agent": s.agent or "", "department": s.department or "",
+             "description": s.description or ""}
+            for n, s in enumerate(m.process or [], 1)
+        ],
+    }
+    service = m.government_service
+    if service is not None:
+        values.update({
+            "service_item_name": service.item_name,
+            "service_item_code": service.item_code,
+            "case_number": service.case_number,
+            "applicant_name": service.applicant,
+            "accepting_department": service.department,
+            "accepted_at": _datetime(service.accepted_at),
+            "completed_at": _datetime(service.completed_at),
+            "handling_result": service.result,
+        })
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def component_data(package) -> list[ComponentData]:
+    """The record's files as listed in 元数据.xml, each opened from its temporary copy."""
+    found = []
+    for n, component in enumerate(package.metadata.components, 1):
+        stored = package.files[component.path]
+        name = os.path.basename(component.path)
+        found.append(ComponentData(
+            filename=name,
+            data=open(stored.location, "rb"),  # noqa: SIM115 - the blob consumes the file
+            role=component.role or "其他",
+            sequence=_int(component.seq) or n,
+            path=component.path,
+            format_name=component.format or "",
+            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            sm3=stored.sm3,
+            sha256=stored.sha256,
+            size=stored.size,
+        ))
+    return found
+
+
+def original_package(package, spooled, sequence: int) -> ComponentData:
+    """The package as received (原始包), kept beside the components."""
+    eep = package.source_format == "eep"
+    name = f"{package.metadata.record_id or 'package'}.{'eep' if eep else 'zip'}"
+    sha256 = digests.digest_file(spooled.path, ("SHA-256",))[0]["SHA-256"]
+    return ComponentData(
+        filename=name,
+        data=open(spooled.path, "rb"),  # noqa: SIM115 - the blob consumes the file
+        role=ORIGINAL_PACKAGE_ROLE,
+        sequence=sequence,
+        path=name,
+        format_name="EEP" if eep else "ZIP",
+        content_type="application/xml" if eep else "application/zip",
+        sm3=spooled.sm3,
+        sha256=sha256,
+        size=spooled.size,
+    )
+
+
+# --- the flow ---------------------------------------------------------------------------------
+
+def limits() -> Limits:
+    return Limits(max_total_size=max_package_bytes())
+
+
+def max_package_bytes() -> int:
+    return api.portal.get_registry_record("sd.archive.settings.max_package_bytes",
+                                          default=4 * 1024**3)
+
+
+def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | None = None,
+           declared_digest: str | None = None) -> Answer:
+    """Run one spooled package through intake (接收一个信息包)."""
+    replayed = replay_key(portal, actor, idempotency_key, spooled.sm3)
+    if replayed is not None:
+        return replayed
+    work = tempfile.mkdtemp(prefix="sd-intake-")
+    try:
+        try:
+            package = read_package(spooled.path, kind, limits(), TempDirSinks(work))
+        except ArchiveError as exc:
+            return error_answer(exc)
+        metadata = package.metadata
+        fonds = find_fonds(portal, metadata.fonds_code)
+        if fonds is None or not api.user.has_permission(SUBMIT, obj=fonds):
+            return problem_answer(
+                403, "Forbidden", "this account may not submit to the package's fonds",
+                "fonds.mismatch",
+                f"全宗号 {metadata.fonds_code!r}: no fonds this account submits to",
+                "来源/全宗号", "authorization")
+        known = existing_record(fonds, metadata.record_id)
+        if known is not None:
+            if getattr(known, "package_sm3", None) == spooled.sm3:
+                _remember_key(portal, actor, idempotency_key, spooled.sm3, uid=known.UID())
+                return Answer(200, dict(known.intake_answer), known.intake_answer.get("@id"))
+            return problem_answer(
+                409, "Conflict", "this 电子文件号 was already accepted with other content",
+                "record.duplicate-id",
+                f"电子文件号 {metadata.record_id} is {known.absolute_url()}",
+                metadata.record_id or "", "integrity")
+        holdings = Holdings(fonds)
+        report = run_detection("archiving", package, load_catalogue(),
+                               holdings.context(declared_digest))
+        if report.result == "failed":
+            return reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key)
+        return accept(portal, kind, fonds, holdings, package, spooled, report, actor,
+                      idempotency_key)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key) -> Answer:
+    """422: detection failed; keep only the rejection record (拒收)."""
+    problems = report.problems()
+    error = {"type": "DetectionFailed", "message": f"{len(problems)} checks failed",
+             "errors": [p.as_dict() for p in problems]}
+    rejection = add_rejection(portal, actor=actor, kind=kind, fonds_code=fonds.fonds_code,
+                              package_digest=spooled.sm3,
+                              record_id=package.metadata.record_id or "", error=error)
+    _remember_key(portal, actor, idempotency_key, spooled.sm3, rejection=rejection["id"])
+    return Answer(422, rejection_body(portal, rejection))
+
+
+def _ledger(event: str, record, package, spooled, actor: str) -> dict:
+    content = {c.path: c.sm3 for c in record.objectValues()
+               if getattr(c, "role", "") != ORIGINAL_PACKAGE_ROLE and getattr(c, "sm3", None)}
+    metadata_file = package.files.get("元数据.xml")
+    receipt = log_event(
+        event, record,
+        code=record.archival_code or record.electronic_record_id,
+        title=record.title,
+        content=content,
+        metadata_digest=metadata_file.sm3 if metadata_file is not None else "",
+        package_digest=spooled.sm3,
+        actor=actor,
+    ) or {}
+    receipt = dict(receipt)
+    receipt.setdefault("package_digest", {"SM3": spooled.sm3})
+    return receipt
+
+
+def archive_transition(record, comment: str):
+    """Move the record to ``archived`` (归档) on behalf of the flow or the reviewer."""
+    with api.env.adopt_roles(["Manager"]):
+        api.content.transition(obj=record, transition="archive", comment=comment)
+
+
+def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
+           idempotency_key) -> Answer:
+    """201: store, number, arrange, log (入库、编号、整理、存证)."""
+    metadata = package.metadata
+    components = component_data(package)
+    components.append(original_package(package, spooled,
+                                        max([c.sequence for c in components], default=0) + 1))
+    try:
+        record = create_record(fonds, record_fields(metadata), components)
+    finally:
+        for c in components:
+            c.data.close()
+    record.package_sm3 = spooled.sm3
+    record.intake_kind = kind
+    record.detection_reports = [report.as_dict()]
+    if kind == "archive":
+        accept_code(record, metadata.archival_code)
+        record.arrangement_status = ARCHIVED
+        archive_transition(record, "归档接口 / archive interface")
+        status = ARCHIVED
+        receipt = _ledger("archive", record, package, spooled, actor)
+    else:
+        decision = arrange(facts_of(metadata), holdings.scheme, holdings.schedule)
+        record.arrangement = {
+            "status": decision.status, "rule_id": decision.rule_id,
+            "category": decision.category, "retention": decision.retention,
+            "org_code": decision.org_code, "matched": list(decision.matched),
+            "reasons": list(decision.reasons),
+            "problems": [p.as_dict() for p in decision.problems],
+        }
+        record.arrangement_status = decision.status
+        receipt = _ledger("pre-archive", record, package, spooled, actor)
+        if decision.decided:
+            assign_code(record, decision.category, decision.year, decision.retention,
+                        decision.org_code)
+            archive_transition(record, f"自动整理 / arranged by rule {decision.rule_id}".strip())
+            receipt = _ledger("archive", record, package, spooled, actor)
+        status = decision.status
+    body = {
+        "@id": record.absolute_url(),
+        "UID": record.UID(),
+        "status": status,
+        "archival_code": record.archival_code or None,
+        "electronic_record_id": record.electronic_record_id,
+        "detection": {"stage": report.stage, "result": report.result,
+                      "catalogue_version": report.catalogue_version,
+                      "items": [i.as_dict() for i in report.items]},
+        "receipt": receipt,
+    }
+    if kind == "pre-archive":
+        body["arrangement"] = dict(record.arrangement)
+    record.intake_answer = body
+    record.reindexObject()
+    _remember_key(portal, actor, idempotency_key, spooled.sm3, uid=record.UID())
+    return Answer(201, body, record.absolute_url())

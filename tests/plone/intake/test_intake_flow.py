@@ -1,0 +1,156 @@
+"""End to end through REST: both interfaces, receipts, idempotency, 409, 401/403/415/413."""
+
+import transaction
+from build_corpus import edit_xml
+from build_corpus import load
+from build_corpus import remanifest
+from conftest import holdings
+from conftest import post
+from conftest import sample
+from conftest import session_for
+from conftest import zip_bytes
+from plone import api
+
+
+def record_at(portal, url):
+    transaction.begin()
+    path = url.replace(portal.absolute_url(), "").lstrip("/")
+    return portal.unrestrictedTraverse(path)
+
+
+def test_archive_package_is_stored_numbered_archived(site, svc):
+    before = holdings(site)
+    response = post(svc, "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "archived"
+    assert body["archival_code"] == "J001-WS·2023-D30-BGS-0007"
+    assert response.headers["Location"] == body["@id"]
+    assert body["detection"]["stage"] == "archiving"
+    assert body["detection"]["result"] in ("passed", "warning")
+    assert body["receipt"]["package_digest"]["SM3"]
+    record = record_at(site, body["@id"])
+    assert api.content.get_state(record) == "archived"
+    roles = sorted(c.role for c in record.objectValues())
+    assert roles == sorted(["正本", "处理单", "附件", "原始包"])
+    original = [c for c in record.objectValues() if c.role == "原始包"][0]
+    assert original.sm3 == body["receipt"]["package_digest"]["SM3"]
+    assert original.file.size == len(sample("archive-gongwen.zip"))
+    main = [c for c in record.objectValues() if c.role == "正本"][0]
+    assert main.sm3 == "4a50c5d32b0b73e38ca3c88629347eb4a9bc2ab7b8300e57bdf4bdad0b17eedd"
+    assert record.process_history[0]["activity"] == "拟稿"
+    after = holdings(site)
+    assert after[0] == before[0] + 1 and after[1] == before[1] + 4
+    assert after[2] == before[2] + 4
+
+
+def test_government_service_case_is_one_record(site, svc2):
+    response = post(svc2, "@archive", sample("archive-zhengwu.zip"))
+    assert response.status_code == 201, response.text
+    record = record_at(site, response.json()["@id"])
+    assert record.record_kind == "政务服务电子文件"
+    assert record.case_number == "ZW-J002-2023-000000008"
+    assert record.service_item_code == "11370000004"
+    assert sorted(c.role for c in record.objectValues()) == ["办理结果", "原始包", "申请材料"]
+
+
+def test_pre_archive_is_arranged_by_rule(site, svc):
+    response = post(svc, "@pre-archive", sample("pre-archive-gongwen.zip"))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "arranged"
+    assert body["archival_code"] == "J001-WS·2023-D30-BGS-0001"
+    assert body["arrangement"]["rule_id"]
+    record = record_at(site, body["@id"])
+    assert api.content.get_state(record) == "archived"
+
+
+def test_same_package_twice_answers_200_with_the_first_receipt(site, svc):
+    first = post(svc, "@archive", sample("archive-gongwen.zip"))
+    counts = holdings(site)
+    again = post(svc, "@archive", sample("archive-gongwen.zip"))
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert holdings(site) == counts
+
+
+def test_same_record_number_other_content_is_409(site, svc):
+    post(svc, "@archive", sample("archive-gongwen.zip"))
+    counts = holdings(site)
+    files = remanifest(edit_xml(load("archive-gongwen.zip"), "<页数>1</页数>", "<页数>2</页数>"))
+    response = post(svc, "@archive", zip_bytes(files))
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["code"] == "record.duplicate-id"
+    assert holdings(site) == counts
+
+
+def test_idempotency_key(site, svc):
+    data = sample("pre-archive-gongwen.zip")
+    first = post(svc, "@pre-archive", data, **{"Idempotency-Key": "k-1"})
+    again = post(svc, "@pre-archive", data, **{"Idempotency-Key": "k-1"})
+    assert (first.status_code, again.status_code) == (201, 200), (again.text, again.headers)
+    assert again.json()["receipt"] == first.json()["receipt"]
+    other = post(svc, "@pre-archive", sample("archive-gongwen.zip"), **{"Idempotency-Key": "k-1"})
+    assert other.status_code == 409
+    assert other.json()["errors"][0]["code"] == "idempotency.key-reused"
+
+
+def test_anonymous_is_401(site, anon):
+    counts = holdings(site)
+    response = post(anon, "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "auth.required"
+    assert holdings(site) == counts
+
+
+def test_wrong_fonds_is_403(site, svc2):
+    counts = holdings(site)
+    response = post(svc2, "@archive", sample("archive-gongwen.zip"))  # a J001 package
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "fonds.mismatch"
+    assert holdings(site) == counts
+
+
+def test_account_without_fonds_is_403(site):
+    response = post(session_for(site, "member"), "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 403
+
+
+def test_manager_may_submit(site):
+    response = post(session_for(site, "admin"), "@archive", sample("archive-zhengwu.zip"))
+    assert response.status_code == 201, response.text
+
+
+def test_wrong_media_type_is_415(site, svc):
+    response = post(svc, "@archive", b"{}", "application/json")
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["code"] == "request.media-type"
+    response = post(svc, "@pre-archive", b"<x/>", "application/xml")
+    assert response.status_code == 415
+
+
+def test_over_the_size_limit_is_413(site, svc):
+    api.portal.set_registry_record("sd.archive.settings.max_package_bytes", 100_000)
+    transaction.commit()
+    response = post(svc, "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["code"] == "request.too-large"
+
+
+def test_multipart_field_package(site, svc):
+    response = svc.post("@archive", files={"package": ("p.zip", sample("archive-gongwen.zip"),
+                                                       "application/zip")})
+    assert response.status_code == 201, response.text
+    response = svc.post("@archive", files={"other": ("p.zip", b"x", "application/zip")})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "request.package-missing"
+
+
+def test_eep_archive_package(site, svc):
+    from build_corpus import eep_bytes
+
+    response = post(svc, "@archive", eep_bytes(), "application/xml")
+    assert response.status_code == 201, response.text
+    record = record_at(site, response.json()["@id"])
+    original = [c for c in record.objectValues() if c.role == "原始包"][0]
+    assert original.format_name == "EEP"
