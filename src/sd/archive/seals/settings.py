@@ -1,0 +1,213 @@
+"""Seal service configuration (签章服务配置): trust store, archiving-seal certificate and key.
+
+The public parts (trusted seal-maker and signer certificates, the archiving-seal certificate,
+the seal image) live in the registry (``sd.archive.seals.*``, edited in the control panel
+``@@sd-archive-seals``). The archiving-seal PRIVATE KEY never enters the ZODB or the registry:
+it is a PEM file under the instance's var directory, readable only by the instance user (0600):
+
+- the registry setting ``sd.archive.seals.key_path`` when set, else
+- ``$SD_ARCHIVE_VAR/seals/archiving-seal.key`` (``SD_ARCHIVE_VAR`` is set by zope.conf), else
+- ``<clienthome>/seals/archiving-seal.key``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from asn1crypto import pem
+from plone.registry.interfaces import IRegistry
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.seals.archiving_seal import SealKey
+from sd.archive.core.seals.archiving_seal import make_demo_key
+from sd.archive.core.seals.certs import TrustStore
+from sd.archive.core.seals.certs import load_certificate
+from zope.component import queryUtility
+
+PREFIX = "sd.archive.seals"
+KEY_FILE = "archiving-seal.key"
+
+
+class SealConfigurationError(ArchiveError):
+    """The seal service is not configured well enough for this action (签章服务未配置)."""
+
+    def __init__(self, message, problems=None, status=409, type="SealConfiguration"):
+        super().__init__(message, list(problems or []), status, type)
+
+
+def _registry_value(name: str, default=None):
+    registry = queryUtility(IRegistry)
+    if registry is None:
+        return default
+    value = registry.get(f"{PREFIX}.{name}", default)
+    return default if value is None else value
+
+
+def _set_registry_value(name: str, value) -> None:
+    queryUtility(IRegistry)[f"{PREFIX}.{name}"] = value
+
+
+def pem_blocks(text: str | bytes | None) -> list[bytes]:
+    """Every certificate in a pasted PEM text (one or more ``BEGIN CERTIFICATE`` blocks)."""
+    if not text:
+        return []
+    data = text.encode() if isinstance(text, str) else text
+    out = []
+    marker = b"-----BEGIN"
+    for chunk in data.split(marker)[1:]:
+        block = marker + chunk
+        end = block.find(b"-----END")
+        if end < 0:
+            continue
+        close = block.find(b"-----", end + 8)
+        out.append(block[: close + 5] + b"\n")
+    return out
+
+
+def certificate_problems(text: str | None, field_name: str) -> list[Problem]:
+    """Why a pasted PEM text is not a list of readable certificates (empty when it is)."""
+    if not text or not text.strip():
+        return []
+    blocks = pem_blocks(text)
+    if not blocks:
+        return [Problem("seal.certificate", "no PEM certificate block found", field_name)]
+    problems = []
+    for n, block in enumerate(blocks, 1):
+        try:
+            kind, _, _ = pem.unarmor(block)
+        except ValueError as exc:
+            problems.append(Problem("seal.certificate", f"block {n}: {exc}", field_name))
+            continue
+        if kind != "CERTIFICATE":
+            problems.append(Problem("seal.certificate", f"block {n} is a {kind}, not a certificate"
+                                    " (private keys are never stored here)", field_name))
+        elif load_certificate(block).error:
+            problems.append(Problem("seal.certificate", f"block {n}: {load_certificate(block).error}",
+                                    field_name))
+    return problems
+
+
+def archiving_certificate() -> bytes | None:
+    """The archives' own archiving-seal certificate (归档章证书), PEM."""
+    blocks = pem_blocks(_registry_value("archiving_seal_certificate", ""))
+    return blocks[0] if blocks else None
+
+
+def trust_store() -> TrustStore:
+    """Trusted seal makers and signers, plus the archives' own archiving-seal certificate.
+
+    Empty when nothing is configured: the core then notes that issuers were not checked.
+    """
+    items = pem_blocks(_registry_value("trusted_certificates", ""))
+    if items:
+        own = archiving_certificate()
+        if own:
+            items.append(own)
+    return TrustStore.from_bytes(items)
+
+
+def max_verify_bytes() -> int:
+    return int(_registry_value("max_verify_bytes", 256 * 1024 * 1024))
+
+
+def key_path() -> Path | None:
+    """Where the archiving-seal private key file lives (see the module docstring)."""
+    configured = (_registry_value("key_path", "") or "").strip()
+    if configured:
+        return Path(configured)
+    var = os.environ.get("SD_ARCHIVE_VAR")
+    if var:
+        return Path(var) / "seals" / KEY_FILE
+    try:
+        from App.config import getConfiguration
+
+        home = getattr(getConfiguration(), "clienthome", None)
+    except Exception:  # noqa: BLE001 - no Zope configuration (scripts)
+        home = None
+    return Path(home) / "seals" / KEY_FILE if home else None
+
+
+def key_status() -> dict:
+    """What the control panel shows about the key file; never the key itself."""
+    path = key_path()
+    status = {"path": str(path) if path else "", "exists": False, "private": False, "matches": False}
+    if path is None or not path.exists():
+        return status
+    mode = stat.S_IMODE(path.stat().st_mode)
+    status.update(exists=True, mode=oct(mode), private=not mode & 0o077)
+    try:
+        load_key()
+        status["matches"] = True
+    except SealConfigurationError as exc:
+        status["error"] = exc.message
+    return status
+
+
+def load_key() -> SealKey:
+    """The archiving-seal key and certificate; refuses a key file others can read."""
+    path = key_path()
+    cert = archiving_certificate()
+    if path is None or not path.exists():
+        raise SealConfigurationError(
+            "no archiving-seal key: create one in the seal control panel or place a PEM key file at "
+            f"{path or '$SD_ARCHIVE_VAR/seals/' + KEY_FILE}",
+            [Problem("seal.key-missing", "archiving-seal key file not found", str(path or ""))],
+        )
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        raise SealConfigurationError(
+            f"the archiving-seal key file {path} is readable by other users: chmod 600 it",
+            [Problem("seal.key-mode", "key file must be readable only by the instance user", str(path))],
+        )
+    if not cert:
+        raise SealConfigurationError(
+            "no archiving-seal certificate configured",
+            [Problem("seal.certificate-missing", "archiving-seal certificate missing",
+                     f"{PREFIX}.archiving_seal_certificate")],
+        )
+    key = SealKey(path.read_bytes(), cert)
+    try:
+        private, certificate = key.private_key(), key.certificate()
+    except ValueError as exc:
+        raise SealConfigurationError(f"the archiving-seal key or certificate does not load: {exc}") from exc
+    from cryptography.hazmat.primitives import serialization
+
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    if private.public_key().public_bytes(serialization.Encoding.DER, spki) != certificate.public_key().public_bytes(
+        serialization.Encoding.DER, spki
+    ):
+        raise SealConfigurationError(
+            "the archiving-seal key does not belong to the configured certificate",
+            [Problem("seal.key-mismatch", "key and certificate differ", str(path))],
+        )
+    return key
+
+
+def write_key_file(path: Path, key_pem: bytes) -> None:
+    """Write a private key readable only by this user (0600 file in a 0700 directory)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, key_pem)
+    finally:
+        os.close(fd)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def create_demo_key(replace: bool = False) -> bool:
+    """Make a demo archiving-seal key (演示用) unless one exists; True when one was made.
+
+    The key goes to :func:`key_path` (0600); its certificate goes to the registry.
+    """
+    path = key_path()
+    if path is None:
+        return False
+    if path.exists() and not replace:
+        return False  # never overwrite a key someone placed; load_key() explains what is missing
+    key = make_demo_key()
+    write_key_file(path, key.key)
+    _set_registry_value("archiving_seal_certificate", key.cert.decode())
+    return True

@@ -1,0 +1,43 @@
+"""POST {record}/@strip-seal: strip a seal's digital data, keep its image (去除签章数字信息)."""
+
+import transaction
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from sd.archive.core.errors import ArchiveError
+from sd.archive.seals.stripping import strip_seal
+from sd.archive.seals.summary import component_seals
+from zope.interface import alsoProvides
+
+
+class StripSealPost(Service):
+    """Body ``{"component": uid, "reason": "..."}``; answers 201 with the new component.
+
+    Verifies first, records the result in the record and the ledger, then adds the stripped
+    version linked to the original; on any refusal nothing is stored.
+    """
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            body = json_body(self.request)
+        except Exception:  # noqa: BLE001 - plone.restapi raises a bare exception on bad JSON
+            body = None
+        if not isinstance(body, dict):
+            return self._error(ArchiveError("the body must be a JSON object", [], 400, "BadRequest"))
+        try:
+            new, entry = strip_seal(self.context, body.get("component"), body.get("reason"))
+        except ArchiveError as error:
+            return self._error(error)
+        self.request.response.setStatus(201)
+        self.request.response.setHeader("Location", new.absolute_url())
+        return {
+            "@id": new.absolute_url(),
+            "component": component_seals(new),
+            "strip": entry,
+        }
+
+    def _error(self, error):
+        transaction.doom()
+        self.request.response.setStatus(error.status)
+        return error.as_dict()
