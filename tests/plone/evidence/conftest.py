@@ -31,6 +31,32 @@ def ffonds(fportal):
     return fonds
 
 
+def _session(portal, auth=None):
+    from plone.restapi.testing import RelativeSession
+
+    session = RelativeSession(portal.absolute_url())
+    session.headers.update({"Accept": "application/json"})
+    session.auth = auth
+    return session
+
+
+@pytest.fixture
+def anonymous(fportal):
+    session = _session(fportal)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def admin(fportal):
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+
+    session = _session(fportal, (SITE_OWNER_NAME, SITE_OWNER_PASSWORD))
+    yield session
+    session.close()
+
+
 @pytest.fixture
 def fledger(fportal):
     return current_ledger(fportal)

@@ -4,31 +4,11 @@ import base64
 
 import pytest
 import transaction
-from plone.app.testing import SITE_OWNER_NAME
-from plone.app.testing import SITE_OWNER_PASSWORD
-from plone.restapi.testing import RelativeSession
 from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.hashing import leaf_hash
 from sd.archive.core.ledger.merkle import verify_consistency
 from sd.archive.core.ledger.merkle import verify_inclusion
 from sd.archive.core.ledger.vkeys import Verifier
-
-
-@pytest.fixture
-def anonymous(fportal):
-    session = RelativeSession(fportal.absolute_url())
-    session.headers.update({"Accept": "application/json"})
-    yield session
-    session.close()
-
-
-@pytest.fixture
-def admin(fportal):
-    session = RelativeSession(fportal.absolute_url())
-    session.headers.update({"Accept": "application/json"})
-    session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
-    yield session
-    session.close()
 
 
 def test_ledger_publishes_signed_checkpoint(anonymous, ffonds, archive):

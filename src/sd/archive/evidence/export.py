@@ -1,0 +1,60 @@
+"""Dissemination copy with evidence certificate (利用输出 / 脱链): a ZIP of the record's files,
+the JSON proof bundle, the admitted nodes' vkeys, and the certificate as PDF and PNG."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.ledger.entry import parse_entry
+from sd.archive.evidence import records
+from sd.archive.evidence.certificate import certificate_pdf
+from sd.archive.evidence.certificate import certificate_png
+from sd.archive.evidence.ledger import current_ledger
+
+README = """This copy carries its evidence (证据包). Check it offline:
+
+    sd-archive-verify --bundle proof.json --key nodes.vkey {files}
+
+Take the nodes' keys (nodes.vkey) from a source you trust, e.g. GET /@ledger of each node.
+"""
+
+
+def export_entry_index(record, ledger) -> int:
+    """The record's latest entry that states file digests."""
+    with ledger.log.reading() as conn:
+        for index in reversed(ledger.log.record_indexes(conn, record.UID())):
+            if parse_entry(ledger.log.entry(conn, index)[0])["content"]:
+                return index
+    raise ArchiveError("the record is not in the ledger",
+                       [Problem("LEDGER-NOT-LOGGED", "the record has no ledger entry",
+                                object=record.getId())], 409, "NotLogged")
+
+
+def export_record(record) -> tempfile.SpooledTemporaryFile:
+    """Write the export ZIP to a temporary file (rewound) and return it."""
+    ledger = current_ledger()
+    status = records.tamper_status(record, ledger)
+    if not status.intact:
+        raise ArchiveError("the stored copy no longer matches its ledger entry",
+                           [Problem(p["code"], p["message"], object=p["object"])
+                            for p in status.problems], 409, "StoredCopyChanged")
+    bundle = ledger.bundle(export_entry_index(record, ledger))
+    confirmed = ledger.confirmed_by(bundle["checkpoint"])
+    stored = {records.component_path(c): c for c in records.components(record)}
+    out = tempfile.SpooledTemporaryFile(max_size=16 << 20)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in bundle["files"]:
+            with stored[path].file.open() as source, archive.open(path, "w") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+        archive.writestr("proof.json", json.dumps(bundle, ensure_ascii=False, indent=1))
+        archive.writestr("nodes.vkey", "\n".join(ledger.trusted_vkeys()) + "\n")
+        archive.writestr("certificate.pdf", certificate_pdf(bundle, record.Title(), confirmed))
+        archive.writestr("certificate.png", certificate_png(bundle, record.Title(), confirmed))
+        archive.writestr("README.txt", README.format(files=" ".join(bundle["files"])))
+    out.seek(0)
+    return out

@@ -1,0 +1,110 @@
+"""Verification against the holdings and the ledger (存证核验): for a file, a package or a
+digest — which record, which entry, the inclusion proof, and whether the stored copy still
+matches (the blob re-hashed now, and the record's metadata against the entry)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from typing import BinaryIO
+
+from plone import api
+from sd.archive.core import digests
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.ledger.entry import parse_entry
+from sd.archive.evidence import records
+from sd.archive.evidence.ledger import current_ledger
+
+HEX = re.compile(r"^[0-9a-f]{64}$")
+MAX_MEMBERS = 10000
+MAX_MATCHES = 20
+
+
+def bad(message: str, code: str = "VERIFY-INPUT", obj: str = "") -> ArchiveError:
+    return ArchiveError(message, [Problem(code, message, object=obj)], 400, "BadRequest")
+
+
+def verify_digest(digest: str, name: str = "") -> dict:
+    """What the ledger and the holdings know of ``digest`` (SM3 or SHA-256, lower-case hex)."""
+    digest = (digest or "").strip().lower()
+    if not HEX.match(digest):
+        raise bad("a digest is 64 hexadecimal characters (SM3 or SHA-256)", obj="digest")
+    ledger = current_ledger()
+    with ledger.log.reading() as conn:
+        hits = ledger.log.find_digest(conn, digest)
+        latest: dict[str, tuple[int, str, dict]] = {}
+        indexes: dict[str, list[int]] = {}
+        for index, path in hits:
+            entry = parse_entry(ledger.log.entry(conn, index)[0])
+            key = entry["record"] or entry["code"]
+            latest[key] = (index, path, entry)
+            indexes.setdefault(key, []).append(index)
+    matches = [_match(ledger, key, index, path, entry, digest, indexes[key])
+               for key, (index, path, entry) in list(latest.items())[:MAX_MATCHES]]
+    return {"name": name or digest, "digest": digest, "found": bool(matches),
+            "matches": matches}
+
+
+def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
+    bundle = ledger.bundle(index)
+    match = {
+        "ledger_index": index,
+        "entries": all_indexes,
+        "path": path,
+        "event": entry["event"],
+        "archival_code": entry["code"],
+        "entry": entry,
+        "leaf_hash": bundle["leaf_hash"],
+        "tree_size": bundle["tree_size"],
+        "inclusion_proof": bundle["inclusion_proof"],
+        "checkpoint": bundle["checkpoint"],
+        **{k: v for k, v in ledger.quorum_state(bundle["checkpoint"]).items()
+           if k in ("confirmed", "confirmed_by", "quorum")},
+        "record": None,
+        "stored_copy": "not held",
+    }
+    record = api.content.get(UID=entry["record"]) if entry["record"] else None
+    if record is None:
+        return match
+    status = records.tamper_status(record, ledger)
+    visible = api.user.has_permission("View", obj=record)
+    match["record"] = {"@id": record.absolute_url(), "UID": record.UID(),
+                       "archival_code": records.record_code(record),
+                       "title": record.Title() if visible else None,
+                       "review_state": api.content.get_state(record, default=None),
+                       "intact": status.intact, "problems": status.problems}
+    component = {records.component_path(c): c for c in records.components(record)}.get(path)
+    if component is None or getattr(component, "file", None) is None:
+        match["stored_copy"] = "missing" if path in entry["content"] else "not a file"
+    else:
+        found, _size = records.blob_digests(component)
+        match["stored_copy"] = "intact" if digest in (found["SM3"], found["SHA-256"]) \
+            else "changed"
+    return match
+
+
+def verify_stream(stream: BinaryIO, name: str) -> dict:
+    found, size = digests.digest_stream(stream, ("SM3", "SHA-256"))
+    result = verify_digest(found["SM3"], name)
+    if not result["found"]:
+        result = {**verify_digest(found["SHA-256"], name), "name": name}
+    return {**result, "digest": found["SM3"], "digests": found, "size": size}
+
+
+def verify_package(stream: BinaryIO, name: str) -> dict:
+    """A ZIP package: the package digest itself, then each member file."""
+    result = verify_stream(stream, name)
+    stream.seek(0)
+    try:
+        archive = zipfile.ZipFile(stream)
+    except zipfile.BadZipFile as error:
+        raise bad(f"not a ZIP package: {error}", "VERIFY-PACKAGE", name) from error
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > MAX_MEMBERS:
+        raise bad(f"more than {MAX_MEMBERS} files", "VERIFY-PACKAGE", name)
+    files = []
+    for member in members:
+        with archive.open(member) as data:
+            files.append(verify_stream(data, member.filename))
+    return {**result, "files": files}

@@ -1,0 +1,146 @@
+"""@verify, the record page and @export: tampering shows; the export verifies offline."""
+
+import io
+import json
+import os
+import zipfile
+
+import pytest
+import transaction
+from plone import api
+from sd.archive.core import digests
+from sd.archive.core.ledger.cli import main as verify_cli
+from sd.archive.core.ledger.merkle import verify_inclusion
+from sd.archive.core.ledger.checkpoint import open_checkpoint
+from sd.archive.core.ledger.vkeys import Verifier
+from sd.archive.numbering import assign_code
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
+from sd.archive.testing import PDF
+
+
+@pytest.fixture
+def session(admin):
+    return admin
+
+
+@pytest.fixture
+def unique(ffonds):
+    """An archived record whose files no other record has; returns (record, {name: bytes})."""
+    marker = os.urandom(8).hex().encode()
+    files = {"正本.pdf": PDF + b"%" + marker, "附件.pdf": PDF + b"%a" + marker}
+    record = create_record(ffonds, {
+        "title": f"关于存证测试的通知 {marker.decode()}", "record_kind": "电子公文",
+        "electronic_record_id": f"OA-T-{marker.decode()}", "fonds_code": "J001", "year": 2023,
+        "retention_period": "Y"}, [
+        ComponentData(filename=name, data=data, sequence=i + 1, content_type="application/pdf")
+        for i, (name, data) in enumerate(files.items())])
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    transaction.commit()
+    return record, files
+
+
+def blob_path(component):
+    return component.file._blob.committed()
+
+
+def overwrite_blob(component, data: bytes):
+    path = blob_path(component)
+    os.chmod(path, 0o644)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def test_verify_digest_answers_record_entry_and_proof(session, unique):
+    record, files = unique
+    digest = digests.digest_bytes(files["正本.pdf"])
+    answer = session.post("@verify", json={"digest": digest}).json()
+    assert answer["found"]
+    match = next(m for m in answer["matches"] if m["record"]["UID"] == record.UID())
+    assert match["event"] == "archive" and match["path"] == "正本.pdf"
+    assert match["stored_copy"] == "intact" and match["record"]["intact"]
+    checkpoint, _ = open_checkpoint(match["checkpoint"],
+                                    [Verifier.from_vkey(session.get("@ledger").json()["vkey"])])
+    assert verify_inclusion(match["ledger_index"], match["tree_size"],
+                            bytes.fromhex(match["leaf_hash"]),
+                            [bytes.fromhex(p) for p in match["inclusion_proof"]], checkpoint.root,
+                            "sm3")
+
+
+def test_verify_upload_and_package(session, unique):
+    record, files = unique
+    answer = session.post("@verify", files={"file": ("x.pdf", files["附件.pdf"])}).json()
+    assert answer["found"] and answer["name"] == "x.pdf"
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as z:
+        for name, data in files.items():
+            z.writestr(f"正本/{name}", data)
+        z.writestr("other.txt", b"not held")
+    answer = session.post("@verify", data=package.getvalue(),
+                          headers={"Content-Type": "application/zip"}).json()
+    found = {f["name"]: f["found"] for f in answer["files"]}
+    assert found == {"正本/正本.pdf": True, "正本/附件.pdf": True, "other.txt": False}
+
+
+@pytest.mark.parametrize("body,status", [
+    ({"digest": "zz"}, 400), ({"nodigest": 1}, 400)])
+def test_verify_bad_input(session, body, status):
+    response = session.post("@verify", json=body)
+    assert response.status_code == status
+    assert response.json()["errors"][0]["code"] == "VERIFY-INPUT"
+
+
+def test_changed_blob_on_disk_is_reported(session, unique):
+    record, files = unique
+    overwrite_blob(record["c001"], b"%PDF-1.4 forged")
+    answer = session.post("@verify", json={"digest": digests.digest_bytes(files["正本.pdf"])}).json()
+    match = next(m for m in answer["matches"] if m["record"]["UID"] == record.UID())
+    assert match["stored_copy"] == "changed" and not match["record"]["intact"]
+    assert {p["code"] for p in match["record"]["problems"]} == {"LEDGER-FILE-DIGEST"}
+    page = session.get(record.absolute_url(), headers={"Accept": "text/html"}).text
+    assert "sd-ledger-tampered" in page and "LEDGER-FILE-DIGEST" in page
+    export = session.get(f"{record.absolute_url()}/@export")
+    assert export.status_code == 409 and export.json()["type"] == "StoredCopyChanged"
+
+
+def test_metadata_changed_behind_the_api_is_reported(session, unique):
+    record, files = unique
+    page = session.get(record.absolute_url(), headers={"Accept": "text/html"}).text
+    assert "sd-ledger-intact" in page
+    record.title = "被篡改的题名"  # no event, no audit: behind the API
+    record.document_number = "鲁政发〔2023〕99号"
+    transaction.commit()
+    answer = session.post("@verify", json={"digest": digests.digest_bytes(files["附件.pdf"])}).json()
+    match = next(m for m in answer["matches"] if m["record"]["UID"] == record.UID())
+    assert match["stored_copy"] == "intact"  # the file itself is fine
+    assert {p["code"] for p in match["record"]["problems"]} == {"LEDGER-TITLE", "LEDGER-METADATA"}
+    page = session.get(record.absolute_url(), headers={"Accept": "text/html"}).text
+    assert "sd-ledger-tampered" in page and "LEDGER-METADATA" in page
+
+
+def test_export_verifies_offline_and_field_changes_are_rejected(session, unique, tmp_path,
+                                                                capsys):
+    record, files = unique
+    response = session.get(f"{record.absolute_url()}/@export")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+        z.extractall(tmp_path)
+        names = set(z.namelist())
+    assert {"proof.json", "nodes.vkey", "certificate.pdf", "certificate.png", *files} <= names
+    assert (tmp_path / "certificate.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "certificate.png").read_bytes().startswith(b"\x89PNG")
+    args = ["--bundle", str(tmp_path / "proof.json"), "--key", str(tmp_path / "nodes.vkey"),
+            *(str(tmp_path / name) for name in files)]
+    assert verify_cli(args) == 0
+    bundle = json.loads((tmp_path / "proof.json").read_text())
+    for field, value in [("leaf_index", bundle["leaf_index"] + 1),
+                         ("archival_code", "J001-WS·2023-Y-BGS-9999"),
+                         ("entry", {**bundle["entry"], "code": "X"})]:
+        (tmp_path / "proof.json").write_text(json.dumps({**bundle, field: value}))
+        assert verify_cli(args) == 1, field
+    (tmp_path / "proof.json").write_text(json.dumps(bundle))
+    (tmp_path / "正本.pdf").write_bytes(b"%PDF-1.4 changed")
+    assert verify_cli(args) == 1
+    capsys.readouterr()
