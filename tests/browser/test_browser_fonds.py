@@ -32,6 +32,7 @@ def site(acceptance):
         portal.portal_registry["plone.available_languages"] = ["zh-cn", "en"]
         portal.setLanguage("zh-cn")
         fonds = make_fonds(portal)
+        make_record(fonds, 99, title="预归档待整理的文件")  # no code yet: listed all the same
         for n in range(1, 7):
             year = 2021 if n <= 4 else 2022
             record = make_record(fonds, n, year=year, title=f"关于档案工作的通知（{n}）")
@@ -70,7 +71,7 @@ def test_fonds_listing_filter_and_record_page(site, page):
     login(page, site)
     page.goto(f"{site}/j001")
     assert page.locator("#fonds-code").inner_text() == "J001"
-    assert page.locator("#sd-record-count").inner_text() == "6"
+    assert page.locator("#sd-record-count").inner_text() == "7"
     assert "档号" in page.locator("#sd-records thead").inner_text()  # zh_CN first
     page.screenshot(path=str(ARTIFACTS / "fonds-listing.png"), full_page=True)
 

@@ -16,7 +16,12 @@ def _attr(name):
     return record_indexer
 
 
-archival_code = _attr("archival_code")
+@indexer(IRecord)
+def archival_code(obj):
+    """Records without a code yet (pre-archived) index as "" so sorting by code keeps them."""
+    return getattr(obj, "archival_code", None) or ""
+
+
 fonds_code = _attr("fonds_code")
 archive_year = _attr("year")
 category_code = _attr("category_code")
