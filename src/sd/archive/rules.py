@@ -114,6 +114,14 @@ def import_schedule(fonds, data: bytes, fmt: str = "xml") -> core_scheme.Retenti
     return parsed
 
 
+def import_file(fonds, which: str, data: bytes, fmt: str = "xml"):
+    """Import a scheme or schedule file: the one entry point of forms and services."""
+    if which not in ("scheme", "schedule") or fmt not in FORMATS:
+        raise ValueError("which: scheme|schedule, format: xml|csv")
+    importer = import_schedule if which == "schedule" else import_scheme
+    return importer(fonds, data, fmt)
+
+
 def export(fonds, which: str, fmt: str = "xml") -> bytes:
     """The fonds' scheme or schedule as a file a manager can edit (XML or CSV, UTF-8 with BOM)."""
     data = fonds_scheme(fonds) if which == "scheme" else fonds_schedule(fonds)

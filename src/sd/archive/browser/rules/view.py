@@ -34,10 +34,7 @@ class ArrangementRulesView(BrowserView):
         fmt = "csv" if upload.filename.lower().endswith(".csv") else "xml"
         data = upload.read()
         try:
-            if which == "schedule":
-                rules.import_schedule(self.context, data, fmt)
-            else:
-                rules.import_scheme(self.context, data, fmt)
+            rules.import_file(self.context, which, data, fmt)
         except ArchiveError as error:
             self.problems = [p.as_dict() for p in error.problems] or [{"message": error.message}]
             return

@@ -17,10 +17,7 @@ class ArrangementRulesPost(Service):
                     "errors": []}
         data = self.request.get("BODY") or b""
         try:
-            if which == "schedule":
-                rules.import_schedule(self.context, data, fmt)
-            else:
-                rules.import_scheme(self.context, data, fmt)
+            rules.import_file(self.context, which, data, fmt)
         except ArchiveError as error:
             self.request.response.setStatus(422)
             return error.as_dict()
