@@ -17,7 +17,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import transaction
-from plone import api
 
 from sd.archive import logger
 from sd.archive.core.preservation import fixity as core
@@ -59,10 +58,6 @@ class ProgressFile:
             self.also(p)
 
 
-def _record(uid: str):
-    return api.content.get(UID=uid) if uid else None
-
-
 def apply_repairs(report: RepairReport, site=None) -> None:
     """Log each repair as a signed ledger event; raise an alarm for each copy with no good source."""
     idx = store.index(site)
@@ -70,22 +65,22 @@ def apply_repairs(report: RepairReport, site=None) -> None:
         if event.get("status") not in ("replaced", "restored"):
             continue
         entry = idx.get(event["relpath"])
-        record = _record(entry["uid"]) if entry else None
+        record = store.record_by_uid(entry["uid"]) if entry else None
+        if record is None:
+            logger.warning("repaired %s: its record is not in this site", event["relpath"])
+            continue
         log_event(
             "repair",
             record,
-            code=entry["code"] if entry else "",
-            title=record.title if record is not None else "",
             package_digest=event["expected"],
             content={event["relpath"]: event["expected"]},
         )
-        if record is not None:
-            add_preservation_event(
-                record,
-                "修复",
-                f"{event['relpath']} at {event['location']} {event['status']} "
-                f"from {event['source_location']}",
-            )
+        add_preservation_event(
+            record,
+            "修复",
+            f"{event['relpath']} at {event['location']} {event['status']} "
+            f"from {event['source_location']}",
+        )
         logger.warning("repaired %s at %s", event["relpath"], event["location"])
     for alarm in report.alarms:
         entry = idx.get(alarm.relpath)

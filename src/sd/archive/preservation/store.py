@@ -15,6 +15,7 @@ from pathlib import Path
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
+from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
@@ -64,6 +65,15 @@ def register(
     index(site)[relpath] = PersistentMapping(
         {"sm3": sm3, "size": size, "uid": uid, "code": code, "version": version}
     )
+
+
+def record_by_uid(uid: str):
+    """The record with ``uid`` whoever asks (system work: fixity, repair, batching)."""
+    if not uid:
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(UID=uid)
+    return brains[0]._unrestrictedGetObject() if brains else None
 
 
 def expected_digests(site=None) -> dict[str, str]:

@@ -1,0 +1,106 @@
+"""Conversion to preservation formats (格式转换), originals kept.
+
+A component is converted with ``core.preservation.conversion`` (DOCX/DOC/ODT → PDF/A-2b by
+LibreOffice, PDF → PDF/A-2b by Ghostscript, JPEG etc. → PNG, OFD kept); the result is added
+as a NEW component with ``version_of`` set to the original (never overwriting it), the
+attestation (tool and version, SM3 of source and result, pages and text compared) is kept on
+the new component and logged in the ledger as a ``convert`` event; the record then gets a new
+AIP version.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from AccessControl import Unauthorized
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.preservation import conversion as core
+from sd.archive.evidence import log_event
+from sd.archive.repository import ComponentData
+from sd.archive.repository import add_component
+
+from .package import add_preservation_event
+from .package import blob_path
+from .package import components
+
+ATTESTATION_KEY = "sd.archive.preservation.attestation"
+PERMISSION = "sd.archive: Manage preservation"
+FORMATS = {
+    ".pdf": ("PDF/A-2b", "application/pdf"),
+    ".png": ("PNG", "image/png"),
+    ".tif": ("TIFF", "image/tiff"),
+    ".tiff": ("TIFF", "image/tiff"),
+}
+
+
+def attestation(component) -> dict | None:
+    value = IAnnotations(component).get(ATTESTATION_KEY)
+    return dict(value) if value else None
+
+
+def convert_component(component):
+    """Convert ``component``; returns (new component or None when kept as is, attestation)."""
+    record = component.__parent__
+    if not api.user.has_permission(PERMISSION, obj=record):
+        raise Unauthorized("converting needs 'sd.archive: Manage preservation'")
+    name = component.file.filename or component.getId()
+    with tempfile.TemporaryDirectory(prefix="sd-convert-") as tmp:
+        source = Path(tmp) / ("source" + Path(name).suffix.lower())
+        source.symlink_to(blob_path(component))
+        result = core.convert(source, Path(tmp) / "out")
+        if result.result is None or result.result == source:
+            return None, result.attestation
+        if not result.ok:
+            raise ArchiveError(
+                "the conversion did not keep the significant properties",
+                [
+                    Problem(
+                        "CONVERT-CHECK", str(result.attestation.get("significant_properties")), name
+                    )
+                ],
+                422,
+                "ConversionFailed",
+            )
+        suffix = result.result.suffix.lower()
+        format_name, content_type = FORMATS.get(
+            suffix, (suffix.lstrip(".").upper(), "application/octet-stream")
+        )
+        sequence = max(c.sequence or 0 for c in components(record)) + 1
+        new_name = Path(name).stem + suffix
+        with open(result.result, "rb") as data, api.env.adopt_roles(["Manager"]):
+            new = add_component(
+                record,
+                ComponentData(
+                    filename=new_name,
+                    data=data,
+                    role=component.role,
+                    sequence=sequence,
+                    path=str(Path(component.path or name).with_suffix(suffix)),
+                    format_name=format_name,
+                    content_type=content_type,
+                    extra={"version_of": component.UID()},
+                ),
+            )
+    att = dict(result.attestation)
+    att["source"] = {**att["source"], "component": component.UID(), "sm3": component.sm3}
+    att["result"] = {**(att["result"] or {}), "component": new.UID(), "sm3": new.sm3}
+    IAnnotations(new)[ATTESTATION_KEY] = att
+    log_event(
+        "convert",
+        record,
+        code=record.archival_code or "",
+        title=record.title or "",
+        content={component.file.filename or component.getId(): component.sm3, new_name: new.sm3},
+    )
+    add_preservation_event(
+        record,
+        "转换",
+        f"{name} ({component.sm3}) → {new_name} ({new.sm3}) by {att.get('tool')} "
+        f"{att.get('tool_version')}",
+    )
+    return new, att
