@@ -320,21 +320,22 @@ def reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key
     return Answer(422, rejection_body(portal, rejection))
 
 
-def _ledger(event: str, record, package, spooled, actor: str) -> dict:
+def ledger_event(event: str, record, actor: str) -> dict:
+    """Log ``event`` for ``record`` in the evidence ledger; the receipt part of the answer."""
     content = {c.path: c.sm3 for c in record.objectValues()
                if getattr(c, "role", "") != ORIGINAL_PACKAGE_ROLE and getattr(c, "sm3", None)}
-    metadata_file = package.files.get("元数据.xml")
+    package_digest = getattr(record, "package_sm3", "") or ""
     receipt = log_event(
         event, record,
         code=record.archival_code or record.electronic_record_id,
         title=record.title,
         content=content,
-        metadata_digest=metadata_file.sm3 if metadata_file is not None else "",
-        package_digest=spooled.sm3,
+        metadata_digest=getattr(record, "metadata_sm3", "") or "",
+        package_digest=package_digest,
         actor=actor,
     ) or {}
     receipt = dict(receipt)
-    receipt.setdefault("package_digest", {"SM3": spooled.sm3})
+    receipt.setdefault("package_digest", {"SM3": package_digest})
     return receipt
 
 
@@ -357,14 +358,18 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
         for c in components:
             c.data.close()
     record.package_sm3 = spooled.sm3
+    metadata_file = package.files.get("元数据.xml")
+    record.metadata_sm3 = metadata_file.sm3 if metadata_file is not None else ""
     record.intake_kind = kind
     record.detection_reports = [report.as_dict()]
+    # the package as received, with its digest, is the receipt (回执); the archive transition
+    # below is logged by the evidence subscribers as the 'archive' entry
+    receipt = ledger_event("pre-archive", record, actor)
     if kind == "archive":
         accept_code(record, metadata.archival_code)
         record.arrangement_status = ARCHIVED
         archive_transition(record, "归档接口 / archive interface")
         status = ARCHIVED
-        receipt = _ledger("archive", record, package, spooled, actor)
     else:
         decision = arrange(facts_of(metadata), holdings.scheme, holdings.schedule)
         record.arrangement = {
@@ -375,13 +380,14 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
             "problems": [p.as_dict() for p in decision.problems],
         }
         record.arrangement_status = decision.status
-        receipt = _ledger("pre-archive", record, package, spooled, actor)
         if decision.decided:
             assign_code(record, decision.category, decision.year, decision.retention,
                         decision.org_code)
             archive_transition(record, f"自动整理 / arranged by rule {decision.rule_id}".strip())
-            receipt = _ledger("archive", record, package, spooled, actor)
         status = decision.status
+    if getattr(record, "ledger_index", None) not in (None, receipt.get("ledger_index")):
+        receipt["archive_entry"] = {"ledger_index": record.ledger_index,
+                                    "leaf_hash": record.leaf_hash}
     body = {
         "@id": record.absolute_url(),
         "UID": record.UID(),

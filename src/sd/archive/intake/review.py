@@ -1,0 +1,112 @@
+"""The review queue (待人工整理): pre-archived records that no arrangement rule decided.
+
+A records officer accepts the proposal (编号归档), adjusts category, retention period and
+organisation code first (调整后归档), or rejects the record with a reason (退回). Accepting
+assigns the archival code through ``sd.archive.numbering`` and moves the record to
+``archived`` with the ``archive`` transition (logged in the ledger by the evidence subscribers).
+"""
+
+from __future__ import annotations
+
+from plone import api
+
+from sd.archive import rules
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.retention import is_valid_code
+from sd.archive.numbering import assign_code
+
+ARCHIVE_RECORDS = "sd.archive: Archive records"
+PENDING_REVIEW = "pending_review"
+
+
+class ReviewError(ArchiveError):
+    """The chosen arrangement cannot be applied (整理值有误): HTTP 422."""
+
+    def __init__(self, message, problems=None):
+        super().__init__(message, list(problems or []), 422, "ReviewRefused")
+
+
+def pending_records(context) -> list:
+    """Records under ``context`` waiting for review that the current user may archive."""
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog(portal_type="Record", review_state="pre_archived",
+                     path="/".join(context.getPhysicalPath()), sort_on="created")
+    found = []
+    for brain in brains:
+        record = brain.getObject()
+        if getattr(record, "arrangement_status", None) != PENDING_REVIEW:
+            continue
+        if api.user.has_permission(ARCHIVE_RECORDS, obj=record):
+            found.append(record)
+    return found
+
+
+def proposal(record) -> dict:
+    """What arrangement proposed (may be incomplete) and why it did not decide."""
+    return dict(getattr(record, "arrangement", None) or {})
+
+
+def _problem(code, message, record):
+    return Problem(code, message, record.electronic_record_id or record.getId(), "arrangement")
+
+
+def check_values(record, category: str, retention: str, org_code: str) -> list[Problem]:
+    """The values must fit the fonds' scheme (门类, 保管期限, 机构或问题)."""
+    from sd.archive.numbering import fonds_of
+
+    fonds = fonds_of(record)
+    scheme = rules.fonds_scheme(fonds)
+    problems = []
+    if not category or scheme.category(category) is None:
+        problems.append(_problem("ARRANGE-CATEGORY", f"门类 {category!r} is not in the scheme",
+                                 record))
+    if not retention or not is_valid_code(retention):
+        problems.append(_problem("ARRANGE-RETENTION", f"保管期限 {retention!r} is not valid",
+                                 record))
+    if not record.year:
+        problems.append(_problem("ARRANGE-YEAR", "the record has no 年度", record))
+    entry = scheme.category(category) if category else None
+    if entry is not None and entry.code_rule.use_org:
+        if not org_code:
+            problems.append(_problem("ARRANGE-NO-ORG", "机构或问题 is needed by the code rule",
+                                     record))
+        elif scheme.organisation(org_code) is None:
+            problems.append(_problem("ARRANGE-ORG", f"机构或问题 {org_code!r} is not in the scheme",
+                                     record))
+    return problems
+
+
+def accept(record, category: str = "", retention: str = "", org_code: str = "") -> str:
+    """Assign the code (the proposal, or the values given to adjust it) and archive."""
+    proposed = proposal(record)
+    category = (category or proposed.get("category") or "").strip()
+    retention = (retention or proposed.get("retention") or "").strip()
+    org_code = (org_code or proposed.get("org_code") or "").strip()
+    problems = check_values(record, category, retention, org_code)
+    if problems:
+        raise ReviewError(f"{record.Title()}: {len(problems)} values missing or wrong", problems)
+    adjusted = (category, retention, org_code) != (proposed.get("category"),
+                                                   proposed.get("retention"),
+                                                   proposed.get("org_code"))
+    code = assign_code(record, category, record.year, retention, org_code)
+    record.arrangement = {**proposed, "status": "reviewed", "category": category,
+                          "retention": retention, "org_code": org_code,
+                          "reviewed_by": api.user.get_current().getId(),
+                          "adjusted": adjusted}
+    record.arrangement_status = "reviewed"
+    comment = "人工整理：调整后归档 / adjusted and archived" if adjusted else "人工整理：归档 / accepted"
+    api.content.transition(obj=record, transition="archive", comment=comment)
+    return code
+
+
+def reject(record, reason: str) -> None:
+    """Return the record to its sender with a reason (退回)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("a reason is required to reject a record",
+                          [_problem("REVIEW-REASON", "退回须说明理由 / give a reason", record)])
+    record.arrangement = {**proposal(record), "status": "rejected", "reason": reason,
+                          "reviewed_by": api.user.get_current().getId()}
+    record.arrangement_status = "rejected"
+    api.content.transition(obj=record, transition="reject", comment=reason)
