@@ -2,11 +2,11 @@
 
 import logging
 
+import pytest
 from plone import api
-from sd.archive.seals import settings
 from seal_helpers import SAMPLES
 
-import pytest
+from sd.archive.seals import settings
 
 logging.getLogger("pyhanko").setLevel(logging.ERROR)
 

@@ -30,6 +30,7 @@ def pyhanko_signed_pdf(key=None, field_name="Signature1") -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     from sd.archive.core.seals.archiving_seal import make_demo_key
 
     key = key or make_demo_key("测试签名人")

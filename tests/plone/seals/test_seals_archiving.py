@@ -1,11 +1,14 @@
 """The archiving seal (归档章) on 'archive': a new sealed version, the original untouched."""
 
-import io
 
+import pytest
 from plone import api
+from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import login
 from plone.app.testing import logout
-from plone.app.testing import TEST_USER_NAME
+from seal_helpers import plain_pdf
+from seal_helpers import record_with
+
 from sd.archive.core.seals.archiving_seal import verify_detached
 from sd.archive.core.seals.certs import TrustStore
 from sd.archive.core.seals.ofd.package import OfdPackage
@@ -15,10 +18,6 @@ from sd.archive.core.seals.sm2 import sm3_hex
 from sd.archive.numbering import assign_code
 from sd.archive.seals.archiving import seal_fields
 from sd.archive.testing import make_record
-from seal_helpers import plain_pdf
-from seal_helpers import record_with
-
-import pytest
 
 
 def archive_as_officer(portal, record):
@@ -142,8 +141,9 @@ def test_demo_key_is_not_overwritten(portal, seal_key):
 
 
 def test_certificate_fields_refuse_private_keys_and_garbage(portal, seal_key):
-    from sd.archive.controlpanels.seals import ISealSettings
     from zope.interface import Invalid
+
+    from sd.archive.controlpanels.seals import ISealSettings
 
     for name in ("archiving_seal_certificate", "trusted_certificates"):
         field = ISealSettings[name]

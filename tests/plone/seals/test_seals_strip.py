@@ -1,5 +1,6 @@
 """Strip a seal's digital data, keep its image — end to end over REST, the form, permissions."""
 
+import pytest
 import transaction
 from plone import api
 from plone.app.testing import TEST_USER_ID
@@ -8,6 +9,11 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.restapi.testing import RelativeSession
+from seal_helpers import pyhanko_signed_pdf
+from seal_helpers import record_with
+from zope.component.hooks import setSite
+from zope.interface import alsoProvides
+
 from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.core.seals.ofd.package import child
 from sd.archive.core.seals.ofd.package import descendants
@@ -17,12 +23,6 @@ from sd.archive.numbering import assign_code
 from sd.archive.seals import settings
 from sd.archive.seals import stripping
 from sd.archive.testing import make_fonds
-from seal_helpers import pyhanko_signed_pdf
-from seal_helpers import record_with
-from zope.component.hooks import setSite
-from zope.interface import alsoProvides
-
-import pytest
 
 PASSWORD = "secret-12345"
 ACCOUNTS = {"officer": ["RecordsOfficer", "Reader"], "submitter": ["Submitter"], "member": []}

@@ -4,7 +4,14 @@ import io
 import json
 import zipfile
 
+import pytest
 from plone import api
+from seal_helpers import OFD_SAMPLES
+from seal_helpers import plain_pdf
+from seal_helpers import pyhanko_signed_pdf
+from seal_helpers import record_with
+from seal_helpers import tampered
+
 from sd.archive.core.detection.context import DetectionContext
 from sd.archive.core.seals.certs import TrustStore
 from sd.archive.core.seals.pdf import verify_pdf
@@ -13,14 +20,6 @@ from sd.archive.seals import signature_verifier
 from sd.archive.seals import verify_path
 from sd.archive.seals.verification import picture
 from sd.archive.testing import make_record
-
-import pytest
-
-from seal_helpers import OFD_SAMPLES
-from seal_helpers import plain_pdf
-from seal_helpers import pyhanko_signed_pdf
-from seal_helpers import record_with
-from seal_helpers import tampered
 
 
 def core_dicts(verdicts):

@@ -10,13 +10,14 @@ from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.restapi.controlpanels import RegistryConfigletPanel
 from plone.z3cform import layout
 from Products.statusmessages.interfaces import IStatusMessage
-from sd.archive import _
-from sd.archive.interfaces import ISdArchiveLayer
 from z3c.form import button
 from zope import schema
 from zope.component import adapter
 from zope.interface import Interface
 from zope.interface import Invalid
+
+from sd.archive import _
+from sd.archive.interfaces import ISdArchiveLayer
 
 
 def _certificates(field_name):

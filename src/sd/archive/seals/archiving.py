@@ -16,6 +16,8 @@ and the log has a warning — the seal is an added version, never a condition on
 from __future__ import annotations
 
 from plone import api
+from ZODB.POSException import ConflictError
+
 from sd.archive import logger
 from sd.archive.core import retention
 from sd.archive.core.seals.archiving_seal import ArchivingSealFields
@@ -30,7 +32,6 @@ from sd.archive.seals.verification import component_format
 from sd.archive.seals.verification import refresh_record
 from sd.archive.seals.versions import add_version
 from sd.archive.seals.versions import derived_name
-from ZODB.POSException import ConflictError
 
 ORIGINAL_ROLE = "正本"
 SUFFIX = "归档章"

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from asn1crypto import pem
 from plone.registry.interfaces import IRegistry
+from zope.component import queryUtility
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.seals.archiving_seal import SealKey
 from sd.archive.core.seals.archiving_seal import make_demo_key
 from sd.archive.core.seals.certs import TrustStore
 from sd.archive.core.seals.certs import load_certificate
-from zope.component import queryUtility
 
 PREFIX = "sd.archive.seals"
 KEY_FILE = "archiving-seal.key"

@@ -20,6 +20,7 @@ import datetime as dt
 
 from AccessControl import Unauthorized
 from plone import api
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.seals.strip import strip_ofd

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ZODB.POSException import ConflictError
+
 from sd.archive import logger
 from sd.archive.core.seals.verdict import UNVERIFIABLE
 from sd.archive.core.seals.verdict import Reason
@@ -12,7 +14,6 @@ from sd.archive.seals.verification import component_format
 from sd.archive.seals.verification import file_finding
 from sd.archive.seals.verification import refresh_record
 from sd.archive.seals.verification import verify_component
-from ZODB.POSException import ConflictError
 
 
 def component_added(component, event):

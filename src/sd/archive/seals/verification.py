@@ -21,6 +21,8 @@ import zipfile
 
 from BTrees.OOBTree import OOBTree
 from plone.namedfile.file import NamedBlobImage
+from zope.annotation.interfaces import IAnnotations
+
 from sd.archive import logger
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.seals.pdf import verify_pdf
@@ -32,7 +34,6 @@ from sd.archive.core.seals.verdict import overall
 from sd.archive.core.seals.verify import verify_ofd
 from sd.archive.interfaces import IComponent
 from sd.archive.seals import settings
-from zope.annotation.interfaces import IAnnotations
 
 PICTURES_KEY = "sd.archive.seals.pictures"
 MAX_PICTURE_PX = 600
@@ -143,7 +144,6 @@ def verify_component(component, store: bool = True) -> list[dict]:
         reason = Reason("seal.too-large", UNVERIFIABLE,
                         f"{len(data)} bytes exceed the verification limit {settings.max_verify_bytes()}")
         findings = [file_finding(reason, fmt, component, getattr(component, "sm3", "") or "", _now())]
-        verdicts = []
     else:
         _, verdicts, reasons = verify_bytes(data, fmt)
         when, sm3 = _now(), getattr(component, "sm3", "") or ""

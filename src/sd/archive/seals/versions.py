@@ -10,6 +10,7 @@ action first, then this module adds under ``adopt_roles(["Manager"])``.
 from __future__ import annotations
 
 from plone import api
+
 from sd.archive.interfaces import IComponent
 from sd.archive.repository import ComponentData
 from sd.archive.repository import add_component

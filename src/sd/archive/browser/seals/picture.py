@@ -1,10 +1,11 @@
 """``{component}/@@seal-picture/<sm3>``: a stored seal picture (印章图像) as PNG/JPEG."""
 
 from Products.Five.browser import BrowserView
-from sd.archive.seals.verification import picture
 from zExceptions import NotFound
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
+
+from sd.archive.seals.verification import picture
 
 
 @implementer(IPublishTraverse)

@@ -4,11 +4,6 @@ import transaction
 from plone.z3cform import layout
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from Products.statusmessages.interfaces import IStatusMessage
-from sd.archive import _
-from sd.archive.core.errors import ArchiveError
-from sd.archive.seals.stripping import component_by_uid
-from sd.archive.seals.stripping import strip_seal
-from sd.archive.seals.summary import component_seals
 from z3c.form import button
 from z3c.form import field
 from z3c.form import form
@@ -17,6 +12,11 @@ from z3c.form.interfaces import HIDDEN_MODE
 from zope import schema
 from zope.interface import Interface
 
+from sd.archive import _
+from sd.archive.core.errors import ArchiveError
+from sd.archive.seals.stripping import component_by_uid
+from sd.archive.seals.stripping import strip_seal
+from sd.archive.seals.summary import component_seals
 
 NOT_CONFIRMED = _("Confirm that the signature data will be removed from the new version.")
 

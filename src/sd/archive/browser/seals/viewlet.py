@@ -2,6 +2,7 @@
 
 from plone import api
 from plone.app.layout.viewlets import ViewletBase
+
 from sd.archive import _
 from sd.archive.seals.stripping import PERMISSION
 from sd.archive.seals.summary import record_seals

@@ -2,6 +2,7 @@
 
 from plone import api
 from plone.restapi.services import Service
+
 from sd.archive.seals.stripping import PERMISSION
 from sd.archive.seals.summary import record_seals
 

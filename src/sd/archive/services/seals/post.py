@@ -4,10 +4,11 @@ import transaction
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.seals.stripping import strip_seal
 from sd.archive.seals.summary import component_seals
-from zope.interface import alsoProvides
 
 
 class StripSealPost(Service):
