@@ -1,0 +1,166 @@
+"""Preservation pages (长期保存页面): overview with fixity runs and progress, run details,
+alarms, carriers; the record viewlet with AIP versions and conversion; the alarm viewlet."""
+
+from __future__ import annotations
+
+import json
+
+from plone import api
+from plone.app.layout.viewlets import ViewletBase
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from zExceptions import BadRequest
+
+from sd.archive import _
+from sd.archive.core.errors import ArchiveError
+from sd.archive.preservation import alarms
+from sd.archive.preservation import config
+from sd.archive.preservation import conversion
+from sd.archive.preservation import discs
+from sd.archive.preservation import fixity
+from sd.archive.preservation import store
+from sd.archive.preservation.package import carriers
+from sd.archive.preservation.package import components
+
+ALARM_PERMISSION = "sd.archive: View preservation alarms"
+MANAGE_PERMISSION = "sd.archive: Manage preservation"
+
+
+def _configured() -> tuple[list, list]:
+    """(locations, policy problems); a missing var directory is a problem too."""
+    try:
+        locations = config.locations()
+    except ArchiveError as error:
+        return [], [p.message for p in error.problems] or [error.message]
+    return locations, [p.message for p in config.policy().check(locations)]
+
+
+class PreservationOverview(BrowserView):
+    """@@preservation: locations, policy, fixity runs (with progress), alarms, carriers."""
+
+    def __call__(self):
+        if self.request.method == "POST":
+            CheckAuthenticator(self.request)
+            if not api.user.has_permission(MANAGE_PERMISSION, obj=self.context):
+                raise BadRequest("not allowed")
+            form = self.request.form
+            if form.get("start_fixity"):
+                fixity.start_in_background(
+                    self.context, form["location"], api.user.get_current().getId()
+                )
+                api.portal.show_message(_("Fixity run started."), self.request)
+            elif form.get("resolve_alarm"):
+                alarms.resolve_alarm(
+                    form["alarm_id"], api.user.get_current().getId(), form.get("note", "")
+                )
+                api.portal.show_message(_("Alarm resolved."), self.request)
+            self.request.response.redirect(self.context.absolute_url() + "/@@preservation")
+            return ""
+        return self.index()
+
+    def can_manage(self):
+        return api.user.has_permission(MANAGE_PERMISSION, obj=self.context)
+
+    def status(self):
+        locations, problems = _configured()
+        return {"locations": locations, "problems": problems}
+
+    def runs(self):
+        try:
+            return fixity.list_runs()
+        except ArchiveError:
+            return []
+
+    def alarms(self):
+        return sorted(alarms.open_alarms(), key=lambda a: a["raised"], reverse=True)
+
+    def carriers(self):
+        try:
+            return sorted(discs.carrier_register().carriers.values(), key=lambda c: c.carrier_id)
+        except ArchiveError:
+            return []
+
+    def percent(self, row):
+        p = row.get("progress") or {}
+        total = p.get("total") or row.get("total") or 0
+        return int(100 * p.get("done", 0) / total) if total else (100 if row["complete"] else 0)
+
+
+class FixityProgressJSON(BrowserView):
+    """@@preservation-progress: the runs as JSON, polled by the overview's progress bars."""
+
+    def __call__(self):
+        self.request.response.setHeader("Content-Type", "application/json")
+        return json.dumps(fixity.list_runs(), ensure_ascii=False)
+
+
+class FixityRunView(BrowserView):
+    """@@preservation-run?run_id=…: the kept result of one run."""
+
+    def details(self):
+        run_id = self.request.form.get("run_id", "")
+        return fixity.run_details(run_id) if run_id else None
+
+
+class AlarmViewlet(ViewletBase):
+    """A banner for archivists and the security auditor while preservation alarms are open."""
+
+    def update(self):
+        super().update()
+        self.count = 0
+        if api.user.is_anonymous():
+            return
+        portal = api.portal.get()
+        if api.user.has_permission(ALARM_PERMISSION, obj=portal):
+            self.count = len(alarms.open_alarms(portal))
+        self.url = portal.absolute_url() + "/@@preservation"
+
+    def render(self):
+        return self.index() if self.count else ""
+
+
+class RecordPreservationViewlet(ViewletBase):
+    """AIP versions, carriers and conversion actions on the record page."""
+
+    def update(self):
+        super().update()
+        self.versions = store.versions(self.context)
+        self.carriers = carriers(self.context)
+        self.can_convert = api.user.has_permission(MANAGE_PERMISSION, obj=self.context)
+        self.components = [
+            {
+                "id": c.getId(),
+                "title": c.file.filename if c.file else c.getId(),
+                "url": c.absolute_url(),
+                "version_of": getattr(c, "version_of", None),
+                "attestation": conversion.attestation(c),
+            }
+            for c in components(self.context)
+        ]
+
+    def render(self):
+        return self.index() if self.versions or self.carriers else ""
+
+
+class ConvertComponent(BrowserView):
+    """POST @@preservation-convert on a component: add its preservation-format version."""
+
+    def __call__(self):
+        if self.request.method != "POST":
+            raise BadRequest("POST only")
+        CheckAuthenticator(self.request)
+        record = self.context.__parent__
+        try:
+            new, _att = conversion.convert_component(self.context)
+        except ArchiveError as error:
+            self.request.response.setStatus(error.status)
+            self.request.response.setHeader("Content-Type", "application/json")
+            return json.dumps(error.as_dict(), ensure_ascii=False)
+        if new is None:
+            api.portal.show_message(
+                _("Already in a preservation format: kept as is."), self.request
+            )
+        else:
+            api.portal.show_message(_("Converted; the original is kept."), self.request)
+        self.request.response.redirect(record.absolute_url())
+        return ""
