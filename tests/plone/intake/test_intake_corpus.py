@@ -87,3 +87,5 @@ def test_openapi_is_served(site, anon):
     assert {"/@pre-archive", "/@archive", "/@rejections/{id}"} <= set(document["paths"])
     text = anon.get("@openapi?format=yaml").text
     assert text.startswith("openapi: 3.1.0")
+    page = anon.get("@@openapi.yaml", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.text == text

@@ -29,6 +29,8 @@ def test_archive_package_is_stored_numbered_archived(site, svc):
     assert body["detection"]["stage"] == "archiving"
     assert body["detection"]["result"] in ("passed", "warning")
     assert body["receipt"]["package_digest"]["SM3"]
+    assert isinstance(body["receipt"]["ledger_index"], int)
+    assert body["receipt"]["archive_entry"]["ledger_index"] > body["receipt"]["ledger_index"]
     record = record_at(site, body["@id"])
     assert api.content.get_state(record) == "archived"
     roles = sorted(c.role for c in record.objectValues())

@@ -76,3 +76,14 @@ class OpenAPIGet(Service):
         document["servers"] = [{"url": api.portal.get().absolute_url()}]
         self.request.response.setHeader("Content-Type", "application/json")
         return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+class OpenAPIFile:
+    """``@@openapi.yaml``: the same document for a browser (no JSON Accept header needed)."""
+
+    def __init__(self, context, request):
+        self.context, self.request = context, request
+
+    def __call__(self):
+        self.request.response.setHeader("Content-Type", "application/yaml; charset=utf-8")
+        return OPENAPI.read_bytes()
