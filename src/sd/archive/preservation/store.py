@@ -16,6 +16,7 @@ import transaction
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 from plone import api
+from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
@@ -154,7 +155,11 @@ def preserve_or_alarm(record, reason: str, *, force: bool = False) -> dict | Non
     """``preserve``; a record that cannot be packaged raises an alarm instead of failing."""
     try:
         return preserve(record, reason, force=force)
-    except ArchiveError as error:
+    except ConflictError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure must become a visible alarm
+        if not isinstance(error, ArchiveError):
+            error = ArchiveError(f"{type(error).__name__}: {error}", [], 500, "PreservationError")
         subject = record.archival_code or record.UID()
         alarms.raise_alarm(
             alarms.NOT_PRESERVED,
