@@ -99,6 +99,10 @@ zeo: install ## run a ZEO server (instance/var-zeo) — clients: scripts/write_i
 	$(BIN)/python scripts/write_instance.py --storage zeo --var instance/var-zeo --listen $(LISTEN)
 	$(BIN)/runzeo -C instance/var-zeo/etc/zeo.conf
 
+.PHONY: ledger-nodes
+ledger-nodes: install ## three evidence-ledger nodes on loopback (8181-8183, data in instance/nodes) that cosign each other
+	$(BIN)/python scripts/ledger_nodes.py --base instance/nodes --ports 8181 8182 8183 --serve
+
 # --- tests ---
 .PHONY: test
 test: install test-deps ## install what the tests need and run them all
