@@ -1,0 +1,128 @@
+"""POST /{site}/@transfer (移交接收接口) and POST {batch}/@resume.
+
+The body is a DA/T 93 transfer package (``application/zip``) or ``multipart/form-data`` with
+the field ``package``. It is copied in chunks into the transfer area under the instance var
+directory (never whole in memory) and stays there until the batch is finished. Headers:
+
+- ``X-Sender-Node``: the sending node's origin (its records are checked against its ledger
+  when it is an admitted node);
+- ``X-Sender-Receipt``: the sender's signed receipt note (base64), countersigned on acceptance;
+- ``Prefer: respond-async`` / ``Prefer: wait``: background (202) or in-request (201) processing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import shutil
+
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.intake import flow
+from sd.archive.intake.spool import spool
+from sd.archive.intake.spool import too_large
+from sd.archive.services.intake.post import MULTIPART
+from sd.archive.services.intake.post import PackagePost
+from sd.archive.transfer import incoming
+from sd.archive.transfer import spool as area_of
+from sd.archive.transfer import worker
+from sd.archive.transfer.serialize import batch_body
+
+
+class TransferPost(PackagePost):
+    """移交接收接口: a transfer package (``packages.md`` §5) becomes a transfer batch."""
+
+    kind = "transfer"
+
+    def mode(self) -> str:
+        prefer = (self.request.getHeader("Prefer") or "").lower()
+        if "respond-async" in prefer:
+            return "async"
+        if "wait" in prefer:
+            return "sync"
+        return "auto"
+
+    def sender_receipt(self) -> str:
+        value = (self.request.getHeader("X-Sender-Receipt") or "").strip()
+        if not value:
+            return ""
+        try:
+            return base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise ArchiveError("X-Sender-Receipt is not base64 of a signed note", [Problem(
+                "request.sender-receipt", "send the signed note base64-encoded",
+                "X-Sender-Receipt", "request")], 400, "BadRequest") from None
+
+    def refusal(self):
+        """401 / 403 / 415 / 413 before anything is read (the intake interfaces' answers)."""
+        portal = api.portal.get()
+        if api.user.is_anonymous():
+            self.request.response.setHeader("WWW-Authenticate", 'Basic realm="sd.archive"')
+            return flow.problem_answer(
+                401, "Unauthorized", "log in with the service account of your records room",
+                "auth.required", "no credentials or wrong credentials", "", "authorization")
+        if not flow.may_submit_somewhere(portal):
+            return flow.problem_answer(
+                403, "Forbidden", "this account may not transfer packages",
+                "auth.not-a-submitter", "only service accounts of a fonds and managers transfer",
+                "", "authorization")
+        media = self.content_type()
+        if media not in (*self.media_types, MULTIPART):
+            return flow.problem_answer(
+                415, "UnsupportedMediaType", f"{media or 'no content type'} is not accepted here",
+                "request.media-type", f"send one of {', '.join((*self.media_types, MULTIPART))}",
+                "Content-Type", "request")
+        length = self.request.getHeader("Content-Length")
+        limit = flow.max_package_bytes()
+        if length and length.isdigit() and int(length) > limit + (64 * 1024 if media == MULTIPART else 0):
+            return flow.error_answer(too_large(limit, int(length)))
+        return None
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        refused = self.refusal()
+        if refused is not None:
+            return self.answer(refused)
+        area = area_of.new_area()
+        try:
+            try:
+                receipt = self.sender_receipt()
+                spooled = spool(self.body_stream(), str(area), flow.max_package_bytes(),
+                                area_of.PACKAGE_NAME)
+            except ArchiveError as exc:
+                return self.answer(flow.error_answer(exc))
+            if spooled.size == 0:
+                return self.answer(flow.problem_answer(
+                    400, "PackageUnreadable", "the request has no package", "request.empty",
+                    "the body is empty", "", "request"))
+            return self.answer(incoming.receive_package(
+                api.portal.get(), area, spooled, actor=api.user.get_current().getId(),
+                sender_node=(self.request.getHeader("X-Sender-Node") or "").strip(),
+                sender_receipt=receipt, mode=self.mode()))
+        finally:
+            shutil.rmtree(area, ignore_errors=True)  # adopted packages were moved out
+
+
+class TransferResumePost(Service):
+    """Resume an unfinished batch in the background (继续检测入库)."""
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        batch = self.context
+        if api.content.get_state(batch) != "checking" or batch.progress["finished"]:
+            self.request.response.setStatus(409)
+            return {"type": "Conflict", "message": "the batch is not unfinished",
+                    "errors": [{"code": "transfer.not-unfinished", "property": "state",
+                                "object": batch.getId(), "message": "only a batch still checking resumes"}]}
+        if worker.start(batch) is None:
+            self.request.response.setStatus(409)
+            return {"type": "Conflict", "message": "a worker already runs this batch",
+                    "errors": [{"code": "transfer.running", "property": "state",
+                                "object": batch.getId(), "message": "wait for it to finish"}]}
+        self.request.response.setStatus(202)
+        return batch_body(batch, results=False)

@@ -1,0 +1,104 @@
+"""A transfer batch's state (移交批次状态): progress, per-record results, manual items.
+
+Each part is its own persistent object so that the worker (which writes ``progress`` and
+``results`` once per record) and an archivist signing off a manual item in the UI never
+write the same object:
+
+- ``batch.progress`` — cursor (the next record to process, 1-based), counts, times, worker;
+- ``batch.results`` — an OOBTree {sequence: result} with the record's 档号, folder, outcome
+  (``received`` | ``failed`` | ``returned``), failed item codes, the problems, the stored
+  record's UID and its ledger receipt;
+- ``batch.manual`` — the manual items (载体外观, 交接手续 …) with who signed them off;
+- ``batch.facts`` — the package facts (说明文件, counts, digests) for the registration form.
+"""
+
+from __future__ import annotations
+
+from BTrees.IOBTree import IOBTree
+from persistent.list import PersistentList
+from persistent.mapping import PersistentMapping
+from plone import api
+
+from sd.archive.audit import now
+
+RECEIVED = "received"
+FAILED = "failed"
+RETURNED = "returned"
+
+#: manual items an archivist signs off (人工检测项): the catalogue's manual YJ items plus the
+#: hand-over formalities of DA/T 93 (交接手续)
+HANDOVER = ("HANDOVER", "security", "交接手续（登记表签署、盖章）", "Hand-over formalities")
+
+
+def init_state(batch, facts: dict, manual_items: list[tuple[str, str, str, str]]) -> None:
+    batch.facts = PersistentMapping(facts)
+    batch.progress = PersistentMapping(cursor=1, received=0, failed=0, started=now(),
+                                       finished=None, total=facts.get("record_count", 0),
+                                       worker=None, error=None)
+    batch.results = IOBTree()
+    batch.manual = PersistentMapping()
+    for code, prop, title_zh, title_en in manual_items:
+        batch.manual[code] = PersistentMapping(code=code, property=prop, title_zh=title_zh,
+                                               title=title_en, outcome="manual", by=None,
+                                               time=None, note="")
+    batch.returns = PersistentList()
+
+
+def set_result(batch, sequence: int, **values) -> dict:
+    result = PersistentMapping(sequence=sequence, time=now(), **values)
+    previous = batch.results.get(sequence)
+    batch.results[sequence] = result
+    progress = batch.progress
+    if previous is None:
+        if values["outcome"] == RECEIVED:
+            progress["received"] += 1
+        else:
+            progress["failed"] += 1
+    progress["cursor"] = max(progress["cursor"], sequence + 1)
+    return result
+
+
+def is_done(batch) -> bool:
+    return batch.progress["finished"] is not None
+
+
+def summary(batch) -> dict:
+    progress = dict(batch.progress)
+    total = progress.get("total") or 0
+    done = progress["received"] + progress["failed"]
+    return {
+        "state": api.content.get_state(batch, default=None),
+        "total": total,
+        "processed": done,
+        "received": progress["received"],
+        "failed": progress["failed"],
+        "percent": round(100 * done / total, 1) if total else 100.0,
+        "started": progress["started"],
+        "finished": progress["finished"],
+        "running": bool(progress.get("worker")) and progress["finished"] is None,
+        "error": progress.get("error"),
+    }
+
+
+def results(batch, outcome: str | None = None) -> list[dict]:
+    found = [dict(r) for r in batch.results.values()]
+    if outcome:
+        found = [r for r in found if r["outcome"] == outcome]
+    return found
+
+
+def manual_items(batch) -> list[dict]:
+    return [dict(m) for m in batch.manual.values()]
+
+
+def sign_off(batch, code: str, outcome: str, note: str, actor: str) -> dict:
+    """An archivist records a manual item as passed or failed (人工检测签字)."""
+    if outcome not in ("passed", "failed"):
+        raise ValueError("a manual item is signed off as passed or failed")
+    item = batch.manual[code]
+    item.update(outcome=outcome, note=note, by=actor, time=now())
+    return dict(item)
+
+
+def manual_pending(batch) -> list[str]:
+    return [m["code"] for m in batch.manual.values() if m["outcome"] == "manual"]

@@ -1,0 +1,55 @@
+"""The sample transfer package received end to end over REST into fonds J001."""
+
+import transaction
+from conftest import SAMPLE
+from conftest import holdings
+from conftest import post
+from conftest import unrestricted
+
+from sd.archive.evidence.ledger import current_ledger
+
+
+def test_sample_received_end_to_end(site, room):
+    response = post(room, SAMPLE.read_bytes())
+    assert response.status_code == 201, response.text[:3000]
+    body = response.json()
+    assert response.headers["Location"] == body["@id"]
+    assert body["status"] == "awaiting_acceptance"
+    assert body["progress"]["received"] == 5 and body["progress"]["failed"] == 0
+    assert [r["outcome"] for r in body["records"]] == ["received"] * 5
+    assert body["records"][0]["archival_code"] == "J001-WS·2018-D30-BGS-0001"
+    assert {m["code"] for m in body["manual_items"]} >= {"YJ-4-3", "HANDOVER"}
+    assert all(m["outcome"] == "manual" for m in body["manual_items"])
+    assert holdings(site) == (5, {"received": 5})
+    transaction.begin()
+    record = unrestricted(body["records"][0]["uid"])
+    assert record.archival_code == "J001-WS·2018-D30-BGS-0001"
+    assert {c.path for c in record.objectValues()} == {"正本/正本.pdf", "处理单/处理单.pdf", "附件/附件1.pdf"}
+    history = [h["action"] for h in record.workflow_history["sd_record_workflow"]]
+    assert history[-2:] == ["transfer-in", "receive"]
+    # the ledger holds a receive entry for every received record
+    ledger = current_ledger(site)
+    with ledger.log.reading() as conn:
+        events = [ledger.log.entry(conn, i)[0] for i in ledger.log.record_indexes(conn, record.UID())]
+    assert any(b'"event":"receive"' in e for e in events)
+    # GET {batch} (plone.restapi) and GET {batch}/@detection
+    batch = room.get(body["@id"]).json()
+    assert batch["@type"] == "TransferBatch" and batch["transfer"]["progress"]["received"] == 5
+    report = room.get(body["@id"] + "/@detection").json()
+    assert report["result"] == "passed" and len(report["records"]) == 5
+    # the same package again: the same batch, nothing stored twice
+    again = post(room, SAMPLE.read_bytes())
+    assert again.status_code == 200 and again.json()["@id"] == body["@id"]
+    assert holdings(site) == (5, {"received": 5})
+
+
+def test_anonymous_and_other_fonds(site, room):
+    from conftest import session_for
+
+    anonymous = session_for(site)
+    assert post(anonymous, SAMPLE.read_bytes()).status_code == 401
+    other = session_for(site, "room-j002")
+    response = post(other, SAMPLE.read_bytes())
+    assert response.status_code == 403 and response.json()["errors"][0]["code"] == "fonds.mismatch"
+    assert post(room, b"x", "text/plain").status_code == 415
+    assert holdings(site) == (0, {})
