@@ -6,8 +6,8 @@ the seal image) live in the registry (``sd.archive.seals.*``, edited in the cont
 it is a PEM file under the instance's var directory, readable only by the instance user (0600):
 
 - the registry setting ``sd.archive.seals.key_path`` when set, else
-- ``$SD_ARCHIVE_VAR/seals/archiving-seal.key`` (``SD_ARCHIVE_VAR`` is set by zope.conf), else
-- ``<clienthome>/seals/archiving-seal.key``.
+- ``$SD_ARCHIVE_VAR/seals/archiving-seal.key`` (``SD_ARCHIVE_VAR`` is set by zope.conf);
+- neither: no key (the archiving seal is not applied and the record says why).
 """
 
 from __future__ import annotations
@@ -119,15 +119,7 @@ def key_path() -> Path | None:
     if configured:
         return Path(configured)
     var = os.environ.get("SD_ARCHIVE_VAR")
-    if var:
-        return Path(var) / "seals" / KEY_FILE
-    try:
-        from App.config import getConfiguration
-
-        home = getattr(getConfiguration(), "clienthome", None)
-    except Exception:  # noqa: BLE001 - no Zope configuration (scripts)
-        home = None
-    return Path(home) / "seals" / KEY_FILE if home else None
+    return Path(var) / "seals" / KEY_FILE if var else None
 
 
 def key_status() -> dict:
