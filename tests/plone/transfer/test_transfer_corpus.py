@@ -1,0 +1,69 @@
+"""The bad-input corpus adapted to transfer packages.
+
+Package-level failures (unreadable, counts, control files, catalogue and folders that do not
+correspond, duplicate 档号) refuse the whole package: 400/413/422, nothing stored but the
+rejection record. Record-level failures (a wrong digest, bad XML, a virus …) are isolated:
+the batch is created (201), the bad record is kept out with its codes, the others are received.
+"""
+
+import tempfile
+from pathlib import Path
+
+import pytest
+import transaction
+from build_corpus import CORPUS
+from conftest import holdings
+from conftest import post
+
+from sd.archive.intake.rejections import count as rejection_count
+
+CASES = [c for c in CORPUS if c.kind == "transfer"]
+#: refused as a whole: the hand-over itself is wrong (说明文件, 目录文件, folders)
+PACKAGE_LEVEL = {"transfer-description-missing", "transfer-catalogue-xxe", "transfer-count-mismatch",
+                 "transfer-folder-missing", "transfer-folder-not-catalogued",
+                 "transfer-duplicate-code", "transfer-description-incomplete"}
+
+
+def build(case) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "package.zip"
+        case.build(str(path))
+        return path.read_bytes()
+
+
+def test_corpus_covers_the_transfer_rules():
+    names = {c.name for c in CASES}
+    assert PACKAGE_LEVEL <= names and len(CASES) >= 12
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_transfer_corpus_case(site, room, case):
+    before = holdings(site)
+    rejections = rejection_count(site)
+    response = post(room, build(case))
+    body = response.json()
+    transaction.begin()
+    if case.status == 201:
+        assert response.status_code == 201, response.text[:2000]
+        assert body["progress"]["received"] == 5
+        assert holdings(site) == (5, {"received": 5})
+        return
+    if case.name in PACKAGE_LEVEL:
+        assert response.status_code == case.status, response.text[:2000]
+        found = {e["code"] for e in body["errors"]}
+        assert set(case.codes) <= found, found
+        assert all(e["message"] for e in body["errors"])
+        assert holdings(site) == before  # nothing half-stored
+        assert rejection_count(site) == rejections + (1 if case.status == 422 else 0)
+        return
+    # one bad record: isolated, the others received
+    assert response.status_code == 201, response.text[:2000]
+    failed = [r for r in body["records"] if r["outcome"] == "failed"]
+    assert len(failed) == 1
+    assert set(case.codes) <= set(failed[0]["codes"]), failed[0]["codes"]
+    assert all(e["message"] for e in failed[0]["errors"])
+    assert body["progress"] == {**body["progress"], "received": 4, "failed": 1}
+    assert holdings(site) == (4, {"received": 4})
+    report = room.get(body["@id"] + "/@detection", params={"outcome": "failed"}).json()
+    assert [r["archival_code"] for r in report["records"]] == [failed[0]["archival_code"]]
+    assert report["result"] == "failed"
