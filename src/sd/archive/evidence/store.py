@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from sd.archive.core.ledger.notes import parse_note
 from sd.archive.core.ledger.stores import SQLiteNodeStore
 from sd.archive.txlocks import hold
 
+POOL_SIZE = 8
 BUSY_TIMEOUT = 60  # seconds another process may hold the SQLite write lock
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -76,8 +78,12 @@ class _SQLTransaction:
     def __init__(self, log: LedgerLog, txn):
         self.log = log
         self.transaction_manager = None
-        self.conn = connect(log.path)
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn = log.take()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            log.give_back(self.conn)
+            raise
         self.size = log.size(self.conn)
         self.savepoints = 0
         self.txn = txn
@@ -88,7 +94,7 @@ class _SQLTransaction:
         try:
             self.conn.execute("COMMIT" if commit else "ROLLBACK")
         finally:
-            self.conn.close()
+            self.log.give_back(self.conn)
             self.conn = None
             if getattr(self.txn, "_sd_ledger", {}).get(self.log.lock_key) is self:
                 del self.txn._sd_ledger[self.log.lock_key]
@@ -138,8 +144,28 @@ class LedgerLog:
         self.path = Path(path)
         self.origin, self.hash_alg, self.key = origin, hash_alg, key
         self.lock_key = ("sd.archive.evidence", str(self.path))
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_guard = threading.Lock()
         if not self.path.exists():
             create(self.path)
+
+    # Connections are kept open and reused: opening is cheap, but closing the last connection
+    # of a WAL database checkpoints it (an extra fsync per request).
+
+    def take(self) -> sqlite3.Connection:
+        with self._pool_guard:
+            if self._pool:
+                return self._pool.pop()
+        return connect(self.path)
+
+    def give_back(self, conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        with self._pool_guard:
+            if len(self._pool) < POOL_SIZE:
+                self._pool.append(conn)
+                return
+        conn.close()
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -194,11 +220,11 @@ class LedgerLog:
 
     @contextmanager
     def reading(self):
-        conn = connect(self.path)
+        conn = self.take()
         try:
             yield conn
         finally:
-            conn.close()
+            self.give_back(conn)
 
     @contextmanager
     def view(self, txn=None):
