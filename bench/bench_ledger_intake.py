@@ -36,11 +36,12 @@ def main():
     import transaction
     from plone.app.testing import TEST_USER_ID
     from plone.app.testing import setRoles
+    from zope.component.hooks import setSite
+
     from sd.archive.evidence import log_event
     from sd.archive.testing import FUNCTIONAL_TESTING
     from sd.archive.testing import make_fonds
     from sd.archive.testing import make_record
-    from zope.component.hooks import setSite
 
     layers: list = []
     set_up(FUNCTIONAL_TESTING, layers)

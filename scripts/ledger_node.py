@@ -44,6 +44,7 @@ def main(app):
     setSite(site)
     newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
     from plone import api
+
     from sd.archive.evidence import node as nodes
     from sd.archive.evidence.ledger import current_ledger
     from sd.archive.numbering import assign_code

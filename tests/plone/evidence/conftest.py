@@ -1,17 +1,16 @@
 """Fixtures of the evidence ledger tests: the site's ledger and an archived record."""
 
-from plone import api
-from sd.archive.evidence.ledger import current_ledger
-from sd.archive.numbering import assign_code
-from sd.archive.testing import make_record
-
-from plone.app.testing import TEST_USER_ID
-from plone.app.testing import setRoles
-from sd.archive.testing import make_fonds
-from zope.component.hooks import setSite
-
 import pytest
 import transaction
+from plone import api
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import setRoles
+from zope.component.hooks import setSite
+
+from sd.archive.evidence.ledger import current_ledger
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_fonds
+from sd.archive.testing import make_record
 
 
 @pytest.fixture

@@ -6,14 +6,15 @@ import threading
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
+from ZODB import DB
+from ZODB.FileStorage import FileStorage
+
 from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.entry import make_entry
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.merkle import verify_inclusion
 from sd.archive.evidence.store import LedgerLog
-from ZODB import DB
-from ZODB.FileStorage import FileStorage
 
 WRITERS = 8
 

@@ -4,6 +4,7 @@ import base64
 
 import pytest
 import transaction
+
 from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.hashing import leaf_hash
 from sd.archive.core.ledger.merkle import verify_consistency

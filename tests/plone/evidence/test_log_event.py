@@ -2,8 +2,10 @@
 
 import base64
 
+import pytest
 import transaction
 from plone import api
+
 from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.errors import LedgerError
@@ -12,9 +14,6 @@ from sd.archive.core.ledger.merkle import verify_inclusion
 from sd.archive.evidence import log_event
 from sd.archive.evidence import node as nodes
 from sd.archive.testing import make_record
-
-import pytest
-
 
 
 def test_node_key_made_at_install(portal, ledger):

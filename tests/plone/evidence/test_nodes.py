@@ -7,6 +7,7 @@ import pathlib
 import socket
 
 import pytest
+
 from sd.archive.core.ledger.checkpoint import Checkpoint
 from sd.archive.core.ledger.checkpoint import sign_checkpoint
 from sd.archive.core.ledger.entry import entry_bytes
@@ -83,7 +84,7 @@ def test_nodes_log_cosign_reach_quorum_and_refuse_rewritten_history(nodes):
         assert state["quorum"] == 2 and state["confirmed"] is False  # nobody cosigned yet
 
     results = orchestrator.cosign_round(nodes)
-    for origin, answer in results.items():
+    for answer in results.values():
         assert {r["status"] for r in answer["results"]} == {"cosigned"}, answer
     for node in nodes:
         state = node.get("@ledger")

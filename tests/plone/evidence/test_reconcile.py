@@ -1,6 +1,7 @@
 """Reconciliation after the crash window (ZODB committed, SQL not): found and re-logged."""
 
 import transaction
+
 from sd.archive.evidence.reconcile import reconcile
 from sd.archive.testing import make_record
 

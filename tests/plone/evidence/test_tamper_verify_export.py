@@ -8,10 +8,11 @@ import zipfile
 import pytest
 import transaction
 from plone import api
+
 from sd.archive.core import digests
+from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.cli import main as verify_cli
 from sd.archive.core.ledger.merkle import verify_inclusion
-from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.vkeys import Verifier
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import qrcode
+
 from sd.archive.core.ledger.checkpoint import parse_checkpoint
 from sd.archive.core.ledger.notes import parse_note
 

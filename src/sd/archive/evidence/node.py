@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plone.registry.interfaces import IRegistry
+from zope.component import getUtility
+from zope.component.hooks import getSite
+
 from sd.archive.core.ledger.errors import refuse
 from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.nodes import AdmittedNode
 from sd.archive.core.ledger.nodes import by_origin
 from sd.archive.core.ledger.nodes import majority
 from sd.archive.evidence.settings import PREFIX
-from zope.component import getUtility
-from zope.component.hooks import getSite
 
 ORIGIN_RECORD = "sd.archive.settings.ledger_origin"
 NODES_RECORD = f"{PREFIX}.nodes"

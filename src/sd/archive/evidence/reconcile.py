@@ -11,6 +11,7 @@ missing one is logged again (event by its workflow state) in the current transac
 from __future__ import annotations
 
 from plone import api
+
 from sd.archive.evidence import log_event
 from sd.archive.evidence.ledger import current_ledger
 

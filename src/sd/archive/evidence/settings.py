@@ -8,9 +8,10 @@ node control panel or ``@ledger/nodes``; every change is logged as ``node-admit`
 
 from __future__ import annotations
 
-from sd.archive import _
 from zope import schema
 from zope.interface import Interface
+
+from sd.archive import _
 
 PREFIX = "sd.archive.ledger"
 

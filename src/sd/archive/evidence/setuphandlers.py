@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from zope.component.hooks import setSite
+
 from sd.archive.evidence import node as nodes
 from sd.archive.evidence.ledger import current_ledger
-from zope.component.hooks import setSite
 
 
 def import_ledger(context):

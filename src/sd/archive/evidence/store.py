@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import transaction
+
 from sd.archive.core.ledger.checkpoint import Checkpoint
 from sd.archive.core.ledger.checkpoint import sign_checkpoint
 from sd.archive.core.ledger.entry import entry_bytes

@@ -9,6 +9,7 @@ import zipfile
 from typing import BinaryIO
 
 from plone import api
+
 from sd.archive.core import digests
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plone.app.layout.viewlets import ViewletBase
+
 from sd.archive.evidence import records
 from sd.archive.evidence.ledger import current_ledger
 

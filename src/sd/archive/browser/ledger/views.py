@@ -5,6 +5,7 @@ from __future__ import annotations
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
+
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.ledger.checkpoint import parse_checkpoint

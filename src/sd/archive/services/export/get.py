@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from plone.restapi.services import Service
+from zope.interface import implementer
+from ZPublisher.Iterators import IUnboundStreamIterator
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.evidence.export import export_record
 from sd.archive.services.ledger.common import error_body
-from zope.interface import implementer
-from ZPublisher.Iterators import IUnboundStreamIterator
 
 CHUNK = 1 << 16
 

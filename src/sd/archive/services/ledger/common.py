@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from plone.restapi.services import Service
-from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
 
 
 @implementer(IPublishTraverse)

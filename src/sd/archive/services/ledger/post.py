@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from plone import api
 from plone.restapi.deserializer import json_body
+from zope.interface import alsoProvides
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.nodes import AdmittedNode
@@ -13,7 +15,6 @@ from sd.archive.evidence.ledger import current_ledger
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
 from sd.archive.services.ledger.common import error_body
-from zope.interface import alsoProvides
 
 MANAGE = "sd.archive: Manage configuration"
 

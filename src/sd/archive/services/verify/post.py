@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.evidence import verification
 from sd.archive.services.ledger.common import error_body
-from zope.interface import alsoProvides
 
 
 class VerifyPost(Service):
