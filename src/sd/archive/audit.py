@@ -25,7 +25,11 @@ def now() -> str:
 
 
 def actor() -> str:
-    return "system" if api.user.is_anonymous() else api.user.get_current().getId()
+    """The acting user's id; scripts run by the system user act as "system"."""
+    if api.user.is_anonymous():
+        return "system"
+    user = api.user.get_current()
+    return user.getId() or user.getUserName() or "system"
 
 
 def _value(obj, name):
