@@ -24,6 +24,7 @@ from sd.archive.audit import now
 RECEIVED = "received"
 FAILED = "failed"
 RETURNED = "returned"
+TRANSFERRED = "transferred"  # outgoing batches: handed over by the records room
 
 #: manual items an archivist signs off (人工检测项): the catalogue's manual YJ items plus the
 #: hand-over formalities of DA/T 93 (交接手续)
@@ -50,7 +51,7 @@ def set_result(batch, sequence: int, **values) -> dict:
     batch.results[sequence] = result
     progress = batch.progress
     if previous is None:
-        if values["outcome"] == RECEIVED:
+        if values["outcome"] in (RECEIVED, TRANSFERRED):
             progress["received"] += 1
         else:
             progress["failed"] += 1

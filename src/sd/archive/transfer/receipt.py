@@ -1,0 +1,110 @@
+"""The two-sided transfer receipt (双方签名的移交回执).
+
+The receipt text states the fonds, the number of records and the SM3 of the package's
+``manifest-sm3.txt`` (which covers every file). The sender signs it as a C2SP signed note with
+its node key (``X-Sender-Receipt``); on acceptance the archives checks that signature against
+the admitted nodes, checks that the text is that of the package it received, and adds its own
+signature line (countersignature). The receipt file carries the note and, per record, the
+sender's ``transfer-out`` inclusion proof (from the package) and the archives' ``receive``
+inclusion proof (from this node's ledger): both can be checked offline with
+``core.ledger.bundle.verify_bundle``.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from sd.archive.core import digests
+from sd.archive.core.ledger.errors import LedgerError
+from sd.archive.core.ledger.notes import Note
+from sd.archive.core.ledger.notes import parse_note
+from sd.archive.core.ledger.notes import sign_text
+from sd.archive.core.ledger.vkeys import Verifier
+from sd.archive.transfer import batch as state
+from sd.archive.transfer import spool
+from sd.archive.transfer.outgoing import receipt_text
+from sd.archive.transfer.sender import EVIDENCE_FOLDER
+
+
+def receipts_dir():
+    path = spool.root() / "receipts"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def sender_signers(note: Note, admitted) -> list[str]:
+    """Admitted nodes whose signature on the note verifies (raises on a bad known signature)."""
+    good = []
+    for node in admitted:
+        verifier = Verifier.from_vkey(node.vkey)
+        for signature in note.signatures:
+            if signature.made_by(verifier):
+                if not verifier.verify(note.text.encode("utf-8"), signature.signature):
+                    raise LedgerError("the sender's signature does not verify", [])
+                good.append(node.origin)
+    return good
+
+
+def sender_proofs(batch) -> dict:
+    found = {}
+    try:
+        with zipfile.ZipFile(spool.package_path(batch.token)) as archive:
+            for name in archive.namelist():
+                if EVIDENCE_FOLDER in name and name.endswith(".json"):
+                    bundle = json.loads(archive.read(name))
+                    found[bundle.get("archival_code") or name] = bundle
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return found
+
+
+def make_receipt(batch) -> dict:
+    """Countersign the sender's note and gather both sides' proofs (on acceptance)."""
+    from sd.archive.evidence.ledger import current_ledger
+
+    ledger = current_ledger()
+    facts = batch.facts
+    text = receipt_text(facts.get("manifest_sm3", ""), facts.get("record_count", 0),
+                        batch.fonds_code)
+    problems, signers = [], []
+    sent = facts.get("sender_receipt") or ""
+    note = Note(text)
+    if sent:
+        try:
+            incoming = parse_note(sent)
+            if incoming.text != text:
+                problems.append("the sender signed another package (manifest, count or fonds differ)")
+            else:
+                signers = sender_signers(incoming, ledger.admitted())
+                note = incoming
+                if not signers:
+                    problems.append("the sender's note is not signed by an admitted node")
+        except LedgerError as error:
+            problems.append(f"the sender's note is invalid: {error.message}")
+    else:
+        problems.append("the sender sent no signed receipt")
+    note = note.with_signature(sign_text(text, ledger.node.key))
+    receiver = {}
+    for result in state.results(batch, state.RECEIVED):
+        index = (result.get("receipt") or {}).get("ledger_index")
+        if index is not None:
+            receiver[result["archival_code"]] = ledger.bundle(index)
+    receipt = {"format": "sd-archive-transfer-receipt/1", "note": str(note), "text": text,
+               "sender_signed_by": signers, "countersigned_by": ledger.origin,
+               "problems": problems, "sender_proofs": sender_proofs(batch),
+               "receiver_proofs": receiver}
+    data = json.dumps(receipt, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+    path = receipts_dir() / f"{batch.getId()}.json"
+    path.write_bytes(data)
+    return {"note": str(note), "sender_signed_by": signers, "countersigned_by": ledger.origin,
+            "problems": problems, "path": str(path), "sm3": digests.digest_bytes(data),
+            "records": len(receiver)}
+
+
+def load(batch) -> dict:
+    summary = getattr(batch, "receipt", None)
+    if not summary:
+        return {}
+    with open(summary["path"], "rb") as fp:
+        return json.load(fp)
