@@ -145,3 +145,24 @@ def test_export_verifies_offline_and_field_changes_are_rejected(session, unique,
     (tmp_path / "正本.pdf").write_bytes(b"%PDF-1.4 changed")
     assert verify_cli(args) == 1
     capsys.readouterr()
+
+
+def test_partial_entries_of_other_events_keep_the_record_intact(session, unique, fledger):
+    """A converted file added and logged by its own event (content = that file only) is
+    not tampering; a file added behind the API is."""
+    from sd.archive.evidence import log_event
+    from sd.archive.evidence.records import tamper_status
+    from sd.archive.repository import add_component
+
+    record, files = unique
+    converted = PDF + b"%converted" + os.urandom(4).hex().encode()
+    new = add_component(record, ComponentData(filename="正本-PDFA.pdf", data=converted,
+                                              sequence=3, content_type="application/pdf"))
+    log_event("convert", record, content={"正本-PDFA.pdf": new.sm3})
+    transaction.commit()
+    status = tamper_status(record, fledger)
+    assert status.intact, status.problems
+    assert status.files == {"正本.pdf": "intact", "附件.pdf": "intact", "正本-PDFA.pdf": "intact"}
+    add_component(record, ComponentData(filename="夹带.pdf", data=PDF + b"%x", sequence=4))
+    transaction.commit()
+    assert [p["code"] for p in tamper_status(record, fledger).problems] == ["LEDGER-FILE-ADDED"]

@@ -31,13 +31,14 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
     from sd.archive.evidence.ledger import current_ledger
 
     ledger = current_ledger()
-    state, other_digests, uid = "", {}, ""
+    state, other_digests, uid, full = "", {}, "", True
     if record is not None:
         uid = record.UID()
         code = code or records.record_code(record)
         title = title or record.Title()
-        if content is None:
-            content, other_digests = records.content_digests(record)
+        stored, other_digests = records.content_digests(record)
+        full = content is None or content == stored
+        content = stored if content is None else content
         state = records.state_digest(record)
         metadata_digest = metadata_digest or state
     entry = make_entry(
@@ -46,7 +47,8 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
         metadata=metadata_digest, package=package_digest,
     )
     txn = transaction_of(record) if record is not None else None
-    receipt = ledger.log.append(entry, txn, state=state, digests=other_digests)
+    receipt = ledger.log.append(entry, txn, state=state, digests=other_digests if full else {},
+                                full=full)
     if package_digest:
         receipt["package_digest"] = {"SM3": package_digest}
     if record is not None:

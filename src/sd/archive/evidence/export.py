@@ -27,7 +27,7 @@ Take the nodes' keys (nodes.vkey) from a source you trust, e.g. GET /@ledger of 
 def export_entry_index(record, ledger) -> int:
     """The record's latest entry that states file digests."""
     with ledger.log.reading() as conn:
-        for index in reversed(ledger.log.record_indexes(conn, record.UID())):
+        for index in reversed(ledger.log.record_indexes(conn, record.UID(), full_only=True)):
             if parse_entry(ledger.log.entry(conn, index)[0])["content"]:
                 return index
     raise ArchiveError("the record is not in the ledger",

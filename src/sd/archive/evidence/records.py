@@ -111,6 +111,13 @@ def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStat
             return status
         index = indexes[-1]
         data, leaf, state = ledger.log.entry(conn, index)
+        full = ledger.log.record_indexes(conn, record.UID(), full_only=True)
+        content_entry = parse_entry(ledger.log.entry(conn, full[-1])[0]) if full else None
+        # digests logged for the record since (files added or repaired by later events)
+        later = set()
+        for i in indexes:
+            if full and i > full[-1]:
+                later |= set(parse_entry(ledger.log.entry(conn, i)[0])["content"].values())
         log = ledger.log.merkle(conn)
         root, size = log.root(), log.size
         proof = log.inclusion_proof(index, size)
@@ -130,33 +137,46 @@ def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStat
         problem("LEDGER-TITLE", "the title differs from the one logged", "title")
     if state and state != state_digest(record):
         problem("LEDGER-METADATA", "the metadata differ from those logged", "metadata")
-    if entry["event"] == "destroy":
+    if entry["event"] == "destroy" or content_entry is None:
         return status
     stored = {component_path(c): c for c in components(record)
               if getattr(c, "file", None) is not None}
-    for path, logged in entry["content"].items():
+    for path, logged in content_entry["content"].items():
         component = stored.get(path)
         if component is None:
             status.files[path] = "missing"
             problem("LEDGER-FILE-MISSING", "a logged file is not stored any more", path)
             continue
-        if rehash_limit is not None and (getattr(component, "size", 0) or 0) > rehash_limit:
-            status.files[path] = "not checked"
+        found = _rehash(component, rehash_limit, status, path, problem)
+        if found is None:
             continue
-        try:
-            found, _size = blob_digests(component)
-        except OSError as error:
-            status.files[path] = "unreadable"
-            problem("LEDGER-FILE-UNREADABLE", str(error), path)
-            continue
-        if found["SM3"] == logged:
+        if found == logged or found in later:
             status.files[path] = "intact"
         else:
             status.files[path] = "changed"
-            problem("LEDGER-FILE-DIGEST", f"SM3 {found['SM3']} differs from the logged {logged}",
-                    path)
-    for path in stored:
-        if path not in entry["content"]:
+            problem("LEDGER-FILE-DIGEST", f"SM3 {found} differs from the logged {logged}", path)
+    for path, component in stored.items():
+        if path in content_entry["content"]:
+            continue
+        found = _rehash(component, rehash_limit, status, path, problem)
+        if found is None:
+            continue
+        if found in later:
+            status.files[path] = "intact"
+        else:
             status.files[path] = "added"
             problem("LEDGER-FILE-ADDED", "a stored file is not in the log", path)
     return status
+
+
+def _rehash(component, limit, status, path, problem) -> str | None:
+    """The SM3 of the stored bytes, or None when not checked (too large, unreadable)."""
+    if limit is not None and (getattr(component, "size", 0) or 0) > limit:
+        status.files[path] = "not checked"
+        return None
+    try:
+        return blob_digests(component)[0]["SM3"]
+    except OSError as error:
+        status.files[path] = "unreadable"
+        problem("LEDGER-FILE-UNREADABLE", str(error), path)
+        return None

@@ -43,7 +43,8 @@ BUSY_TIMEOUT = 60  # seconds another process may hold the SQLite write lock
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
   idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, entry BLOB NOT NULL,
-  event TEXT NOT NULL, record TEXT NOT NULL, state TEXT NOT NULL DEFAULT '');
+  event TEXT NOT NULL, record TEXT NOT NULL, state TEXT NOT NULL DEFAULT '',
+  full INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS entries_record ON entries (record, idx);
 CREATE TABLE IF NOT EXISTS digests (
   digest TEXT NOT NULL, idx INTEGER NOT NULL, path TEXT NOT NULL,
@@ -65,6 +66,9 @@ def create(path: Path) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
         SQLiteNodeStore(conn)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(entries)")}
+        if "full" not in columns:  # logs made before the column existed
+            conn.execute("ALTER TABLE entries ADD COLUMN full INTEGER NOT NULL DEFAULT 1")
     finally:
         conn.close()
 
@@ -147,8 +151,7 @@ class LedgerLog:
         self.lock_key = ("sd.archive.evidence", str(self.path))
         self._pool: list[sqlite3.Connection] = []
         self._pool_guard = threading.Lock()
-        if not self.path.exists():
-            create(self.path)
+        create(self.path)  # idempotent: tables and columns that are missing
 
     # Connections are kept open and reused: opening is cheap, but closing the last connection
     # of a WAL database checkpoints it (an extra fsync per request).
@@ -183,11 +186,13 @@ class LedgerLog:
         return manager
 
     def append(self, entry: dict, txn=None, state: str = "",
-               digests: dict[str, str] | None = None) -> dict:
+               digests: dict[str, str] | None = None, full: bool = True) -> dict:
         """Append ``entry`` in transaction ``txn``; return the receipt.
 
         ``digests`` maps other digests of the entry's files (SHA-256) to their path for the
-        ``@verify`` index; ``state`` is the record's metadata digest at logging time.
+        ``@verify`` index; ``state`` is the record's metadata digest at logging time;
+        ``full`` says the entry's content is all of the record's files (not a subset such as
+        one converted or repaired file), so tamper checks compare the holdings with it.
         """
         txn = transaction.get() if txn is None else txn
         data = entry_bytes(entry)
@@ -196,9 +201,9 @@ class LedgerLog:
         log = MerkleLog(SQLiteNodeStore(conn), self.hash_alg, size=manager.size)
         index = log.append(data)
         leaf = log.leaf_hash(index)
-        conn.execute("INSERT INTO entries (idx, leaf, entry, event, record, state) "
-                     "VALUES (?, ?, ?, ?, ?, ?)",
-                     (index, leaf, data, entry["event"], entry["record"], state))
+        conn.execute("INSERT INTO entries (idx, leaf, entry, event, record, state, full) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (index, leaf, data, entry["event"], entry["record"], state, int(full)))
         rows = {(d, p) for p, d in entry["content"].items()}
         rows |= {(d, p) for d, p in (digests or {}).items()}
         rows |= {(entry[f], f) for f in ("package", "metadata") if entry[f]}
@@ -293,9 +298,11 @@ class LedgerLog:
         return [(r[0], bytes(r[1])) for r in conn.execute(
             "SELECT idx, entry FROM entries ORDER BY idx DESC LIMIT ?", (count,))]
 
-    def record_indexes(self, conn, uid: str) -> list[int]:
-        return [r[0] for r in conn.execute(
-            "SELECT idx FROM entries WHERE record = ? ORDER BY idx", (uid,))]
+    def record_indexes(self, conn, uid: str, full_only: bool = False) -> list[int]:
+        """Indexes of the entries of record ``uid``; with ``full_only`` those whose content
+        lists all of the record's files."""
+        query = "SELECT idx FROM entries WHERE record = ?" + (" AND full = 1" if full_only else "")
+        return [r[0] for r in conn.execute(query + " ORDER BY idx", (uid,))]
 
     def find_digest(self, conn, digest: str) -> list[tuple[int, str]]:
         return conn.execute("SELECT idx, path FROM digests WHERE digest = ? ORDER BY idx",

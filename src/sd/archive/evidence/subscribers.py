@@ -32,7 +32,7 @@ def _last_content(record) -> dict[str, str]:
 
     log = current_ledger().log
     with log.view(transaction_of(record)) as conn:
-        indexes = log.record_indexes(conn, record.UID())
+        indexes = log.record_indexes(conn, record.UID(), full_only=True)
         return parse_entry(log.entry(conn, indexes[-1])[0])["content"] if indexes else {}
 
 
