@@ -41,8 +41,14 @@ ACCOUNTS = {
 
 
 @pytest.fixture
-def site(functional):
-    """The archives' site with J001 (DA/T 22-2015 with organisation code, as the sample)."""
+def site(functional, tmp_path, monkeypatch):
+    """The archives' site with J001 (DA/T 22-2015 with organisation code, as the sample).
+
+    The ledger lives outside the ZODB: each test gets its own, as each gets a fresh ZODB."""
+    from sd.archive.evidence import node
+
+    monkeypatch.setenv("SD_ARCHIVE_LEDGER_DIR", str(tmp_path / "ledger"))
+    node.forget_identities()
     portal = functional["portal"]
     setSite(portal)
     setRoles(portal, TEST_USER_ID, ["Manager"])

@@ -53,3 +53,19 @@ def test_anonymous_and_other_fonds(site, room):
     assert response.status_code == 403 and response.json()["errors"][0]["code"] == "fonds.mismatch"
     assert post(room, b"x", "text/plain").status_code == 415
     assert holdings(site) == (0, {})
+
+
+def test_holdings_and_ledger_agree_and_tampering_shows(site, room):
+    from sd.archive.transfer.holdings import check
+
+    body = post(room, SAMPLE.read_bytes()).json()
+    transaction.begin()
+    report = check(site)
+    assert report["agree"], report["problems"]
+    assert report["records"] == 5 and report["receive_entries"] == 5 and report["unfinished"] == []
+    record = unrestricted(body["records"][1]["uid"])
+    record.title = "改过的题名"  # behind the API: no event, no ledger entry
+    transaction.commit()
+    report = check(site)
+    assert not report["agree"]
+    assert {p["code"] for p in report["problems"]} == {"LEDGER-TITLE", "LEDGER-METADATA"}
