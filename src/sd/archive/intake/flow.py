@@ -19,13 +19,16 @@ import mimetypes
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
 
+import transaction
 from persistent.mapping import PersistentMapping
 from plone import api
+from ZODB.POSException import ConflictError
 
 from sd.archive.core import digests
 from sd.archive.core.arrangement import arrange
@@ -46,6 +49,8 @@ from sd.archive.numbering import accept_code
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+from sd.archive.txlocks import LOCK_TIMEOUT
+from sd.archive.txlocks import named_lock
 
 SUBMIT = "sd.archive: Submit packages"
 IDEMPOTENCY_KEY = "sd.archive.intake.idempotency"
@@ -141,6 +146,20 @@ def existing_record(fonds, record_id: str | None):
     found = catalog.unrestrictedSearchResults(portal_type="Record", fonds_code=fonds.fonds_code,
                                               electronic_record_id=record_id)
     return found[0]._unrestrictedGetObject() if found else None
+
+
+def repeated(fonds, metadata, spooled, portal, actor, idempotency_key) -> Answer | None:
+    """200 for the same 电子文件号 with the same package digest, 409 for other content."""
+    known = existing_record(fonds, metadata.record_id)
+    if known is None:
+        return None
+    if getattr(known, "package_sm3", None) == spooled.sm3:
+        _remember_key(portal, actor, idempotency_key, spooled.sm3, uid=known.UID())
+        return Answer(200, dict(known.intake_answer), known.intake_answer.get("@id"))
+    return problem_answer(
+        409, "Conflict", "this 电子文件号 was already accepted with other content",
+        "record.duplicate-id", f"电子文件号 {metadata.record_id} is {known.absolute_url()}",
+        metadata.record_id or "", "integrity")
 
 
 def rejection_body(portal, rejection: dict) -> dict:
@@ -287,16 +306,12 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
                 "fonds.mismatch",
                 f"全宗号 {metadata.fonds_code!r}: no fonds this account submits to",
                 "来源/全宗号", "authorization")
-        known = existing_record(fonds, metadata.record_id)
+        write_lock(fonds)  # from here on the snapshot includes every earlier intake
+        fonds = find_fonds(portal, metadata.fonds_code)
+        known = replay_key(portal, actor, idempotency_key, spooled.sm3) or \
+            repeated(fonds, metadata, spooled, portal, actor, idempotency_key)
         if known is not None:
-            if getattr(known, "package_sm3", None) == spooled.sm3:
-                _remember_key(portal, actor, idempotency_key, spooled.sm3, uid=known.UID())
-                return Answer(200, dict(known.intake_answer), known.intake_answer.get("@id"))
-            return problem_answer(
-                409, "Conflict", "this 电子文件号 was already accepted with other content",
-                "record.duplicate-id",
-                f"电子文件号 {metadata.record_id} is {known.absolute_url()}",
-                metadata.record_id or "", "integrity")
+            return known
         holdings = Holdings(fonds)
         report = run_detection("archiving", package, load_catalogue(),
                                holdings.context(declared_digest))
@@ -306,6 +321,39 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
                       idempotency_key)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def write_lock(fonds) -> None:
+    """Serialise the write phase of intake per fonds in this process (写入串行化).
+
+    Reading and detection run in parallel; writing a record touches objects every intake of
+    the fonds shares (the fonds itself, catalog buckets), so concurrent writers would end in
+    ConflictErrors. The lock is taken before a fresh snapshot is started (nothing has been
+    written yet, so dropping the read snapshot loses nothing) and released when the
+    transaction ends: the next writer then sees everything the previous one committed.
+    Across processes (ZEO/RelStorage) the publisher's retry remains the safety net.
+    """
+    lock = named_lock(("sd.archive.intake", "/".join(fonds.getPhysicalPath())))
+    if not lock.acquire(timeout=LOCK_TIMEOUT):
+        raise ConflictError(f"intake of {fonds.fonds_code} busy")
+    released = threading.Event()
+
+    def release(*_args):
+        if not released.is_set():
+            released.set()
+            lock.release()
+
+    try:
+        old = transaction.get()
+        user, note = old.user, old.description
+        transaction.abort()
+        txn = transaction.get()
+        txn.user, txn.description = user, note
+        txn.addAfterCommitHook(release)
+        txn.addAfterAbortHook(release)
+    except BaseException:
+        release()
+        raise
 
 
 def reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key) -> Answer:
@@ -345,10 +393,23 @@ def archive_transition(record, comment: str):
         api.content.transition(obj=record, transition="archive", comment=comment)
 
 
+def unordered(fonds):
+    """A fonds that receives records keeps no position list (无序容器).
+
+    An ordered folder writes one list of all its ids on every add: with thousands of records
+    and concurrent intake that list is a ConflictError hot spot and grows without end. Records
+    are found by archival code and catalog, never by manual position, so intake switches the
+    fonds to plone.folder's 'unordered' policy once, before its first received record.
+    """
+    if getattr(fonds, "_ordering", "") != "unordered":
+        fonds.setOrdering("unordered")
+
+
 def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
            idempotency_key) -> Answer:
     """201: store, number, arrange, log (入库、编号、整理、存证)."""
     metadata = package.metadata
+    unordered(fonds)
     components = component_data(package)
     components.append(original_package(package, spooled,
                                         max([c.sequence for c in components], default=0) + 1))
