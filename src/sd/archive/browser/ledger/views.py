@@ -114,5 +114,6 @@ class NodesView(BrowserView):
     def nodes(self) -> list[AdmittedNode]:
         return nodes.admitted_nodes()
 
+    @property
     def this_node(self):
         return current_ledger()
