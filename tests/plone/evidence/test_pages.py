@@ -1,6 +1,7 @@
 """The ledger page (verify form, checkpoints, entries) and the node control panel."""
 
 import transaction
+
 from sd.archive.core import digests
 from sd.archive.testing import PDF
 
