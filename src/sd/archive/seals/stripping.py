@@ -108,13 +108,10 @@ def strip_seal(record, uid, reason) -> tuple:
         EVENT, record,
         code=getattr(record, "archival_code", "") or "",
         title=record.Title(),
+        # entries carry digests only: {path: SM3}; the reason and verdicts are in strip_log
         content={
-            "component": component.UID(),
-            "original_sm3": provenance["original"]["sm3"],
-            "stripped_component": new.UID(),
-            "stripped_sm3": provenance["result"]["sm3"],
-            "status": status,
-            "reason": reason,
+            component.path or name: provenance["original"]["sm3"],
+            new.path or new.file.filename: provenance["result"]["sm3"],
         },
         package_digest=provenance["result"]["sm3"],
         actor=actor,
