@@ -16,13 +16,14 @@ from plone.app.testing import logout
 from plone.app.testing import setRoles
 from zope.component.hooks import setSite
 
+from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
 # AIPs, ledger, seal keys and spooled packages under one throw-away instance var directory
 os.environ.setdefault("SD_ARCHIVE_VAR", tempfile.mkdtemp(prefix="sd-archive-var-"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 
-SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", "/work/shared/samples/packages"))
+SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES))
 SAMPLE = SAMPLES / "transfer-5-records.zip"
 _intake = importlib.util.spec_from_file_location(
     "intake_conftest", Path(__file__).resolve().parents[1] / "intake" / "conftest.py")

@@ -69,3 +69,20 @@ def test_holdings_and_ledger_agree_and_tampering_shows(site, room):
     report = check(site)
     assert not report["agree"]
     assert {p["code"] for p in report["problems"]} == {"LEDGER-TITLE", "LEDGER-METADATA"}
+
+
+def test_classic_ui_pages(site, room, archivist):
+    body = post(room, SAMPLE.read_bytes()).json()
+    page = archivist.get(body["@id"] + "/@@transfer-batch", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "J001-WS·2018-D30-BGS-0005" in page.text and 'id="transfer-manual"' in page.text
+    holdings_page = archivist.get("@@transfer-holdings", headers={"Accept": "text/html"})
+    assert holdings_page.status_code == 200 and 'id="holdings-tree"' in holdings_page.text
+    assert "J001" in holdings_page.text
+    form_xml = archivist.get(body["@id"] + "/@@transfer-download?what=form.xml")
+    assert form_xml.status_code == 200 and "<接收单位>" in form_xml.text
+    assert "<载体外观检验>待检</载体外观检验>" in form_xml.text  # not signed off yet
+    pdf = archivist.get(body["@id"] + "/@@transfer-download?what=form.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    refused = room.get("@@transfer-holdings", headers={"Accept": "text/html"})
+    assert 'id="holdings-tree"' not in refused.text  # the login form, not the page

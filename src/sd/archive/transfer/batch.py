@@ -76,9 +76,15 @@ def summary(batch) -> dict:
         "percent": round(100 * done / total, 1) if total else 100.0,
         "started": progress["started"],
         "finished": progress["finished"],
-        "running": bool(progress.get("worker")) and progress["finished"] is None,
+        "running": _running(batch),
         "error": progress.get("error"),
     }
+
+
+def _running(batch) -> bool:
+    from sd.archive.transfer.worker import running
+
+    return running(batch)
 
 
 def results(batch, outcome: str | None = None) -> list[dict]:

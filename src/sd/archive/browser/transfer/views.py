@@ -1,0 +1,177 @@
+"""Classic UI of transfer and receipt (移交接收界面).
+
+- ``@@transfer-batch`` — a batch: progress, per-record results, manual items signed off by an
+  archivist, accept / return with reasons per record, the registration form (PDF, XML) and
+  the receipt; for an outgoing batch, the package download and delivery to another node;
+- ``@@transfer-out`` on a fonds (records room) — eligible records by year, category and
+  retention; building the package;
+- ``@@transfer-holdings`` on the site — received batches, unfinished ones with a resume
+  button, and the holdings tree by fonds / category / year.
+"""
+
+from __future__ import annotations
+
+import json
+
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+
+from sd.archive import _
+from sd.archive.core.errors import ArchiveError
+from sd.archive.transfer import actions
+from sd.archive.transfer import batch as state
+from sd.archive.transfer import form
+from sd.archive.transfer import outgoing
+from sd.archive.transfer import receipt as receipts
+from sd.archive.transfer import spool
+from sd.archive.transfer import worker
+from sd.archive.transfer.serialize import batch_body
+
+RECEIVE = "sd.archive: Receive records"
+TRANSFER = "sd.archive: Transfer records"
+
+
+def parse_reasons(text: str) -> dict[str, str]:
+    """``档号: reason`` lines (full-width colon too) into {档号: reason}."""
+    reasons = {}
+    for line in (text or "").splitlines():
+        code, sep, why = line.replace("：", ":").partition(":")
+        if sep and code.strip() and why.strip():
+            reasons[code.strip()] = why.strip()
+    return reasons
+
+
+class BatchView(BrowserView):
+    def __call__(self):
+        form_data = self.request.form
+        if self.request.method == "POST":
+            CheckAuthenticator(self.request)
+            self.handle(form_data)
+            return self.request.response.redirect(self.context.absolute_url())
+        return self.index()
+
+    def handle(self, data):
+        batch = self.context
+        if not api.user.has_permission(RECEIVE, obj=batch):
+            api.portal.show_message(_("You may not receive records."), self.request, "error")
+            return
+        actor = api.user.get_current().getId()
+        try:
+            if "sign_off" in data:
+                state.sign_off(batch, data["code"], data["outcome"], data.get("note", ""), actor)
+                api.portal.show_message(_("Manual item signed off."), self.request)
+            elif "accept" in data:
+                actions.accept(batch, reviewer=actor)
+                api.portal.show_message(_("Batch accepted; receipt countersigned."), self.request)
+            elif "return" in data:
+                returned = actions.return_batch(batch, parse_reasons(data.get("reasons", "")))
+                api.portal.show_message(_("Batch returned (${n} records).", mapping={"n": len(returned)}),
+                                        self.request)
+            elif "resume" in data:
+                worker.start(batch)
+                api.portal.show_message(_("Checking resumed."), self.request)
+        except (ArchiveError, KeyError, ValueError) as exc:
+            api.portal.show_message(getattr(exc, "message", str(exc)), self.request, "error")
+
+    def body(self):
+        return batch_body(self.context)
+
+    def can_receive(self):
+        return api.user.has_permission(RECEIVE, obj=self.context)
+
+    def unfinished(self):
+        return api.content.get_state(self.context) == "checking" and not state.is_done(self.context) \
+            and not worker.running(self.context)
+
+
+class BatchDownload(BrowserView):
+    """?what=form.pdf | form.xml | receipt.json | package.zip | sender-receipt.txt"""
+
+    def __call__(self):
+        batch, what = self.context, self.request.form.get("what", "")
+        response = self.request.response
+        name = batch.getId()
+        if what in ("form.pdf", "form.xml"):
+            xml = getattr(batch, "registration_xml", None) or form.registration_xml(batch)
+            data, mime = (xml, "application/xml") if what == "form.xml" else (form.registration_pdf(xml), "application/pdf")
+        elif what == "receipt.json":
+            data, mime = json.dumps(receipts.load(batch), ensure_ascii=False, indent=1).encode("utf-8"), "application/json"
+        elif what == "sender-receipt.txt":
+            data, mime = (batch.facts.get("sender_receipt") or "").encode("utf-8"), "text/plain"
+        elif what == "package.zip" and batch.direction == "outgoing":
+            path = spool.package_path(batch.token)
+            response.setHeader("Content-Type", "application/zip")
+            response.setHeader("Content-Disposition", f'attachment; filename="{name}.zip"')
+            response.setHeader("Content-Length", str(path.stat().st_size))
+            from ZPublisher.Iterators import filestream_iterator
+
+            return filestream_iterator(str(path), "rb")
+        else:
+            response.setStatus(404)
+            return "unknown download"
+        response.setHeader("Content-Type", mime)
+        response.setHeader("Content-Disposition", f'attachment; filename="{name}-{what}"')
+        return data
+
+
+class TransferOutView(BrowserView):
+    def filters(self):
+        f = self.request.form
+        year = f.get("year", "")
+        return {"year": int(year) if str(year).isdigit() else None,
+                "category": f.get("category") or None, "retention": f.get("retention") or None}
+
+    def eligible(self):
+        return outgoing.eligible(self.context, **self.filters())
+
+    def years(self):
+        return outgoing.transfer_after_years()
+
+    def __call__(self):
+        if self.request.method == "POST" and "build" in self.request.form:
+            CheckAuthenticator(self.request)
+            chosen = set(self.request.form.get("uids", []))
+            records = [r for r in self.eligible() if r.UID() in chosen]
+            if not records:
+                api.portal.show_message(_("Select at least one record."), self.request, "error")
+                return self.index()
+            batch = outgoing.prepare_transfer(
+                self.context, records, unit=self.context.agency_name,
+                description=self.request.form.get("description", ""))
+            return self.request.response.redirect(batch.absolute_url())
+        return self.index()
+
+
+class HoldingsView(BrowserView):
+    def batches(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        return [b.getObject() for b in catalog(portal_type="TransferBatch", sort_on="created",
+                                               sort_order="descending")]
+
+    def summary(self, batch):
+        return state.summary(batch)
+
+    def unfinished(self):
+        return worker.unfinished(self.context)
+
+    def tree(self):
+        """{fonds: {category: {year: count}}} of the received holdings (馆藏树)."""
+        catalog = api.portal.get_tool("portal_catalog")
+        tree: dict = {}
+        for brain in catalog(portal_type="Record", review_state=["received", "open", "controlled"]):
+            node = tree.setdefault(brain.fonds_code or "—", {}).setdefault(
+                getattr(brain, "category_code", None) or "—", {})
+            year = getattr(brain, "archive_year", None) or "—"
+            node[year] = node.get(year, 0) + 1
+        return {f: {c: dict(sorted(y.items(), key=lambda i: str(i[0]))) for c, y in sorted(cats.items())}
+                for f, cats in sorted(tree.items())}
+
+    def __call__(self):
+        if self.request.method == "POST" and "resume" in self.request.form:
+            CheckAuthenticator(self.request)
+            for batch in self.unfinished():
+                worker.start(batch)
+            api.portal.show_message(_("Unfinished batches resumed."), self.request)
+            return self.request.response.redirect(self.context.absolute_url() + "/@@transfer-holdings")
+        return self.index()
