@@ -13,7 +13,7 @@ import logging
 import pathlib
 import time
 
-SAMPLES = pathlib.Path("/work/shared/samples/ofd")
+from sd.archive.testing import OFD_SAMPLES as SAMPLES  # noqa: E402
 SIGNED = ["1.ofd", "signedFile.ofd", "v4signed.ofd", "SignScaleError.ofd", "allprotected.ofd",
           "SESV4SignDoc.ofd", "发票示例.ofd", "keyword.ofd", "DigitalSign.ofd"]
 

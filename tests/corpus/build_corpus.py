@@ -24,7 +24,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Callable
 
-SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", "/work/shared/samples/packages"))
+SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", Path(__file__).resolve().parents[3] / "shared" / "samples" / "packages"))
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 META = "元数据.xml"
 MANIFEST = "manifest-sm3.txt"

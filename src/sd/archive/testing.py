@@ -1,6 +1,7 @@
 """Test layers of sd.archive (测试层)."""
 
 import os
+import pathlib
 
 from plone import api
 
@@ -15,6 +16,12 @@ from plone.testing.zope import WSGI_SERVER_FIXTURE
 import sd.archive
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+
+# the shared folder beside the checkout: specs and real third-party samples
+SHARED = pathlib.Path(os.environ.get(
+    "SD_ARCHIVE_SHARED", pathlib.Path(__file__).resolve().parents[3].parent / "shared"))
+PACKAGE_SAMPLES = SHARED / "samples" / "packages"
+OFD_SAMPLES = SHARED / "samples" / "ofd"
 
 os.environ.setdefault("TZ", "Asia/Shanghai")
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")

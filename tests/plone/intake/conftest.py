@@ -17,11 +17,12 @@ from plone.app.testing import setRoles
 from plone.restapi.testing import RelativeSession
 from zope.component.hooks import setSite
 
+from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 
-SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", "/work/shared/samples/packages"))
+SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES))
 PASSWORD = "secret-12345"
 
 ACCOUNTS = {

@@ -3,10 +3,12 @@
 import io
 from pathlib import Path
 
+
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+from sd.archive.testing import OFD_SAMPLES as SAMPLES_DIR
 
-SAMPLES = Path("/work/shared/samples/ofd")
+SAMPLES = SAMPLES_DIR
 OFD_SAMPLES = sorted(p.name for p in SAMPLES.glob("*.ofd"))
 
 

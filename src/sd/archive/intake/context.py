@@ -16,6 +16,7 @@ from sd.archive.core import codes
 from sd.archive.core.arrangement import RecordFacts
 from sd.archive.core.arrangement import matches
 from sd.archive.core.detection.context import DetectionContext
+from sd.archive.seals import signature_verifier
 
 CATALOG_ELEMENT_INDEX = {"档号": "archival_code", "电子文件号": "electronic_record_id"}
 
@@ -155,5 +156,6 @@ class Holdings:
             is_unique=self.is_unique,
             continuity=self.continuity,
             scope_matcher=self.scope_matcher,
+            signature_verifier=signature_verifier,
             declared_package_digest=declared_package_digest,
         )

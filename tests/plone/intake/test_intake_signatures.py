@@ -1,0 +1,52 @@
+"""GD-1-9 (电子签名、电子印章有效性, the signature part of 固化信息有效性 GD-1-1) uses the seal verifier: a valid seal passes, a page changed
+after signing fails the package with the structured error, and nothing is stored."""
+
+import io
+import zipfile
+
+from build_corpus import load
+from build_corpus import remanifest
+from build_corpus import set_file
+from conftest import holdings
+from conftest import post
+from conftest import zip_bytes
+
+MAIN = "正本/正本.ofd"
+
+
+def items(body, code):
+    return [i for i in body["detection"]["items"] if i["code"] == code]
+
+
+def tampered_ofd(data: bytes) -> bytes:
+    """The same OFD with its signed page content changed (the seal no longer covers it)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info)
+            if info.filename == "Doc_0/Pages/Page_0/Content.xml":
+                payload = payload.replace(b"<", b" <", 1)
+            dst.writestr(info, payload)
+    return out.getvalue()
+
+
+def test_valid_seal_passes_gd_1_9(site, svc):
+    response = post(svc, "@pre-archive", zip_bytes(load("pre-archive-gongwen.zip")))
+    assert response.status_code == 201, response.text
+    found = items(response.json(), "GD-1-9")
+    # verified, not left to a person: 'manual' would mean no verifier was consulted
+    assert found and all(i["result"] == "passed" for i in found), found
+
+
+def test_page_changed_after_signing_fails_gd_1_9(site, svc):
+    files = load("pre-archive-gongwen.zip")
+    files = remanifest(set_file(files, MAIN, tampered_ofd(files[MAIN])))
+    before = holdings(site)
+    response = post(svc, "@pre-archive", zip_bytes(files))
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["type"] == "DetectionFailed"
+    failed = [e for e in body["errors"] if e["code"] == "GD-1-9"]
+    assert failed and failed[0]["object"] == MAIN and failed[0]["property"] == "authenticity"
+    assert holdings(site) == before
