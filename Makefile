@@ -44,8 +44,12 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/uv pip install --python $(BIN)/python -q -c constraints.txt setuptools -e '.[test,relstorage,zeo]'
 	touch $@
 
+.PHONY: translations
+translations: $(VENV)/.installed ## compile the .po catalogues (atomically, once)
+	@$(BIN)/python scripts/compile_mo.py
+
 .PHONY: install
-install: system-deps $(VENV)/.installed ## virtualenv with Plone 6.2.2 and sd.archive (pinned)
+install: system-deps $(VENV)/.installed translations ## virtualenv with Plone 6.2.2 and sd.archive (pinned)
 
 $(VAR)/etc/zope.conf: instance/*.in scripts/write_instance.py
 	$(BIN)/python scripts/write_instance.py --storage filestorage --var $(VAR) --listen $(LISTEN)
