@@ -67,3 +67,33 @@ def test_transfer_corpus_case(site, room, case):
     report = room.get(body["@id"] + "/@detection", params={"outcome": "failed"}).json()
     assert [r["archival_code"] for r in report["records"]] == [failed[0]["archival_code"]]
     assert report["result"] == "failed"
+
+
+def test_return_with_reasons_per_record(site, room):
+    from conftest import unrestricted
+
+    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.transfer import actions
+
+    case = next(c for c in CASES if c.name == "transfer-record-wrong-digest")
+    body = post(room, build(case)).json()
+    transaction.begin()
+    from plone.app.testing import login
+
+    login(site, "archivist")
+    batch = unrestricted(body["UID"])
+    with pytest.raises(Exception) as refused:
+        actions.accept(batch)  # manual items are not signed off
+    assert "manual" in str(refused.value.problems[0].code)
+    returned = actions.return_batch(batch, {"J001-WS·2018-D30-BGS-0001": "请重新计算摘要值"})
+    transaction.commit()
+    assert [r["archival_code"] for r in returned] == ["J001-WS·2018-D30-BGS-0001"]
+    assert returned[0]["reasons"][-1] == "请重新计算摘要值"
+    assert any(r.startswith("YJ-2-7") for r in returned[0]["reasons"])
+    report = room.get(body["@id"] + "/@detection").json()
+    assert report["status"] == "returned" and report["returns"][0]["reasons"] == returned[0]["reasons"]
+    assert [r["outcome"] for r in report["records"]].count("returned") == 1
+    ledger = current_ledger(site)
+    with ledger.log.reading() as conn:
+        last = ledger.log.entry(conn, ledger.log.size(conn) - 1)[0]
+    assert b'"event":"return"' in last and "J001-WS·2018-D30-BGS-0001".encode() in last

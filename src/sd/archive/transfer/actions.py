@@ -51,7 +51,9 @@ def return_batch(batch, reasons: dict[str, str] | None = None) -> list[dict]:
         if result["outcome"] == state.FAILED or (why and result["outcome"] != state.RECEIVED):
             returned.append({"archival_code": code, "sequence": result["sequence"], "reasons": why})
             batch.results[result["sequence"]].update(outcome=state.RETURNED, reasons=why)
-            log_event("return", code=code, title=result.get("title") or code)
+            # the record never entered the holdings: the return is logged on the batch, under
+            # the record's 档号, so that the sender and the archives can prove it was returned
+            log_event("return", batch, code=code, title=result.get("title") or code, content={})
     for code, why in reasons.items():  # a reason for a record that was never read
         returned.append({"archival_code": code, "sequence": None, "reasons": [why]})
     batch.returns.extend(returned)
