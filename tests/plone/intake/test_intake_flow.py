@@ -33,17 +33,21 @@ def test_archive_package_is_stored_numbered_archived(site, svc):
     assert body["receipt"]["archive_entry"]["ledger_index"] > body["receipt"]["ledger_index"]
     record = record_at(site, body["@id"])
     assert api.content.get_state(record) == "archived"
-    roles = sorted(c.role for c in record.objectValues())
-    assert roles == sorted(["正本", "处理单", "附件", "原始包"])
+    received = [c for c in record.objectValues() if not c.version_of]
+    assert sorted(c.role for c in received) == sorted(["正本", "处理单", "附件", "原始包"])
+    # archiving adds the archiving-sealed version of the 正本 beside the original as received
+    derived = [c for c in record.objectValues() if c.version_of]
+    main_uid = [c for c in received if c.role == "正本"][0].UID()
+    assert [(c.role, c.version_of) for c in derived] == [("正本", main_uid)]
     original = [c for c in record.objectValues() if c.role == "原始包"][0]
     assert original.sm3 == body["receipt"]["package_digest"]["SM3"]
     assert original.file.size == len(sample("archive-gongwen.zip"))
-    main = [c for c in record.objectValues() if c.role == "正本"][0]
+    main = [c for c in received if c.role == "正本"][0]
     assert main.sm3 == "4a50c5d32b0b73e38ca3c88629347eb4a9bc2ab7b8300e57bdf4bdad0b17eedd"
     assert record.process_history[0]["activity"] == "拟稿"
     after = holdings(site)
-    assert after[0] == before[0] + 1 and after[1] == before[1] + 4
-    assert after[2] == before[2] + 4
+    assert after[0] == before[0] + 1 and after[1] == before[1] + 5
+    assert after[2] == before[2] + 5
 
 
 def test_government_service_case_is_one_record(site, svc2):

@@ -3,7 +3,6 @@
 import importlib.util
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,6 @@ from zope.component.hooks import setSite
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
-# AIPs, ledger, seal keys and spooled packages under one throw-away instance var directory
-os.environ.setdefault("SD_ARCHIVE_VAR", tempfile.mkdtemp(prefix="sd-archive-var-"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 
 SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES))
