@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
+from zope.event import notify
+from zope.lifecycleevent import ObjectAddedEvent
 
 
 @dataclass
@@ -51,6 +52,16 @@ def record_id(text: str) -> str:
     return "r-" + getUtility(IIDNormalizer).normalize(text, max_length=80)
 
 
+def _add(container, obj):
+    """Add ``obj`` with its added event but without the container-modified event: a fonds
+    that receives a record is not itself modified, and rewriting its modification date and
+    catalog entry on every intake would make it a write hot spot."""
+    container._setObject(obj.id, obj, suppress_events=True)
+    obj = container._getOb(obj.id)
+    notify(ObjectAddedEvent(obj, container, obj.id))
+    return obj
+
+
 def create_record(container, metadata: dict, components: Iterable[ComponentData] = (),
                   id: str | None = None):
     """Create a 件 in ``container`` with its components; returns the record (acquisition-wrapped)."""
@@ -62,7 +73,7 @@ def create_record(container, metadata: dict, components: Iterable[ComponentData]
     values.setdefault("process_history", [])
     record = createContent("Record", **values)
     record.id = id or record_id(values.get("electronic_record_id") or values.get("title", ""))
-    record = addContentToContainer(container, record, checkConstraints=False)
+    record = _add(container, record)
     for comp in components:
         add_component(record, comp)
     return record
@@ -86,4 +97,4 @@ def add_component(record, comp: ComponentData):
         component.size = comp.size
     for key, value in comp.extra.items():
         setattr(component, key, value)
-    return addContentToContainer(record, component, checkConstraints=False)
+    return _add(record, component)

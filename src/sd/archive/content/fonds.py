@@ -2,10 +2,11 @@
 
 from plone.dexterity.content import Container
 from plone.supermodel import model
-from sd.archive import _
-from sd.archive.interfaces import IFonds
 from zope import schema
 from zope.interface import implementer
+
+from sd.archive import _
+from sd.archive.interfaces import IFonds
 
 
 class IFondsSchema(model.Schema):
@@ -40,4 +41,11 @@ class IFondsSchema(model.Schema):
 
 @implementer(IFonds)
 class Fonds(Container):
-    """全宗: a folder of dossiers and records of one agency."""
+    """全宗: a folder of dossiers and records of one agency.
+
+    Unordered (无序容器): an ordered folder rewrites one list of all its ids on every add, a
+    ConflictError hot spot under concurrent intake that grows with every record. Records are
+    found by archival code and catalog, never by manual position.
+    """
+
+    _ordering = "unordered"

@@ -393,23 +393,10 @@ def archive_transition(record, comment: str):
         api.content.transition(obj=record, transition="archive", comment=comment)
 
 
-def unordered(fonds):
-    """A fonds that receives records keeps no position list (无序容器).
-
-    An ordered folder writes one list of all its ids on every add: with thousands of records
-    and concurrent intake that list is a ConflictError hot spot and grows without end. Records
-    are found by archival code and catalog, never by manual position, so intake switches the
-    fonds to plone.folder's 'unordered' policy once, before its first received record.
-    """
-    if getattr(fonds, "_ordering", "") != "unordered":
-        fonds.setOrdering("unordered")
-
-
 def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
            idempotency_key) -> Answer:
     """201: store, number, arrange, log (入库、编号、整理、存证)."""
     metadata = package.metadata
-    unordered(fonds)
     components = component_data(package)
     components.append(original_package(package, spooled,
                                         max([c.sequence for c in components], default=0) + 1))
