@@ -113,9 +113,9 @@ def holdings(portal) -> tuple:
     """(Records, Components, blob files) — what a refused package must not change."""
     transaction.begin()
     catalog = api.portal.get_tool("portal_catalog")
-    return (len(catalog.unrestrictedSearchResults(portal_type="Record")),
-            len(catalog.unrestrictedSearchResults(portal_type="Component")),
-            blob_files(portal))
+    records = catalog.unrestrictedSearchResults(portal_type="Record")
+    components = sum(len(b._unrestrictedGetObject().objectIds()) for b in records)
+    return (len(records), components, blob_files(portal))
 
 
 def post(session, endpoint, data, content_type="application/zip", **headers):
