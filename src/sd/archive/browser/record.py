@@ -3,9 +3,11 @@
 from plone import api
 from Products.Five.browser import BrowserView
 from sd.archive import _
+from sd.archive.vocabularies import DISPOSITION_STATES
 from sd.archive.vocabularies import RETENTION_PERIODS
 
 RETENTION_TITLES = dict(RETENTION_PERIODS)
+DISPOSITION_TITLES = dict(DISPOSITION_STATES)
 
 
 class RecordView(BrowserView):
@@ -44,7 +46,7 @@ class RecordView(BrowserView):
             (_("Open status"), c.open_status),
             (_("Pages"), c.pages),
             (_("Keywords"), "; ".join(c.keywords or [])),
-            (_("Disposition state"), c.disposition_state),
+            (_("Disposition state"), DISPOSITION_TITLES.get(c.disposition_state, c.disposition_state)),
             (_("Holds"), "; ".join(c.holds or [])),
         ]
         if c.record_kind == "政务服务电子文件":
