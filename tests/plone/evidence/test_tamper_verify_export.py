@@ -59,7 +59,8 @@ def test_verify_digest_answers_record_entry_and_proof(session, unique):
     answer = session.post("@verify", json={"digest": digest}).json()
     assert answer["found"]
     match = next(m for m in answer["matches"] if m["record"]["UID"] == record.UID())
-    assert match["event"] == "archive" and match["path"] == "正本.pdf"
+    # the newest entry stating this digest: the archive event, or the AIP written after it
+    assert match["event"] in ("archive", "preserve") and match["path"] == "正本.pdf"
     assert match["stored_copy"] == "intact" and match["record"]["intact"]
     checkpoint, _ = open_checkpoint(match["checkpoint"],
                                     [Verifier.from_vkey(session.get("@ledger").json()["vkey"])])
@@ -145,6 +146,17 @@ def test_export_verifies_offline_and_field_changes_are_rejected(session, unique,
     (tmp_path / "正本.pdf").write_bytes(b"%PDF-1.4 changed")
     assert verify_cli(args) == 1
     capsys.readouterr()
+    # the export itself is an 'export' entry of the record, and a second export still works
+    transaction.begin()
+    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.core.ledger.entry import parse_entry
+
+    ledger = current_ledger(record.aq_parent.aq_parent)
+    with ledger.log.reading() as conn:
+        events = [parse_entry(ledger.log.entry(conn, i)[0])["event"]
+                  for i in ledger.log.record_indexes(conn, record.UID())]
+    assert events[-1] == "export"
+    assert session.get(f"{record.absolute_url()}/@export").status_code == 200
 
 
 def test_partial_entries_of_other_events_keep_the_record_intact(session, unique, fledger):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
+from zope.interface import alsoProvides
 from zope.interface import implementer
 from ZPublisher.Iterators import IUnboundStreamIterator
 
 from sd.archive.core.errors import ArchiveError
+from sd.archive.evidence import log_event
 from sd.archive.evidence.export import export_record
 from sd.archive.services.ledger.common import error_body
 
@@ -23,6 +26,10 @@ class ExportGet(Service):
             stream = export_record(self.context)
         except ArchiveError as error:
             return self._json(error_body(self, error))
+        # leaving the system (脱链) is itself evidence: log an 'export' entry (a write on GET)
+        alsoProvides(self.request, IDisableCSRFProtection)
+        log_event("export", self.context, code=getattr(self.context, "archival_code", "") or "",
+                  title=self.context.Title())
         response = self.request.response
         response.setHeader("Content-Type", "application/zip")
         name = (self.context.getId() or "record") + "-evidence.zip"
