@@ -1,0 +1,78 @@
+"""四性检测报告 (detection reports) on the Plone side: the runs stored on a record, as a page,
+as JSON (``GET {record}/@detection``) and as a PDF for the registration form.
+
+The checks themselves are ``sd.archive.core.detection``; intake and transfer store each run's
+``Report.as_dict()`` in ``record.detection_reports`` (oldest first).
+"""
+
+from __future__ import annotations
+
+import io
+
+from sd.archive.core.detection.catalogue import load_catalogue
+
+PROPERTY_TITLES = {
+    "authenticity": "真实性", "integrity": "完整性", "usability": "可用性", "security": "安全性",
+}
+RESULT_TITLES = {
+    "passed": "通过", "failed": "不通过", "warning": "警告", "manual": "人工复核",
+}
+STAGE_TITLES = {"archiving": "归档", "transfer": "移交接收", "preservation": "长期保存"}
+
+
+def reports(record) -> list[dict]:
+    """Every detection run stored on ``record``, oldest first."""
+    return list(getattr(record, "detection_reports", None) or [])
+
+
+def item_titles() -> dict[str, str]:
+    """Catalogue code → Chinese title, for the page and the PDF."""
+    catalogue = load_catalogue()
+    return {item.code: item.title_zh for item in catalogue.items}
+
+
+def report_pdf(record, report: dict) -> bytes:
+    """The report of one run as an A4 PDF (检测报告), Chinese first."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus import Table
+    from reportlab.platypus import TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    head = ParagraphStyle("head", parent=body, fontSize=14, leading=18)
+    titles = item_titles()
+    stage = report.get("stage", "")
+    story = [
+        Paragraph(f"电子档案{STAGE_TITLES.get(stage, stage)}四性检测报告", head),
+        Paragraph(f"档号：{getattr(record, 'archival_code', '') or '—'}　题名：{record.Title()}", body),
+        Paragraph(f"检测时间：{report.get('time', '')}　检测方案版本：{report.get('catalogue_version', '')}"
+                  f"　结论：{RESULT_TITLES.get(report.get('result'), report.get('result'))}", body),
+        Paragraph(" ", body),
+    ]
+    rows = [[Paragraph(t, body) for t in ("检测项", "名称", "属性", "对象", "结果", "说明")]]
+    for item in report.get("items", []):
+        rows.append([Paragraph(str(v or ""), body) for v in (
+            item.get("code"), titles.get(item.get("code"), ""),
+            PROPERTY_TITLES.get(item.get("property"), item.get("property")), item.get("object"),
+            RESULT_TITLES.get(item.get("result"), item.get("result")), item.get("message"))])
+    table = Table(rows, colWidths=[18 * mm, 38 * mm, 14 * mm, 34 * mm, 14 * mm, 62 * mm],
+                  repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story.append(table)
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm,
+                      topMargin=12 * mm, bottomMargin=12 * mm,
+                      title="四性检测报告").build(story)
+    return out.getvalue()

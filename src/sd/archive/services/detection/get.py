@@ -1,0 +1,34 @@
+"""GET {record}/@detection: the record's detection reports (检测报告); ``?format=pdf`` gives
+the PDF of one run (``run=N``, default the latest)."""
+
+import json
+
+from plone.restapi.services import Service
+
+from sd.archive import detection
+
+
+class DetectionGet(Service):
+    def render(self):
+        if self.request.form.get("format") != "pdf":
+            return super().render()
+        runs = detection.reports(self.context)
+        index = self.request.form.get("run")
+        try:
+            report = runs[int(index)] if index not in (None, "") else runs[-1]
+        except (ValueError, IndexError):
+            self.request.response.setStatus(404)
+            self.request.response.setHeader("Content-Type", "application/json")
+            return json.dumps({"type": "NotFound", "message": "no such detection run",
+                               "errors": [{"code": "detection.run", "object": str(index),
+                                           "message": f"{len(runs)} runs stored"}]})
+        self.request.response.setHeader("Content-Type", "application/pdf")
+        return detection.report_pdf(self.context, report)
+
+    def reply(self):
+        runs = detection.reports(self.context)
+        url = f"{self.context.absolute_url()}/@detection"
+        return {
+            "@id": url,
+            "reports": [{**run, "pdf": f"{url}?format=pdf&run={n}"} for n, run in enumerate(runs)],
+        }
