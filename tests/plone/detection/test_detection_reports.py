@@ -4,19 +4,19 @@ import shutil
 import subprocess
 import tempfile
 
+import pytest
 import transaction
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.restapi.testing import RelativeSession
+
 from sd.archive.core.detection.engine import run_detection
 from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-
-import pytest
 
 
 def sample_report() -> dict:
