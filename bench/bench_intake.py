@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import os
 import pathlib
 import random
 import signal
@@ -88,7 +87,7 @@ def payloads(n: int, kb: int) -> list[bytes]:
 
 def package(n: int, kb: int, kind: str = "archive", year: int = 2023) -> bytes:
     """A valid archive (or pre-archive) package of record n."""
-    files = dict(zip((p for _, p in ROLES), payloads(n, kb)))
+    files = dict(zip((p for _, p in ROLES), payloads(n, kb), strict=False))
     components = "".join(
         f'    <文档 序号="{i}" 角色="{role}"><计算机文件名>{path}</计算机文件名>'
         f"<计算机文件大小>{len(files[path])}</计算机文件大小><格式信息>PDF</格式信息>"

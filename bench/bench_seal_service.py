@@ -10,10 +10,10 @@ seal pictures) on the integration test layer. Prints verifications/s for both an
 
 import argparse
 import logging
-import pathlib
 import time
 
 from sd.archive.testing import OFD_SAMPLES as SAMPLES  # noqa: E402
+
 SIGNED = ["1.ofd", "signedFile.ofd", "v4signed.ofd", "SignScaleError.ofd", "allprotected.ofd",
           "SESV4SignDoc.ofd", "发票示例.ofd", "keyword.ofd", "DigitalSign.ofd"]
 

@@ -27,8 +27,6 @@ import tempfile
 import time
 import zipfile
 
-import requests
-
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import bench_intake  # noqa: E402 - the same instance and package helpers
 
@@ -43,7 +41,7 @@ def sm3(data: bytes) -> str:
 
 def record_files(n: int, kb: int) -> dict[str, bytes]:
     """One record's folder content: 元数据.xml (arranged, 档号 of item n) and 3 PDFs."""
-    files = dict(zip((p for _, p in bench_intake.ROLES), bench_intake.payloads(n, kb)))
+    files = dict(zip((p for _, p in bench_intake.ROLES), bench_intake.payloads(n, kb), strict=False))
     components = "".join(
         f'    <文档 序号="{i}" 角色="{role}"><计算机文件名>{path}</计算机文件名>'
         f"<计算机文件大小>{len(files[path])}</计算机文件大小><格式信息>PDF</格式信息>"
@@ -76,7 +74,7 @@ def write_package(path: pathlib.Path, records: int, kb: int) -> None:
         control = {
             "说明文件.TXT": (f"移交单位：山东省示例厅\r\n内容描述：{YEAR}年度文书档案\r\n"
                           f"起止档号：{code(1)}至{code(records)}\r\n档案数量：{records}\r\n"
-                          "软硬件环境：Linux; bench\r\n").encode("utf-8"),
+                          "软硬件环境：Linux; bench\r\n").encode(),
             "目录文件.XML": ('<?xml version="1.0" encoding="UTF-8"?><文件目录>' + "".join(rows)
                          + "</文件目录>").encode("utf-8"),
         }

@@ -5,15 +5,15 @@ import os
 import pathlib
 import shutil
 
+import pytest
 import transaction
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-
-import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

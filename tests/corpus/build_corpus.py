@@ -19,10 +19,10 @@ import struct
 import sys
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
-from typing import Callable
 
 SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", Path(__file__).resolve().parents[3] / "shared" / "samples" / "packages"))
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

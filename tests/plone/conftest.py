@@ -1,13 +1,12 @@
 """Fixtures shared by the Plone-side tests: a fonds, records and users per role."""
 
+import pytest
 from plone import api
-from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.testing import setRoles
+
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-
-import pytest
-
 
 ROLE_USERS = {
     # user id: (global roles, local roles on fonds J001)

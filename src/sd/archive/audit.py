@@ -6,8 +6,8 @@ both written here.
 
 from __future__ import annotations
 
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 
 from plone import api
 
@@ -21,7 +21,7 @@ SNAPSHOT = "_sd_metadata_snapshot"
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def actor() -> str:

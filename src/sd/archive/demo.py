@@ -7,12 +7,12 @@ left alone, so running ``make start`` again keeps the data.
 from __future__ import annotations
 
 import io
-from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
 from plone import api
+
 from sd.archive import logger
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData

@@ -17,14 +17,15 @@ from __future__ import annotations
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from ZODB.POSException import ConflictError
+from zope.annotation.interfaces import IAnnotations
+
 from sd.archive.audit import log_code
 from sd.archive.core import codes
 from sd.archive.interfaces import IFonds
+from sd.archive.rules import code_rule
 from sd.archive.txlocks import hold
 from sd.archive.txlocks import transaction_of
-from sd.archive.rules import code_rule
-from zope.annotation.interfaces import IAnnotations
-from ZODB.POSException import ConflictError
 
 ANNOTATION_KEY = "sd.archive.numbering"
 LOCK_TIMEOUT = 30

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sd.archive.core import codes
-from sd.archive.core.errors import Problem
-from sd.archive.core import scheme as core_scheme
 from zope.annotation.interfaces import IAnnotations
+
+from sd.archive.core import codes
+from sd.archive.core import scheme as core_scheme
+from sd.archive.core.errors import Problem
 
 SCHEME_KEY = "sd.archive.rules.scheme"
 SCHEDULE_KEY = "sd.archive.rules.schedule"

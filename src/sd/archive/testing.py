@@ -4,13 +4,11 @@ import os
 import pathlib
 
 from plone import api
-
+from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
-from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.app.testing import applyProfile
-from plone.restapi.testing import PloneRestApiDXLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
 import sd.archive

@@ -50,7 +50,7 @@ def test_metadata_missing_and_empty_are_distinguished():
         (LAUGHS.encode(), "xml.doctype"),
         ('<?xml version="1.0"?><a>档案</a>'.encode("gbk"), "xml.encoding"),
         ('<?xml version="1.0" encoding="UTF-8"?><a>档案</a>'.encode("gbk"), "xml.encoding"),
-        ("<a xmlns:xi='http://www.w3.org/2001/XInclude'><xi:include href='/etc/passwd'/></a>".encode(), "xml.xinclude"),
+        (b"<a xmlns:xi='http://www.w3.org/2001/XInclude'><xi:include href='/etc/passwd'/></a>", "xml.xinclude"),
         (b"<a><b></a>", "xml.malformed"),
         (b"\xff\xfe<\x00a\x00/\x00>\x00", "xml.encoding"),
     ],

@@ -1,7 +1,14 @@
 """Content types: creation, fields, behaviors, digests, immutability, audit."""
 
+import datetime
+
+import pytest
 from plone import api
 from plone.dexterity.interfaces import IDexterityFTI
+from zExceptions import Forbidden
+from zope.component import queryUtility
+from zope.lifecycleevent import modified
+
 from sd.archive.behaviors.archival_code import IArchivalCode
 from sd.archive.behaviors.government_service import IGovernmentService
 from sd.archive.behaviors.notarization import INotarization
@@ -14,13 +21,6 @@ from sd.archive.interfaces import IDossier
 from sd.archive.interfaces import IFonds
 from sd.archive.interfaces import IRecord
 from sd.archive.numbering import assign_code
-from zExceptions import Forbidden
-from zope.component import queryUtility
-from zope.lifecycleevent import modified
-
-import datetime
-import pytest
-
 from sd.archive.testing import PDF
 from sd.archive.testing import make_record
 

@@ -1,17 +1,17 @@
 """Control panels and the fonds' arrangement rules: export → import round trip, strict import."""
 
+import pytest
 import transaction
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.restapi.testing import RelativeSession
+
 from sd.archive import rules
 from sd.archive.core.errors import ArchiveError
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-
-import pytest
 
 
 @pytest.mark.parametrize("fmt", ["xml", "csv"])

@@ -148,8 +148,8 @@ def test_export_verifies_offline_and_field_changes_are_rejected(session, unique,
     capsys.readouterr()
     # the export itself is an 'export' entry of the record, and a second export still works
     transaction.begin()
-    from sd.archive.evidence.ledger import current_ledger
     from sd.archive.core.ledger.entry import parse_entry
+    from sd.archive.evidence.ledger import current_ledger
 
     ledger = current_ledger(record.aq_parent.aq_parent)
     with ledger.log.reading() as conn:

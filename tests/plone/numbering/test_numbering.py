@@ -2,18 +2,11 @@
 
 import threading
 
+import pytest
 import transaction
 from BTrees.OOBTree import OOBTree
 from OFS.Folder import Folder
 from plone import api
-from sd.archive.core.codes import SeriesKey
-from sd.archive.numbering import allocate_item_number
-from sd.archive.numbering import CodeChangeRefused
-from sd.archive.numbering import accept_code
-from sd.archive.numbering import assign_code
-from sd.archive.numbering import change_code
-from sd.archive.testing import make_fonds
-from sd.archive.testing import make_record
 from ZODB import DB
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import ConflictError
@@ -22,7 +15,14 @@ from zope.annotation.interfaces import IAttributeAnnotatable
 from zope.component import provideAdapter
 from zope.interface import classImplements
 
-import pytest
+from sd.archive.core.codes import SeriesKey
+from sd.archive.numbering import CodeChangeRefused
+from sd.archive.numbering import accept_code
+from sd.archive.numbering import allocate_item_number
+from sd.archive.numbering import assign_code
+from sd.archive.numbering import change_code
+from sd.archive.testing import make_fonds
+from sd.archive.testing import make_record
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,6 @@
 """Helpers of the seal service tests (imported by the tests and conftest)."""
 
 import io
-from pathlib import Path
-
 
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record

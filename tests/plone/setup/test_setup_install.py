@@ -1,10 +1,10 @@
 """Install and uninstall of sd.archive."""
 
+import pytest
 from plone.browserlayer.utils import registered_layers
+
 from sd.archive import PACKAGE_NAME
 from sd.archive.interfaces import ISdArchiveLayer
-
-import pytest
 
 
 class TestInstall:

@@ -112,7 +112,7 @@ def test_outgoing_package_received_with_two_sided_receipt(site, room, archivist)
     signed = parse_note(receipt["note"])
     verifiers = [Verifier.from_vkey(room_key.vkey), Verifier.from_vkey(ledger.vkey)]
     assert len(signed.signatures) == 2
-    for verifier, signature in zip(verifiers, signed.signatures):
+    for verifier, signature in zip(verifiers, signed.signatures, strict=False):
         assert verifier.verify(signed.text.encode(), signature.signature)
     assert f"manifest-sm3 {batch.facts['manifest_sm3']}" in signed.text
     full = __import__("sd.archive.transfer.receipt", fromlist=["load"]).load(incoming)

@@ -1,10 +1,10 @@
 """Lifecycle workflow: every transition, and each role's permissions in each state."""
 
+import pytest
 from plone import api
+
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_record
-
-import pytest
 
 PATHS = {
     "pre_archived": [],

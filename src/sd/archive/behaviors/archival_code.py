@@ -8,10 +8,10 @@ stores the parts and the rendered string. Assignment and changes go through
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
-from sd.archive import _
 from zope import schema
 from zope.interface import provider
 
+from sd.archive import _
 
 
 @provider(IFormFieldProvider)

@@ -2,10 +2,10 @@
 
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
-from sd.archive import _
 from zope import schema
 from zope.interface import provider
 
+from sd.archive import _
 
 
 @provider(IFormFieldProvider)

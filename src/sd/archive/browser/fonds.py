@@ -3,6 +3,7 @@
 from plone import api
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
+
 from sd.archive import _
 
 FILTERS = ("archive_year", "category_code", "review_state", "retention_period")

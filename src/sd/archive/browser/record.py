@@ -2,6 +2,7 @@
 
 from plone import api
 from Products.Five.browser import BrowserView
+
 from sd.archive import _
 from sd.archive.vocabularies import DISPOSITION_STATES
 from sd.archive.vocabularies import RETENTION_PERIODS

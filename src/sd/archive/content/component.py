@@ -4,10 +4,11 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from plone.supermodel.directives import primary
-from sd.archive import _
-from sd.archive.interfaces import IComponent
 from zope import schema
 from zope.interface import implementer
+
+from sd.archive import _
+from sd.archive.interfaces import IComponent
 
 
 class IComponentSchema(model.Schema):

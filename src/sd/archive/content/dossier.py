@@ -2,10 +2,11 @@
 
 from plone.dexterity.content import Container
 from plone.supermodel import model
-from sd.archive import _
-from sd.archive.interfaces import IDossier
 from zope import schema
 from zope.interface import implementer
+
+from sd.archive import _
+from sd.archive.interfaces import IDossier
 
 
 class IDossierSchema(model.Schema):

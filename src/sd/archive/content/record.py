@@ -2,8 +2,9 @@
 
 from plone.dexterity.content import Container
 from plone.supermodel import model
-from sd.archive.interfaces import IRecord
 from zope.interface import implementer
+
+from sd.archive.interfaces import IRecord
 
 
 class IRecordSchema(model.Schema):

@@ -9,10 +9,11 @@ the batch is finished. The logic lives in :mod:`sd.archive.transfer`.
 
 from plone.dexterity.content import Item
 from plone.supermodel import model
-from sd.archive import _
-from sd.archive.transfer.interfaces import ITransferBatch
 from zope import schema
 from zope.interface import implementer
+
+from sd.archive import _
+from sd.archive.transfer.interfaces import ITransferBatch
 
 
 class ITransferBatchSchema(model.Schema):

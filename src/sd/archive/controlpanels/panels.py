@@ -4,12 +4,13 @@ from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
 from plone.restapi.controlpanels import RegistryConfigletPanel
 from plone.z3cform import layout
+from zope.component import adapter
+from zope.interface import Interface
+
 from sd.archive import _
 from sd.archive.controlpanels.settings import IArchiveSettings
 from sd.archive.controlpanels.settings import IArrangementSettings
 from sd.archive.interfaces import ISdArchiveLayer
-from zope.component import adapter
-from zope.interface import Interface
 
 
 class ArchiveSettingsForm(RegistryEditForm):

@@ -1,8 +1,9 @@
 """Registry interfaces behind the control panels (系统配置)."""
 
-from sd.archive import _
 from zope import schema
 from zope.interface import Interface
+
+from sd.archive import _
 
 
 class IArchiveSettings(Interface):

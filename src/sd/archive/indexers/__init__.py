@@ -1,6 +1,7 @@
 """Catalog indexers: fields that live in behaviors, under the names the catalog uses."""
 
 from plone.indexer import indexer
+
 from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IRecord
 

@@ -1,8 +1,9 @@
 """Component events: digests on upload, immutability once the record is archived."""
 
 from plone import api
-from sd.archive.core import digests
 from zExceptions import Forbidden
+
+from sd.archive.core import digests
 
 MUTABLE_STATES = ("pre_archived",)
 

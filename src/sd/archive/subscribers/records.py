@@ -4,6 +4,8 @@ from datetime import date
 
 from plone import api
 from Products.CMFCore.indexing import processQueue
+from zExceptions import Forbidden
+
 from sd.archive.audit import changes_since_snapshot
 from sd.archive.audit import log_correction
 from sd.archive.audit import snapshot
@@ -11,7 +13,7 @@ from sd.archive.core import codes
 from sd.archive.core import retention
 from sd.archive.numbering import fonds_of
 from sd.archive.rules import code_rule
-from zExceptions import Forbidden
+
 
 def check_frozen_code(record):
     """A frozen archival code must still agree with its parts (档号冻结)."""

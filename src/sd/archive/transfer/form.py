@@ -43,7 +43,7 @@ def render(values: dict, transferring: dict, receiving: dict) -> bytes:
     for label in ("交接工作名称", "内容描述", "移交电子档案数量", "移交数据量", "载体起止顺序号",
                   "移交载体类型规格"):
         etree.SubElement(root, label).text = str(values.get(label, ""))
-    for (_key, label), side in zip(SIDES, (transferring, receiving)):
+    for (_key, label), side in zip(SIDES, (transferring, receiving), strict=False):
         _side(root, label, side.get("checks", {}), side.get("people", {}))
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -4,11 +4,12 @@ Each vocabulary is defined once here from a table of (value, zh_CN title) pairs;
 title is the msgid, the Chinese one comes from the zh_CN catalogue.
 """
 
-from sd.archive import _
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
+
+from sd.archive import _
 
 NETWORK_DOMAINS = (
     ("public-service", _("Public-service domain")),  # 政务服务网

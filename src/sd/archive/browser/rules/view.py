@@ -3,6 +3,7 @@
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
+
 from sd.archive import _
 from sd.archive import rules
 from sd.archive.core.errors import ArchiveError

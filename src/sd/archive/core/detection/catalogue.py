@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping
 
 STAGES = ("archiving", "transfer", "preservation")
 PROPERTIES = ("authenticity", "integrity", "usability", "security")

@@ -7,13 +7,13 @@ silent pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from typing import Callable
-from typing import Iterable
 
 CHINA = timezone(timedelta(hours=8), "CST")
 

@@ -9,7 +9,7 @@ never passes by accident.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sd.archive.core.detection import checks  # noqa: F401  (registers the checks)
 from sd.archive.core.detection.catalogue import Catalogue

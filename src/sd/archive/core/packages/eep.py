@@ -235,7 +235,7 @@ def render_eep(record: RecordMetadata, contents: dict[str, bytes], created: str 
 
     The AIP writer of the preservation area produces the full signed form.
     """
-    ns = "{%s}" % EEP_NAMESPACE
+    ns = f"{{{EEP_NAMESPACE}}}"
 
     def sub(parent, tag, text=None):
         element = etree.SubElement(parent, ns + tag)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import BinaryIO
-from typing import Callable
 from typing import Literal
 
 from sd.archive.core.errors import PackageError

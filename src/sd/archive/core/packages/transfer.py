@@ -11,9 +11,9 @@ folder, duplicate 档号) are attached to the record they concern, or to the pac
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
-from typing import Iterator
 
 from sd.archive.core.errors import PackageError
 from sd.archive.core.errors import Problem

@@ -18,9 +18,9 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
-from typing import Iterator
 
 from sd.archive.core.errors import PackageError
 from sd.archive.core.errors import Problem

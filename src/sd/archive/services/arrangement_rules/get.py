@@ -1,6 +1,7 @@
 """GET {fonds}/@arrangement-rules: the fonds' scheme and schedule as data files."""
 
 from plone.restapi.services import Service
+
 from sd.archive import rules
 
 

@@ -1,6 +1,7 @@
 """POST {fonds}/@arrangement-rules?which=scheme|schedule&format=xml|csv: strict import."""
 
 from plone.restapi.services import Service
+
 from sd.archive import rules
 from sd.archive.core.errors import ArchiveError
 
