@@ -122,3 +122,21 @@ def test_bad_location_lines_refused(line):
 
     with pytest.raises(ArchiveError):
         config.parse_location(line)
+
+
+def test_destroyed_record_gets_no_new_version_and_no_alarm(fonds):
+    """Archived and destroyed in one transaction (as the demo does): its files are gone by
+    design, so no new AIP version is attempted and no alarm is raised."""
+    from sd.archive.numbering import assign_code
+    from sd.archive.preservation.store import flush
+    from sd.archive.preservation.store import versions
+    from sd.archive.testing import make_record
+
+    record = make_record(fonds, 9, retention_period="D10")
+    assign_code(record, "WS", 2013, "D10", "BGS")
+    for transition in ("archive", "appraise", "destroy"):
+        api.content.transition(record, transition=transition)
+    flush()
+    assert record.objectIds() == []
+    assert alarms.open_alarms() == []
+    assert len(versions(record)) <= 1

@@ -179,7 +179,13 @@ def relpath_of(record, version: int) -> str:
 
 
 def queue(record) -> None:
-    """Re-preserve ``record`` before this transaction commits (if it changed)."""
+    """Re-preserve ``record`` before this transaction commits (if it changed).
+
+    A destroyed record (已销毁) gets no new version: its files are gone by design and the
+    destruction itself is in the ledger; its earlier AIP versions stay as they were.
+    """
+    if _destroyed(record):
+        return
     txn = transaction.get()
     pending = txn.data(_PENDING) if _has_data(txn) else None
     if pending is None:
@@ -187,6 +193,10 @@ def queue(record) -> None:
         txn.set_data(_PENDING, pending)
         txn.addBeforeCommitHook(flush, (txn,))
     pending[id(record)] = record
+
+
+def _destroyed(record) -> bool:
+    return api.content.get_state(record, default=None) == "destroyed"
 
 
 def _has_data(txn) -> bool:
@@ -206,6 +216,8 @@ def flush(txn=None) -> list[dict]:
     written = []
     while pending:
         _, record = pending.popitem()
+        if _destroyed(record):  # destroyed later in the same transaction
+            continue
         entry = preserve_or_alarm(record, "change")
         if entry:
             written.append(entry)

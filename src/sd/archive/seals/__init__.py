@@ -23,10 +23,16 @@ the verdict list as ``.verdicts`` (one dict per signature, the shape stored in
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sd.archive.core.seals.verdict import INVALID
 from sd.archive.core.seals.verdict import VALID
+
+# pyHanko logs every untrusted or self-signed certificate as a warning with a traceback; the
+# verdict (with its reasons) is what we keep, so the log only needs pyHanko's errors.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 class VerifierResult(tuple):
