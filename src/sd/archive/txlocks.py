@@ -57,6 +57,17 @@ class _ReleaseOnTransactionEnd:
     def sortKey(self):
         return "~~sd.archive.txlocks"
 
+    def savepoint(self):
+        """Locks stay held across a savepoint rollback (they end with the transaction)."""
+        return KeepSavepoint()
+
+
+class KeepSavepoint:
+    """A savepoint of a data manager whose state a rollback leaves as it is."""
+
+    def rollback(self):
+        pass
+
 
 def hold(
     key: tuple,

@@ -24,6 +24,7 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.preservation.storage import aip_relpath
 from sd.archive.core.preservation.storage import write_aip
 from sd.archive.evidence import log_event
+from sd.archive.txlocks import KeepSavepoint
 
 from . import alarms
 from . import config
@@ -107,6 +108,11 @@ class _RemoveOnAbort:
 
     def sortKey(self):
         return "~sd.archive.preservation.files"
+
+    def savepoint(self):
+        # every file of this manager was written before any later savepoint; files written
+        # after a savepoint belong to managers joined later, which a rollback aborts
+        return KeepSavepoint()
 
 
 # --- writing ---------------------------------------------------------------------------------
