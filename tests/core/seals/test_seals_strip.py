@@ -21,13 +21,12 @@ logging.getLogger("pyhanko").setLevel(logging.ERROR)
 @pytest.mark.parametrize(
     "name, page_path, boundary, picture, status",
     [
-        ("1.ofd", "Doc_0/Pages/Page_0/Content.xml", "90 8 30 20", "ofd", "valid"),
         ("allprotected.ofd", "Doc_0/Pages/Page_0/Content.xml", "50 50 40 40", "png", "valid"),
-        ("SignScaleError.ofd", "Doc_0/Pages/Page_0/Content.xml", "87 4 34 26", "ofd", "valid"),
         ("keyword.ofd", "Doc_0/Pages/Page_0/Content.xml", "90 110 42 42", "png", "invalid"),
     ],
 )
 def test_strip_ofd(samples, name, page_path, boundary, picture, status):
+    """Raster seal pictures (vector ones: test_seals_vector_strip.py)."""
     original = (samples / name).read_bytes()
     stripped, provenance = strip_ofd(original)
     package = OfdPackage.open(stripped)

@@ -11,9 +11,10 @@ the signed original stays the preservation copy (保存版). The procedure (stan
 3. delete ``DocBody/Signatures`` and the ``Signs/`` folder (PDF: the signature fields, their
    values, DocMDP permissions), then re-write the file.
 
-A seal picture that is itself an OFD (a vector seal, seen on tax seals) is kept as an image
-resource with ``Format="OFD"`` (GB/T 33190 allows OFD as an image format, but not every
-viewer draws it); it is not rasterised here.
+A seal picture that is itself an OFD (a vector seal, seen on tax seals) is drawn in place: its
+page's graphic objects are copied into a new layer, scaled to the Boundary, with their fonts and
+colour spaces moved into DocumentRes, so every viewer draws it as vectors (an image resource
+with ``Format="OFD"`` is allowed by GB/T 33190 but not drawn by every viewer).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import BinaryIO
 from .certs import TrustStore
 from .ofd.edit import add_image_layer
 from .ofd.edit import add_image_resource
+from .ofd.edit import add_vector_layer
 from .ofd.edit import remove_signatures
 from .ofd.package import OfdPackage
 from .ofd.package import write_package
@@ -54,6 +56,14 @@ def strip_ofd(source: bytes | str | Path | BinaryIO, trust: TrustStore | None = 
                 record["kept"] = False
                 record["why"] = ("no seal picture" if verdict.picture is None
                                  else "PageRef names no page" if page is None else "no Boundary")
+                stamps.append(record)
+                continue
+            if verdict.picture_type == "ofd":  # a vector seal: its own page drawn in place
+                layer_id, drawn = add_vector_layer(package, entries, doc, page, verdict.picture,
+                                                   annot.boundary)
+                record.update(kept=True, page_index=page.index, layer_id=layer_id,
+                              vector_objects=drawn, image_format="ofd",
+                              image_sm3=sm3_hex(verdict.picture))
                 stamps.append(record)
                 continue
             ext = EXTENSIONS.get(verdict.picture_type, "bin")

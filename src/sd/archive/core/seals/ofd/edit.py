@@ -222,3 +222,106 @@ def remove_signatures(package: OfdPackage, entries: dict[str, bytes]) -> list[st
         if entries.pop(name, None) is not None:
             removed.append(name)
     return removed
+
+
+# --- vector seals (矢量印章): the seal's own OFD page drawn in place ---------------------------
+
+_REFERENCE_ATTRIBUTES = ("Font", "ColorSpace", "DrawParam", "ResourceID")
+_FILE_CHILDREN = ("FontFile", "MediaFile")
+
+
+def _scaled_ctm(ctm: str | None, sx: float, sy: float) -> str:
+    """``ctm`` followed by a scale (x' = a·x + c·y + e, y' = b·x + d·y + f)."""
+    a, b, c, d, e, f = (float(v) for v in (ctm or "1 0 0 1 0 0").split())
+    return " ".join(f"{v:g}" for v in (a * sx, b * sy, c * sx, d * sy, e * sx, f * sy))
+
+
+def add_vector_layer(
+    package: OfdPackage,
+    entries: dict[str, bytes],
+    doc: OfdDocument,
+    page: Page,
+    seal_ofd: bytes,
+    boundary: tuple[float, float, float, float],
+) -> tuple[int, int]:
+    """Draw a vector seal (an OFD seal picture) at ``boundary`` on ``page``.
+
+    The seal's first page is copied as graphic objects into a new top layer, scaled from its
+    page box to ``boundary``; the resources its objects use (fonts with their files, colour
+    spaces, drawing parameters, media) go into the document's DocumentRes with new IDs, and
+    every copied object gets a new ID. Returns (layer ID, number of objects drawn).
+    """
+    seal = OfdPackage.open(seal_ofd)
+    seal_doc = seal.documents[0]
+    seal_page = seal_doc.pages[0]
+    content_root = etree.fromstring(seal.entries[seal_page.path], _PARSER)
+    area = child(content_root, "Area")
+    box = None
+    if area is not None and child(area, "PhysicalBox") is not None:
+        box = [float(v) for v in text_of(area, "PhysicalBox").split()]
+    box = box or list(seal_doc.physical_box or (0, 0, boundary[2], boundary[3]))
+    x, y, w, h = boundary
+    sx, sy = w / box[2], h / box[3]
+
+    # resources of the seal that its page refers to, with new IDs in the host document
+    seal_res = []
+    for path in [*seal_doc.public_res, *seal_doc.document_res]:
+        if path in seal.entries:
+            seal_res.append((path, etree.fromstring(seal.entries[path], _PARSER)))
+    resource_elements = [(path, res, group, item) for path, res in seal_res
+                         for group in res for item in group if item.get("ID")]
+    objects = [o for layer in children(child(content_root, "Content"), "Layer") for o in layer]
+    copied_objects = [etree.fromstring(etree.tostring(o)) for o in objects]
+    id_count = len(resource_elements) + 1 + sum(
+        1 for o in copied_objects for e in o.iter() if e.get("ID"))
+    fresh = iter(allocate_ids(entries, doc, id_count))
+    mapping: dict[str, str] = {}
+    res_path = _document_res_path(package, entries, doc)
+    host = _load(entries, res_path)
+    ns = _ns(host)
+    base = host.get("BaseLoc", "")
+    folder = (posixpath.normpath(posixpath.join(posixpath.dirname(res_path), base)) if base
+              else posixpath.dirname(res_path))
+    for path, res, group, item in resource_elements:
+        new_id = str(next(fresh))
+        mapping[item.get("ID")] = new_id
+        copy = etree.fromstring(etree.tostring(item))
+        copy.set("ID", new_id)
+        for element in copy.iter():
+            if local(element.tag) in _FILE_CHILDREN and element.text:
+                seal_base = res.get("BaseLoc", "")
+                source = seal.resolve(posixpath.join(seal_base, element.text.strip()) if seal_base
+                                      else element.text.strip(), path)
+                if source in seal.entries:
+                    name = f"Seal_{new_id}_{posixpath.basename(source)}"
+                    entries[posixpath.join(folder, name)] = seal.entries[source]
+                    element.text = name
+        target = child(host, local(group.tag))
+        if target is None:
+            target = etree.SubElement(host, _q(ns, local(group.tag)))
+        target.append(copy)
+    _store(entries, res_path, host)
+
+    layer_id = next(fresh)
+    root = _load(entries, page.path)
+    pns = _ns(root)
+    content = child(root, "Content")
+    if content is None:
+        content = etree.Element(_q(pns, "Content"))
+        _insert_before(root, content, ("Actions",))
+    layer = etree.SubElement(content, _q(pns, "Layer"), {"ID": str(layer_id), "Type": "Foreground"})
+    for obj in copied_objects:
+        for element in obj.iter():
+            if element.get("ID"):
+                element.set("ID", str(next(fresh)))
+            for attribute in _REFERENCE_ATTRIBUTES:
+                value = element.get(attribute)
+                if value in mapping:
+                    element.set(attribute, mapping[value])
+        bx, by, bw, bh = (float(v) for v in obj.get("Boundary", "0 0 0 0").split())
+        obj.set("Boundary", f"{x + bx * sx:g} {y + by * sy:g} {bw * sx:g} {bh * sy:g}")
+        if sx != 1 or sy != 1:
+            obj.set("CTM", _scaled_ctm(obj.get("CTM"), sx, sy))
+        layer.append(obj)
+    _store(entries, page.path, root)
+    return layer_id, len(copied_objects)
