@@ -1,0 +1,109 @@
+"""Scheduled fixity (定期完整性巡检): every online location is checked again once its last
+complete run is older than ``fixity_interval_days`` (storage control panel).
+
+A daemon thread started when the Zope process opens its database looks once an hour
+(``SD_ARCHIVE_FIXITY_CHECK_SECONDS``) at every Plone site with sd.archive, and runs the due
+locations one after the other with its own connection, repairing and raising alarms as the
+on-demand runs do. Set ``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron
+(``scripts/preservation.py fixity``). Unfinished runs are resumed first.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
+import transaction
+
+from sd.archive import logger
+
+from . import config
+from . import fixity
+
+CHECK_SECONDS = float(os.environ.get("SD_ARCHIVE_FIXITY_CHECK_SECONDS", 3600))
+_started = threading.Event()
+_wake = threading.Event()  # set to look again at once (tests, operators)
+
+
+def _parse(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    value = datetime.fromisoformat(stamp)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def due_locations(location_ids: list[str], runs: list[dict], interval_days: int,
+                  now: datetime) -> list[str]:
+    """Locations whose last complete run finished more than ``interval_days`` ago (or never)."""
+    last: dict[str, datetime] = {}
+    for row in runs:
+        finished = _parse(row.get("finished")) if row.get("complete") else None
+        location = row.get("location_id")
+        if finished and (location not in last or finished > last[location]):
+            last[location] = finished
+    limit = now - timedelta(days=interval_days)
+    return [loc for loc in location_ids if loc not in last or last[loc] < limit]
+
+
+def tick(now: datetime | None = None) -> list[str]:
+    """Resume unfinished runs, then run every due location of the current site; returns the
+    location ids checked. Runs in the caller's transaction (the thread commits)."""
+    for run_id in fixity.resume_unfinished():
+        fixity.run(fixity.location_of_run(run_id), run_id=run_id)
+    interval = getattr(config.settings(), "fixity_interval_days", None) or 30
+    ids = [loc.id for loc in config.online_locations()]
+    due = due_locations(ids, fixity.list_runs(), interval, now or datetime.now(timezone.utc))
+    for location_id in due:
+        fixity.run(location_id)
+    return due
+
+
+def _sites(app):
+    from Products.CMFPlone.Portal import PloneSite
+
+    return [obj for obj in app.objectValues() if isinstance(obj, PloneSite)]
+
+
+def _loop(db):
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import noSecurityManager
+    from AccessControl.users import system
+    from Testing.makerequest import makerequest
+    from zope.component.hooks import setSite
+
+    while True:
+        _wake.wait(CHECK_SECONDS)  # first look an interval after start-up, not during it
+        _wake.clear()
+        conn = db.open()
+        try:
+            app = makerequest(conn.root()["Application"])
+            newSecurityManager(None, system)
+            for site in _sites(app):
+                setSite(site)
+                if config.settings() is None:
+                    continue  # sd.archive not installed there
+                try:
+                    checked = tick()
+                    transaction.commit()
+                    if checked:
+                        logger.info("scheduled fixity of %s: %s", site.getId(), ", ".join(checked))
+                except Exception:  # noqa: BLE001 - the scheduler must keep running
+                    transaction.abort()
+                    logger.exception("scheduled fixity of %s failed", site.getId())
+        finally:
+            noSecurityManager()
+            setSite(None)
+            transaction.abort()
+            conn.close()
+
+
+def start_scheduler(event):
+    """IDatabaseOpenedWithRoot: start the scheduler thread once per process."""
+    if os.environ.get("SD_ARCHIVE_FIXITY_SCHEDULER", "on") == "off" or _started.is_set():
+        return
+    _started.set()
+    threading.Thread(target=_loop, args=(event.database,), name="sd-fixity-scheduler",
+                     daemon=True).start()

@@ -1,0 +1,38 @@
+"""Scheduled fixity: which locations are due, and one scheduler tick on a site."""
+
+from datetime import datetime
+from datetime import timezone
+
+import pytest
+
+from sd.archive.preservation import fixity
+from sd.archive.preservation import schedule
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "runs,due",
+    [
+        ([], ["copy1", "copy2"]),
+        ([{"location_id": "copy1", "complete": True, "finished": "2026-11-20T00:00:00+00:00"}],
+         ["copy2"]),
+        ([{"location_id": "copy1", "complete": True, "finished": "2026-09-01T00:00:00+00:00"},
+          {"location_id": "copy2", "complete": True, "finished": "2026-11-24T00:00:00+00:00"}],
+         ["copy1"]),
+        ([{"location_id": "copy1", "complete": False, "started": "2026-11-24T00:00:00+00:00"},
+          {"location_id": "copy2", "complete": True, "finished": "2026-11-24T00:00:00+00:00"}],
+         ["copy1"]),  # an unfinished run does not count as checked
+    ],
+)
+def test_due_locations(runs, due):
+    assert schedule.due_locations(["copy1", "copy2"], runs, 30, NOW) == due
+
+
+def test_tick_checks_due_locations_once(archived):
+    checked = schedule.tick()
+    assert sorted(checked) == ["copy1", "copy2"]
+    runs = [r for r in fixity.list_runs() if r["complete"]]
+    assert {r["location_id"] for r in runs} == {"copy1", "copy2"}
+    assert all(r["ok"] and r["passed"] >= 3 for r in runs)
+    assert schedule.tick() == []  # nothing due again within the interval
