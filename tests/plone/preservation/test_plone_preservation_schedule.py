@@ -1,14 +1,14 @@
 """Scheduled fixity: which locations are due, and one scheduler tick on a site."""
 
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 
 import pytest
 
 from sd.archive.preservation import fixity
 from sd.archive.preservation import schedule
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 import transaction
 
@@ -32,7 +32,7 @@ def _parse(stamp: str | None) -> datetime | None:
     if not stamp:
         return None
     value = datetime.fromisoformat(stamp)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def due_locations(location_ids: list[str], runs: list[dict], interval_days: int,
@@ -55,7 +55,7 @@ def tick(now: datetime | None = None) -> list[str]:
         fixity.run(fixity.location_of_run(run_id), run_id=run_id)
     interval = getattr(config.settings(), "fixity_interval_days", None) or 30
     ids = [loc.id for loc in config.online_locations()]
-    due = due_locations(ids, fixity.list_runs(), interval, now or datetime.now(timezone.utc))
+    due = due_locations(ids, fixity.list_runs(), interval, now or datetime.now(UTC))
     for location_id in due:
         fixity.run(location_id)
     return due
