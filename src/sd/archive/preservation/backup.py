@@ -46,10 +46,59 @@ def export_audit(path: Path, site=None) -> int:
     return n
 
 
+def snapshot_filestorage(source: Path, target: Path) -> Path:
+    """A consistent copy of a live Data.fs (数据库一致性快照).
+
+    FileStorage only appends, so the file up to the end of its last committed transaction is
+    a consistent database: read that position with a read-only FileStorage and copy the prefix;
+    a transaction being written meanwhile is left out.
+    """
+    from ZODB.FileStorage import FileStorage
+
+    storage = FileStorage(str(source), read_only=True)
+    try:
+        end = storage._pos
+    finally:
+        storage.close()
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        remaining = end
+        while remaining:
+            chunk = src.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            dst.write(chunk)
+            remaining -= len(chunk)
+    return target
+
+
+def snapshot_ledger(source: Path, target: Path) -> Path:
+    """A consistent copy of the ledger folder: SQLite files through SQLite's backup API
+    (safe while the instance writes), the rest (keys' public parts, settings) copied."""
+    import sqlite3
+
+    target.mkdir()
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if path.is_dir():
+            (target / relative).mkdir(parents=True, exist_ok=True)
+        elif path.suffix == ".sqlite":
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            with sqlite3.connect(str(path)) as src, sqlite3.connect(str(target / relative)) as dst:
+                src.backup(dst)
+        elif not path.name.endswith(("-wal", "-shm", ".pem", ".key")):
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / relative)
+    return target
+
+
 def sources(staging: Path, *, filestorage=None, blobstorage=None, etc=None) -> dict[str, Path]:
     var = config.var_dir()
+    data_fs = Path(filestorage) if filestorage else var / "filestorage" / "Data.fs"
+    if data_fs.exists():
+        (staging / "filestorage").mkdir()
+        data_fs = snapshot_filestorage(data_fs, staging / "filestorage" / "Data.fs")
     found = {
-        "filestorage": Path(filestorage) if filestorage else var / "filestorage" / "Data.fs",
+        "filestorage": data_fs,
         "blobs": Path(blobstorage) if blobstorage else var / "blobstorage",
         "config": Path(etc) if etc else var / "etc",
     }
@@ -76,7 +125,7 @@ def sources(staging: Path, *, filestorage=None, blobstorage=None, etc=None) -> d
     parts["audit"] = audit_dir
     ledger = var / "ledger"
     if ledger.exists():
-        parts["ledger"] = ledger
+        parts["ledger"] = snapshot_ledger(ledger, staging / "ledger")
     return parts
 
 
