@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from sd.archive.core.preservation.hashing import sm3_bytes
 from sd.archive.core.preservation.hashing import sm3_file
 from sd.archive.preservation import alarms
 from sd.archive.preservation import fixity
@@ -110,3 +111,19 @@ def test_interrupted_run_resumes_where_it_stopped(archived, var):
     done = (var / "preservation" / "fixity" / "run-1" / "done.jsonl").read_text().splitlines()
     assert len({json.loads(line)["relpath"] for line in done}) == 3
     assert fixity.resume_unfinished() == []
+
+
+def test_copies_and_index_replaced_together_are_caught_by_the_ledger(archived, var, logged):
+    """Someone replaces an AIP in every location and updates the database index to match:
+    the ledger never logged that digest, so the copies fail and an alarm is raised."""
+    relpath, entry = next(iter(store.index().items()))
+    forged = b"<forged AIP/>"
+    for location in ("copy1", "copy2"):
+        (var / "aip" / location / relpath).write_bytes(forged)
+    store.index()[relpath] = {**entry, "sm3": sm3_bytes(forged)}
+    assert store.expected_digests()[relpath] == store.NOT_IN_LEDGER
+    result, report = fixity.run("copy1")
+    assert [f["relpath"] for f in result.failed] == [relpath]
+    assert not [e for e in report.events if e.get("status") in ("replaced", "restored")]
+    (alarm,) = alarms.open_alarms()
+    assert alarm["kind"] == alarms.NO_GOOD_COPY and alarm["subject"] == relpath

@@ -78,9 +78,25 @@ def record_by_uid(uid: str):
     return brains[0]._unrestrictedGetObject() if brains else None
 
 
+NOT_IN_LEDGER = "not-in-ledger"  # never a digest: such a copy fails fixity and cannot be "repaired"
+
+
 def expected_digests(site=None) -> dict[str, str]:
-    """A plain snapshot {relpath: SM3} of the index, for runs outside the transaction."""
-    return {relpath: entry["sm3"] for relpath, entry in index(site).items()}
+    """{relpath: SM3} of every AIP copy as the evidence ledger attests it (a plain snapshot,
+    for runs outside the transaction).
+
+    The site index says which AIP should be where; a digest counts only if the ledger holds it
+    (the ``preserve`` event of that version). An index digest the ledger does not know is
+    replaced by :data:`NOT_IN_LEDGER`, so that copy fails and raises an alarm instead of being
+    taken on the database's word alone.
+    """
+    from sd.archive.evidence.ledger import current_ledger
+
+    found = {relpath: entry["sm3"] for relpath, entry in index(site).items()}
+    ledger = current_ledger(site)
+    with ledger.log.view() as conn:  # includes what this transaction logged
+        return {relpath: sm3 if ledger.log.find_digest(conn, sm3) else NOT_IN_LEDGER
+                for relpath, sm3 in found.items()}
 
 
 # --- files follow the transaction ----------------------------------------------------------
