@@ -130,6 +130,18 @@ def add_image_resource(
     return media_id
 
 
+def _new_top_layer(entries: dict[str, bytes], page: Page, layer_id: int):
+    """The page's content root and a new foreground layer on top of its content."""
+    root = _load(entries, page.path)
+    ns = _ns(root)
+    content = child(root, "Content")
+    if content is None:
+        content = etree.Element(_q(ns, "Content"))
+        _insert_before(root, content, ("Actions",))
+    layer = etree.SubElement(content, _q(ns, "Layer"), {"ID": str(layer_id), "Type": "Foreground"})
+    return root, layer
+
+
 def add_image_layer(
     entries: dict[str, bytes],
     doc: OfdDocument,
@@ -139,13 +151,8 @@ def add_image_layer(
 ) -> int:
     """Draw an image at ``boundary`` (mm) on ``page`` in a new top layer; returns the layer ID."""
     layer_id, object_id = allocate_ids(entries, doc, 2)
-    root = _load(entries, page.path)
+    root, layer = _new_top_layer(entries, page, layer_id)
     ns = _ns(root)
-    content = child(root, "Content")
-    if content is None:
-        content = etree.Element(_q(ns, "Content"))
-        _insert_before(root, content, ("Actions",))
-    layer = etree.SubElement(content, _q(ns, "Layer"), {"ID": str(layer_id), "Type": "Foreground"})
     x, y, w, h = boundary
     etree.SubElement(layer, _q(ns, "ImageObject"), {
         "ID": str(object_id),
@@ -303,13 +310,7 @@ def add_vector_layer(
     _store(entries, res_path, host)
 
     layer_id = next(fresh)
-    root = _load(entries, page.path)
-    pns = _ns(root)
-    content = child(root, "Content")
-    if content is None:
-        content = etree.Element(_q(pns, "Content"))
-        _insert_before(root, content, ("Actions",))
-    layer = etree.SubElement(content, _q(pns, "Layer"), {"ID": str(layer_id), "Type": "Foreground"})
+    root, layer = _new_top_layer(entries, page, layer_id)
     for obj in copied_objects:
         for element in obj.iter():
             if element.get("ID"):
