@@ -132,3 +132,9 @@ def zip_bytes(files: dict) -> bytes:
         path = os.path.join(tmp, "package.zip")
         write(path, files)
         return Path(path).read_bytes()
+
+
+# The test modules import these helpers as ``intake_helpers``: a unique name, so that they get this
+# folder's helpers whichever other conftest.py pytest imported last as ``conftest``.
+if __name__ in sys.modules:  # not when another conftest loads this file by path
+    sys.modules["intake_helpers"] = sys.modules[__name__]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import transaction
 from build_corpus import CORPUS
-from conftest import holdings
-from conftest import post
+from intake_helpers import holdings
+from intake_helpers import post
 from plone import api
 
 from sd.archive.intake.rejections import count as rejection_count
@@ -61,7 +61,7 @@ def test_corpus_is_large():
 
 
 def test_rejection_is_visible_to_submitter_and_supervisors_only(site, svc, svc2):
-    from conftest import session_for
+    from intake_helpers import session_for
 
     data = build(next(c for c in CASES if c.name == "wrong-component-digest"))
     body = post(svc, "@archive", data).json()

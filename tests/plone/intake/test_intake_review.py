@@ -6,9 +6,9 @@ import transaction
 from build_corpus import edit_xml
 from build_corpus import load
 from build_corpus import remanifest
-from conftest import post
-from conftest import session_for
-from conftest import zip_bytes
+from intake_helpers import post
+from intake_helpers import session_for
+from intake_helpers import zip_bytes
 from plone import api
 
 

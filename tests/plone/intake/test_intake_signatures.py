@@ -7,9 +7,9 @@ import zipfile
 from build_corpus import load
 from build_corpus import remanifest
 from build_corpus import set_file
-from conftest import holdings
-from conftest import post
-from conftest import zip_bytes
+from intake_helpers import holdings
+from intake_helpers import post
+from intake_helpers import zip_bytes
 
 MAIN = "正本/正本.ofd"
 

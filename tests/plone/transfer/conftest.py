@@ -96,3 +96,9 @@ def unrestricted(uid):
     catalog = api.portal.get_tool("portal_catalog")
     found = catalog.unrestrictedSearchResults(UID=uid)
     return found[0]._unrestrictedGetObject() if found else None
+
+
+# The test modules import these helpers as ``transfer_helpers``: a unique name, so that they get this
+# folder's helpers whichever other conftest.py pytest imported last as ``conftest``.
+if __name__ in sys.modules:  # not when another conftest loads this file by path
+    sys.modules["transfer_helpers"] = sys.modules[__name__]

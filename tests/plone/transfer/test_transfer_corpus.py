@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import transaction
 from build_corpus import CORPUS
-from conftest import holdings
-from conftest import post
+from transfer_helpers import holdings
+from transfer_helpers import post
 
 from sd.archive.intake.rejections import count as rejection_count
 
@@ -70,7 +70,7 @@ def test_transfer_corpus_case(site, room, case):
 
 
 def test_return_with_reasons_per_record(site, room):
-    from conftest import unrestricted
+    from transfer_helpers import unrestricted
 
     from sd.archive.evidence.ledger import current_ledger
     from sd.archive.transfer import actions

@@ -1,10 +1,10 @@
 """The sample transfer package received end to end over REST into fonds J001."""
 
 import transaction
-from conftest import SAMPLE
-from conftest import holdings
-from conftest import post
-from conftest import unrestricted
+from transfer_helpers import SAMPLE
+from transfer_helpers import holdings
+from transfer_helpers import post
+from transfer_helpers import unrestricted
 
 from sd.archive.evidence.ledger import current_ledger
 
@@ -44,7 +44,7 @@ def test_sample_received_end_to_end(site, room):
 
 
 def test_anonymous_and_other_fonds(site, room):
-    from conftest import session_for
+    from transfer_helpers import session_for
 
     anonymous = session_for(site)
     assert post(anonymous, SAMPLE.read_bytes()).status_code == 401

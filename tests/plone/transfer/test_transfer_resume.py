@@ -1,10 +1,10 @@
 """A batch processed in the background, interrupted after k records, listed and resumed."""
 
 import transaction
-from conftest import SAMPLE
-from conftest import holdings
-from conftest import post
-from conftest import unrestricted
+from transfer_helpers import SAMPLE
+from transfer_helpers import holdings
+from transfer_helpers import post
+from transfer_helpers import unrestricted
 
 from sd.archive.transfer import worker
 

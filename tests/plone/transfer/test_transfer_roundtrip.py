@@ -5,15 +5,15 @@ import base64
 import zipfile
 
 import transaction
-from conftest import SAMPLE
-from conftest import holdings
-from conftest import post
-from conftest import unrestricted
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import login
 from plone.app.testing import setRoles
+from transfer_helpers import SAMPLE
+from transfer_helpers import holdings
+from transfer_helpers import post
+from transfer_helpers import unrestricted
 
 from sd.archive.core.detection.engine import run_transfer_detection
 from sd.archive.core.ledger.bundle import verify_bundle
