@@ -96,6 +96,15 @@ def archiving_certificate() -> bytes | None:
     return blocks[0] if blocks else None
 
 
+def trust_fingerprint() -> str:
+    """A digest of the trust configuration: verdicts stay valid while it is unchanged."""
+    import hashlib
+
+    text = _registry_value("trusted_certificates", "") + "\n" + \
+        _registry_value("archiving_seal_certificate", "")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def trust_store() -> TrustStore:
     """Trusted seal makers and signers, plus the archives' own archiving-seal certificate.
 

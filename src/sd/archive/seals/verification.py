@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import io
+import threading
 import zipfile
+from collections import OrderedDict
 
 from BTrees.OOBTree import OOBTree
 from plone.namedfile.file import NamedBlobImage
@@ -73,9 +76,34 @@ def component_format(component, data: bytes | None = None) -> str | None:
 
 
 # ---------------------------------------------------------------- verifying
+MEMO_SIZE = 32
+_memo: OrderedDict = OrderedDict()
+_memo_lock = threading.Lock()
+
+
 def verify_bytes(data: bytes, fmt: str | None, trust=None) -> tuple[str, list[Verdict], list[Reason]]:
-    """(file status, verdicts, file-level reasons) for OFD/PDF bytes; other formats: unsigned."""
-    trust = settings.trust_store() if trust is None else trust
+    """(file status, verdicts, file-level reasons) for OFD/PDF bytes; other formats: unsigned.
+
+    With the configured trust store (``trust`` None) answers are remembered by content digest,
+    format and trust configuration: intake's detection (GD-1-9) and the component subscriber
+    then verify a file once, not twice.
+    """
+    if trust is not None:
+        return _verify_bytes(data, fmt, trust)
+    key = (hashlib.sha256(data).digest(), fmt, settings.trust_fingerprint())
+    with _memo_lock:
+        if key in _memo:
+            _memo.move_to_end(key)
+            return _memo[key]
+    result = _verify_bytes(data, fmt, settings.trust_store())
+    with _memo_lock:
+        _memo[key] = result
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return result
+
+
+def _verify_bytes(data: bytes, fmt: str | None, trust) -> tuple[str, list[Verdict], list[Reason]]:
     if fmt == "OFD":
         try:
             report = verify_ofd(data, trust)
