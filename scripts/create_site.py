@@ -71,6 +71,9 @@ def main(app):
 
         create_demo_content()
     transaction.commit()
+    from sd.archive.preservation import postprocess
+
+    postprocess.drain(site)  # the demo records' archiving seals and AIPs, before serving
     print("site ready")
 
 

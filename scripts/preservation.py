@@ -13,6 +13,7 @@ Commands:
   migrate SOURCE_LOCATION TARGET_PATH       copy all AIPs to a new location, verified
   convert COMPONENT_UID                     convert a component to its preservation format
   alarms                                    list the open preservation alarms
+  drain                                     do the queued after-archiving work (seal + AIP) now
 """
 
 import argparse
@@ -58,6 +59,7 @@ def parse_args():
     p = sub.add_parser("convert")
     p.add_argument("uid")
     sub.add_parser("alarms")
+    sub.add_parser("drain", help="do the queued after-archiving work (seal + AIP) now")
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("preservation.py")), 0)
     return parser.parse_args(sys.argv[script + 1 :])
 
@@ -82,10 +84,13 @@ def main(app):
     from sd.archive.preservation import discs
     from sd.archive.preservation import fixity
     from sd.archive.preservation import migration
+    from sd.archive.preservation import postprocess
     from sd.archive.preservation import rebuild
 
     ok = True
-    if args.command == "rebuild":
+    if args.command == "drain":
+        out({"processed": postprocess.drain(site), "pending": postprocess.pending(site)})
+    elif args.command == "rebuild":
         report = rebuild.rebuild(
             args.location,
             accept_any_signer=args.accept_any_signer,

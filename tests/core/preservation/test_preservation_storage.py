@@ -14,6 +14,7 @@ from sd.archive.core.preservation.storage import delete_aip
 from sd.archive.core.preservation.storage import list_aips
 from sd.archive.core.preservation.storage import parse_relpath
 from sd.archive.core.preservation.storage import read_aip
+from sd.archive.core.preservation.storage import set_aside_strays
 from sd.archive.core.preservation.storage import write_aip
 
 
@@ -86,3 +87,42 @@ def test_listing_ignores_foreign_and_temp_files_and_delete_cleans_up(holdings):
     assert (ref.fonds, ref.year, ref.version) == ("J001", "2022", 1)
     assert delete_aip(locs[0], ref.relpath) and not delete_aip(locs[0], ref.relpath)
     assert not (root / "J001" / "2022" / ref.archival_code).exists()
+
+
+def test_strays_are_set_aside_then_the_version_is_written(tmp_path, signer):
+    locs = [StorageLocation("a", str(tmp_path / "a")), StorageLocation("b", str(tmp_path / "b")),
+            StorageLocation("d", str(tmp_path / "d"), "optical", online=False)]
+    first = write_aip(locs[:1], make_record(), signer)  # only copy a exists: a crash mid-way
+    moved = set_aside_strays(locs, first.relpath, "20261125T000000")
+    assert [p.name for p in moved] == [first.relpath.rsplit("/", 1)[1] + ".stray-20261125T000000"]
+    assert sm3(moved[0].read_bytes()) == first.sm3  # kept, not deleted
+    again = write_aip(locs, make_record(), signer)
+    assert sorted(again.copies) == ["a", "b"]
+    assert set_aside_strays([], again.relpath, "x") == []
+    assert list(list_aips(locs[0])) == list(list_aips(locs[1]))  # the stray is no AIP
+
+
+@pytest.mark.parametrize("processes", [0, 1])
+def test_writer_process_writes_the_same_aip_and_refuses_the_same_way(tmp_path, processes):
+    from sd.archive.core.ledger.keys import NodeKey
+    from sd.archive.core.preservation.aip import read_aip_file
+    from sd.archive.core.ledger.keys import verify_raw
+    from sd.archive.core.preservation.writer_process import AIPWriter
+    from sd.archive.core.preservation.writer_process import KeySpec
+
+    key = NodeKey.generate("writer-test")
+    key.save(tmp_path / "node.pem")
+    spec = KeySpec(str(tmp_path / "node.pem"), "writer-test", "测试节点", "Ed25519")
+    locs = [StorageLocation("a", str(tmp_path / "a")), StorageLocation("b", str(tmp_path / "b"))]
+    writer = AIPWriter(processes)
+    try:
+        stored = writer.write(locs, make_record(), spec, StoragePolicy(2))
+        assert sorted(stored.copies) == ["a", "b"]
+        aip = read_aip_file(stored.copies["b"], require_signature=True,
+                            verifier=lambda m, s, c, a: verify_raw("ed25519", c, m, s))
+        assert aip.signature.verified and aip.signature.certificate == key.public_key
+        with pytest.raises(ArchiveError) as err:
+            writer.write(locs, make_record(), spec, StoragePolicy(2))
+        assert err.value.status == 409 and err.value.problems[0].code == "STORE-EXISTS"
+    finally:
+        writer.shutdown()

@@ -17,6 +17,9 @@ from sd.archive.core.ledger.keys import ED25519
 from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.keys import verify_raw
 from sd.archive.core.preservation.aip_model import PackageSigner
+from sd.archive.core.preservation.storage import write_aip as _write_here
+from sd.archive.core.preservation.writer_process import AIPWriter
+from sd.archive.core.preservation.writer_process import KeySpec
 
 from . import config
 
@@ -63,11 +66,32 @@ def node_key() -> NodeKey:
     return NodeKey.load(path, KEY_NAME)
 
 
+_writer = AIPWriter(int(os.environ.get("SD_ARCHIVE_AIP_PROCESSES", 1)))
+
+
+def write_aip(locations, aip, policy=None):
+    """Write ``aip`` signed by the node key, in a writer process when one is configured
+    (``SD_ARCHIVE_AIP_PROCESSES``, default 1; 0 writes in this process)."""
+    spec = key_spec()
+    if spec is None:
+        return _write_here(locations, aip, signer(), policy=policy)
+    return _writer.write(locations, aip, spec, policy)
+
+
 def signer() -> PackageSigner:
     key = node_key()
     return PackageSigner(
         key.sign, SIGNER_NAME, ALGORITHMS.get(key.algorithm, key.algorithm), key.public_key
     )
+
+
+def key_spec() -> KeySpec | None:
+    """Where a writer process finds the node key (None: the key only lives in this process)."""
+    if _evidence_key() is not None:
+        return None
+    key = node_key()  # creates the key file on first use
+    return KeySpec(str(keys_dir() / KEY_FILE), KEY_NAME, SIGNER_NAME,
+                   ALGORITHMS.get(key.algorithm, key.algorithm))
 
 
 def verify(message: bytes, signature: bytes, certificate: bytes, algorithm: str) -> bool:

@@ -67,37 +67,47 @@ def _sites(app):
     return [obj for obj in app.objectValues() if isinstance(obj, PloneSite)]
 
 
-def _loop(db):
+def in_every_site(db, work, what: str) -> None:
+    """Run ``work(site)`` as the system user in every site with sd.archive, with a connection
+    of its own (the background threads' frame); ``work`` commits, a failure is logged."""
     from AccessControl.SecurityManagement import newSecurityManager
     from AccessControl.SecurityManagement import noSecurityManager
     from AccessControl.users import system
     from Testing.makerequest import makerequest
     from zope.component.hooks import setSite
 
+    conn = db.open()
+    try:
+        app = makerequest(conn.root()["Application"])
+        newSecurityManager(None, system)
+        for site in _sites(app):
+            setSite(site)
+            if config.settings() is None:
+                continue  # sd.archive not installed there
+            try:
+                work(site)
+            except Exception:  # noqa: BLE001 - the thread must keep running
+                transaction.abort()
+                logger.exception("%s of %s failed", what, site.getId())
+    finally:
+        noSecurityManager()
+        setSite(None)
+        transaction.abort()
+        conn.close()
+
+
+def _fixity(site) -> None:
+    checked = tick()
+    transaction.commit()
+    if checked:
+        logger.info("scheduled fixity of %s: %s", site.getId(), ", ".join(checked))
+
+
+def _loop(db):
     while True:
         _wake.wait(CHECK_SECONDS)  # first look an interval after start-up, not during it
         _wake.clear()
-        conn = db.open()
-        try:
-            app = makerequest(conn.root()["Application"])
-            newSecurityManager(None, system)
-            for site in _sites(app):
-                setSite(site)
-                if config.settings() is None:
-                    continue  # sd.archive not installed there
-                try:
-                    checked = tick()
-                    transaction.commit()
-                    if checked:
-                        logger.info("scheduled fixity of %s: %s", site.getId(), ", ".join(checked))
-                except Exception:  # noqa: BLE001 - the scheduler must keep running
-                    transaction.abort()
-                    logger.exception("scheduled fixity of %s failed", site.getId())
-        finally:
-            noSecurityManager()
-            setSite(None)
-            transaction.abort()
-            conn.close()
+        in_every_site(db, _fixity, "scheduled fixity")
 
 
 def start_scheduler(event):

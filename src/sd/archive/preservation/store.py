@@ -22,7 +22,7 @@ from zope.annotation.interfaces import IAnnotations
 from sd.archive import logger
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.preservation.storage import aip_relpath
-from sd.archive.core.preservation.storage import write_aip
+from sd.archive.core.preservation.storage import set_aside_strays
 from sd.archive.evidence import log_event
 from sd.archive.txlocks import KeepSavepoint
 
@@ -141,8 +141,13 @@ def preserve(record, reason: str, *, force: bool = False) -> dict | None:
     if last is not None and not force and last.get("fingerprint") == mark:
         return None
     version = (last["version"] + 1) if last else 1
+    relpath = relpath_of(record, version)
+    if relpath not in index():
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        for stray in set_aside_strays(config.locations(), relpath, stamp):
+            logger.warning("set aside %s: written before a crash, never committed", stray)
     aip = build_aip(record, version)
-    stored = write_aip(config.locations(), aip, keys.signer(), policy=config.policy())
+    stored = keys.write_aip(config.locations(), aip, policy=config.policy())
     transaction.get().join(_RemoveOnAbort(list(stored.copies.values())))
     entry = {
         "version": version,

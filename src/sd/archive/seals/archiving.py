@@ -110,12 +110,26 @@ def apply_archiving_seal(record) -> list:
     return added
 
 
+def may_seal(record) -> bool:
+    """Only the sanctioned action of a user who may archive adds sealed versions."""
+    return api.user.has_permission("sd.archive: Archive records", obj=record)
+
+
 def record_archived(record, event):
-    """Subscriber: IActionSucceededEvent on a record; acts on the ``archive`` transition."""
-    if getattr(event, "action", None) != "archive":
+    """Subscriber: IActionSucceededEvent on a record; acts on the ``archive`` transition.
+
+    With the after-archiving queue on (``sd.archive.preservation.postprocess``) the queue
+    applies the seal after the commit instead."""
+    from sd.archive.preservation import postprocess
+
+    if getattr(event, "action", None) != "archive" or postprocess.queued():
         return
-    if not api.user.has_permission("sd.archive: Archive records", obj=record):
-        return  # only the sanctioned action of a user who may archive adds versions
+    if may_seal(record):
+        seal_archived(record)
+
+
+def seal_archived(record) -> None:
+    """Apply the archiving seal; a missing key or certificate is noted on the record."""
     try:
         apply_archiving_seal(record)
     except settings.SealConfigurationError as exc:

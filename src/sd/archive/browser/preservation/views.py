@@ -14,6 +14,7 @@ from zExceptions import BadRequest
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
 from sd.archive.preservation import alarms
+from sd.archive.preservation import postprocess
 from sd.archive.preservation import config
 from sd.archive.preservation import conversion
 from sd.archive.preservation import discs
@@ -64,6 +65,10 @@ class PreservationOverview(BrowserView):
     def status(self):
         locations, problems = _configured()
         return {"locations": locations, "problems": problems}
+
+    def queue(self):
+        """The after-archiving queue: how many records wait for their seal and AIP."""
+        return {"pending": postprocess.pending(), "oldest": postprocess.entries(limit=5)}
 
     def runs(self):
         try:
@@ -125,6 +130,7 @@ class RecordPreservationViewlet(ViewletBase):
     def update(self):
         super().update()
         self.versions = store.versions(self.context)
+        self.pending = postprocess.is_pending(self.context)
         self.carriers = carriers(self.context)
         self.can_convert = api.user.has_permission(MANAGE_PERMISSION, obj=self.context)
         self.components = [
@@ -139,7 +145,7 @@ class RecordPreservationViewlet(ViewletBase):
         ]
 
     def render(self):
-        return self.index() if self.versions or self.carriers else ""
+        return self.index() if self.versions or self.carriers or self.pending else ""
 
 
 class ConvertComponent(BrowserView):

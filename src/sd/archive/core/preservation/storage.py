@@ -161,6 +161,24 @@ def aip_path(location: StorageLocation, relpath: str) -> Path:
     return location.root.joinpath(*relpath.split("/"))
 
 
+def set_aside_strays(locations: Iterable[StorageLocation], relpath: str, stamp: str) -> list[Path]:
+    """Rename copies of ``relpath`` that no committed version owns to ``<name>.stray-<stamp>``.
+
+    Such files are left by a process killed between writing an AIP and committing its
+    version (搁置残留文件); the caller knows from its index that nothing claims them. They are
+    kept beside, never deleted, and the version is written again."""
+    moved = []
+    for loc in locations:
+        if not loc.online:
+            continue
+        path = aip_path(loc, relpath)
+        if path.exists():
+            target = path.with_name(f"{path.name}.stray-{stamp}")
+            os.replace(path, target)
+            moved.append(target)
+    return moved
+
+
 def write_aip(
     locations: Iterable[StorageLocation],
     record: AIPRecord,

@@ -1,0 +1,99 @@
+"""Writing AIPs in a separate process (封装包写入进程).
+
+Building an EEP is byte work — base64 of every component, SM3 of the package, a signature,
+a verified copy per location, fsyncs — that holds the interpreter lock for most of its time.
+Run inside the Zope process it competes with every request; in a worker process it runs on
+another core. :class:`AIPWriter` sends the AIP description (metadata, events, blob *paths*),
+the locations and the policy to a process from a ``spawn`` pool (never a fork of a threaded
+server), where the node key is loaded from its key file once per process; the result is the
+same :class:`~sd.archive.core.preservation.storage.StoredAIP` that :func:`write_aip` returns,
+and a refusal comes back as the same :class:`ArchiveError`.
+
+``processes=0`` writes in the calling process (no pool).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.ledger.keys import NodeKey
+from sd.archive.core.preservation.aip_model import PackageSigner
+from sd.archive.core.preservation.storage import write_aip
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """Where the signing key is and how the signature is labelled (picklable)."""
+
+    path: str
+    name: str
+    signer: str
+    algorithm: str
+
+    def signer_from(self, key: NodeKey) -> PackageSigner:
+        return PackageSigner(key.sign, self.signer, self.algorithm, key.public_key)
+
+
+_keys: dict[tuple[str, float], NodeKey] = {}
+
+
+def _load(spec: KeySpec) -> NodeKey:
+    stamp = Path(spec.path).stat().st_mtime
+    key = _keys.get((spec.path, stamp))
+    if key is None:
+        _keys.clear()
+        key = _keys[(spec.path, stamp)] = NodeKey.load(spec.path, spec.name)
+    return key
+
+
+def _write(locations, aip, spec: KeySpec, policy):
+    """The job run in the worker process: ``("ok", StoredAIP)`` or ``("error", fields)``."""
+    try:
+        return "ok", write_aip(locations, aip, spec.signer_from(_load(spec)), policy=policy)
+    except ArchiveError as error:
+        return "error", (error.message, [p.as_dict() for p in error.problems], error.status,
+                         error.type)
+
+
+class AIPWriter:
+    """A small pool of writer processes, started on first use."""
+
+    def __init__(self, processes: int = 1):
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def write(self, locations, aip, spec: KeySpec, policy=None):
+        if self.processes <= 0:
+            return write_aip(locations, aip, spec.signer_from(_load(spec)), policy=policy)
+        try:
+            status, result = self._executor().submit(
+                _write, list(locations), aip, spec, policy).result()
+        except BrokenProcessPool:  # a killed worker: start a new pool next time
+            with self._lock:
+                self._pool = None
+            raise
+        if status == "ok":
+            return result
+        message, problems, http_status, type_ = result
+        raise ArchiveError(message, [Problem(**p) for p in problems], http_status, type_)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None

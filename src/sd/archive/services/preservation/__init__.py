@@ -1,0 +1,1 @@
+"""``GET @preservation``: storage locations, the after-archiving queue and open alarms."""

@@ -1,0 +1,21 @@
+"""Preservation status (长期保存状态) for monitoring and clients."""
+
+from plone.restapi.services import Service
+
+from sd.archive.preservation import alarms
+from sd.archive.preservation import config
+from sd.archive.preservation import postprocess
+
+
+class PreservationGet(Service):
+    """``GET @preservation``: locations, the after-archiving queue (归档后处理队列), alarms."""
+
+    def reply(self):
+        return {
+            "@id": f"{self.context.absolute_url()}/@preservation",
+            "locations": [{"id": loc.id, "medium": loc.medium, "online": loc.online}
+                          for loc in config.locations()],
+            "queue": {"mode": postprocess.mode(), "pending": postprocess.pending(),
+                      "oldest": postprocess.entries(limit=10)},
+            "alarms": {"open": len(alarms.open_alarms())},
+        }
