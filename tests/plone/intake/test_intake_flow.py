@@ -90,6 +90,19 @@ def test_same_record_number_other_content_is_409(site, svc):
     assert holdings(site) == counts
 
 
+def test_an_item_number_used_in_its_series_is_refused(site, svc):
+    """Another record with the same 档号: unique (GD-1-8) and continuity (GD-2-6) both fail."""
+    post(svc, "@archive", sample("archive-gongwen.zip"))
+    counts = holdings(site)
+    files = remanifest(edit_xml(load("archive-gongwen.zip"), "OA-J001-2023-000000007",
+                                "OA-J001-2023-000000099"))
+    response = post(svc, "@archive", zip_bytes(files))
+    assert response.status_code == 422, response.text
+    failed = {e["code"] for e in response.json()["errors"]}
+    assert {"GD-1-8", "GD-2-6"} <= failed
+    assert holdings(site) == counts
+
+
 def test_idempotency_key(site, svc):
     data = sample("pre-archive-gongwen.zip")
     first = post(svc, "@pre-archive", data, **{"Idempotency-Key": "k-1"})

@@ -88,8 +88,8 @@ def verify_bytes(data: bytes, fmt: str | None, trust=None) -> tuple[str, list[Ve
     format and trust configuration: intake's detection (GD-1-9) and the component subscriber
     then verify a file once, not twice.
     """
-    if trust is not None:
-        return _verify_bytes(data, fmt, trust)
+    if trust is not None or fmt not in ("OFD", "PDF") or (fmt == "PDF" and b"/ByteRange" not in data):
+        return _verify_bytes(data, fmt, trust)  # nothing to remember for files without signatures
     key = (hashlib.sha256(data).digest(), fmt, settings.trust_fingerprint())
     with _memo_lock:
         if key in _memo:

@@ -120,7 +120,22 @@ def catalogue_from_dict(data: Mapping) -> Catalogue:
                      title_zh=data.get("title_zh", ""), title_en=data.get("title_en", ""))
 
 
+_loaded: dict[tuple[str, int, int], Catalogue] = {}
+
+
 def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
-    """Load the default catalogue or a manager-edited copy (加载检测目录)."""
-    with open(path or DEFAULT_PATH, encoding="utf-8") as fp:
-        return catalogue_from_dict(json.load(fp))
+    """Load the default catalogue or a manager-edited copy (加载检测目录).
+
+    Read once per file version (path, size, modification time): every package of a busy
+    intake uses the same catalogue object, an edited file is read again."""
+    path = os.fspath(path or DEFAULT_PATH)
+    stat = os.stat(path)
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    found = _loaded.get(key)
+    if found is None:
+        with open(path, encoding="utf-8") as fp:
+            found = catalogue_from_dict(json.load(fp))
+        for old in [k for k in _loaded if k[0] == path]:
+            del _loaded[old]
+        _loaded[key] = found
+    return found
