@@ -89,3 +89,17 @@ def test_eep_is_read_streaming_into_the_same_model(tmp_path):
         assert open(file.location, "rb").read() == originals[component.path]
         assert component.digest == file.sm3
     assert [s.action for s in record.process] == ["拟稿", "审核", "签发", "归档"]
+
+
+@pytest.mark.parametrize("edit", ["none", "drop-folder", "drop-row"])
+def test_record_codes_follow_the_order_of_records_without_reading(tmp_path, edit):
+    from build_corpus import t_drop_row
+
+    path = tmp_path / "t.zip"
+    change = {"none": lambda f: f, "drop-folder": lambda f: t_drop_folder(f, 3),
+              "drop-row": lambda f: t_drop_row(f, 2)}[edit]
+    transfer(change)(str(path))
+    with read_package(path, "transfer") as package:
+        codes = package.record_codes()
+        assert codes == [r.archival_code for r in package.records()]
+    assert len(codes) == 5 and len(set(codes)) == 5

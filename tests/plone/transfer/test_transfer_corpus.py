@@ -97,3 +97,60 @@ def test_return_with_reasons_per_record(site, room):
     with ledger.log.reading() as conn:
         last = ledger.log.entry(conn, ledger.log.size(conn) - 1)[0]
     assert b'"event":"return"' in last and "J001-WS·2018-D30-BGS-0001".encode() in last
+
+
+def test_a_returned_batch_takes_the_corrected_package(site, room):
+    """重新移交: only the returned record is processed again; received ones are not stored twice."""
+    from plone import api
+    from plone.app.testing import login
+    from transfer_helpers import SAMPLE
+    from transfer_helpers import unrestricted
+
+    from sd.archive.transfer import actions
+    from sd.archive.transfer import batch as state
+    from sd.archive.transfer import receipt as receipts
+
+    case = next(c for c in CASES if c.name == "transfer-record-wrong-digest")
+    body = post(room, build(case)).json()
+    url = body["@id"]
+    transaction.begin()
+    login(site, "archivist")
+    batch = unrestricted(body["UID"])
+    actions.return_batch(batch, {"J001-WS·2018-D30-BGS-0001": "请重新计算摘要值"})
+    transaction.commit()
+    assert holdings(site) == (4, {"received": 4})
+    # a corrected package that is broken as a whole: refused, the batch stays returned
+    broken = next(c for c in CASES if c.name == "transfer-count-mismatch")
+    refused = room.post(url + "/@resubmit", data=build(broken),
+                        headers={"Content-Type": "application/zip"})
+    assert refused.status_code == 422, refused.text[:1000]
+    transaction.begin()
+    assert api.content.get_state(batch) == "returned"
+    # the corrected package: the whole hand-over again, now with the right digest
+    corrected = SAMPLE.read_bytes()
+    response = room.post(url + "/@resubmit", data=corrected,
+                         headers={"Content-Type": "application/zip"})
+    assert response.status_code == 201, response.text[:3000]
+    again = response.json()
+    assert again["progress"]["received"] == 5 and again["progress"]["failed"] == 0
+    assert [r["outcome"] for r in again["records"]] == ["received"] * 5
+    transaction.begin()
+    assert api.content.get_state(batch) == "awaiting_acceptance"
+    assert holdings(site) == (5, {"received": 5})  # 4 + the corrected one, none twice
+    (round_1,) = batch.facts["rounds"]
+    assert len(round_1["skipped_received"]) == 4
+    assert "J001-WS·2018-D30-BGS-0001" not in round_1["skipped_received"]
+    corrected_result = [r for r in state.results(batch)
+                        if r["archival_code"] == "J001-WS·2018-D30-BGS-0001"][0]
+    assert corrected_result["round"] == 1 and corrected_result["outcome"] == "received"
+    # the same corrected package again: the batch, nothing new
+    repeat = room.post(url + "/@resubmit", data=corrected, headers={"Content-Type": "application/zip"})
+    assert repeat.status_code == 200
+    for item in state.manual_items(batch):
+        state.sign_off(batch, item["code"], "passed", "完好", "archivist")
+    receipt = actions.accept(batch, reviewer="archivist")
+    transaction.commit()
+    assert len(receipt["notes"]) == 2 and receipt["records"] == 5
+    assert len(receipts.load(batch)["receiver_proofs"]) == 5
+    late = room.post(url + "/@resubmit", data=build(broken), headers={"Content-Type": "application/zip"})
+    assert late.status_code == 409 and late.json()["errors"][0]["code"] == "transfer.not-returned"

@@ -45,18 +45,31 @@ def init_state(batch, facts: dict, manual_items: list[tuple[str, str, str, str]]
     batch.returns = PersistentList()
 
 
-def set_result(batch, sequence: int, **values) -> dict:
-    result = PersistentMapping(sequence=sequence, time=now(), **values)
+def _count(progress, outcome: str, step: int) -> None:
+    progress["received" if outcome in (RECEIVED, TRANSFERRED) else "failed"] += step
+
+
+def set_result(batch, sequence: int, *, position: int | None = None, **values) -> dict:
+    """Keep the result of the record ``sequence`` and move the cursor past ``position`` (the
+    record's place in the package being processed; the sequence itself for a first package).
+
+    A result replaces an earlier one of the same record (a resubmitted record): the counts
+    follow the new outcome."""
+    result = PersistentMapping(sequence=sequence, time=now(), round=current_round(batch),
+                               **values)
     previous = batch.results.get(sequence)
     batch.results[sequence] = result
     progress = batch.progress
-    if previous is None:
-        if values["outcome"] in (RECEIVED, TRANSFERRED):
-            progress["received"] += 1
-        else:
-            progress["failed"] += 1
-    progress["cursor"] = max(progress["cursor"], sequence + 1)
+    if previous is not None:
+        _count(progress, previous["outcome"], -1)
+    _count(progress, values["outcome"], +1)
+    progress["cursor"] = max(progress["cursor"], (position or sequence) + 1)
     return result
+
+
+def current_round(batch) -> int:
+    """0 for the first package, n for the n-th resubmission (重新移交轮次)."""
+    return batch.progress.get("round", 0)
 
 
 def is_done(batch) -> bool:

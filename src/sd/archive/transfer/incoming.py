@@ -26,11 +26,13 @@ import os
 import secrets
 import shutil
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime
 
 import transaction
 from Acquisition import aq_parent
 from DateTime import DateTime
+from persistent.mapping import PersistentMapping
 from plone import api
 from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
@@ -147,55 +149,151 @@ def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
     existing = known_batch(portal, spooled.sm3)
     if existing is not None:
         return flow.Answer(200, batch_body(existing), existing.absolute_url())
+    with opened(spooled) as (package, refused):
+        if refused is not None:
+            return refused
+        code = package_fonds_code(package)
+        fonds = flow.find_fonds(portal, code)
+        if not code or not may_transfer(portal, fonds):
+            return flow.problem_answer(
+                403, "Forbidden", "this account may not transfer into the package's fonds",
+                "fonds.mismatch", f"全宗号 {code!r}: no fonds this account transfers to",
+                "全宗号", "authorization")
+        context = detection_context(fonds) if fonds is not None else None
+        package_report = run_detection("transfer", package, load_catalogue(), context)
+        if package_report.result == "failed":
+            return failed_answer(portal, code, spooled, package, package_report, actor)
+        description = dict(package.description)
+        facts = {
+            "fonds_code": code,
+            "package_sm3": spooled.sm3,
+            "package_size": spooled.size,
+            "manifest_sm3": _manifest_digest(package),
+            "record_count": len(package.catalogue) or package.record_count,
+            "folder_count": package.record_count,
+            "data_bytes": package.total_size,
+            "description": description,
+            "package_report": package_report.as_dict(),
+            "sender_receipt": sender_receipt,
+            "sender_node": sender_node,
+            "received_by": actor,
+        }
+        manual = [(i.code, i.property, i.title_zh, i.title_en)
+                  for i in _manual_catalogue_items()]
+        fonds = fonds or ensure_fonds(portal, code, description.get("移交单位", ""))
+        batch = open_batch(portal, fonds, area, facts, manual, actor)
+    return run_batch(batch, facts["record_count"], mode)
+
+
+@contextmanager
+def opened(spooled):
+    """``(package, None)`` read into a scratch directory that is removed afterwards, or
+    ``(None, answer)`` with the 400/413 answer when the package cannot be read."""
     work = tempfile.mkdtemp(prefix="sd-transfer-check-")
     try:
         try:
             package = read_package(spooled.path, "transfer", flow.limits(), TempDirSinks(work))
         except ArchiveError as exc:
-            return flow.error_answer(exc)
+            yield None, flow.error_answer(exc)
+            return
         with package:
-            code = package_fonds_code(package)
-            fonds = flow.find_fonds(portal, code)
-            if not code or not may_transfer(portal, fonds):
-                return flow.problem_answer(
-                    403, "Forbidden", "this account may not transfer into the package's fonds",
-                    "fonds.mismatch", f"全宗号 {code!r}: no fonds this account transfers to",
-                    "全宗号", "authorization")
-            context = detection_context(fonds) if fonds is not None else None
-            package_report = run_detection("transfer", package, load_catalogue(), context)
-            if package_report.result == "failed":
-                return failed_answer(portal, code, spooled, package, package_report, actor)
-            description = dict(package.description)
-            facts = {
-                "fonds_code": code,
-                "package_sm3": spooled.sm3,
-                "package_size": spooled.size,
-                "manifest_sm3": _manifest_digest(package),
-                "record_count": len(package.catalogue) or package.record_count,
-                "folder_count": package.record_count,
-                "data_bytes": package.total_size,
-                "description": description,
-                "package_report": package_report.as_dict(),
-                "sender_receipt": sender_receipt,
-                "sender_node": sender_node,
-                "received_by": actor,
-            }
-            manual = [(i.code, i.property, i.title_zh, i.title_en)
-                      for i in _manual_catalogue_items()]
-        fonds = fonds or ensure_fonds(portal, code, description.get("移交单位", ""))
-        batch = open_batch(portal, fonds, area, facts, manual, actor)
+            yield package, None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    asynchronous = mode == "async" or (mode == "auto" and facts["record_count"] > SYNC_RECORDS)
-    if asynchronous:
+
+
+def run_batch(batch, count: int, mode: str) -> flow.Answer:
+    """Commit the opened (or reopened) batch, then process it now (201) or in the
+    background (202, big batches or ``Prefer: respond-async``)."""
+    from sd.archive.transfer.serialize import batch_body
+
+    transaction.commit()  # the batch exists whatever happens to its records, and the worker's
+    # connection must see it
+    if mode == "async" or (mode == "auto" and count > SYNC_RECORDS):
         from sd.archive.transfer import worker
 
-        transaction.commit()  # the worker's connection must see the batch
         worker.start(batch)
         return flow.Answer(202, batch_body(batch), batch.absolute_url())
-    transaction.commit()  # the batch exists whatever happens to its records
     process(batch)
     return flow.Answer(201, batch_body(batch), batch.absolute_url())
+
+
+def resubmit_package(portal, batch, area, spooled, *, actor: str, sender_receipt: str = "",
+                     mode: str = "auto") -> flow.Answer:
+    """A corrected package for a returned batch (重新移交): check it, then process only the
+    records the batch still lacks.
+
+    A record of the corrected package takes the place of the returned record with the same
+    档号; a record the batch already received is not stored twice (it is skipped and listed);
+    any other record is added to the batch. The earlier package is kept beside the new one
+    until acceptance, and the receipt then covers every package of the batch.
+    """
+    from sd.archive.transfer.serialize import batch_body
+
+    existing = known_batch(portal, spooled.sm3)
+    if existing is not None:
+        return flow.Answer(200, batch_body(existing), existing.absolute_url())
+    if api.content.get_state(batch) != "returned":
+        return flow.problem_answer(409, "Conflict", "only a returned batch takes a corrected package",
+                                   "transfer.not-returned", f"the batch is {api.content.get_state(batch)}",
+                                   batch.getId(), "state")
+    fonds = aq_parent(batch)
+    with opened(spooled) as (package, refused):
+        if refused is not None:
+            return refused
+        code = package_fonds_code(package)
+        if code != batch.fonds_code:
+            return flow.problem_answer(
+                422, "DetectionFailed", "the corrected package is for another fonds",
+                "transfer.fonds-mismatch", f"全宗号 {code!r} is not the batch's {batch.fonds_code}",
+                "全宗号", "authenticity")
+        report = run_detection("transfer", package, load_catalogue(), detection_context(fonds))
+        if report.result == "failed":
+            return failed_answer(portal, code, spooled, package, report, actor)
+        codes = package.record_codes()
+        manifest = _manifest_digest(package)
+        count = len(package.catalogue) or package.record_count
+    keys, skipped = resubmission_keys(batch, codes)
+    round_no = state.current_round(batch) + 1
+    with api.env.adopt_roles(["Manager"]):
+        spool.set_aside(batch.token, round_no - 1)
+        spool.adopt(area, batch.token)
+        batch.round_keys = PersistentMapping(keys)
+        rounds = list(batch.facts.get("rounds", ()))
+        rounds.append({"round": round_no, "package_sm3": spooled.sm3, "package_size": spooled.size,
+                       "manifest_sm3": manifest, "record_count": count,
+                       "sender_receipt": sender_receipt, "received_by": actor,
+                       "skipped_received": skipped, "time": datetime.now().astimezone().isoformat()})
+        batch.facts["rounds"] = rounds
+        batch.progress.update(round=round_no, cursor=1, finished=None, worker=None, error=None,
+                              total=len(set(batch.results.keys()) | {k for k in keys.values() if k}))
+        for item in batch.manual.values():  # a failed hand-over is done again for the correction
+            if item["outcome"] == "failed":
+                item.update(outcome="manual", by=None, time=None)
+        api.content.transition(obj=batch, transition="resubmit",
+                               comment=f"重新移交第{round_no}轮 / corrected package, round {round_no}")
+        api.content.transition(obj=batch, transition="check", comment="开始检测 / checks started")
+    site_tree(portal, PACKAGES_KEY, create=True)[spooled.sm3] = batch.UID()
+    batch.reindexObject()
+    return run_batch(batch, count, mode)
+
+
+def resubmission_keys(batch, codes: list[str]) -> tuple[dict[int, int | None], list[str]]:
+    """{position in the corrected package: result key}: the returned record's key for its
+    档号, None for a record already received (skipped), a new key for any other record."""
+    by_code = {r["archival_code"]: r for r in state.results(batch)}
+    next_key = max(batch.results.keys(), default=0) + 1
+    keys, skipped = {}, []
+    for position, code in enumerate(codes, 1):
+        earlier = by_code.get(code)
+        if earlier is not None and earlier["outcome"] == state.RECEIVED:
+            keys[position] = None
+            skipped.append(code)
+        elif earlier is not None:
+            keys[position] = earlier["sequence"]
+        else:
+            keys[position], next_key = next_key, next_key + 1
+    return keys, skipped
 
 
 def _manifest_digest(package) -> str:
@@ -260,13 +358,19 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
             context = detection_context(fonds)
             catalogue = load_catalogue()
             sender = SenderLedger.from_package(package, batch.facts.get("sender_node") or "")
-            for sequence, record in enumerate(package.records(), 1):
+            keys = getattr(batch, "round_keys", None) or {}
+            this_round = state.current_round(batch)
+            for position, record in enumerate(package.records(), 1):
                 try:
-                    if sequence < batch.progress["cursor"] or sequence in batch.results:
+                    sequence = keys.get(position, position) if this_round else position
+                    if position < batch.progress["cursor"] or sequence is None:
+                        continue  # done before a crash, or received in an earlier round
+                    earlier = batch.results.get(sequence)
+                    if earlier is not None and earlier.get("round", 0) == this_round:
                         continue
                     if (should_stop and should_stop()) or (stop_after is not None and done >= stop_after):
                         return False
-                    _one(batch, fonds, sequence, record, catalogue, context, sender)
+                    _one(batch, fonds, sequence, record, catalogue, context, sender, position)
                     done += 1
                 finally:
                     remove_files(record)
@@ -277,10 +381,10 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _one(batch, fonds, sequence, record, catalogue, context, sender):
+def _one(batch, fonds, sequence, record, catalogue, context, sender, position=None):
     for attempt in range(RETRIES):
         try:
-            handle_record(batch, fonds, sequence, record, catalogue, context, sender)
+            handle_record(batch, fonds, sequence, record, catalogue, context, sender, position)
             transaction.commit()
             return
         except ConflictError:
@@ -289,7 +393,8 @@ def _one(batch, fonds, sequence, record, catalogue, context, sender):
                 raise
 
 
-def handle_record(batch, fonds, sequence, record, catalogue, context, sender) -> dict:
+def handle_record(batch, fonds, sequence, record, catalogue, context, sender,
+                  position=None) -> dict:
     """Check one record and store it, or keep why it failed (逐件检测与入库)."""
     report = run_detection("transfer", record, catalogue, context)
     problems = report.problems()
@@ -306,7 +411,7 @@ def handle_record(batch, fonds, sequence, record, catalogue, context, sender) ->
                           "items": [i.as_dict() for i in report.items]},
             "sender_ledger": ledger_check.as_dict()}
     if problems:
-        return state.set_result(batch, sequence, outcome=state.FAILED,
+        return state.set_result(batch, sequence, position=position, outcome=state.FAILED,
                                 codes=sorted({p.code for p in problems}),
                                 errors=[p.as_dict() for p in problems], **base)
     try:
@@ -318,11 +423,13 @@ def handle_record(batch, fonds, sequence, record, catalogue, context, sender) ->
         logger.exception("transfer: record %s not stored", record.object)
         problem = Problem("transfer.store-failed", f"{type(exc).__name__}: {exc}", record.object,
                           "integrity")
-        return state.set_result(batch, sequence, outcome=state.FAILED, codes=[problem.code],
+        return state.set_result(batch, sequence, position=position, outcome=state.FAILED,
+                                codes=[problem.code],
                                 errors=[problem.as_dict()], **base)
     receipt = {"ledger_index": getattr(stored, "ledger_index", None),
                "leaf_hash": getattr(stored, "leaf_hash", None)}
-    return state.set_result(batch, sequence, outcome=state.RECEIVED, uid=stored.UID(),
+    return state.set_result(batch, sequence, position=position, outcome=state.RECEIVED,
+                            uid=stored.UID(),
                             url=stored.absolute_url(), codes=[], errors=[], receipt=receipt,
                             **base)
 

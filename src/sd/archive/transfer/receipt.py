@@ -47,59 +47,80 @@ def sender_signers(note: Note, admitted) -> list[str]:
 
 
 def sender_proofs(batch) -> dict:
+    """The sender's ``transfer-out`` proofs from every package of the batch (later rounds win)."""
     found = {}
-    try:
-        with zipfile.ZipFile(spool.package_path(batch.token)) as archive:
-            for name in archive.namelist():
-                if EVIDENCE_FOLDER in name and name.endswith(".json"):
-                    bundle = json.loads(archive.read(name))
-                    found[bundle.get("archival_code") or name] = bundle
-    except (OSError, zipfile.BadZipFile, ValueError):
-        pass
+    for path in spool.all_packages(batch.token):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    if EVIDENCE_FOLDER in name and name.endswith(".json"):
+                        bundle = json.loads(archive.read(name))
+                        found[bundle.get("archival_code") or name] = bundle
+        except (OSError, zipfile.BadZipFile, ValueError):
+            continue
     return found
 
 
-def make_receipt(batch) -> dict:
-    """Countersign the sender's note and gather both sides' proofs (on acceptance)."""
-    from sd.archive.evidence.ledger import current_ledger
-
-    ledger = current_ledger()
+def packages_of(batch) -> list[dict]:
+    """The batch's packages: the first one and each corrected one (重新移交)."""
     facts = batch.facts
-    text = receipt_text(facts.get("manifest_sm3", ""), facts.get("record_count", 0),
-                        batch.fonds_code)
+    first = {"round": 0, "manifest_sm3": facts.get("manifest_sm3", ""),
+             "record_count": facts.get("record_count", 0),
+             "sender_receipt": facts.get("sender_receipt") or ""}
+    return [first, *(dict(r) for r in facts.get("rounds", ()))]
+
+
+def countersign(package: dict, fonds_code: str, ledger) -> tuple[Note, list[str], list[str]]:
+    """(the note signed by both sides, admitted sender signers, problems) for one package."""
+    text = receipt_text(package["manifest_sm3"], package["record_count"], fonds_code)
     problems, signers = [], []
-    sent = facts.get("sender_receipt") or ""
     note = Note(text)
+    sent = package.get("sender_receipt") or ""
+    label = f"round {package['round']}: " if package["round"] else ""
     if sent:
         try:
             incoming = parse_note(sent)
             if incoming.text != text:
-                problems.append("the sender signed another package (manifest, count or fonds differ)")
+                problems.append(f"{label}the sender signed another package "
+                                "(manifest, count or fonds differ)")
             else:
                 signers = sender_signers(incoming, ledger.admitted())
                 note = incoming
                 if not signers:
-                    problems.append("the sender's note is not signed by an admitted node")
+                    problems.append(f"{label}the sender's note is not signed by an admitted node")
         except LedgerError as error:
-            problems.append(f"the sender's note is invalid: {error.message}")
+            problems.append(f"{label}the sender's note is invalid: {error.message}")
     else:
-        problems.append("the sender sent no signed receipt")
-    note = note.with_signature(sign_text(text, ledger.node.key))
+        problems.append(f"{label}the sender sent no signed receipt")
+    return note.with_signature(sign_text(text, ledger.node.key)), signers, problems
+
+
+def make_receipt(batch) -> dict:
+    """Countersign the sender's note of every package and gather both sides' proofs."""
+    from sd.archive.evidence.ledger import current_ledger
+
+    ledger = current_ledger()
+    notes, signers, problems = [], [], []
+    for package in packages_of(batch):
+        note, by, found = countersign(package, batch.fonds_code, ledger)
+        notes.append(str(note))
+        signers += [s for s in by if s not in signers]
+        problems += found
     receiver = {}
     for result in state.results(batch, state.RECEIVED):
         index = (result.get("receipt") or {}).get("ledger_index")
         if index is not None:
             receiver[result["archival_code"]] = ledger.bundle(index)
-    receipt = {"format": "sd-archive-transfer-receipt/1", "note": str(note), "text": text,
-               "sender_signed_by": signers, "countersigned_by": ledger.origin,
-               "problems": problems, "sender_proofs": sender_proofs(batch),
-               "receiver_proofs": receiver}
+    receipt = {"format": "sd-archive-transfer-receipt/1", "note": notes[0], "notes": notes,
+               "text": parse_note(notes[0]).text, "sender_signed_by": signers,
+               "countersigned_by": ledger.origin, "problems": problems,
+               "sender_proofs": sender_proofs(batch), "receiver_proofs": receiver}
     data = json.dumps(receipt, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     path = receipts_dir() / f"{batch.getId()}.json"
     path.write_bytes(data)
-    return {"note": str(note), "sender_signed_by": signers, "countersigned_by": ledger.origin,
-            "problems": problems, "path": str(path), "sm3": digests.digest_bytes(data),
-            "records": len(receiver)}
+    return {"note": notes[0], "notes": notes, "sender_signed_by": signers,
+            "countersigned_by": ledger.origin, "problems": problems, "path": str(path),
+            "sm3": digests.digest_bytes(data), "records": len(receiver)}
 
 
 def load(batch) -> dict:

@@ -54,5 +54,20 @@ def adopt(area: Path, token: str) -> Path:
     return target
 
 
+def set_aside(token: str, round_no: int) -> Path:
+    """Keep the package of an earlier round as ``package-r<n>.zip`` before its correction
+    takes the place of ``package.zip`` (重新移交: both stay until the batch is accepted)."""
+    target = root() / token / f"package-r{round_no}.zip"
+    os.replace(package_path(token), target)
+    return target
+
+
+def all_packages(token: str) -> list[Path]:
+    """Every package of the batch: earlier rounds first, the current one last."""
+    folder = root() / token
+    earlier = sorted(folder.glob("package-r*.zip"), key=lambda p: int(p.stem.split("-r")[1]))
+    return [*earlier, *([package_path(token)] if package_path(token).exists() else [])]
+
+
 def discard(token: str) -> None:
     shutil.rmtree(root() / token, ignore_errors=True)

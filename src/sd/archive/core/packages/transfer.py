@@ -163,8 +163,9 @@ class TransferPackage:
     def record_count(self) -> int:
         return len(self.folders)
 
-    def records(self) -> Iterator[TransferRecord]:
-        """Yield each record (逐件读取): catalogue order first, then uncatalogued folders."""
+    def _order(self) -> Iterator[tuple[str | None, CatalogueRow | None]]:
+        """(folder, catalogue row) of each record: catalogue order first, then uncatalogued
+        folders; a catalogued record without a folder has folder None."""
         by_code: dict[str, str] = {}
         for folder in self.folders:
             by_code.setdefault(folder.rsplit("/", 1)[-1], folder)
@@ -173,13 +174,23 @@ class TransferPackage:
             folder = by_code.get(row.archival_code)
             if folder is None or folder in done:
                 if folder is None:
-                    yield self._missing_folder(row)
+                    yield None, row
                 continue
             done.add(folder)
-            yield self.read_record(folder, row)
+            yield folder, row
         for folder in self.folders:
             if folder not in done:
-                yield self.read_record(folder, None)
+                yield folder, None
+
+    def records(self) -> Iterator[TransferRecord]:
+        """Yield each record (逐件读取) in :meth:`_order`, its files read one record at a time."""
+        for folder, row in self._order():
+            yield self._missing_folder(row) if folder is None else self.read_record(folder, row)
+
+    def record_codes(self) -> list[str]:
+        """The 档号 of each record in the order :meth:`records` yields them, without reading."""
+        return [row.archival_code if row is not None else folder.rsplit("/", 1)[-1]
+                for folder, row in self._order()]
 
     def _missing_folder(self, row: CatalogueRow) -> TransferRecord:
         code = row.archival_code

@@ -1,4 +1,4 @@
-"""POST /{site}/@transfer (移交接收接口) and POST {batch}/@resume.
+"""POST /{site}/@transfer (移交接收接口), POST {batch}/@resubmit and POST {batch}/@resume.
 
 The body is a DA/T 93 transfer package (``application/zip``) or ``multipart/form-data`` with
 the field ``package``. It is copied in chunks into the transfer area under the instance var
@@ -83,6 +83,12 @@ class TransferPost(PackagePost):
             return flow.error_answer(too_large(limit, int(length)))
         return None
 
+    def receive(self, area, spooled, receipt: str) -> flow.Answer:
+        return incoming.receive_package(
+            api.portal.get(), area, spooled, actor=api.user.get_current().getId(),
+            sender_node=(self.request.getHeader("X-Sender-Node") or "").strip(),
+            sender_receipt=receipt, mode=self.mode())
+
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         refused = self.refusal()
@@ -100,12 +106,19 @@ class TransferPost(PackagePost):
                 return self.answer(flow.problem_answer(
                     400, "PackageUnreadable", "the request has no package", "request.empty",
                     "the body is empty", "", "request"))
-            return self.answer(incoming.receive_package(
-                api.portal.get(), area, spooled, actor=api.user.get_current().getId(),
-                sender_node=(self.request.getHeader("X-Sender-Node") or "").strip(),
-                sender_receipt=receipt, mode=self.mode()))
+            return self.answer(self.receive(area, spooled, receipt))
         finally:
             shutil.rmtree(area, ignore_errors=True)  # adopted packages were moved out
+
+
+class TransferResubmitPost(TransferPost):
+    """重新移交: ``POST {batch}/@resubmit`` with the corrected package of a returned batch
+    (same body, headers and answers as ``@transfer``; 409 when the batch is not returned)."""
+
+    def receive(self, area, spooled, receipt: str) -> flow.Answer:
+        return incoming.resubmit_package(
+            api.portal.get(), self.context, area, spooled, actor=api.user.get_current().getId(),
+            sender_receipt=receipt, mode=self.mode())
 
 
 class TransferResumePost(Service):
