@@ -44,14 +44,14 @@ class Node:
     def env(self) -> dict:
         return {**os.environ, "SD_ARCHIVE_LEDGER_ORIGIN": self.origin, "TZ": "Asia/Shanghai"}
 
-    def setup(self, records: int = 2) -> dict:
+    def setup(self, records: int = 2, year: int = 2023) -> dict:
         subprocess.run([sys.executable, str(HERE / "write_instance.py"), "--storage",
                         "filestorage", "--var", str(self.var), "--listen",
                         f"localhost:{self.port}"], check=True, capture_output=True)
         done = subprocess.run(
             [str(BIN / "zconsole"), "run", str(self.var / "etc" / "zope.conf"),
              str(HERE / "ledger_node.py"), "--site", self.site, "--url", self.url,
-             "--records", str(records)],
+             "--records", str(records), "--year", str(year)],
             env=self.env, capture_output=True, text=True)
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode or not lines:

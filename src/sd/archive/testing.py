@@ -92,3 +92,27 @@ def make_record(fonds, n=1, **metadata):
     ])
 
 
+
+
+def free_ports(count: int) -> list[int]:
+    """Free localhost ports for Zope processes started by a test."""
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("localhost", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def ledger_nodes_script(name: str = "ledger_nodes"):
+    """``scripts/ledger_nodes.py`` of the checkout as a module: nodes as separate Zope processes."""
+    import importlib.util
+
+    script = pathlib.Path(__file__).resolve().parents[3] / "scripts" / "ledger_nodes.py"
+    spec = importlib.util.spec_from_file_location(name, script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,10 +1,7 @@
 """Three ledger nodes as separate Zope processes on loopback: each logs, they cosign each
 other, checkpoints reach quorum, and a node that rewrites its history is refused."""
 
-import importlib.util
 import json
-import pathlib
-import socket
 
 import pytest
 
@@ -16,26 +13,14 @@ from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.merkle import MerkleLog
 from sd.archive.core.ledger.stores import SQLiteNodeStore
 from sd.archive.evidence.store import connect
+from sd.archive.testing import free_ports
+from sd.archive.testing import ledger_nodes_script
 
 pytestmark = pytest.mark.slow
-SCRIPT = pathlib.Path(__file__).resolve().parents[3] / "scripts" / "ledger_nodes.py"
 
 
 def load_orchestrator():
-    spec = importlib.util.spec_from_file_location("ledger_nodes", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("localhost", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
+    return ledger_nodes_script()
 
 
 @pytest.fixture(scope="module")

@@ -133,3 +133,44 @@ def test_outgoing_package_received_with_two_sided_receipt(site, room, archivist)
     pdf = registration_pdf(incoming.registration_xml)
     assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
     assert holdings(portal) == (3, {"received": 3})
+
+
+def test_the_sender_refuses_receipts_that_do_not_prove_receipt(site, room):
+    """POST @transfer-receipt/<uid> is open to anyone: only the signatures decide."""
+    from plone.restapi.testing import RelativeSession
+
+    from sd.archive.core.ledger.notes import sign_note
+    from sd.archive.transfer.outgoing import receipt_text
+
+    portal = site
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    login(portal, TEST_USER_NAME)
+    fonds = portal["j001"]
+    room_records(fonds, count=1)
+    transaction.commit()
+    batch = outgoing.prepare_transfer(fonds, outgoing.eligible(fonds), unit="山东省示例厅")
+    transaction.commit()
+    anyone = RelativeSession(portal.absolute_url(), test=None)
+    anyone.headers.update({"Accept": "application/json"})
+    url = f"@transfer-receipt/{batch.UID()}"
+    own_only = batch.facts["sender_receipt"]  # signed by this node, countersigned by nobody
+    stranger = NodeKey.generate("stranger.example/x")
+    other_text = str(sign_note(receipt_text("00" * 32, 1, "J001"), stranger))
+    cases = [
+        ("not json", 400, "receipt.not-json"),
+        (json_body({"note": own_only}), 422, "receipt.not-countersigned"),
+        (json_body({"notes": [other_text]}), 422, "receipt.other-package"),
+    ]
+    for body, status, code in cases:
+        answer = anyone.post(url, data=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == status, answer.text
+        assert answer.json()["errors"][0]["code"] == code
+    assert anyone.post("@transfer-receipt/no-such-uid", data="{}").status_code == 404
+    transaction.begin()
+    assert api.content.get_state(batch) == "submitted" and not getattr(batch, "receipt", None)
+
+
+def json_body(value) -> str:
+    import json
+
+    return json.dumps(value)

@@ -167,8 +167,7 @@ def preserve(record, reason: str, *, force: bool = False) -> dict | None:
         record,
         code=record.archival_code or "",
         title=record.title or "",
-        content={c.name: c.sm3 for c in aip.components},
-        package_digest=stored.sm3,
+        package_digest=stored.sm3,  # content: the record's files by path, as every event
     )
     entry["receipt"] = dict(receipt or {})
     add_preservation_event(

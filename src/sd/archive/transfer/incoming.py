@@ -142,7 +142,8 @@ def known_batch(portal, sm3: str):
 
 
 def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
-                    sender_receipt: str = "", mode: str = "auto") -> flow.Answer:
+                    sender_receipt: str = "", receipt_to: str = "",
+                    mode: str = "auto") -> flow.Answer:
     """Check a spooled transfer package and open its batch (接收移交包)."""
     from sd.archive.transfer.serialize import batch_body
 
@@ -176,6 +177,7 @@ def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
             "package_report": package_report.as_dict(),
             "sender_receipt": sender_receipt,
             "sender_node": sender_node,
+            "receipt_to": receipt_to if receipt_to.startswith(("http://", "https://")) else "",
             "received_by": actor,
         }
         manual = [(i.code, i.property, i.title_zh, i.title_en)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import shutil
+import urllib.error
 import urllib.request
 import zipfile
 from datetime import date
@@ -246,26 +247,138 @@ def sender_note(manifest_sm3: str, record_count: int, fonds_code: str, key=None)
     return str(sign_note(receipt_text(manifest_sm3, record_count, fonds_code), key))
 
 
-def deliver(package: Path, url: str, *, user: str, password: str, sender_node: str,
-            note: str, timeout: float = 600) -> tuple[int, dict]:
-    """POST the package to another node's ``@transfer`` (在线移交), streamed from disk."""
-    auth = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    with open(package, "rb") as body:
-        request = urllib.request.Request(
-            url.rstrip("/") + ("" if url.rstrip("/").endswith("@transfer") else "/@transfer"),
-            data=body, method="POST",
-            headers={"Content-Type": "application/zip", "Accept": "application/json",
-                     "Content-Length": str(package.stat().st_size),
-                     "Authorization": f"Basic {auth}", "X-Sender-Node": sender_node,
-                     "X-Sender-Receipt": base64.b64encode(note.encode("utf-8")).decode("ascii")})
+def _post(url: str, data, headers: dict, timeout: float) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=data, method="POST",
+                                     headers={"Accept": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, json.loads(response.read().decode("utf-8") or "{}")
+    except urllib.error.HTTPError as error:
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return response.status, json.loads(response.read().decode("utf-8"))
-        except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read().decode("utf-8") or "{}")
+        except ValueError:
+            return error.code, {"message": error.reason}
 
 
-def prepare_transfer(fonds, records, *, unit: str, description: str = "", key=None):
+def deliver(package: Path, url: str, *, user: str, password: str, sender_node: str,
+            note: str, receipt_to: str = "", timeout: float = 600) -> tuple[int, dict]:
+    """POST the package to another node's ``@transfer`` (在线移交), streamed from disk.
+
+    ``receipt_to`` (``X-Receipt-To``) tells the archives where to send the countersigned
+    receipt back: this node's ``@transfer-receipt/<batch UID>``."""
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    target = url.rstrip("/") + ("" if url.rstrip("/").endswith("@transfer") else "/@transfer")
+    headers = {"Content-Type": "application/zip", "Content-Length": str(package.stat().st_size),
+               "Authorization": f"Basic {auth}", "X-Sender-Node": sender_node,
+               "X-Sender-Receipt": base64.b64encode(note.encode("utf-8")).decode("ascii")}
+    if receipt_to:
+        headers["X-Receipt-To"] = receipt_to
+    with open(package, "rb") as body:
+        return _post(target, body, headers, timeout)
+
+
+def deliver_batch(batch, url: str, *, user: str, password: str) -> dict:
+    """Deliver an outgoing batch's package to the archives node at ``url`` and keep the answer."""
+    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.transfer import spool
+
+    status, answer = deliver(spool.package_path(batch.token), url, user=user, password=password,
+                             sender_node=current_ledger().origin,
+                             note=batch.facts["sender_receipt"],
+                             receipt_to=f"{api.portal.get().absolute_url()}/@transfer-receipt/{batch.UID()}")
+    delivery = {"url": url, "status": status, "batch": answer.get("@id"),
+                "time": date.today().isoformat(),
+                "errors": answer.get("errors", []) if status >= 400 else []}
+    batch.facts["delivery"] = delivery
+    return delivery
+
+
+def send_receipt_back(batch, receipt: dict, timeout: float = 30) -> dict:
+    """POST the countersigned receipt to the sender's outgoing batch (回执送达移交方)."""
+    target = batch.facts.get("receipt_to") or ""
+    if not target:
+        return {"sent": False, "reason": "the sender gave no receipt address (offline transfer)"}
+    data = json.dumps(receipt, ensure_ascii=False).encode("utf-8")
+    try:
+        status, answer = _post(target, data,
+                               {"Content-Type": "application/json"}, timeout)
+    except OSError as error:
+        return {"sent": False, "url": target, "reason": str(error)}
+    return {"sent": status < 300, "url": target, "status": status,
+            "reason": "" if status < 300 else answer.get("message", "")}
+
+
+def take_receipt(batch, receipt: dict) -> dict:
+    """The archives' countersigned receipt for an outgoing batch (签收回执).
+
+    Accepted when one of its notes is this batch's receipt text, signed by this node (the
+    sender) and countersigned by an admitted node; the batch then shows ``received``."""
+    from sd.archive.core.errors import ArchiveError
+    from sd.archive.core.errors import Problem
+    from sd.archive.core.ledger.errors import LedgerError
+    from sd.archive.core.ledger.notes import parse_note
+    from sd.archive.core.ledger.vkeys import Verifier
+    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.transfer.receipt import sender_signers
+
+    def refuse(code, message):
+        return ArchiveError(message, [Problem(code, message, batch.getId(), "authenticity")],
+                            422, "ReceiptRefused")
+
+    if batch.direction != "outgoing":
+        raise refuse("receipt.not-outgoing", "only an outgoing batch takes a receipt")
+    if getattr(batch, "receipt", None):
+        return dict(batch.receipt)
+    facts = batch.facts
+    text = receipt_text(facts["manifest_sm3"], facts["record_count"], batch.fonds_code)
+    ledger = current_ledger()
+    own = Verifier.from_vkey(ledger.vkey)
+    for raw in receipt.get("notes") or [receipt.get("note", "")]:
+        try:
+            note = parse_note(raw)
+        except (LedgerError, ValueError, TypeError):
+            continue
+        if note.text != text:
+            continue
+        mine = [s for s in note.signatures if s.made_by(own)
+                and own.verify(note.text.encode("utf-8"), s.signature)]
+        try:
+            by = [o for o in sender_signers(note, ledger.admitted()) if o != ledger.origin]
+        except LedgerError:
+            raise refuse("receipt.bad-signature", "a countersignature does not verify") from None
+        if not mine:
+            raise refuse("receipt.not-ours", "the note is not signed by this node")
+        if not by:
+            raise refuse("receipt.not-countersigned", "no admitted node countersigned the note")
+        batch.receipt = {"note": str(note), "countersigned_by": by,
+                         "receiver_proofs": len(receipt.get("receiver_proofs") or {}),
+                         "time": date.today().isoformat()}
+        with api.env.adopt_roles(["Manager"]):
+            for transition in ("check", "finish_check", "accept"):
+                api.content.transition(obj=batch, transition=transition,
+                                       comment="接收方回执 / receipt from the archives")
+        return dict(batch.receipt)
+    raise refuse("receipt.other-package", "no note of the receipt is for this batch's package")
+
+
+def request_witness(url: str, *, user: str, password: str, timeout: float = 60) -> dict:
+    """Ask the archives node to witness (cosign) this node's log now (请求联署), so that the
+    proofs in the package come with its cosignature; needs a ledger manager's account there,
+    otherwise its scheduled cosigning round does it later."""
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    base = url.rstrip("/").removesuffix("/@transfer")
+    try:
+        status, answer = _post(f"{base}/@ledger/cosign", b"{}",
+                               {"Content-Type": "application/json",
+                                "Authorization": f"Basic {auth}"}, timeout)
+    except OSError as error:
+        return {"status": None, "message": str(error)}
+    return {"status": status, "results": [
+        {k: r.get(k) for k in ("origin", "status", "tree_size")} for r in answer.get("results", [])]}
+
+
+def prepare_transfer(fonds, records, *, unit: str, description: str = "", key=None,
+                     before_packaging=None):
     """The whole records-room step: transfer the records, commit, write the package.
 
     Returns an outgoing :class:`TransferBatch` (in the fonds) whose package waits in the
@@ -284,6 +397,7 @@ def prepare_transfer(fonds, records, *, unit: str, description: str = "", key=No
     transfer_out(records)
     uids = [r.UID() for r in records]
     transaction.commit()  # the transfer-out entries must be committed to be proven
+    witnessed = before_packaging() if before_packaging is not None else None
     token = f"outgoing-{date.today().strftime('%Y%m%d')}-{secrets.token_hex(3)}"
     area = spool.batch_area(token)
     sender_form = form.sender_form_xml(fonds, records, unit=unit, description=description)
@@ -298,7 +412,7 @@ def prepare_transfer(fonds, records, *, unit: str, description: str = "", key=No
     batch = addContentToContainer(fonds, batch, checkConstraints=False)
     batch.token = token
     state.init_state(batch, {**facts, "fonds_code": fonds.fonds_code, "sender_receipt": note,
-                             "record_uids": uids}, [])
+                             "record_uids": uids, "witness": witnessed}, [])
     batch.progress["finished"] = batch.progress["started"]
     for n, record in enumerate(records, 1):
         state.set_result(batch, n, outcome="transferred", archival_code=record.archival_code,

@@ -7,6 +7,8 @@ directory (never whole in memory) and stays there until the batch is finished. H
 - ``X-Sender-Node``: the sending node's origin (its records are checked against its ledger
   when it is an admitted node);
 - ``X-Sender-Receipt``: the sender's signed receipt note (base64), countersigned on acceptance;
+- ``X-Receipt-To``: where the countersigned receipt is posted back on acceptance (the
+  sender's ``@transfer-receipt/<batch UID>``);
 - ``Prefer: respond-async`` / ``Prefer: wait``: background (202) or in-request (201) processing.
 """
 
@@ -87,6 +89,7 @@ class TransferPost(PackagePost):
         return incoming.receive_package(
             api.portal.get(), area, spooled, actor=api.user.get_current().getId(),
             sender_node=(self.request.getHeader("X-Sender-Node") or "").strip(),
+            receipt_to=(self.request.getHeader("X-Receipt-To") or "").strip(),
             sender_receipt=receipt, mode=self.mode())
 
     def reply(self):

@@ -1,0 +1,144 @@
+"""The transfer services besides intake (移交服务): records room → package → delivery, the
+archivist's acceptance or return, and the receipt coming back to the sender.
+
+- ``POST {fonds}/@transfer-out`` — build the DA/T 93 package of the fonds' eligible records
+  (optionally only ``uids``, by ``year``/``category``/``retention``), log ``transfer-out`` for
+  each, and with ``deliver: {url, user, password}`` post it to the archives node;
+- ``POST {batch}/@accept`` — sign off the manual items (``manual: {code: {outcome, note}}``)
+  and accept: the receipt is countersigned and posted back to the sender when it said where;
+- ``POST {batch}/@return`` — return with reasons per record (``reasons: {档号: text}``);
+- ``POST {site}/@transfer-receipt/<outgoing batch UID>`` — the archives' countersigned
+  receipt; anyone may post it, it is taken only when its signatures verify.
+"""
+
+from __future__ import annotations
+
+import json
+
+import transaction
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.services.ledger.common import TraversingService
+from sd.archive.transfer import actions
+from sd.archive.transfer import batch as state
+from sd.archive.transfer import outgoing
+from sd.archive.transfer.serialize import batch_body
+
+
+class _JSONService(Service):
+    def answer_error(self, error: ArchiveError) -> dict:
+        self.request.response.setStatus(error.status)
+        return error.as_dict()
+
+    def body(self) -> dict:
+        data = json_body(self.request) or {}
+        if not isinstance(data, dict):
+            raise ArchiveError("send a JSON object", [Problem("request.body", "not an object")])
+        return data
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        try:
+            return self.act()
+        except ArchiveError as error:
+            transaction.abort()
+            return self.answer_error(error)
+
+
+class TransferOutPost(_JSONService):
+    """移交 from the records room (档案室): package, ``transfer-out``, optional delivery."""
+
+    def act(self):
+        data = self.body()
+        year = data.get("year")
+        records = outgoing.eligible(self.context, year=int(year) if year else None,
+                                    category=data.get("category") or None,
+                                    retention=data.get("retention") or None)
+        wanted = set(data.get("uids") or ())
+        if wanted:
+            records = [r for r in records if r.UID() in wanted]
+        if not records:
+            raise ArchiveError("no record of the fonds is eligible for transfer", [Problem(
+                "transfer.nothing-eligible",
+                f"archived records kept at least {outgoing.transfer_after_years()} years",
+                self.context.fonds_code, "selection")], 422, "NothingToTransfer")
+        target = data.get("deliver") or {}
+        login = {"user": target.get("user", ""), "password": target.get("password", "")}
+        witness = None
+        if target.get("url") and target.get("witness", True):
+            def witness():
+                return outgoing.request_witness(target["url"], **login)
+        batch = outgoing.prepare_transfer(
+            self.context, records, unit=data.get("unit") or self.context.agency_name,
+            description=data.get("description", ""), before_packaging=witness)
+        if target.get("url"):
+            transaction.commit()  # the batch the receipt comes back to must exist
+            outgoing.deliver_batch(batch, target["url"], **login)
+        self.request.response.setStatus(201)
+        body = batch_body(batch)
+        body["delivery"] = dict(batch.facts.get("delivery") or {})
+        return body
+
+
+class TransferAcceptPost(_JSONService):
+    """接收: manual items signed off by the archivist posting, then acceptance."""
+
+    def act(self):
+        data = self.body()
+        actor = api.user.get_current().getId()
+        for code, item in (data.get("manual") or {}).items():
+            if code not in self.context.manual:
+                raise ArchiveError(f"no manual item {code}", [Problem(
+                    "transfer.manual-unknown", "not a manual item of this batch", code, "state")])
+            try:
+                state.sign_off(self.context, code, item.get("outcome", ""), item.get("note", ""),
+                               actor)
+            except ValueError as error:
+                raise ArchiveError(str(error), [Problem("transfer.manual-outcome", str(error),
+                                                        code, "state")]) from None
+        actions.accept(self.context, reviewer=actor)
+        return batch_body(self.context)
+
+
+class TransferReturnPost(_JSONService):
+    """退回 with reasons per record."""
+
+    def act(self):
+        returned = actions.return_batch(self.context, self.body().get("reasons") or {})
+        body = batch_body(self.context)
+        body["returned"] = returned
+        return body
+
+
+class TransferReceiptPost(TraversingService):
+    """The archives' countersigned receipt for one of our outgoing batches (签收回执)."""
+
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        uid = self.params[0] if len(self.params) == 1 else ""
+        with api.env.adopt_roles(["Manager"]):
+            batch = api.content.get(UID=uid) if uid else None
+            if batch is None or getattr(batch, "portal_type", "") != "TransferBatch":
+                self.request.response.setStatus(404)
+                return {"type": "NotFound", "message": "no such outgoing batch",
+                        "errors": [{"code": "receipt.unknown-batch", "object": uid,
+                                    "message": "post to @transfer-receipt/<outgoing batch UID>"}]}
+            try:
+                receipt = json.loads(self.request.get("BODY") or b"{}")
+                taken = outgoing.take_receipt(batch, receipt if isinstance(receipt, dict) else {})
+            except ValueError:
+                self.request.response.setStatus(400)
+                return {"type": "BadRequest", "message": "the receipt is not JSON", "errors": [
+                    {"code": "receipt.not-json", "message": "send the receipt file as JSON"}]}
+            except ArchiveError as error:
+                transaction.abort()
+                self.request.response.setStatus(error.status)
+                return error.as_dict()
+        return {"batch": batch.absolute_url(), "status": api.content.get_state(batch),
+                "receipt": taken}
