@@ -87,8 +87,15 @@ def payloads(n: int, kb: int) -> list[bytes]:
     return [b"%PDF-1.4\n" + rnd.randbytes(kb * 1024) + b"\n%%EOF\n" for _ in range(3)]
 
 
-def package(n: int, kb: int, kind: str = "archive", year: int = 2023) -> bytes:
+def series_place(n: int, first_year: int = 2023) -> tuple[int, int]:
+    """(年度, 件号) of the n-th archive package: 件号 has 4 digits, so every 9,999 records
+    continue in the next year's series."""
+    return first_year + (n - 1) // 9999, (n - 1) % 9999 + 1
+
+
+def package(n: int, kb: int, kind: str = "archive", year: int | None = None) -> bytes:
     """A valid archive (or pre-archive) package of record n."""
+    year, number = (year, n) if year is not None else series_place(n)
     files = dict(zip((p for _, p in ROLES), payloads(n, kb), strict=False))
     components = "".join(
         f'    <文档 序号="{i}" 角色="{role}"><计算机文件名>{path}</计算机文件名>'
@@ -97,8 +104,8 @@ def package(n: int, kb: int, kind: str = "archive", year: int = 2023) -> bytes:
         for i, (role, path) in enumerate(ROLES, 1))
     arranged = ""
     if kind == "archive":
-        arranged = (f"  <档号>J001-WS·{year}-D30-BGS-{n:04d}</档号>\n  <门类代码>WS</门类代码>\n"
-                    f"  <保管期限>D30</保管期限>\n  <机构或问题>BGS</机构或问题>\n  <件号>{n}</件号>\n")
+        arranged = (f"  <档号>J001-WS·{year}-D30-BGS-{number:04d}</档号>\n  <门类代码>WS</门类代码>\n"
+                    f"  <保管期限>D30</保管期限>\n  <机构或问题>BGS</机构或问题>\n  <件号>{number}</件号>\n")
     rid = f"BENCH-{kind}-{year}-{n:06d}"
     files["元数据.xml"] = METADATA.format(rid=rid, arranged=arranged, year=year, n=n,
                                          components=components).encode("utf-8")
