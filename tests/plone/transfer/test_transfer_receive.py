@@ -86,3 +86,39 @@ def test_classic_ui_pages(site, room, archivist):
     assert pdf.content.startswith(b"%PDF")
     refused = room.get("@@transfer-holdings", headers={"Accept": "text/html"})
     assert 'id="holdings-tree"' not in refused.text  # the login form, not the page
+
+
+def test_groups_isolate_a_record_that_cannot_be_stored(site, room, monkeypatch):
+    """Records are stored in groups; one that fails to store sends its group back to one
+    record per transaction: it alone fails, the others are read again and received."""
+    from ZODB.POSException import ConflictError
+
+    from sd.archive.transfer import incoming
+
+    monkeypatch.setenv("SD_ARCHIVE_TRANSFER_GROUP", "3")
+    real = incoming.store_record
+    calls = {"conflicts": 0}
+
+    def flaky(batch, fonds, record, report):
+        if record.archival_code.endswith("0002"):
+            raise RuntimeError("disk full")
+        if record.archival_code.endswith("0004") and not calls["conflicts"]:
+            calls["conflicts"] += 1
+            raise ConflictError("a concurrent writer")
+        return real(batch, fonds, record, report)
+
+    monkeypatch.setattr(incoming, "store_record", flaky)
+    body = post(room, SAMPLE.read_bytes()).json()
+    outcomes = {r["archival_code"][-4:]: r["outcome"] for r in body["records"]}
+    assert outcomes == {"0001": "received", "0002": "failed", "0003": "received",
+                        "0004": "received", "0005": "received"}
+    failed = [r for r in body["records"] if r["outcome"] == "failed"][0]
+    assert failed["codes"] == ["transfer.store-failed"] and "disk full" in failed["errors"][0]["message"]
+    assert calls["conflicts"] == 1
+    assert holdings(site) == (4, {"received": 4})
+    assert body["progress"]["received"] == 4 and body["progress"]["failed"] == 1
+    transaction.begin()
+    ledger = current_ledger(site)
+    with ledger.log.reading() as conn:
+        receives = [ledger.log.entry(conn, i)[0] for i in range(ledger.log.size(conn))]
+    assert sum(b'"event":"receive"' in e for e in receives) == 4  # nothing of the failed one

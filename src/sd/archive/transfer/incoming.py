@@ -16,8 +16,10 @@ against the sender's ledger when the sender is an admitted node (:mod:`.sender`)
 record is stored (``sd.archive.repository``), keeps its archival code (``numbering``), arrives
 ``transferred`` and is moved by the ``receive`` transition to ``received`` (the evidence
 subscribers log ``receive``, preservation writes its AIP). A failed record leaves only its
-result. Every record is its own transaction and the batch's cursor moves
-in the same transaction, so a crash resumes exactly after the last stored record.
+result. Records are stored in groups (one transaction for ``group_size()`` records, the
+batch's cursor moving in the same transaction), so a crash resumes exactly after the last
+stored group; a record that cannot be stored sends its group back to one record per
+transaction, so it stays isolated.
 """
 
 from __future__ import annotations
@@ -362,19 +364,27 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
             sender = SenderLedger.from_package(package, batch.facts.get("sender_node") or "")
             keys = getattr(batch, "round_keys", None) or {}
             this_round = state.current_round(batch)
-            for position, record in enumerate(package.records(), 1):
-                try:
+            group: list[tuple[int, int, object]] = []
+            try:
+                for position, record in enumerate(package.records(), 1):
                     sequence = keys.get(position, position) if this_round else position
-                    if position < batch.progress["cursor"] or sequence is None:
-                        continue  # done before a crash, or received in an earlier round
-                    earlier = batch.results.get(sequence)
-                    if earlier is not None and earlier.get("round", 0) == this_round:
+                    earlier = batch.results.get(sequence) if sequence is not None else None
+                    if (position < batch.progress["cursor"] or sequence is None
+                            or (earlier is not None and earlier.get("round", 0) == this_round)):
+                        remove_files(record)  # done before a crash, or in an earlier round
                         continue
-                    if (should_stop and should_stop()) or (stop_after is not None and done >= stop_after):
+                    if (should_stop and should_stop()) or (
+                            stop_after is not None and done + len(group) >= stop_after):
+                        remove_files(record)
+                        _store_group(batch, fonds, group, catalogue, context, sender, package)
                         return False
-                    _one(batch, fonds, sequence, record, catalogue, context, sender, position)
-                    done += 1
-                finally:
+                    group.append((position, sequence, record))
+                    if len(group) >= group_size():
+                        _store_group(batch, fonds, group, catalogue, context, sender, package)
+                        done, group = done + len(group), []
+                _store_group(batch, fonds, group, catalogue, context, sender, package)
+            finally:
+                for _position, _sequence, record in group:
                     remove_files(record)
         finish(batch)
         transaction.commit()
@@ -383,21 +393,83 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _one(batch, fonds, sequence, record, catalogue, context, sender, position=None):
+def group_size() -> int:
+    """Records stored per transaction (``SD_ARCHIVE_TRANSFER_GROUP``, default 20): one commit
+    (one fsync, one write of the shared catalog buckets) for the group instead of per record."""
+    return max(1, int(os.environ.get("SD_ARCHIVE_TRANSFER_GROUP", 20)))
+
+
+class _Isolate(Exception):
+    """A record of a group could not be stored: redo the group one record at a time."""
+
+
+def fresh(package, record):
+    """The record read again from the package: storing consumes its temporary files (the
+    blobs take them over), so a retry after an abort needs new copies."""
+    if package is None or not record.folder:
+        return record
+    remove_files(record)
+    return package.read_record(record.folder, record.catalogue_row)
+
+
+def _store_group(batch, fonds, group, catalogue, context, sender, package=None) -> None:
+    """Check and store a group of records in one transaction, the cursor moving with them.
+
+    When one record cannot be stored (or conflicts keep coming) the transaction is aborted
+    and the group is done again one record per transaction, so the bad record is isolated
+    and nothing of it stays; a crash loses at most the group in hand, which is redone."""
+    if not group:
+        return
+    for attempt in range(RETRIES if len(group) > 1 else 0):
+        if attempt:
+            group[:] = [(pos, seq, fresh(package, rec)) for pos, seq, rec in group]
+        try:
+            for position, sequence, record in group:
+                handle_record(batch, fonds, sequence, record, catalogue, context, sender,
+                              position, isolated=False)
+            transaction.commit()
+            for _position, _sequence, record in group:
+                remove_files(record)
+            group.clear()
+            return
+        except ConflictError:
+            transaction.abort()
+        except _Isolate:
+            transaction.abort()
+            group[:] = [(pos, seq, fresh(package, rec)) for pos, seq, rec in group]
+            break
+    while group:
+        position, sequence, record = group[0]
+        record = _one(batch, fonds, sequence, record, catalogue, context, sender, position,
+                      package)
+        remove_files(record)
+        group.pop(0)
+
+
+def _one(batch, fonds, sequence, record, catalogue, context, sender, position=None,
+         package=None):
+    """One record in its own transaction (retried on conflicts); returns the record as last
+    read, whose temporary files the caller removes."""
     for attempt in range(RETRIES):
+        if attempt:
+            record = fresh(package, record)
         try:
             handle_record(batch, fonds, sequence, record, catalogue, context, sender, position)
             transaction.commit()
-            return
+            return record
         except ConflictError:
             transaction.abort()
             if attempt == RETRIES - 1:
                 raise
+    return record
 
 
 def handle_record(batch, fonds, sequence, record, catalogue, context, sender,
-                  position=None) -> dict:
-    """Check one record and store it, or keep why it failed (逐件检测与入库)."""
+                  position=None, isolated: bool = True) -> dict:
+    """Check one record and store it, or keep why it failed (逐件检测与入库).
+
+    ``isolated``: the record is alone in its transaction, so a storage failure aborts it and
+    keeps the failure as its result; in a group the failure raises :class:`_Isolate`."""
     report = run_detection("transfer", record, catalogue, context)
     problems = report.problems()
     ledger_check = sender.check(record)
@@ -421,6 +493,8 @@ def handle_record(batch, fonds, sequence, record, catalogue, context, sender,
     except ConflictError:
         raise
     except Exception as exc:  # noqa: BLE001 - one record's failure must not stop the batch
+        if not isolated:
+            raise _Isolate(str(exc)) from exc
         transaction.abort()  # this record only: the ones before are committed
         logger.exception("transfer: record %s not stored", record.object)
         problem = Problem("transfer.store-failed", f"{type(exc).__name__}: {exc}", record.object,
