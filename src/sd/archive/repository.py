@@ -16,6 +16,10 @@ from plone.namedfile.file import NamedBlobFile
 from zope.event import notify
 from zope.lifecycleevent import ObjectAddedEvent
 
+#: the role of the component that keeps a package as received (原始包): evidence of the
+#: submission, not a record file (not verified for seals, not transferred, not sealed)
+ORIGINAL_PACKAGE_ROLE = "原始包"
+
 
 @dataclass
 class ComponentData:

@@ -10,6 +10,7 @@ only place the Plone side looks it up.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from zope.annotation.interfaces import IAnnotations
 
@@ -61,19 +62,32 @@ def _default_schedule(fonds_code: str) -> core_scheme.RetentionSchedule:
     return replace(template, fonds_code=fonds_code)
 
 
+@lru_cache(maxsize=64)
+def _parsed_scheme(text: str) -> core_scheme.ClassificationScheme:
+    """A stored scheme parsed once per process (the parsed value is frozen)."""
+    return core_scheme.read_scheme_xml(text)
+
+
+@lru_cache(maxsize=64)
+def _parsed_schedule(text: str, scheme_text: str | None, fonds_code: str):
+    scheme = _parsed_scheme(scheme_text) if scheme_text else _default_scheme(fonds_code)
+    return core_scheme.read_schedule_xml(text, scheme=scheme)
+
+
 def fonds_scheme(fonds) -> core_scheme.ClassificationScheme:
     """The classification scheme (分类方案) in force for ``fonds``."""
     text = IAnnotations(fonds).get(SCHEME_KEY)
     if text:
-        return core_scheme.read_scheme_xml(text)
+        return _parsed_scheme(text)
     return _default_scheme(fonds.fonds_code)
 
 
 def fonds_schedule(fonds) -> core_scheme.RetentionSchedule:
     """The archiving scope and retention schedule (归档范围与保管期限表) in force for ``fonds``."""
-    text = IAnnotations(fonds).get(SCHEDULE_KEY)
+    annotations = IAnnotations(fonds)
+    text = annotations.get(SCHEDULE_KEY)
     if text:
-        return core_scheme.read_schedule_xml(text, scheme=fonds_scheme(fonds))
+        return _parsed_schedule(text, annotations.get(SCHEME_KEY), fonds.fonds_code)
     return _default_schedule(fonds.fonds_code)
 
 

@@ -47,6 +47,7 @@ from sd.archive.intake.rejections import get_rejection
 from sd.archive.intake.rejections import site_tree
 from sd.archive.numbering import accept_code
 from sd.archive.numbering import assign_code
+from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
 from sd.archive.txlocks import LOCK_TIMEOUT
@@ -54,7 +55,6 @@ from sd.archive.txlocks import named_lock
 
 SUBMIT = "sd.archive: Submit packages"
 IDEMPOTENCY_KEY = "sd.archive.intake.idempotency"
-ORIGINAL_PACKAGE_ROLE = "原始包"
 ARRANGED = "arranged"
 PENDING_REVIEW = "pending_review"
 ARCHIVED = "archived"
@@ -295,7 +295,8 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
     work = tempfile.mkdtemp(prefix="sd-intake-")
     try:
         try:
-            package = read_package(spooled.path, kind, limits(), TempDirSinks(work))
+            package = read_package(spooled.path, kind, limits(), TempDirSinks(work),
+                                   digest=spooled.sm3)
         except ArchiveError as exc:
             return error_answer(exc)
         metadata = package.metadata

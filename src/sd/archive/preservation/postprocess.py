@@ -27,8 +27,8 @@ from datetime import datetime
 import transaction
 from persistent import Persistent
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 from ZODB.POSException import ConflictError
+from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
 

@@ -45,6 +45,7 @@ from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.engine import run_detection
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.core.packages.readahead import ReadAhead
 from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
 from sd.archive.intake import flow
@@ -196,7 +197,8 @@ def opened(spooled):
     work = tempfile.mkdtemp(prefix="sd-transfer-check-")
     try:
         try:
-            package = read_package(spooled.path, "transfer", flow.limits(), TempDirSinks(work))
+            package = read_package(spooled.path, "transfer", flow.limits(), TempDirSinks(work),
+                                   digest=spooled.sm3)
         except ArchiveError as exc:
             yield None, flow.error_answer(exc)
             return
@@ -345,8 +347,8 @@ def open_batch(portal, fonds, area, facts: dict, manual, actor: str):
 # --- record by record -------------------------------------------------------------------------
 
 def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
-    """Run the records of a batch from its cursor, one transaction per record; True when the
-    batch is finished.
+    """Run the records of a batch from its cursor, in groups of records per transaction (the
+    next records read ahead meanwhile); True when the batch is finished.
 
     ``stop_after`` (tests, benchmarks) and ``should_stop()`` end the run early, leaving the
     batch resumable.
@@ -365,8 +367,10 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
             keys = getattr(batch, "round_keys", None) or {}
             this_round = state.current_round(batch)
             group: list[tuple[int, int, object]] = []
+            ahead = ReadAhead(package.records(), depth=read_ahead_depth(), discard=remove_files,
+                              name=f"sd-read-ahead-{token}")
             try:
-                for position, record in enumerate(package.records(), 1):
+                for position, record in enumerate(ahead, 1):
                     sequence = keys.get(position, position) if this_round else position
                     earlier = batch.results.get(sequence) if sequence is not None else None
                     if (position < batch.progress["cursor"] or sequence is None
@@ -384,6 +388,7 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
                         done, group = done + len(group), []
                 _store_group(batch, fonds, group, catalogue, context, sender, package)
             finally:
+                ahead.close()
                 for _position, _sequence, record in group:
                     remove_files(record)
         finish(batch)
@@ -397,6 +402,12 @@ def group_size() -> int:
     """Records stored per transaction (``SD_ARCHIVE_TRANSFER_GROUP``, default 20): one commit
     (one fsync, one write of the shared catalog buckets) for the group instead of per record."""
     return max(1, int(os.environ.get("SD_ARCHIVE_TRANSFER_GROUP", 20)))
+
+
+def read_ahead_depth() -> int:
+    """Records read ahead of the one being stored (``SD_ARCHIVE_TRANSFER_READ_AHEAD``, default
+    one group): reading (hashing, temporary files) runs on the other core meanwhile."""
+    return max(1, int(os.environ.get("SD_ARCHIVE_TRANSFER_READ_AHEAD", group_size())))
 
 
 class _Isolate(Exception):

@@ -42,9 +42,9 @@ from sd.archive.core.packages.transfer import CatalogueRow
 from sd.archive.core.packages.transfer import render_catalogue
 from sd.archive.core.packages.transfer import render_description
 from sd.archive.evidence import records as evidence_records
+from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
 from sd.archive.transfer.sender import evidence_path
 
-ORIGINAL_PACKAGE_ROLE = "原始包"
 FORM_PATH = "其他/移交与接收登记表.xml"
 RECEIPT_FORMAT = "sd-archive-transfer-receipt/v1"
 

@@ -14,11 +14,11 @@ from zExceptions import BadRequest
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
 from sd.archive.preservation import alarms
-from sd.archive.preservation import postprocess
 from sd.archive.preservation import config
 from sd.archive.preservation import conversion
 from sd.archive.preservation import discs
 from sd.archive.preservation import fixity
+from sd.archive.preservation import postprocess
 from sd.archive.preservation import store
 from sd.archive.preservation.package import carriers
 from sd.archive.preservation.package import components

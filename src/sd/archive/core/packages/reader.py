@@ -213,8 +213,12 @@ def read_package(
     sink_factory: SinkFactory | None = None,
     *,
     sha256: bool = False,
+    digest: str = "",
 ):
     """Read a package of ``kind`` 'pre-archive' | 'archive' | 'transfer' (读取信息包).
+
+    ``digest``: the package's SM3 when the caller computed it already (while spooling the
+    request body); otherwise it is computed here.
 
     Returns a :class:`Package` (single record) or, for 'transfer', an open
     :class:`~sd.archive.core.packages.transfer.TransferPackage` whose ``records()`` yields
@@ -225,7 +229,7 @@ def read_package(
     if kind not in KINDS:
         raise ValueError(f"unknown package kind {kind!r}")
     limits = limits or Limits()
-    digest = file_digest(source)
+    digest = digest or file_digest(source)
     if kind == "archive" and _looks_like_xml(source):
         from sd.archive.core.packages.eep import read_eep
 

@@ -11,6 +11,7 @@ folder, duplicate 档号) are attached to the record they concern, or to the pac
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -149,6 +150,7 @@ class TransferPackage:
     level: tuple[str, ...] = ("package",)
     object: str = ""
     metadata: None = None
+    _reading: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __enter__(self) -> TransferPackage:
         return self
@@ -200,7 +202,14 @@ class TransferPackage:
                               catalogue_row=row, problems=[problem, *self.record_problems.get(code, [])])
 
     def read_record(self, folder: str, row: CatalogueRow | None) -> TransferRecord:
-        """Stream one record folder's files to sinks and parse its 元数据.xml."""
+        """Stream one record folder's files to sinks and parse its 元数据.xml.
+
+        Safe to call from two threads (a read-ahead thread and a retry): one reads at a time,
+        the archive having one file position."""
+        with self._reading:
+            return self._read_record(folder, row)
+
+    def _read_record(self, folder: str, row: CatalogueRow | None) -> TransferRecord:
         code = folder.rsplit("/", 1)[-1]
         problems = list(self.record_problems.get(code, []))
         if row is None:
