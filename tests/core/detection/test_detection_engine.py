@@ -130,3 +130,27 @@ def test_fido_names_pronom_puids(tmp_path):
 
     package = sample(tmp_path)
     assert fido_puid(package.files["正本/正本.pdf"]).startswith("fmt/")
+
+
+def test_a_format_only_pronom_knows_is_named_by_its_puid(tmp_path):
+    """GD-3-4: a GIF declared as GIF is not a format the sniffer accepts; with fido the report
+    names its PRONOM PUID, without it the file is an unknown format. The failed item is the same."""
+    from build_corpus import rename_file
+    from build_corpus import set_file
+
+    from sd.archive.core.detection.fido_identify import fido_puid
+
+    path = tmp_path / "gif.zip"
+    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00"
+           b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+    regen(lambda f: set_file(rename_file(f, "附件/附件1.pdf", "附件/附件1.gif"), "附件/附件1.gif", gif,
+                             fmt="GIF"))(str(path))
+    (tmp_path / "files").mkdir()
+    package = read_package(path, "archive", sink_factory=TempDirSinks(tmp_path / "files"))
+    messages = {}
+    for name, identifier in (("fido", fido_puid), ("none", None)):
+        report = run_detection("archiving", package, CATALOGUE,
+                               DetectionContext(now=NOW, use_clamav=False, format_identifier=identifier))
+        messages[name] = [p.message for p in report.problems() if p.code == "GD-3-4"]
+    assert len(messages["fido"]) == 1 and "PRONOM fmt/4" in messages["fido"][0]
+    assert messages["none"] == ["无法识别的格式 / unknown format"]

@@ -16,6 +16,7 @@ from sd.archive.core import codes
 from sd.archive.core.arrangement import RecordFacts
 from sd.archive.core.arrangement import matches
 from sd.archive.core.detection.context import DetectionContext
+from sd.archive.core.detection.fido_identify import fido_puid
 from sd.archive.seals import signature_verifier
 
 CATALOG_ELEMENT_INDEX = {"档号": "archival_code", "电子文件号": "electronic_record_id"}
@@ -147,5 +148,6 @@ class Holdings:
             continuity=self.continuity,
             scope_matcher=self.scope_matcher,
             signature_verifier=signature_verifier,
+            format_identifier=fido_puid,
             declared_package_digest=declared_package_digest,
         )

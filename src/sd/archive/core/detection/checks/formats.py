@@ -63,10 +63,12 @@ def format_genuine(subject, item, context):
     findings = []
     for path, file in sorted(content_files(subject).items()):
         actual, problem = sniff(file.head, file.tail, file.location)
-        if actual is None and context.format_identifier is not None:
-            actual = context.format_identifier(file)
         claimed = declared.get(path) or extension_format(path)
-        if actual in ("EXE", "ELF"):
+        puid = context.format_identifier(file) if actual is None and context.format_identifier else None
+        if puid:
+            findings.append(failed(f"格式为 PRONOM {puid}，不是可接收的格式（声明为 {claimed}）/ "
+                                   f"identified as PRONOM {puid}, not an accepted format", path))
+        elif actual in ("EXE", "ELF"):
             findings.append(failed(f"可执行文件伪装为 {claimed} / executable disguised as {claimed}", path))
         elif actual is None:
             findings.append(failed("无法识别的格式 / unknown format", path))
