@@ -126,3 +126,44 @@ def test_writer_process_writes_the_same_aip_and_refuses_the_same_way(tmp_path, p
         assert err.value.status == 409 and err.value.problems[0].code == "STORE-EXISTS"
     finally:
         writer.shutdown()
+
+
+def test_writer_process_ends_when_its_parent_is_killed(tmp_path):
+    """A Zope process killed by a signal runs no exit handlers: its AIP writer process must
+    not stay behind as an orphan (one per restart)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from sd.archive.core.preservation.writer_process import AIPWriter\n"
+        "writer = AIPWriter(1)\n"
+        "print(writer._executor().submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(child, 0)  # the writer runs
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            try:  # reap it should it be our child after all
+                os.waitpid(child, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            time.sleep(0.1)
+        else:
+            os.kill(child, signal.SIGKILL)
+            raise AssertionError("the writer process outlived its parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()

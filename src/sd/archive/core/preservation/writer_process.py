@@ -9,13 +9,17 @@ server), where the node key is loaded from its key file once per process; the re
 same :class:`~sd.archive.core.preservation.storage.StoredAIP` that :func:`write_aip` returns,
 and a refusal comes back as the same :class:`ArchiveError`.
 
-``processes=0`` writes in the calling process (no pool).
+``processes=0`` writes in the calling process (no pool). A writer process ends by itself
+when the process that started it is gone (a Zope process stopped by a signal runs no exit
+handlers, and a spawned worker holds its own end of the job pipe, so it would wait forever).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -62,6 +66,20 @@ def _write(locations, aip, spec: KeySpec, policy):
                          error.type)
 
 
+PARENT_POLL_SECONDS = 1.0
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Pool initializer: a daemon thread ends the writer process once its parent is gone."""
+
+    def watch():
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="sd-aip-writer-parent", daemon=True).start()
+
+
 class AIPWriter:
     """A small pool of writer processes, started on first use."""
 
@@ -74,7 +92,8 @@ class AIPWriter:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"))
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_exit_with_parent, initargs=(os.getpid(),))
             return self._pool
 
     def write(self, locations, aip, spec: KeySpec, policy=None):
