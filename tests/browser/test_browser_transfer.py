@@ -1,0 +1,124 @@
+"""Transfer and receipt in a real headless Chromium (移交接收界面): the records room's system
+posts a transfer package; the archivist opens the batch, sees the progress and the records,
+signs off the manual items one by one and accepts; the receipt appears. Screenshots go to
+test-artifacts/browser/."""
+
+import os
+import pathlib
+import shutil
+
+import pytest
+import requests
+import transaction
+from plone import api
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
+from plone.app.testing import login
+from plone.app.testing import logout
+from plone.app.testing import setRoles
+
+from sd.archive.testing import PACKAGE_SAMPLES
+from sd.archive.testing import make_fonds
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+SAMPLE = pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
+PASSWORD = "secret-browser-1"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed: make test installs it"),
+    pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"),
+]
+
+
+@pytest.fixture
+def batch_url(acceptance, tmp_path, monkeypatch):
+    """A received transfer batch awaiting acceptance (posted over REST by the room's account)."""
+    from sd.archive.evidence import node
+
+    monkeypatch.setenv("SD_ARCHIVE_LEDGER_DIR", str(tmp_path / "ledger"))
+    node.forget_identities()
+    portal = acceptance["portal"]
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    login(portal, TEST_USER_NAME)
+    try:
+        portal.portal_registry["plone.default_language"] = "zh-cn"
+        portal.portal_registry["plone.available_languages"] = ["zh-cn", "en"]
+        portal.setLanguage("zh-cn")
+        fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
+        api.user.create(email="room@example.org", username="room-j001", password=PASSWORD)
+        api.user.grant_roles(username="room-j001", obj=fonds, roles=["Submitter"])
+        api.user.create(email="archivist@example.org", username="archivist", password=PASSWORD,
+                        roles=["Member", "Archivist"])
+        transaction.commit()
+    finally:
+        logout()
+    url = portal.absolute_url().replace("127.0.0.1", "localhost")
+    answer = requests.post(f"{url}/@transfer", data=SAMPLE.read_bytes(), auth=("room-j001", PASSWORD),
+                           headers={"Content-Type": "application/zip", "Accept": "application/json"},
+                           timeout=120)
+    assert answer.status_code == 201, answer.text[:500]
+    return url, answer.json()["@id"].replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
+    site, batch = batch_url
+    page.goto(f"{site}/login")
+    page.fill("#__ac_name", "archivist")
+    page.fill("#__ac_password", PASSWORD)
+    page.click("#buttons-login")
+    page.wait_for_load_state("networkidle")
+
+    page.goto(f"{batch}/@@transfer-batch")
+    progress = page.locator("#transfer-progress").inner_text()
+    assert "5 / 5" in progress and "100" in progress
+    assert page.locator("#transfer-records tbody tr").count() == 5
+    assert "J001-WS·2018-D30-BGS-0005" in page.locator("#transfer-records").inner_text()
+    assert page.locator("#transfer-state").get_attribute("data-state") == "awaiting_acceptance"
+    assert page.locator("#transfer-state").inner_text() == "待接收"  # zh_CN first
+    page.screenshot(path=str(ARTIFACTS / "transfer-batch.png"), full_page=True)
+
+    # the manual items, signed off one by one (each form posts and comes back to the page)
+    codes = page.locator("#transfer-manual code").all_inner_texts()
+    assert codes == ["YJ-4-3", "YJ-4-4", "HANDOVER"]
+    for code in codes:
+        row = page.locator("#transfer-manual tr", has=page.locator(f"code:text-is('{code}')"))
+        row.locator("select[name=outcome]").select_option("passed")
+        row.locator("input[name=note]").fill(f"{code} 已核验")
+        with page.expect_navigation():
+            row.locator("button[name=sign_off]").click()
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"transfer-signed-{code}.png"), full_page=True)
+    manual = page.locator("#transfer-manual").inner_text()
+    assert manual.count("archivist") == 3 and "YJ-4-4 已核验" in manual
+
+    page.locator("button[name=accept]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#transfer-state").get_attribute("data-state") == "received"
+    assert page.locator("#transfer-state").inner_text() == "已接收"
+    assert page.locator("#transfer-direction").inner_text() == "接收进馆"
+    assert "已进馆" in page.locator("#plone-contentmenu-workflow").inner_text()  # the toolbar too
+    assert page.locator("a[href$='what=receipt.json']").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "transfer-accepted.png"), full_page=True)
+
+    receipt = requests.get(f"{batch}/@@transfer-download?what=receipt.json",
+                           auth=("archivist", PASSWORD), timeout=60)
+    assert receipt.status_code == 200 and receipt.json()
