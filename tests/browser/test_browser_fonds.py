@@ -1,12 +1,11 @@
 """Classic UI in a real headless Chromium (Debian's, driven by Playwright): log in, open a
 fonds listing, filter it, open a record page. Screenshots go to test-artifacts/."""
 
-import os
-import pathlib
-import shutil
 
 import pytest
 import transaction
+from browser_helpers import ARTIFACTS
+from browser_helpers import HAVE_CHROMIUM
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -15,12 +14,9 @@ from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed: make test installs it"),
+    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"),
 ]
 
 
@@ -41,22 +37,6 @@ def site(acceptance):
     transaction.commit()
     return portal.absolute_url().replace("127.0.0.1", "localhost")
 
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def login(page, url):

@@ -5,11 +5,12 @@ test-artifacts/browser/."""
 
 import os
 import pathlib
-import shutil
 
 import pytest
 import requests
 import transaction
+from browser_helpers import ARTIFACTS
+from browser_helpers import HAVE_CHROMIUM
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
@@ -20,14 +21,12 @@ from plone.app.testing import setRoles
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 SAMPLE = pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
 PASSWORD = "secret-browser-1"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed: make test installs it"),
+    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"),
     pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"),
 ]
 
@@ -61,22 +60,6 @@ def batch_url(acceptance, tmp_path, monkeypatch):
     assert answer.status_code == 201, answer.text[:500]
     return url, answer.json()["@id"].replace("127.0.0.1", "localhost")
 
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
