@@ -32,8 +32,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def batch_url(acceptance, tmp_path, monkeypatch):
-    """A received transfer batch awaiting acceptance (posted over REST by the room's account)."""
+def transfer_site(acceptance, tmp_path, monkeypatch):
+    """The archives' site (zh-cn) with fonds J001, the room's account and an archivist."""
     from sd.archive.evidence import node
 
     monkeypatch.setenv("SD_ARCHIVE_LEDGER_DIR", str(tmp_path / "ledger"))
@@ -53,22 +53,35 @@ def batch_url(acceptance, tmp_path, monkeypatch):
         transaction.commit()
     finally:
         logout()
-    url = portal.absolute_url().replace("127.0.0.1", "localhost")
+    return portal.absolute_url().replace("127.0.0.1", "localhost")
+
+
+def post_sample(url, **headers):
     answer = requests.post(f"{url}/@transfer", data=SAMPLE.read_bytes(), auth=("room-j001", PASSWORD),
-                           headers={"Content-Type": "application/zip", "Accept": "application/json"},
-                           timeout=120)
-    assert answer.status_code == 201, answer.text[:500]
-    return url, answer.json()["@id"].replace("127.0.0.1", "localhost")
+                           headers={"Content-Type": "application/zip", "Accept": "application/json",
+                                    **headers}, timeout=120)
+    assert answer.status_code in (201, 202), answer.text[:500]
+    return answer.json()["@id"].replace("127.0.0.1", "localhost")
 
 
+@pytest.fixture
+def batch_url(transfer_site):
+    """A received transfer batch awaiting acceptance (posted over REST by the room's account)."""
+    return transfer_site, post_sample(transfer_site)
 
-def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
-    site, batch = batch_url
+
+def log_in(page, site):
     page.goto(f"{site}/login")
     page.fill("#__ac_name", "archivist")
     page.fill("#__ac_password", PASSWORD)
     page.click("#buttons-login")
     page.wait_for_load_state("networkidle")
+
+
+
+def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
+    site, batch = batch_url
+    log_in(page, site)
 
     page.goto(f"{batch}/@@transfer-batch")
     progress = page.locator("#transfer-progress").inner_text()
@@ -105,3 +118,30 @@ def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
     receipt = requests.get(f"{batch}/@@transfer-download?what=receipt.json",
                            auth=("archivist", PASSWORD), timeout=60)
     assert receipt.status_code == 200 and receipt.json()
+
+
+def test_background_progress_refreshes_itself(transfer_site, page, monkeypatch):
+    """A batch checked in the background: the page shows how far it is and reloads itself
+    until every record is done (storage slowed down so that the run can be watched)."""
+    import time
+
+    from sd.archive.transfer import incoming
+
+    real = incoming.store_record
+
+    def slow(*args, **kw):
+        time.sleep(1.0)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(incoming, "store_record", slow)
+    monkeypatch.setenv("SD_ARCHIVE_TRANSFER_GROUP", "1")
+    log_in(page, transfer_site)
+    batch = post_sample(transfer_site, Prefer="respond-async")
+    page.goto(f"{batch}/@@transfer-batch")
+    assert page.locator("#transfer-progress").get_attribute("data-running") == "true"
+    assert "后台检测中" in page.locator("#transfer-progress").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "transfer-running.png"), full_page=True)
+    # no action of ours: the page reloads itself until the batch awaits acceptance
+    page.wait_for_selector("#transfer-state[data-state=awaiting_acceptance]", timeout=60_000)
+    assert page.locator("#transfer-progress").get_attribute("data-running") == "false"
+    assert "5 / 5" in page.locator("#transfer-progress").inner_text()
