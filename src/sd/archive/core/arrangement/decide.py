@@ -107,11 +107,12 @@ def arrange(
     reasons: list[str] = []
     year = facts.record_year
     if year is None:
-        problems.append(_problem("ARRANGE-YEAR", "年度 and 日期 are both missing"))
+        problems.append(_problem("ARRANGE-YEAR", "年度和日期均缺失 / 年度 and 日期 are both missing"))
     if facts.fonds_code and facts.fonds_code != scheme.fonds_code:
         problems.append(
             _problem(
                 "ARRANGE-FONDS",
+                f"文件属全宗 {facts.fonds_code}，分类方案属全宗 {scheme.fonds_code} / "
                 f"record of fonds {facts.fonds_code}, scheme of {scheme.fonds_code}",
             )
         )
@@ -136,7 +137,7 @@ def arrange(
             problems.append(
                 _problem(
                     "ARRANGE-CONFLICT",
-                    f"rules of equal priority {rules[0].priority} disagree: {outcomes}",
+                    f"同优先级（{rules[0].priority}）规则结论不一致 / rules of equal priority disagree: {outcomes}",
                     ids,
                 )
             )
@@ -152,19 +153,19 @@ def arrange(
 
     if not category or not retention:
         if not ranked:
-            problems.append(_problem("ARRANGE-NO-RULE", "no schedule rule matches the record"))
+            problems.append(_problem("ARRANGE-NO-RULE", "归档范围与保管期限表中没有适用的规则 / no schedule rule matches the record"))
         elif winner is not None:
             problems.append(
-                _problem("ARRANGE-NO-RULE", "the matching rule gives no category or period")
+                _problem("ARRANGE-NO-RULE", "适用规则未给出门类或保管期限 / the matching rule gives no category or period")
             )
     category_entry = scheme.category(category) if category else None
     if category and category_entry is None:
         problems.append(
-            _problem("ARRANGE-CATEGORY", f"门类 {category} is not in the scheme", category)
+            _problem("ARRANGE-CATEGORY", f"门类 {category} 不在分类方案中 / category not in the scheme", category)
         )
     if retention and not is_valid_code(retention):
         problems.append(
-            _problem("ARRANGE-RETENTION", f"保管期限 {retention!r} is not valid", retention)
+            _problem("ARRANGE-RETENTION", f"保管期限 {retention!r} 无效 / retention period not valid", retention)
         )
 
     org_code = facts.org_code or (winner.org_code if winner else "")
@@ -174,12 +175,12 @@ def arrange(
             reasons.append(f"机构或问题 {org_code} 由「{facts.org_hint}」确定")
     if org_code and scheme.organisation(org_code) is None:
         problems.append(
-            _problem("ARRANGE-ORG", f"机构或问题 {org_code} is not in the scheme", org_code)
+            _problem("ARRANGE-ORG", f"机构或问题 {org_code} 不在分类方案中 / organisation code not in the scheme", org_code)
         )
     uses_org = category_entry is not None and category_entry.code_rule.use_org
     if uses_org and not org_code:
-        hint = f"「{facts.org_hint}」 is unknown" if facts.org_hint else "no department given"
-        problems.append(_problem("ARRANGE-NO-ORG", f"机构或问题 needed by the code rule: {hint}"))
+        hint = f"未知部门「{facts.org_hint}」/ unknown department" if facts.org_hint else "未给出部门 / no department given"
+        problems.append(_problem("ARRANGE-NO-ORG", f"档号规则需要机构或问题代码：{hint} / the code rule needs an organisation code"))
 
     return Decision(
         fonds_code=scheme.fonds_code,
