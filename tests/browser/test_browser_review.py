@@ -11,12 +11,9 @@ import requests
 import transaction
 from browser_helpers import ARTIFACTS
 from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import as_manager
+from browser_helpers import log_in
 from plone import api
-from plone.app.testing import TEST_USER_ID
-from plone.app.testing import TEST_USER_NAME
-from plone.app.testing import login
-from plone.app.testing import logout
-from plone.app.testing import setRoles
 
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
@@ -53,19 +50,11 @@ def undecided_package(n: int) -> bytes:
 @pytest.fixture
 def queue(acceptance):
     portal = acceptance["portal"]
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    login(portal, TEST_USER_NAME)
-    try:
-        portal.portal_registry["plone.default_language"] = "zh-cn"
-        portal.portal_registry["plone.available_languages"] = ["zh-cn", "en"]
-        portal.setLanguage("zh-cn")
+    with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
         for user, roles in (("svc-j001", ["Submitter"]), ("officer", ["RecordsOfficer", "Reader"])):
             api.user.create(email=f"{user}@example.org", username=user, password=PASSWORD)
             api.user.grant_roles(username=user, obj=fonds, roles=roles)
-        transaction.commit()
-    finally:
-        logout()
     url = portal.absolute_url().replace("127.0.0.1", "localhost")
     bodies = []
     for n in (1, 2, 3):
@@ -79,11 +68,7 @@ def queue(acceptance):
 
 def test_officer_adjusts_in_bulk_and_rejects_with_a_reason(queue, page):
     site, bodies = queue
-    page.goto(f"{site}/login")
-    page.fill("#__ac_name", "officer")
-    page.fill("#__ac_password", PASSWORD)
-    page.click("#buttons-login")
-    page.wait_for_load_state("networkidle")
+    log_in(page, site, "officer", PASSWORD)
 
     page.goto(f"{site}/j001/@@review-queue")
     assert page.locator(".sd-review-select").count() == 3

@@ -8,15 +8,11 @@ import pathlib
 
 import pytest
 import requests
-import transaction
 from browser_helpers import ARTIFACTS
 from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import as_manager
+from browser_helpers import log_in
 from plone import api
-from plone.app.testing import TEST_USER_ID
-from plone.app.testing import TEST_USER_NAME
-from plone.app.testing import login
-from plone.app.testing import logout
-from plone.app.testing import setRoles
 
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
@@ -39,20 +35,12 @@ def transfer_site(acceptance, tmp_path, monkeypatch):
     monkeypatch.setenv("SD_ARCHIVE_LEDGER_DIR", str(tmp_path / "ledger"))
     node.forget_identities()
     portal = acceptance["portal"]
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    login(portal, TEST_USER_NAME)
-    try:
-        portal.portal_registry["plone.default_language"] = "zh-cn"
-        portal.portal_registry["plone.available_languages"] = ["zh-cn", "en"]
-        portal.setLanguage("zh-cn")
+    with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
         api.user.create(email="room@example.org", username="room-j001", password=PASSWORD)
         api.user.grant_roles(username="room-j001", obj=fonds, roles=["Submitter"])
         api.user.create(email="archivist@example.org", username="archivist", password=PASSWORD,
                         roles=["Member", "Archivist"])
-        transaction.commit()
-    finally:
-        logout()
     return portal.absolute_url().replace("127.0.0.1", "localhost")
 
 
@@ -70,18 +58,14 @@ def batch_url(transfer_site):
     return transfer_site, post_sample(transfer_site)
 
 
-def log_in(page, site):
-    page.goto(f"{site}/login")
-    page.fill("#__ac_name", "archivist")
-    page.fill("#__ac_password", PASSWORD)
-    page.click("#buttons-login")
-    page.wait_for_load_state("networkidle")
+def log_in_archivist(page, site):
+    log_in(page, site, "archivist", PASSWORD)
 
 
 
 def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
     site, batch = batch_url
-    log_in(page, site)
+    log_in_archivist(page, site)
 
     page.goto(f"{batch}/@@transfer-batch")
     progress = page.locator("#transfer-progress").inner_text()
@@ -135,7 +119,7 @@ def test_background_progress_refreshes_itself(transfer_site, page, monkeypatch):
 
     monkeypatch.setattr(incoming, "store_record", slow)
     monkeypatch.setenv("SD_ARCHIVE_TRANSFER_GROUP", "1")
-    log_in(page, transfer_site)
+    log_in_archivist(page, transfer_site)
     batch = post_sample(transfer_site, Prefer="respond-async")
     page.goto(f"{batch}/@@transfer-batch")
     assert page.locator("#transfer-progress").get_attribute("data-running") == "true"
