@@ -275,3 +275,23 @@ def test_facts_from_metadata_names():
         fonds_code="J001",
     )
     assert arrange(facts, *J001).status == ARRANGED
+
+
+@pytest.mark.parametrize(
+    ("values", "required", "codes"),
+    [
+        (("WS", "D30", "BGS"), True, []),
+        (("", "", ""), False, []),  # automatic arrangement: nothing decided is not a value problem
+        (("", "", ""), True, ["ARRANGE-CATEGORY", "ARRANGE-RETENTION"]),  # an officer must give them
+        (("KJ", "D30", "BGS"), True, ["ARRANGE-CATEGORY"]),
+        (("WS", "forever", "BGS"), True, ["ARRANGE-RETENTION"]),
+        (("WS", "D30", "XXX"), True, ["ARRANGE-ORG"]),
+        (("WS", "D30", ""), True, ["ARRANGE-NO-ORG"]),
+    ],
+)
+def test_value_problems_one_check_for_arrangement_and_review(values, required, codes):
+    from sd.archive.core.arrangement.decide import value_problems
+
+    problems = value_problems(J001[0], *values, required=required, obj="OA-1")
+    assert [p.code for p in problems] == codes
+    assert all(p.object == "OA-1" and " / " in p.message for p in problems)  # 中文 / English

@@ -11,9 +11,9 @@ from __future__ import annotations
 from plone import api
 
 from sd.archive import rules
+from sd.archive.core.arrangement.decide import value_problems
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.core.retention import is_valid_code
 from sd.archive.numbering import assign_code
 
 ARCHIVE_RECORDS = "sd.archive: Archive records"
@@ -55,25 +55,11 @@ def check_values(record, category: str, retention: str, org_code: str) -> list[P
     """The values must fit the fonds' scheme (门类, 保管期限, 机构或问题)."""
     from sd.archive.numbering import fonds_of
 
-    fonds = fonds_of(record)
-    scheme = rules.fonds_scheme(fonds)
-    problems = []
-    if not category or scheme.category(category) is None:
-        problems.append(_problem("ARRANGE-CATEGORY", f"门类 {category!r} is not in the scheme",
-                                 record))
-    if not retention or not is_valid_code(retention):
-        problems.append(_problem("ARRANGE-RETENTION", f"保管期限 {retention!r} is not valid",
-                                 record))
+    scheme = rules.fonds_scheme(fonds_of(record))
+    obj = record.electronic_record_id or record.getId()
+    problems = value_problems(scheme, category, retention, org_code, required=True, obj=obj)
     if not record.year:
-        problems.append(_problem("ARRANGE-YEAR", "the record has no 年度", record))
-    entry = scheme.category(category) if category else None
-    if entry is not None and entry.code_rule.use_org:
-        if not org_code:
-            problems.append(_problem("ARRANGE-NO-ORG", "机构或问题 is needed by the code rule",
-                                     record))
-        elif scheme.organisation(org_code) is None:
-            problems.append(_problem("ARRANGE-ORG", f"机构或问题 {org_code!r} is not in the scheme",
-                                     record))
+        problems.append(_problem("ARRANGE-YEAR", "文件没有年度 / the record has no 年度", record))
     return problems
 
 

@@ -83,6 +83,33 @@ def _problem(code: str, message: str, obj: str = "") -> Problem:
     return Problem(code=code, message=message, object=obj, property="arrangement")
 
 
+def value_problems(scheme: ClassificationScheme, category: str, retention: str, org_code: str,
+                   *, required: bool = False, org_hint: str = "",
+                   obj: str | None = None) -> list[Problem]:
+    """门类, 保管期限 and 机构或问题 against the fonds' scheme (分类方案核对): the one check
+    of the values for the automatic arrangement and for a records officer's adjustment.
+
+    ``required``: a missing 门类 or 保管期限 is a problem too (the officer must give them);
+    ``obj``: what the problems are about (default: the value in question)."""
+    problems = []
+    entry = scheme.category(category) if category else None
+    if (category or required) and entry is None:
+        problems.append(_problem("ARRANGE-CATEGORY", f"门类 {category!r} 不在分类方案中 / "
+                                 "category not in the scheme", category if obj is None else obj))
+    if (retention or required) and not is_valid_code(retention):
+        problems.append(_problem("ARRANGE-RETENTION", f"保管期限 {retention!r} 无效 / "
+                                 "retention period not valid", retention if obj is None else obj))
+    if org_code and scheme.organisation(org_code) is None:
+        problems.append(_problem("ARRANGE-ORG", f"机构或问题 {org_code!r} 不在分类方案中 / "
+                                 "organisation code not in the scheme", org_code if obj is None else obj))
+    if entry is not None and entry.code_rule.use_org and not org_code:
+        hint = (f"未知部门「{org_hint}」/ unknown department" if org_hint
+                else "未给出 / none given")
+        problems.append(_problem("ARRANGE-NO-ORG", f"档号规则需要机构或问题代码：{hint} / "
+                                 "the code rule needs an organisation code", "" if obj is None else obj))
+    return problems
+
+
 def _ranked(schedule: RetentionSchedule, facts: RecordFacts):
     found = []
     for order, rule in enumerate(schedule.rules):
@@ -158,29 +185,13 @@ def arrange(
             problems.append(
                 _problem("ARRANGE-NO-RULE", "适用规则未给出门类或保管期限 / the matching rule gives no category or period")
             )
-    category_entry = scheme.category(category) if category else None
-    if category and category_entry is None:
-        problems.append(
-            _problem("ARRANGE-CATEGORY", f"门类 {category} 不在分类方案中 / category not in the scheme", category)
-        )
-    if retention and not is_valid_code(retention):
-        problems.append(
-            _problem("ARRANGE-RETENTION", f"保管期限 {retention!r} 无效 / retention period not valid", retention)
-        )
-
     org_code = facts.org_code or (winner.org_code if winner else "")
     if not org_code and facts.org_hint:
         org_code = scheme.resolve_org(facts.org_hint) or ""
         if org_code:
             reasons.append(f"机构或问题 {org_code} 由「{facts.org_hint}」确定")
-    if org_code and scheme.organisation(org_code) is None:
-        problems.append(
-            _problem("ARRANGE-ORG", f"机构或问题 {org_code} 不在分类方案中 / organisation code not in the scheme", org_code)
-        )
-    uses_org = category_entry is not None and category_entry.code_rule.use_org
-    if uses_org and not org_code:
-        hint = f"未知部门「{facts.org_hint}」/ unknown department" if facts.org_hint else "未给出部门 / no department given"
-        problems.append(_problem("ARRANGE-NO-ORG", f"档号规则需要机构或问题代码：{hint} / the code rule needs an organisation code"))
+    problems.extend(value_problems(scheme, category, retention, org_code,
+                                   org_hint=facts.org_hint or ""))
 
     return Decision(
         fonds_code=scheme.fonds_code,
