@@ -21,6 +21,11 @@ from zope.lifecycleevent import ObjectAddedEvent
 ORIGINAL_PACKAGE_ROLE = "原始包"
 
 
+def is_original_package(component) -> bool:
+    """Whether ``component`` keeps the package as received (原始包), not a record file."""
+    return getattr(component, "role", "") == ORIGINAL_PACKAGE_ROLE
+
+
 @dataclass
 class ComponentData:
     """One file to store (电子文件): bytes or an open binary file, and what is known of it."""

@@ -69,8 +69,8 @@ def _parsed_scheme(text: str) -> core_scheme.ClassificationScheme:
 
 
 @lru_cache(maxsize=64)
-def _parsed_schedule(text: str, scheme_text: str | None, fonds_code: str):
-    scheme = _parsed_scheme(scheme_text) if scheme_text else _default_scheme(fonds_code)
+def _parsed_schedule(text: str, scheme: core_scheme.ClassificationScheme):
+    """A stored schedule parsed once per process and scheme (both frozen, the scheme hashable)."""
     return core_scheme.read_schedule_xml(text, scheme=scheme)
 
 
@@ -84,10 +84,9 @@ def fonds_scheme(fonds) -> core_scheme.ClassificationScheme:
 
 def fonds_schedule(fonds) -> core_scheme.RetentionSchedule:
     """The archiving scope and retention schedule (归档范围与保管期限表) in force for ``fonds``."""
-    annotations = IAnnotations(fonds)
-    text = annotations.get(SCHEDULE_KEY)
+    text = IAnnotations(fonds).get(SCHEDULE_KEY)
     if text:
-        return _parsed_schedule(text, annotations.get(SCHEME_KEY), fonds.fonds_code)
+        return _parsed_schedule(text, fonds_scheme(fonds))
     return _default_schedule(fonds.fonds_code)
 
 

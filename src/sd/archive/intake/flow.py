@@ -50,6 +50,7 @@ from sd.archive.numbering import assign_code
 from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+from sd.archive.repository import is_original_package
 from sd.archive.txlocks import LOCK_TIMEOUT
 from sd.archive.txlocks import named_lock
 
@@ -372,7 +373,7 @@ def reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key
 def ledger_event(event: str, record, actor: str) -> dict:
     """Log ``event`` for ``record`` in the evidence ledger; the receipt part of the answer."""
     content = {c.path: c.sm3 for c in record.objectValues()
-               if getattr(c, "role", "") != ORIGINAL_PACKAGE_ROLE and getattr(c, "sm3", None)}
+               if not is_original_package(c) and getattr(c, "sm3", None)}
     package_digest = getattr(record, "package_sm3", "") or ""
     receipt = log_event(
         event, record,

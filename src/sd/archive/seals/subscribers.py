@@ -8,7 +8,7 @@ from sd.archive import logger
 from sd.archive.core.seals.verdict import UNVERIFIABLE
 from sd.archive.core.seals.verdict import Reason
 from sd.archive.interfaces import IRecord
-from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
+from sd.archive.repository import is_original_package
 from sd.archive.seals import settings
 from sd.archive.seals.archiving import record_archived  # noqa: F401 - registered in ZCML
 from sd.archive.seals.verification import component_format
@@ -19,7 +19,7 @@ from sd.archive.seals.verification import verify_component
 
 def component_added(component, event):
     """Verify a new component's signatures and seals (入库验签) and update its record."""
-    if getattr(component, "file", None) is None or getattr(component, "role", "") == ORIGINAL_PACKAGE_ROLE:
+    if getattr(component, "file", None) is None or is_original_package(component):
         return  # the package as received is not a record file: its files are verified
     try:
         verify_component(component)

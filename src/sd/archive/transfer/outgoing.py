@@ -42,7 +42,7 @@ from sd.archive.core.packages.transfer import CatalogueRow
 from sd.archive.core.packages.transfer import render_catalogue
 from sd.archive.core.packages.transfer import render_description
 from sd.archive.evidence import records as evidence_records
-from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
+from sd.archive.repository import is_original_package
 from sd.archive.transfer.sender import evidence_path
 
 FORM_PATH = "其他/移交与接收登记表.xml"
@@ -99,7 +99,7 @@ def _text(value) -> str | None:
 def content_components(record) -> list:
     """The record's files as received (保存版): no derived versions, no 原始包."""
     return [c for c in evidence_records.components(record)
-            if getattr(c, "file", None) is not None and c.role != ORIGINAL_PACKAGE_ROLE
+            if getattr(c, "file", None) is not None and not is_original_package(c)
             and not getattr(c, "version_of", None)]
 
 
