@@ -172,3 +172,46 @@ def test_the_worker_drains_with_its_own_connection(site, svc, queue_mode):
     transaction.begin()
     assert postprocess.pending(site) == 0
     assert len(store.versions(record)) == 1
+
+
+def test_foreground_is_busy_while_a_request_runs_and_for_the_quiet_time():
+    now = [100.0]
+    fg = postprocess.Foreground(clock=lambda: now[0])
+    assert not fg.busy(quiet=0.5)
+    with fg.running():
+        now[0] += 10
+        assert fg.busy(quiet=0.5)  # however long the request takes
+    now[0] += 0.2
+    assert fg.busy(quiet=0.5)  # the next package usually follows at once
+    now[0] += 0.4
+    assert not fg.busy(quiet=0.5)
+
+
+def test_the_worker_gives_way_to_intake_then_drains(site, svc, queue_mode, monkeypatch):
+    post(svc, "@archive", sample("archive-gongwen.zip"))
+    transaction.begin()
+    waits = []
+    request = postprocess.foreground.running()
+    request.__enter__()  # a package is being received
+
+    def wait(seconds):
+        waits.append(seconds)
+        if len(waits) == 3:
+            request.__exit__(None, None, None)  # the request ends
+            monkeypatch.setattr(postprocess, "QUIET_SECONDS", 0.0)
+
+    assert postprocess.give_way(site, wait=wait) is True
+    assert len(waits) == 3 and postprocess.pending(site) == 1  # nothing done while busy
+    assert postprocess.drain(site, polite=True) == 1
+
+
+def test_a_record_waiting_past_the_limit_is_done_despite_intake(site, svc, queue_mode,
+                                                               monkeypatch):
+    post(svc, "@archive", sample("archive-gongwen.zip"))
+    transaction.begin()
+    monkeypatch.setattr(postprocess, "MAX_DEFER_SECONDS", 0.0)
+    waits = []
+    with postprocess.foreground.running():
+        assert postprocess.give_way(site, wait=waits.append) is False
+        assert postprocess.drain(site, polite=True) == 1
+    assert waits == []

@@ -15,6 +15,12 @@ transaction, as before the queue; the test layers use it). ``SD_ARCHIVE_POSTPROC
 keeps a process from running the worker (run exactly one per deployment: the other Zope
 processes of a ZEO/RelStorage cluster set it off; ``scripts/preservation.py drain`` empties the
 queue from the command line).
+
+The worker gives way to intake (让路于前台接收): sealing and packaging compete with the
+requests for the same interpreter, so while packages arrive in this process (and for
+``SD_ARCHIVE_POSTPROCESS_QUIET`` seconds after the last one, default 0.5) it waits, unless the
+oldest queued record has waited ``SD_ARCHIVE_POSTPROCESS_MAX_DEFER`` seconds (default 300):
+under a steady stream no record waits much longer than that for its seal and AIP.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 
 import transaction
@@ -39,6 +46,8 @@ from . import store
 QUEUE_KEY = "sd.archive.preservation.postprocess"
 SEAL = "seal"
 POLL_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_POLL", 30))
+QUIET_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_QUIET", 0.5))
+MAX_DEFER_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_MAX_DEFER", 300))
 _started = threading.Event()
 _wake = threading.Event()
 
@@ -141,6 +150,58 @@ def process(record, steps) -> dict | None:
     return store.preserve_or_alarm(record, reasons[0] if reasons else "archive", force=True)
 
 
+def oldest_age(site=None) -> float:
+    """Seconds the oldest queued record has waited (0 when the queue is empty)."""
+    oldest = min((since for shard in _shards(site) for since, _steps in shard.items.values()),
+                 default=None)
+    if oldest is None:
+        return 0.0
+    return (datetime.now().astimezone() - datetime.fromisoformat(oldest)).total_seconds()
+
+
+class Foreground:
+    """Intake requests running in this process (前台接收), for the worker to give way to."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._active = 0
+        self._last = float("-inf")
+
+    @contextmanager
+    def running(self):
+        with self._lock:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._active -= 1
+                self._last = self._clock()
+
+    def busy(self, quiet: float | None = None) -> bool:
+        """A request runs, or one ended less than ``quiet`` seconds ago."""
+        quiet = QUIET_SECONDS if quiet is None else quiet
+        with self._lock:
+            return self._active > 0 or self._clock() - self._last < quiet
+
+
+foreground = Foreground()
+
+
+def give_way(site=None, wait=time.sleep, step: float = 0.1) -> bool:
+    """Wait while intake runs here, unless the oldest entry has waited ``MAX_DEFER_SECONDS``;
+    True when it waited (the caller then starts a fresh snapshot)."""
+    if not foreground.busy():
+        return False
+    budget = MAX_DEFER_SECONDS - oldest_age(site)
+    waited = 0.0
+    while waited < budget and foreground.busy():
+        wait(step)
+        waited += step
+    return waited > 0
+
+
 def next_uid(site=None) -> str | None:
     """The oldest entry of the first shard that has any."""
     for shard in _shards(site):
@@ -162,13 +223,16 @@ def take(uid: str, site=None) -> None:
         process(record, steps)
 
 
-def drain(site=None, limit: int | None = None) -> int:
+def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
     """Empty the queue now, one committed transaction per record; returns how many.
 
     A conflict is retried; a record whose work fails otherwise raises the not-preserved
-    alarm and leaves the queue, so one bad record never blocks the others."""
+    alarm and leaves the queue, so one bad record never blocks the others. ``polite``
+    (the worker) gives way to intake before each record (:func:`give_way`)."""
     done = conflicts = 0
     while limit is None or done < limit:
+        if polite and give_way(site):
+            transaction.abort()  # see what arrived while waiting
         uid = next_uid(site)
         if uid is None:
             break
@@ -206,7 +270,7 @@ def _give_up(uid: str, site, error) -> None:
 
 
 def _drain_site(site) -> None:
-    count = drain(site)
+    count = drain(site, polite=True)
     if count:
         logger.info("after-archiving work done for %s records of %s", count, site.getId())
 

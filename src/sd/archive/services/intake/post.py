@@ -20,6 +20,7 @@ from sd.archive.core.errors import Problem
 from sd.archive.intake import flow
 from sd.archive.intake.spool import spool
 from sd.archive.intake.spool import too_large
+from sd.archive.preservation.postprocess import foreground
 
 ZIP_TYPES = ("application/zip", "application/x-zip-compressed", "application/octet-stream")
 XML_TYPES = ("application/xml", "text/xml")
@@ -63,6 +64,10 @@ class PackagePost(Service):
         return stream
 
     def reply(self):
+        with foreground.running():  # the after-archiving worker waits meanwhile
+            return self._reply()
+
+    def _reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         portal = api.portal.get()
         if api.user.is_anonymous():
