@@ -1,6 +1,7 @@
 """Interfaces of sd.archive: the browser layer and one marker per content type."""
 
 from zope.interface import Interface
+from zope.interface.interfaces import IObjectEvent
 from zope.publisher.interfaces.browser import IDefaultBrowserLayer
 
 
@@ -22,3 +23,13 @@ class IRecord(Interface):
 
 class IComponent(Interface):
     """电子文件 (component): one file of a record."""
+
+
+class IComponentStoredEvent(IObjectEvent):
+    """A component was stored in its record (电子文件入库): digests, seal verification, the
+    record's digest index and a new AIP version follow from this event.
+
+    The repository adds the components of a record without Plone's generic added-event
+    subscribers (a component is part of its record: no catalog entry, int id, link
+    integrity or content rule of its own) and fires only this; a component added through
+    the UI or the REST API gets it from its ``IObjectAddedEvent``."""

@@ -14,7 +14,11 @@ from typing import Any
 from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
 from zope.event import notify
+from zope.interface import implementer
+from zope.interface.interfaces import ObjectEvent
 from zope.lifecycleevent import ObjectAddedEvent
+
+from sd.archive.interfaces import IComponentStoredEvent
 
 #: the role of the component that keeps a package as received (原始包): evidence of the
 #: submission, not a record file (not verified for seals, not transferred, not sealed)
@@ -24,6 +28,11 @@ ORIGINAL_PACKAGE_ROLE = "原始包"
 def is_original_package(component) -> bool:
     """Whether ``component`` keeps the package as received (原始包), not a record file."""
     return getattr(component, "role", "") == ORIGINAL_PACKAGE_ROLE
+
+
+@implementer(IComponentStoredEvent)
+class ComponentStoredEvent(ObjectEvent):
+    """电子文件入库: see :class:`~sd.archive.interfaces.IComponentStoredEvent`."""
 
 
 @dataclass
@@ -89,6 +98,9 @@ def create_record(container, metadata: dict, components: Iterable[ComponentData]
 
 
 def add_component(record, comp: ComponentData):
+    """Store one file in ``record`` (电子文件入库) as a part of it, not as content of its own:
+    owned, ordered and reached through the record, announced by :class:`ComponentStoredEvent`
+    only (no catalog entry, int id, link-integrity scan or content rule per file)."""
     blob = NamedBlobFile(data=comp.data, filename=comp.filename, contentType=comp.content_type)
     values = {
         "title": comp.filename,
@@ -106,4 +118,7 @@ def add_component(record, comp: ComponentData):
         component.size = comp.size
     for key, value in comp.extra.items():
         setattr(component, key, value)
-    return _add(record, component)
+    record._setObject(component.id, component, suppress_events=True)
+    component = record._getOb(component.id)
+    notify(ComponentStoredEvent(component))
+    return component

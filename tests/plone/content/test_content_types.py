@@ -74,6 +74,32 @@ def test_components_get_digests(record):
     assert first.size == len(PDF)
 
 
+def test_repository_components_are_parts_of_their_record(portal, record):
+    """Stored without Plone's generic added subscribers: no int id, no catalog entry."""
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
+
+    intids = getUtility(IIntIds)
+    assert intids.queryId(record) is not None
+    for component in record.objectValues():
+        assert intids.queryId(component) is None
+        assert component.UID() and component.getOwner() is not None
+    assert not api.content.find(portal_type="Component")
+    api.content.delete(record)  # and the record goes with them
+    assert not api.content.find(UID=record.UID())
+
+
+def test_component_added_as_content_is_stored_like_the_others(portal, record):
+    from plone.namedfile.file import NamedBlobFile
+
+    extra = api.content.create(container=record, type="Component", id="c009", title="附件",
+                               role="附件", sequence=9,
+                               file=NamedBlobFile(PDF + b"%9", filename="附件.pdf"))
+    assert extra.sm3 == digests.digest_bytes(PDF + b"%9", "SM3") and extra.size == len(PDF) + 2
+    assert extra.format_name == "PDF"
+    assert [b.UID for b in api.content.find(component_sm3=extra.sm3)] == [record.UID()]
+
+
 def test_component_digests_are_indexed_on_record(portal, record):
     sm3 = record.objectValues()[0].sm3
     brains = api.content.find(component_sm3=sm3, portal_type="Record")

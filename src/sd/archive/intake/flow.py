@@ -88,8 +88,13 @@ def all_fonds(portal) -> list:
 
 
 def find_fonds(portal, fonds_code: str | None):
-    for fonds in all_fonds(portal):
-        if fonds_code and getattr(fonds, "fonds_code", None) == fonds_code:
+    """The fonds of 全宗号 ``fonds_code`` (its catalog entry, not a walk over every fonds)."""
+    if not fonds_code:
+        return None
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(portal_type="Fonds", fonds_code=fonds_code):
+        fonds = brain._unrestrictedGetObject()
+        if getattr(fonds, "fonds_code", None) == fonds_code:
             return fonds
     return None
 
@@ -261,7 +266,8 @@ def original_package(package, spooled, sequence: int) -> ComponentData:
     """The package as received (原始包), kept beside the components."""
     eep = package.source_format == "eep"
     name = f"{package.metadata.record_id or 'package'}.{'eep' if eep else 'zip'}"
-    sha256 = digests.digest_file(spooled.path, ("SHA-256",))[0]["SHA-256"]
+    sha256 = getattr(spooled, "sha256", "") or \
+        digests.digest_file(spooled.path, ("SHA-256",))[0]["SHA-256"]
     return ComponentData(
         filename=name,
         data=open(spooled.path, "rb"),  # noqa: SIM115 - the blob consumes the file

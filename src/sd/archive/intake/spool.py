@@ -1,6 +1,6 @@
 """Spooling a request body to a temporary file (落盘), in chunks, never whole in memory.
 
-The SM3 digest of the package (信息包摘要) is computed in the same pass; the size limit
+The SM3 and SHA-256 digests of the package (信息包摘要) are computed in the same pass; the size limit
 (``sd.archive.settings.max_package_bytes``) is enforced while copying, so an over-long body
 stops at the first chunk beyond the limit.
 """
@@ -20,11 +20,12 @@ CHUNK = 1 << 20
 
 @dataclass
 class Spooled:
-    """A body on disk: where, how many bytes, its SM3."""
+    """A body on disk: where, how many bytes, its SM3 and SHA-256."""
 
     path: str
     size: int
     sm3: str
+    sha256: str = ""
 
 
 def too_large(limit: int, size: int | None = None) -> PackageError:
@@ -40,7 +41,7 @@ def too_large(limit: int, size: int | None = None) -> PackageError:
 def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -> Spooled:
     """Copy ``stream`` from its current position into ``directory``/``name``."""
     path = os.path.join(directory, name)
-    hasher = digests.new("SM3")
+    hasher, sha256 = digests.new("SM3"), digests.new("SHA-256")
     size = 0
     with open(path, "wb") as out:
         while True:
@@ -51,5 +52,6 @@ def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -
             if size > limit:
                 raise too_large(limit)
             hasher.update(chunk)
+            sha256.update(chunk)
             out.write(chunk)
-    return Spooled(path=path, size=size, sm3=hasher.hexdigest())
+    return Spooled(path=path, size=size, sm3=hasher.hexdigest(), sha256=sha256.hexdigest())

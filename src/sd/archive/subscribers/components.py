@@ -2,6 +2,7 @@
 
 from plone import api
 from zExceptions import Forbidden
+from zope.event import notify
 
 from sd.archive.core import digests
 
@@ -22,6 +23,13 @@ def _file_digests(component):
         return digests.digest_stream(component.file.open(), ("SM3", "SHA-256"))
     with blob.open("r") as f:
         return digests.digest_stream(f, ("SM3", "SHA-256"))
+
+
+def added_as_content(component, event):
+    """A component added as Plone content (edit form, REST POST, a copied record) is stored."""
+    from sd.archive.repository import ComponentStoredEvent
+
+    notify(ComponentStoredEvent(component))
 
 
 def component_added(component, event):

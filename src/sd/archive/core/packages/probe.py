@@ -26,9 +26,9 @@ class FileProbe:
     def feed(self, chunk: bytes) -> None:
         if len(self.head) < HEAD_SIZE:
             self.head += chunk[: HEAD_SIZE - len(self.head)]
-        self.tail = (self.tail + chunk)[-TAIL_SIZE:]
+        self.tail = (self.tail + chunk[-TAIL_SIZE:])[-TAIL_SIZE:]
         if not self.eicar:
-            window = self._overlap + chunk
-            if EICAR in window:
+            reach = len(EICAR) - 1  # the string may straddle two chunks
+            if EICAR in chunk or EICAR in self._overlap + chunk[:reach]:
                 self.eicar = True
-            self._overlap = window[-(len(EICAR) - 1) :]
+            self._overlap = (self._overlap + chunk[-reach:])[-reach:]

@@ -25,7 +25,7 @@ from typing import BinaryIO
 from sd.archive.core.errors import PackageError
 from sd.archive.core.errors import Problem
 
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024
 GIB = 1024**3
 MIB = 1024**2
 

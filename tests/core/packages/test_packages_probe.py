@@ -1,0 +1,35 @@
+"""The streaming probe: head, tail and the EICAR string however the chunks fall."""
+
+import pytest
+
+from sd.archive.core.packages.probe import EICAR
+from sd.archive.core.packages.probe import HEAD_SIZE
+from sd.archive.core.packages.probe import TAIL_SIZE
+from sd.archive.core.packages.probe import FileProbe
+
+
+def fed(data: bytes, size: int) -> FileProbe:
+    probe = FileProbe()
+    for start in range(0, len(data), size):
+        probe.feed(data[start:start + size])
+    return probe
+
+
+@pytest.mark.parametrize("size", [1, 7, len(EICAR) - 1, len(EICAR), 100, 65536])
+def test_eicar_is_found_wherever_the_chunks_cut_it(size):
+    for offset in range(0, 90, 11):
+        data = b"x" * offset + EICAR + b"y" * 50
+        assert fed(data, size).eicar, (size, offset)
+
+
+@pytest.mark.parametrize("size", [1, 5, 1000, 5000])
+def test_no_eicar_in_clean_data(size):
+    assert not fed(bytes(range(256)) * 20 + EICAR[:-1], size).eicar
+
+
+@pytest.mark.parametrize("size", [3, 1000, 4096, 100000])
+def test_head_and_tail_are_the_first_and_last_bytes(size):
+    data = bytes(i % 251 for i in range(3 * HEAD_SIZE + 17))
+    probe = fed(data, size)
+    assert probe.head == data[:HEAD_SIZE]
+    assert probe.tail == data[-TAIL_SIZE:]
