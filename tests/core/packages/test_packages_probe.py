@@ -33,3 +33,11 @@ def test_head_and_tail_are_the_first_and_last_bytes(size):
     probe = fed(data, size)
     assert probe.head == data[:HEAD_SIZE]
     assert probe.tail == data[-TAIL_SIZE:]
+
+
+@pytest.mark.parametrize("size", [1, 4, 9, 64, 65536])
+def test_a_pdf_signature_is_seen_wherever_the_chunks_cut_it(size):
+    signed = b"%PDF-1.7\n" + b"0" * 37 + b"/Type /Sig /ByteRange [0 10 20 30]" + b"\n%%EOF\n"
+    assert fed(signed, size).pdf_signature
+    assert fed(signed, size).facts()["pdf_signature"] is True
+    assert not fed(signed.replace(b"/ByteRange", b"/Contents"), size).pdf_signature

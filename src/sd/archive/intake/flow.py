@@ -28,9 +28,9 @@ from datetime import datetime
 import transaction
 from persistent.mapping import PersistentMapping
 from plone import api
+from Products.CMFCore.utils import getToolByName
 from ZODB.POSException import ConflictError
 
-from sd.archive.core import digests
 from sd.archive.core.arrangement import arrange
 from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.engine import run_detection
@@ -91,7 +91,7 @@ def find_fonds(portal, fonds_code: str | None):
     """The fonds of 全宗号 ``fonds_code`` (its catalog entry, not a walk over every fonds)."""
     if not fonds_code:
         return None
-    catalog = api.portal.get_tool("portal_catalog")
+    catalog = getToolByName(portal, "portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Fonds", fonds_code=fonds_code):
         fonds = brain._unrestrictedGetObject()
         if getattr(fonds, "fonds_code", None) == fonds_code:
@@ -266,8 +266,7 @@ def original_package(package, spooled, sequence: int) -> ComponentData:
     """The package as received (原始包), kept beside the components."""
     eep = package.source_format == "eep"
     name = f"{package.metadata.record_id or 'package'}.{'eep' if eep else 'zip'}"
-    sha256 = getattr(spooled, "sha256", "") or \
-        digests.digest_file(spooled.path, ("SHA-256",))[0]["SHA-256"]
+    sha256 = spooled.sha256
     return ComponentData(
         filename=name,
         data=open(spooled.path, "rb"),  # noqa: SIM115 - the blob consumes the file
@@ -296,14 +295,15 @@ def max_package_bytes() -> int:
 def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | None = None,
            declared_digest: str | None = None) -> Answer:
     """Run one spooled package through intake (接收一个信息包)."""
-    replayed = replay_key(portal, actor, idempotency_key, spooled.sm3)
-    if replayed is not None:
-        return replayed
+    if idempotency_key:
+        replayed = replay_key(portal, actor, idempotency_key, spooled.sm3)
+        if replayed is not None:
+            return replayed
     work = tempfile.mkdtemp(prefix="sd-intake-")
     try:
-        try:
+        try:  # the package digest is computed beside the read (spool.py)
             package = read_package(spooled.path, kind, limits(), TempDirSinks(work),
-                                   digest=spooled.sm3)
+                                   digest=lambda: spooled.sm3)
         except ArchiveError as exc:
             return error_answer(exc)
         metadata = package.metadata
@@ -315,7 +315,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
                 f"全宗号 {metadata.fonds_code!r}: no fonds this account submits to",
                 "来源/全宗号", "authorization")
         write_lock(fonds)  # from here on the snapshot includes every earlier intake
-        fonds = find_fonds(portal, metadata.fonds_code)
+        fonds = portal.unrestrictedTraverse(fonds.getPhysicalPath())
         known = replay_key(portal, actor, idempotency_key, spooled.sm3) or \
             repeated(fonds, metadata, spooled, portal, actor, idempotency_key)
         if known is not None:
@@ -398,7 +398,7 @@ def ledger_event(event: str, record, actor: str) -> dict:
 def archive_transition(record, comment: str):
     """Move the record to ``archived`` (归档) on behalf of the flow or the reviewer."""
     with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=record, transition="archive", comment=comment)
+        getToolByName(record, "portal_workflow").doActionFor(record, "archive", comment=comment)
 
 
 def accept(portal, kind, fonds, holdings, package, spooled, report, actor,

@@ -1,14 +1,18 @@
 """Spooling a request body to a temporary file (落盘), in chunks, never whole in memory.
 
-The SM3 and SHA-256 digests of the package (信息包摘要) are computed in the same pass; the size limit
-(``sd.archive.settings.max_package_bytes``) is enforced while copying, so an over-long body
-stops at the first chunk beyond the limit.
+The size limit (``sd.archive.settings.max_package_bytes``) is enforced while copying, so an
+over-long body stops at the first chunk beyond the limit. The SM3 and SHA-256 digests of the
+package (信息包摘要) are computed from the copy by a helper thread (hashlib works outside the
+interpreter lock), beside the package read that follows; ``Spooled.sm3`` waits for them.
 """
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from dataclasses import field
 from typing import BinaryIO
 
 from sd.archive.core import digests
@@ -16,16 +20,28 @@ from sd.archive.core.errors import PackageError
 from sd.archive.core.errors import Problem
 
 CHUNK = 1 << 20
+_hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sd-spool-digest")
+
+
+def _digests(path: str) -> dict[str, str]:
+    return digests.digest_file(path, ("SM3", "SHA-256"))[0]
 
 
 @dataclass
 class Spooled:
-    """A body on disk: where, how many bytes, its SM3 and SHA-256."""
+    """A body on disk: where, how many bytes, its SM3 and SHA-256 (waited for when asked)."""
 
     path: str
     size: int
-    sm3: str
-    sha256: str = ""
+    digests: Future = field(repr=False, default=None)
+
+    @property
+    def sm3(self) -> str:
+        return self.digests.result()["SM3"]
+
+    @property
+    def sha256(self) -> str:
+        return self.digests.result()["SHA-256"]
 
 
 def too_large(limit: int, size: int | None = None) -> PackageError:
@@ -41,7 +57,6 @@ def too_large(limit: int, size: int | None = None) -> PackageError:
 def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -> Spooled:
     """Copy ``stream`` from its current position into ``directory``/``name``."""
     path = os.path.join(directory, name)
-    hasher, sha256 = digests.new("SM3"), digests.new("SHA-256")
     size = 0
     with open(path, "wb") as out:
         while True:
@@ -51,7 +66,5 @@ def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -
             size += len(chunk)
             if size > limit:
                 raise too_large(limit)
-            hasher.update(chunk)
-            sha256.update(chunk)
             out.write(chunk)
-    return Spooled(path=path, size=size, sm3=hasher.hexdigest(), sha256=sha256.hexdigest())
+    return Spooled(path=path, size=size, digests=_hashing.submit(_digests, path))

@@ -39,7 +39,7 @@ def describe_stored_file(path: str, location: str) -> PackageFile:
             probe.feed(chunk)
             size += len(chunk)
     return PackageFile(path=path, package_path=path, size=size, sm3=digest.hexdigest(), location=location,
-                       head=probe.head, tail=probe.tail, eicar=probe.eicar)
+                       **probe.facts())
 
 
 def preservation_subject(obj: str, locations: dict[str, str], copies=None, expected=None) -> PreservationSubject:

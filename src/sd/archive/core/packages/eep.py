@@ -78,7 +78,7 @@ class _Base64Sink:
         return PackageFile(path=self.path, package_path=self.path, size=self.size, sm3=self.sm3.hexdigest(),
                            sha256=self.sha.hexdigest() if self.sha else None,
                            location=location if isinstance(location, str) else None,
-                           head=self.probe.head, tail=self.probe.tail, eicar=self.probe.eicar)
+                           **self.probe.facts())
 
 
 class _EepParser:

@@ -60,6 +60,7 @@ class PackageFile:
     head: bytes = b""
     tail: bytes = b""
     eicar: bool = False
+    pdf_signature: bool | None = None  # a /ByteRange seen while reading; None: not probed
 
     def digest(self, algorithm: str) -> str | None:
         """The digest for 'SM3' / 'SHA-256' (any case), or None when it was not computed."""
@@ -128,9 +129,7 @@ def stream_file(
         sm3=digest.sm3,
         sha256=digest.sha256,
         location=digest.location,
-        head=probe.head,
-        tail=probe.tail,
-        eicar=probe.eicar,
+        **probe.facts(),
     )
     return described, data
 
@@ -213,12 +212,13 @@ def read_package(
     sink_factory: SinkFactory | None = None,
     *,
     sha256: bool = False,
-    digest: str = "",
+    digest: str | Callable[[], str] = "",
 ):
     """Read a package of ``kind`` 'pre-archive' | 'archive' | 'transfer' (读取信息包).
 
     ``digest``: the package's SM3 when the caller computed it already (while spooling the
-    request body); otherwise it is computed here.
+    request body), or a callable answering it once the read is done (a digest computed
+    beside the read, on another core); otherwise it is computed here.
 
     Returns a :class:`Package` (single record) or, for 'transfer', an open
     :class:`~sd.archive.core.packages.transfer.TransferPackage` whose ``records()`` yields
@@ -228,8 +228,15 @@ def read_package(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown package kind {kind!r}")
-    limits = limits or Limits()
-    digest = digest or file_digest(source)
+    if callable(digest):
+        package = _read(source, kind, limits or Limits(), sink_factory, sha256, "(pending)")
+        package.digest = digest()
+        return package
+    return _read(source, kind, limits or Limits(), sink_factory, sha256,
+                 digest or file_digest(source))
+
+
+def _read(source, kind: str, limits: Limits, sink_factory, sha256: bool, digest: str):
     if kind == "archive" and _looks_like_xml(source):
         from sd.archive.core.packages.eep import read_eep
 

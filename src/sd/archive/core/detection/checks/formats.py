@@ -108,6 +108,8 @@ def signature_present(file, fmt: str | None) -> bool | None:
         except PackageError:
             return None
     if kind == "PDF":
+        if getattr(file, "pdf_signature", None) is not None:
+            return file.pdf_signature  # seen while the package was read
         overlap = b""
         with open(file.location, "rb") as fp:
             for chunk in iter(lambda: fp.read(1024 * 1024), b""):
