@@ -48,8 +48,7 @@ def _default_scheme(fonds_code: str) -> core_scheme.ClassificationScheme:
     if fonds_code in core_scheme.DEFAULT_FONDS:
         return core_scheme.default_scheme(fonds_code)
     text = _template("template_scheme_xml")
-    template = (core_scheme.read_scheme_xml(text) if text
-                else core_scheme.default_scheme(TEMPLATE_FONDS))
+    template = _parsed_scheme(text) if text else core_scheme.default_scheme(TEMPLATE_FONDS)
     return replace(template, fonds_code=fonds_code, fonds_name="")
 
 

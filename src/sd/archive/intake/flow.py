@@ -293,13 +293,16 @@ def max_package_bytes() -> int:
 
 
 def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | None = None,
-           declared_digest: str | None = None) -> Answer:
-    """Run one spooled package through intake (接收一个信息包)."""
+           declared_digest: str | None = None, workdir: str | None = None) -> Answer:
+    """Run one spooled package through intake (接收一个信息包).
+
+    The package's files are read into ``workdir`` (the caller's, emptied by the caller; the
+    spooling directory) or into a temporary directory of their own."""
     if idempotency_key:
         replayed = replay_key(portal, actor, idempotency_key, spooled.sm3)
         if replayed is not None:
             return replayed
-    work = tempfile.mkdtemp(prefix="sd-intake-")
+    work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
     try:
         try:  # the package digest is computed beside the read (spool.py)
             package = read_package(spooled.path, kind, limits(), TempDirSinks(work),
@@ -328,7 +331,8 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
         return accept(portal, kind, fonds, holdings, package, spooled, report, actor,
                       idempotency_key)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if work != workdir:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def write_lock(fonds) -> None:

@@ -13,6 +13,7 @@ The fonds codes match the sample packages; a site copies and edits these files f
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 
 from sd.archive.core.scheme.csv_io import read_schedule_csv
@@ -27,14 +28,17 @@ def _data(name: str) -> bytes:
     return files("sd.archive.core.scheme").joinpath("data", name).read_bytes()
 
 
+@cache
 def default_scheme(fonds_code: str) -> ClassificationScheme:
-    """The shipped classification scheme of ``fonds_code`` (``J001`` or ``J002``)."""
+    """The shipped classification scheme of ``fonds_code`` (``J001`` or ``J002``); read once
+    (the files ship with the code, the parsed scheme is frozen)."""
     if fonds_code not in DEFAULT_FONDS:
         raise KeyError(fonds_code)
     return read_scheme_csv(_data(f"{fonds_code}-scheme.csv"))
 
 
+@cache
 def default_schedule(fonds_code: str) -> RetentionSchedule:
-    """The shipped retention schedule of ``fonds_code``, checked against its scheme."""
+    """The shipped retention schedule of ``fonds_code``, checked against its scheme; read once."""
     scheme = default_scheme(fonds_code)
     return read_schedule_csv(_data(f"{fonds_code}-schedule.csv"), scheme=scheme)

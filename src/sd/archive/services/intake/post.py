@@ -106,6 +106,7 @@ class PackagePost(Service):
                 actor=api.user.get_current().getId(),
                 idempotency_key=(self.request.getHeader("Idempotency-Key") or "").strip() or None,
                 declared_digest=declared,
+                workdir=work,
             ))
         finally:
             shutil.rmtree(work, ignore_errors=True)
