@@ -89,6 +89,19 @@ def test_repository_components_are_parts_of_their_record(portal, record):
     assert not api.content.find(UID=record.UID())
 
 
+def test_record_security_reindex_reaches_the_catalog(portal, record):
+    """Record.reindexObjectSecurity reindexes the record itself (nothing else is catalogued
+    under it): a local role granted on it is searchable at once."""
+    catalog = api.portal.get_tool("portal_catalog")
+    api.user.create(email="reader@example.org", username="reader-1", password="secret-reader")
+    api.user.grant_roles(username="reader-1", obj=record, roles=["RecordsOfficer"])
+    record.reindexObjectSecurity()
+    (brain,) = catalog.unrestrictedSearchResults(UID=record.UID())
+    allowed = catalog.getIndexDataForRID(brain.getRID())["allowedRolesAndUsers"]
+    assert "user:reader-1" in allowed
+    record.reindexObjectSecurity(skip_self=True)  # nothing to do, nothing fails
+
+
 def test_component_added_as_content_is_stored_like_the_others(portal, record):
     from plone.namedfile.file import NamedBlobFile
 

@@ -15,3 +15,12 @@ class IRecordSchema(model.Schema):
 @implementer(IRecord)
 class Record(Container):
     """件: holds its components (电子文件)."""
+
+    def reindexObjectSecurity(self, skip_self=False):
+        """Reindex the record's security indexes.
+
+        Only the record is catalogued, its components are parts of it
+        (``sd.archive.repository``), so there is nothing under its path to search the
+        catalog for (CMF does that on every workflow transition)."""
+        if not skip_self and self._getCatalogTool() is not None:
+            self.reindexObject(idxs=self._cmf_security_indexes, update_metadata=0)

@@ -26,6 +26,7 @@ from datetime import date
 from datetime import datetime
 
 import transaction
+from AccessControl import getSecurityManager
 from persistent.mapping import PersistentMapping
 from plone import api
 from Products.CMFCore.utils import getToolByName
@@ -101,9 +102,10 @@ def find_fonds(portal, fonds_code: str | None):
 
 def may_submit_somewhere(portal) -> bool:
     """Managers and accounts holding Submitter on at least one fonds (报送服务账号)."""
-    if api.user.has_permission(SUBMIT, obj=portal):
+    allowed = getSecurityManager().checkPermission
+    if allowed(SUBMIT, portal):
         return True
-    return any(api.user.has_permission(SUBMIT, obj=f) for f in all_fonds(portal))
+    return any(allowed(SUBMIT, f) for f in all_fonds(portal))
 
 
 # --- idempotency -----------------------------------------------------------------------------
@@ -311,7 +313,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
             return error_answer(exc)
         metadata = package.metadata
         fonds = find_fonds(portal, metadata.fonds_code)
-        if fonds is None or not api.user.has_permission(SUBMIT, obj=fonds):
+        if fonds is None or not getSecurityManager().checkPermission(SUBMIT, fonds):
             return problem_answer(
                 403, "Forbidden", "this account may not submit to the package's fonds",
                 "fonds.mismatch",

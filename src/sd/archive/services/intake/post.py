@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 
+from AccessControl import getSecurityManager
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
@@ -103,7 +104,7 @@ class PackagePost(Service):
             declared = (self.request.getHeader("X-Package-SM3") or "").strip() or None
             return self.answer(flow.submit(
                 portal, self.kind, spooled,
-                actor=api.user.get_current().getId(),
+                actor=getSecurityManager().getUser().getId(),
                 idempotency_key=(self.request.getHeader("Idempotency-Key") or "").strip() or None,
                 declared_digest=declared,
                 workdir=work,
