@@ -201,3 +201,20 @@ def test_hold_blocks_destruction(record):
     record.holds = []
     available = [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)]
     assert "destroy" in available
+
+
+def test_intake_finds_a_fonds_by_its_code_wherever_it_is_now(portal, fonds):
+    from sd.archive.intake.flow import find_fonds
+
+    assert find_fonds(portal, "J001") == fonds
+    assert find_fonds(portal, "J001") == fonds  # from the remembered place
+    api.content.rename(obj=fonds, new_id="j001-renamed")
+    assert find_fonds(portal, "J001").getId() == "j001-renamed"
+    moved = portal["j001-renamed"]
+    moved.fonds_code = "J009"
+    moved.reindexObject()
+    assert find_fonds(portal, "J001") is None
+    assert find_fonds(portal, "J009") == moved
+    api.content.delete(moved)
+    assert find_fonds(portal, "J009") is None
+    assert find_fonds(portal, "") is None

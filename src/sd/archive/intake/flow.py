@@ -88,15 +88,29 @@ def all_fonds(portal) -> list:
     return [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(portal_type="Fonds")]
 
 
+#: 全宗号 → where its fonds was last found (a hint: checked on every use)
+_fonds_paths: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def find_fonds(portal, fonds_code: str | None):
-    """The fonds of 全宗号 ``fonds_code`` (its catalog entry, not a walk over every fonds)."""
+    """The fonds of 全宗号 ``fonds_code``: where it was found last time when it is still
+    there with that code, otherwise its catalog entry (never a walk over every fonds)."""
     if not fonds_code:
         return None
+    key = ("/".join(portal.getPhysicalPath()), fonds_code)
+    path = _fonds_paths.get(key)
+    if path is not None:
+        fonds = portal.unrestrictedTraverse(path, None)
+        if getattr(fonds, "portal_type", None) == "Fonds" and \
+                getattr(fonds, "fonds_code", None) == fonds_code:
+            return fonds
     catalog = getToolByName(portal, "portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Fonds", fonds_code=fonds_code):
         fonds = brain._unrestrictedGetObject()
         if getattr(fonds, "fonds_code", None) == fonds_code:
+            _fonds_paths[key] = fonds.getPhysicalPath()
             return fonds
+    _fonds_paths.pop(key, None)
     return None
 
 

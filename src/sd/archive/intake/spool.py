@@ -9,6 +9,7 @@ interpreter lock), beside the package read that follows; ``Spooled.sm3`` waits f
 from __future__ import annotations
 
 import os
+import shutil
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +21,13 @@ from sd.archive.core.errors import PackageError
 from sd.archive.core.errors import Problem
 
 CHUNK = 1 << 20
-_hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sd-spool-digest")
+_helpers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sd-spool")
+
+
+def discard(directory: str) -> None:
+    """Remove a spooling directory on the helper thread (the request does not wait for the
+    unlinks; everything kept was moved into blobs before)."""
+    _helpers.submit(shutil.rmtree, directory, True)
 
 
 def _digests(path: str) -> dict[str, str]:
@@ -67,4 +74,4 @@ def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -
             if size > limit:
                 raise too_large(limit)
             out.write(chunk)
-    return Spooled(path=path, size=size, digests=_hashing.submit(_digests, path))
+    return Spooled(path=path, size=size, digests=_helpers.submit(_digests, path))

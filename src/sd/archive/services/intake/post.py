@@ -7,7 +7,6 @@ temporary file (never held whole in memory) and handed to ``sd.archive.intake.fl
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 
 from AccessControl import getSecurityManager
@@ -19,6 +18,7 @@ from zope.interface import alsoProvides
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.intake import flow
+from sd.archive.intake.spool import discard
 from sd.archive.intake.spool import spool
 from sd.archive.intake.spool import too_large
 from sd.archive.preservation.postprocess import foreground
@@ -110,7 +110,7 @@ class PackagePost(Service):
                 workdir=work,
             ))
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            discard(work)
 
 
 class PreArchivePost(PackagePost):
