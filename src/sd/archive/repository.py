@@ -51,6 +51,9 @@ class ComponentData:
     sha256: str | None = None
     size: int | None = None
     extra: dict = field(default_factory=dict)
+    #: the reader saw no PDF signature (/ByteRange) and the file is no ZIP (OFD): the seal
+    #: verification at storing has nothing to look for (kept for this transaction only)
+    unsigned: bool = False
 
 
 RECORD_FIELDS = (
@@ -119,6 +122,8 @@ def add_component(record, comp: ComponentData):
         component.size = comp.size
     for key, value in comp.extra.items():
         setattr(component, key, value)
+    if comp.unsigned:
+        component._v_unsigned = True
     component = _store_part(record, component)
     notify(ComponentStoredEvent(component))
     return component

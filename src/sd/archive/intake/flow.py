@@ -274,6 +274,7 @@ def component_data(package) -> list[ComponentData]:
             sm3=stored.sm3,
             sha256=stored.sha256,
             size=stored.size,
+            unsigned=stored.pdf_signature is False and not stored.head.startswith(b"PK"),
         ))
     return found
 

@@ -163,9 +163,16 @@ def file_finding(reason: Reason, fmt: str, component=None, file_sm3: str = "", w
 
 
 def verify_component(component, store: bool = True) -> list[dict]:
-    """Verify one component; with ``store`` keep findings and pictures on it. Returns findings."""
-    data = component_bytes(component)
-    fmt = component_format(component, data)
+    """Verify one component; with ``store`` keep findings and pictures on it. Returns findings.
+
+    A file the package reader has just found without a PDF signature and not an OFD
+    (``ComponentData.unsigned``, a one-time hint) carries nothing to verify and is not read
+    again."""
+    if component.__dict__.pop("_v_unsigned", False):
+        data, fmt = b"", None
+    else:
+        data = component_bytes(component)
+        fmt = component_format(component, data)
     if fmt is None:
         findings = []
     elif len(data) > settings.max_verify_bytes():
