@@ -30,7 +30,7 @@ def test_an_over_long_body_stops_at_the_limit(tmp_path):
 def test_the_spooling_directory_is_removed_on_the_helper_thread(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
-    spool(io.BytesIO(b"PK" * 1000), str(work), limit=1 << 20).sm3
+    assert spool(io.BytesIO(b"PK" * 1000), str(work), limit=1 << 20).sm3
     discard(str(work))
     for _ in range(100):
         if not work.exists():
