@@ -19,6 +19,9 @@
    schedule arranges into one item-number series: no request may fail (no ConflictError,
    no 5xx) and the item numbers must run 1..N without duplicates or gaps.
 5. Prints the RSS of the Zope process after the ingest.
+
+Disk: every record leaves its blobs and two AIP copies in the temp directory (about 6 MB per
+record): ``--records 10000`` needs about 60 GB free there.
 """
 
 from __future__ import annotations
