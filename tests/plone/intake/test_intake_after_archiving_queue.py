@@ -215,3 +215,21 @@ def test_a_record_waiting_past_the_limit_is_done_despite_intake(site, svc, queue
         assert postprocess.give_way(site, wait=waits.append) is False
         assert postprocess.drain(site, polite=True) == 1
     assert waits == []
+
+
+def test_a_sealed_record_reads_over_rest(site, svc, queue_mode):
+    """After the archiving seal, the record's stored seal findings are plain JSON data (the
+    PDF field name came from pyHanko as its own string type and broke GET)."""
+    from intake_helpers import session_for
+
+    url = post(svc, "@archive", sample("archive-gongwen.zip")).json()["@id"]
+    transaction.begin()
+    assert postprocess.drain(site) == 1
+    transaction.commit()
+    admin = session_for(site, "admin")
+    response = admin.get(url.replace(site.absolute_url(), "").lstrip("/"))
+    assert response.status_code == 200, response.text[:500]
+    record = record_at(site, url)
+    sealed = sealed_versions(record)
+    assert sealed and all(type(f["id"]) is str for c in sealed for f in c.seal_findings
+                          if "id" in f)

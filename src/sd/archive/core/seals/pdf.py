@@ -41,7 +41,7 @@ def verify_pdf(source: bytes | str | Path, trust: TrustStore | None = None) -> d
 
 def verify_embedded(sig, trust: TrustStore | None) -> Verdict:
     """The verdict for one pyHanko ``EmbeddedPdfSignature``."""
-    verdict = Verdict(id=sig.field_name, kind="sign", format="pdf")
+    verdict = Verdict(id=str(sig.field_name), kind="sign", format="pdf")  # a plain str: stored
     try:
         verdict.page_index, verdict.boundary = _widget_place(sig)
     except Exception:  # noqa: BLE001 - invisible or unusual widgets
