@@ -233,3 +233,17 @@ def test_a_sealed_record_reads_over_rest(site, svc, queue_mode):
     sealed = sealed_versions(record)
     assert sealed and all(type(f["id"]) is str for c in sealed for f in c.seal_findings
                           if "id" in f)
+
+
+def test_a_record_lists_its_components_over_rest(site, svc):
+    from intake_helpers import session_for
+
+    url = post(svc, "@archive", sample("archive-gongwen.zip")).json()["@id"]
+    transaction.begin()
+    body = session_for(site, "admin").get(url.replace(site.absolute_url(), "").lstrip("/")).json()
+    titles = [item["title"] for item in body["items"]]
+    # the record's files, its package as received (原始包), the sealed 正本 (inline mode)
+    assert titles == ["正本.pdf", "处理单.pdf", "附件1.pdf", "OA-J001-2023-000000007.zip",
+                      "正本-归档章.pdf"]
+    assert body["items_total"] == 5
+    assert all(item["@id"].startswith(url + "/") for item in body["items"])
