@@ -217,16 +217,20 @@ def baseline(base: str, n: int, kb: int, start_at: int = 1, prepared: bool = Fal
     return n / (time.perf_counter() - t0)
 
 
-def intake(base: str, n: int, kb: int, start_at: int = 1) -> tuple[float, float, float]:
-    """records/s answered 201; seconds until the after-archiving queue (seal + AIP) is empty
-    after the last answer; records/s including that drain."""
+def post_packages(base: str, bodies) -> float:
+    """Seconds to ``POST @archive`` each package of ``bodies`` as the service account (201)."""
     svc = session("svc-j001", "svc-j001-bench")
-    bodies = ahead(package(i, kb) for i in range(start_at, start_at + n))
     t0 = time.perf_counter()
     for body in bodies:
         r = svc.post(f"{base}/@archive", data=body, headers={"Content-Type": "application/zip"})
         assert r.status_code == 201, r.text[:1000]
-    answered = time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def intake(base: str, n: int, kb: int, start_at: int = 1) -> tuple[float, float, float]:
+    """records/s answered 201; seconds until the after-archiving queue (seal + AIP) is empty
+    after the last answer; records/s including that drain."""
+    answered = post_packages(base, ahead(package(i, kb) for i in range(start_at, start_at + n)))
     drained = wait_for_queue(base)
     return n / answered, drained, n / (answered + drained)
 
@@ -249,14 +253,8 @@ def interleaved(base: str, n_base: int, n_intake: int, kb: int, block: int):
             done_base += k
         if done_intake < n_intake:
             k = min(block, n_intake - done_intake)
-            svc = session("svc-j001", "svc-j001-bench")
-            bodies = [package(i, kb) for i in range(done_intake + 1, done_intake + k + 1)]
-            t0 = time.perf_counter()
-            for body in bodies:
-                r = svc.post(f"{base}/@archive", data=body,
-                             headers={"Content-Type": "application/zip"})
-                assert r.status_code == 201, r.text[:1000]
-            intake_s += time.perf_counter() - t0
+            intake_s += post_packages(
+                base, [package(i, kb) for i in range(done_intake + 1, done_intake + k + 1)])
             done_intake += k
     drain_s += wait_for_queue(base)
     return (n_base / base_s, n_intake / intake_s, drain_s,

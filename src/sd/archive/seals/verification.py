@@ -28,6 +28,7 @@ from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
 from sd.archive.core.errors import ArchiveError
+from sd.archive.core.packages.probe import PDF_SIGNATURE
 from sd.archive.core.seals.pdf import verify_pdf
 from sd.archive.core.seals.verdict import UNSIGNED
 from sd.archive.core.seals.verdict import UNVERIFIABLE
@@ -88,7 +89,7 @@ def verify_bytes(data: bytes, fmt: str | None, trust=None) -> tuple[str, list[Ve
     format and trust configuration: intake's detection (GD-1-9) and the component subscriber
     then verify a file once, not twice.
     """
-    if trust is not None or fmt not in ("OFD", "PDF") or (fmt == "PDF" and b"/ByteRange" not in data):
+    if trust is not None or fmt not in ("OFD", "PDF") or (fmt == "PDF" and PDF_SIGNATURE not in data):
         return _verify_bytes(data, fmt, trust)  # nothing to remember for files without signatures
     key = (hashlib.sha256(data).digest(), fmt, settings.trust_fingerprint())
     with _memo_lock:
@@ -113,7 +114,7 @@ def _verify_bytes(data: bytes, fmt: str | None, trust) -> tuple[str, list[Verdic
         extra = [report.unsigned_reason] if report.unsigned_reason else []
         return report.status, report.verdicts, extra
     if fmt == "PDF":
-        if b"/ByteRange" not in data:
+        if PDF_SIGNATURE not in data:
             return UNSIGNED, [], []
         try:
             report = verify_pdf(data, trust)

@@ -52,3 +52,12 @@ class FileProbe:
         """What a :class:`~sd.archive.core.packages.reader.PackageFile` keeps of the probe."""
         return {"head": self.head, "tail": self.tail, "eicar": self.eicar,
                 "pdf_signature": self.pdf_signature}
+
+
+def probe_file(location: str, chunk: int = 1 << 20) -> FileProbe:
+    """Probe a file on disk that was not probed while it was read (一次读取)."""
+    probe = FileProbe()
+    with open(location, "rb") as fp:
+        for data in iter(lambda: fp.read(chunk), b""):
+            probe.feed(data)
+    return probe

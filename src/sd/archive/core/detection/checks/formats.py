@@ -14,6 +14,7 @@ from sd.archive.core.detection.formats import sniff
 from sd.archive.core.detection.formats import xml_problem
 from sd.archive.core.detection.registry import register
 from sd.archive.core.errors import PackageError
+from sd.archive.core.packages.probe import probe_file
 from sd.archive.core.packages.zipsafe import open_zip
 
 
@@ -108,16 +109,8 @@ def signature_present(file, fmt: str | None) -> bool | None:
         except PackageError:
             return None
     if kind == "PDF":
-        if getattr(file, "pdf_signature", None) is not None:
-            return file.pdf_signature  # seen while the package was read
-        overlap = b""
-        with open(file.location, "rb") as fp:
-            for chunk in iter(lambda: fp.read(1024 * 1024), b""):
-                window = overlap + chunk
-                if b"/ByteRange" in window:
-                    return True
-                overlap = window[-16:]
-        return False
+        seen = getattr(file, "pdf_signature", None)  # noticed while the package was read
+        return probe_file(file.location).pdf_signature if seen is None else seen
     return False
 
 
