@@ -286,7 +286,7 @@ def original_package(package, spooled, sequence: int) -> ComponentData:
     sha256 = spooled.sha256
     return ComponentData(
         filename=name,
-        data=open(spooled.path, "rb"),  # noqa: SIM115 - the blob consumes the file
+        data=open(spooled.file(), "rb"),  # noqa: SIM115 - the blob consumes the file
         role=ORIGINAL_PACKAGE_ROLE,
         sequence=sequence,
         path=name,
@@ -322,7 +322,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
     work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
     try:
         try:  # the package digest is computed beside the read (spool.py)
-            package = read_package(spooled.path, kind, limits(), TempDirSinks(work),
+            package = read_package(spooled.readable(), kind, limits(), TempDirSinks(work),
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
             return error_answer(exc)

@@ -1,13 +1,22 @@
 """Spooling a request body to a temporary file (落盘), in chunks, never whole in memory.
 
-The size limit (``sd.archive.settings.max_package_bytes``) is enforced while copying, so an
-over-long body stops at the first chunk beyond the limit. The SM3 and SHA-256 digests of the
-package (信息包摘要) are computed from the copy by a helper thread (hashlib works outside the
-interpreter lock), beside the package read that follows; ``Spooled.sm3`` waits for them.
+The size limit (``sd.archive.settings.max_package_bytes``) is enforced before anything is
+copied when the body's size is known, and while copying otherwise (an over-long body stops
+at the first chunk beyond the limit). The SM3 and SHA-256 digests of the package (信息包摘要)
+are computed by a helper thread (hashlib and file I/O work outside the interpreter lock).
+
+``spool(..., beside=True)`` goes one step further for the intake interfaces: when the body
+can be read a second time without moving the reader's position (a file with a descriptor, or
+bytes in memory), the helper makes the copy and its digests *while* the caller reads the
+package from the body itself (``Spooled.source``). Reading, extracting and copying a package
+then overlap instead of following one another; ``Spooled.file()`` waits for the copy (it
+becomes the record's original package).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import shutil
 from concurrent.futures import Future
@@ -23,11 +32,18 @@ from sd.archive.core.errors import Problem
 CHUNK = 1 << 20
 _helpers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sd-spool")
 
-
-def discard(directory: str) -> None:
+def discard(directory: str, spooled: Spooled | None = None) -> None:
     """Remove a spooling directory on the helper thread (the request does not wait for the
-    unlinks; everything kept was moved into blobs before)."""
-    _helpers.submit(shutil.rmtree, directory, True)
+    unlinks; everything kept was moved into blobs before). A copy still being made beside the
+    read is finished first."""
+    pending = spooled.digests if spooled is not None else None
+
+    def remove():
+        if pending is not None:
+            pending.exception()  # wait, whatever the outcome
+        shutil.rmtree(directory, True)
+
+    _helpers.submit(remove)
 
 
 def _digests(path: str) -> dict[str, str]:
@@ -36,11 +52,16 @@ def _digests(path: str) -> dict[str, str]:
 
 @dataclass
 class Spooled:
-    """A body on disk: where, how many bytes, its SM3 and SHA-256 (waited for when asked)."""
+    """A body on disk: where, how many bytes, its SM3 and SHA-256 (waited for when asked).
+
+    ``source`` is the body itself while the copy at ``path`` is still being made beside it
+    (read the package from :meth:`readable`); None when ``path`` was written before.
+    """
 
     path: str
     size: int
     digests: Future = field(repr=False, default=None)
+    source: BinaryIO | None = field(repr=False, default=None)
 
     @property
     def sm3(self) -> str:
@@ -49,6 +70,18 @@ class Spooled:
     @property
     def sha256(self) -> str:
         return self.digests.result()["SHA-256"]
+
+    def readable(self) -> BinaryIO | str:
+        """What to read the package from now: the body itself, or the copy."""
+        if self.source is not None:
+            self.source.seek(0)
+            return self.source
+        return self.path
+
+    def file(self) -> str:
+        """The copy's path, once it is complete."""
+        self.digests.result()
+        return self.path
 
 
 def too_large(limit: int, size: int | None = None) -> PackageError:
@@ -61,9 +94,15 @@ def too_large(limit: int, size: int | None = None) -> PackageError:
     )
 
 
-def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -> Spooled:
+def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package", *,
+          beside: bool = False) -> Spooled:
     """Copy ``stream`` from its current position into ``directory``/``name``."""
     path = os.path.join(directory, name)
+    if beside:
+        second = _SecondReader.of(stream, limit)
+        if second is not None:
+            copy = _helpers.submit(_copy_beside, second, path)
+            return Spooled(path=path, size=second.size, digests=copy, source=second.body)
     size = 0
     with open(path, "wb") as out:
         while True:
@@ -75,3 +114,68 @@ def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package") -
                 raise too_large(limit)
             out.write(chunk)
     return Spooled(path=path, size=size, digests=_helpers.submit(_digests, path))
+
+
+@dataclass
+class _SecondReader:
+    """Reads the whole body a second time without moving the first reader's position: from
+    the bytes of an in-memory body, or with ``pread`` on a descriptor of its own (a duplicate,
+    so the body may be closed by the server before the copy is done)."""
+
+    body: BinaryIO
+    size: int
+    data: memoryview | None = None
+    fd: int | None = None
+
+    @classmethod
+    def of(cls, stream: BinaryIO, limit: int) -> _SecondReader | None:
+        """None when the body can only be read once (then it is copied first). Raises 413
+        over ``limit``."""
+        body = getattr(stream, "file", stream)  # a multipart FileUpload wraps its file
+        try:
+            if body.tell() != 0:
+                return None
+            size = body.seek(0, os.SEEK_END)
+            body.seek(0)
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return None
+        if size > limit:
+            raise too_large(limit, size)
+        if isinstance(body, io.BytesIO):
+            return cls(body, size, data=memoryview(body.getvalue()))
+        try:
+            fd = body.fileno()
+            body.flush()  # the server's last writes may still sit in the file's buffer
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            return None
+        return cls(body, size, fd=os.dup(fd))
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        if self.data is not None:
+            return self.data[offset:offset + size]
+        return os.pread(self.fd, size, offset)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        self.data = None
+
+
+def _copy_beside(body: _SecondReader, path: str) -> dict[str, str]:
+    """Copy and digest the body in one pass (on a helper thread)."""
+    sm3, sha = hashlib.new("sm3"), hashlib.sha256()
+    offset = 0
+    try:
+        with open(path, "wb") as out:
+            while offset < body.size:
+                chunk = body.read_at(offset, min(CHUNK, body.size - offset))
+                if not chunk:
+                    raise OSError(f"the request body ended at {offset} of {body.size} bytes")
+                sm3.update(chunk)
+                sha.update(chunk)
+                out.write(chunk)
+                offset += len(chunk)
+    finally:
+        body.close()
+    return {"SM3": sm3.hexdigest(), "SHA-256": sha.hexdigest()}

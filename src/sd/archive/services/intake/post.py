@@ -92,9 +92,10 @@ class PackagePost(Service):
         if length and length.isdigit() and int(length) > limit + (64 * 1024 if media == MULTIPART else 0):
             return self.answer(flow.error_answer(too_large(limit, int(length))))
         work = tempfile.mkdtemp(prefix="sd-spool-")
+        spooled = None
         try:
-            try:
-                spooled = spool(self.body_stream(), work, limit)
+            try:  # the package is read from the body while a copy is made beside it
+                spooled = spool(self.body_stream(), work, limit, beside=True)
             except ArchiveError as exc:
                 return self.answer(flow.error_answer(exc))
             if spooled.size == 0:
@@ -110,7 +111,7 @@ class PackagePost(Service):
                 workdir=work,
             ))
         finally:
-            discard(work)
+            discard(work, spooled)
 
 
 class PreArchivePost(PackagePost):
