@@ -36,3 +36,27 @@ def test_tick_checks_due_locations_once(archived):
     assert {r["location_id"] for r in runs} == {"copy1", "copy2"}
     assert all(r["ok"] and r["passed"] >= 3 for r in runs)
     assert schedule.tick() == []  # nothing due again within the interval
+
+
+def test_background_threads_start_in_serving_processes_only(monkeypatch):
+    """``zconsole run`` fires the same start-up events as a served instance; a thread started
+    there would be cut off when the script ends (a record's work half done)."""
+    import sys
+    import threading
+    import types
+
+    from sd.archive.preservation import postprocess
+
+    monkeypatch.setitem(sys.modules, "Zope2.utilities.zconsole", types.ModuleType("zconsole"))
+    assert not schedule.serving()
+    monkeypatch.setattr(schedule, "_started", threading.Event())
+    monkeypatch.setattr(postprocess, "_started", threading.Event())
+    monkeypatch.setattr(postprocess, "queued", lambda: True)
+    before = {t.name for t in threading.enumerate()}
+    schedule.start_scheduler(types.SimpleNamespace(database=None))
+    postprocess.start_worker(None)
+    assert not schedule._started.is_set() and not postprocess._started.is_set()
+    assert {t.name for t in threading.enumerate()} == before
+
+    monkeypatch.delitem(sys.modules, "Zope2.utilities.zconsole")
+    assert schedule.serving()

@@ -285,10 +285,14 @@ def _loop(db):
 
 
 def start_worker(event):
-    """IProcessStarting (a served instance, not zconsole scripts): start the worker once."""
+    """IProcessStarting: start the worker once, in a serving process only (zconsole scripts
+    fire the event too; a worker there would be cut off at the script's end, leaving a
+    record's work half done and raising a false not-preserved alarm)."""
     import Zope2
 
-    if not queued() or os.environ.get("SD_ARCHIVE_POSTPROCESS_WORKER", "on") == "off":
+    from .schedule import serving
+
+    if not serving() or not queued() or os.environ.get("SD_ARCHIVE_POSTPROCESS_WORKER", "on") == "off":
         return
     if _started.is_set() or getattr(Zope2, "DB", None) is None:
         return

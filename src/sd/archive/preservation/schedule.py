@@ -11,6 +11,7 @@ on-demand runs do. Set ``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from datetime import UTC
 from datetime import datetime
@@ -59,6 +60,13 @@ def tick(now: datetime | None = None) -> list[str]:
     for location_id in due:
         fixity.run(location_id)
     return due
+
+
+def serving() -> bool:
+    """True in a process that serves requests (运行中的实例); False under ``zconsole run`` or
+    ``zconsole debug``, which fire the same start-up events but end when their script does: a
+    background thread started there would be cut off in the middle of its work."""
+    return "Zope2.utilities.zconsole" not in sys.modules
 
 
 def _sites(app):
@@ -111,8 +119,10 @@ def _loop(db):
 
 
 def start_scheduler(event):
-    """IDatabaseOpenedWithRoot: start the scheduler thread once per process."""
+    """IDatabaseOpenedWithRoot: start the scheduler thread once per serving process."""
     if os.environ.get("SD_ARCHIVE_FIXITY_SCHEDULER", "on") == "off" or _started.is_set():
+        return
+    if not serving():
         return
     _started.set()
     threading.Thread(target=_loop, args=(event.database,), name="sd-fixity-scheduler",
