@@ -15,7 +15,6 @@ becomes the record's original package).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -31,6 +30,8 @@ from sd.archive.core.errors import Problem
 
 CHUNK = 1 << 20
 _helpers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sd-spool")
+PACKAGE_DIGESTS = ("SM3", "SHA-256")
+
 
 def discard(directory: str, spooled: Spooled | None = None) -> None:
     """Remove a spooling directory on the helper thread (the request does not wait for the
@@ -47,7 +48,7 @@ def discard(directory: str, spooled: Spooled | None = None) -> None:
 
 
 def _digests(path: str) -> dict[str, str]:
-    return digests.digest_file(path, ("SM3", "SHA-256"))[0]
+    return digests.digest_file(path, PACKAGE_DIGESTS)[0]
 
 
 @dataclass
@@ -126,6 +127,7 @@ class _SecondReader:
     size: int
     data: memoryview | None = None
     fd: int | None = None
+    offset: int = 0
 
     @classmethod
     def of(cls, stream: BinaryIO, limit: int) -> _SecondReader | None:
@@ -150,10 +152,14 @@ class _SecondReader:
             return None
         return cls(body, size, fd=os.dup(fd))
 
-    def read_at(self, offset: int, size: int) -> bytes:
+    def read(self, n: int) -> bytes | memoryview:
+        n = min(n, self.size - self.offset)
         if self.data is not None:
-            return self.data[offset:offset + size]
-        return os.pread(self.fd, size, offset)
+            chunk = self.data[self.offset:self.offset + n]
+        else:
+            chunk = os.pread(self.fd, n, self.offset)
+        self.offset += len(chunk)
+        return chunk
 
     def close(self) -> None:
         if self.fd is not None:
@@ -162,20 +168,26 @@ class _SecondReader:
         self.data = None
 
 
+@dataclass
+class _Tee:
+    """A reader that writes what it reads to ``out``."""
+
+    source: _SecondReader
+    out: BinaryIO
+
+    def read(self, n: int) -> bytes | memoryview:
+        chunk = self.source.read(n)
+        self.out.write(chunk)
+        return chunk
+
+
 def _copy_beside(body: _SecondReader, path: str) -> dict[str, str]:
     """Copy and digest the body in one pass (on a helper thread)."""
-    sm3, sha = hashlib.new("sm3"), hashlib.sha256()
-    offset = 0
     try:
         with open(path, "wb") as out:
-            while offset < body.size:
-                chunk = body.read_at(offset, min(CHUNK, body.size - offset))
-                if not chunk:
-                    raise OSError(f"the request body ended at {offset} of {body.size} bytes")
-                sm3.update(chunk)
-                sha.update(chunk)
-                out.write(chunk)
-                offset += len(chunk)
+            found, size = digests.digest_stream(_Tee(body, out), PACKAGE_DIGESTS)
     finally:
         body.close()
-    return {"SM3": sm3.hexdigest(), "SHA-256": sha.hexdigest()}
+    if size != body.size:
+        raise OSError(f"the request body ended at {size} of {body.size} bytes")
+    return found

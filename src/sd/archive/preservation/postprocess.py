@@ -292,7 +292,9 @@ def start_worker(event):
 
     from .schedule import serving
 
-    if not serving() or not queued() or os.environ.get("SD_ARCHIVE_POSTPROCESS_WORKER", "on") == "off":
+    if os.environ.get("SD_ARCHIVE_POSTPROCESS_WORKER", "on") == "off":
+        return
+    if not serving() or not queued():
         return
     if _started.is_set() or getattr(Zope2, "DB", None) is None:
         return
