@@ -7,6 +7,7 @@ from plone import api
 from plone.dexterity.interfaces import IDexterityFTI
 from zExceptions import Forbidden
 from zope.component import queryUtility
+from zope.interface import providedBy
 from zope.lifecycleevent import modified
 
 from sd.archive.behaviors.archival_code import IArchivalCode
@@ -117,6 +118,25 @@ def test_component_digests_are_indexed_on_record(portal, record):
     sm3 = record.objectValues()[0].sm3
     brains = api.content.find(component_sm3=sm3, portal_type="Record")
     assert [b.UID for b in brains] == [record.UID()]
+
+
+def test_record_lists_its_content_interfaces_not_the_plumbing(portal, record):
+    from plone.dexterity.interfaces import IDexterityContent
+    from Products.CMFCore.interfaces import IContentish
+    from Products.CMFCore.interfaces import IFolderish
+
+    catalog = api.portal.get_tool("portal_catalog")
+    for iface in (IRecord, IContentish, IFolderish, IDexterityContent, IRetention):
+        found = catalog.unrestrictedSearchResults(object_provides=iface.__identifier__,
+                                                  UID=record.UID())
+        assert len(found) == 1, iface
+    rid = catalog.unrestrictedSearchResults(UID=record.UID())[0].getRID()
+    listed = set(catalog.getIndexDataForRID(rid)["object_provides"])
+    assert "zope.location.interfaces.ILocation" not in listed
+    assert "Products.CMFCore.interfaces.IWorkflowAware" not in listed
+    assert "plone.uuid.interfaces.IAttributeUUID" not in listed
+    everything = [i.__identifier__ for i in providedBy(record).flattened()]
+    assert len(listed) <= len(everything) - 15  # an IITreeSet write each, per intake
 
 
 def test_retention_expiry_computed(record):
