@@ -40,8 +40,8 @@ class IComponentSchema(model.Schema):
 class Component(Item):
     """电子文件.
 
-    Not catalogued on its own: a component is reached through its record, whose
-    ``component_sm3`` index answers digest look-ups. Three fewer catalog entries per record is
+    Not catalogued on its own: a component is reached through its record; its digests are
+    looked up in the evidence ledger (``@verify``). Three fewer catalog entries per record is
     most of the cost of intake.
     """
 

@@ -3,7 +3,6 @@
 from plone.indexer import indexer
 from zope.interface import providedBy
 
-from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IRecord
 
 
@@ -33,17 +32,6 @@ electronic_record_id = _attr("electronic_record_id")
 item_number = _attr("item_number")
 document_number = _attr("document_number")
 author = _attr("author")
-
-
-@indexer(IRecord)
-def record_component_sm3(obj):
-    """All SM3 digests of a record's components, for @verify look-ups."""
-    return [c.sm3 for c in obj.objectValues() if getattr(c, "sm3", None)]
-
-
-@indexer(IComponent)
-def component_sm3(obj):
-    return [obj.sm3] if getattr(obj, "sm3", None) else []
 
 
 #: Interfaces nobody asks the catalog for: Zope/ZODB plumbing, Dublin Core, catalog and

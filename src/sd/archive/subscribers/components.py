@@ -61,9 +61,3 @@ def component_modified(component, event):
     component.sm3 = found["SM3"]
     component.sha256 = found["SHA-256"]
     component.size = size
-
-
-def component_changed_reindex_record(component, event):
-    record = component.__parent__
-    if record is not None and hasattr(record, "reindexObject"):
-        record.reindexObject(idxs=["component_sm3"])
