@@ -35,16 +35,20 @@ author = _attr("author")
 
 
 #: Interfaces nobody asks the catalog for: Zope/ZODB plumbing, Dublin Core, catalog and
-#: workflow awareness, schema markers. Plone looks content up by content interfaces
-#: (IContentish, IFolderish, IDexterityContent, …, plus our own), never by these.
+#: workflow awareness, schema markers, the framework's capability markers (may have
+#: portlets, content rules, relations, a selectable view, an order). Plone looks content up
+#: by content interfaces (IContentish, IDexterityContent, IFolder, …, plus our own), never
+#: by these.
 PLUMBING_PREFIXES = ("zope.", "persistent.", "OFS.", "AccessControl.", "Acquisition.",
                      "App.", "webdav.", "plone.supermodel.", "plone.uuid.",
-                     "plone.namedfile.")
+                     "plone.namedfile.", "plone.portlets.", "plone.contentrules.",
+                     "z3c.relationfield.", "Products.CMFDynamicViewFTI.")
 PLUMBING = frozenset(
-    f"Products.CMFCore.interfaces.{name}" for name in (
+    [f"Products.CMFCore.interfaces.{name}" for name in (
         "ICatalogAware", "IWorkflowAware", "IOpaqueItemManager", "ICatalogableDublinCore",
         "IDublinCore", "IMinimalDublinCore", "IMutableDublinCore",
-        "IMutableMinimalDublinCore"))
+        "IMutableMinimalDublinCore")]
+    + ["plone.folder.interfaces.IOrderableFolder"])
 
 
 def searchable_interfaces(obj) -> list[str]:
