@@ -150,7 +150,21 @@ def replay_key(portal, actor: str, key: str | None, digest: str) -> Answer | Non
     record = _unrestricted_record(entry.get("uid"))
     if record is None:
         return None
-    return Answer(200, dict(record.intake_answer), record.intake_answer.get("@id"))
+    return first_answer(record)
+
+
+#: the detection part of a 201 answer, taken from the stored report (not stored twice)
+ANSWER_DETECTION = ("stage", "result", "catalogue_version", "items")
+
+
+def first_answer(record) -> Answer:
+    """200 with the body of the record's first (201) answer: what the record keeps of it,
+    plus the detection part from its archiving report."""
+    body = dict(record.intake_answer)
+    reports = getattr(record, "detection_reports", None) or []
+    if "detection" not in body and reports:
+        body["detection"] = {key: reports[0][key] for key in ANSWER_DETECTION}
+    return Answer(200, body, body.get("@id"))
 
 
 def _unrestricted_record(uid):
@@ -177,7 +191,7 @@ def repeated(fonds, metadata, spooled, portal, actor, idempotency_key) -> Answer
         return None
     if getattr(known, "package_sm3", None) == spooled.sm3:
         _remember_key(portal, actor, idempotency_key, spooled.sm3, uid=known.UID())
-        return Answer(200, dict(known.intake_answer), known.intake_answer.get("@id"))
+        return first_answer(known)
     return problem_answer(
         409, "Conflict", "this 电子文件号 was already accepted with other content",
         "record.duplicate-id", f"电子文件号 {metadata.record_id} is {known.absolute_url()}",
@@ -471,14 +485,12 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
         "status": status,
         "archival_code": record.archival_code or None,
         "electronic_record_id": record.electronic_record_id,
-        "detection": {"stage": report.stage, "result": report.result,
-                      "catalogue_version": report.catalogue_version,
-                      "items": [i.as_dict() for i in report.items]},
+        "detection": {key: record.detection_reports[0][key] for key in ANSWER_DETECTION},
         "receipt": receipt,
     }
     if kind == "pre-archive":
         body["arrangement"] = dict(record.arrangement)
-    record.intake_answer = body
+    record.intake_answer = {key: value for key, value in body.items() if key != "detection"}
     record.reindexObject()
     _remember_key(portal, actor, idempotency_key, spooled.sm3, uid=record.UID())
     return Answer(201, body, record.absolute_url())
