@@ -1,7 +1,7 @@
 """Catalog indexers: fields that live in behaviors, under the names the catalog uses."""
 
 from plone.indexer import indexer
-from zope.interface import providedBy
+from Products.CMFPlone.CatalogTool import object_provides as plone_object_provides
 
 from sd.archive.interfaces import IRecord
 
@@ -34,33 +34,29 @@ document_number = _attr("document_number")
 author = _attr("author")
 
 
-#: Interfaces nobody asks the catalog for: Zope/ZODB plumbing, Dublin Core, catalog and
-#: workflow awareness, schema markers, the framework's capability markers (may have
-#: portlets, content rules, relations, a selectable view, an order). Plone looks content up
-#: by content interfaces (IContentish, IDexterityContent, IFolder, …, plus our own), never
-#: by these.
+#: Interfaces nobody asks the catalog for, beyond Plone's own ``DENIED_INTERFACES``: Zope
+#: plumbing, Dublin Core, catalog and workflow awareness, schema markers, the framework's
+#: capability markers (may have portlets, content rules, relations, a selectable view, an
+#: order). Plone looks content up by content interfaces (IContentish, IDexterityContent,
+#: IFolder, …, plus our own), never by these.
 PLUMBING_PREFIXES = ("zope.", "persistent.", "OFS.", "AccessControl.", "Acquisition.",
                      "App.", "webdav.", "plone.supermodel.", "plone.uuid.",
                      "plone.namedfile.", "plone.portlets.", "plone.contentrules.",
                      "z3c.relationfield.", "Products.CMFDynamicViewFTI.")
+#: (Plone's list names these under ``Products.CMFCore.interfaces._content``, which is not
+#: their ``__identifier__``, so they pass it.)
 PLUMBING = frozenset(
-    [f"Products.CMFCore.interfaces.{name}" for name in (
+    f"Products.CMFCore.interfaces.{name}" for name in (
         "ICatalogAware", "IWorkflowAware", "IOpaqueItemManager", "ICatalogableDublinCore",
         "IDublinCore", "IMinimalDublinCore", "IMutableDublinCore",
-        "IMutableMinimalDublinCore")]
-    + ["plone.folder.interfaces.IOrderableFolder"])
-
-
-def searchable_interfaces(obj) -> list[str]:
-    """The interfaces of ``obj`` worth an ``object_provides`` entry (可检索的接口).
-
-    Plone's indexer lists every interface a record provides (37); half of them are
-    plumbing, and each one is an IITreeSet rewritten on every intake commit (one per
-    interface and record). A record lists only the others (about half)."""
-    return [name for name in (i.__identifier__ for i in providedBy(obj).flattened())
-            if name not in PLUMBING and not name.startswith(PLUMBING_PREFIXES)]
+        "IMutableMinimalDublinCore"))
 
 
 @indexer(IRecord)
 def record_object_provides(obj):
-    return searchable_interfaces(obj)
+    """Plone's ``object_provides`` of a record without the plumbing (可检索的接口).
+
+    A record provides 37 interfaces; each one listed is an IITreeSet rewritten on every
+    intake commit, and about half of them are plumbing."""
+    return tuple(name for name in plone_object_provides.callable(obj)
+                 if name not in PLUMBING and not name.startswith(PLUMBING_PREFIXES))

@@ -157,13 +157,18 @@ def replay_key(portal, actor: str, key: str | None, digest: str) -> Answer | Non
 ANSWER_DETECTION = ("stage", "result", "catalogue_version", "items")
 
 
+def answer_detection(record) -> dict | None:
+    """The detection part of an intake answer: from the record's archiving report."""
+    reports = getattr(record, "detection_reports", None) or []
+    return {key: reports[0][key] for key in ANSWER_DETECTION} if reports else None
+
+
 def first_answer(record) -> Answer:
     """200 with the body of the record's first (201) answer: what the record keeps of it,
     plus the detection part from its archiving report."""
     body = dict(record.intake_answer)
-    reports = getattr(record, "detection_reports", None) or []
-    if "detection" not in body and reports:
-        body["detection"] = {key: reports[0][key] for key in ANSWER_DETECTION}
+    if "detection" not in body:  # older records kept it in the answer itself
+        body["detection"] = answer_detection(record)
     return Answer(200, body, body.get("@id"))
 
 
@@ -485,7 +490,7 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
         "status": status,
         "archival_code": record.archival_code or None,
         "electronic_record_id": record.electronic_record_id,
-        "detection": {key: record.detection_reports[0][key] for key in ANSWER_DETECTION},
+        "detection": answer_detection(record),
         "receipt": receipt,
     }
     if kind == "pre-archive":
