@@ -10,6 +10,7 @@ from build_corpus import transfer
 
 from sd.archive.core.packages.reader import Package
 from sd.archive.core.packages.reader import TempDirSinks
+from sd.archive.core.packages.reader import package_digest
 from sd.archive.core.packages.reader import read_package
 from sd.archive.core.packages.transfer import TransferPackage
 
@@ -35,6 +36,34 @@ def test_sha256_is_computed_when_declared(tmp_path):
     package = read_package(path, "archive")
     assert package.manifest.algorithm == "sha256"
     assert all(f.sha256 for p, f in package.files.items() if not p.startswith("manifest-"))
+
+
+def test_sha256_is_computed_behind_the_read_too(tmp_path):
+    """Files written to temporary copies are hashed from the copy on the hashing thread."""
+    path = tmp_path / "p.zip"
+    build_sha256(str(path))
+    (tmp_path / "out").mkdir()
+    package = read_package(path, "archive", sink_factory=TempDirSinks(tmp_path / "out"))
+    for name, file in package.files.items():
+        stored = open(file.location, "rb").read()
+        assert file.sm3 == hashlib.new("sm3", stored).hexdigest(), name
+        if not name.startswith("manifest-"):
+            assert file.sha256 == hashlib.sha256(stored).hexdigest(), name
+
+
+def test_package_digest_is_asked_only_when_needed(tmp_path):
+    """A digest computed beside the read (a callable) is not waited for by the read."""
+    asked = []
+
+    def digest():
+        asked.append(1)
+        return "ab" * 32
+
+    package = read_package(SAMPLES / "archive-gongwen.zip", "archive",
+                           sink_factory=TempDirSinks(tmp_path), digest=digest)
+    assert asked == []
+    assert package_digest(package) == "ab" * 32 and package_digest(package) == "ab" * 32
+    assert asked == [1] and package.digest == "ab" * 32
 
 
 def test_no_sink_digests_only():

@@ -50,6 +50,7 @@ from sd.archive.numbering import accept_code
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
 from sd.archive.repository import ComponentData
+from sd.archive.repository import add_component
 from sd.archive.repository import create_record
 from sd.archive.repository import is_original_package
 from sd.archive.txlocks import LOCK_TIMEOUT
@@ -340,7 +341,8 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
             return replayed
     work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
     try:
-        try:  # the package digest is computed beside the read (spool.py)
+        try:  # the package digest is computed beside the read (spool.py) and waited for
+            # only where it is needed: an Idempotency-Key, a repeated 电子文件号, the receipt
             package = read_package(spooled.readable(), kind, limits(), TempDirSinks(work),
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
@@ -446,13 +448,17 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
     """201: store, number, arrange, log (入库、编号、整理、存证)."""
     metadata = package.metadata
     components = component_data(package)
-    components.append(original_package(package, spooled,
-                                        max([c.sequence for c in components], default=0) + 1))
+    sequence = max([c.sequence for c in components], default=0) + 1
     try:
         record = create_record(fonds, record_fields(metadata), components)
     finally:
         for c in components:
             c.data.close()
+    original = original_package(package, spooled, sequence)  # copied and digested meanwhile
+    try:
+        add_component(record, original)
+    finally:
+        original.data.close()
     record.package_sm3 = spooled.sm3
     metadata_file = package.files.get("元数据.xml")
     record.metadata_sm3 = metadata_file.sm3 if metadata_file is not None else ""

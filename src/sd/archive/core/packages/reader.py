@@ -3,8 +3,10 @@
 ``source`` is a path or a seekable binary file (the Plone side spools the request body to a
 temporary file). The container is checked by :mod:`.zipsafe`, then every entry is streamed
 once: the control files (元数据.xml, manifest) first and kept in memory under a size cap, then
-the content files, each to a sink from ``sink_factory`` with SM3 (and SHA-256 when needed)
-computed in the same pass.
+the content files, each to a sink from ``sink_factory``. SM3 (and SHA-256 when needed) is
+computed in the same pass, or, for a content file written to a named temporary file, from
+that copy on a hashing thread while the next entry is read (the read waits for the digests
+before it returns).
 
 Only what makes the package unreadable or unsafe raises :class:`PackageError` (HTTP 400/413):
 container rules, 元数据.xml missing, unsafe or malformed XML. Everything else (wrong digests,
@@ -17,11 +19,14 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from typing import BinaryIO
 from typing import Literal
 
+from sd.archive.core.digests import digest_file
 from sd.archive.core.errors import PackageError
 from sd.archive.core.errors import Problem
 from sd.archive.core.packages.manifest import MANIFEST_NAMES
@@ -41,6 +46,12 @@ from sd.archive.core.packages.zipsafe import refuse
 PackageKind = Literal["pre-archive", "archive", "transfer"]
 KINDS: tuple[str, ...] = ("pre-archive", "archive", "transfer")
 SinkFactory = Callable[[str], BinaryIO]
+
+#: hashes content files from their temporary copies while the reader goes on with the next
+#: entry (摘要与读取并行): hashlib works outside the interpreter lock, so one thread is
+#: enough to take SM3 off the request's path
+_hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sd-digest")
+Pending = list[tuple["PackageFile", Future]]
 
 
 @dataclass
@@ -79,7 +90,7 @@ class Package:
     metadata: RecordMetadata
     files: dict[str, PackageFile]
     manifest: Manifest | None
-    digest: str
+    digest: str | Callable[[], str]  # see package_digest()
     source_format: str = "zip"
     problems: list[Problem] = field(default_factory=list)
     level: tuple[str, ...] = ("package", "record")
@@ -113,12 +124,19 @@ def stream_file(
     sink_factory: SinkFactory | None,
     sha256: bool,
     keep: int = 0,
+    pending: Pending | None = None,
 ) -> tuple[PackageFile, bytes | None]:
-    """Stream one entry to a fresh sink and describe it (the single digest pass)."""
+    """Stream one entry to a fresh sink and describe it (the single digest pass).
+
+    With ``pending``, a file written to a named sink (and not kept in memory) is hashed from
+    that copy on the hashing thread instead: its digests are filled in by :func:`settle`.
+    """
     sink = sink_factory(entry.name) if sink_factory else None
+    behind = pending is not None and isinstance(getattr(sink, "name", None), str) and not keep
     probe = FileProbe()
     try:
-        digest, data = archive.stream(entry, sink, sha256=sha256, keep=keep, probe=probe)
+        digest, data = archive.stream(entry, sink, sha256=sha256, keep=keep, probe=probe,
+                                      digests=not behind)
     finally:
         if sink is not None:
             sink.close()
@@ -131,7 +149,26 @@ def stream_file(
         location=digest.location,
         **probe.facts(),
     )
+    if behind:
+        algorithms = ("SM3", "SHA-256") if sha256 else ("SM3",)
+        pending.append((described, _hashing.submit(digest_file, described.location, algorithms)))
     return described, data
+
+
+def settle(pending: Pending) -> None:
+    """Fill in the digests computed behind the read (waits for them)."""
+    for described, future in pending:
+        found, _size = future.result()
+        described.sm3 = found["SM3"]
+        described.sha256 = found.get("SHA-256")
+    pending.clear()
+
+
+def _abandon(pending: Pending) -> None:
+    """After a failed read: wait for the hashing thread to leave the files alone."""
+    for _described, future in pending:
+        future.exception()
+    pending.clear()
 
 
 def read_manifest(
@@ -179,12 +216,26 @@ def read_record_zip(
     need_sha = _needs_sha256(manifest, metadata, sha256)
     if need_sha and described.sha256 is None:
         described.sha256 = _sha256_of(data or b"")
-    for entry in archive.files():
-        path = entry.name[len(prefix) :]
-        if not entry.name.startswith(prefix) or path in files:
-            continue
-        files[path], _ = stream_file(archive, entry, path, sink_factory, need_sha)
+    pending: Pending = []
+    try:
+        for entry in archive.files():
+            path = entry.name[len(prefix) :]
+            if not entry.name.startswith(prefix) or path in files:
+                continue
+            files[path], _ = stream_file(archive, entry, path, sink_factory, need_sha, pending=pending)
+        settle(pending)
+    finally:
+        _abandon(pending)
     return Package(kind=kind, metadata=metadata, files=files, manifest=manifest, digest=digest, problems=problems)
+
+
+def package_digest(package) -> str:
+    """The package's SM3 (信息包摘要值), waited for when it is still being computed beside
+    the read (see :func:`read_package`)."""
+    digest = package.digest
+    if callable(digest):
+        digest = package.digest = digest()
+    return digest
 
 
 def _sha256_of(data: bytes) -> str:
@@ -217,8 +268,10 @@ def read_package(
     """Read a package of ``kind`` 'pre-archive' | 'archive' | 'transfer' (读取信息包).
 
     ``digest``: the package's SM3 when the caller computed it already (while spooling the
-    request body), or a callable answering it once the read is done (a digest computed
-    beside the read, on another core); otherwise it is computed here.
+    request body), or a callable answering it (a digest computed beside the read, on another
+    core): a single-record package keeps the callable and :func:`package_digest` asks it
+    only when the answer is needed, so that the read does not wait for it; otherwise the
+    digest is computed here.
 
     Returns a :class:`Package` (single record) or, for 'transfer', an open
     :class:`~sd.archive.core.packages.transfer.TransferPackage` whose ``records()`` yields
@@ -229,8 +282,11 @@ def read_package(
     if kind not in KINDS:
         raise ValueError(f"unknown package kind {kind!r}")
     if callable(digest):
-        package = _read(source, kind, limits or Limits(), sink_factory, sha256, "(pending)")
-        package.digest = digest()
+        package = _read(source, kind, limits or Limits(), sink_factory, sha256, "")
+        if isinstance(package, Package):  # asked when a check or the caller needs it
+            package.digest = digest
+        else:
+            package.digest = digest()
         return package
     return _read(source, kind, limits or Limits(), sink_factory, sha256,
                  digest or file_digest(source))

@@ -216,20 +216,24 @@ class SafeZip:
         sha256: bool = False,
         keep: int = 0,
         probe=None,
+        digests: bool = True,
     ) -> tuple[EntryDigest, bytes | None]:
         """Stream one entry once: SM3 (+SHA-256) computed and bytes written to ``sink``.
 
         ``keep`` > 0 also returns the bytes in memory (for control files such as 元数据.xml),
         refusing with 413 when the entry is larger than ``keep``. ``probe`` (a
-        :class:`~sd.archive.core.packages.probe.FileProbe`) sees every chunk too.
+        :class:`~sd.archive.core.packages.probe.FileProbe`) sees every chunk too. With
+        ``digests=False`` nothing is hashed (the caller hashes the written copy; ``sm3`` is
+        '').
         """
         if keep and entry.size > keep:
             raise refuse("xml.too-large", f"{entry.size} bytes over the {keep} byte cap", entry.name, 413)
-        sm3 = hashlib.new("sm3")
-        sha = hashlib.sha256() if sha256 else None
+        sm3 = hashlib.new("sm3") if digests else None
+        sha = hashlib.sha256() if sha256 and digests else None
         kept = bytearray() if keep else None
         for chunk in self.iter_chunks(entry):
-            sm3.update(chunk)
+            if sm3 is not None:
+                sm3.update(chunk)
             if sha is not None:
                 sha.update(chunk)
             if sink is not None:
@@ -242,7 +246,7 @@ class SafeZip:
         digest = EntryDigest(
             name=entry.name,
             size=entry.size,
-            sm3=sm3.hexdigest(),
+            sm3=sm3.hexdigest() if sm3 is not None else "",
             sha256=sha.hexdigest() if sha else None,
             location=location if isinstance(location, str) else None,
         )

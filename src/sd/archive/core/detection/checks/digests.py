@@ -6,6 +6,7 @@ from sd.archive.core.detection.checks.common import NO_METADATA
 from sd.archive.core.detection.checks.common import component_files
 from sd.archive.core.detection.checks.common import failed
 from sd.archive.core.detection.registry import register
+from sd.archive.core.packages.reader import package_digest as sm3_of_package
 
 
 @register("manifest_digests")
@@ -48,6 +49,7 @@ def component_digests(subject, item, context):
 def package_digest(subject, item, context):
     """The package's SM3 equals the sender's declaration when one was sent (信息包一致性)."""
     declared = (context.declared_package_digest or "").strip().lower()
-    if declared and declared != subject.digest:
-        return [failed(f"信息包摘要值 {subject.digest} 与发送方声明 {declared} 不符 / package digest differs")]
+    actual = sm3_of_package(subject)
+    if declared and declared != actual:
+        return [failed(f"信息包摘要值 {actual} 与发送方声明 {declared} 不符 / package digest differs")]
     return []
