@@ -135,6 +135,16 @@ def test_account_without_fonds_is_403(site):
     assert response.status_code == 403
 
 
+def test_account_that_lost_its_fonds_is_403(site, svc):
+    """The fonds an account submitted to last is asked first, but asked every time."""
+    assert post(svc, "@archive", sample("archive-gongwen.zip")).status_code == 201
+    api.user.revoke_roles(username="svc-j001", obj=site["j001"], roles=["Submitter"])
+    transaction.commit()
+    response = post(svc, "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "auth.not-a-submitter"
+
+
 def test_manager_may_submit(site):
     response = post(session_for(site, "admin"), "@archive", sample("archive-zhengwu.zip"))
     assert response.status_code == 201, response.text
