@@ -51,6 +51,28 @@ def test_sha256_is_computed_behind_the_read_too(tmp_path):
             assert file.sha256 == hashlib.sha256(stored).hexdigest(), name
 
 
+def test_the_reader_hashes_what_the_hashing_thread_has_not_begun(tmp_path):
+    """A busy hashing thread never makes the read wait: settle() takes the files back."""
+    import threading
+
+    from sd.archive.core.packages import reader
+
+    release = threading.Event()
+    busy = reader._hashing.submit(release.wait, 30)
+    try:
+        done = []
+        worker = threading.Thread(target=lambda: done.append(read_package(
+            SAMPLES / "archive-gongwen.zip", "archive", sink_factory=TempDirSinks(tmp_path))))
+        worker.start()
+        worker.join(20)
+        assert done, "the read waited for the busy hashing thread"
+    finally:
+        release.set()
+        busy.result()
+    for file in done[0].files.values():
+        assert file.sm3 == hashlib.new("sm3", open(file.location, "rb").read()).hexdigest()
+
+
 def test_package_digest_is_asked_only_when_needed(tmp_path):
     """A digest computed beside the read (a callable) is not waited for by the read."""
     asked = []

@@ -48,10 +48,10 @@ KINDS: tuple[str, ...] = ("pre-archive", "archive", "transfer")
 SinkFactory = Callable[[str], BinaryIO]
 
 #: hashes content files from their temporary copies while the reader goes on with the next
-#: entry (摘要与读取并行): hashlib works outside the interpreter lock, so one thread is
-#: enough to take SM3 off the request's path
+#: entry (摘要与读取并行; hashlib works outside the interpreter lock); what it has not begun
+#: when the reader is done, the reader hashes itself (:func:`settle`)
 _hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sd-digest")
-Pending = list[tuple["PackageFile", Future]]
+Pending = list[tuple["PackageFile", tuple[str, ...], Future]]
 
 
 @dataclass
@@ -151,23 +151,32 @@ def stream_file(
     )
     if behind:
         algorithms = ("SM3", "SHA-256") if sha256 else ("SM3",)
-        pending.append((described, _hashing.submit(digest_file, described.location, algorithms)))
+        future = _hashing.submit(digest_file, described.location, algorithms)
+        pending.append((described, algorithms, future))
     return described, data
 
 
 def settle(pending: Pending) -> None:
-    """Fill in the digests computed behind the read (waits for them)."""
-    for described, future in pending:
-        found, _size = future.result()
-        described.sm3 = found["SM3"]
-        described.sha256 = found.get("SHA-256")
+    """Fill in the digests computed behind the read. The files the hashing thread has not
+    started yet are hashed here, newest first, while it finishes the others: waiting for
+    the digests never takes longer than hashing them in the reader would."""
+    found = {}
+    for n in reversed(range(len(pending))):
+        described, algorithms, future = pending[n]
+        if future.cancel():
+            found[n] = digest_file(described.location, algorithms)
+    for n, (described, _algorithms, future) in enumerate(pending):
+        digests, _size = found[n] if n in found else future.result()
+        described.sm3 = digests["SM3"]
+        described.sha256 = digests.get("SHA-256")
     pending.clear()
 
 
 def _abandon(pending: Pending) -> None:
     """After a failed read: wait for the hashing thread to leave the files alone."""
-    for _described, future in pending:
-        future.exception()
+    for _described, _algorithms, future in pending:
+        if not future.cancel():
+            future.exception()
     pending.clear()
 
 
