@@ -115,6 +115,7 @@ def test_discarding_waits_for_the_copy_beside(tmp_path):
     work.mkdir()
     body = os.urandom(4 << 20)
     spooled = spool(io.BytesIO(body), str(work), limit=8 << 20, beside=True)
+    spooled.begin()
     discard(str(work), spooled)  # at once, before anybody waited for the copy
     assert spooled.digests.result(timeout=10)["SM3"] == hashlib.new("sm3", body).hexdigest()
     for _ in range(100):
@@ -122,3 +123,31 @@ def test_discarding_waits_for_the_copy_beside(tmp_path):
             break
         time.sleep(0.02)
     assert not work.exists()
+
+
+def test_the_copy_beside_begins_after_the_read(tmp_path):
+    """Nothing is copied while the package is read from the body; begin() starts the copy."""
+    body = os.urandom(1 << 20)
+    spooled = spool(io.BytesIO(body), str(tmp_path), limit=4 << 20, beside=True)
+    assert spooled.readable().read() == body
+    time.sleep(0.05)
+    assert spooled.digests is None and not (tmp_path / "package").exists()
+    spooled.begin()
+    assert open(spooled.file(), "rb").read() == body
+
+
+def test_a_copy_never_begun_is_given_up(tmp_path):
+    """A package refused while it was read is never copied; its descriptor is closed."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "body").write_bytes(os.urandom(1 << 20))
+    fds = len(os.listdir("/proc/self/fd"))
+    with open(tmp_path / "body", "rb") as server:
+        spooled = spool(server, str(work), limit=4 << 20, beside=True)
+    discard(str(work), spooled)
+    for _ in range(100):
+        if not work.exists():
+            break
+        time.sleep(0.02)
+    assert not work.exists() and spooled.digests is None
+    assert len(os.listdir("/proc/self/fd")) == fds

@@ -364,6 +364,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
             return error_answer(exc)
+        spooled.begin()  # the copy (原始包) and its digests, while detection and storing go on
         metadata = package.metadata
         fonds = find_fonds(portal, metadata.fonds_code)
         if fonds is None or not getSecurityManager().checkPermission(SUBMIT, fonds):

@@ -7,10 +7,12 @@ are computed by a helper thread (hashlib and file I/O work outside the interpret
 
 ``spool(..., beside=True)`` goes one step further for the intake interfaces: when the body
 can be read a second time without moving the reader's position (a file with a descriptor, or
-bytes in memory), the helper makes the copy and its digests *while* the caller reads the
-package from the body itself (``Spooled.source``). Reading, extracting and copying a package
-then overlap instead of following one another; ``Spooled.file()`` waits for the copy (it
-becomes the record's original package).
+bytes in memory), nothing is copied first: the caller reads the package from the body itself
+(``Spooled.source``) and then calls ``Spooled.begin()``, and the helper makes the copy and
+its digests while the caller goes on (detection, storing). The read has both cores for its
+own hashing; the copy is usually done before anything asks for it. ``Spooled.file()`` and
+the digests begin the copy if nobody did and wait for it (it becomes the record's original
+package); ``discard`` gives up a copy never begun.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ PACKAGE_DIGESTS = ("SM3", "SHA-256")
 def discard(directory: str, spooled: Spooled | None = None) -> None:
     """Remove a spooling directory on the helper thread (the request does not wait for the
     unlinks; everything kept was moved into blobs before). A copy still being made beside the
-    read is finished first."""
+    read is finished first; one never begun is given up."""
+    if spooled is not None:
+        spooled.close()
     pending = spooled.digests if spooled is not None else None
 
     def remove():
@@ -55,21 +59,37 @@ def _digests(path: str) -> dict[str, str]:
 class Spooled:
     """A body on disk: where, how many bytes, its SM3 and SHA-256 (waited for when asked).
 
-    ``source`` is the body itself while the copy at ``path`` is still being made beside it
-    (read the package from :meth:`readable`); None when ``path`` was written before.
+    ``source`` is the body itself while the copy at ``path`` is still to be made beside it
+    (read the package from :meth:`readable`, then :meth:`begin` the copy); None when ``path``
+    was written before.
     """
 
     path: str
     size: int
     digests: Future = field(repr=False, default=None)
     source: BinaryIO | None = field(repr=False, default=None)
+    #: the copy beside the read, not begun yet (see :meth:`begin`)
+    _beside: _SecondReader | None = field(repr=False, default=None)
+
+    def begin(self) -> None:
+        """Start the copy and its digests on the helper thread (once)."""
+        if self._beside is not None and self.digests is None:
+            self.digests = _helpers.submit(_copy_beside, self._beside, self.path)
+
+    def close(self) -> None:
+        """Give up a copy that was never begun."""
+        if self._beside is not None and self.digests is None:
+            self._beside.close()
+            self._beside = None
 
     @property
     def sm3(self) -> str:
+        self.begin()
         return self.digests.result()["SM3"]
 
     @property
     def sha256(self) -> str:
+        self.begin()
         return self.digests.result()["SHA-256"]
 
     def readable(self) -> BinaryIO | str:
@@ -81,6 +101,7 @@ class Spooled:
 
     def file(self) -> str:
         """The copy's path, once it is complete."""
+        self.begin()
         self.digests.result()
         return self.path
 
@@ -102,8 +123,7 @@ def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package", *
     if beside:
         second = _SecondReader.of(stream, limit)
         if second is not None:
-            copy = _helpers.submit(_copy_beside, second, path)
-            return Spooled(path=path, size=second.size, digests=copy, source=second.body)
+            return Spooled(path=path, size=second.size, source=second.body, _beside=second)
     size = 0
     with open(path, "wb") as out:
         while True:
