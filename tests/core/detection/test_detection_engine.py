@@ -104,6 +104,19 @@ def test_declared_package_digest(tmp_path):
     assert "GD-1-14" not in ok.failed_codes() and "GD-1-14" in bad.failed_codes()
 
 
+def test_a_pending_package_digest_is_asked_only_when_one_was_declared(tmp_path):
+    """The package digest still being computed beside the read is not waited for by
+    detection unless the sender declared one (X-Package-SM3)."""
+    package = sample(tmp_path)
+    real, asked = package.digest, []
+    package.digest = lambda: asked.append(1) or real
+    run_detection("archiving", package, CATALOGUE, DetectionContext(now=NOW))
+    assert asked == []
+    report = run_detection("archiving", package, CATALOGUE,
+                           DetectionContext(now=NOW, declared_package_digest=real))
+    assert asked == [1] and "GD-1-14" not in report.failed_codes()
+
+
 def test_preservation_stage(tmp_path):
     good = sample(tmp_path)
     locations = {p: f.location for p, f in good.content_files().items()}

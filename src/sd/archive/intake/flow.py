@@ -358,8 +358,9 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
             return replayed
     work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
     try:
-        try:  # the package digest is computed beside the read (spool.py) and waited for
-            # only where it is needed: an Idempotency-Key, a repeated 电子文件号, the receipt
+        try:  # the package digest is computed after the read (spool.py, begin() below) and
+            # waited for only where it is needed: an Idempotency-Key, a repeated 电子文件号, a
+            # declared X-Package-SM3, the receipt
             package = read_package(spooled.readable(), kind, limits(), TempDirSinks(work),
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
