@@ -82,15 +82,18 @@ class Spooled:
             self._beside.close()
             self._beside = None
 
+    def _copied(self) -> dict[str, str]:
+        """The copy's digests, the copy begun if nobody did and waited for."""
+        self.begin()
+        return self.digests.result()
+
     @property
     def sm3(self) -> str:
-        self.begin()
-        return self.digests.result()["SM3"]
+        return self._copied()["SM3"]
 
     @property
     def sha256(self) -> str:
-        self.begin()
-        return self.digests.result()["SHA-256"]
+        return self._copied()["SHA-256"]
 
     def readable(self) -> BinaryIO | str:
         """What to read the package from now: the body itself, or the copy."""
@@ -101,8 +104,7 @@ class Spooled:
 
     def file(self) -> str:
         """The copy's path, once it is complete."""
-        self.begin()
-        self.digests.result()
+        self._copied()
         return self.path
 
 
