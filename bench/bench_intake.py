@@ -20,8 +20,11 @@
    no 5xx) and the item numbers must run 1..N without duplicates or gaps.
 5. Prints the RSS of the Zope process after the ingest.
 
-Disk: every record leaves its blobs and two AIP copies in the temp directory (about 6 MB per
-record): ``--records 10000`` needs about 60 GB free there.
+The instance lives in ``--dir`` (default ``bench/var``: the filesystem of the checkout, where
+``make start`` keeps ``instance/var``; on the sandbox hosts ``/tmp`` creates and writes files
+about 6× slower, which weighs on every blob and temporary file of both sides). Disk: every
+record leaves its blobs and two AIP copies there (about 6 MB per record): ``--records
+10000`` needs about 60 GB free there.
 """
 
 from __future__ import annotations
@@ -319,8 +322,12 @@ def main(argv=None):
     parser.add_argument("--block", type=int, default=100,
                         help="records per block; baseline and intake blocks alternate")
     parser.add_argument("--keep", action="store_true", help="keep the temp var dir")
+    parser.add_argument("--dir", default=str(ROOT / "bench" / "var"),
+                        help="where the throw-away instance lives (default: bench/var, on the "
+                             "checkout's filesystem like instance/var; pass /tmp to compare)")
     args = parser.parse_args(argv)
-    var = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-intake-"))
+    pathlib.Path(args.dir).mkdir(parents=True, exist_ok=True)
+    var = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-intake-", dir=args.dir))
     port = free_port()
     server = start(var / "var", port)
     base = f"http://localhost:{port}/archive"

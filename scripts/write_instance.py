@@ -22,7 +22,7 @@ def fill(template: str, values: dict) -> str:
 
 def write(storage: str, var: pathlib.Path, listen: str, dsn: str = "") -> pathlib.Path:
     var = var.resolve()
-    for sub in ("etc", "log", "filestorage", "blobstorage", "cache", "blobcache"):
+    for sub in ("etc", "log", "filestorage", "blobstorage", "cache", "blobcache", "tmp"):
         (var / sub).mkdir(parents=True, exist_ok=True)
     (var / "blobstorage").chmod(0o700)
     values = {"INSTANCE": str(INSTANCE), "VAR": str(var), "LISTEN": listen, "DSN": dsn}

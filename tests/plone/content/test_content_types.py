@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from plone import api
+from plone.base.utils import human_readable_size
 from plone.dexterity.interfaces import IDexterityFTI
 from zExceptions import Forbidden
 from zope.component import queryUtility
@@ -243,3 +244,39 @@ def test_intake_finds_a_fonds_by_its_code_wherever_it_is_now(portal, fonds):
     api.content.delete(moved)
     assert find_fonds(portal, "J009") is None
     assert find_fonds(portal, "") is None
+
+
+def test_a_record_is_as_large_as_its_components(record):
+    from Products.CMFCore.indexing import processQueue
+    from sd.archive.testing import PDF
+
+    assert record.get_size() == 2 * len(PDF) + 2
+    record["c001"].size = 2048  # the size received with the package wins (计算机文件大小)
+    assert record.get_size() == 2048 + len(PDF) + 2
+    processQueue()
+    brain = api.content.find(UID=record.UID())[0]
+    assert brain.getObjSize == human_readable_size(2048 + len(PDF) + 2)
+
+
+def test_a_record_has_no_image_scales(record):
+    from plone.base.interfaces import IImageScalesAdapter
+    from Products.CMFCore.indexing import processQueue
+    from zope.component import getMultiAdapter
+    from zope.globalrequest import getRequest
+
+    from sd.archive.indexers import RecordImageScales
+
+    assert isinstance(getMultiAdapter((record, getRequest()), IImageScalesAdapter),
+                      RecordImageScales)
+    processQueue()
+    brain = api.content.find(UID=record.UID())[0]
+    assert not brain.image_scales
+
+
+def test_link_integrity_finds_nothing_to_read_in_a_record(record):
+    from plone.app.linkintegrity.interfaces import IRetriever
+
+    assert IRetriever(record, None) is None
+    document = api.content.create(container=record.aq_parent.aq_parent, type="Document",
+                                  id="doc-links", title="links")
+    assert IRetriever(document, None) is not None  # other content keeps Plone's retriever

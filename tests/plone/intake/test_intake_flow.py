@@ -183,3 +183,26 @@ def test_eep_archive_package(site, svc):
     record = record_at(site, response.json()["@id"])
     original = [c for c in record.objectValues() if c.role == "原始包"][0]
     assert original.format_name == "EEP"
+
+
+def test_the_package_digest_is_first_asked_when_the_record_is_stored(site, svc, monkeypatch):
+    """The package SM3 is made beside the request: without an Idempotency-Key and with a new
+    电子文件号 nothing before storing may wait for it (a lookup of the key did, once)."""
+    import inspect
+
+    from sd.archive.core.digests import digest_bytes
+    from sd.archive.intake import spool
+
+    askers = []
+    sm3 = spool.Spooled.sm3
+
+    def asked(self):
+        askers.append([frame.function for frame in inspect.stack()[1:8]])
+        return sm3.fget(self)
+
+    monkeypatch.setattr(spool.Spooled, "sm3", property(asked))
+    response = post(svc, "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 201, response.text
+    assert askers and "accept" in askers[0] and "replay_key" not in askers[0], askers[0]
+    data = sample("archive-gongwen.zip")
+    assert response.json()["receipt"]["package_digest"]["SM3"] == digest_bytes(data, "SM3")

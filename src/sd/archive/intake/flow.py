@@ -151,13 +151,16 @@ def _remember_key(portal, actor: str, key: str | None, digest: str, **answer):
         _idempotency(portal, create=True)[(actor, key)] = PersistentMapping(digest=digest, **answer)
 
 
-def replay_key(portal, actor: str, key: str | None, digest: str) -> Answer | None:
-    """The first answer for the same Idempotency-Key and bytes; 409 for other bytes."""
+def replay_key(portal, actor: str, key: str | None, spooled) -> Answer | None:
+    """The first answer for the same Idempotency-Key and bytes; 409 for other bytes.
+
+    The package digest (``spooled.sm3``, made beside the request) is waited for only when
+    the key was seen before."""
     tree = _idempotency(portal)
     entry = tree.get((actor, key)) if (key and tree is not None) else None
     if entry is None:
         return None
-    if entry["digest"] != digest:
+    if entry["digest"] != spooled.sm3:
         return problem_answer(409, "Conflict", "the Idempotency-Key was used for another package",
                               "idempotency.key-reused",
                               f"key {key!r} was first used for a package with SM3 {entry['digest']}",
@@ -198,18 +201,9 @@ def _unrestricted_record(uid):
     return found[0]._unrestrictedGetObject() if found else None
 
 
-def existing_record(fonds, record_id: str | None):
-    if not record_id:
-        return None
-    catalog = api.portal.get_tool("portal_catalog")
-    found = catalog.unrestrictedSearchResults(portal_type="Record", fonds_code=fonds.fonds_code,
-                                              electronic_record_id=record_id)
-    return found[0]._unrestrictedGetObject() if found else None
-
-
-def repeated(fonds, metadata, spooled, portal, actor, idempotency_key) -> Answer | None:
+def repeated(holdings, metadata, spooled, portal, actor, idempotency_key) -> Answer | None:
     """200 for the same 电子文件号 with the same package digest, 409 for other content."""
-    known = existing_record(fonds, metadata.record_id)
+    known = holdings.record(metadata.record_id)
     if known is None:
         return None
     if getattr(known, "package_sm3", None) == spooled.sm3:
@@ -353,7 +347,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
     The package's files are read into ``workdir`` (the caller's, emptied by the caller; the
     spooling directory) or into a temporary directory of their own."""
     if idempotency_key:
-        replayed = replay_key(portal, actor, idempotency_key, spooled.sm3)
+        replayed = replay_key(portal, actor, idempotency_key, spooled)
         if replayed is not None:
             return replayed
     work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
@@ -376,11 +370,11 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
                 "来源/全宗号", "authorization")
         write_lock(fonds)  # from here on the snapshot includes every earlier intake
         fonds = portal.unrestrictedTraverse(fonds.getPhysicalPath())
-        known = replay_key(portal, actor, idempotency_key, spooled.sm3) or \
-            repeated(fonds, metadata, spooled, portal, actor, idempotency_key)
+        holdings = Holdings(fonds)
+        known = replay_key(portal, actor, idempotency_key, spooled) or \
+            repeated(holdings, metadata, spooled, portal, actor, idempotency_key)
         if known is not None:
             return known
-        holdings = Holdings(fonds)
         report = run_detection("archiving", package, load_catalogue(),
                                holdings.context(declared_digest))
         if report.result == "failed":
