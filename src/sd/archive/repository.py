@@ -18,6 +18,7 @@ from zope.event import notify
 from zope.interface import implementer
 from zope.interface.interfaces import ObjectEvent
 from zope.lifecycleevent import ObjectAddedEvent
+from zope.lifecycleevent import ObjectCreatedEvent
 
 from sd.archive.interfaces import IComponentStoredEvent
 
@@ -114,8 +115,7 @@ def add_component(record, comp: ComponentData):
         "path": comp.path or comp.filename,
         "format_name": comp.format_name,
     }
-    component = createContent("Component", **values)
-    component.id = f"c{comp.sequence:03d}"
+    component = new_component(f"c{comp.sequence:03d}", values)
     if comp.sm3:
         component.sm3 = comp.sm3
         component.sha256 = comp.sha256
@@ -126,6 +126,20 @@ def add_component(record, comp: ComponentData):
         component._v_unsigned = True
     component = _store_part(record, component)
     notify(ComponentStoredEvent(component))
+    return component
+
+
+def new_component(id: str, values: dict):
+    """A new Component with ``values`` set, announced as created (its UID is given then).
+
+    What ``createContent`` does, without looking each value up in every schema and behavior
+    of the type: all of a component's fields (its own schema, ``plone.basic``'s title and
+    description, ``sd.archive.seal``) are attributes of the component itself."""
+    from sd.archive.content.component import Component
+
+    component = Component(id, **values)
+    component.portal_type = "Component"
+    notify(ObjectCreatedEvent(component))
     return component
 
 

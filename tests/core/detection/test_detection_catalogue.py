@@ -17,3 +17,15 @@ def test_catalogue_is_read_once_per_file_version(tmp_path):
     copy.write_text(json.dumps(data), "utf-8")
     os.utime(copy, ns=(1, 1))  # a different version even within the same clock tick
     assert load_catalogue(copy).version == "edited"
+
+
+def test_the_shipped_catalogue_is_read_once_per_process(monkeypatch):
+    from sd.archive.core.detection import catalogue
+
+    first = catalogue.load_catalogue()
+
+    def no_stat(*_args, **_kwargs):
+        raise AssertionError("the shipped catalogue was looked at again")
+
+    monkeypatch.setattr(catalogue.os, "stat", no_stat)
+    assert catalogue.load_catalogue() is first

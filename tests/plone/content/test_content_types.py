@@ -280,3 +280,26 @@ def test_link_integrity_finds_nothing_to_read_in_a_record(record):
     document = api.content.create(container=record.aq_parent.aq_parent, type="Document",
                                   id="doc-links", title="links")
     assert IRetriever(document, None) is not None  # other content keeps Plone's retriever
+
+
+def test_a_component_is_made_as_create_content_would(portal):
+    from plone.dexterity.utils import createContent
+    from plone.namedfile.file import NamedBlobFile
+    from plone.uuid.interfaces import IUUID
+
+    from sd.archive.repository import new_component
+
+    def values():
+        return {"title": "正本.pdf", "file": NamedBlobFile(data=PDF, filename="正本.pdf"),
+                "role": "正本", "sequence": 1, "path": "a/正本.pdf", "format_name": "PDF"}
+
+    made = new_component("c001", values())
+    expected = createContent("Component", **values())
+    expected.id = "c001"
+    assert IUUID(made) and IUUID(made) != IUUID(expected)
+    assert made.portal_type == expected.portal_type == "Component"
+    assert IComponent.providedBy(made)
+    ignored = {"creation_date", "modification_date", "_plone.uuid", "file"}
+    assert ({k: v for k, v in vars(made).items() if k not in ignored}
+            == {k: v for k, v in vars(expected).items() if k not in ignored})
+    assert made.file.data == expected.file.data == PDF

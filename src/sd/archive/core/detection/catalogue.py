@@ -121,13 +121,19 @@ def catalogue_from_dict(data: Mapping) -> Catalogue:
 
 
 _loaded: dict[tuple[str, int, int], Catalogue] = {}
+_shipped: list[Catalogue] = []  # the shipped catalogue, once loaded
 
 
 def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
     """Load the default catalogue or a manager-edited copy (加载检测目录).
 
     Read once per file version (path, size, modification time): every package of a busy
-    intake uses the same catalogue object, an edited file is read again."""
+    intake uses the same catalogue object, an edited file is read again. The shipped
+    catalogue is part of the installed code and read once per process (no file system call
+    per package: under a busy intake a stat waited milliseconds behind the writes)."""
+    shipped = path is None
+    if shipped and _shipped:
+        return _shipped[0]
     path = os.fspath(path or DEFAULT_PATH)
     stat = os.stat(path)
     key = (path, stat.st_size, stat.st_mtime_ns)
@@ -138,4 +144,6 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
         for old in [k for k in _loaded if k[0] == path]:
             del _loaded[old]
         _loaded[key] = found
+    if shipped:
+        _shipped[:] = [found]
     return found

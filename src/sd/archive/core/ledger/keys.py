@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -135,9 +136,10 @@ class NodeKey:
         finally:
             os.close(fd)
 
-    @property
+    @cached_property
     def public_key(self) -> bytes:
-        """Raw public key: 32 bytes (Ed25519) or the 65-byte uncompressed point (SM2)."""
+        """Raw public key: 32 bytes (Ed25519) or the 65-byte uncompressed point (SM2); derived
+        once per key object (every ledger entry signs a checkpoint with it)."""
         if self.algorithm == SM2:
             sm_serialization = _tongsuo()[2]
             return self.private_key.public_key().public_bytes(
