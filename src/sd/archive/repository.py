@@ -102,11 +102,55 @@ def create_record(container, metadata: dict, components: Iterable[ComponentData]
     return record
 
 
+class BlobSinks:
+    """Where ``read_package`` writes a package's files (信息包文件落地): each content file
+    straight into the blob it will be stored in, 元数据.xml and the manifests into
+    ``TempDirSinks(directory)``.
+
+    One new file per component, instead of a temporary copy that is opened again at storing
+    and renamed over the blob's own empty file (file system calls are what a busy intake
+    waits for). ``blob(location)`` hands the blob of a written file to :func:`add_component`
+    as its ``data``. A blob never stored (a refused package) is a blob without a database:
+    its file is removed when it is dropped, so nothing of the package stays.
+    """
+
+    #: files read into memory by the reader and never stored as components
+    PACKAGE_FILES = frozenset({"元数据.xml", "manifest-sm3.txt", "manifest-sha256.txt"})
+
+    def __init__(self, directory):
+        from sd.archive.core.packages.reader import TempDirSinks
+
+        self.files = TempDirSinks(directory)
+        self._blobs: dict[str, NamedBlobFile] = {}
+
+    def __call__(self, path: str):
+        name = path.rsplit("/", 1)[-1]
+        if name in self.PACKAGE_FILES:
+            return self.files(path)
+        blob = NamedBlobFile(filename=name)
+        sink = blob.open("w")
+        self._blobs[sink.name] = blob
+        return sink
+
+    def blob(self, location: str | None) -> NamedBlobFile | None:
+        """The blob written at ``location`` (taken: asked once), or None."""
+        return self._blobs.pop(location, None) if location else None
+
+
 def add_component(record, comp: ComponentData):
     """Store one file in ``record`` (电子文件入库) as a part of it, not as content of its own:
     owned, ordered and reached through the record, announced by :class:`ComponentStoredEvent`
-    only (no catalog entry, int id, link-integrity scan or content rule per file)."""
-    blob = NamedBlobFile(data=comp.data, filename=comp.filename, contentType=comp.content_type)
+    only (no catalog entry, int id, link-integrity scan or content rule per file).
+
+    ``comp.data`` is bytes, an open file (its file is taken over) or a ``NamedBlobFile``
+    already written (:class:`BlobSinks`)."""
+    if isinstance(comp.data, NamedBlobFile):
+        blob = comp.data
+        blob.filename = comp.filename
+        blob.contentType = comp.content_type
+    else:
+        blob = NamedBlobFile(data=comp.data, filename=comp.filename,
+                             contentType=comp.content_type)
     values = {
         "title": comp.filename,
         "file": blob,

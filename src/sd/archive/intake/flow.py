@@ -37,7 +37,6 @@ from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.engine import run_detection
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
 from sd.archive.core.packages.zipsafe import Limits
 from sd.archive.evidence import log_event
@@ -49,6 +48,7 @@ from sd.archive.intake.rejections import site_tree
 from sd.archive.numbering import accept_code
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
+from sd.archive.repository import BlobSinks
 from sd.archive.repository import ComponentData
 from sd.archive.repository import add_component
 from sd.archive.repository import create_record
@@ -288,15 +288,17 @@ def record_fields(metadata) -> dict:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def component_data(package) -> list[ComponentData]:
-    """The record's files as listed in 元数据.xml, each opened from its temporary copy."""
+def component_data(package, sinks: BlobSinks | None = None) -> list[ComponentData]:
+    """The record's files as listed in 元数据.xml: the blobs they were read into (``sinks``),
+    else each opened from its temporary copy."""
     found = []
     for n, component in enumerate(package.metadata.components, 1):
         stored = package.files[component.path]
         name = os.path.basename(component.path)
+        blob = sinks.blob(stored.location) if sinks is not None else None
         found.append(ComponentData(
             filename=name,
-            data=open(stored.location, "rb"),  # noqa: SIM115 - the blob consumes the file
+            data=blob or open(stored.location, "rb"),  # noqa: SIM115 - the blob consumes the file
             role=component.role or "其他",
             sequence=_int(component.seq) or n,
             path=component.path,
@@ -355,7 +357,8 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
         try:  # the package digest is computed after the read (spool.py, begin() below) and
             # waited for only where it is needed: an Idempotency-Key, a repeated 电子文件号, a
             # declared X-Package-SM3, the receipt
-            package = read_package(spooled.readable(), kind, limits(), TempDirSinks(work),
+            sinks = BlobSinks(work)
+            package = read_package(spooled.readable(), kind, limits(), sinks,
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
             return error_answer(exc)
@@ -380,7 +383,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
         if report.result == "failed":
             return reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key)
         return accept(portal, kind, fonds, holdings, package, spooled, report, actor,
-                      idempotency_key)
+                      idempotency_key, sinks)
     finally:
         if work != workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -457,16 +460,17 @@ def archive_transition(record, comment: str):
 
 
 def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
-           idempotency_key) -> Answer:
+           idempotency_key, sinks: BlobSinks | None = None) -> Answer:
     """201: store, number, arrange, log (入库、编号、整理、存证)."""
     metadata = package.metadata
-    components = component_data(package)
+    components = component_data(package, sinks)
     sequence = max([c.sequence for c in components], default=0) + 1
     try:
         record = create_record(fonds, record_fields(metadata), components)
     finally:
         for c in components:
-            c.data.close()
+            if hasattr(c.data, "close"):  # an open file; a blob written while reading has none
+                c.data.close()
     original = original_package(package, spooled, sequence)  # copied and digested meanwhile
     try:
         add_component(record, original)
