@@ -20,6 +20,10 @@ from zope.interface.interfaces import ObjectEvent
 from zope.lifecycleevent import ObjectAddedEvent
 from zope.lifecycleevent import ObjectCreatedEvent
 
+from sd.archive.content.component import Component
+from sd.archive.core.packages.manifest import MANIFEST_NAMES
+from sd.archive.core.packages.metadata import METADATA_NAME
+from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.interfaces import IComponentStoredEvent
 
 #: the role of the component that keeps a package as received (原始包): evidence of the
@@ -115,11 +119,9 @@ class BlobSinks:
     """
 
     #: files read into memory by the reader and never stored as components
-    PACKAGE_FILES = frozenset({"元数据.xml", "manifest-sm3.txt", "manifest-sha256.txt"})
+    PACKAGE_FILES = frozenset({METADATA_NAME, *MANIFEST_NAMES})
 
     def __init__(self, directory):
-        from sd.archive.core.packages.reader import TempDirSinks
-
         self.files = TempDirSinks(directory)
         self._blobs: dict[str, NamedBlobFile] = {}
 
@@ -179,8 +181,6 @@ def new_component(id: str, values: dict):
     What ``createContent`` does, without looking each value up in every schema and behavior
     of the type: all of a component's fields (its own schema, ``plone.basic``'s title and
     description, ``sd.archive.seal``) are attributes of the component itself."""
-    from sd.archive.content.component import Component
-
     component = Component(id, **values)
     component.portal_type = "Component"
     notify(ObjectCreatedEvent(component))

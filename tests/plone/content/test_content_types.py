@@ -248,7 +248,6 @@ def test_intake_finds_a_fonds_by_its_code_wherever_it_is_now(portal, fonds):
 
 def test_a_record_is_as_large_as_its_components(record):
     from Products.CMFCore.indexing import processQueue
-    from sd.archive.testing import PDF
 
     assert record.get_size() == 2 * len(PDF) + 2
     record["c001"].size = 2048  # the size received with the package wins (计算机文件大小)

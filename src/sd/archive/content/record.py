@@ -1,9 +1,9 @@
 """件 (Record): one archived item; its fields come from behaviors."""
 
 from Acquisition import aq_base
+from plone.app.linkintegrity.interfaces import IRetriever
 from plone.dexterity.content import Container
 from plone.supermodel import model
-from plone.app.linkintegrity.interfaces import IRetriever
 from zope.component import adapter
 from zope.interface import implementer
 
