@@ -21,8 +21,8 @@
 5. Prints the RSS of the Zope process after the ingest.
 
 The instance lives in ``--dir`` (default ``bench/var``: the filesystem of the checkout, where
-``make start`` keeps ``instance/var``; on the sandbox hosts ``/tmp`` creates and writes files
-about 6× slower, which weighs on every blob and temporary file of both sides). Disk: every
+``make start`` keeps ``instance/var``; ``--dir /tmp`` to compare — on the 2026-12-04 host it
+made no measurable difference, see bench/RESULTS.md). Disk: every
 record leaves its blobs and two AIP copies there (about 6 MB per record): ``--records
 10000`` needs about 60 GB free there.
 """

@@ -112,8 +112,7 @@ class BlobSinks:
     ``TempDirSinks(directory)``.
 
     One new file per component, instead of a temporary copy that is opened again at storing
-    and renamed over the blob's own empty file (file system calls are what a busy intake
-    waits for). ``blob(location)`` hands the blob of a written file to :func:`add_component`
+    and renamed over the blob's own empty file. ``blob(location)`` hands the blob of a written file to :func:`add_component`
     as its ``data``. A blob never stored (a refused package) is a blob without a database:
     its file is removed when it is dropped, so nothing of the package stays.
     """

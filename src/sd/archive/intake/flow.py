@@ -296,9 +296,11 @@ def component_data(package, sinks: BlobSinks | None = None) -> list[ComponentDat
         stored = package.files[component.path]
         name = os.path.basename(component.path)
         blob = sinks.blob(stored.location) if sinks is not None else None
+        if blob is None:  # not read into a blob: the new blob consumes the temporary copy
+            blob = open(stored.location, "rb")  # noqa: SIM115
         found.append(ComponentData(
             filename=name,
-            data=blob or open(stored.location, "rb"),  # noqa: SIM115 - the blob consumes the file
+            data=blob,
             role=component.role or "其他",
             sequence=_int(component.seq) or n,
             path=component.path,

@@ -130,7 +130,7 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
     Read once per file version (path, size, modification time): every package of a busy
     intake uses the same catalogue object, an edited file is read again. The shipped
     catalogue is part of the installed code and read once per process (no file system call
-    per package: under a busy intake a stat waited milliseconds behind the writes)."""
+    per package)."""
     shipped = path is None
     if shipped and _shipped:
         return _shipped[0]
