@@ -12,6 +12,16 @@ from intake_helpers import zip_bytes
 from plone import api
 
 
+def ledger_entries(record):
+    from sd.archive.core.ledger.entry import parse_entry
+    from sd.archive.evidence.ledger import current_ledger
+
+    ledger = current_ledger()
+    with ledger.log.reading() as conn:
+        return [(i, parse_entry(ledger.log.entry(conn, i)[0]))
+                for i in ledger.log.record_indexes(conn, record.UID())]
+
+
 def record_at(portal, url):
     transaction.begin()
     path = url.replace(portal.absolute_url(), "").lstrip("/")
@@ -30,7 +40,7 @@ def test_archive_package_is_stored_numbered_archived(site, svc):
     assert body["detection"]["result"] in ("passed", "warning")
     assert body["receipt"]["package_digest"]["SM3"]
     assert isinstance(body["receipt"]["ledger_index"], int)
-    assert body["receipt"]["archive_entry"]["ledger_index"] > body["receipt"]["ledger_index"]
+    assert "archive_entry" not in body["receipt"]  # the receipt is the record's archive entry
     record = record_at(site, body["@id"])
     assert api.content.get_state(record) == "archived"
     received = [c for c in record.objectValues() if not c.version_of]
@@ -60,6 +70,27 @@ def test_government_service_case_is_one_record(site, svc2):
     assert sorted(c.role for c in record.objectValues()) == ["办理结果", "原始包", "申请材料"]
 
 
+def test_archive_interface_logs_one_archive_entry_that_is_the_receipt(site, svc):
+    """Archived on receipt: one `archive` entry states everything stored (the original
+    package too) with the package and 元数据.xml digests; no `pre-archive` entry before it."""
+    body = post(svc, "@archive", sample("archive-gongwen.zip")).json()
+    record = record_at(site, body["@id"])
+    entries = [(i, e) for i, e in ledger_entries(record) if e["event"] != "preserve"]
+    assert [e["event"] for _i, e in entries] == ["archive"]
+    index, entry = entries[0]
+    assert index == body["receipt"]["ledger_index"]
+    assert entry["package"] == body["receipt"]["package_digest"]["SM3"] == record.package_sm3
+    assert entry["metadata"] == record.metadata_sm3
+    original = [c for c in record.objectValues() if c.role == "原始包"][0]
+    assert entry["content"][original.path] == original.sm3
+    main = [c for c in record.objectValues() if c.role == "正本" and not c.version_of][0]
+    assert entry["content"][main.path] == main.sm3
+    from sd.archive.evidence import records
+    from sd.archive.evidence.ledger import current_ledger
+
+    assert records.tamper_status(record, current_ledger()).intact
+
+
 def test_pre_archive_is_arranged_by_rule(site, svc):
     response = post(svc, "@pre-archive", sample("pre-archive-gongwen.zip"))
     assert response.status_code == 201, response.text
@@ -69,6 +100,13 @@ def test_pre_archive_is_arranged_by_rule(site, svc):
     assert body["arrangement"]["rule_id"]
     record = record_at(site, body["@id"])
     assert api.content.get_state(record) == "archived"
+    # received as pre-archived (the receipt), then archived by the rule: two entries
+    # (the receipt names the archive entry, not a later one: here the AIP's `preserve`
+    # entries follow at once, the test layers preserving inline)
+    events = [(i, e["event"]) for i, e in ledger_entries(record) if e["event"] != "preserve"]
+    assert events == [(body["receipt"]["ledger_index"], "pre-archive"),
+                      (body["receipt"]["archive_entry"]["ledger_index"], "archive")]
+    assert record.ledger_index > body["receipt"]["archive_entry"]["ledger_index"]
 
 
 def test_same_package_twice_answers_200_with_the_first_receipt(site, svc):

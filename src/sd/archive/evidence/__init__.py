@@ -7,7 +7,48 @@ digests and tamper checks of records: ``records``; cosigning peers: ``witness``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from Acquisition import aq_base
+
 from sd.archive.txlocks import transaction_of
+
+#: the volatile attribute a record carries while a caller waits for its transition's entry
+_PENDING = "_v_sd_archive_transition_entry"
+
+
+@dataclass
+class TransitionEntry:
+    """What a caller adds to the ledger entry of a record's next workflow transition, and the
+    receipt it gets back (流转存证回执).
+
+    The archive interface archives a record on receipt: the ``archive`` entry of that
+    transition is its receipt and carries the digests of the package and of its 元数据.xml."""
+
+    package_digest: str = ""
+    metadata_digest: str = ""
+    actor: str | None = None
+    receipt: dict | None = None
+
+
+@contextmanager
+def transition_entry(record, **details) -> Iterator[TransitionEntry]:
+    """The entry of the first transition of ``record`` inside this block gets ``details``;
+    its receipt is the yielded object's ``receipt`` afterwards (None when nothing was logged)."""
+    pending = TransitionEntry(**details)
+    base = aq_base(record)
+    setattr(base, _PENDING, pending)
+    try:
+        yield pending
+    finally:
+        base.__dict__.pop(_PENDING, None)
+
+
+def take_transition_entry(record) -> TransitionEntry | None:
+    """The details a caller waits with (see :func:`transition_entry`), taken: asked once."""
+    return aq_base(record).__dict__.pop(_PENDING, None)
 
 
 def log_event(event: str, record=None, *, code: str = "", title: str = "",

@@ -14,6 +14,7 @@ from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.evidence import log_event
 from sd.archive.evidence import node as nodes
 from sd.archive.evidence import records
+from sd.archive.evidence import take_transition_entry
 from sd.archive.txlocks import transaction_of
 
 #: workflow transition -> ledger event (ledger.md, 事件)
@@ -45,7 +46,13 @@ def record_transitioned(record, event):
     content = None
     if ledger_event == "destroy" and not records.components(record):
         content = _last_content(record)  # the files are gone: restate what was destroyed
-    log_event(ledger_event, record, content=content)
+    pending = take_transition_entry(record)
+    if pending is None:
+        log_event(ledger_event, record, content=content)
+        return
+    pending.receipt = log_event(ledger_event, record, content=content,
+                                metadata_digest=pending.metadata_digest,
+                                package_digest=pending.package_digest, actor=pending.actor)
 
 
 def record_modified(record, event):

@@ -40,6 +40,7 @@ from sd.archive.core.errors import Problem
 from sd.archive.core.packages.reader import read_package
 from sd.archive.core.packages.zipsafe import Limits
 from sd.archive.evidence import log_event
+from sd.archive.evidence import transition_entry
 from sd.archive.intake.context import Holdings
 from sd.archive.intake.context import facts_of
 from sd.archive.intake.rejections import add_rejection
@@ -437,7 +438,8 @@ def reject(portal, kind, fonds, package, spooled, report, actor, idempotency_key
 
 
 def ledger_event(event: str, record, actor: str) -> dict:
-    """Log ``event`` for ``record`` in the evidence ledger; the receipt part of the answer."""
+    """Log ``event`` for ``record`` in the evidence ledger (the package's content files, with
+    the digests of the package and of its 元数据.xml); the receipt part of the answer."""
     content = {c.path: c.sm3 for c in record.objectValues()
                if not is_original_package(c) and getattr(c, "sm3", None)}
     package_digest = getattr(record, "package_sm3", "") or ""
@@ -450,15 +452,22 @@ def ledger_event(event: str, record, actor: str) -> dict:
         package_digest=package_digest,
         actor=actor,
     ) or {}
-    receipt = dict(receipt)
+    return _with_package_digest(receipt, package_digest)
+
+
+def _with_package_digest(receipt: dict | None, package_digest: str) -> dict:
+    receipt = dict(receipt or {})
     receipt.setdefault("package_digest", {"SM3": package_digest})
     return receipt
 
 
-def archive_transition(record, comment: str):
-    """Move the record to ``archived`` (归档) on behalf of the flow or the reviewer."""
-    with api.env.adopt_roles(["Manager"]):
+def archive_transition(record, comment: str, **entry) -> dict | None:
+    """Move the record to ``archived`` (归档) on behalf of the flow or the reviewer; returns
+    the receipt of the ``archive`` entry the evidence subscribers log for it, with ``entry``
+    (:class:`sd.archive.evidence.TransitionEntry`'s fields) in it."""
+    with transition_entry(record, **entry) as logged, api.env.adopt_roles(["Manager"]):
         getToolByName(record, "portal_workflow").doActionFor(record, "archive", comment=comment)
+    return logged.receipt
 
 
 def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
@@ -483,15 +492,22 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
     record.metadata_sm3 = metadata_file.sm3 if metadata_file is not None else ""
     record.intake_kind = kind
     record.detection_reports = [report.as_dict()]
-    # the package as received, with its digest, is the receipt (回执); the archive transition
-    # below is logged by the evidence subscribers as the 'archive' entry
-    receipt = ledger_event("pre-archive", record, actor)
+    # the package as received, with its digest, is the receipt (回执). The archive interface
+    # archives its record on receipt: the one `archive` entry of that transition (everything
+    # stored, the original package too, with the package and 元数据.xml digests) is the
+    # receipt. A pre-archived record gets a `pre-archive` entry of the package's content,
+    # and an `archive` entry when a rule (below) or a reviewer archives it.
     if kind == "archive":
         accept_code(record, metadata.archival_code)
         record.arrangement_status = ARCHIVED
-        archive_transition(record, "归档接口 / archive interface")
+        receipt = _with_package_digest(
+            archive_transition(record, "归档接口 / archive interface",
+                               package_digest=record.package_sm3,
+                               metadata_digest=record.metadata_sm3, actor=actor),
+            record.package_sm3)
         status = ARCHIVED
     else:
+        receipt = ledger_event("pre-archive", record, actor)
         decision = arrange(facts_of(metadata), holdings.scheme, holdings.schedule)
         record.arrangement = {
             "status": decision.status, "rule_id": decision.rule_id,
@@ -504,11 +520,12 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
         if decision.decided:
             assign_code(record, decision.category, decision.year, decision.retention,
                         decision.org_code)
-            archive_transition(record, f"自动整理 / arranged by rule {decision.rule_id}".strip())
+            archived = archive_transition(
+                record, f"自动整理 / arranged by rule {decision.rule_id}".strip(), actor=actor)
+            if archived:
+                receipt["archive_entry"] = {"ledger_index": archived["ledger_index"],
+                                            "leaf_hash": archived["leaf_hash"]}
         status = decision.status
-    if getattr(record, "ledger_index", None) not in (None, receipt.get("ledger_index")):
-        receipt["archive_entry"] = {"ledger_index": record.ledger_index,
-                                    "leaf_hash": record.leaf_hash}
     body = {
         "@id": record.absolute_url(),
         "UID": record.UID(),
