@@ -12,7 +12,6 @@ from dataclasses import field
 from typing import Any
 
 from AccessControl import getSecurityManager
-from plone.dexterity.utils import createContent
 from plone.namedfile.file import NamedBlobFile
 from zope.event import notify
 from zope.interface import implementer
@@ -21,6 +20,7 @@ from zope.lifecycleevent import ObjectAddedEvent
 from zope.lifecycleevent import ObjectCreatedEvent
 
 from sd.archive.content.component import Component
+from sd.archive.content.record import Record
 from sd.archive.core.packages.manifest import MANIFEST_NAMES
 from sd.archive.core.packages.metadata import METADATA_NAME
 from sd.archive.core.packages.reader import TempDirSinks
@@ -98,11 +98,24 @@ def create_record(container, metadata: dict, components: Iterable[ComponentData]
     values = {k: v for k, v in metadata.items() if v is not None}
     values.setdefault("keywords", [])
     values.setdefault("process_history", [])
-    record = createContent("Record", **values)
-    record.id = id or record_id(values.get("electronic_record_id") or values.get("title", ""))
+    record = new_record(id or record_id(values.get("electronic_record_id")
+                                        or values.get("title", "")), values)
     record = _add(container, record)
     for comp in components:
         add_component(record, comp)
+    return record
+
+
+def new_record(id: str, values: dict):
+    """A new Record with ``values`` set, announced as created (its UID is given then).
+
+    What ``createContent`` does, without adapting the record to each of its schemas and
+    asking every behavior for every value: the record's schema is empty and its behaviors
+    (``plone.basic``'s title and description, the ``sd.archive`` ones) keep their fields as
+    attributes of the record itself (none of them has a factory of its own)."""
+    record = Record(id, **values)
+    record.portal_type = "Record"
+    notify(ObjectCreatedEvent(record))
     return record
 
 

@@ -11,6 +11,11 @@ from intake_helpers import session_for
 from intake_helpers import zip_bytes
 from plone import api
 
+from sd.archive.behaviors.archival_code import IArchivalCode
+from sd.archive.behaviors.government_service import IGovernmentService
+from sd.archive.behaviors.records_metadata import IRecordsMetadata
+from sd.archive.behaviors.retention import IRetention
+
 
 def ledger_entries(record):
     from sd.archive.core.ledger.entry import parse_entry
@@ -292,3 +297,44 @@ def test_a_refused_package_leaves_none_of_its_blob_files(site, svc, monkeypatch)
     assert blobs and not [name for name in blobs if os.path.exists(name)]  # (the spooling
     # directory with 元数据.xml is removed by the helper thread: test_intake_spool)
     assert holdings(site) == counts
+
+
+#: a new folder's own (empty) structures, and what differs between two new records anyway
+FOLDER = {"_tree", "_mt_index", "_count"}
+FRESH = {"creation_date", "modification_date", "_plone.uuid"}
+
+
+def _fields(obj):
+    return {k: v for k, v in vars(obj).items() if k not in FOLDER | FRESH}
+
+
+def test_a_record_is_made_as_create_content_would(site):
+    """``repository.new_record`` sets every field a package gives exactly where
+    ``createContent`` puts it (both kinds of e-file, every behavior of a record)."""
+    import io
+
+    from plone.dexterity.utils import createContent
+    from plone.uuid.interfaces import IUUID
+
+    from sd.archive.core.packages.reader import read_package
+    from sd.archive.intake.flow import record_fields
+    from sd.archive.repository import new_record
+
+    transaction.begin()
+    for name in ("archive-gongwen.zip", "archive-zhengwu.zip"):
+        values = record_fields(read_package(io.BytesIO(sample(name)), "archive").metadata)
+        values = {k: v for k, v in values.items() if v is not None}
+        assert {"title", "document_date", "year", "keywords"} <= set(values)
+        made = new_record("r-1", dict(values))
+        expected = createContent("Record", **dict(values))
+        expected.id = "r-1"
+        assert IUUID(made) and IUUID(made) != IUUID(expected)
+        assert made.portal_type == expected.portal_type == "Record"
+        assert IRecordsMetadata.providedBy(made) and IGovernmentService.providedBy(made)
+        assert _fields(made) == _fields(expected)
+        assert made.objectIds() == expected.objectIds() == []
+        assert {k: type(v) for k, v in vars(made).items() if k in FOLDER} == \
+            {k: type(v) for k, v in vars(expected).items() if k in FOLDER}
+        for schema in (IRecordsMetadata, IGovernmentService, IRetention, IArchivalCode):
+            for field in schema:
+                assert getattr(schema(made), field) == getattr(schema(expected), field)
