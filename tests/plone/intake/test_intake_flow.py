@@ -96,6 +96,18 @@ def test_archive_interface_logs_one_archive_entry_that_is_the_receipt(site, svc)
     assert records.tamper_status(record, current_ledger()).intact
 
 
+def test_an_archive_transition_without_its_ledger_entry_stores_nothing(site, svc, monkeypatch):
+    """Were the transition's entry ever not logged with the package's details, the intake
+    fails as a whole (500): no record without the entry that is its receipt."""
+    from sd.archive.evidence import subscribers
+
+    before = holdings(site)
+    monkeypatch.setattr(subscribers, "take_transition_entry", lambda record: None)
+    response = post(svc, "@archive", sample("archive-gongwen.zip"))
+    assert response.status_code == 500
+    assert holdings(site) == before
+
+
 def test_pre_archive_is_arranged_by_rule(site, svc):
     response = post(svc, "@pre-archive", sample("pre-archive-gongwen.zip"))
     assert response.status_code == 201, response.text

@@ -500,11 +500,12 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
     if kind == "archive":
         accept_code(record, metadata.archival_code)
         record.arrangement_status = ARCHIVED
-        receipt = _with_package_digest(
-            archive_transition(record, "归档接口 / archive interface",
-                               package_digest=record.package_sm3,
-                               metadata_digest=record.metadata_sm3, actor=actor),
-            record.package_sm3)
+        archived = archive_transition(record, "归档接口 / archive interface",
+                                      package_digest=record.package_sm3,
+                                      metadata_digest=record.metadata_sm3, actor=actor)
+        if archived is None:  # a record and its ledger entry are committed together or not at all
+            raise RuntimeError(f"archiving {record.electronic_record_id} logged no ledger entry")
+        receipt = _with_package_digest(archived, record.package_sm3)
         status = ARCHIVED
     else:
         receipt = ledger_event("pre-archive", record, actor)
