@@ -113,10 +113,15 @@ def new_record(id: str, values: dict):
     asking every behavior for every value: the record's schema is empty and its behaviors
     (``plone.basic``'s title and description, the ``sd.archive`` ones) keep their fields as
     attributes of the record itself (none of them has a factory of its own)."""
-    record = Record(id, **values)
-    record.portal_type = "Record"
-    notify(ObjectCreatedEvent(record))
-    return record
+    return _created(Record, "Record", id, values)
+
+
+def _created(klass, portal_type: str, id: str, values: dict):
+    """``klass(id, **values)`` of ``portal_type``, announced as created (its UID is given then)."""
+    obj = klass(id, **values)
+    obj.portal_type = portal_type
+    notify(ObjectCreatedEvent(obj))
+    return obj
 
 
 class BlobSinks:
@@ -125,9 +130,10 @@ class BlobSinks:
     ``TempDirSinks(directory)``.
 
     One new file per component, instead of a temporary copy that is opened again at storing
-    and renamed over the blob's own empty file. ``blob(location)`` hands the blob of a written file to :func:`add_component`
-    as its ``data``. A blob never stored (a refused package) is a blob without a database:
-    its file is removed when it is dropped, so nothing of the package stays.
+    and renamed over the blob's own empty file. ``blob(location)`` hands the blob of a
+    written file to :func:`add_component` as its ``data``. A blob never stored (a refused
+    package) is a blob without a database: its file is removed when it is dropped, so
+    nothing of the package stays.
     """
 
     #: files read into memory by the reader and never stored as components
@@ -193,10 +199,7 @@ def new_component(id: str, values: dict):
     What ``createContent`` does, without looking each value up in every schema and behavior
     of the type: all of a component's fields (its own schema, ``plone.basic``'s title and
     description, ``sd.archive.seal``) are attributes of the component itself."""
-    component = Component(id, **values)
-    component.portal_type = "Component"
-    notify(ObjectCreatedEvent(component))
-    return component
+    return _created(Component, "Component", id, values)
 
 
 def _store_part(record, component):

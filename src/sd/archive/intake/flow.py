@@ -461,12 +461,15 @@ def _with_package_digest(receipt: dict | None, package_digest: str) -> dict:
     return receipt
 
 
-def archive_transition(record, comment: str, **entry) -> dict | None:
-    """Move the record to ``archived`` (归档) on behalf of the flow or the reviewer; returns
-    the receipt of the ``archive`` entry the evidence subscribers log for it, with ``entry``
-    (:class:`sd.archive.evidence.TransitionEntry`'s fields) in it."""
+def archive_transition(record, comment: str, **entry) -> dict:
+    """Move the record to ``archived`` (归档) on behalf of the flow; returns the receipt of
+    the ``archive`` entry the evidence subscribers log for it, with ``entry``
+    (:class:`sd.archive.evidence.TransitionEntry`'s fields) in it. A transition that logged
+    no entry raises: a record and its ledger entry are committed together or not at all."""
     with transition_entry(record, **entry) as logged, api.env.adopt_roles(["Manager"]):
         getToolByName(record, "portal_workflow").doActionFor(record, "archive", comment=comment)
+    if logged.receipt is None:
+        raise RuntimeError(f"archiving {record.electronic_record_id} logged no ledger entry")
     return logged.receipt
 
 
@@ -503,8 +506,6 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
         archived = archive_transition(record, "归档接口 / archive interface",
                                       package_digest=record.package_sm3,
                                       metadata_digest=record.metadata_sm3, actor=actor)
-        if archived is None:  # a record and its ledger entry are committed together or not at all
-            raise RuntimeError(f"archiving {record.electronic_record_id} logged no ledger entry")
         receipt = _with_package_digest(archived, record.package_sm3)
         status = ARCHIVED
     else:
@@ -523,9 +524,8 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
                         decision.org_code)
             archived = archive_transition(
                 record, f"自动整理 / arranged by rule {decision.rule_id}".strip(), actor=actor)
-            if archived:
-                receipt["archive_entry"] = {"ledger_index": archived["ledger_index"],
-                                            "leaf_hash": archived["leaf_hash"]}
+            receipt["archive_entry"] = {"ledger_index": archived["ledger_index"],
+                                        "leaf_hash": archived["leaf_hash"]}
         status = decision.status
     body = {
         "@id": record.absolute_url(),
