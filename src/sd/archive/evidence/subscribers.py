@@ -11,6 +11,7 @@ API then shows as tampering. Changes of the admitted nodes are ``node-admit`` /
 from __future__ import annotations
 
 from sd.archive.core.ledger.entry import parse_entry
+from sd.archive.evidence import TransitionEntry
 from sd.archive.evidence import log_event
 from sd.archive.evidence import node as nodes
 from sd.archive.evidence import records
@@ -46,10 +47,8 @@ def record_transitioned(record, event):
     content = None
     if ledger_event == "destroy" and not records.components(record):
         content = _last_content(record)  # the files are gone: restate what was destroyed
-    pending = take_transition_entry(record)
-    if pending is None:
-        log_event(ledger_event, record, content=content)
-        return
+    # a caller's details when one waits for this entry (its defaults are log_event's own)
+    pending = take_transition_entry(record) or TransitionEntry()
     pending.receipt = log_event(ledger_event, record, content=content,
                                 metadata_digest=pending.metadata_digest,
                                 package_digest=pending.package_digest, actor=pending.actor)
