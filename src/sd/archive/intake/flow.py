@@ -451,7 +451,7 @@ def ledger_event(event: str, record, actor: str) -> dict:
         metadata_digest=getattr(record, "metadata_sm3", "") or "",
         package_digest=package_digest,
         actor=actor,
-    ) or {}
+    )
     return _with_package_digest(receipt, package_digest)
 
 
@@ -495,11 +495,11 @@ def accept(portal, kind, fonds, holdings, package, spooled, report, actor,
     record.metadata_sm3 = metadata_file.sm3 if metadata_file is not None else ""
     record.intake_kind = kind
     record.detection_reports = [report.as_dict()]
-    # the package as received, with its digest, is the receipt (回执). The archive interface
-    # archives its record on receipt: the one `archive` entry of that transition (everything
-    # stored, the original package too, with the package and 元数据.xml digests) is the
-    # receipt. A pre-archived record gets a `pre-archive` entry of the package's content,
-    # and an `archive` entry when a rule (below) or a reviewer archives it.
+    # the receipt (回执) is a ledger entry with the package's digest: the archive interface
+    # archives its record on receipt, so its one `archive` entry (everything stored, the
+    # original package too, with the 元数据.xml digest) is the receipt; a pre-archived record
+    # gets a `pre-archive` entry of the package's content, and an `archive` entry when a rule
+    # (below) or a reviewer archives it.
     if kind == "archive":
         accept_code(record, metadata.archival_code)
         record.arrangement_status = ARCHIVED
