@@ -272,6 +272,36 @@ def test_a_record_has_no_image_scales(record):
     assert not brain.image_scales
 
 
+def test_a_record_says_at_once_what_it_does_not_have(portal, record):
+    """The names of ``ABSENT`` are fields of no record schema, and the catalog finds no value
+    for them on a record, as before: the indexer only answers sooner."""
+    from Acquisition import aq_base
+    from plone.dexterity.utils import iterSchemata
+    from plone.indexer.interfaces import IIndexableObject
+    from Products.CMFCore.indexing import processQueue
+    from zope.component import getMultiAdapter
+    from zope.schema import getFieldNames
+
+    from sd.archive.indexers import ABSENT
+
+    fields = {name for schema in iterSchemata(record) for name in getFieldNames(schema)}
+    assert fields, "the record's schemata were not found"
+    assert not fields & set(ABSENT)
+    catalog = api.portal.get_tool("portal_catalog")
+    wrapped = getMultiAdapter((record, catalog), IIndexableObject)
+    for name in ABSENT:
+        assert getattr(wrapped, name, "nothing") == "nothing", name
+    assert wrapped.mime_type == aq_base(record).content_type() == "text/plain"
+    processQueue()
+    brain = api.content.find(UID=record.UID())[0]
+    rid = brain.getRID()
+    indexed = catalog.getIndexDataForRID(rid)
+    for name in ("start", "end", "sync_uid", "cmf_uid", "in_reply_to", "exclude_from_nav"):
+        assert not indexed.get(name), name
+    assert brain.mime_type == "text/plain"
+    assert not brain.getRemoteUrl and not brain.location and not brain.getIcon
+
+
 def test_link_integrity_finds_nothing_to_read_in_a_record(record):
     from plone.app.linkintegrity.interfaces import IRetriever
 
