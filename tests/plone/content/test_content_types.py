@@ -279,11 +279,16 @@ def test_a_record_says_at_once_what_it_does_not_have(portal, record):
     from plone.dexterity.utils import iterSchemata
     from plone.indexer.interfaces import IIndexableObject
     from Products.CMFCore.indexing import processQueue
+    from zope.component import getGlobalSiteManager
     from zope.component import getMultiAdapter
     from zope.schema import getFieldNames
 
     from sd.archive.indexers import ABSENT
+    from sd.archive.indexers import absent
 
+    registered = {r.name for r in getGlobalSiteManager().registeredAdapters()
+                  if r.factory is absent}
+    assert registered == set(ABSENT)  # configure.zcml registers exactly the names of ABSENT
     fields = {name for schema in iterSchemata(record) for name in getFieldNames(schema)}
     assert fields, "the record's schemata were not found"
     assert not fields & set(ABSENT)
