@@ -125,8 +125,8 @@ def test_discarding_waits_for_the_copy_beside(tmp_path):
     assert not work.exists()
 
 
-def test_the_copy_beside_begins_after_the_read(tmp_path):
-    """Nothing is copied while the package is read from the body; begin() starts the copy."""
+def test_the_copy_beside_begins_when_asked(tmp_path):
+    """Nothing is copied until begin() (or a digest or the file is asked for)."""
     body = os.urandom(1 << 20)
     spooled = spool(io.BytesIO(body), str(tmp_path), limit=4 << 20, beside=True)
     assert spooled.readable().read() == body
@@ -136,8 +136,31 @@ def test_the_copy_beside_begins_after_the_read(tmp_path):
     assert open(spooled.file(), "rb").read() == body
 
 
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_the_body_is_read_whole_while_the_copy_is_made(tmp_path, in_memory):
+    """Intake begins the copy before it reads the package from the body: the copy's reads do
+    not move the reader's position, and both see every byte."""
+    body = os.urandom(6 << 20)
+    (tmp_path / "body").write_bytes(body)
+    work = tmp_path / "work"
+    work.mkdir()
+    with open(tmp_path / "body", "rb") as server:
+        source = io.BytesIO(body) if in_memory else server
+        spooled = spool(source, str(work), limit=8 << 20, beside=True)
+        spooled.begin()
+        reader = spooled.readable()
+        read = bytearray()
+        while chunk := reader.read(64 * 1024):
+            read += chunk
+    assert bytes(read) == body
+    assert spooled.sm3 == hashlib.new("sm3", body).hexdigest()
+    assert spooled.sha256 == hashlib.sha256(body).hexdigest()
+    assert open(spooled.file(), "rb").read() == body
+
+
 def test_a_copy_never_begun_is_given_up(tmp_path):
-    """A package refused while it was read is never copied; its descriptor is closed."""
+    """A copy never begun (a request answered before its package was read, e.g. an empty
+    body) is given up; its descriptor is closed."""
     work = tmp_path / "work"
     work.mkdir()
     (tmp_path / "body").write_bytes(os.urandom(1 << 20))

@@ -357,15 +357,17 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
             return replayed
     work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
     try:
-        try:  # the package digest is computed after the read (spool.py, begin() below) and
-            # waited for only where it is needed: an Idempotency-Key, a repeated 电子文件号, a
-            # declared X-Package-SM3, the receipt
+        # the copy of the package (原始包) and its digests are made on a helper thread while
+        # the package is read, checked and stored (spool.py), and waited for only where they
+        # are needed: an Idempotency-Key, a repeated 电子文件号, a declared X-Package-SM3, the
+        # original package's component, the receipt
+        spooled.begin()
+        try:
             sinks = BlobSinks(work)
             package = read_package(spooled.readable(), kind, limits(), sinks,
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
             return error_answer(exc)
-        spooled.begin()  # the copy (原始包) and its digests, while detection and storing go on
         metadata = package.metadata
         fonds = find_fonds(portal, metadata.fonds_code)
         if fonds is None or not getSecurityManager().checkPermission(SUBMIT, fonds):

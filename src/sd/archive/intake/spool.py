@@ -8,11 +8,14 @@ are computed by a helper thread (hashlib and file I/O work outside the interpret
 ``spool(..., beside=True)`` goes one step further for the intake interfaces: when the body
 can be read a second time without moving the reader's position (a file with a descriptor, or
 bytes in memory), nothing is copied first: the caller reads the package from the body itself
-(``Spooled.source``) and then calls ``Spooled.begin()``, and the helper makes the copy and
-its digests while the caller goes on (detection, storing). The read has both cores for its
-own hashing; the copy is usually done before anything asks for it. ``Spooled.file()`` and
-the digests begin the copy if nobody did and wait for it (it becomes the record's original
-package); ``discard`` gives up a copy never begun.
+(``Spooled.source``) after it has called ``Spooled.begin()``: the helper makes the copy and
+its digests while the caller reads, checks and stores. Begin it *before* the read: the helper
+needs the interpreter lock between its steps (read, write, each digest update), which the
+read gives up at every file call and hash, while storing is Python work that holds it (begun
+after the read, the copy was still being made when the record asked for it: ~9 % of a
+request spent waiting, bench/RESULTS.md). ``Spooled.file()`` and the digests begin the copy
+if nobody did and wait for it (it becomes the record's original package); ``discard`` waits
+for a copy begun and gives up one never begun.
 """
 
 from __future__ import annotations
