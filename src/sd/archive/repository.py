@@ -6,7 +6,9 @@ a record is made one way only: fields set first, added once, indexed once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -131,8 +133,8 @@ class BlobSinks:
 
     One new file per component, instead of a temporary copy that is opened again at storing
     and renamed over the blob's own empty file. ``blob(location)`` hands the blob of a
-    written file to :func:`add_component` as its ``data``. A blob never stored (a refused
-    package) is a blob without a database: its file is removed when it is dropped, so
+    written file to :func:`add_component` as its ``data``. The files of the blobs never
+    taken (a refused package) are removed by :meth:`drop` when the package is done with, so
     nothing of the package stays.
     """
 
@@ -155,6 +157,14 @@ class BlobSinks:
     def blob(self, location: str | None) -> NamedBlobFile | None:
         """The blob written at ``location`` (taken: asked once), or None."""
         return self._blobs.pop(location, None) if location else None
+
+    def drop(self) -> None:
+        """Remove the files of the blobs nobody took (a refused or repeated package) at once,
+        not when the blobs are collected: an error's traceback may keep them for a while."""
+        blobs, self._blobs = self._blobs, {}
+        for location in blobs:
+            with suppress(FileNotFoundError):
+                os.remove(location)
 
 
 def add_component(record, comp: ComponentData):

@@ -118,6 +118,16 @@ def holdings(portal) -> tuple:
     return (len(records), components, blob_files(portal))
 
 
+def loose_blob_files() -> set:
+    """Files of blobs not (yet) in a database: written while a package is read (its
+    components, its copy as received) and moved into the blob storage when the record is
+    committed. A refused package must leave none."""
+    import tempfile
+
+    directory = tempfile.gettempdir()
+    return {name for name in os.listdir(directory) if name.startswith("BUC")}
+
+
 def post(session, endpoint, data, content_type="application/zip", **headers):
     return session.post(endpoint, data=data, headers={"Content-Type": content_type, **headers})
 

@@ -8,6 +8,7 @@ import pytest
 import transaction
 from build_corpus import CORPUS
 from intake_helpers import holdings
+from intake_helpers import loose_blob_files
 from intake_helpers import post
 from plone import api
 
@@ -30,6 +31,7 @@ def test_corpus_case_through_rest(site, svc, svc2, case):
     account, svc = ("svc-j002", svc2) if "zhengwu" in case.name else ("svc-j001", svc)
     data = build(case)
     before = holdings(site)
+    loose = loose_blob_files()
     rejections = rejection_count(site)
     media = "application/xml" if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else "application/zip"
     response = post(svc, ENDPOINT[case.kind], data, media)
@@ -46,6 +48,7 @@ def test_corpus_case_through_rest(site, svc, svc2, case):
     assert set(case.codes) <= found, found
     assert all(e["message"] for e in body["errors"])
     assert after == before
+    assert loose_blob_files() == loose
     if case.status == 422:
         assert rejection_count(site) == rejections + 1
         rejection = svc.get(body["rejection"]["@id"]).json()

@@ -356,6 +356,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
         if replayed is not None:
             return replayed
     work = workdir or tempfile.mkdtemp(prefix="sd-intake-")
+    sinks = BlobSinks(work)
     try:
         # the copy of the package (原始包) and its digests are made on a helper thread while
         # the package is read, checked and stored (spool.py), and waited for only where they
@@ -363,7 +364,6 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
         # original package's component, the receipt
         spooled.begin()
         try:
-            sinks = BlobSinks(work)
             package = read_package(spooled.readable(), kind, limits(), sinks,
                                    digest=lambda: spooled.sm3)
         except ArchiveError as exc:
@@ -390,6 +390,7 @@ def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | Non
         return accept(portal, kind, fonds, holdings, package, spooled, report, actor,
                       idempotency_key, sinks)
     finally:
+        sinks.drop()
         if work != workdir:
             shutil.rmtree(work, ignore_errors=True)
 
