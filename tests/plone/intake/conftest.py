@@ -119,9 +119,9 @@ def holdings(portal) -> tuple:
 
 
 def loose_blob_files() -> set:
-    """Files of blobs not (yet) in a database: written while a package is read (its
-    components, its copy as received) and moved into the blob storage when the record is
-    committed. A refused package must leave none."""
+    """Files of blobs not (yet) in a database: a package's components are read straight into
+    them and moved into the blob storage when the record is committed. A refused package must
+    leave none."""
     import tempfile
 
     directory = tempfile.gettempdir()

@@ -57,7 +57,7 @@ def test_archive_package_is_stored_numbered_archived(site, svc):
     original = [c for c in record.objectValues() if c.role == "原始包"][0]
     assert original.sm3 == body["receipt"]["package_digest"]["SM3"]
     assert original.file.size == len(sample("archive-gongwen.zip"))
-    assert original.file.data == sample("archive-gongwen.zip")  # copied into its blob as received
+    assert original.file.data == sample("archive-gongwen.zip")  # kept byte for byte as received
     main = [c for c in received if c.role == "正本"][0]
     assert main.sm3 == "4a50c5d32b0b73e38ca3c88629347eb4a9bc2ab7b8300e57bdf4bdad0b17eedd"
     assert record.process_history[0]["activity"] == "拟稿"
