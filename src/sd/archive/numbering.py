@@ -20,7 +20,7 @@ from persistent import Persistent
 from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 
-from sd.archive.audit import log_code
+from sd.archive.corrections import log_code
 from sd.archive.core import codes
 from sd.archive.interfaces import IFonds
 from sd.archive.rules import code_rule

@@ -66,7 +66,7 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
     (``ledger_index``, ``leaf_hash``, ``checkpoint``) are filled. Only digests are logged.
     Raises ``LedgerError`` (HTTP 422) for an invalid entry, e.g. an unknown event.
     """
-    from sd.archive.audit import actor as current_actor
+    from sd.archive.corrections import actor as current_actor
     from sd.archive.core.ledger.entry import make_entry
     from sd.archive.evidence import records
     from sd.archive.evidence.ledger import current_ledger

@@ -6,9 +6,9 @@ from plone import api
 from Products.CMFCore.indexing import processQueue
 from zExceptions import Forbidden
 
-from sd.archive.audit import changes_since_snapshot
-from sd.archive.audit import log_correction
-from sd.archive.audit import snapshot
+from sd.archive.corrections import changes_since_snapshot
+from sd.archive.corrections import log_correction
+from sd.archive.corrections import snapshot
 from sd.archive.core import codes
 from sd.archive.core import retention
 from sd.archive.numbering import fonds_of

@@ -563,7 +563,7 @@ def finish(batch) -> None:
     """All records done: the batch awaits the archivist (待接收)."""
     if state.is_done(batch):
         return
-    from sd.archive.audit import now
+    from sd.archive.corrections import now
 
     batch.progress["finished"] = now()
     batch.progress["worker"] = None

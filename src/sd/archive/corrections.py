@@ -1,4 +1,4 @@
-"""Audit trail of records (留痕): who changed which metadata, when, from what to what.
+"""Corrections of description (著录更正) and code changes (档号变更): who changed which metadata, when, from what to what.
 
 One place for it: metadata corrections (著录更正) and archival code changes (档号变更) are
 both written here.
