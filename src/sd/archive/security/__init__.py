@@ -1,0 +1,1 @@
+"""Security administration (安全保密管理): the three separated administrators (三员分立)."""
