@@ -193,7 +193,11 @@ def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
 @contextmanager
 def opened(spooled):
     """``(package, None)`` read into a scratch directory that is removed afterwards, or
-    ``(None, answer)`` with the 400/413 answer when the package cannot be read."""
+    ``(None, answer)`` with the 400/413 answer when the package cannot be read.
+
+    Every record file is inflated once here (``check_entries``): an entry that lies about its
+    size or is corrupt refuses the package before its batch exists, instead of failing the
+    batch half-way through its records."""
     work = tempfile.mkdtemp(prefix="sd-transfer-check-")
     try:
         try:
@@ -203,6 +207,11 @@ def opened(spooled):
             yield None, flow.error_answer(exc)
             return
         with package:
+            try:
+                package.check_entries()
+            except ArchiveError as exc:
+                yield None, flow.error_answer(exc)
+                return
             yield package, None
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -38,6 +38,8 @@ CATALOGUE_NAME = "目录文件.XML"
 OTHER_FOLDER = "其他"
 DESCRIPTION_REQUIRED = ("移交单位", "内容描述", "起止档号", "档案数量", "软硬件环境")
 CATALOGUE_ELEMENTS = ("顺序号", "档号", "责任者", "题名", "日期", "保管期限", "密级", "页数", "备注")
+#: the package-level problem of a catalogue that does not correspond to the folders
+CATALOGUE_MISMATCH = "transfer.catalogue-mismatch"
 _KEY_VALUE = re.compile(r"^\s*([^:：]+?)\s*[:：]\s*(.*?)\s*$")
 
 
@@ -194,6 +196,12 @@ class TransferPackage:
         return [row.archival_code if row is not None else folder.rsplit("/", 1)[-1]
                 for folder, row in self._order()]
 
+    def check_entries(self) -> None:
+        """Inflate every record file once (预检): a lying or corrupt entry refuses the whole
+        package (``PackageError``) before a batch is opened for it."""
+        with self._reading:
+            self.archive.check_entries([e for entries in self.folders.values() for e in entries])
+
     def _missing_folder(self, row: CatalogueRow) -> TransferRecord:
         code = row.archival_code
         problem = Problem("transfer.folder-missing", f"catalogued record {code} has no folder", code, "integrity")
@@ -332,12 +340,41 @@ def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPac
         if count > 1:
             record_problems.setdefault(code, []).append(
                 Problem("transfer.duplicate-code", f"档号 {code} has {count} folders", code, "authenticity"))
+    problems.extend(correspondence_problems(catalogue, folders))
     return TransferPackage(
         archive=archive, prefix=prefix, description=description, catalogue=catalogue, files=files,
         manifest=root_view, digest=digest, folders=folders, folder_manifests=folder_manifests,
         sink_factory=sink_factory, sha256=need_sha, problems=problems, record_problems=record_problems,
         total_size=sum(e.size for e in archive.files()),
     )
+
+
+def correspondence_problems(catalogue: list[CatalogueRow], folders) -> list[Problem]:
+    """目录文件 and record folders correspond one to one (目录与文件夹对应), or the package is
+    refused as a whole: one problem per 档号 listed twice, catalogued without a folder, in a
+    folder not catalogued, or in two folders. Equal counts do not hide a swap."""
+    listed: dict[str, int] = {}
+    for row in catalogue:
+        listed[row.archival_code] = listed.get(row.archival_code, 0) + 1
+    present: dict[str, int] = {}
+    for folder in folders:
+        code = folder.rsplit("/", 1)[-1]
+        present[code] = present.get(code, 0) + 1
+    problems = []
+    for code in sorted(listed.keys() | present.keys()):
+        rows, found = listed.get(code, 0), present.get(code, 0)
+        if rows == found == 1:
+            continue
+        if rows > 1:
+            why = f"档号 {code} is listed {rows} times in {CATALOGUE_NAME}"
+        elif found > 1:
+            why = f"档号 {code} has {found} folders"
+        elif not found:
+            why = f"档号 {code} is in {CATALOGUE_NAME} but has no folder"
+        else:
+            why = f"folder of 档号 {code} is not in {CATALOGUE_NAME}"
+        problems.append(Problem(CATALOGUE_MISMATCH, why, code, "integrity"))
+    return problems
 
 
 def _owner(path: str, folders: dict[str, list[ZipEntry]]) -> str | None:

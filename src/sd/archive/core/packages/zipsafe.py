@@ -209,6 +209,14 @@ class SafeZip:
         if crc != entry.crc:
             raise refuse("zip.crc", "CRC-32 mismatch", entry.name)
 
+    def check_entries(self, entries: list[ZipEntry] | None = None) -> None:
+        """Inflate each entry once, keeping nothing (预检): an entry that inflates beyond its
+        declared size, bad deflate data or a CRC mismatch is refused now, before anything is
+        stored from the package, rather than when its turn comes."""
+        for entry in self.files() if entries is None else entries:
+            for _chunk in self.iter_chunks(entry):
+                pass
+
     def stream(
         self,
         entry: ZipEntry,

@@ -10,6 +10,7 @@ from sd.archive.core.detection.checks.common import failed
 from sd.archive.core.detection.checks.common import reader_problems
 from sd.archive.core.detection.registry import register
 from sd.archive.core.packages.manifest import MANIFEST_NAMES
+from sd.archive.core.packages.transfer import CATALOGUE_MISMATCH
 
 
 @register("files_listed")
@@ -86,10 +87,12 @@ def container_safety(subject, item, context):
 
 @register("transfer_counts")
 def transfer_counts(subject, item, context):
-    """档案数量 = <文件> rows = record folders, within the allowed range (总件数相符)."""
+    """档案数量 = <文件> rows = record folders, within the allowed range, and each 档号 listed
+    once with one folder (总件数相符: equal counts do not hide a code listed twice and one
+    missing)."""
     declared = (subject.description.get("档案数量") or "").strip()
     rows, folders = len(subject.catalogue), subject.record_count
-    findings = []
+    findings = reader_problems(subject, CATALOGUE_MISMATCH)
     if not declared.isdigit():
         findings.append(failed(f"档案数量 {declared!r} 不是数字 / not a number", "说明文件.TXT"))
     elif int(declared) != rows or rows != folders:
