@@ -46,12 +46,14 @@ class PackagePost(Service):
     def check_permission(self):
         """Authentication and authorisation are answered in :meth:`reply` (401/403)."""
 
-    def content_type(self) -> str:
+    def media_type(self) -> str:
+        """The request's media type. Not named ``content_type``: that attribute of
+        plone.restapi's ``Service`` is the answer's ``Content-Type`` (application/json)."""
         return (self.request.getHeader("Content-Type") or "").split(";", 1)[0].strip().lower()
 
     def body_stream(self):
         """The package stream: the request body file or the multipart field ``package``."""
-        if self.content_type() == MULTIPART:
+        if self.media_type() == MULTIPART:
             upload = self.request.form.get("package")
             if upload is None or not hasattr(upload, "read"):
                 raise ArchiveError("the multipart field 'package' is missing", [
@@ -81,7 +83,7 @@ class PackagePost(Service):
                 403, "Forbidden", "this account may not submit packages",
                 "auth.not-a-submitter", "only service accounts of a fonds and managers submit",
                 "", "authorization"))
-        media = self.content_type()
+        media = self.media_type()
         if media not in (*self.media_types, MULTIPART):
             return self.answer(flow.problem_answer(
                 415, "UnsupportedMediaType", f"{media or 'no content type'} is not accepted here",

@@ -73,7 +73,7 @@ class TransferPost(PackagePost):
                 403, "Forbidden", "this account may not transfer packages",
                 "auth.not-a-submitter", "only service accounts of a fonds and managers transfer",
                 "", "authorization")
-        media = self.content_type()
+        media = self.media_type()
         if media not in (*self.media_types, MULTIPART):
             return flow.problem_answer(
                 415, "UnsupportedMediaType", f"{media or 'no content type'} is not accepted here",
