@@ -9,7 +9,13 @@ VAR := instance/var
 LISTEN ?= localhost:8080
 SITE ?= archive
 PG_PORT ?= 5433
-PG_DIR := $(CURDIR)/$(VAR)/pg
+# PostgreSQL runs as the postgres user, who may not enter the checkout (a clone under /root):
+# its data directories live outside it, one per checkout, named by a hash of the checkout's path.
+PG_ID := $(shell printf '%s' '$(CURDIR)' | sha256sum | cut -c1-12)
+PG_DIR ?= /var/lib/postgresql/sd-archive-$(PG_ID)
+PG_TEST_DIR ?= /tmp/sd-archive-pg-$(PG_ID)
+PG_TEST_PORT ?= 5434
+PG_TEST = PG_DIR=$(PG_TEST_DIR) PG_PORT=$(PG_TEST_PORT)
 PG_BIN := /usr/lib/postgresql/15/bin
 DSN := host=127.0.0.1 port=$(PG_PORT) dbname=sdarchive user=postgres
 APT_BASE := build-essential libpq-dev fonts-noto-cjk
@@ -73,24 +79,27 @@ start: site ## set everything up and serve the demo site
 	@echo
 	$(BIN)/runwsgi $(VAR)/etc/zope.ini
 
-# --- PostgreSQL for RelStorage (runs as the postgres user, on loopback, data under instance/var) ---
+# --- PostgreSQL for RelStorage (runs as the postgres user, on loopback, data outside the checkout:
+# PG_DIR, kept between runs; `make test` uses a cluster of its own in PG_TEST_DIR on PG_TEST_PORT) ---
 .PHONY: pg-start
-pg-start: ## start a PostgreSQL 15 on 127.0.0.1:$(PG_PORT) with data in instance/var/pg
+pg-start: ## start a PostgreSQL 15 on 127.0.0.1:$(PG_PORT) with data in $(PG_DIR)
 	$(call apt_install,postgresql)
-	@mkdir -p $(PG_DIR); chown postgres $(PG_DIR); chmod 700 $(PG_DIR); \
-	for d in $(CURDIR) $(CURDIR)/instance $(CURDIR)/$(VAR); do chmod o+x $$d; done; \
-	if [ ! -f $(PG_DIR)/PG_VERSION ]; then \
-	  runuser -u postgres -- $(PG_BIN)/initdb -D $(PG_DIR) -A trust -E UTF8 --locale=C.UTF-8 >/dev/null; fi; \
-	if ! runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) status >/dev/null 2>&1; then \
-	  runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) -l $(PG_DIR)/server.log \
-	    -o "-p $(PG_PORT) -c listen_addresses=127.0.0.1 -k $(PG_DIR) -c fsync=off" -w start >/dev/null; fi; \
+	@cd / && d=$(PG_DIR); \
+	if [ -L $$d ] || { [ -e $$d ] && [ "$$(stat -c %U $$d)" != postgres ]; }; then \
+	  echo "$$d is not a directory of the postgres user: remove it or set PG_DIR" >&2; exit 1; fi; \
+	install -d -o postgres -g postgres -m 700 $$d; \
+	if [ ! -f $$d/PG_VERSION ]; then \
+	  runuser -u postgres -- $(PG_BIN)/initdb -D $$d -A trust -E UTF8 --locale=C.UTF-8 >/dev/null; fi; \
+	if ! runuser -u postgres -- $(PG_BIN)/pg_ctl -D $$d status >/dev/null 2>&1; then \
+	  runuser -u postgres -- $(PG_BIN)/pg_ctl -D $$d -l $$d/server.log \
+	    -o "-p $(PG_PORT) -c listen_addresses=127.0.0.1 -k $$d -c fsync=off" -w start >/dev/null; fi; \
 	runuser -u postgres -- psql -h 127.0.0.1 -p $(PG_PORT) -tc "select 1 from pg_database where datname='sdarchive'" | grep -q 1 || \
 	  runuser -u postgres -- createdb -h 127.0.0.1 -p $(PG_PORT) sdarchive
-	@echo "PostgreSQL on 127.0.0.1:$(PG_PORT) (dsn: $(DSN))"
+	@echo "PostgreSQL on 127.0.0.1:$(PG_PORT), data in $(PG_DIR) (dsn: $(DSN))"
 
 .PHONY: pg-stop
 pg-stop: ## stop the PostgreSQL started by pg-start
-	@if [ -f $(PG_DIR)/PG_VERSION ]; then runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) -m fast stop >/dev/null 2>&1 || true; fi
+	@cd / && if [ -f $(PG_DIR)/PG_VERSION ]; then runuser -u postgres -- $(PG_BIN)/pg_ctl -D $(PG_DIR) -m fast stop >/dev/null 2>&1 || true; fi
 
 .PHONY: start-relstorage
 start-relstorage: install pg-start ## serve the site on RelStorage/PostgreSQL (data in instance/var-rel)
@@ -110,11 +119,12 @@ ledger-nodes: install ## three evidence-ledger nodes on loopback (8181-8183, dat
 # --- tests ---
 .PHONY: test
 test: install test-deps ## install what the tests need and run them all
-	@$(MAKE) --no-print-directory pg-start
+	@$(MAKE) --no-print-directory pg-start $(PG_TEST)
 	@set -o pipefail; status=0; \
-	SD_ARCHIVE_PG_DSN="$(DSN)" TZ=Asia/Shanghai $(BIN)/python -m pytest tests -p no:warnings -q \
+	SD_ARCHIVE_PG_DSN="host=127.0.0.1 port=$(PG_TEST_PORT) dbname=sdarchive user=postgres" \
+	  TZ=Asia/Shanghai $(BIN)/python -m pytest tests -p no:warnings -q \
 	  --junitxml=test-artifacts/junit.xml || status=$$?; \
-	$(MAKE) --no-print-directory pg-stop; exit $$status
+	$(MAKE) --no-print-directory pg-stop $(PG_TEST); exit $$status
 
 .PHONY: test-core
 test-core: install ## the pure-Python domain core only (seconds)

@@ -1,4 +1,5 @@
-"""The content model on RelStorage + a real PostgreSQL (started by `make test`, see Makefile).
+"""The content model on RelStorage + a real PostgreSQL (started by `make test`, see Makefile;
+its data directory is outside the checkout, which the postgres user may not enter).
 
 Two separate Zope processes: the first creates the site, a fonds and a record with components
 and moves it through the lifecycle; the second reads it back, checks the catalog and re-hashes
@@ -62,13 +63,14 @@ with api.env.adopt_roles(["Manager"]):
 '''
 
 
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT, **kw)
+def run(args, cwd=ROOT):
+    return subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
 def psql(sql):
+    """``psql`` as the postgres user, from ``/``: that user may not enter the checkout."""
     return run(["runuser", "-u", "postgres", "--", "psql", "-h", "127.0.0.1", "-p",
-                DSN.split("port=")[1].split()[0], "-c", sql])
+                DSN.split("port=")[1].split()[0], "-c", sql], cwd="/")
 
 
 def test_content_model_on_relstorage(tmp_path):
