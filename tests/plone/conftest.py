@@ -4,6 +4,7 @@ import pytest
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
+from zope.component.hooks import setSite
 
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
@@ -24,6 +25,16 @@ ROLE_USERS = {
 
 @pytest.fixture
 def manager(portal):
+    setRoles(portal, TEST_USER_ID, ["Manager"])
+    yield portal
+    setRoles(portal, TEST_USER_ID, ["Member"])
+
+
+@pytest.fixture
+def fportal(functional):
+    """The functional layer's portal (transactions may commit), as Manager."""
+    portal = functional["portal"]
+    setSite(portal)
     setRoles(portal, TEST_USER_ID, ["Manager"])
     yield portal
     setRoles(portal, TEST_USER_ID, ["Member"])

@@ -20,9 +20,10 @@ from persistent import Persistent
 from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 
-from sd.archive.corrections import log_code
 from sd.archive.core import codes
+from sd.archive.corrections import log_code
 from sd.archive.interfaces import IFonds
+from sd.archive.retention import update_expiry
 from sd.archive.rules import code_rule
 from sd.archive.txlocks import hold
 from sd.archive.txlocks import transaction_of
@@ -198,3 +199,4 @@ def _store(record, parts: codes.CodeParts, code: str):
     record.volume_number = str(parts.volume) if parts.volume is not None else None
     record.item_number = parts.item_number
     record.archival_code = code
+    update_expiry(record)  # the record has its retention period now (保管期限到期日)

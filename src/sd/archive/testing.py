@@ -92,6 +92,19 @@ def make_record(fonds, n=1, **metadata):
     ])
 
 
+def rest_session(portal, user=None, password="secret-12345"):
+    """A plone.restapi session on ``portal`` as ``user`` ("admin": the site owner)."""
+    from plone.app.testing import SITE_OWNER_NAME
+    from plone.app.testing import SITE_OWNER_PASSWORD
+    from plone.restapi.testing import RelativeSession
+
+    session = RelativeSession(portal.absolute_url(), test=None)
+    session.headers.update({"Accept": "application/json"})
+    if user == "admin":
+        session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    elif user:
+        session.auth = (user, password)
+    return session
 
 
 def free_ports(count: int) -> list[int]:

@@ -18,11 +18,13 @@ from sd.archive.behaviors.records_metadata import IRecordsMetadata
 from sd.archive.behaviors.retention import IRetention
 from sd.archive.behaviors.seal import ISeal
 from sd.archive.core import digests
+from sd.archive.corrections import correct_description
 from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IDossier
 from sd.archive.interfaces import IFonds
 from sd.archive.interfaces import IRecord
 from sd.archive.numbering import assign_code
+from sd.archive.protection import RecordProtected
 from sd.archive.testing import PDF
 from sd.archive.testing import make_record
 
@@ -167,7 +169,7 @@ def test_archived_content_is_immutable(record):
     api.content.transition(record, transition="archive")
     component = record.objectValues()[0]
     component.file = NamedBlobFile(data=b"%PDF-1.4 other bytes", filename="正本.pdf")
-    with pytest.raises(Forbidden):
+    with pytest.raises(RecordProtected):
         modified(component)
 
 
@@ -183,13 +185,13 @@ def test_pre_archived_content_may_change(record):
 def test_metadata_correction_after_archiving_is_audited(record):
     assign_code(record, "WS", 2023, "Y", "BGS")
     api.content.transition(record, transition="archive")
-    record.title = "更正后的题名"
-    modified(record)
+    correct_description(record, {"title": "更正后的题名"}, "题名有错字")
     log = record.correction_log
     assert len(log) == 1
     assert log[0]["changes"] == [{"field": "title", "old": "关于档案工作的通知（1）",
                                   "new": "更正后的题名"}]
     assert log[0]["state"] == "archived"
+    assert log[0]["reason"] == "题名有错字"
 
 
 def test_changes_before_archiving_are_not_audited(record):

@@ -3,24 +3,11 @@
 import pytest
 import transaction
 from plone import api
-from plone.app.testing import TEST_USER_ID
-from plone.app.testing import setRoles
-from zope.component.hooks import setSite
 
 from sd.archive.evidence.ledger import current_ledger
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-
-
-@pytest.fixture
-def fportal(functional):
-    """The functional layer's portal (transactions may commit), as Manager."""
-    portal = functional["portal"]
-    setSite(portal)
-    setRoles(portal, TEST_USER_ID, ["Manager"])
-    yield portal
-    setRoles(portal, TEST_USER_ID, ["Member"])
 
 
 @pytest.fixture

@@ -84,11 +84,28 @@ def test_permissions_per_role_and_state(fonds, users, state, user):
 )
 def test_who_may_transition(fonds, users, state, transition, allowed):
     record = bring_to(make_record(fonds), state)
+    if transition == "archive":
+        assign_code(record, "WS", 2018, "D30", "BGS")  # archived only with a valid code
     wf = api.portal.get_tool("portal_workflow")
     for user in ROLES:
         with api.env.adopt_user(username=user):
             ids = [t["id"] for t in wf.getTransitionsFor(record)]
         assert (transition in ids) == (user in allowed), (user, transition, ids)
+
+
+def test_archive_needs_a_valid_code(fonds, users):
+    """状态 → 归档 never skips the review queue: no code, no archive transition (#22.4)."""
+    record = make_record(fonds)
+    wf = api.portal.get_tool("portal_workflow")
+    for user in ("officer", None):
+        with api.env.adopt_user(username=user or "officer"):
+            assert "archive" not in [t["id"] for t in wf.getTransitionsFor(record)]
+    with pytest.raises(api.exc.InvalidParameterError):
+        api.content.transition(record, transition="archive")
+    assert api.content.get_state(record) == "pre_archived"
+    assign_code(record, "WS", 2018, "D30", "BGS")
+    api.content.transition(record, transition="archive")
+    assert api.content.get_state(record) == "archived"
 
 
 def test_retain_returns_to_origin(fonds):

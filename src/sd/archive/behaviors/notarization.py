@@ -19,6 +19,6 @@ class INotarization(model.Schema):
         fields=["ledger_index", "leaf_hash", "checkpoint"],
     )
     directives.mode(ledger_index="display", leaf_hash="display", checkpoint="display")
-    ledger_index = schema.Int(title=_("Ledger index"), required=False)  # 存证序号
-    leaf_hash = schema.ASCIILine(title=_("Leaf hash"), required=False)  # 叶哈希
-    checkpoint = schema.Text(title=_("Checkpoint"), required=False)  # 检查点
+    ledger_index = schema.Int(title=_("Ledger index"), required=False, readonly=True)  # 存证序号
+    leaf_hash = schema.ASCIILine(title=_("Leaf hash"), required=False, readonly=True)  # 叶哈希
+    checkpoint = schema.Text(title=_("Checkpoint"), required=False, readonly=True)  # 检查点

@@ -60,4 +60,5 @@ class IRecordsMetadata(model.Schema):
         schema=AUDIT_SCHEMA,
         default=[],
         required=False,
+        readonly=True,
     )

@@ -30,6 +30,7 @@ class IRetention(model.Schema):
         title=_("Retention expires"),  # 到期日期
         description=_("Computed from the period and the start; empty for permanent records."),
         required=False,
+        readonly=True,
     )
     directives.mode(disposition_state="display")
     disposition_state = schema.Choice(
@@ -37,6 +38,7 @@ class IRetention(model.Schema):
         vocabulary="sd.archive.DispositionStates",
         default="active",
         required=False,
+        readonly=True,
     )
     directives.write_permission(holds="sd.archive.PlaceHolds")
     holds = schema.List(

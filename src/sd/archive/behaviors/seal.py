@@ -25,9 +25,11 @@ class ISeal(model.Schema):
     directives.mode(seal_findings="display", archiving_seal="display",
                     seal_stripped="display", strip_log="display")
     seal_findings = JSONField(
-        title=_("Seal and signature findings"), schema=LIST_SCHEMA, default=[], required=False
+        title=_("Seal and signature findings"), schema=LIST_SCHEMA, default=[], required=False,
+        readonly=True,
     )  # 签章验证结果
-    archiving_seal = schema.TextLine(title=_("Archiving seal"), required=False)  # 归档章
+    archiving_seal = schema.TextLine(title=_("Archiving seal"), required=False, readonly=True)  # 归档章
     seal_stripped = schema.Bool(title=_("Seal digital data stripped"), default=False,
-                                required=False)  # 已去除签章数字信息
-    strip_log = JSONField(title=_("Strip log"), schema=LIST_SCHEMA, default=[], required=False)
+                                required=False, readonly=True)  # 已去除签章数字信息
+    strip_log = JSONField(title=_("Strip log"), schema=LIST_SCHEMA, default=[], required=False,
+                          readonly=True)

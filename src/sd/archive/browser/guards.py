@@ -3,6 +3,29 @@
 from plone import api
 from Products.Five.browser import BrowserView
 
+from sd.archive.core import codes
+from sd.archive.core.errors import ArchiveError
+from sd.archive.numbering import fonds_of
+from sd.archive.rules import code_rule
+
+
+def valid_code(record) -> bool:
+    """True when ``record`` carries a frozen archival code that parses under its fonds' rule
+    and agrees with its category and retention period."""
+    code = getattr(record, "archival_code", None)
+    if not (code and getattr(record, "code_frozen", False)
+            and getattr(record, "category_code", None)
+            and getattr(record, "retention_period", None)):
+        return False
+    fonds = fonds_of(record)
+    if fonds is None:
+        return False
+    try:
+        parts = codes.parse(code, code_rule(fonds, record.category_code))
+    except (ArchiveError, ValueError):
+        return False
+    return parts.category == record.category_code and parts.retention == record.retention_period
+
 
 class LifecycleGuards(BrowserView):
     """Used by guard expressions in sd_record_workflow."""
@@ -12,6 +35,12 @@ class LifecycleGuards(BrowserView):
         agency's records room (checked with the current security context, so proxy and
         adopted roles count)."""
         return api.user.has_permission("View", obj=self.context)
+
+    def has_valid_code(self):
+        """A record is archived only with a valid archival code (归档须有合规档号): assigned
+        and frozen, with its category and retention period, parsing under its fonds' rule.
+        Intake and the review queue give it one first; the state menu never skips them."""
+        return valid_code(self.context)
 
     def was_received(self):
         """True once the record has entered the archives' holdings (进馆)."""

@@ -6,6 +6,7 @@ from zope import schema
 from zope.interface import implementer
 
 from sd.archive import _
+from sd.archive.content.local_roles import LocalRolesReindexing
 from sd.archive.interfaces import IDossier
 
 
@@ -18,5 +19,5 @@ class IDossierSchema(model.Schema):
 
 
 @implementer(IDossier)
-class Dossier(Container):
+class Dossier(LocalRolesReindexing, Container):
     """案卷."""

@@ -6,6 +6,7 @@ from zope import schema
 from zope.interface import implementer
 
 from sd.archive import _
+from sd.archive.content.local_roles import LocalRolesReindexing
 from sd.archive.interfaces import IFonds
 
 
@@ -40,7 +41,7 @@ class IFondsSchema(model.Schema):
 
 
 @implementer(IFonds)
-class Fonds(Container):
+class Fonds(LocalRolesReindexing, Container):
     """全宗: a folder of dossiers and records of one agency.
 
     Unordered (无序容器): an ordered folder rewrites one list of all its ids on every add, a

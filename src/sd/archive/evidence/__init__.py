@@ -13,10 +13,15 @@ from dataclasses import dataclass
 
 from Acquisition import aq_base
 
+from sd.archive.protection import is_archived
+from sd.archive.protection import is_sanctioned
 from sd.archive.txlocks import transaction_of
 
 #: the volatile attribute a record carries while a caller waits for its transition's entry
 _PENDING = "_v_sd_archive_transition_entry"
+#: set on a record once an entry states it past pre-archiving: from then on every new entry
+#: first checks that the record still agrees with the latest one (账实相符)
+_GUARDED = "_sd_archive_ledger_guarded"
 
 
 @dataclass
@@ -66,14 +71,16 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
     (``ledger_index``, ``leaf_hash``, ``checkpoint``) are filled. Only digests are logged.
     Raises ``LedgerError`` (HTTP 422) for an invalid entry, e.g. an unknown event.
     """
-    from sd.archive.corrections import actor as current_actor
     from sd.archive.core.ledger.entry import make_entry
+    from sd.archive.corrections import actor as current_actor
     from sd.archive.evidence import records
     from sd.archive.evidence.ledger import current_ledger
 
     ledger = current_ledger()
     state, other_digests, uid, full = "", {}, "", True
     if record is not None:
+        if not is_sanctioned(record):
+            ensure_agrees(record, content=event != "destroy")
         uid = record.UID()
         code = code or records.record_code(record)
         title = title or record.Title()
@@ -97,4 +104,25 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
         record.leaf_hash = receipt["leaf_hash"]
         record.checkpoint = receipt["checkpoint"]
         record.ledger_state = state
+        if not getattr(aq_base(record), _GUARDED, False) and is_archived(record):
+            setattr(aq_base(record), _GUARDED, True)
     return receipt
+
+
+def ensure_agrees(record, *, content: bool = True) -> None:
+    """Refuse to go on when a guarded record differs from its latest entry (账实不符).
+
+    :func:`log_event` checks it before every entry but the ones of a recorded action
+    (``sd.archive.protection.sanctioned``), which calls it before it changes the record and
+    then logs the change itself; so a change made behind the system is never restated as the baseline.
+    Raises ``LedgerDiscrepancy`` (HTTP 409)."""
+    from sd.archive.evidence import records
+    from sd.archive.evidence.ledger import current_ledger
+
+    if not getattr(aq_base(record), _GUARDED, False):
+        return
+    log = current_ledger().log
+    with log.view(transaction_of(record)) as conn:
+        problems = records.discrepancies(record, log, conn, content=content)
+    if problems:
+        raise records.LedgerDiscrepancy(problems)

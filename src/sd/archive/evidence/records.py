@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from sd.archive.core import digests
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import code_title_digest
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.merkle import verify_inclusion
@@ -82,6 +84,48 @@ def state_digest(record) -> str:
 def record_code(record) -> str:
     return (getattr(record, "archival_code", None) or getattr(record, "electronic_record_id", None)
             or record.UID())
+
+
+class LedgerDiscrepancy(ArchiveError):
+    """The stored record differs from its latest ledger entry (账实不符): HTTP 409.
+
+    Raised instead of writing a new entry over the changed state: the next entry would
+    otherwise restate a change made behind the system as the new baseline."""
+
+    def __init__(self, problems):
+        super().__init__(
+            "the record differs from its latest ledger entry; nothing was logged over it "
+            "(档案与最近存证不一致，已拒绝操作，请核查)", list(problems), 409, "LedgerDiscrepancy")
+
+
+def discrepancies(record, log, conn, *, content: bool = True) -> list[Problem]:
+    """How the stored record differs from its latest entry, from the stored digests (no file
+    is re-read): metadata, and each logged file that is gone or holds another digest."""
+    uid = record.UID()
+    indexes = log.record_indexes(conn, uid)
+    if not indexes:
+        return []
+    problems = []
+    state = log.entry(conn, indexes[-1])[2]
+    if state and state != state_digest(record):
+        problems.append(Problem("LEDGER-METADATA", "the metadata differ from the latest "
+                                "entry (著录项与存证不一致)", str(indexes[-1]), "metadata"))
+    full = log.record_indexes(conn, uid, full_only=True)
+    if not content or not full:
+        return problems
+    logged = parse_entry(log.entry(conn, full[-1])[0])["content"]
+    later = {digest for i in indexes if i > full[-1]
+             for digest in parse_entry(log.entry(conn, i)[0])["content"].values()}
+    stored = {component_path(c): getattr(c, "sm3", None) for c in components(record)
+              if getattr(c, "file", None) is not None}
+    for path, digest in logged.items():
+        if path not in stored:
+            problems.append(Problem("LEDGER-FILE-MISSING", "a logged file is not stored under "
+                                    "its path any more (存证文件缺失)", path, "content"))
+        elif stored[path] != digest and stored[path] not in later:
+            problems.append(Problem("LEDGER-FILE-DIGEST", "a logged file holds other bytes "
+                                    "(存证文件已变化)", path, "content"))
+    return problems
 
 
 @dataclass

@@ -1,20 +1,11 @@
 """Component events: digests on upload, immutability once the record is archived."""
 
-from plone import api
-from zExceptions import Forbidden
 from zope.event import notify
 
 from sd.archive.core import digests
-
-MUTABLE_STATES = ("pre_archived",)
-
-
-def record_state(component):
-    record = component.__parent__
-    try:
-        return api.content.get_state(record, default=None)
-    except Exception:
-        return None
+from sd.archive.protection import RecordProtected
+from sd.archive.protection import is_archived
+from sd.archive.protection import is_sanctioned
 
 
 def _file_digests(component):
@@ -48,16 +39,23 @@ def component_added(component, event):
 
 
 def component_modified(component, event):
-    """Refuse new bytes for a component of a record past pre-archiving (内容不可更改)."""
+    """A component of an archived record never changes (内容不可更改): not its bytes, not its
+    title, path, role or order; a new version (conversion, stripped seal) is a new component.
+    Only a recorded action (``sd.archive.protection.sanctioned``) may touch one."""
+    if is_archived(component) and not is_sanctioned(component):
+        raise RecordProtected(list(getattr(event, "descriptions", None) and _names(event)
+                                   or ["file"]),
+                              "/".join(component.getPhysicalPath()))
     if component.file is None:
         return
     found, size = _file_digests(component)
     if found["SM3"] == getattr(component, "sm3", None):
         return
-    if record_state(component) not in MUTABLE_STATES and record_state(component) is not None:
-        raise Forbidden(
-            "The content of an archived record is immutable; add a new version instead."
-        )
     component.sm3 = found["SM3"]
     component.sha256 = found["SHA-256"]
     component.size = size
+
+
+def _names(event) -> list[str]:
+    return [name for description in event.descriptions
+            for name in getattr(description, "attributes", ())]

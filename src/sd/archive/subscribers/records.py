@@ -1,17 +1,17 @@
 """Record events: audited metadata corrections, frozen codes, retention, destruction."""
 
-from datetime import date
-
-from plone import api
 from Products.CMFCore.indexing import processQueue
 from zExceptions import Forbidden
 
-from sd.archive.corrections import changes_since_snapshot
-from sd.archive.corrections import log_correction
-from sd.archive.corrections import snapshot
 from sd.archive.core import codes
 from sd.archive.core import retention
+from sd.archive.corrections import changes_since_snapshot
+from sd.archive.corrections import snapshot
 from sd.archive.numbering import fonds_of
+from sd.archive.protection import RecordProtected
+from sd.archive.protection import is_archived
+from sd.archive.protection import is_sanctioned
+from sd.archive.retention import update_expiry
 from sd.archive.rules import code_rule
 
 
@@ -36,30 +36,24 @@ def check_frozen_code(record):
         )
 
 
-def update_retention(record):
-    period = getattr(record, "retention_period", None)
-    start = getattr(record, "retention_start", None)
-    if period and not start:
-        start = getattr(record, "document_date", None)
-        if start is None and getattr(record, "year", None):
-            start = date(int(record.year), 1, 1)
-        record.retention_start = start
-    record.retention_expiry = retention.expiry_date(start, period) if period and start else None
-
-
 def record_added(record, event):
-    update_retention(record)
+    update_expiry(record)
     snapshot(record)
 
 
 def record_modified(record, event):
-    """Audit every metadata correction after pre-archiving (著录更正留痕)."""
+    """Guard every change of description (著录) whatever path made it.
+
+    A pre-archived record is still being described: any edit is fine. An archived record
+    changes only inside a recorded action (``sd.archive.protection.sanctioned``), which logs
+    the correction itself; anything else is refused and the transaction ends unstored.
+    """
     check_frozen_code(record)
-    update_retention(record)
-    state = api.content.get_state(record, default=None)
     changes = changes_since_snapshot(record)
-    if changes and state not in (None, "pre_archived"):
-        log_correction(record, state, changes)
+    if changes and is_archived(record) and not is_sanctioned(record):
+        raise RecordProtected([c["field"] for c in changes],
+                              "/".join(record.getPhysicalPath()))
+    update_expiry(record)
     snapshot(record)
 
 

@@ -1,0 +1,1 @@
+"""``POST {record}/@correct`` and ``@correct-code``: corrections of an archived record."""

@@ -1,0 +1,50 @@
+"""POST {record}/@correct (著录更正) and {record}/@correct-code (档号更正).
+
+``@correct``: ``{"changes": {"title": "…", "document_date": "2023-05-01"}, "reason": "…"}``;
+``@correct-code``: ``{"category": "WS", "year": 2023, "retention": "D30", "org_code": "BGS",
+"reason": "…"}`` (any of the parts). Both answer 200 with the log entry, which names the ledger
+entry that states the change; a refusal answers with the error shape and stores nothing.
+"""
+
+from __future__ import annotations
+
+from plone import api
+from plone.protect.interfaces import IDisableCSRFProtection
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.corrections import correct_code
+from sd.archive.corrections import correct_description
+
+
+class _CorrectionService(Service):
+    def reply(self):
+        alsoProvides(self.request, IDisableCSRFProtection)
+        if not api.user.has_permission("View", obj=self.context):
+            # a global role never reaches into another agency's records room
+            raise ArchiveError("you may not see this record (无权查看该档案)", [], 403,
+                               "Forbidden")
+        try:
+            body = json_body(self.request)
+        except Exception:  # noqa: BLE001 - plone.restapi raises a bare exception on bad JSON
+            body = None
+        if not isinstance(body, dict):
+            raise ArchiveError("the body must be a JSON object (请求体须为 JSON 对象)",
+                               [Problem("BODY-JSON", "not a JSON object")], 400, "BadRequest")
+        entry = self.correct(body)
+        return {"@id": self.context.absolute_url(), "entry": entry,
+                "archival_code": getattr(self.context, "archival_code", None)}
+
+
+class CorrectionPost(_CorrectionService):
+    def correct(self, body):
+        return correct_description(self.context, body.get("changes"), body.get("reason"))
+
+
+class CodeCorrectionPost(_CorrectionService):
+    def correct(self, body):
+        parts = {k: v for k, v in body.items() if k != "reason"}
+        return correct_code(self.context, body.get("reason"), **parts)

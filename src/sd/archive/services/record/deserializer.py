@@ -1,0 +1,46 @@
+"""Writes of a 件 or 电子文件 over REST (``PATCH``, ``POST``): the protection rules first.
+
+plone.restapi's deserializer skips read-only fields silently and lets anyone with Modify write
+everything else. Here a request that names a server-maintained field, or any field of an
+archived record, is refused as a whole with the rule that failed
+(``sd.archive.protection.check_write``); nothing is written.
+"""
+
+from __future__ import annotations
+
+from plone.restapi.deserializer import json_body
+from plone.restapi.deserializer.dxcontent import DeserializeFromJson
+from plone.restapi.interfaces import IDeserializeFromJson
+from zope.component import adapter
+from zope.interface import implementer
+
+from sd.archive.interfaces import IComponent
+from sd.archive.interfaces import IRecord
+from sd.archive.interfaces import ISdArchiveLayer
+from sd.archive.protection import check_write
+
+#: keys of a REST body that are not fields (type, id, layout, workflow on create …)
+NOT_FIELDS = frozenset({"@type", "@id", "id", "UID", "layout", "review_state",
+                        "parent", "items", "@components", "is_folderish", "ordering"})
+
+
+class _ProtectedDeserializer(DeserializeFromJson):
+    def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
+        if data is None:
+            data = json_body(self.request)
+        if isinstance(data, dict):
+            check_write(self.context, set(data) - NOT_FIELDS)
+        return super().__call__(validate_all=validate_all, data=data, create=create,
+                                mask_validation_errors=mask_validation_errors)
+
+
+@implementer(IDeserializeFromJson)
+@adapter(IRecord, ISdArchiveLayer)
+class DeserializeRecordFromJson(_ProtectedDeserializer):
+    """件."""
+
+
+@implementer(IDeserializeFromJson)
+@adapter(IComponent, ISdArchiveLayer)
+class DeserializeComponentFromJson(_ProtectedDeserializer):
+    """电子文件."""
