@@ -2,9 +2,11 @@
 
 A component is converted with ``core.preservation.conversion`` (DOCX/DOC/ODT → PDF/A-2b by
 LibreOffice, PDF → PDF/A-2b by Ghostscript, JPEG etc. → PNG, OFD kept); the result is added
-as a NEW component with ``version_of`` set to the original (never overwriting it), the
+as a NEW component under ``converted/`` with ``version_of`` set to the original (never taking
+its path or bytes: PDF → PDF/A keeps the extension), the
 attestation (tool and version, SM3 of source and result, pages and text compared) is kept on
-the new component and logged in the ledger as a ``convert`` event; the record then gets a new
+the new component and logged in the ledger as a ``convert`` event listing the record's files,
+source and result side by side; the record then gets a new
 AIP version.
 """
 
@@ -21,15 +23,15 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.preservation import conversion as core
 from sd.archive.evidence import log_event
-from sd.archive.repository import ComponentData
-from sd.archive.repository import add_component
+from sd.archive.seals.versions import add_version
 
 from .package import add_preservation_event
 from .package import blob_path
-from .package import components
 
 ATTESTATION_KEY = "sd.archive.preservation.attestation"
 PERMISSION = "sd.archive: Manage preservation"
+#: the folder of converted copies, under the source's folder (its path is never reused)
+CONVERTED = "converted"
 FORMATS = {
     ".pdf": ("PDF/A-2b", "application/pdf"),
     ".png": ("PNG", "image/png"),
@@ -70,33 +72,16 @@ def convert_component(component):
         format_name, content_type = FORMATS.get(
             suffix, (suffix.lstrip(".").upper(), "application/octet-stream")
         )
-        sequence = max(c.sequence or 0 for c in components(record)) + 1
         new_name = Path(name).stem + suffix
-        with open(result.result, "rb") as data, api.env.adopt_roles(["Manager"]):
-            new = add_component(
-                record,
-                ComponentData(
-                    filename=new_name,
-                    data=data,
-                    role=component.role,
-                    sequence=sequence,
-                    path=str(Path(component.path or name).with_suffix(suffix)),
-                    format_name=format_name,
-                    content_type=content_type,
-                    extra={"version_of": component.UID()},
-                ),
-            )
+        with open(result.result, "rb") as data:
+            new = add_version(record, component, data, new_name, content_type,
+                              format_name=format_name, folder=CONVERTED)
     att = dict(result.attestation)
     att["source"] = {**att["source"], "component": component.UID(), "sm3": component.sm3}
     att["result"] = {**(att["result"] or {}), "component": new.UID(), "sm3": new.sm3}
     IAnnotations(new)[ATTESTATION_KEY] = att
-    log_event(
-        "convert",
-        record,
-        code=record.archival_code or "",
-        title=record.title or "",
-        content={component.file.filename or component.getId(): component.sm3, new_name: new.sm3},
-    )
+    # the entry lists every file of the record by path, the source and the converted copy
+    log_event("convert", record, code=record.archival_code or "", title=record.title or "")
     add_preservation_event(
         record,
         "转换",

@@ -7,9 +7,10 @@ A records officer's action (``@@strip-seal`` form, ``POST @strip-seal``). In ord
    the record's ``seal_findings`` (DA/T 46 M57–M64, business entity 验证) and an entry in the
    record's ``strip_log``;
 3. strip with the core (:func:`sd.archive.core.seals.strip.strip_ofd` / ``strip_pdf``) and add the
-   result as a NEW component (利用版) linked to the original by ``version_of``; the original stays
-   the preservation version (保存版);
-4. log the event in the ledger (:func:`sd.archive.evidence.log_event`, event ``seal-strip``).
+   result as a NEW component (利用版) at a path of its own, linked to the original by
+   ``version_of``; the original stays the preservation version (保存版), path and bytes;
+4. log the event in the ledger (:func:`sd.archive.evidence.log_event`, event ``seal-strip``),
+   an entry that lists every file of the record, the original and the stripped copy.
 
 Everything happens in the caller's transaction: a failure leaves nothing half stored.
 """
@@ -104,15 +105,13 @@ def strip_seal(record, uid, reason) -> tuple:
                       "application/ofd" if fmt == "OFD" else "application/pdf", format_name=fmt,
                       seal_stripped=True)
     actor = api.user.get_current().getId()
+    # the entry states all the record's files by path, the original and the stripped copy side
+    # by side: it is the record's latest, which @export copies (digests only; the reason and
+    # verdicts are in strip_log)
     receipt = log_event(
         EVENT, record,
         code=getattr(record, "archival_code", "") or "",
         title=record.Title(),
-        # entries carry digests only: {path: SM3}; the reason and verdicts are in strip_log
-        content={
-            component.path or name: provenance["original"]["sm3"],
-            new.path or new.file.filename: provenance["result"]["sm3"],
-        },
         package_digest=provenance["result"]["sm3"],
         actor=actor,
     )
