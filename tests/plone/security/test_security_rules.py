@@ -71,6 +71,15 @@ def test_business_account_made_administrator_refused(users):
         api.user.grant_roles(username="archivist", roles=["SystemAdministrator"])
 
 
+def test_records_officer_of_a_fonds_made_administrator_refused(users):
+    # "officer" holds RecordsOfficer and Reader as local roles on fonds J001 only
+    with refused("administrator_holds_no_other_role"):
+        api.user.grant_roles(username="officer", roles=["SecurityAuditor"])
+    api.group.create(groupname="auditors", roles=["SecurityAuditor"])
+    with refused("administrator_holds_no_other_role"):
+        api.group.add_user(groupname="auditors", username="officer")
+
+
 def test_everyone_group_takes_no_administrator_role(users):
     with refused("three_admins_exclusive"):
         api.group.grant_roles(groupname="AuthenticatedUsers", roles=["SecurityAuditor"])

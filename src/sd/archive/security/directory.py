@@ -25,6 +25,7 @@ class Directory:
     """The roles and groups of one site's PAS."""
 
     def __init__(self, pas):
+        self.site = aq_parent(aq_inner(pas))
         plugins = pas._getOb("plugins")
         self.role_managers = [p for _, p in plugins.listPlugins(IRolesPlugin)
                               if isinstance(p, ZODBRoleManager)]
@@ -104,17 +105,35 @@ class Directory:
             current = aq_parent(current)
         return roles
 
-    def held(self, principal_id, obj=None):
-        """Roles ``principal_id`` holds, globally and (with ``obj``) locally on ``obj``."""
-        roles = self.global_roles(principal_id)
-        if obj is not None:
-            roles |= self.local_roles(obj, {principal_id} | self.groups_of(principal_id))
+    def local_roles_everywhere(self, principal_ids):
+        """Local roles of any of ``principal_ids`` on any catalogued object where they give
+        View (the catalog's ``allowedRolesAndUsers`` names ``user:<id>`` there): what a
+        global grant of an administrator role must not meet."""
+        catalog = getattr(self.site, "portal_catalog", None)
+        if catalog is None:
+            return set()
+        roles = set()
+        for brain in catalog.unrestrictedSearchResults(
+                allowedRolesAndUsers=[f"user:{p}" for p in principal_ids]):
+            rolemap = getattr(aq_base(brain._unrestrictedGetObject()), "__ac_local_roles__", None) or {}
+            for principal_id in principal_ids:
+                roles.update(rolemap.get(principal_id, ()))
         return roles
 
-    def affected(self, principal_id, obj=None):
+    def held(self, principal_id, obj=None, everywhere=False):
+        """Roles ``principal_id`` holds, globally and locally: on ``obj`` (and above it), or with
+        ``everywhere`` on any catalogued object."""
+        roles = self.global_roles(principal_id)
+        if obj is not None or everywhere:
+            principal_ids = {principal_id} | self.groups_of(principal_id)
+            roles |= (self.local_roles(obj, principal_ids) if obj is not None
+                      else self.local_roles_everywhere(principal_ids))
+        return roles
+
+    def affected(self, principal_id, obj=None, everywhere=False):
         """Every principal a change to ``principal_id`` reaches (a group: its members too),
         with the roles each holds before the change."""
         reached = {principal_id}
         if self.is_group(principal_id):
             reached |= self.members_of(principal_id)
-        return {p: self.held(p, obj) for p in sorted(reached)}
+        return {p: self.held(p, obj, everywhere) for p in sorted(reached)}

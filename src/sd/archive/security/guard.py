@@ -45,6 +45,7 @@ from zope.globalrequest import getRequest
 
 from sd.archive.security.directory import Directory
 from sd.archive.security.events import SecurityChangedEvent
+from sd.archive.security.separation import ADMINISTRATOR_ROLES
 from sd.archive.security.separation import RoleSeparationRefused
 from sd.archive.security.separation import judge
 
@@ -86,8 +87,11 @@ class Change:
         gained = set(gained) - IGNORED
         if not gained and not joins:
             return
-        verdict = judge(self.actor_id, self.trusted, self.directory.affected(self.principal_id, self.obj),
-                        gained, local=self.obj is not None, joins=joins)
+        # a global administrator role must also meet the local roles held anywhere (a query)
+        everywhere = self.obj is None and bool(gained & ADMINISTRATOR_ROLES)
+        affected = self.directory.affected(self.principal_id, self.obj, everywhere)
+        verdict = judge(self.actor_id, self.trusted, affected, gained, local=self.obj is not None,
+                        joins=joins)
         if verdict is not None:
             rule, principal = verdict
             self.announce("refused", rule=rule, refused_for=principal)
