@@ -99,12 +99,11 @@ def test_lifecycle_events_logged(ffonds, fledger, path, event):
 
 
 def test_metadata_correction_logged_as_audit(fonds, ledger, archive):
+    from sd.archive.corrections import correct_description
+
     record = archive(fonds)
     first = record.ledger_index
-    record.title = "更正后的题名"
-    from zope.event import notify
-    from zope.lifecycleevent import ObjectModifiedEvent
-    notify(ObjectModifiedEvent(record))
+    correct_description(record, {"title": "更正后的题名"}, "错字")
     assert record.ledger_index == first + 1
 
 

@@ -81,11 +81,10 @@ def test_new_component_makes_new_version_old_kept(archived, var):
 
 
 def test_metadata_correction_makes_new_version(archived):
-    record = archived[2]
-    record.abstract = "更正后的摘要"
-    from zope.lifecycleevent import modified
+    from sd.archive.corrections import correct_description
 
-    modified(record)
+    record = archived[2]
+    correct_description(record, {"abstract": "更正后的摘要"}, "摘要遗漏")
     (entry,) = store.flush()
     assert entry["version"] == 2
 
@@ -100,8 +99,8 @@ def test_unchanged_record_no_new_version(archived):
 def test_record_that_cannot_be_packaged_raises_alarm(fonds, var):
     from sd.archive.testing import make_record
 
-    record = make_record(fonds, 9)
-    api.content.transition(record, transition="archive")  # no archival code assigned
+    record = make_record(fonds, 9)  # no archival code: it cannot be archived nor packaged
+    assert store.preserve_or_alarm(record, "archive") is None
     assert store.versions(record) == []
     (alarm,) = alarms.open_alarms()
     assert alarm["kind"] == alarms.NOT_PRESERVED

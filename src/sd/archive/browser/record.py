@@ -14,6 +14,13 @@ DISPOSITION_TITLES = dict(DISPOSITION_STATES)
 class RecordView(BrowserView):
     """Everything a records officer or archivist needs to judge one record."""
 
+    def can_correct(self):
+        """An archived record is corrected through @@correct (著录更正), never edited."""
+        from sd.archive.protection import is_archived
+
+        return (is_archived(self.context) and self.state() != "destroyed"
+                and api.user.has_permission("sd.archive: Correct records", obj=self.context))
+
     def state(self):
         return api.content.get_state(self.context, default="")
 
