@@ -1,11 +1,16 @@
 """Fixtures of the evidence ledger tests: the site's ledger and an archived record."""
 
+import os
+
 import pytest
 import transaction
 from plone import api
 
 from sd.archive.evidence.ledger import current_ledger
 from sd.archive.numbering import assign_code
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
+from sd.archive.testing import PDF
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
@@ -79,3 +84,20 @@ def size_of():
         with ledger.log.reading() as conn:
             return ledger.log.size(conn)
     return committed_size
+
+
+@pytest.fixture
+def unique(ffonds):
+    """An archived record whose files no other record has; returns (record, {name: bytes})."""
+    marker = os.urandom(8).hex().encode()
+    files = {"正本.pdf": PDF + b"%" + marker, "附件.pdf": PDF + b"%a" + marker}
+    record = create_record(ffonds, {
+        "title": f"关于存证测试的通知 {marker.decode()}", "record_kind": "电子公文",
+        "electronic_record_id": f"OA-T-{marker.decode()}", "fonds_code": "J001", "year": 2023,
+        "retention_period": "Y"}, [
+        ComponentData(filename=name, data=data, sequence=i + 1, content_type="application/pdf")
+        for i, (name, data) in enumerate(files.items())])
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    transaction.commit()
+    return record, files

@@ -5,7 +5,7 @@ matches (the blob re-hashed now, and the record's metadata against the entry).""
 from __future__ import annotations
 
 import re
-import zipfile
+from dataclasses import replace
 from typing import BinaryIO
 
 from plone import api
@@ -14,8 +14,11 @@ from sd.archive.core import digests
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import parse_entry
+from sd.archive.core.packages.zipsafe import open_zip
+from sd.archive.evidence import disclosure
 from sd.archive.evidence import records
 from sd.archive.evidence.ledger import current_ledger
+from sd.archive.intake import flow
 
 HEX = re.compile(r"^[0-9a-f]{64}$")
 MAX_MEMBERS = 10000
@@ -48,14 +51,20 @@ def verify_digest(digest: str, name: str = "") -> dict:
 
 
 def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
+    """One match: the entry, its proof and the stored copy. A record the caller may not View
+    is looked up all the same (unrestricted) but not named: the answer says a record held
+    here matches, with the entry's index and proof, without its code, title, path or UID."""
     bundle = ledger.bundle(index)
+    record = disclosure.held_record(entry["record"])
+    visible = not entry["record"] or (
+        record is not None and api.user.has_permission("View", obj=record))
     match = {
         "ledger_index": index,
         "entries": all_indexes,
-        "path": path,
+        "path": path if visible else None,
         "event": entry["event"],
-        "archival_code": entry["code"],
-        "entry": entry,
+        "archival_code": entry["code"] if visible else None,
+        "entry": entry if visible else disclosure.redact(entry),
         "leaf_hash": bundle["leaf_hash"],
         "tree_size": bundle["tree_size"],
         "inclusion_proof": bundle["inclusion_proof"],
@@ -65,16 +74,20 @@ def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
         "record": None,
         "stored_copy": "not held",
     }
-    record = api.content.get(UID=entry["record"]) if entry["record"] else None
     if record is None:
+        if not visible:
+            match["message"] = "matches an entry of this ledger (the record is not held here)"
         return match
     status = records.tamper_status(record, ledger)
-    visible = api.user.has_permission("View", obj=record)
-    match["record"] = {"@id": record.absolute_url(), "UID": record.UID(),
-                       "archival_code": records.record_code(record),
-                       "title": record.Title() if visible else None,
-                       "review_state": api.content.get_state(record, default=None),
-                       "intact": status.intact, "problems": status.problems}
+    held = {"held": True, "intact": status.intact}
+    if visible:
+        held.update({"@id": record.absolute_url(), "UID": record.UID(),
+                     "archival_code": records.record_code(record), "title": record.Title(),
+                     "review_state": api.content.get_state(record, default=None),
+                     "problems": status.problems})
+    else:
+        match["message"] = "matches a record held here"
+    match["record"] = held
     component = {records.component_path(c): c for c in records.components(record)}.get(path)
     if component is None or getattr(component, "file", None) is None:
         match["stored_copy"] = "missing" if path in entry["content"] else "not a file"
@@ -85,27 +98,30 @@ def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
     return match
 
 
-def verify_stream(stream: BinaryIO, name: str) -> dict:
-    found, size = digests.digest_stream(stream, ("SM3", "SHA-256"))
+def _verify_digests(found: dict[str, str], size: int, name: str) -> dict:
+    """``verify_digest`` by SM3, else by SHA-256, with both digests and the size."""
     result = verify_digest(found["SM3"], name)
     if not result["found"]:
         result = {**verify_digest(found["SHA-256"], name), "name": name}
     return {**result, "digest": found["SM3"], "digests": found, "size": size}
 
 
+def verify_stream(stream: BinaryIO, name: str) -> dict:
+    found, size = digests.digest_stream(stream, ("SM3", "SHA-256"))
+    return _verify_digests(found, size, name)
+
+
 def verify_package(stream: BinaryIO, name: str) -> dict:
-    """A ZIP package: the package digest itself, then each member file."""
+    """A ZIP package: the package digest itself, then each member file, read through the
+    safe ZIP reader with intake's limits (entries, total size, compression ratio, a size
+    that lies): a bomb is refused, not inflated."""
     result = verify_stream(stream, name)
     stream.seek(0)
-    try:
-        archive = zipfile.ZipFile(stream)
-    except zipfile.BadZipFile as error:
-        raise bad(f"not a ZIP package: {error}", "VERIFY-PACKAGE", name) from error
-    members = [m for m in archive.infolist() if not m.is_dir()]
-    if len(members) > MAX_MEMBERS:
-        raise bad(f"more than {MAX_MEMBERS} files", "VERIFY-PACKAGE", name)
+    limits = replace(flow.limits(), max_entries=MAX_MEMBERS)
     files = []
-    for member in members:
-        with archive.open(member) as data:
-            files.append(verify_stream(data, member.filename))
+    with open_zip(stream, limits) as archive:
+        for entry in archive.files():
+            described, _data = archive.stream(entry, sha256=True)
+            found = {"SM3": described.sm3, "SHA-256": described.sha256}
+            files.append(_verify_digests(found, described.size, entry.name))
     return {**result, "files": files}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from plone import api
-from plone.restapi.deserializer import json_body
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
@@ -15,6 +14,7 @@ from sd.archive.evidence.ledger import current_ledger
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
 from sd.archive.services.ledger.common import error_body
+from sd.archive.services.ledger.common import json_object
 
 MANAGE = "sd.archive: Manage configuration"
 
@@ -32,8 +32,7 @@ class LedgerPost(TraversingService):
         what = "/".join(self.params)
         try:
             if what == "cosignature":
-                body = json_body(self.request)
-                note = body.get("checkpoint") if isinstance(body, dict) else None
+                note = json_object(self.request).get("checkpoint")
                 if not isinstance(note, str):
                     raise bad_request("checkpoint (the cosigned note) is required",
                                       property="checkpoint")
@@ -54,9 +53,7 @@ class LedgerPost(TraversingService):
         return {"results": results, **ledger.state()}
 
     def nodes(self) -> dict:
-        body = json_body(self.request)
-        if not isinstance(body, dict):
-            raise bad_request("a JSON object is required")
+        body = json_object(self.request)
         if body.get("remove"):
             nodes.remove(body["remove"])
         else:

@@ -2,13 +2,13 @@
 
 import transaction
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.seals.stripping import strip_seal
 from sd.archive.seals.summary import component_seals
+from sd.archive.services.ledger.common import json_object
 
 
 class StripSealPost(Service):
@@ -21,12 +21,7 @@ class StripSealPost(Service):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         try:
-            body = json_body(self.request)
-        except Exception:  # noqa: BLE001 - plone.restapi raises a bare exception on bad JSON
-            body = None
-        if not isinstance(body, dict):
-            return self._error(ArchiveError("the body must be a JSON object", [], 400, "BadRequest"))
-        try:
+            body = json_object(self.request)
             new, entry = strip_seal(self.context, body.get("component"), body.get("reason"))
         except ArchiveError as error:
             return self._error(error)

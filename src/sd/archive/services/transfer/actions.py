@@ -18,13 +18,13 @@ import json
 import transaction
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.services.ledger.common import TraversingService
+from sd.archive.services.ledger.common import json_object
 from sd.archive.transfer import actions
 from sd.archive.transfer import batch as state
 from sd.archive.transfer import outgoing
@@ -37,10 +37,7 @@ class _JSONService(Service):
         return error.as_dict()
 
     def body(self) -> dict:
-        data = json_body(self.request) or {}
-        if not isinstance(data, dict):
-            raise ArchiveError("send a JSON object", [Problem("request.body", "not an object")])
-        return data
+        return json_object(self.request)
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.evidence import verification
 from sd.archive.services.ledger.common import error_body
+from sd.archive.services.ledger.common import json_object
 
 
 class VerifyPost(Service):
@@ -29,8 +29,8 @@ class VerifyPost(Service):
         form = request.form
         content_type = (request.getHeader("Content-Type") or "").split(";")[0].strip()
         if content_type == "application/json":
-            body = json_body(request)
-            if not isinstance(body, dict) or "digest" not in body:
+            body = json_object(request)
+            if "digest" not in body:
                 raise verification.bad('JSON body must be {"digest": "…"}', obj="digest")
             return verification.verify_digest(str(body["digest"]))
         upload = form.get("package") or form.get("file")
