@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import transaction
 from plone import api
+from plone.dexterity.browser.edit import DefaultEditForm
 from plone.protect import CheckAuthenticator
+from plone.z3cform import layout
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
@@ -104,3 +106,23 @@ class CorrectionView(BrowserView):
             if value and value != _shown(getattr(self.context, attr, None), "text"):
                 parts[name] = int(value) if name == "year" and value.isdigit() else value
         correct_code(self.context, form.get("reason", ""), **parts)
+
+
+class RecordEditForm(DefaultEditForm):
+    """The edit form of a 件: a pre-archived record is edited here; an archived one is sent to
+    @@correct (著录更正), where every change takes a reason, instead of failing on save."""
+
+    def update(self):
+        from sd.archive.protection import is_archived
+
+        if is_archived(self.context):
+            api.portal.show_message(
+                _("An archived record is corrected only with a reason. The old and new values, "
+                  "you and the reason go to the correction log and the evidence ledger."),
+                self.request, type="warning")
+            self.request.response.redirect(f"{self.context.absolute_url()}/@@correct")
+            return
+        super().update()
+
+
+RecordEditView = layout.wrap_form(RecordEditForm)
