@@ -88,6 +88,36 @@ def test_signed_ofd_original_stays_signed_and_valid(portal, users, fonds, sample
     assert original.file.data == data and original.seal_findings[0]["status"] == "valid"
 
 
+@pytest.mark.parametrize("name", ["v4signed.ofd", "1.ofd"])
+def test_signed_ofd_sealed_copy_keeps_the_agency_seal_valid(portal, users, fonds, samples, seal_key,
+                                                            name):
+    """The 归档章 on an OFD the agency signed is a later signature: in the sealed copy the
+    agency's seal is 有效 and so is the archiving seal (#22 item 17)."""
+    data = (samples / name).read_bytes()
+    record = record_with(fonds, "正本.ofd", data)
+    archive_as_officer(portal, record)
+    original, sealed, signature = components(record)
+    assert original.file.data == data and original.seal_findings[0]["status"] == "valid"
+    assert sealed.version_of == original.UID() and sealed.archiving_seal == "signature+detached"
+    agency, archiving = sealed.seal_findings
+    assert (agency["id"], agency["status"]) == (original.seal_findings[0]["id"], "valid")
+    assert archiving["status"] == "valid" and archiving["kind"] == "sign"
+    assert "示例档案馆归档章" in archiving["signer"]
+    assert verify_detached(sealed.file.data, signature.file.data, [seal_key.cert]) == (True, [])
+
+
+def test_ofd_whose_seal_protects_the_signature_list_gets_a_detached_seal_only(
+        portal, users, fonds, samples, seal_key):
+    data = (samples / "allprotected.ofd").read_bytes()
+    record = record_with(fonds, "正本.ofd", data)
+    archive_as_officer(portal, record)
+    original, signature = components(record)
+    assert original.file.data == data and original.seal_findings[0]["status"] == "valid"
+    assert signature.version_of == original.UID()
+    assert verify_detached(data, signature.file.data, [seal_key.cert]) == (True, [])
+    assert "detached signature only" in record.archiving_seal
+
+
 def test_without_a_key_archiving_still_works_and_says_why(portal, users, fonds, tmp_path):
     api.portal.set_registry_record("sd.archive.seals.key_path", str(tmp_path / "none.key"))
     record = record_with(fonds, "正本.pdf", plain_pdf())

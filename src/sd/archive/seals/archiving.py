@@ -4,9 +4,11 @@ When a record is archived, each original 正本 PDF or OFD gets a new component 
 
 - PDF: the 归档章 drawn on page 1 and a PAdES signature with the archives' archiving-seal key
   (:func:`sd.archive.core.seals.archiving_seal.stamp_pdf`);
-- OFD: the 归档章 as a stamp annotation and a detached signature over the new package
+- OFD: the 归档章 as a stamp annotation (an unsigned OFD) or as a later OFD signature that
+  leaves the agency's seal valid (a signed one), and a detached signature over the new package
   (:func:`sd.archive.core.seals.archiving_seal.archive_ofd`); the signature (JSON) is a
-  component too, whose ``version_of`` is the stamped OFD it signs.
+  component too, whose ``version_of`` is the sealed OFD it signs (the original, when the
+  agency's signature allows no later one).
 
 The original as received stays untouched (保存版). When the seal cannot be applied (no key, a
 file that does not parse) archiving still succeeds: the record's ``archiving_seal`` says why,
@@ -23,6 +25,7 @@ from sd.archive.core import retention
 from sd.archive.core.seals.archiving_seal import ArchivingSealFields
 from sd.archive.core.seals.archiving_seal import archive_ofd
 from sd.archive.core.seals.archiving_seal import stamp_pdf
+from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.interfaces import IComponent
 from sd.archive.numbering import code_rule
 from sd.archive.numbering import fonds_of
@@ -86,13 +89,20 @@ def apply_archiving_seal(record) -> list:
                 added.append(add_version(record, original, sealed, derived_name(name, SUFFIX, "pdf"),
                                          "application/pdf", format_name="PDF", archiving_seal="PAdES"))
             elif fmt == "OFD":
-                stamped, detached = archive_ofd(data, fields, key)
-                ofd = add_version(record, original, stamped, derived_name(name, SUFFIX, "ofd"),
-                                  "application/ofd", format_name="OFD", archiving_seal="stamp+detached")
-                sig = add_version(record, ofd, detached, derived_name(name, SUFFIX, "sig.json"),
-                                  "application/json", role="其他", format_name="JSON",
-                                  archiving_seal="detached-signature")
-                added += [ofd, sig]
+                sealed, detached = archive_ofd(data, fields, key)
+                signed = bool(OfdPackage.open(data).signatures)
+                ofd = original
+                if sealed != data:
+                    ofd = add_version(record, original, sealed, derived_name(name, SUFFIX, "ofd"),
+                                      "application/ofd", format_name="OFD",
+                                      archiving_seal="signature+detached" if signed else "stamp+detached")
+                    added.append(ofd)
+                else:  # the agency's signature allows no later one: the JSON signs the original
+                    notes.append(f"{original.getId()}: its signature protects the signature list, "
+                                 "归档章 as a detached signature only")
+                added.append(add_version(record, ofd, detached, derived_name(name, SUFFIX, "sig.json"),
+                                         "application/json", role="其他", format_name="JSON",
+                                         archiving_seal="detached-signature"))
             else:
                 continue
         except ConflictError:

@@ -6,8 +6,15 @@ archives' archiving-seal key:
 
 - PDF: a visible PAdES signature whose widget appearance is the box (reportlab, built-in CID
   font ``STSong-Light``); verify it with :func:`sd.archive.core.seals.pdf.verify_pdf`.
-- OFD: an ``Annot Type="Stamp"`` on page 1 whose appearance is the box as a PNG image, and a
-  *detached* signature ``{sm3, signature, cert}`` over the new package
+- OFD without a signature: an ``Annot Type="Stamp"`` on page 1 whose appearance is the box as
+  a PNG image;
+- OFD signed by the agency: the agency's signature protects every entry the document has, so
+  the 归档章 is a second OFD signature (:mod:`.ofd.sign`): a new ``Signs/Sign_N/`` with its
+  ``StampAnnot`` on page 1, the box as a PNG it protects, and a PKCS#7 SignedData by the
+  archiving-seal key over SM3 of its ``Signature.xml`` — the agency's seal stays 有效. When
+  the agency's signature protects the signature list too, no later signature is possible and
+  the OFD is left as it is;
+- every OFD: a *detached* signature ``{sm3, signature, cert}`` over the sealed package
   (:func:`sign_detached`, :func:`verify_detached`).
 
 The original bytes are never changed; new bytes are returned.
@@ -28,6 +35,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
@@ -35,6 +43,9 @@ from .ofd.edit import add_image_resource
 from .ofd.edit import add_page_annotation
 from .ofd.package import OfdPackage
 from .ofd.package import write_package
+from .ofd.sign import add_signature
+from .ofd.sign import signature_list_open
+from .sm2 import sm3
 from .sm2 import sm3_hex
 
 MM = 72 / 25.4
@@ -257,16 +268,57 @@ def stamp_pdf(
 
 
 # ---------------------------------------------------------------- OFD
+def _seal_place(doc, margin_mm: float) -> tuple[float, float, float, float]:
+    """The 归档章's boundary (mm) on page 1: the upper right (首页右上角)."""
+    box = doc.physical_box or (0, 0, 210, 297)
+    return (box[0] + box[2] - margin_mm - SEAL_WIDTH_MM, box[1] + margin_mm, SEAL_WIDTH_MM, SEAL_HEIGHT_MM)
+
+
 def stamp_ofd(ofd: bytes, fields: ArchivingSealFields, margin_mm: float = 10.0) -> bytes:
-    """Add the 归档章 as a stamp annotation (PNG appearance) to page 1; returns new OFD bytes."""
+    """Add the 归档章 as a stamp annotation (PNG appearance) to page 1 of an UNSIGNED OFD (it
+    changes Document.xml and the resources: a signed OFD gets :func:`sign_ofd`)."""
     package = OfdPackage.open(ofd)
     doc = package.documents[0]
-    page = doc.pages[0]
-    box = doc.physical_box or (0, 0, 210, 297)
-    boundary = (box[0] + box[2] - margin_mm - SEAL_WIDTH_MM, box[1] + margin_mm, SEAL_WIDTH_MM, SEAL_HEIGHT_MM)
     entries = dict(package.entries)
     resource_id = add_image_resource(package, entries, doc, render_seal_png(fields), "ArchivingSeal.png")
-    add_page_annotation(package, entries, doc, page, _annot_xml, resource_id, boundary)
+    add_page_annotation(package, entries, doc, doc.pages[0], _annot_xml, resource_id,
+                        _seal_place(doc, margin_mm))
+    return write_package(entries)
+
+
+def signature_method(key: SealKey) -> str:
+    """The SignatureMethod OID of the archiving-seal key (ECDSA or RSA with SHA-256)."""
+    if isinstance(key.private_key(), rsa.RSAPrivateKey):
+        return "1.2.840.113549.1.1.11"  # sha256WithRSAEncryption
+    return "1.2.840.10045.4.3.2"  # ecdsa-with-SHA256
+
+
+def sign_pkcs7(data: bytes, key: SealKey) -> bytes:
+    """A PKCS#7 SignedData (DER) holding ``data`` and the archiving-seal certificate."""
+    builder = (pkcs7.PKCS7SignatureBuilder().set_data(data)
+               .add_signer(key.certificate(), key.private_key(), hashes.SHA256()))
+    for cert in key.chain:
+        builder = builder.add_certificate(x509.load_pem_x509_certificate(cert))
+    return builder.sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+
+
+def sign_ofd(ofd: bytes, fields: ArchivingSealFields, key: SealKey, margin_mm: float = 10.0) -> bytes:
+    """Add the 归档章 to a SIGNED OFD as a later signature (see the module docstring); returns
+    the OFD unchanged when its signatures allow no later one."""
+    package = OfdPackage.open(ofd)
+    doc = next((d for d in package.documents if d.signatures), package.documents[0])
+    if not signature_list_open(package, doc):
+        return ofd
+    entries = dict(package.entries)
+    subject = key.certificate().subject.rfc4514_string()
+    add_signature(
+        package, entries, doc,
+        sign=lambda raw: sign_pkcs7(sm3(raw), key),
+        method=signature_method(key),
+        provider={"ProviderName": "sd.archive 归档章", "Version": "1", "Company": subject[:200]},
+        stamp=(doc.pages[0], _seal_place(doc, margin_mm)),
+        files={"ArchivingSeal.png": render_seal_png(fields)},
+    )
     return write_package(entries)
 
 
@@ -340,6 +392,8 @@ def verify_detached(data: bytes, detached: bytes, trusted: list[bytes] | None = 
 
 
 def archive_ofd(ofd: bytes, fields: ArchivingSealFields, key: SealKey) -> tuple[bytes, bytes]:
-    """Stamp an OFD with the 归档章 and sign it detached: returns (new OFD, signature JSON)."""
-    stamped = stamp_ofd(ofd, fields)
-    return stamped, sign_detached(stamped, key)
+    """The 归档章 on an OFD, signed detached: returns (sealed OFD, signature JSON). The sealed
+    OFD is ``ofd`` itself when its signatures allow no later one (the JSON then signs it)."""
+    signed = bool(OfdPackage.open(ofd).signatures)
+    sealed = sign_ofd(ofd, fields, key) if signed else stamp_ofd(ofd, fields)
+    return sealed, sign_detached(sealed, key)

@@ -128,6 +128,31 @@ def issued_by(child: CertInfo, issuer: CertInfo) -> bool:
         return False
 
 
+def verify_signed_by(cert: CertInfo, signature: bytes, data: bytes, digest: str = "sha256") -> bool:
+    """True when ``cert``'s key verifies ``signature`` over ``data`` (签名验证): SM2 with SM3,
+    else ECDSA or RSA (PKCS#1 v1.5) with ``digest`` (``sha256``, ``sha384``, ``sha512``)."""
+    if cert.key_algorithm == "SM2":
+        return bool(cert.public_point) and verify_sm2(cert.public_point, signature, data)
+    try:
+        from cryptography import x509 as cx509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric import padding
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        algorithm = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}[digest]()
+        key = cx509.load_der_x509_certificate(cert.der).public_key()
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(algorithm))
+        else:
+            return False
+        return True
+    except Exception:  # noqa: BLE001 - InvalidSignature, an unknown digest or key alike
+        return False
+
+
 def _verify_with_cryptography(child, issuer) -> bool:
     try:
         child.verify_directly_issued_by(issuer)

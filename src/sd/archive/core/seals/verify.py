@@ -8,7 +8,8 @@ For every ``Signature`` of every document:
 3. SES: ``dataHash`` = SM3(raw ``Signature.xml``); the signer's SM2 signature over the original
    DER of ``toSign``; the seal maker's signature; signer certificate and seal valid at the
    signing time; PKCS#7: the content is SM3(``Signature.xml``) and the SignerInfo signature
-   verifies; bare signatures: only with a certificate from the trust store;
+   verifies (SM2, or ECDSA / RSA with SHA-2: an archives' 归档章 added as a later signature,
+   ``archiving_seal.sign_ofd``); bare signatures: only with a certificate from the trust store;
 4. with a trust store, the signer and the seal maker must chain to a trusted certificate,
    otherwise the verdict is ``unverifiable`` (never silently valid).
 """
@@ -16,6 +17,7 @@ For every ``Signature`` of every document:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -28,6 +30,7 @@ from asn1crypto import parser
 from .certs import CertInfo
 from .certs import TrustStore
 from .certs import load_certificate
+from .certs import verify_signed_by
 from .ofd.package import OfdDocument
 from .ofd.package import OfdPackage
 from .ofd.package import SignatureInfo
@@ -47,6 +50,8 @@ from .verdict import Verdict
 from .verdict import overall
 
 PKCS7_SIGNED_DATA = frozenset({"1.2.840.113549.1.7.2", "1.2.156.10197.6.1.4.2.2"})
+#: digests of signatures by ECDSA or RSA keys that are verified (not SM2)
+INTERNATIONAL_DIGESTS = frozenset({"sha256", "sha384", "sha512"})
 
 
 @dataclass
@@ -286,8 +291,11 @@ def _check_pkcs7(verdict: Verdict, info: SignatureInfo, value: bytes, trust: Tru
     """PKCS#7 / GM/T 0010 SignedData over SM3(Signature.xml) (电子签名)."""
     where = info.signed_value_path or ""
     try:
-        signed = cms.ContentInfo.load(value)["content"].parse(cms.SignedData)
+        content_info = cms.ContentInfo.load(value)["content"]
+        # asn1crypto parses the PKCS#7 OID itself; the GM/T 0010 OID needs telling
+        signed = content_info if isinstance(content_info, cms.SignedData) else content_info.parse(cms.SignedData)
         signer_info = signed["signer_infos"][0]
+        digest_alg = signer_info["digest_algorithm"]["algorithm"]
         certs = [c.chosen.dump() for c in signed["certificates"]] if signed["certificates"] else []
         encap = signed["encap_content_info"]["content"]
         content = None if isinstance(encap, core.Void) else _octets(encap.dump())
@@ -309,7 +317,7 @@ def _check_pkcs7(verdict: Verdict, info: SignatureInfo, value: bytes, trust: Tru
     if not isinstance(signed_attrs, core.Void) and len(signed_attrs):
         to_verify = [_signed_attrs_der(signed_attrs)]
         md = [a["values"][0].native for a in signed_attrs if a["type"].native == "message_digest"]
-        if md and md[0] != sm3(data):
+        if md and md[0] != _digest(digest_alg, data):
             verdict.fail("pkcs7.message-digest", "messageDigest attribute does not match the content", where)
     if not certs:
         verdict.cannot("sign.no-certificate", "the SignedData carries no certificate", where)
@@ -317,15 +325,30 @@ def _check_pkcs7(verdict: Verdict, info: SignatureInfo, value: bytes, trust: Tru
     cert = load_certificate(certs[0])
     verdict.signer_cert = cert
     verdict.signer = cert.subject
-    if sig_alg not in SM2_SIGNATURE_NAMES and cert.key_algorithm != "SM2":
+    if sig_alg in SM2_SIGNATURE_NAMES or cert.key_algorithm == "SM2":
+        if any(verify_sm2(cert.public_point, signature, d) for d in to_verify):
+            verdict.ok("PKCS#7 signer SM2 signature")
+        else:
+            verdict.fail("pkcs7.signature", "the PKCS#7 signature does not verify", where)
+    elif digest_alg.native not in INTERNATIONAL_DIGESTS:
         verdict.cannot("pkcs7.algorithm", f"unsupported signature algorithm {sig_alg}", where)
         return
-    if any(verify_sm2(cert.public_point, signature, d) for d in to_verify):
-        verdict.ok("PKCS#7 signer SM2 signature")
+    elif any(verify_signed_by(cert, signature, d, digest_alg.native) for d in to_verify):
+        # e.g. an archives' archiving seal (归档章) with an ECDSA or RSA key
+        verdict.ok(f"PKCS#7 signer signature ({cert.key_algorithm}, {digest_alg.native})")
     else:
         verdict.fail("pkcs7.signature", "the PKCS#7 signature does not verify", where)
     _check_time(verdict, cert, verdict.signing_time, "signer", "cert.not-valid-at-signing")
     _check_trust(verdict, cert, trust, "signer")
+
+
+def _digest(algorithm, data: bytes) -> bytes | None:
+    """``data`` hashed with a SignerInfo's digest algorithm: SM3, or SHA-2 (归档章)."""
+    if algorithm.dotted in SM3_NAMES:
+        return sm3(data)
+    if algorithm.native in INTERNATIONAL_DIGESTS:
+        return hashlib.new(algorithm.native, data).digest()
+    return None
 
 
 def _octets(der: bytes) -> bytes | None:
