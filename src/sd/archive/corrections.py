@@ -5,7 +5,7 @@ The only way an archived record's description or code changes (``sd.archive.prot
 - :func:`correct_description` (著录更正): the fields the archive allows to be corrected, with
   a reason; old and new values and the actor go to the correction log and the change to a
   ledger entry, in the same transaction;
-- :func:`correct_code` (档号更正): the code's parts, renumbered in the new series, the new code
+- ``sd.archive.numbering.correct_code`` (档号更正): the code's parts, renumbered in the new series, the new code
   re-validated (syntax and uniqueness), logged in the code log and the ledger.
 
 Both first check that the record still agrees with its latest ledger entry (账实相符).
@@ -13,10 +13,6 @@ Both first check that the record still agrees with its latest ledger entry (账�
 
 from __future__ import annotations
 
-from datetime import UTC
-from datetime import datetime
-
-from plone import api
 from plone.dexterity.utils import iterSchemata
 from plone.restapi.interfaces import IFieldDeserializer
 from zope.component import queryMultiAdapter
@@ -25,6 +21,8 @@ from zope.globalrequest import getRequest
 from zope.lifecycleevent import ObjectModifiedEvent
 from zope.schema import getFields
 
+from sd.archive.actors import actor
+from sd.archive.actors import now
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.repository import RECORD_FIELDS
@@ -32,18 +30,6 @@ from sd.archive.repository import RECORD_FIELDS
 #: every description field and code part of a record: any change of one is a correction
 AUDITED_FIELDS = RECORD_FIELDS
 SNAPSHOT = "_sd_metadata_snapshot"
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def actor() -> str:
-    """The acting user's id; scripts run by the system user act as "system"."""
-    if api.user.is_anonymous():
-        return "system"
-    user = api.user.get_current()
-    return user.getId() or user.getUserName() or "system"
 
 
 def _value(obj, name):
@@ -95,7 +81,7 @@ class CorrectionRefused(ArchiveError):
         super().__init__(message, list(problems), status, type)
 
 
-def _require(record, reason) -> str:
+def require_correctable(record, reason) -> str:
     """The checks every correction makes first: a reason, an archived record still held."""
     from sd.archive.protection import is_archived
     from sd.archive.protection import record_state
@@ -155,7 +141,7 @@ def correct_description(record, values: dict, reason: str) -> dict:
     from sd.archive.evidence import ensure_agrees
     from sd.archive.protection import sanctioned
 
-    state = _require(record, reason)
+    state = require_correctable(record, reason)
     if not isinstance(values, dict) or not values:
         raise CorrectionRefused("name the fields to correct (未指定更正项)",
                                 [Problem("CORRECTION-EMPTY", "changes is empty", "", "changes")],
@@ -175,53 +161,10 @@ def correct_description(record, values: dict, reason: str) -> dict:
         entry = log_correction(record, state, changes, reason.strip())
         snapshot(record)
         notify(ObjectModifiedEvent(record))  # catalog, retention dates, ledger entry
-    return _with_ledger_index(record, "correction_log", entry)
+    return with_ledger_index(record, "correction_log", entry)
 
 
-def correct_code(record, reason: str, **parts) -> dict:
-    """Correct the archival code's parts (档号更正): category, year, retention, org_code.
-
-    The record is renumbered in its new series; the new code must parse under the fonds'
-    rule and be held by no other record. Returns the code log entry."""
-    from sd.archive.core import codes
-    from sd.archive.evidence import ensure_agrees
-    from sd.archive.numbering import CodeChangeRefused
-    from sd.archive.numbering import change_code
-    from sd.archive.numbering import fonds_of
-    from sd.archive.protection import sanctioned
-    from sd.archive.rules import code_rule
-
-    _require(record, reason)
-    allowed = {"category", "year", "retention", "org_code"}
-    unknown = set(parts) - allowed
-    if unknown or not parts:
-        raise CorrectionRefused(
-            "name the code parts to correct: category, year, retention, org_code "
-            "(可更正：门类、年度、保管期限、机构或问题)",
-            [Problem("CODE-PART", f"{name} is not a code part (非档号构成项)", "", name)
-             for name in sorted(unknown)] or [Problem("CODE-PART", "no part given", "", "")],
-            400)
-    with sanctioned(record, "correct-code"):
-        ensure_agrees(record)
-        try:
-            code = change_code(record, reason.strip(), **parts)
-            codes.parse(code, code_rule(fonds_of(record), record.category_code))
-        except (CodeChangeRefused, ValueError, TypeError) as error:
-            raise CorrectionRefused(f"the new code is not valid (档号不合规): {error}",
-                                    [Problem("CODE-SYNTAX", str(error), "", "archival_code")],
-                                    400) from error
-        catalog = api.portal.get_tool("portal_catalog")
-        others = [b for b in catalog.unrestrictedSearchResults(archival_code=code)
-                  if b.UID != record.UID()]
-        if others:
-            raise CorrectionRefused(f"{code} is held by another record (档号重复)",
-                                    [Problem("CODE-UNIQUE", "archival code already in use",
-                                             code, "archival_code")], 409, "CodeNotUnique")
-        notify(ObjectModifiedEvent(record))  # catalog, retention dates, ledger entry
-    return _with_ledger_index(record, "code_log", record.code_log[-1])
-
-
-def _with_ledger_index(record, log_name: str, entry: dict) -> dict:
+def with_ledger_index(record, log_name: str, entry: dict) -> dict:
     """Cross-reference the log entry with the ledger entry that states the change."""
     entry = {**entry, "ledger_index": getattr(record, "ledger_index", None)}
     log = list(getattr(record, log_name, None) or [])

@@ -9,7 +9,8 @@ accepts the newer value. A number is written in the same transaction as the reco
 it, so an aborted transaction leaves no gap. Across processes (ZEO/RelStorage) a real race
 ends in a ConflictError and the request is retried by the publisher.
 
-Codes are rendered and parsed only by ``sd.archive.core.codes``.
+Codes are rendered and parsed only by ``sd.archive.core.codes``. A frozen code changes only
+through :func:`correct_code` (档号更正), a recorded action with a reason.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
+from zope.event import notify
+from zope.lifecycleevent import ObjectModifiedEvent
 
 from sd.archive.core import codes
+from sd.archive.core.errors import Problem
+from sd.archive.corrections import CorrectionRefused
 from sd.archive.corrections import log_code
+from sd.archive.corrections import require_correctable
+from sd.archive.corrections import with_ledger_index
 from sd.archive.interfaces import IFonds
+from sd.archive.protection import sanctioned
 from sd.archive.retention import update_expiry
 from sd.archive.rules import code_rule
 from sd.archive.txlocks import hold
@@ -188,6 +196,45 @@ def change_code(record, reason: str, **changes) -> str:
     log_code(record, "change", old, code, reason)
     record.reindexObject()
     return code
+
+
+def correct_code(record, reason: str, **parts) -> dict:
+    """Correct the archival code's parts (档号更正): category, year, retention, org_code.
+
+    The record is renumbered in its new series; the new code must parse under the fonds'
+    rule and be held by no other record. Returns the code log entry."""
+    from plone import api
+
+    from sd.archive.evidence import ensure_agrees
+
+    require_correctable(record, reason)
+    allowed = {"category", "year", "retention", "org_code"}
+    unknown = set(parts) - allowed
+    if unknown or not parts:
+        raise CorrectionRefused(
+            "name the code parts to correct: category, year, retention, org_code "
+            "(可更正：门类、年度、保管期限、机构或问题)",
+            [Problem("CODE-PART", f"{name} is not a code part (非档号构成项)", "", name)
+             for name in sorted(unknown)] or [Problem("CODE-PART", "no part given", "", "")],
+            400)
+    with sanctioned(record, "correct-code"):
+        ensure_agrees(record)
+        try:
+            code = change_code(record, reason.strip(), **parts)
+            codes.parse(code, code_rule(fonds_of(record), record.category_code))
+        except (CodeChangeRefused, ValueError, TypeError) as error:
+            raise CorrectionRefused(f"the new code is not valid (档号不合规): {error}",
+                                    [Problem("CODE-SYNTAX", str(error), "", "archival_code")],
+                                    400) from error
+        catalog = api.portal.get_tool("portal_catalog")
+        others = [b for b in catalog.unrestrictedSearchResults(archival_code=code)
+                  if b.UID != record.UID()]
+        if others:
+            raise CorrectionRefused(f"{code} is held by another record (档号重复)",
+                                    [Problem("CODE-UNIQUE", "archival code already in use",
+                                             code, "archival_code")], 409, "CodeNotUnique")
+        notify(ObjectModifiedEvent(record))  # catalog, retention dates, ledger entry
+    return with_ledger_index(record, "code_log", record.code_log[-1])
 
 
 def _store(record, parts: codes.CodeParts, code: str):

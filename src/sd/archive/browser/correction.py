@@ -15,8 +15,8 @@ from Products.Five.browser import BrowserView
 
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
-from sd.archive.corrections import correct_code
 from sd.archive.corrections import correct_description
+from sd.archive.numbering import correct_code
 
 #: (field, label, kind) offered on the page; kind: text, date, int, lines, textarea
 FORM_FIELDS = (

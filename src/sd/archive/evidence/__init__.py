@@ -72,7 +72,7 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
     Raises ``LedgerError`` (HTTP 422) for an invalid entry, e.g. an unknown event.
     """
     from sd.archive.core.ledger.entry import make_entry
-    from sd.archive.corrections import actor as current_actor
+    from sd.archive.actors import actor as current_actor
     from sd.archive.evidence import records
     from sd.archive.evidence.ledger import current_ledger
 

@@ -14,7 +14,7 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 
-from sd.archive.corrections import now
+from sd.archive.actors import now
 
 ANNOTATION_KEY = "sd.archive.intake.rejections"
 SUPERVISE = "sd.archive: Supervise archiving"

@@ -19,7 +19,7 @@ from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
 
-from sd.archive.corrections import now
+from sd.archive.actors import now
 
 RECEIVED = "received"
 FAILED = "failed"

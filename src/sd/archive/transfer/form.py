@@ -18,7 +18,7 @@ import zipfile
 
 from lxml import etree
 
-from sd.archive.corrections import now
+from sd.archive.actors import now
 from sd.archive.transfer import batch as state
 
 ROOT = "电子档案移交与接收登记表"

@@ -572,7 +572,7 @@ def finish(batch) -> None:
     """All records done: the batch awaits the archivist (待接收)."""
     if state.is_done(batch):
         return
-    from sd.archive.corrections import now
+    from sd.archive.actors import now
 
     batch.progress["finished"] = now()
     batch.progress["worker"] = None

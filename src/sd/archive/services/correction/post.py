@@ -16,8 +16,8 @@ from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.corrections import correct_code
 from sd.archive.corrections import correct_description
+from sd.archive.numbering import correct_code
 
 
 class _CorrectionService(Service):
