@@ -22,7 +22,7 @@ def test_ledger_publishes_signed_checkpoint(anonymous, ffonds, archive):
     assert state["quorum"] == 1 and state["confirmed"] is True  # a single node is its majority
 
 
-def test_inclusion_and_consistency_proofs_verify(anonymous, ffonds, archive):
+def test_inclusion_and_consistency_proofs_verify(anonymous, admin, ffonds, archive):
     first = anonymous.get("@ledger").json()
     record = archive(ffonds, 2)
     transaction.commit()
@@ -30,8 +30,8 @@ def test_inclusion_and_consistency_proofs_verify(anonymous, ffonds, archive):
     alg, size = state["hash_alg"], state["tree_size"]
     root = base64.b64decode(state["checkpoint"].split("\n")[2])
     proof = anonymous.get("@ledger/proof", params={"index": record.ledger_index}).json()
-    entry = anonymous.get("@ledger/entries", params={"start": record.ledger_index,
-                                                     "end": record.ledger_index + 1}).json()
+    entry = admin.get("@ledger/entries", params={"start": record.ledger_index,
+                                                 "end": record.ledger_index + 1}).json()
     leaf = leaf_hash(entry["entries"][0].encode("utf-8"), alg)
     assert leaf.hex() == proof["leaf_hash"] == record.leaf_hash
     assert verify_inclusion(record.ledger_index, size, leaf,

@@ -38,6 +38,7 @@ from sd.archive.core.ledger.notes import Note
 from sd.archive.core.ledger.notes import parse_note
 from sd.archive.core.ledger.replica import replicate
 from sd.archive.core.ledger.stores import SQLiteNodeStore
+from sd.archive.evidence import disclosure
 from sd.archive.evidence.store import BUSY_TIMEOUT
 
 logger = logging.getLogger("sd.archive.evidence")
@@ -89,8 +90,8 @@ class WitnessStore:
                           (origin, json.dumps(errors, ensure_ascii=False)))
 
 
-def _get(url: str, timeout: float) -> dict:
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+def _get(url: str, timeout: float, headers: dict | None = None) -> dict:
+    request = urllib.request.Request(url, headers={"Accept": "application/json", **(headers or {})})
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - admitted URL
         return json.loads(response.read().decode("utf-8"))
 
@@ -124,7 +125,7 @@ def cosign_peer(ledger, peer: AdmittedNode, timeout: float = 10) -> dict:
             store.conn.execute("BEGIN IMMEDIATE")
             try:
                 replica = store.replica(peer)
-                entries = _fetch_entries(base, replica.size, checkpoint.size, timeout)
+                entries = _fetch_entries(base, replica.size, checkpoint.size, timeout, ledger)
                 start = replica.size
                 replicate(replica, entries, cosigned.checkpoint)
                 store.conn.executemany(
@@ -159,14 +160,20 @@ def cosign_peer(ledger, peer: AdmittedNode, timeout: float = 10) -> dict:
         store.close()
 
 
-def _fetch_entries(base: str, start: int, end: int, timeout: float) -> list[bytes]:
+def _fetch_entries(base: str, start: int, end: int, timeout: float, ledger) -> list[bytes]:
+    """The peer's entries, asked for as its witness (signed with our node key): a peer that
+    does not know us sends redacted entries, which cannot rebuild its tree."""
     entries: list[bytes] = []
     while start + len(entries) < end:
         first = start + len(entries)
         query = urllib.parse.urlencode({"start": first, "end": min(end, first + PAGE)})
-        page = _get(f"{base}/@ledger/entries?{query}", timeout)["entries"]
+        page = _get(f"{base}/@ledger/entries?{query}", timeout,
+                    disclosure.witness_header(ledger))["entries"]
         if not page:
             raise refuse("LEDGER-REPLICA-SIZE", "the peer sent no entries", object=base)
+        if not all(isinstance(text, str) for text in page):
+            raise refuse("LEDGER-REPLICA-REDACTED", "the peer redacted entries: does it admit "
+                         "this node?", object=base)
         for text in page:
             data = text.encode("utf-8")
             parse_entry(data)  # canonical and valid, or refused

@@ -12,6 +12,7 @@ from sd.archive.core.ledger.checkpoint import parse_checkpoint
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.nodes import AdmittedNode
 from sd.archive.core.ledger.notes import parse_note
+from sd.archive.evidence import disclosure
 from sd.archive.evidence import node as nodes
 from sd.archive.evidence import verification
 from sd.archive.evidence import witness
@@ -71,9 +72,11 @@ class LedgerView(BrowserView):
         ledger = current_ledger()
         with ledger.log.reading() as conn:
             rows = ledger.log.recent(conn, 20)
+        parsed = [(index, parse_entry(data)) for index, data in rows]
+        visible = disclosure.visible_records(entry["record"] for _index, entry in parsed)
         entries = []
-        for index, data in rows:
-            entry = parse_entry(data)
+        for index, entry in parsed:  # no code or account of a record the caller may not see
+            entry = disclosure.shown(entry, visible)
             entries.append({"index": index, "event": entry["event"], "code": entry["code"],
                             "time": entry["time"], "actor": entry["actor"],
                             "files": len(entry["content"])})

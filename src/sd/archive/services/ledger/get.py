@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sd.archive.core.errors import ArchiveError
+from sd.archive.core.ledger.entry import parse_entry
+from sd.archive.evidence import disclosure
 from sd.archive.evidence.ledger import current_ledger
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
@@ -14,7 +16,8 @@ MAX_ENTRIES = 1000
 
 class LedgerGet(TraversingService):
     """The latest signed checkpoint, origin, public key, cosignatures and quorum state;
-    ``/proof?index=N&size=M``, ``/consistency?first=M&second=N``, ``/entries?start=&end=``."""
+    ``/proof?index=N&size=M``, ``/consistency?first=M&second=N``, ``/entries?start=&end=``
+    (entries about records the caller may not View redacted, see ``evidence.disclosure``)."""
 
     def reply(self):
         ledger = current_ledger()
@@ -63,5 +66,18 @@ class LedgerGet(TraversingService):
             if start > size:
                 raise bad_request(f"start {start} is past the tree size {size}", property="start")
             entries = [e.decode("utf-8") for e in ledger.log.entries(conn, start, end)]
+            if not disclosure.is_witness(self.request, ledger):
+                entries = self.redacted(ledger, conn, start, entries)
         return {"origin": ledger.origin, "start": start, "end": max(start, end),
                 "tree_size": size, "entries": entries}
+
+    @staticmethod
+    def redacted(ledger, conn, start: int, entries: list[str]) -> list:
+        """Each entry as its text, or, about a record the caller may not View, as the
+        redacted entry with its ``index`` and ``leaf_hash`` (账本公开范围)."""
+        parsed = [parse_entry(e.encode("utf-8")) for e in entries]
+        visible = disclosure.visible_records(e["record"] for e in parsed)
+        return [text if disclosure.discloses(entry, visible) else {
+            **disclosure.redact(entry), "index": start + n,
+            "leaf_hash": ledger.log.entry(conn, start + n)[1].hex()}
+            for n, (text, entry) in enumerate(zip(entries, parsed, strict=True))]
