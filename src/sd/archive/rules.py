@@ -132,7 +132,11 @@ def import_file(fonds, which: str, data: bytes, fmt: str = "xml"):
     if which not in ("scheme", "schedule") or fmt not in FORMATS:
         raise ValueError("which: scheme|schedule, format: xml|csv")
     importer = import_schedule if which == "schedule" else import_scheme
-    return importer(fonds, data, fmt)
+    from sd.archive import audit  # 整理规则变更 is audited, refused imports too
+
+    with audit.logged("rules.imported", fonds, details={"which": which, "format": fmt,
+                                                         "bytes": len(data)}):
+        return importer(fonds, data, fmt)
 
 
 def export(fonds, which: str, fmt: str = "xml") -> bytes:
@@ -148,3 +152,6 @@ def set_category_rule(fonds, category: str, rule: codes.CodeRule):
                  for c in scheme.categories)
     IAnnotations(fonds)[SCHEME_KEY] = core_scheme.write_scheme_xml(
         replace(scheme, categories=cats)).decode("utf-8")
+    from sd.archive import audit
+
+    audit.log("rules.changed", fonds, details={"category": category})

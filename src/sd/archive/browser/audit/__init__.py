@@ -1,0 +1,1 @@
+"""The auditor's page (安全审计日志)."""
