@@ -25,8 +25,10 @@ SA, SEC, AUD = "SystemAdministrator", "SecurityAdministrator", "SecurityAuditor"
     ("admin", True, {"auditor": {AUD, "Member"}}, {"Reader"}, True, False,
      "administrator_holds_no_other_role"),
     ("admin", True, {"clerk": {"Member"}}, {AUD}, True, False, "administrator_role_global_only"),
-    # Owner (given to every creator) is no other role
-    ("auditor", False, {"auditor": {AUD}}, {"Owner"}, True, False, None),
+    # Owner (given to every creator) is no other role, but nobody makes itself Owner
+    ("admin", True, {"auditor": {AUD}}, {"Owner"}, True, False, None),
+    ("secadmin", False, {"clerk": {"Member"}}, {"Owner"}, True, False, None),
+    ("secadmin", False, {"secadmin": {SEC}}, {"Owner"}, True, False, "no_self_grant"),
 ])
 def test_judge(actor, trusted, affected, gained, local, joins, expected):
     verdict = judge(actor, trusted, affected, gained, local=local, joins=joins)

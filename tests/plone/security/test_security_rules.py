@@ -108,6 +108,12 @@ def test_owner_on_new_content_is_not_announced(fonds, events):
     assert [e for e in events if e.action == "local_roles_changed"] == []
 
 
+def test_owner_given_on_an_existing_object_is_announced(fonds, users, events):
+    fonds.manage_setLocalRoles("member", ["Owner"])
+    assert [(e.action, e.principal, e.details["new"]) for e in events] == [
+        ("local_roles_changed", "member", ["Owner"])]
+
+
 def test_refusal_is_announced(users, events):
     with refused("three_admins_exclusive"):
         api.user.grant_roles(username="sysadmin", roles=["SecurityAuditor"])

@@ -30,13 +30,15 @@ fixtures) acts for the operator. The rules on what an account may hold apply to 
 
 Each change fires ``SecurityChangedEvent`` after it is made (``outcome="ok"``); a refused change fires it
 with ``outcome="refused"`` and then raises ``RoleSeparationRefused`` (the transaction is aborted).
-Owner, the role Plone gives the creator of each new object, passes without a check or an event.
+Owner, the role Plone gives the creator of each new (or pasted) object, passes without a check or an
+event while nobody else holds a local role on the object; any other Owner change is checked and announced.
 """
 
 import functools
 
 from AccessControl import getSecurityManager
 from AccessControl.rolemanager import RoleManager
+from Acquisition import aq_base
 from Products.PlonePAS.plugins.role import GroupAwareRoleManager
 from Products.PluggableAuthService.plugins.ZODBGroupManager import ZODBGroupManager
 from Products.PluggableAuthService.plugins.ZODBRoleManager import ZODBRoleManager
@@ -160,9 +162,16 @@ def remove_from_group(original, plugin, principal_id, group_id, *args, **kw):
 
 # --- local roles (__ac_local_roles__ of content) ------------------------------------------------
 
+def _creator_owner(obj, principal_id, old, new):
+    """Plone making the creator Owner of a new (or pasted) object: nobody else holds a local
+    role on it yet."""
+    rolemap = getattr(aq_base(obj), "__ac_local_roles__", None) or {}
+    return (old | new) <= OWNER_ONLY and not set(rolemap) - {principal_id}
+
+
 def _local_change(obj, principal_id, old, new, call):
     """Check and make one principal's local-role change on ``obj``; ``call`` makes it."""
-    if (old | new) <= OWNER_ONLY or old == new:
+    if old == new or _creator_owner(obj, principal_id, old, new):
         return call()
     directory = Directory.of(obj)
     if directory is None:

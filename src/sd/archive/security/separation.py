@@ -35,6 +35,8 @@ ADMINISTRATOR_ROLES = frozenset({SYSTEM_ADMINISTRATOR, SECURITY_ADMINISTRATOR, S
 SUPERUSER_ROLES = frozenset({"Manager", "Site Administrator"})
 # roles every account has or gets from the system (creation sets Owner): they are not "another role"
 NEUTRAL_ROLES = frozenset({"Member", "Authenticated", "Anonymous", "Owner"})
+# ... but nobody makes itself Owner of an existing object (the creator's Owner passes in ``guard``)
+SELF_NEUTRAL_ROLES = NEUTRAL_ROLES - {"Owner"}
 
 RULES = {
     "superuser_roles_reserved": (
@@ -92,7 +94,7 @@ def judge(actor_id, trusted, affected, gained, local=False, joins=False):
         new = gained - held
         if not trusted and new & SUPERUSER_ROLES:
             return "superuser_roles_reserved", principal
-        if not trusted and principal == actor_id and (joins or new - NEUTRAL_ROLES):
+        if not trusted and principal == actor_id and (joins or new - SELF_NEUTRAL_ROLES):
             return "no_self_grant", principal
         after = held | gained
         if len(after & ADMINISTRATOR_ROLES) > 1:
