@@ -3,13 +3,13 @@ CSV (formula injection neutralised) and XLSX. Used by ``@@audit-trail`` and ``@a
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sd.archive.audit.store import Query
+from sd.archive.core import csvcells
 from sd.archive.core.audit.entry import OUTCOMES
 from sd.archive.core.audit.entry import Entry
 from sd.archive.core.audit.entry import canonical_json
@@ -25,7 +25,6 @@ COLUMNS = (
     ("action", "操作"), ("path", "对象路径"), ("code", "档号"), ("uid", "对象UID"),
     ("outcome", "结果"), ("details", "详情"), ("hash", "SM3 摘要"),
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def bad(message: str, name: str) -> ArchiveError:
@@ -90,7 +89,7 @@ def item(entry: Entry) -> dict:
 
 def _cell(value) -> str:
     text = canonical_json(value).decode("utf-8") if isinstance(value, (dict, list)) else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csvcells.neutral(text)
 
 
 def rows(entries) -> list[list[str]]:
@@ -106,7 +105,7 @@ def rows(entries) -> list[list[str]]:
 def csv_bytes(entries) -> bytes:
     """UTF-8 with BOM (Excel reads the Chinese headings), CRLF lines."""
     out = io.StringIO()
-    csv.writer(out).writerows(rows(entries))
+    csvcells.writer(out).writerows(rows(entries))
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 

@@ -5,10 +5,12 @@ Registry records under ``sd.archive.preservation`` (profiles/default/registry/pr
 
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
+from plone.registry.interfaces import IRegistry
 from plone.restapi.controlpanels import RegistryConfigletPanel
 from plone.z3cform import layout
 from zope import schema
 from zope.component import adapter
+from zope.component import getUtility
 from zope.interface import Interface
 from zope.interface import Invalid
 from zope.interface import invariant
@@ -16,6 +18,7 @@ from zope.interface import invariant
 from sd.archive import _
 from sd.archive.interfaces import ISdArchiveLayer
 
+SCHEMA_PREFIX = "sd.archive.preservation"
 CARRIER_TYPES = ("BD-R 25GB", "BD-R 50GB", "BD-R 100GB")
 
 
@@ -87,9 +90,18 @@ class IStorageSettings(Interface):
             raise Invalid(_("Storage location ids must be unique."))
 
 
+def stored_settings(site) -> IStorageSettings:
+    """The stored storage settings (the registry records) as ``IStorageSettings`` of the site.
+
+    ``PATCH @controlpanels/sd-archive-storage`` checks the invariant over the fields sent and,
+    for the fields left out, over what z3c.form's invariant data finds by adapting the site to
+    the schema: this adapter, so a PATCH of one field is checked against the stored rest."""
+    return getUtility(IRegistry).forInterface(IStorageSettings, prefix=SCHEMA_PREFIX)
+
+
 class StorageSettingsForm(RegistryEditForm):
     schema = IStorageSettings
-    schema_prefix = "sd.archive.preservation"
+    schema_prefix = SCHEMA_PREFIX
     label = _("Storage locations and policy")
 
 
@@ -99,7 +111,7 @@ StorageSettingsView = layout.wrap_form(StorageSettingsForm, ControlPanelFormWrap
 @adapter(Interface, ISdArchiveLayer)
 class StorageConfigletPanel(RegistryConfigletPanel):
     schema = IStorageSettings
-    schema_prefix = "sd.archive.preservation"
+    schema_prefix = SCHEMA_PREFIX
     configlet_id = "sd-archive-storage"
     configlet_category_id = "Products"
     title = _("Storage locations and policy")

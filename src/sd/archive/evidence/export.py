@@ -8,6 +8,8 @@ import shutil
 import tempfile
 import zipfile
 
+from plone import api
+
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import parse_entry
@@ -23,6 +25,8 @@ README = """This copy carries its evidence (证据包). Check it offline:
 Take the nodes' keys (nodes.vkey) from a source you trust, e.g. GET /@ledger of each node.
 """
 
+DESTROYED = "destroyed"
+
 
 def export_entry_index(record, ledger) -> int:
     """The record's latest entry that states file digests."""
@@ -36,7 +40,13 @@ def export_entry_index(record, ledger) -> int:
 
 
 def export_record(record) -> tempfile.SpooledTemporaryFile:
-    """Write the export ZIP to a temporary file (rewound) and return it."""
+    """Write the export ZIP to a temporary file (rewound) and return it.
+
+    A destroyed record (销毁) keeps only its metadata: there is nothing to export, 410."""
+    if api.content.get_state(record, default=None) == DESTROYED:
+        raise ArchiveError("the record was destroyed: only its metadata is kept", [Problem(
+            "record.destroyed", "a destroyed record has no files to export", record.getId(),
+            "state")], 410, "Gone")
     ledger = current_ledger()
     status = records.tamper_status(record, ledger)
     if not status.intact:

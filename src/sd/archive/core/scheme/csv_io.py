@@ -1,6 +1,7 @@
 """CSV files of the scheme and the schedule, for editing in a spreadsheet (表格文件导入导出).
 
-Written as UTF-8 with a BOM (Excel opens it as UTF-8) and CRLF line ends. Read: UTF-8 with or
+Written as UTF-8 with a BOM (Excel opens it as UTF-8) and CRLF line ends, every cell through
+:mod:`sd.archive.core.csvcells` (no cell a spreadsheet would run as a formula). Read: UTF-8 with or
 without BOM, else GBK/GB18030 (what Excel saves in a Chinese locale). Columns are named in the
 first row (see :mod:`sd.archive.core.scheme.fields`); their order is free, unknown columns are
 refused. Import is strict: every wrong cell is reported with its line and column and nothing is
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
+from sd.archive.core import csvcells
 from sd.archive.core.errors import Problem
 from sd.archive.core.scheme import fields
 from sd.archive.core.scheme.model import Category
@@ -47,7 +49,7 @@ def decode(data: bytes | str) -> str:
 
 def _encode(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csvcells.writer(out, lineterminator="\r\n").writerows(rows)
     return (BOM + out.getvalue()).encode("utf-8")
 
 
@@ -91,7 +93,8 @@ def _rows(data, columns, required, prefix):
             )
             continue
         row = {
-            name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)
+            name: (csvcells.restore(values[i].strip()) if i < len(values) else "")
+            for i, name in enumerate(header)
         }
         rows.append((reader.line_num, row))
     return rows, problems
