@@ -120,3 +120,38 @@ def test_switch_is_internal_and_audited(fportal, monkeypatch):
     transaction.commit()
     [first] = list(audit.trail().iterate())
     assert first.action == "audit.switched-off"
+
+
+def test_concurrent_transactions_append_without_conflict(tmp_path):
+    """Threads committing at once: every entry gets its own seq, the chain stays whole
+    (appends happen at commit under one lock, never in the ZODB)."""
+    import threading
+
+    from sd.archive.audit.store import AuditStore
+    from sd.archive.core.audit.check import check_chain
+    from sd.archive.core.audit.entry import Event
+
+    store = AuditStore(tmp_path / "audit.sqlite")
+    errors = []
+
+    def worker(n):
+        manager = transaction.TransactionManager()
+        try:
+            for i in range(20):
+                txn = manager.begin()
+                store.add(Event("test.concurrent", actor=f"t{n}", details={"i": i}), txn)
+                store.add(Event("test.concurrent", actor=f"t{n}", details={"i": i, "b": 1}), txn)
+                manager.commit()
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    entries = list(store.iterate())
+    assert not errors and len(entries) == 8 * 20 * 2
+    assert check_chain(entries).valid
+    for a, b in zip(entries[::2], entries[1::2], strict=True):  # a transaction's entries stay together
+        assert (a.actor, a.details["i"]) == (b.actor, b.details["i"])

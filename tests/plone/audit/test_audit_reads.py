@@ -43,3 +43,10 @@ def test_plain_pages_are_not_logged(frecord, session, logged):
     before = len(logged())
     session("officer").get("@navigation")
     assert len(logged()) == before
+
+
+def test_verification_is_logged(frecord, session, logged):
+    response = session().post("@verify", json={"digest": "0" * 64})
+    assert response.status_code == 200, response.text
+    [verify] = logged(action="evidence.verify")
+    assert verify.actor == "anonymous" and verify.details["method"] == "POST"

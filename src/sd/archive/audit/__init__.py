@@ -27,8 +27,9 @@ from sd.archive.core.audit.entry import Event
 #: Switch used by ``bench/bench_audit_overhead.py`` only: with ``SD_ARCHIVE_AUDIT=off`` in the
 #: environment of a process that is not a production one (``SD_ARCHIVE_PRODUCTION`` unset),
 #: nothing is logged. The first use writes an ``audit.switched-off`` entry, so the gap shows.
-_OFF = os.environ.get("SD_ARCHIVE_AUDIT") == "off" and not os.environ.get("SD_ARCHIVE_PRODUCTION")
-_stores: dict[str, AuditStore] = {}
+_OFF = (os.environ.get("SD_ARCHIVE_AUDIT") == "off"
+        and not os.environ.get("SD_ARCHIVE_PRODUCTION"))
+_stores: dict[tuple, AuditStore] = {}
 _guard = threading.Lock()
 
 
@@ -47,13 +48,14 @@ def database_path(site=None) -> Path:
 
 def trail(site=None) -> AuditStore:
     """The audit trail of the current site (opened, and made, on first use)."""
-    path = str(database_path(site))
-    store = _stores.get(path)
+    site = site or getSite()
+    key = (site.getId(), os.environ.get("SD_ARCHIVE_AUDIT_DIR"), os.environ.get("SD_ARCHIVE_VAR"))
+    store = _stores.get(key)
     if store is None:
         with _guard:
-            store = _stores.get(path)
+            store = _stores.get(key)
             if store is None:
-                store = _stores[path] = AuditStore(Path(path))
+                store = _stores[key] = AuditStore(database_path(site))
                 if _OFF:
                     store.add_now([event("audit.switched-off", details={
                         "by": "SD_ARCHIVE_AUDIT=off (benchmark)"})])
@@ -114,16 +116,16 @@ def event(action: str, obj=None, *, outcome: str = "ok", details: dict | None = 
 
 def log(action: str, obj=None, **kw) -> None:
     """Log ``action`` with the current transaction (see :func:`event` for the arguments)."""
-    if _OFF:
-        return
-    trail().add(event(action, obj, **kw))
+    store = trail()
+    if not _OFF:
+        store.add(event(action, obj, **kw))
 
 
 def log_now(action: str, obj=None, **kw) -> None:
     """Log ``action`` at once, whatever becomes of the current transaction."""
-    if _OFF:
-        return
-    trail().add_now([event(action, obj, **kw)])
+    store = trail()
+    if not _OFF:
+        store.add_now([event(action, obj, **kw)])
 
 
 @contextmanager

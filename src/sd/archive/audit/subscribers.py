@@ -95,7 +95,7 @@ def content_moved(obj, event):
 
 def content_modified(obj, event):
     """A modified object: one entry per object and transaction, with every changed field."""
-    if IContainerModifiedEvent.providedBy(event) or not _archive_content(obj):
+    if IContainerModifiedEvent.providedBy(event) or not _archive_content(obj) or audit._OFF:
         return  # a child added or removed: logged for the child
     fields = sorted({name for d in (getattr(event, "descriptions", None) or ())
                      for name in (getattr(d, "attributes", None) or ())})
@@ -106,9 +106,8 @@ def content_modified(obj, event):
         details["fields"] = sorted(set(details["fields"]) | set(fields))
         return
     event = audit.event("content.modified", obj, details={"fields": fields})
-    if not audit._OFF:
-        seen[key] = event.details
-        audit.trail().add(event)
+    seen[key] = event.details
+    audit.trail().add(event)
 
 
 def component_stored(obj, event):
