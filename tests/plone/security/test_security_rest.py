@@ -76,6 +76,44 @@ def test_security_administrator_creates_accounts_and_gives_business_roles(site, 
     assert changed.details["actor"] == "secadmin" and "Archivist" in changed.details["new"]
 
 
+@pytest.mark.parametrize("roles", [{"SecurityAuditor": True}, {"SystemAdministrator": True}])
+def test_security_administrator_appoints_no_administrator(site, session, roles, global_roles):
+    refused(session("secadmin").patch("@users/clerk", json={"roles": roles}),
+            "administrator_roles_reserved")
+    refused(session("secadmin").patch("@groups/auditors", json={"users": {"clerk": True}}),
+            "administrator_roles_reserved")
+    assert global_roles("clerk") == {"Member"}
+
+
+def test_security_administrator_dismisses_no_administrator(site, session, global_roles):
+    refused(session("secadmin").patch("@users/auditor", json={"roles": {"SecurityAuditor": False}}),
+            "administrator_roles_reserved")
+    assert global_roles("auditor") == {"SecurityAuditor"}
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("patch", "@users/auditor", {"password": "taken-over-123"}),
+    ("patch", "@users/auditor", {"email": "secadmin@example.org"}),
+    ("delete", "@users/auditor", None),
+    ("delete", "@users/sysadmin", None),
+])
+def test_security_administrator_cannot_take_over_administrators(site, session, events, method, path, body):
+    response = getattr(session("secadmin"), method)(path, json=body)
+    refused(response, "administrator_account_reserved")
+    assert [e.outcome for e in events] == ["refused"]
+    transaction.begin()
+    assert api.user.get(username="auditor").getProperty("email") == "auditor@example.org"
+
+
+def test_security_administrator_manages_business_accounts(site, session, events):
+    secadmin = session("secadmin")
+    assert secadmin.patch("@users/clerk", json={"password": "new-secret-123"}).status_code == 204
+    assert secadmin.delete("@users/clerk").status_code == 204
+    assert [(e.action, e.principal, e.outcome) for e in events] == [
+        ("password_changed", "clerk", "ok"), ("account_deleted", "clerk", "ok")]
+    assert "new-secret-123" not in repr([e.details for e in events])
+
+
 @pytest.mark.parametrize("user", ["auditor", "secadmin"])
 @pytest.mark.parametrize("panel", ["sd-archive-settings", "mail", "security"])
 def test_auditor_and_security_administrator_cannot_change_settings(site, session, user, panel):

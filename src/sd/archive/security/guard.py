@@ -14,8 +14,13 @@ mutator                                                reached from
 ``ZODBRoleManager.removeRoleFromPrincipal``            ZMI, ``doRemoveRoleFromPrincipal``
 ``ZODBGroupManager.addPrincipalToGroup``,              ``portal_groups`` (``@groups``, group membership
 ``removePrincipalFromGroup``                           forms, ``plone.api.group``), ZMI ``source_groups``
+``ZODBGroupManager.removeGroup``                       ``portal_groups.removeGroup`` (``DELETE @groups``)
 ``RoleManager.manage_addLocalRoles``,                  the sharing view and ``@sharing``, ``plone.api``,
 ``manage_setLocalRoles``, ``manage_delLocalRoles``     ZMI (``OFS.role.RoleManager`` calls these)
+``UserManager.doChangeUser``,                          ``userSetPassword`` (``PATCH @users``, the password
+``ZODBUserManager.updateUserPassword``                 forms, reset by mail), ZMI ``source_users``
+``ZODBUserManager.removeUser``                         ``PAS._doDelUser`` (``DELETE @users``, users panel)
+``ZODBMutablePropertyProvider.setPropertiesForUser``   ``setMemberProperties`` (e-mail changes)
 =====================================================  ================================================
 
 PlonePAS's plugins call their base class's method by name (``ZODBRoleManager.assignRoleToPrincipal(self,
@@ -39,9 +44,12 @@ import functools
 from AccessControl import getSecurityManager
 from AccessControl.rolemanager import RoleManager
 from Acquisition import aq_base
+from Products.PlonePAS.plugins.property import ZODBMutablePropertyProvider
 from Products.PlonePAS.plugins.role import GroupAwareRoleManager
+from Products.PlonePAS.plugins.user import UserManager
 from Products.PluggableAuthService.plugins.ZODBGroupManager import ZODBGroupManager
 from Products.PluggableAuthService.plugins.ZODBRoleManager import ZODBRoleManager
+from Products.PluggableAuthService.plugins.ZODBUserManager import ZODBUserManager
 from zope.event import notify
 from zope.globalrequest import getRequest
 
@@ -50,6 +58,7 @@ from sd.archive.security.events import SecurityChangedEvent
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
 from sd.archive.security.separation import RoleSeparationRefused
 from sd.archive.security.separation import judge
+from sd.archive.security.separation import judge_account
 
 OWNER_ONLY = frozenset({"Owner"})
 IGNORED = frozenset({"Authenticated", "Anonymous"})  # never stored as a grant that matters
@@ -85,36 +94,41 @@ class Change:
         notify(SecurityChangedEvent(self.action, self.principal_id, _target(self.obj),
                                     dict(self.details, **extra), outcome))
 
-    def check(self, gained, joins=False):
-        gained = set(gained) - IGNORED
-        if not gained and not joins:
+    def check(self, gained=(), joins=False, removed=()):
+        gained, removed = set(gained) - IGNORED, set(removed) - IGNORED
+        if not gained and not joins and not removed:
             return
         # a global administrator role must also meet the local roles held anywhere (a query)
         everywhere = self.obj is None and bool(gained & ADMINISTRATOR_ROLES)
         affected = self.directory.affected(self.principal_id, self.obj, everywhere)
-        verdict = judge(self.actor_id, self.trusted, affected, gained, local=self.obj is not None,
-                        joins=joins)
+        self.refuse_if(judge(self.actor_id, self.trusted, affected, gained,
+                             local=self.obj is not None, joins=joins, removed=removed))
+
+    def check_account(self, deletes=False):
+        held = self.directory.global_roles(self.principal_id)
+        self.refuse_if(judge_account(self.actor_id, self.trusted, self.principal_id, held, deletes))
+
+    def refuse_if(self, verdict):
         if verdict is not None:
             rule, principal = verdict
             self.announce("refused", rule=rule, refused_for=principal)
             raise RoleSeparationRefused(rule, principal)
 
-    def make(self, call, gained, joins=False):
-        """Check the change, make it (``call()``), announce it; returns what ``call`` returns."""
-        self.check(gained, joins)
+    def make(self, call, gained=(), joins=False, removed=(), announce=True):
+        """Check the change, make it (``call()``), announce it (if ``announce(result)``, when
+        callable); returns what ``call`` returns."""
+        self.check(gained, joins, removed)
         result = call()
-        self.announce()
+        if announce(result) if callable(announce) else announce:
+            self.announce()
         return result
 
 
-def _removal(context, call, action, principal_id, obj=None, **details):
-    """Make a removal (``call()``, true if something was removed) and announce it: removing
-    a role breaks no rule."""
+def _guarded(context, action, principal_id, **details):
+    """The ``Change`` of ``principal_id`` in the site of ``context``, or None where the rules
+    do not apply (then ``call`` is to be made as it is)."""
     directory = Directory.of(context)
-    result = call()
-    if directory is not None and result:
-        Change(directory, action, principal_id, obj, **details).announce()
-    return result
+    return None if directory is None else Change(directory, action, principal_id, **details)
 
 
 # --- global roles (portal_role_manager) ---------------------------------------------------------
@@ -134,12 +148,14 @@ def assign_roles(original, plugin, roles, principal_id, *args, **kw):
     new = set(roles) - IGNORED
     if directory is None or old == new:
         return call()
-    return Change(directory, None, principal_id, old=sorted(old), new=sorted(new)).make(call, new - old)
+    change = Change(directory, None, principal_id, old=sorted(old), new=sorted(new))
+    return change.make(call, new - old, removed=old - new)
 
 
 def remove_role(original, plugin, role_id, principal_id, *args, **kw):
-    return _removal(plugin, functools.partial(original, plugin, role_id, principal_id, *args, **kw),
-                    None, principal_id, removed=[role_id])
+    call = functools.partial(original, plugin, role_id, principal_id, *args, **kw)
+    change = _guarded(plugin, None, principal_id, removed=[role_id])
+    return call() if change is None else change.make(call, removed={role_id}, announce=bool)
 
 
 # --- group membership (source_groups) -----------------------------------------------------------
@@ -156,8 +172,52 @@ def add_to_group(original, plugin, principal_id, group_id, *args, **kw):
 
 
 def remove_from_group(original, plugin, principal_id, group_id, *args, **kw):
-    return _removal(plugin, functools.partial(original, plugin, principal_id, group_id, *args, **kw),
-                    "group_member_removed", principal_id, group=group_id)
+    call = functools.partial(original, plugin, principal_id, group_id, *args, **kw)
+    change = _guarded(plugin, "group_member_removed", principal_id, group=group_id)
+    if change is None:
+        return call()
+    return change.make(call, removed=change.directory.global_roles(group_id), announce=bool)
+
+
+def remove_group(original, plugin, group_id, *args, **kw):
+    """Deleting a group takes its roles from its members."""
+    call = functools.partial(original, plugin, group_id, *args, **kw)
+    change = _guarded(plugin, "group_deleted", group_id)
+    if change is None or group_id not in plugin._groups:
+        return call()
+    return change.make(call, removed=change.directory.global_roles(group_id))
+
+
+# --- accounts: password, e-mail, deletion (source_users, mutable_properties) ------------------
+
+def change_password(original, plugin, user_id, password, *args, **kw):
+    call = functools.partial(original, plugin, user_id, password, *args, **kw)
+    change = _guarded(plugin, "password_changed", user_id)
+    if change is None or not password:
+        return call()
+    change.check_account()
+    return change.make(call)
+
+
+def remove_user(original, plugin, user_id, *args, **kw):
+    """Checked only: PAS announces the deletion (``accounts.account_deleted``)."""
+    change = _guarded(plugin, "account_deleted", user_id)
+    if change is not None:
+        change.check_account(deletes=True)
+    return original(plugin, user_id, *args, **kw)
+
+
+def set_properties(original, plugin, user, propertysheet, *args, **kw):
+    call = functools.partial(original, plugin, user, propertysheet, *args, **kw)
+    email = dict(propertysheet.propertyItems()).get("email")
+    old = (plugin._storage.get(user.getId()) or {}).get("email", "")
+    if email is None or email == old or getattr(user, "isGroup", bool)():
+        return call()
+    change = _guarded(plugin, "email_changed", user.getId(), old=old, new=email)
+    if change is None:
+        return call()
+    change.check_account()
+    return change.make(call, announce=bool(old))  # a new account's first e-mail: no event
 
 
 # --- local roles (__ac_local_roles__ of content) ------------------------------------------------
@@ -211,6 +271,11 @@ PATCHES = (
     (GroupAwareRoleManager, "assignRolesToPrincipal", assign_roles),
     (ZODBGroupManager, "addPrincipalToGroup", add_to_group),
     (ZODBGroupManager, "removePrincipalFromGroup", remove_from_group),
+    (ZODBGroupManager, "removeGroup", remove_group),
+    (ZODBUserManager, "updateUserPassword", change_password),
+    (UserManager, "doChangeUser", change_password),
+    (ZODBUserManager, "removeUser", remove_user),
+    (ZODBMutablePropertyProvider, "setPropertiesForUser", set_properties),
     (RoleManager, "manage_addLocalRoles", add_local_roles),
     (RoleManager, "manage_setLocalRoles", set_local_roles),
     (RoleManager, "manage_delLocalRoles", del_local_roles),

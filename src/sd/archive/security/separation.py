@@ -4,16 +4,21 @@ One place for the rules; ``guard`` applies them to every change of a global role
 membership or a local role, whatever path the change takes (REST, Classic UI forms, ZMI,
 ``plone.api``). A change is described by who makes it (the actor), the principals it affects
 (a group's change affects its members) with the roles each holds before it, and the roles it
-adds. ``judge`` returns the first rule the change breaks, or ``None``.
+adds or removes. ``judge`` returns the first rule the change breaks, or ``None``;
+``judge_account`` does the same for a password, e-mail or deletion of an account.
 
 Rules, in the order they are checked:
 
 ``superuser_roles_reserved``
-    Only a Manager (安装、应急) gives Manager or Site Administrator, directly, through a
-    group or as a local role.
+    Only a Manager (安装、应急) gives or takes Manager or Site Administrator, directly,
+    through a group or as a local role.
 ``no_self_grant``
     Nobody but a Manager gives a role to itself, nor to a group it belongs to, nor joins
     a group: the security administrator (安全保密管理员) manages the others' accounts.
+``administrator_roles_reserved``
+    Only a Manager appoints or dismisses the three administrators: gives or takes one of
+    their roles, directly or through a group (the security administrator manages business
+    roles).
 ``three_admins_exclusive``
     No account holds two of the three administrator roles (系统管理员、安全保密管理员、
     安全审计员), whether directly, through groups or as local roles.
@@ -24,6 +29,11 @@ Rules, in the order they are checked:
 ``administrator_role_global_only``
     The three administrator roles are posts of the whole system: they are given globally
     (directly or through a group), never as a local role on a fonds or record.
+``administrator_account_reserved``
+    Only a Manager, or the account itself for its own password and e-mail, changes the
+    password or e-mail of an administrator's or a superuser's account, or deletes it: the
+    security administrator cannot take over or remove the auditor (安全审计员) or the system
+    administrator. A password reset by the e-mailed link (anonymous) stays possible.
 """
 
 from zExceptions import Forbidden
@@ -42,6 +52,15 @@ RULES = {
     "superuser_roles_reserved": (
         "只有超级管理员（Manager）可以授予 Manager 或 Site Administrator 角色。",
         "Only a Manager may give the Manager or Site Administrator role.",
+    ),
+    "administrator_roles_reserved": (
+        "只有超级管理员（Manager）可以任命或撤销三员（授予或收回三员角色）。",
+        "Only a Manager appoints or dismisses the three administrators (gives or takes their roles).",
+    ),
+    "administrator_account_reserved": (
+        "三员和超级管理员账号的密码、邮箱只能由本人或 Manager 修改，账号只能由 Manager 删除。",
+        "Only the account itself or a Manager changes the password or e-mail of an administrator's "
+        "or superuser's account; only a Manager deletes it.",
     ),
     "no_self_grant": (
         "不能给自己（或自己所在的组）授予角色，也不能把自己加入组。",
@@ -82,20 +101,25 @@ class RoleSeparationRefused(Forbidden):
                 "message_zh": self.message_zh, "message_en": self.message_en}
 
 
-def judge(actor_id, trusted, affected, gained, local=False, joins=False):
+def judge(actor_id, trusted, affected, gained, local=False, joins=False, removed=frozenset()):
     """The rule a change breaks, as ``(rule, principal)``, or ``None``.
 
     ``affected`` maps each principal the change reaches to the roles it holds before the
-    change; ``gained`` are the roles the change gives them; ``trusted`` is true for a Manager
-    (and for code that runs outside a published request: scripts, set-up); ``local`` for a
-    local role; ``joins`` for a group membership (joining counts as a grant of itself).
+    change; ``gained`` are the roles the change gives them and ``removed`` the roles it takes;
+    ``trusted`` is true for a Manager (and for code that runs outside a published request:
+    scripts, set-up); ``local`` for a local role; ``joins`` for a group membership (joining
+    counts as a grant of itself).
     """
     for principal, held in affected.items():
-        new = gained - held
-        if not trusted and new & SUPERUSER_ROLES:
+        new, lost = gained - held, removed & held
+        if not trusted and (new | lost) & SUPERUSER_ROLES:
             return "superuser_roles_reserved", principal
         if not trusted and principal == actor_id and (joins or new - SELF_NEUTRAL_ROLES):
             return "no_self_grant", principal
+        if not trusted and (new | lost) & ADMINISTRATOR_ROLES:
+            return "administrator_roles_reserved", principal
+        if not gained:
+            continue  # taking a role away breaks no rule on what an account holds
         after = held | gained
         if len(after & ADMINISTRATOR_ROLES) > 1:
             return "three_admins_exclusive", principal
@@ -103,4 +127,15 @@ def judge(actor_id, trusted, affected, gained, local=False, joins=False):
             return "administrator_holds_no_other_role", principal
     if local and gained & ADMINISTRATOR_ROLES:
         return "administrator_role_global_only", next(iter(affected), "")
+    return None
+
+
+def judge_account(actor_id, trusted, principal_id, held, deletes=False):
+    """The rule a change of ``principal_id``'s password or e-mail (or, with ``deletes``, its
+    deletion) breaks, or ``None``. ``held``: the account's roles; an anonymous actor (no id)
+    is the password reset by e-mailed link."""
+    if trusted or actor_id is None or (principal_id == actor_id and not deletes):
+        return None
+    if held & (ADMINISTRATOR_ROLES | SUPERUSER_ROLES):
+        return "administrator_account_reserved", principal_id
     return None
