@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
 from sd.archive.corrections import correct_description
 from sd.archive.numbering import correct_code
+from sd.archive.services.ledger.common import json_object
 
 
 class _CorrectionService(Service):
@@ -27,14 +26,7 @@ class _CorrectionService(Service):
             # a global role never reaches into another agency's records room
             raise ArchiveError("you may not see this record (无权查看该档案)", [], 403,
                                "Forbidden")
-        try:
-            body = json_body(self.request)
-        except Exception:  # noqa: BLE001 - plone.restapi raises a bare exception on bad JSON
-            body = None
-        if not isinstance(body, dict):
-            raise ArchiveError("the body must be a JSON object (请求体须为 JSON 对象)",
-                               [Problem("BODY-JSON", "not a JSON object")], 400, "BadRequest")
-        entry = self.correct(body)
+        entry = self.correct(json_object(self.request))
         return {"@id": self.context.absolute_url(), "entry": entry,
                 "archival_code": getattr(self.context, "archival_code", None)}
 

@@ -8,7 +8,6 @@ archived record, is refused as a whole with the rule that failed
 
 from __future__ import annotations
 
-from plone.restapi.deserializer import json_body
 from plone.restapi.deserializer.dxcontent import DeserializeFromJson
 from plone.restapi.interfaces import IDeserializeFromJson
 from zope.component import adapter
@@ -18,6 +17,7 @@ from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IRecord
 from sd.archive.interfaces import ISdArchiveLayer
 from sd.archive.protection import check_write
+from sd.archive.services.ledger.common import json_object
 
 #: keys of a REST body that are not fields (type, id, layout, workflow on create …)
 NOT_FIELDS = frozenset({"@type", "@id", "id", "UID", "layout", "review_state",
@@ -27,7 +27,7 @@ NOT_FIELDS = frozenset({"@type", "@id", "id", "UID", "layout", "review_state",
 class _ProtectedDeserializer(DeserializeFromJson):
     def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
         if data is None:
-            data = json_body(self.request)
+            data = json_object(self.request)  # malformed: 400 in the sd.archive error shape
         if isinstance(data, dict):
             check_write(self.context, set(data) - NOT_FIELDS)
         return super().__call__(validate_all=validate_all, data=data, create=create,
