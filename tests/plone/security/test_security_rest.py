@@ -85,6 +85,14 @@ def test_security_administrator_appoints_no_administrator(site, session, roles, 
     assert global_roles("clerk") == {"Member"}
 
 
+def test_manager_appoints_and_dismisses_an_administrator(site, session, global_roles):
+    admin = session("admin")
+    assert admin.patch("@users/clerk", json={"roles": {"SecurityAuditor": True}}).status_code == 204
+    assert "SecurityAuditor" in global_roles("clerk")
+    assert admin.patch("@users/clerk", json={"roles": {"SecurityAuditor": False}}).status_code == 204
+    assert "SecurityAuditor" not in global_roles("clerk")
+
+
 def test_security_administrator_dismisses_no_administrator(site, session, global_roles):
     refused(session("secadmin").patch("@users/auditor", json={"roles": {"SecurityAuditor": False}}),
             "administrator_roles_reserved")
@@ -118,6 +126,12 @@ def test_security_administrator_manages_business_accounts(site, session, events)
 @pytest.mark.parametrize("panel", ["sd-archive-settings", "mail", "security"])
 def test_auditor_and_security_administrator_cannot_change_settings(site, session, user, panel):
     response = session(user).patch(f"@controlpanels/{panel}", json={})
+    assert response.status_code in (401, 403), response.text
+
+
+@pytest.mark.parametrize("user", ["auditor", "secadmin"])
+def test_auditor_and_security_administrator_cannot_change_content_types(site, session, user):
+    response = session(user).post("@types/Document", json={"factory": "fieldset", "title": "x"})
     assert response.status_code in (401, 403), response.text
 
 
