@@ -52,6 +52,13 @@ def test_second_administrator_role_refused_as_local_role(fonds, users):
     assert fonds.get_local_roles_for_userid("sysadmin") == ()
 
 
+def test_rules_hold_on_a_fresh_site(portal):
+    # portal_role_manager learns the site's roles lazily: the guard must not wait for it
+    assert "SecurityAuditor" not in portal.acl_users.portal_role_manager._roles
+    with refused("administrator_role_global_only"):
+        portal.manage_setLocalRoles("someone", ["SecurityAuditor"])
+
+
 def test_administrator_roles_are_never_local(fonds, users):
     with refused("administrator_role_global_only"):
         fonds.manage_addLocalRoles("member", ["SecurityAuditor"])

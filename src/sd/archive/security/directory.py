@@ -46,7 +46,10 @@ class Directory:
         return directory if directory.enforced() else None
 
     def enforced(self):
-        return any(SECURITY_ADMINISTRATOR in rm._roles for rm in self.role_managers)
+        """sd.archive's roles are defined: on the site (rolemap.xml) or in a role manager (which
+        learns the site's roles lazily)."""
+        return (SECURITY_ADMINISTRATOR in (getattr(aq_base(self.site), "__ac_roles__", None) or ())
+                or any(SECURITY_ADMINISTRATOR in rm._roles for rm in self.role_managers))
 
     def is_group(self, principal_id):
         return principal_id == EVERYONE or any(principal_id in gm._groups for gm in self.group_managers)
