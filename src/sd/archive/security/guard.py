@@ -126,7 +126,7 @@ class Change:
 
 def _guarded(context, action, principal_id, **details):
     """The ``Change`` of ``principal_id`` in the site of ``context``, or None where the rules
-    do not apply (then ``call`` is to be made as it is)."""
+    do not apply (the caller then makes the change as it is)."""
     directory = Directory.of(context)
     return None if directory is None else Change(directory, action, principal_id, **details)
 
