@@ -20,6 +20,7 @@ def test_component_download_is_logged(frecord, session, logged, view_name):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     [download] = logged(action="file.download")
     assert download.actor == "officer" and download.uid == component.UID()
+    assert download.code == frecord.archival_code  # a file carries its record's code
 
 
 def test_rest_get_and_export_are_logged(frecord, session, logged):

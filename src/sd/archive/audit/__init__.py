@@ -18,11 +18,13 @@ from pathlib import Path
 
 from Acquisition import aq_base
 from Acquisition import aq_inner
+from Acquisition import aq_parent
 from zope.component.hooks import getSite
 from zope.globalrequest import getRequest
 
 from sd.archive.audit.store import AuditStore
 from sd.archive.core.audit.entry import Event
+from sd.archive.interfaces import IComponent
 
 #: Switch used by ``bench/bench_audit_overhead.py`` only: with ``SD_ARCHIVE_AUDIT=off`` in the
 #: environment of a process that is not a production one (``SD_ARCHIVE_PRODUCTION`` unset),
@@ -101,6 +103,8 @@ def describe(obj) -> dict:
         path = ""
     uid = getattr(aq_base(obj), "UID", None)
     code = getattr(aq_base(obj), "archival_code", "") or ""
+    if not code and IComponent.providedBy(obj):  # a file: its record's code
+        code = getattr(aq_base(aq_parent(obj)), "archival_code", "") or ""
     return {"path": path, "uid": uid() if callable(uid) else "", "code": str(code)}
 
 

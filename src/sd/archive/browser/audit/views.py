@@ -3,6 +3,7 @@ export, the chain check against the latest anchor and anchoring on demand."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from plone.protect import CheckAuthenticator
@@ -46,6 +47,10 @@ class AuditTrailView(BrowserView):
             self.error = error.as_dict()
             self.start, self.size = 0, reading.PAGE_SIZE
         return self.index()
+
+    @staticmethod
+    def details(item: dict) -> str:
+        return json.dumps(item["details"], ensure_ascii=False, sort_keys=True)
 
     def value(self, name: str) -> str:
         value = self.request.form.get(name, "")
