@@ -31,3 +31,15 @@ def test_classic_login_form_failure_is_logged(frecord, session, logged):
                                            "__ac_password": "secret-12345",
                                            "buttons.login": "Log in"})
     assert [e.actor for e in logged(action="login")] == ["officer"]
+
+
+def test_wrong_basic_credentials_are_a_failed_login(frecord, fportal, session, logged):
+    from sd.archive.testing import rest_session
+
+    wrong = rest_session(fportal, "officer", "wrong-password")
+    wrong.get("@navigation")  # public: answered as anonymous
+    assert wrong.get(frecord.absolute_url()).status_code == 401  # protected: refused
+    failed = logged(action="login.failed")
+    assert [e.details["login"] for e in failed] == ["officer", "officer"]
+    assert all(e.outcome == "refused" and e.ip == "127.0.0.1" for e in failed)
+    wrong.close()

@@ -245,6 +245,10 @@ def _request_done(request):
     if method == "POST" and LOGIN_NAMES.intersection(segments[-1:]):
         _login_attempt(request, status)
         return
+    name, _password = _basic_credentials(request)
+    if name and audit.actor() == "anonymous":  # valid ones would have authenticated
+        audit.log("login.failed", who="anonymous", outcome="refused", request=request,
+                  details={"login": name, "status": status, "via": "basic"})
     published, context = _published(request)
     action = _classify(request, context)
     doomed = transaction.get().isDoomed()
@@ -293,13 +297,21 @@ def _login_attempt(request, status):
               details={"login": str(name)[:200], "status": status})
 
 
-def _claimed_login(request) -> str:
-    """The login a request's HTTP Basic credentials name ("" without)."""
+def _basic_credentials(request) -> tuple[str, str]:
+    """(login, password) of a request's HTTP Basic credentials, ("", "") without."""
     try:
-        name, _password = request._authUserPW() or ("", "")
+        name, password = request._authUserPW() or ("", "")
     except (ValueError, TypeError, AttributeError):
-        return ""
-    return str(name or "")[:200]
+        return "", ""
+    return str(name or "")[:200], password or ""
+
+
+def _wrong_password(request, name: str, password: str) -> bool:
+    """Do the credentials fail to authenticate? (Asked only of refused requests: Zope drops
+    a user who authenticated but may not see the object, as it drops a wrong password.)"""
+    from plone import api
+
+    return api.portal.get().acl_users.authenticate(name, password, request) is None
 
 
 def request_failed(event):
@@ -318,9 +330,11 @@ def request_failed(event):
         if not action and method in SAFE_METHODS and not refused:
             return
         details = {"method": method, "error": type(error).__name__}
-        claimed = _claimed_login(request)
-        if claimed and audit.actor() == "anonymous":
-            details["login"] = claimed  # authenticated, not authorised: Zope drops the user
+        name, password = _basic_credentials(request)
+        if name and audit.actor() == "anonymous":
+            details["login"] = name
+            if refused and _wrong_password(request, name, password):
+                action = "login.failed"
         audit.log_now(action or f"request.{method.lower()}",
                       context if _is_content(context) else None,
                       outcome="refused" if refused else "failed", request=request,
