@@ -38,7 +38,7 @@ def main():
     from plone.app.testing import setRoles
     from zope.component.hooks import setSite
 
-    from sd.archive.evidence import log_event
+    from sd.archive.ledger import log_event
     from sd.archive.testing import FUNCTIONAL_TESTING
     from sd.archive.testing import make_fonds
     from sd.archive.testing import make_record

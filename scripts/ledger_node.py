@@ -46,8 +46,8 @@ def main(app):
     newSecurityManager(None, app.acl_users.getUserById("admin").__of__(app.acl_users))
     from plone import api
 
-    from sd.archive.evidence import node as nodes
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger import node as nodes
+    from sd.archive.ledger.current import current_ledger
     from sd.archive.numbering import assign_code
     from sd.archive.testing import make_fonds
     from sd.archive.testing import make_record

@@ -8,7 +8,7 @@ scripts/write_instance.py, FileStorage, key and log under ``var/ledger``) and it
 records), starts them, admits every node on every other one (``POST @ledger/nodes``, a
 logged ``node-admit``), runs one cosigning round (``POST @ledger/cosign`` on each) and prints
 each node's quorum state. With ``--serve`` it keeps them running until interrupted.
-Used by ``make ledger-nodes`` and by tests/plone/evidence/test_nodes.py.
+Used by ``make ledger-nodes`` and by tests/plone/ledger/test_nodes.py.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ def main(app):
     setSite(site)
     acl = app.acl_users
     newSecurityManager(None, acl.getUserById("admin").__of__(acl))
-    from sd.archive.evidence.reconcile import reconcile
+    from sd.archive.ledger.reconcile import reconcile
 
     report = reconcile(fix=args.fix)
     if args.fix:

@@ -30,7 +30,7 @@ pytestmark = [
 @pytest.fixture
 def transfer_site(acceptance, tmp_path, monkeypatch):
     """The archives' site (zh-cn) with fonds J001, the room's account and an archivist."""
-    from sd.archive.evidence import node
+    from sd.archive.ledger import node
 
     monkeypatch.setenv("SD_ARCHIVE_LEDGER_DIR", str(tmp_path / "ledger"))
     node.forget_identities()

@@ -138,7 +138,7 @@ def correct_description(record, values: dict, reason: str) -> dict:
 
     Refuses as a whole: no reason, a field that may not be corrected, an invalid value, no
     change at all, or a record that differs from its latest ledger entry."""
-    from sd.archive.evidence import ensure_agrees
+    from sd.archive.ledger import ensure_agrees
     from sd.archive.protection import sanctioned
 
     state = require_correctable(record, reason)

@@ -205,7 +205,7 @@ def correct_code(record, reason: str, **parts) -> dict:
     rule and be held by no other record. Returns the code log entry."""
     from plone import api
 
-    from sd.archive.evidence import ensure_agrees
+    from sd.archive.ledger import ensure_agrees
 
     require_correctable(record, reason)
     allowed = {"category", "year", "retention", "org_code"}

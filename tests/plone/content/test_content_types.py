@@ -120,7 +120,7 @@ def test_component_added_as_content_is_stored_like_the_others(portal, record):
 
 
 def test_digest_look_ups_are_the_ledgers_not_the_catalogs(portal):
-    """@verify answers from the evidence ledger (tests/plone/evidence); a catalog copy of
+    """@verify answers from the evidence ledger (tests/plone/ledger); a catalog copy of
     every component digest only made each intake commit rewrite its buckets."""
     assert "component_sm3" not in api.portal.get_tool("portal_catalog").indexes()
 

@@ -9,7 +9,7 @@ from intake_helpers import post
 from intake_helpers import sample
 from plone import api
 
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger.current import current_ledger
 from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess

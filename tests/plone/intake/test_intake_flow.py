@@ -19,7 +19,7 @@ from sd.archive.behaviors.retention import IRetention
 
 def ledger_entries(record):
     from sd.archive.core.ledger.entry import parse_entry
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     ledger = current_ledger()
     with ledger.log.reading() as conn:
@@ -91,8 +91,8 @@ def test_archive_interface_logs_one_archive_entry_that_is_the_receipt(site, svc)
     assert entry["content"][original.path] == original.sm3
     main = [c for c in record.objectValues() if c.role == "正本" and not c.version_of][0]
     assert entry["content"][main.path] == main.sm3
-    from sd.archive.evidence import records
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger import records
+    from sd.archive.ledger.current import current_ledger
 
     assert records.tamper_status(record, current_ledger()).intact
 
@@ -100,7 +100,7 @@ def test_archive_interface_logs_one_archive_entry_that_is_the_receipt(site, svc)
 def test_an_archive_transition_without_its_ledger_entry_stores_nothing(site, svc, monkeypatch):
     """Were the transition's entry ever not logged with the package's details, the intake
     fails as a whole (500): no record without the entry that is its receipt."""
-    from sd.archive.evidence import subscribers
+    from sd.archive.ledger import subscribers
 
     before = holdings(site)
     monkeypatch.setattr(subscribers, "take_transition_entry", lambda record: None)

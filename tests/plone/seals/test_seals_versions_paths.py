@@ -16,9 +16,9 @@ from seal_helpers import record_with
 
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.preservation import conversion as core_conversion
-from sd.archive.evidence import records
-from sd.archive.evidence.export import export_record
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import records
+from sd.archive.ledger.export import export_record
+from sd.archive.ledger.current import current_ledger
 from sd.archive.numbering import assign_code
 from sd.archive.preservation import conversion
 from sd.archive.preservation import store

@@ -43,7 +43,7 @@ def site(functional, tmp_path, monkeypatch):
     """The archives' site with J001 (DA/T 22-2015 with organisation code, as the sample).
 
     The ledger lives outside the ZODB: each test gets its own, as each gets a fresh ZODB."""
-    from sd.archive.evidence import node
+    from sd.archive.ledger import node
 
     monkeypatch.setenv("SD_ARCHIVE_LEDGER_DIR", str(tmp_path / "ledger"))
     node.forget_identities()

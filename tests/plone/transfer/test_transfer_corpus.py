@@ -72,7 +72,7 @@ def test_transfer_corpus_case(site, room, case):
 def test_return_with_reasons_per_record(site, room):
     from transfer_helpers import unrestricted
 
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
     from sd.archive.transfer import actions
 
     case = next(c for c in CASES if c.name == "transfer-record-wrong-digest")

@@ -6,7 +6,7 @@ from transfer_helpers import holdings
 from transfer_helpers import post
 from transfer_helpers import unrestricted
 
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger.current import current_ledger
 
 
 def test_sample_received_end_to_end(site, room):

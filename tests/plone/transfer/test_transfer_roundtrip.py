@@ -22,8 +22,8 @@ from sd.archive.core.ledger.nodes import AdmittedNode
 from sd.archive.core.ledger.notes import parse_note
 from sd.archive.core.ledger.vkeys import Verifier
 from sd.archive.core.packages.reader import read_package
-from sd.archive.evidence import node as nodes
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import node as nodes
+from sd.archive.ledger.current import current_ledger
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record

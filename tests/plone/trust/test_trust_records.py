@@ -10,7 +10,7 @@ from zope.schema import getFields
 
 from sd.archive.corrections import CorrectionRefused
 from sd.archive.corrections import correct_description
-from sd.archive.evidence.records import LedgerDiscrepancy
+from sd.archive.ledger.records import LedgerDiscrepancy
 from sd.archive.numbering import assign_code
 from sd.archive.protection import SERVER_FIELDS
 from sd.archive.protection import RecordProtected

@@ -4,9 +4,9 @@ import pytest
 import transaction
 
 from sd.archive.core.ledger.entry import parse_entry
-from sd.archive.evidence.ledger import current_ledger
-from sd.archive.evidence.records import state_digest
-from sd.archive.evidence.records import tamper_status
+from sd.archive.ledger.current import current_ledger
+from sd.archive.ledger.records import state_digest
+from sd.archive.ledger.records import tamper_status
 
 SERVER_FIELDS = {
     "code_frozen": False,

@@ -37,7 +37,7 @@ _guard = threading.Lock()
 
 def database_path(site=None) -> Path:
     """``audit.sqlite`` next to the site's ledger (``$SD_ARCHIVE_AUDIT_DIR/<site>`` if set)."""
-    from sd.archive.evidence.node import site_dir
+    from sd.archive.ledger.node import site_dir
 
     site = site or getSite()
     explicit = os.environ.get("SD_ARCHIVE_AUDIT_DIR")

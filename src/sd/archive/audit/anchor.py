@@ -36,7 +36,7 @@ def anchor_code(log_id: str, seq: int) -> str:
 def latest_anchor(store=None) -> Anchor | None:
     """The newest anchor of this site's trail in the ledger (including the current
     transaction's), None if there is none."""
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     store = store or audit.trail()
     prefix = anchor_code(store.log_id, 0)[:-1]
@@ -53,7 +53,7 @@ def latest_anchor(store=None) -> Anchor | None:
 def anchor(actor: str | None = None) -> Anchor | None:
     """Write the committed head into the ledger, in the current transaction (unless it is
     anchored already); None while the trail is empty."""
-    from sd.archive.evidence import log_event
+    from sd.archive.ledger import log_event
 
     store = audit.trail()
     head = store.head()

@@ -35,7 +35,7 @@ from sd.archive.core.audit.entry import Entry
 from sd.archive.core.audit.entry import Event
 from sd.archive.core.audit.entry import canonical_json
 from sd.archive.core.audit.entry import chain_all
-from sd.archive.evidence.store import LedgerLog
+from sd.archive.ledger.store import LedgerLog
 from sd.archive.txlocks import KeepSavepoint
 
 SCHEMA = """

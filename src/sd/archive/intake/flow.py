@@ -39,8 +39,8 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.packages.reader import read_package
 from sd.archive.core.packages.zipsafe import Limits
-from sd.archive.evidence import log_event
-from sd.archive.evidence import transition_entry
+from sd.archive.ledger import log_event
+from sd.archive.ledger import transition_entry
 from sd.archive.intake.context import Holdings
 from sd.archive.intake.context import facts_of
 from sd.archive.intake.rejections import add_rejection
@@ -467,7 +467,7 @@ def _with_package_digest(receipt: dict | None, package_digest: str) -> dict:
 def archive_transition(record, comment: str, **entry) -> dict:
     """Move the record to ``archived`` (归档) on behalf of the flow; returns the receipt of
     the ``archive`` entry the evidence subscribers log for it, with ``entry``
-    (:class:`sd.archive.evidence.TransitionEntry`'s fields) in it. A transition that logged
+    (:class:`sd.archive.ledger.TransitionEntry`'s fields) in it. A transition that logged
     no entry raises: a record and its ledger entry are committed together or not at all."""
     with transition_entry(record, **entry) as logged, api.env.adopt_roles(["Manager"]):
         getToolByName(record, "portal_workflow").doActionFor(record, "archive", comment=comment)

@@ -22,7 +22,7 @@ from zope.annotation.interfaces import IAnnotations
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.preservation import conversion as core
-from sd.archive.evidence import log_event
+from sd.archive.ledger import log_event
 from sd.archive.seals.versions import add_version
 
 from .package import add_preservation_event

@@ -23,7 +23,7 @@ from sd.archive.core.preservation import fixity as core
 from sd.archive.core.preservation.atomic import atomic_writer
 from sd.archive.core.preservation.repair import RepairReport
 from sd.archive.core.preservation.repair import repair_run
-from sd.archive.evidence import log_event
+from sd.archive.ledger import log_event
 
 from . import alarms
 from . import config

@@ -1,6 +1,6 @@
 """The node key that signs AIPs (封装包签名密钥).
 
-The evidence package (``sd.archive.evidence``) owns the node's Ed25519 key. When it offers
+The ledger package (``sd.archive.ledger``) owns the node's Ed25519 key. When it offers
 ``node_key()`` that key is used; otherwise this module keeps its own key file under the
 instance var directory (``preservation/keys/node-ed25519.pem``, mode 0600) and its public
 part beside it (``node-ed25519.pub``) for backups and verifiers.
@@ -35,10 +35,10 @@ def keys_dir() -> Path:
     return config.work_dir("keys")
 
 
-def _evidence_key():
-    from sd.archive import evidence
+def _ledger_key():
+    from sd.archive import ledger
 
-    provider = getattr(evidence, "node_key", None)
+    provider = getattr(ledger, "node_key", None)
     if not callable(provider):
         return None
     key = provider()
@@ -48,8 +48,8 @@ def _evidence_key():
 
 
 def node_key() -> NodeKey:
-    """The node key: the evidence package's when it has one, else this package's key file."""
-    key = _evidence_key()
+    """The node key: the ledger package's when it has one, else this package's key file."""
+    key = _ledger_key()
     if key is not None:
         return key
     path = keys_dir() / KEY_FILE
@@ -87,7 +87,7 @@ def signer() -> PackageSigner:
 
 def key_spec() -> KeySpec | None:
     """Where a writer process finds the node key (None: the key only lives in this process)."""
-    if _evidence_key() is not None:
+    if _ledger_key() is not None:
         return None
     key = node_key()  # creates the key file on first use
     return KeySpec(str(keys_dir() / KEY_FILE), KEY_NAME, SIGNER_NAME,

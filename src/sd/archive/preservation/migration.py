@@ -10,7 +10,7 @@ from __future__ import annotations
 from sd.archive.core.preservation import migration as core
 from sd.archive.core.preservation.storage import MEDIA
 from sd.archive.core.preservation.storage import StorageLocation
-from sd.archive.evidence import log_event
+from sd.archive.ledger import log_event
 
 from . import config
 from . import store

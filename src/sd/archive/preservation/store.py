@@ -23,7 +23,7 @@ from sd.archive import logger
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.preservation.storage import aip_relpath
 from sd.archive.core.preservation.storage import set_aside_strays
-from sd.archive.evidence import log_event
+from sd.archive.ledger import log_event
 from sd.archive.txlocks import KeepSavepoint
 
 from . import alarms
@@ -90,7 +90,7 @@ def expected_digests(site=None) -> dict[str, str]:
     replaced by :data:`NOT_IN_LEDGER`, so that copy fails and raises an alarm instead of being
     taken on the database's word alone.
     """
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     found = {relpath: entry["sm3"] for relpath, entry in index(site).items()}
     ledger = current_ledger(site)

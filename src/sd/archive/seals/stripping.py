@@ -9,7 +9,7 @@ A records officer's action (``@@strip-seal`` form, ``POST @strip-seal``). In ord
 3. strip with the core (:func:`sd.archive.core.seals.strip.strip_ofd` / ``strip_pdf``) and add the
    result as a NEW component (利用版) at a path of its own, linked to the original by
    ``version_of``; the original stays the preservation version (保存版), path and bytes;
-4. log the event in the ledger (:func:`sd.archive.evidence.log_event`, event ``seal-strip``),
+4. log the event in the ledger (:func:`sd.archive.ledger.log_event`, event ``seal-strip``),
    an entry that lists every file of the record, the original and the stripped copy.
 
 Everything happens in the caller's transaction: a failure leaves nothing half stored.
@@ -26,7 +26,7 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.seals.strip import strip_ofd
 from sd.archive.core.seals.strip import strip_pdf
-from sd.archive.evidence import log_event
+from sd.archive.ledger import log_event
 from sd.archive.interfaces import IComponent
 from sd.archive.seals import settings
 from sd.archive.seals.verification import component_bytes

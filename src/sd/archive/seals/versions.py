@@ -16,7 +16,7 @@ import posixpath
 
 from plone import api
 
-from sd.archive.evidence.records import component_path
+from sd.archive.ledger.records import component_path
 from sd.archive.interfaces import IComponent
 from sd.archive.repository import ComponentData
 from sd.archive.repository import add_component

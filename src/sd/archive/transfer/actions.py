@@ -7,7 +7,7 @@ from plone import api
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.evidence import log_event
+from sd.archive.ledger import log_event
 from sd.archive.transfer import batch as state
 from sd.archive.transfer import form
 from sd.archive.transfer import outgoing

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from plone import api
 
-from sd.archive.evidence.ledger import current_ledger
-from sd.archive.evidence.records import tamper_status
+from sd.archive.ledger.current import current_ledger
+from sd.archive.ledger.records import tamper_status
 from sd.archive.transfer import batch as state
 
 

@@ -41,7 +41,7 @@ from sd.archive.core.packages.transfer import DESCRIPTION_NAME
 from sd.archive.core.packages.transfer import CatalogueRow
 from sd.archive.core.packages.transfer import render_catalogue
 from sd.archive.core.packages.transfer import render_description
-from sd.archive.evidence import records as evidence_records
+from sd.archive.ledger import records as evidence_records
 from sd.archive.repository import is_original_package
 from sd.archive.transfer.sender import evidence_path
 
@@ -189,7 +189,7 @@ def build_package(records, target: Path, *, unit: str, description: str = "",
                   environment: str = "sd.archive (Plone 6)", form_xml: bytes | None = None,
                   bundles=None) -> dict:
     """Write the DA/T 93 package of ``records`` to ``target``; returns its facts."""
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     ledger = current_ledger()
     writer = _Writer(target)
@@ -241,7 +241,7 @@ def receipt_text(manifest_sm3: str, record_count: int, fonds_code: str) -> str:
 def sender_note(manifest_sm3: str, record_count: int, fonds_code: str, key=None) -> str:
     """The receipt note signed by the sender (移交方签名); ``key`` defaults to the node key."""
     from sd.archive.core.ledger.notes import sign_note
-    from sd.archive.evidence.node import identity
+    from sd.archive.ledger.node import identity
 
     key = key or identity().key
     return str(sign_note(receipt_text(manifest_sm3, record_count, fonds_code), key))
@@ -279,7 +279,7 @@ def deliver(package: Path, url: str, *, user: str, password: str, sender_node: s
 
 def deliver_batch(batch, url: str, *, user: str, password: str) -> dict:
     """Deliver an outgoing batch's package to the archives node at ``url`` and keep the answer."""
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
     from sd.archive.transfer import spool
 
     status, answer = deliver(spool.package_path(batch.token), url, user=user, password=password,
@@ -318,7 +318,7 @@ def take_receipt(batch, receipt: dict) -> dict:
     from sd.archive.core.ledger.errors import LedgerError
     from sd.archive.core.ledger.notes import parse_note
     from sd.archive.core.ledger.vkeys import Verifier
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
     from sd.archive.transfer.receipt import sender_signers
 
     def refuse(code, message):

@@ -97,7 +97,7 @@ def countersign(package: dict, fonds_code: str, ledger) -> tuple[Note, list[str]
 
 def make_receipt(batch) -> dict:
     """Countersign the sender's note of every package and gather both sides' proofs."""
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     ledger = current_ledger()
     notes, signers, problems = [], [], []

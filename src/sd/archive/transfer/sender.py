@@ -61,8 +61,8 @@ class SenderLedger:
 
     @classmethod
     def from_package(cls, package, sender_node: str = "") -> SenderLedger:
-        from sd.archive.evidence.ledger import current_ledger
-        from sd.archive.evidence.node import quorum
+        from sd.archive.ledger.current import current_ledger
+        from sd.archive.ledger.node import quorum
 
         bundles = {}
         for path, described in package.files.items():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from plone.app.layout.viewlets import ViewletBase
 
-from sd.archive.evidence import records
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import records
+from sd.archive.ledger.current import current_ledger
 
 REHASH_LIMIT = 64 << 20  # files above this are re-hashed by @verify and fixity, not per view
 

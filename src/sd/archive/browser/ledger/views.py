@@ -12,11 +12,11 @@ from sd.archive.core.ledger.checkpoint import parse_checkpoint
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.nodes import AdmittedNode
 from sd.archive.core.ledger.notes import parse_note
-from sd.archive.evidence import disclosure
-from sd.archive.evidence import node as nodes
-from sd.archive.evidence import verification
-from sd.archive.evidence import witness
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import disclosure
+from sd.archive.ledger import node as nodes
+from sd.archive.ledger import verification
+from sd.archive.ledger import witness
+from sd.archive.ledger.current import current_ledger
 
 MANAGE = "sd.archive: Manage configuration"
 

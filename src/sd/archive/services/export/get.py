@@ -11,8 +11,8 @@ from zope.interface import implementer
 from ZPublisher.Iterators import IUnboundStreamIterator
 
 from sd.archive.core.errors import ArchiveError
-from sd.archive.evidence import log_event
-from sd.archive.evidence.export import export_record
+from sd.archive.ledger import log_event
+from sd.archive.ledger.export import export_record
 from sd.archive.services.ledger.common import error_body
 
 CHUNK = 1 << 16

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.ledger.entry import parse_entry
-from sd.archive.evidence import disclosure
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import disclosure
+from sd.archive.ledger.current import current_ledger
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
 from sd.archive.services.ledger.common import error_body

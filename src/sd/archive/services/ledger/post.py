@@ -8,9 +8,9 @@ from zope.interface import alsoProvides
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.nodes import AdmittedNode
-from sd.archive.evidence import node as nodes
-from sd.archive.evidence import witness
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import node as nodes
+from sd.archive.ledger import witness
+from sd.archive.ledger.current import current_ledger
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
 from sd.archive.services.ledger.common import error_body

@@ -6,7 +6,7 @@ from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
-from sd.archive.evidence import verification
+from sd.archive.ledger import verification
 from sd.archive.services.ledger.common import error_body
 from sd.archive.services.ledger.common import json_object
 

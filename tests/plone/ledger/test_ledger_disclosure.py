@@ -9,8 +9,8 @@ from plone import api
 from sd.archive.core.ledger.hashing import leaf_hash
 from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.nodes import AdmittedNode
-from sd.archive.evidence import disclosure
-from sd.archive.evidence import node as nodes
+from sd.archive.ledger import disclosure
+from sd.archive.ledger import node as nodes
 from sd.archive.testing import rest_session
 
 

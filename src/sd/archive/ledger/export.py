@@ -13,10 +13,10 @@ from plone import api
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import parse_entry
-from sd.archive.evidence import records
-from sd.archive.evidence.certificate import certificate_pdf
-from sd.archive.evidence.certificate import certificate_png
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import records
+from sd.archive.ledger.certificate import certificate_pdf
+from sd.archive.ledger.certificate import certificate_png
+from sd.archive.ledger.current import current_ledger
 
 README = """This copy carries its evidence (证据包). Check it offline:
 

@@ -6,7 +6,7 @@ import pytest
 import transaction
 from plone import api
 
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger.current import current_ledger
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record

@@ -11,8 +11,8 @@ from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.errors import LedgerError
 from sd.archive.core.ledger.hashing import leaf_hash
 from sd.archive.core.ledger.merkle import verify_inclusion
-from sd.archive.evidence import log_event
-from sd.archive.evidence import node as nodes
+from sd.archive.ledger import log_event
+from sd.archive.ledger import node as nodes
 from sd.archive.testing import make_record
 
 

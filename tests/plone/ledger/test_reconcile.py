@@ -2,7 +2,7 @@
 
 import transaction
 
-from sd.archive.evidence.reconcile import reconcile
+from sd.archive.ledger.reconcile import reconcile
 from sd.archive.testing import make_record
 
 

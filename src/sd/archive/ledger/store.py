@@ -124,7 +124,7 @@ class _SQLTransaction:
         self._close(commit=False)
 
     def sortKey(self):
-        return f"~sd.archive.evidence:{self.log.path}"
+        return f"~sd.archive.ledger:{self.log.path}"
 
     def savepoint(self):
         self.savepoints += 1
@@ -148,7 +148,7 @@ class LedgerLog:
     def __init__(self, path: Path, origin: str, hash_alg: str, key):
         self.path = Path(path)
         self.origin, self.hash_alg, self.key = origin, hash_alg, key
-        self.lock_key = ("sd.archive.evidence", str(self.path))
+        self.lock_key = ("sd.archive.ledger", str(self.path))
         self._pool: list[sqlite3.Connection] = []
         self._pool_guard = threading.Lock()
         create(self.path)  # idempotent: tables and columns that are missing

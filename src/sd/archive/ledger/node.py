@@ -27,7 +27,7 @@ from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.nodes import AdmittedNode
 from sd.archive.core.ledger.nodes import by_origin
 from sd.archive.core.ledger.nodes import majority
-from sd.archive.evidence.settings import PREFIX
+from sd.archive.ledger.settings import PREFIX
 
 ORIGIN_RECORD = "sd.archive.settings.ledger_origin"
 NODES_RECORD = f"{PREFIX}.nodes"

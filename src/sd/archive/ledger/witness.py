@@ -38,10 +38,10 @@ from sd.archive.core.ledger.notes import Note
 from sd.archive.core.ledger.notes import parse_note
 from sd.archive.core.ledger.replica import replicate
 from sd.archive.core.ledger.stores import SQLiteNodeStore
-from sd.archive.evidence import disclosure
-from sd.archive.evidence.store import BUSY_TIMEOUT
+from sd.archive.ledger import disclosure
+from sd.archive.ledger.store import BUSY_TIMEOUT
 
-logger = logging.getLogger("sd.archive.evidence")
+logger = logging.getLogger("sd.archive.ledger")
 PAGE = 1000  # entries per request when replicating
 
 SCHEMA = """

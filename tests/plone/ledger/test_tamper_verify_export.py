@@ -129,7 +129,7 @@ def test_export_verifies_offline_and_field_changes_are_rejected(session, unique,
     # the export itself is an 'export' entry of the record, and a second export still works
     transaction.begin()
     from sd.archive.core.ledger.entry import parse_entry
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     ledger = current_ledger(record.aq_parent.aq_parent)
     with ledger.log.reading() as conn:
@@ -142,8 +142,8 @@ def test_export_verifies_offline_and_field_changes_are_rejected(session, unique,
 def test_partial_entries_of_other_events_keep_the_record_intact(session, unique, fledger):
     """A converted file added and logged by its own event (content = that file only) is
     not tampering; a file added behind the API is."""
-    from sd.archive.evidence import log_event
-    from sd.archive.evidence.records import tamper_status
+    from sd.archive.ledger import log_event
+    from sd.archive.ledger.records import tamper_status
     from sd.archive.repository import add_component
 
     record, files = unique

@@ -11,11 +11,11 @@ API then shows as tampering. Changes of the admitted nodes are ``node-admit`` /
 from __future__ import annotations
 
 from sd.archive.core.ledger.entry import parse_entry
-from sd.archive.evidence import TransitionEntry
-from sd.archive.evidence import log_event
-from sd.archive.evidence import node as nodes
-from sd.archive.evidence import records
-from sd.archive.evidence import take_transition_entry
+from sd.archive.ledger import TransitionEntry
+from sd.archive.ledger import log_event
+from sd.archive.ledger import node as nodes
+from sd.archive.ledger import records
+from sd.archive.ledger import take_transition_entry
 from sd.archive.txlocks import transaction_of
 
 #: workflow transition -> ledger event (ledger.md, 事件)
@@ -30,7 +30,7 @@ TRANSITION_EVENTS = {
 
 
 def _last_content(record) -> dict[str, str]:
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger.current import current_ledger
 
     log = current_ledger().log
     with log.view(transaction_of(record)) as conn:

@@ -11,8 +11,8 @@ from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.errors import LedgerError
 from sd.archive.core.ledger.errors import refuse
 from sd.archive.core.ledger.nodes import AdmittedNode
-from sd.archive.evidence import node as nodes
-from sd.archive.evidence.store import LedgerLog
+from sd.archive.ledger import node as nodes
+from sd.archive.ledger.store import LedgerLog
 
 _ledgers: dict[str, Ledger] = {}
 _guard = threading.Lock()

@@ -73,8 +73,8 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
     """
     from sd.archive.core.ledger.entry import make_entry
     from sd.archive.actors import actor as current_actor
-    from sd.archive.evidence import records
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger import records
+    from sd.archive.ledger.current import current_ledger
 
     ledger = current_ledger()
     state, other_digests, uid, full = "", {}, "", True
@@ -116,8 +116,8 @@ def ensure_agrees(record, *, content: bool = True) -> None:
     (``sd.archive.protection.sanctioned``), which calls it before it changes the record and
     then logs the change itself; so a change made behind the system is never restated as the baseline.
     Raises ``LedgerDiscrepancy`` (HTTP 409)."""
-    from sd.archive.evidence import records
-    from sd.archive.evidence.ledger import current_ledger
+    from sd.archive.ledger import records
+    from sd.archive.ledger.current import current_ledger
 
     if not getattr(aq_base(record), _GUARDED, False):
         return

@@ -12,7 +12,7 @@ from sd.archive.core.ledger.entry import make_entry
 from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.merkle import MerkleLog
 from sd.archive.core.ledger.stores import SQLiteNodeStore
-from sd.archive.evidence.store import connect
+from sd.archive.ledger.store import connect
 from sd.archive.testing import free_ports
 from sd.archive.testing import ledger_nodes_script
 

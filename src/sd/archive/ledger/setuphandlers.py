@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zope.component.hooks import setSite
 
-from sd.archive.evidence import node as nodes
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import node as nodes
+from sd.archive.ledger.current import current_ledger
 
 
 def import_ledger(context):

@@ -14,7 +14,7 @@ from sd.archive.core.ledger.entry import make_entry
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.keys import NodeKey
 from sd.archive.core.ledger.merkle import verify_inclusion
-from sd.archive.evidence.store import LedgerLog
+from sd.archive.ledger.store import LedgerLog
 
 WRITERS = 8
 

@@ -15,9 +15,9 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.packages.zipsafe import open_zip
-from sd.archive.evidence import disclosure
-from sd.archive.evidence import records
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import disclosure
+from sd.archive.ledger import records
+from sd.archive.ledger.current import current_ledger
 from sd.archive.intake import flow
 
 HEX = re.compile(r"^[0-9a-f]{64}$")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from plone import api
 
-from sd.archive.evidence import log_event
-from sd.archive.evidence.ledger import current_ledger
+from sd.archive.ledger import log_event
+from sd.archive.ledger.current import current_ledger
 
 STATE_EVENTS = {
     "pre_archived": "pre-archive", "archived": "archive", "transferred": "transfer-out",
