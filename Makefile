@@ -130,9 +130,21 @@ test: install test-deps ## install what the tests need and run them all
 test-core: install ## the pure-Python domain core only (seconds)
 	$(BIN)/python -m pytest tests/core -q -p no:warnings
 
+LINT_PATHS := src tests bench scripts
+ZPRETTY_FILES = $(shell git ls-files 'src/*.zcml' 'src/*.xml' 'src/*.pt')
+
 .PHONY: lint
-lint: install ## ruff
-	$(BIN)/ruff check src tests bench scripts
+lint: install ## ruff (rules and format), zpretty (ZCML, XML, page templates), codespell
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/zpretty --check $(ZPRETTY_FILES)
+	$(BIN)/codespell src tests bench scripts docs README.md CHANGES.md
+
+.PHONY: format
+format: install ## apply ruff format, ruff's safe fixes and zpretty
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/zpretty -i $(ZPRETTY_FILES)
 
 .PHONY: bench
 bench: install ## benchmarks (figures printed, nothing asserted)
