@@ -282,7 +282,11 @@ def test_facts_from_metadata_names():
     [
         (("WS", "D30", "BGS"), True, []),
         (("", "", ""), False, []),  # automatic arrangement: nothing decided is not a value problem
-        (("", "", ""), True, ["ARRANGE-CATEGORY", "ARRANGE-RETENTION"]),  # an officer must give them
+        (
+            ("", "", ""),
+            True,
+            ["ARRANGE-CATEGORY", "ARRANGE-RETENTION"],
+        ),  # an officer must give them
         (("KJ", "D30", "BGS"), True, ["ARRANGE-CATEGORY"]),
         (("WS", "forever", "BGS"), True, ["ARRANGE-RETENTION"]),
         (("WS", "D30", "XXX"), True, ["ARRANGE-ORG"]),

@@ -1,5 +1,3 @@
-
-
 def test_catalogue_is_read_once_per_file_version(tmp_path):
     import json
     import os

@@ -40,7 +40,10 @@ def test_corpus_case(case, tmp_path):
     path = tmp_path / f"{case.name}.zip"
     case.build(str(path))
     status, codes, reports = decide(case, path, tmp_path)
-    assert status == case.expected_core_status(), (codes, [i for r in reports for i in r.items if i.outcome == "failed"])
+    assert status == case.expected_core_status(), (
+        codes,
+        [i for r in reports for i in r.items if i.outcome == "failed"],
+    )
     if status is not None:
         assert set(case.codes) <= codes, codes
     for report in reports:

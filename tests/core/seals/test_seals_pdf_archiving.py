@@ -37,19 +37,33 @@ def ca_and_signer():
     now = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
-        x509.CertificateBuilder().subject_name(_name("测试根CA")).issuer_name(_name("测试根CA"))
-        .public_key(ca_key.public_key()).serial_number(1).not_valid_before(now)
+        x509.CertificateBuilder()
+        .subject_name(_name("测试根CA"))
+        .issuer_name(_name("测试根CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
         .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
         .sign(ca_key, hashes.SHA256())
     )
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
-        x509.CertificateBuilder().subject_name(_name("归档章签名")).issuer_name(ca.subject)
-        .public_key(key.public_key()).serial_number(2).not_valid_before(now)
+        x509.CertificateBuilder()
+        .subject_name(_name("归档章签名"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now)
         .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
         .sign(ca_key, hashes.SHA256())
     )
     pem = serialization.Encoding.PEM
@@ -101,7 +115,11 @@ def test_pdf_untrusted_issuer(signed_pdf):
 
 def test_pdf_tampered(signed_pdf):
     data = bytearray(signed_pdf)
-    index = signed_pdf.index(b"Record 0001") if b"Record 0001" in signed_pdf else signed_pdf.index(b"/Reason")
+    index = (
+        signed_pdf.index(b"Record 0001")
+        if b"Record 0001" in signed_pdf
+        else signed_pdf.index(b"/Reason")
+    )
     data[index + 3] ^= 0x01
     (verdict,) = verify_pdf(bytes(data))["verdicts"]
     assert verdict.status == "invalid" and "pdf.integrity" in verdict.reason_codes

@@ -13,8 +13,20 @@ UTC = dt.UTC
 @pytest.mark.parametrize(
     "name, version, seal_name, start, end",
     [
-        ("UserV1.esl", 1, "OFDRW测试用印章", dt.datetime(2020, 4, 22, 2, 18, 7, tzinfo=UTC), dt.datetime(2022, 4, 22, 2, 18, 7, tzinfo=UTC)),
-        ("UserV4.esl", 4, "OFD R&W 测试用印章", dt.datetime(2020, 4, 22, 2, 9, tzinfo=UTC), dt.datetime(2022, 4, 22, 2, 9, tzinfo=UTC)),
+        (
+            "UserV1.esl",
+            1,
+            "OFDRW测试用印章",
+            dt.datetime(2020, 4, 22, 2, 18, 7, tzinfo=UTC),
+            dt.datetime(2022, 4, 22, 2, 18, 7, tzinfo=UTC),
+        ),
+        (
+            "UserV4.esl",
+            4,
+            "OFD R&W 测试用印章",
+            dt.datetime(2020, 4, 22, 2, 9, tzinfo=UTC),
+            dt.datetime(2022, 4, 22, 2, 9, tzinfo=UTC),
+        ),
     ],
 )
 def test_seal_files(samples, name, version, seal_name, start, end):

@@ -37,10 +37,13 @@ def test_strip_ofd(samples, name, page_path, boundary, picture, status):
     images = [e for e in descendants(page, "ImageObject") if e.get("Boundary") == boundary]
     assert len(images) == 1
     res = package.xml(package.documents[0].document_res[0])
-    media = [m for m in descendants(res, "MultiMedia") if m.get("ID") == images[0].get("ResourceID")]
+    media = [
+        m for m in descendants(res, "MultiMedia") if m.get("ID") == images[0].get("ResourceID")
+    ]
     assert media and media[0].get("Type") == "Image"
     media_path = package.resolve(
-        res.get("BaseLoc", "") + "/" + child(media[0], "MediaFile").text, package.documents[0].document_res[0]
+        res.get("BaseLoc", "") + "/" + child(media[0], "MediaFile").text,
+        package.documents[0].document_res[0],
     )
     assert sm3_hex(package.read(media_path)) == provenance["stamps"][0]["image_sm3"]
     assert provenance["stamps"][0]["image_format"] == picture
@@ -49,7 +52,12 @@ def test_strip_ofd(samples, name, page_path, boundary, picture, status):
     assert provenance["original"]["sm3"] == sm3_hex(original)
     assert provenance["result"]["sm3"] == sm3_hex(stripped)
     # IDs stay unique
-    ids = [e.get("ID") for n in (page_path, package.documents[0].document_res[0]) for e in package.xml(n).iter() if e.get("ID")]
+    ids = [
+        e.get("ID")
+        for n in (page_path, package.documents[0].document_res[0])
+        for e in package.xml(n).iter()
+        if e.get("ID")
+    ]
     assert len(ids) == len(set(ids))
 
 

@@ -46,8 +46,11 @@ def test_vector_seal_drawn_in_place(samples, name):
 
     page = doc.pages[stamp["page_index"]]
     content = etree.fromstring(package.entries[page.path])
-    layer = [e for e in content.iter() if local(e.tag) == "Layer"
-             and e.get("ID") == str(stamp["layer_id"])][0]
+    layer = [
+        e
+        for e in content.iter()
+        if local(e.tag) == "Layer" and e.get("ID") == str(stamp["layer_id"])
+    ][0]
     assert len(layer) == stamp["vector_objects"]
     x, y, w, h = stamp["boundary"]
     for obj in layer:  # each drawn object sits on the stamp (its centre inside the Boundary)

@@ -51,6 +51,8 @@ def digest_stream(
     return {a: h.hexdigest() for a, h in hashers.items()}, size
 
 
-def digest_file(path, algorithms: Iterable[str] = (DEFAULT_ALGORITHM,)) -> tuple[dict[str, str], int]:
+def digest_file(
+    path, algorithms: Iterable[str] = (DEFAULT_ALGORITHM,)
+) -> tuple[dict[str, str], int]:
     with open(path, "rb") as f:
         return digest_stream(f, algorithms)

@@ -83,9 +83,16 @@ def _problem(code: str, message: str, obj: str = "") -> Problem:
     return Problem(code=code, message=message, object=obj, property="arrangement")
 
 
-def value_problems(scheme: ClassificationScheme, category: str, retention: str, org_code: str,
-                   *, required: bool = False, org_hint: str = "",
-                   obj: str | None = None) -> list[Problem]:
+def value_problems(
+    scheme: ClassificationScheme,
+    category: str,
+    retention: str,
+    org_code: str,
+    *,
+    required: bool = False,
+    org_hint: str = "",
+    obj: str | None = None,
+) -> list[Problem]:
     """门类, 保管期限 and 机构或问题 against the fonds' scheme (分类方案核对): the one check
     of the values for the automatic arrangement and for a records officer's adjustment.
 
@@ -94,19 +101,38 @@ def value_problems(scheme: ClassificationScheme, category: str, retention: str, 
     problems = []
     entry = scheme.category(category) if category else None
     if (category or required) and entry is None:
-        problems.append(_problem("ARRANGE-CATEGORY", f"门类 {category!r} 不在分类方案中 / "
-                                 "category not in the scheme", category if obj is None else obj))
+        problems.append(
+            _problem(
+                "ARRANGE-CATEGORY",
+                f"门类 {category!r} 不在分类方案中 / category not in the scheme",
+                category if obj is None else obj,
+            )
+        )
     if (retention or required) and not is_valid_code(retention):
-        problems.append(_problem("ARRANGE-RETENTION", f"保管期限 {retention!r} 无效 / "
-                                 "retention period not valid", retention if obj is None else obj))
+        problems.append(
+            _problem(
+                "ARRANGE-RETENTION",
+                f"保管期限 {retention!r} 无效 / retention period not valid",
+                retention if obj is None else obj,
+            )
+        )
     if org_code and scheme.organisation(org_code) is None:
-        problems.append(_problem("ARRANGE-ORG", f"机构或问题 {org_code!r} 不在分类方案中 / "
-                                 "organisation code not in the scheme", org_code if obj is None else obj))
+        problems.append(
+            _problem(
+                "ARRANGE-ORG",
+                f"机构或问题 {org_code!r} 不在分类方案中 / organisation code not in the scheme",
+                org_code if obj is None else obj,
+            )
+        )
     if entry is not None and entry.code_rule.use_org and not org_code:
-        hint = (f"未知部门「{org_hint}」/ unknown department" if org_hint
-                else "未给出 / none given")
-        problems.append(_problem("ARRANGE-NO-ORG", f"档号规则需要机构或问题代码：{hint} / "
-                                 "the code rule needs an organisation code", "" if obj is None else obj))
+        hint = f"未知部门「{org_hint}」/ unknown department" if org_hint else "未给出 / none given"
+        problems.append(
+            _problem(
+                "ARRANGE-NO-ORG",
+                f"档号规则需要机构或问题代码：{hint} / the code rule needs an organisation code",
+                "" if obj is None else obj,
+            )
+        )
     return problems
 
 
@@ -134,7 +160,9 @@ def arrange(
     reasons: list[str] = []
     year = facts.record_year
     if year is None:
-        problems.append(_problem("ARRANGE-YEAR", "年度和日期均缺失 / 年度 and 日期 are both missing"))
+        problems.append(
+            _problem("ARRANGE-YEAR", "年度和日期均缺失 / 年度 and 日期 are both missing")
+        )
     if facts.fonds_code and facts.fonds_code != scheme.fonds_code:
         problems.append(
             _problem(
@@ -180,18 +208,27 @@ def arrange(
 
     if not category or not retention:
         if not ranked:
-            problems.append(_problem("ARRANGE-NO-RULE", "归档范围与保管期限表中没有适用的规则 / no schedule rule matches the record"))
+            problems.append(
+                _problem(
+                    "ARRANGE-NO-RULE",
+                    "归档范围与保管期限表中没有适用的规则 / no schedule rule matches the record",
+                )
+            )
         elif winner is not None:
             problems.append(
-                _problem("ARRANGE-NO-RULE", "适用规则未给出门类或保管期限 / the matching rule gives no category or period")
+                _problem(
+                    "ARRANGE-NO-RULE",
+                    "适用规则未给出门类或保管期限 / the matching rule gives no category or period",
+                )
             )
     org_code = facts.org_code or (winner.org_code if winner else "")
     if not org_code and facts.org_hint:
         org_code = scheme.resolve_org(facts.org_hint) or ""
         if org_code:
             reasons.append(f"机构或问题 {org_code} 由「{facts.org_hint}」确定")
-    problems.extend(value_problems(scheme, category, retention, org_code,
-                                   org_hint=facts.org_hint or ""))
+    problems.extend(
+        value_problems(scheme, category, retention, org_code, org_hint=facts.org_hint or "")
+    )
 
     return Decision(
         fonds_code=scheme.fonds_code,

@@ -19,7 +19,12 @@ from pathlib import Path
 
 STAGES = ("archiving", "transfer", "preservation")
 PROPERTIES = ("authenticity", "integrity", "usability", "security")
-PROPERTY_ZH = {"authenticity": "真实性", "integrity": "完整性", "usability": "可用性", "security": "安全性"}
+PROPERTY_ZH = {
+    "authenticity": "真实性",
+    "integrity": "完整性",
+    "usability": "可用性",
+    "security": "安全性",
+}
 DEFAULT_PATH = Path(__file__).with_name("catalogue.json")
 
 
@@ -76,14 +81,20 @@ class Catalogue:
     def item(self, code: str) -> CatalogueItem:
         return next(i for i in self.items if i.code == code)
 
-    def for_stage(self, stage: str, level: tuple[str, ...] = ("package", "record")) -> list[CatalogueItem]:
+    def for_stage(
+        self, stage: str, level: tuple[str, ...] = ("package", "record")
+    ) -> list[CatalogueItem]:
         """Enabled items of a stage whose scope meets ``level``, in code order."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}")
-        chosen = [i for i in self.items if i.stage == stage and i.enabled and set(i.scope) & set(level)]
+        chosen = [
+            i for i in self.items if i.stage == stage and i.enabled and set(i.scope) & set(level)
+        ]
         return sorted(chosen, key=lambda i: _code_key(i.code))
 
-    def with_switches(self, switches: Mapping[str, bool], parameters: Mapping[str, Mapping] | None = None) -> Catalogue:
+    def with_switches(
+        self, switches: Mapping[str, bool], parameters: Mapping[str, Mapping] | None = None
+    ) -> Catalogue:
         """A copy with items enabled/disabled and parameters overridden per fonds (按全宗开关)."""
         parameters = parameters or {}
         items = []
@@ -97,8 +108,12 @@ class Catalogue:
         return replace(self, items=tuple(items))
 
     def as_dict(self) -> dict:
-        return {"version": self.version, "title_zh": self.title_zh, "title_en": self.title_en,
-                "items": [i.as_dict() for i in self.items]}
+        return {
+            "version": self.version,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "items": [i.as_dict() for i in self.items],
+        }
 
     def dumps(self) -> str:
         """Export (导出) for a manager to edit and re-import."""
@@ -116,8 +131,12 @@ def catalogue_from_dict(data: Mapping) -> Catalogue:
     duplicates = {c for c in codes if codes.count(c) > 1}
     if duplicates:
         raise ValueError(f"duplicate item codes {sorted(duplicates)}")
-    return Catalogue(version=str(data["version"]), items=items,
-                     title_zh=data.get("title_zh", ""), title_en=data.get("title_en", ""))
+    return Catalogue(
+        version=str(data["version"]),
+        items=items,
+        title_zh=data.get("title_zh", ""),
+        title_en=data.get("title_en", ""),
+    )
 
 
 _loaded: dict[tuple[str, int, int], Catalogue] = {}

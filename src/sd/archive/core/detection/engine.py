@@ -28,7 +28,9 @@ def _results(item: CatalogueItem, subject, context: DetectionContext) -> list[It
     def line(outcome: str, message: str, where: str = "") -> ItemResult:
         if outcome == "failed" and item.severity == "warn":
             outcome = "warning"
-        return ItemResult(item.code, item.property, where or obj, outcome, message, item.severity, item.title_zh)
+        return ItemResult(
+            item.code, item.property, where or obj, outcome, message, item.severity, item.title_zh
+        )
 
     if item.executor == "manual":
         return [line("manual", "人工复核 / to be signed off by a person")]
@@ -55,15 +57,20 @@ def run_detection(
     catalogue = catalogue or load_catalogue()
     context = context or DetectionContext()
     level = tuple(getattr(subject, "level", ("package", "record")))
-    report = Report(stage=stage, catalogue_version=catalogue.version, time=context.now,
-                    object=getattr(subject, "object", "") or "")
+    report = Report(
+        stage=stage,
+        catalogue_version=catalogue.version,
+        time=context.now,
+        object=getattr(subject, "object", "") or "",
+    )
     for item in catalogue.for_stage(stage, level):
         report.items.extend(_results(item, subject, context))
     return report
 
 
-def run_transfer_detection(package, catalogue: Catalogue | None = None,
-                           context: DetectionContext | None = None) -> tuple[Report, Iterator[tuple]]:
+def run_transfer_detection(
+    package, catalogue: Catalogue | None = None, context: DetectionContext | None = None
+) -> tuple[Report, Iterator[tuple]]:
     """The package-level report and an iterator of (record, report), one record at a time."""
     catalogue = catalogue or load_catalogue()
     context = context or DetectionContext()

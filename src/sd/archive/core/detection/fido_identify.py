@@ -19,8 +19,12 @@ def _fido():
 
     formats = sorted(glob.glob(os.path.join(CONFIG_DIR, "formats-v*.xml")))[-1:]
     found: list = []
-    engine = Fido(quiet=True, nocontainer=True, format_files=[os.path.basename(f) for f in formats] + ["format_extensions.xml"],
-                  handle_matches=lambda name, matches, delta, matchtype="": found.extend(matches))
+    engine = Fido(
+        quiet=True,
+        nocontainer=True,
+        format_files=[os.path.basename(f) for f in formats] + ["format_extensions.xml"],
+        handle_matches=lambda name, matches, delta, matchtype="": found.extend(matches),
+    )
     return engine, found
 
 

@@ -12,10 +12,31 @@ from sd.archive.core.packages.xmlsafe import parse_xml
 from sd.archive.core.packages.zipsafe import Limits
 from sd.archive.core.packages.zipsafe import open_zip
 
-ALIASES = {"PDF/A": "PDF", "PDFA": "PDF", "JPG": "JPEG", "TIF": "TIFF", "WPS": "OLE", "DOC": "OLE",
-           "ET": "OLE", "XLS": "OLE", "TEXT": "TXT"}
-EXTENSIONS = {"ofd": "OFD", "pdf": "PDF", "jpg": "JPEG", "jpeg": "JPEG", "tif": "TIFF", "tiff": "TIFF",
-              "png": "PNG", "xml": "XML", "txt": "TXT", "doc": "DOC", "docx": "DOCX", "wps": "WPS"}
+ALIASES = {
+    "PDF/A": "PDF",
+    "PDFA": "PDF",
+    "JPG": "JPEG",
+    "TIF": "TIFF",
+    "WPS": "OLE",
+    "DOC": "OLE",
+    "ET": "OLE",
+    "XLS": "OLE",
+    "TEXT": "TXT",
+}
+EXTENSIONS = {
+    "ofd": "OFD",
+    "pdf": "PDF",
+    "jpg": "JPEG",
+    "jpeg": "JPEG",
+    "tif": "TIFF",
+    "tiff": "TIFF",
+    "png": "PNG",
+    "xml": "XML",
+    "txt": "TXT",
+    "doc": "DOC",
+    "docx": "DOCX",
+    "wps": "WPS",
+}
 _INNER_LIMITS = Limits(max_entries=20_000, max_total_size=2 * 1024**3)
 
 
@@ -39,7 +60,11 @@ def _container(location: str | None, head: bytes) -> tuple[str, str]:
             if "OFD.xml" in names:
                 _, data = inner.stream(inner.by_name["OFD.xml"], keep=4 * 1024 * 1024)
                 root = parse_xml(data or b"", "OFD.xml")
-                if not any(el.tag.rsplit("}", 1)[-1] == "DocBody" for el in root.iter() if isinstance(el.tag, str)):
+                if not any(
+                    el.tag.rsplit("}", 1)[-1] == "DocBody"
+                    for el in root.iter()
+                    if isinstance(el.tag, str)
+                ):
                     return "OFD", "OFD.xml has no DocBody"
                 return "OFD", ""
             if "word/document.xml" in names:

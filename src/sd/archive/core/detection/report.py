@@ -34,8 +34,13 @@ class ItemResult:
     title_zh: str = ""
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "property": self.property, "object": self.object,
-                "result": self.outcome, "message": self.message}
+        return {
+            "code": self.code,
+            "property": self.property,
+            "object": self.object,
+            "result": self.outcome,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -68,10 +73,18 @@ class Report:
 
     def problems(self) -> list[Problem]:
         """Failed blocking items as structured problems (for the 422 body)."""
-        return [Problem(code=i.code, message=i.message, object=i.object, property=i.property)
-                for i in self.items if i.outcome == "failed"]
+        return [
+            Problem(code=i.code, message=i.message, object=i.object, property=i.property)
+            for i in self.items
+            if i.outcome == "failed"
+        ]
 
     def as_dict(self) -> dict:
-        return {"stage": self.stage, "catalogue_version": self.catalogue_version,
-                "time": self.time.isoformat(), "object": self.object, "result": self.result,
-                "items": [i.as_dict() for i in self.items]}
+        return {
+            "stage": self.stage,
+            "catalogue_version": self.catalogue_version,
+            "time": self.time.isoformat(),
+            "object": self.object,
+            "result": self.result,
+            "items": [i.as_dict() for i in self.items],
+        }

@@ -38,11 +38,19 @@ def describe_stored_file(path: str, location: str) -> PackageFile:
             digest.update(chunk)
             probe.feed(chunk)
             size += len(chunk)
-    return PackageFile(path=path, package_path=path, size=size, sm3=digest.hexdigest(), location=location,
-                       **probe.facts())
+    return PackageFile(
+        path=path,
+        package_path=path,
+        size=size,
+        sm3=digest.hexdigest(),
+        location=location,
+        **probe.facts(),
+    )
 
 
-def preservation_subject(obj: str, locations: dict[str, str], copies=None, expected=None) -> PreservationSubject:
+def preservation_subject(
+    obj: str, locations: dict[str, str], copies=None, expected=None
+) -> PreservationSubject:
     """Build the subject for a BC-stage run from {path: stored location}."""
     files = {path: describe_stored_file(path, location) for path, location in locations.items()}
     return PreservationSubject(obj, files, dict(copies or {}), dict(expected or {}))

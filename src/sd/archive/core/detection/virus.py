@@ -44,7 +44,9 @@ def clamav_scan(locations: list[str], timeout: int = 600) -> dict[str, str]:
     args = [command, "--no-summary", "--infected"]
     if command.endswith("clamdscan"):
         args.append("--fdpass")
-    done = subprocess.run([*args, *locations], capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(
+        [*args, *locations], capture_output=True, text=True, timeout=timeout, check=False
+    )
     if done.returncode not in (0, 1):
         raise RuntimeError(f"ClamAV failed: {done.stderr.strip() or done.stdout.strip()}")
     found = {}

@@ -62,8 +62,12 @@ def _write(locations, aip, spec: KeySpec, policy):
     try:
         return "ok", write_aip(locations, aip, spec.signer_from(_load(spec)), policy=policy)
     except ArchiveError as error:
-        return "error", (error.message, [p.as_dict() for p in error.problems], error.status,
-                         error.type)
+        return "error", (
+            error.message,
+            [p.as_dict() for p in error.problems],
+            error.status,
+            error.type,
+        )
 
 
 PARENT_POLL_SECONDS = 1.0
@@ -92,16 +96,20 @@ class AIPWriter:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_exit_with_parent, initargs=(os.getpid(),))
+                    self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_exit_with_parent,
+                    initargs=(os.getpid(),),
+                )
             return self._pool
 
     def write(self, locations, aip, spec: KeySpec, policy=None):
         if self.processes <= 0:
             return write_aip(locations, aip, spec.signer_from(_load(spec)), policy=policy)
         try:
-            status, result = self._executor().submit(
-                _write, list(locations), aip, spec, policy).result()
+            status, result = (
+                self._executor().submit(_write, list(locations), aip, spec, policy).result()
+            )
         except BrokenProcessPool:  # a killed worker: start a new pool next time
             with self._lock:
                 self._pool = None

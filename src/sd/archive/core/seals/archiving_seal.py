@@ -88,20 +88,36 @@ class SealKey:
     chain: tuple[bytes, ...] = ()
 
     def private_key(self):
-        return serialization.load_pem_private_key(self.key, None) if b"-----BEGIN" in self.key else serialization.load_der_private_key(self.key, None)
+        return (
+            serialization.load_pem_private_key(self.key, None)
+            if b"-----BEGIN" in self.key
+            else serialization.load_der_private_key(self.key, None)
+        )
 
     def certificate(self) -> x509.Certificate:
-        return x509.load_pem_x509_certificate(self.cert) if b"-----BEGIN" in self.cert else x509.load_der_x509_certificate(self.cert)
+        return (
+            x509.load_pem_x509_certificate(self.cert)
+            if b"-----BEGIN" in self.cert
+            else x509.load_der_x509_certificate(self.cert)
+        )
 
 
-def make_demo_key(common_name: str = "示例档案馆归档章", algorithm: str = "ecdsa", days: int = 3650) -> SealKey:
+def make_demo_key(
+    common_name: str = "示例档案馆归档章", algorithm: str = "ecdsa", days: int = 3650
+) -> SealKey:
     """A self-signed archiving-seal key and certificate for demos and tests (演示用)."""
-    key = ec.generate_private_key(ec.SECP256R1()) if algorithm == "ecdsa" else rsa.generate_private_key(65537, 2048)
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sd.archive demo"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    key = (
+        ec.generate_private_key(ec.SECP256R1())
+        if algorithm == "ecdsa"
+        else rsa.generate_private_key(65537, 2048)
+    )
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "sd.archive demo"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     cert = (
         x509.CertificateBuilder()
@@ -118,7 +134,11 @@ def make_demo_key(common_name: str = "示例档案馆归档章", algorithm: str 
         .sign(key, hashes.SHA256())
     )
     return SealKey(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
         cert.public_bytes(serialization.Encoding.PEM),
     )
 
@@ -169,7 +189,9 @@ def render_seal_png(fields: ArchivingSealFields, dpi: int = 300) -> bytes:
     def font(size_px: int):
         for path in PNG_FONTS:
             if Path(path).exists():
-                return ImageFont.truetype(path, size_px, index=2 if path.endswith(".ttc") and "Noto" in path else 0)
+                return ImageFont.truetype(
+                    path, size_px, index=2 if path.endswith(".ttc") and "Noto" in path else 0
+                )
         return ImageFont.load_default()
 
     small, big = font(round(1.5 * scale)), font(round(3.0 * scale))
@@ -180,7 +202,9 @@ def render_seal_png(fields: ArchivingSealFields, dpi: int = 300) -> bytes:
             x, y = col * cell_w, row * cell_h
             draw.rectangle([x, y, x + cell_w - 1, y + cell_h - 1], outline=red, width=line)
             draw.text((x + line * 2, y + line * 2), label, fill=red, font=small)
-            draw.text((x + cell_w / 2, y + cell_h * 0.62), value or "", fill=red, font=big, anchor="mm")
+            draw.text(
+                (x + cell_w / 2, y + cell_h * 0.62), value or "", fill=red, font=big, anchor="mm"
+            )
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
@@ -227,7 +251,12 @@ def seal_box_on_page(pdf: bytes, margin_mm: float = 10.0) -> tuple[int, int, int
     x1, y1, x2, y2 = _first_page_box(pdf)
     right = x2 - margin_mm * MM
     top = y2 - margin_mm * MM
-    return (round(right - SEAL_WIDTH_MM * MM), round(top - SEAL_HEIGHT_MM * MM), round(right), round(top))
+    return (
+        round(right - SEAL_WIDTH_MM * MM),
+        round(top - SEAL_HEIGHT_MM * MM),
+        round(right),
+        round(top),
+    )
 
 
 def stamp_pdf(
@@ -247,20 +276,34 @@ def stamp_pdf(
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     private = key.private_key()
-    der_key = private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    der_key = private.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     cert = asn1_x509.Certificate.load(key.certificate().public_bytes(serialization.Encoding.DER))
-    chain = [asn1_x509.Certificate.load(x509.load_pem_x509_certificate(c).public_bytes(serialization.Encoding.DER)) for c in key.chain]
+    chain = [
+        asn1_x509.Certificate.load(
+            x509.load_pem_x509_certificate(c).public_bytes(serialization.Encoding.DER)
+        )
+        for c in key.chain
+    ]
     signer = signers.SimpleSigner(
         signing_cert=cert,
         signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
         cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
     )
-    meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason, subfilter=signers.SigSeedSubFilter.PADES if hasattr(signers, "SigSeedSubFilter") else None, md_algorithm="sha256")
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        reason=reason,
+        subfilter=signers.SigSeedSubFilter.PADES if hasattr(signers, "SigSeedSubFilter") else None,
+        md_algorithm="sha256",
+    )
     pdf_signer = signers.PdfSigner(
         meta,
         signer=signer,
         stamp_style=_pdf_stamp_style(render_seal_pdf(fields)),
-        new_field_spec=sig_fields.SigFieldSpec(field_name, on_page=0, box=box or seal_box_on_page(pdf)),
+        new_field_spec=sig_fields.SigFieldSpec(
+            field_name, on_page=0, box=box or seal_box_on_page(pdf)
+        ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     out = pdf_signer.sign_pdf(writer)
@@ -271,7 +314,12 @@ def stamp_pdf(
 def _seal_place(doc, margin_mm: float) -> tuple[float, float, float, float]:
     """The 归档章's boundary (mm) on page 1: the upper right (首页右上角)."""
     box = doc.physical_box or (0, 0, 210, 297)
-    return (box[0] + box[2] - margin_mm - SEAL_WIDTH_MM, box[1] + margin_mm, SEAL_WIDTH_MM, SEAL_HEIGHT_MM)
+    return (
+        box[0] + box[2] - margin_mm - SEAL_WIDTH_MM,
+        box[1] + margin_mm,
+        SEAL_WIDTH_MM,
+        SEAL_HEIGHT_MM,
+    )
 
 
 def stamp_ofd(ofd: bytes, fields: ArchivingSealFields, margin_mm: float = 10.0) -> bytes:
@@ -280,9 +328,12 @@ def stamp_ofd(ofd: bytes, fields: ArchivingSealFields, margin_mm: float = 10.0) 
     package = OfdPackage.open(ofd)
     doc = package.documents[0]
     entries = dict(package.entries)
-    resource_id = add_image_resource(package, entries, doc, render_seal_png(fields), "ArchivingSeal.png")
-    add_page_annotation(package, entries, doc, doc.pages[0], _annot_xml, resource_id,
-                        _seal_place(doc, margin_mm))
+    resource_id = add_image_resource(
+        package, entries, doc, render_seal_png(fields), "ArchivingSeal.png"
+    )
+    add_page_annotation(
+        package, entries, doc, doc.pages[0], _annot_xml, resource_id, _seal_place(doc, margin_mm)
+    )
     return write_package(entries)
 
 
@@ -295,14 +346,19 @@ def signature_method(key: SealKey) -> str:
 
 def sign_pkcs7(data: bytes, key: SealKey) -> bytes:
     """A PKCS#7 SignedData (DER) holding ``data`` and the archiving-seal certificate."""
-    builder = (pkcs7.PKCS7SignatureBuilder().set_data(data)
-               .add_signer(key.certificate(), key.private_key(), hashes.SHA256()))
+    builder = (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(data)
+        .add_signer(key.certificate(), key.private_key(), hashes.SHA256())
+    )
     for cert in key.chain:
         builder = builder.add_certificate(x509.load_pem_x509_certificate(cert))
     return builder.sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
 
 
-def sign_ofd(ofd: bytes, fields: ArchivingSealFields, key: SealKey, margin_mm: float = 10.0) -> bytes:
+def sign_ofd(
+    ofd: bytes, fields: ArchivingSealFields, key: SealKey, margin_mm: float = 10.0
+) -> bytes:
     """Add the 归档章 to a SIGNED OFD as a later signature (see the module docstring); returns
     the OFD unchanged when its signatures allow no later one."""
     package = OfdPackage.open(ofd)
@@ -312,7 +368,9 @@ def sign_ofd(ofd: bytes, fields: ArchivingSealFields, key: SealKey, margin_mm: f
     entries = dict(package.entries)
     subject = key.certificate().subject.rfc4514_string()
     add_signature(
-        package, entries, doc,
+        package,
+        entries,
+        doc,
         sign=lambda raw: sign_pkcs7(sm3(raw), key),
         method=signature_method(key),
         provider={"ProviderName": "sd.archive 归档章", "Version": "1", "Company": subject[:200]},
@@ -324,16 +382,33 @@ def sign_ofd(ofd: bytes, fields: ArchivingSealFields, key: SealKey, margin_mm: f
 
 def _annot_xml(ns: str, annot_id: int, resource_id: int, boundary, object_id: int):
     q = lambda n: f"{{{ns}}}{n}" if ns else n  # noqa: E731
-    annot = etree.Element(q("Annot"), {"ID": str(annot_id), "Type": "Stamp", "Subtype": "ArchivingSeal",
-                                       "Creator": "sd.archive", "ReadOnly": "true", "Print": "true"})
+    annot = etree.Element(
+        q("Annot"),
+        {
+            "ID": str(annot_id),
+            "Type": "Stamp",
+            "Subtype": "ArchivingSeal",
+            "Creator": "sd.archive",
+            "ReadOnly": "true",
+            "Print": "true",
+        },
+    )
     remark = etree.SubElement(annot, q("Remark"))
     remark.text = "归档章"
-    appearance = etree.SubElement(annot, q("Appearance"), {"Boundary": " ".join(f"{v:g}" for v in boundary)})
+    appearance = etree.SubElement(
+        annot, q("Appearance"), {"Boundary": " ".join(f"{v:g}" for v in boundary)}
+    )
     w, h = boundary[2], boundary[3]
-    etree.SubElement(appearance, q("ImageObject"), {
-        "ID": str(object_id), "ResourceID": str(resource_id),
-        "Boundary": f"0 0 {w:g} {h:g}", "CTM": f"{w:g} 0 0 {h:g} 0 0",
-    })
+    etree.SubElement(
+        appearance,
+        q("ImageObject"),
+        {
+            "ID": str(object_id),
+            "ResourceID": str(resource_id),
+            "Boundary": f"0 0 {w:g} {h:g}",
+            "CTM": f"{w:g} 0 0 {h:g} 0 0",
+        },
+    )
     return annot
 
 
@@ -355,15 +430,22 @@ def sign_detached(data: bytes, key: SealKey, signed_at: dt.datetime | None = Non
     }
     body = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
     signature, algorithm = _sign_bytes(key.private_key(), body)
-    return json.dumps({
-        **statement,
-        "algorithm": algorithm,
-        "signature": base64.b64encode(signature).decode(),
-        "cert": key.certificate().public_bytes(serialization.Encoding.PEM).decode(),
-    }, ensure_ascii=False, sort_keys=True, indent=1).encode()
+    return json.dumps(
+        {
+            **statement,
+            "algorithm": algorithm,
+            "signature": base64.b64encode(signature).decode(),
+            "cert": key.certificate().public_bytes(serialization.Encoding.PEM).decode(),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+        indent=1,
+    ).encode()
 
 
-def verify_detached(data: bytes, detached: bytes, trusted: list[bytes] | None = None) -> tuple[bool, list[str]]:
+def verify_detached(
+    data: bytes, detached: bytes, trusted: list[bytes] | None = None
+) -> tuple[bool, list[str]]:
     """Check a detached signature; returns (ok, reasons). ``trusted``: allowed PEM certs."""
     reasons: list[str] = []
     try:

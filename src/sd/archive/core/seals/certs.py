@@ -49,8 +49,17 @@ class CertInfo:
         }
 
 
-_SHORT = {"2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.10": "O",
-          "2.5.4.11": "OU", "2.5.4.45": "UID", "2.5.4.5": "serialNumber", "1.2.840.113549.1.9.1": "E"}
+_SHORT = {
+    "2.5.4.3": "CN",
+    "2.5.4.6": "C",
+    "2.5.4.7": "L",
+    "2.5.4.8": "ST",
+    "2.5.4.10": "O",
+    "2.5.4.11": "OU",
+    "2.5.4.45": "UID",
+    "2.5.4.5": "serialNumber",
+    "1.2.840.113549.1.9.1": "E",
+}
 
 
 def _name(name) -> str:
@@ -122,8 +131,9 @@ def issued_by(child: CertInfo, issuer: CertInfo) -> bool:
     try:
         from cryptography import x509 as cx509
 
-        return _verify_with_cryptography(cx509.load_der_x509_certificate(child.der),
-                                         cx509.load_der_x509_certificate(issuer.der))
+        return _verify_with_cryptography(
+            cx509.load_der_x509_certificate(child.der), cx509.load_der_x509_certificate(issuer.der)
+        )
     except Exception:  # noqa: BLE001
         return False
 
@@ -140,7 +150,9 @@ def verify_signed_by(cert: CertInfo, signature: bytes, data: bytes, digest: str 
         from cryptography.hazmat.primitives.asymmetric import padding
         from cryptography.hazmat.primitives.asymmetric import rsa
 
-        algorithm = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}[digest]()
+        algorithm = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}[
+            digest
+        ]()
         key = cx509.load_der_x509_certificate(cert.der).public_key()
         if isinstance(key, rsa.RSAPublicKey):
             key.verify(signature, data, padding.PKCS1v15(), algorithm)

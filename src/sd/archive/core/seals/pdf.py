@@ -36,7 +36,12 @@ def verify_pdf(source: bytes | str | Path, trust: TrustStore | None = None) -> d
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     verdicts = [verify_embedded(sig, trust) for sig in reader.embedded_signatures]
-    return {"format": "pdf", "status": overall(verdicts), "sm3": sm3_hex(data), "verdicts": verdicts}
+    return {
+        "format": "pdf",
+        "status": overall(verdicts),
+        "sm3": sm3_hex(data),
+        "verdicts": verdicts,
+    }
 
 
 def verify_embedded(sig, trust: TrustStore | None) -> Verdict:
@@ -75,15 +80,23 @@ def verify_embedded(sig, trust: TrustStore | None) -> Verdict:
             verdict.fail("pdf.modified", f"changes after signing are not allowed ({level})")
     else:
         verdict.fail("pdf.coverage", "the signature does not cover its revision")
-    if verdict.signer_cert and verdict.signing_time and not verdict.signer_cert.valid_at(verdict.signing_time):
-        verdict.fail("cert.not-valid-at-signing", "signer certificate not valid at the claimed signing time")
+    if (
+        verdict.signer_cert
+        and verdict.signing_time
+        and not verdict.signer_cert.valid_at(verdict.signing_time)
+    ):
+        verdict.fail(
+            "cert.not-valid-at-signing", "signer certificate not valid at the claimed signing time"
+        )
     if trust:
         if status.trusted:
             verdict.ok("certificate chains to the trust store")
         else:
             verdict.cannot("cert.untrusted", "signer certificate does not chain to the trust store")
     else:
-        verdict.notes.append("no trust store configured: the signer certificate issuer was not checked")
+        verdict.notes.append(
+            "no trust store configured: the signer certificate issuer was not checked"
+        )
     return verdict
 
 

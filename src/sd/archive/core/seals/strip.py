@@ -41,7 +41,9 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat()
 
 
-def strip_ofd(source: bytes | str | Path | BinaryIO, trust: TrustStore | None = None) -> tuple[bytes, dict]:
+def strip_ofd(
+    source: bytes | str | Path | BinaryIO, trust: TrustStore | None = None
+) -> tuple[bytes, dict]:
     """Strip an OFD: returns the new bytes and the provenance record (处理记录)."""
     package = OfdPackage.open(source)
     report = verify_ofd(package, trust)
@@ -50,27 +52,48 @@ def strip_ofd(source: bytes | str | Path | BinaryIO, trust: TrustStore | None = 
     for (doc, info), verdict in zip(package.signatures, report.verdicts, strict=True):
         for annot in info.stamp_annots:
             page = doc.page_by_ref(annot.page_ref)
-            record = {"signature": info.id, "page_ref": annot.page_ref,
-                      "boundary": list(annot.boundary) if annot.boundary else None}
+            record = {
+                "signature": info.id,
+                "page_ref": annot.page_ref,
+                "boundary": list(annot.boundary) if annot.boundary else None,
+            }
             if verdict.picture is None or page is None or annot.boundary is None:
                 record["kept"] = False
-                record["why"] = ("no seal picture" if verdict.picture is None
-                                 else "PageRef names no page" if page is None else "no Boundary")
+                record["why"] = (
+                    "no seal picture"
+                    if verdict.picture is None
+                    else "PageRef names no page"
+                    if page is None
+                    else "no Boundary"
+                )
                 stamps.append(record)
                 continue
             if verdict.picture_type == "ofd":  # a vector seal: its own page drawn in place
-                layer_id, drawn = add_vector_layer(package, entries, doc, page, verdict.picture,
-                                                   annot.boundary)
-                record.update(kept=True, page_index=page.index, layer_id=layer_id,
-                              vector_objects=drawn, image_format="ofd",
-                              image_sm3=sm3_hex(verdict.picture))
+                layer_id, drawn = add_vector_layer(
+                    package, entries, doc, page, verdict.picture, annot.boundary
+                )
+                record.update(
+                    kept=True,
+                    page_index=page.index,
+                    layer_id=layer_id,
+                    vector_objects=drawn,
+                    image_format="ofd",
+                    image_sm3=sm3_hex(verdict.picture),
+                )
                 stamps.append(record)
                 continue
             ext = EXTENSIONS.get(verdict.picture_type, "bin")
-            rid = add_image_resource(package, entries, doc, verdict.picture, f"Seal_{info.id}.{ext}")
+            rid = add_image_resource(
+                package, entries, doc, verdict.picture, f"Seal_{info.id}.{ext}"
+            )
             add_image_layer(entries, doc, page, rid, annot.boundary)
-            record.update(kept=True, page_index=page.index, resource_id=rid, image_format=verdict.picture_type,
-                          image_sm3=sm3_hex(verdict.picture))
+            record.update(
+                kept=True,
+                page_index=page.index,
+                resource_id=rid,
+                image_format=verdict.picture_type,
+                image_sm3=sm3_hex(verdict.picture),
+            )
             stamps.append(record)
     removed = remove_signatures(package, entries)
     result = write_package(entries)
@@ -116,7 +139,9 @@ def strip_pdf(source: bytes | str | Path, trust: TrustStore | None = None) -> tu
                 continue
             widgets = [k.get_object() for k in field.get("/Kids", [])] or [field]
             for n, widget in enumerate(widgets):
-                flattened.append(_flatten_widget(widget, pages, draws, f"{field.get('/T', 'sig')}_{n}"))
+                flattened.append(
+                    _flatten_widget(widget, pages, draws, f"{field.get('/T', 'sig')}_{n}")
+                )
         acro["/Fields"] = keep
         if not keep:
             del root["/AcroForm"]
@@ -181,7 +206,9 @@ def _flatten_widget(widget, pages: list, draws: dict[int, list[bytes]], name: st
         return record
     annots = page.get("/Annots")
     if annots is not None:
-        page["/Annots"] = generic.ArrayObject([a for a in annots.get_object() if a.get_object() is not widget])
+        page["/Annots"] = generic.ArrayObject(
+            [a for a in annots.get_object() if a.get_object() is not widget]
+        )
     appearance = widget.get("/AP")
     rect = [float(v) for v in widget.get("/Rect", [0, 0, 0, 0])]
     width, height = rect[2] - rect[0], rect[3] - rect[1]

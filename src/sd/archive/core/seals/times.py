@@ -12,7 +12,9 @@ import re
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$")
+_COMPACT = re.compile(
+    r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$"
+)
 _ISO = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$"
 )

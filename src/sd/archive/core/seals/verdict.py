@@ -34,11 +34,20 @@ class Reason:
     object: str = ""
 
     def as_problem(self) -> Problem:
-        prop = "integrity" if self.code.startswith(("ofd.reference", "pdf.integrity")) else "authenticity"
+        prop = (
+            "integrity"
+            if self.code.startswith(("ofd.reference", "pdf.integrity"))
+            else "authenticity"
+        )
         return Problem(self.code, self.message, self.object, prop)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "outcome": self.outcome, "message": self.message, "object": self.object}
+        return {
+            "code": self.code,
+            "outcome": self.outcome,
+            "message": self.message,
+            "object": self.object,
+        }
 
 
 @dataclass

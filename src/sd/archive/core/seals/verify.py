@@ -122,7 +122,11 @@ def verify_signature(
         return verdict
     _check_references(verdict, package, info)
     if not info.signed_value_path or not package.exists(info.signed_value_path):
-        verdict.fail("ofd.signed-value-missing", "SignedValue is missing", info.signed_value_path or info.path)
+        verdict.fail(
+            "ofd.signed-value-missing",
+            "SignedValue is missing",
+            info.signed_value_path or info.path,
+        )
         return verdict
     value = package.read(info.signed_value_path)
     shape = _shape(value)
@@ -167,10 +171,14 @@ def _check_references(verdict: Verdict, package: OfdPackage, info: SignatureInfo
     bad = 0
     for ref in info.references:
         if not package.exists(ref.path):
-            verdict.fail("ofd.reference-missing", f"protected file {ref.file_ref} is missing", ref.path)
+            verdict.fail(
+                "ofd.reference-missing", f"protected file {ref.file_ref} is missing", ref.path
+            )
             bad += 1
         elif sm3(package.read(ref.path)) != ref.check_value:
-            verdict.fail("ofd.reference-digest", f"{ref.file_ref} was changed after signing", ref.path)
+            verdict.fail(
+                "ofd.reference-digest", f"{ref.file_ref} was changed after signing", ref.path
+            )
             bad += 1
     if not bad:
         verdict.ok(f"{len(info.references)} reference digests (SM3)")
@@ -182,7 +190,9 @@ def _check_references(verdict: Verdict, package: OfdPackage, info: SignatureInfo
         if name not in covered and not (signs_dir and name.startswith(signs_dir))
     ]
     if loose:
-        verdict.notes.append(f"entries not protected by this signature: {', '.join(sorted(loose)[:10])}")
+        verdict.notes.append(
+            f"entries not protected by this signature: {', '.join(sorted(loose)[:10])}"
+        )
 
 
 def _shape(value: bytes) -> str:
@@ -203,7 +213,9 @@ def _shape(value: bytes) -> str:
     return "unknown"
 
 
-def _check_time(verdict: Verdict, cert: CertInfo, when: dt.datetime | None, who: str, code: str) -> None:
+def _check_time(
+    verdict: Verdict, cert: CertInfo, when: dt.datetime | None, who: str, code: str
+) -> None:
     if when is None:
         verdict.cannot("time.unknown", "signing time unknown: validity cannot be checked")
     elif not cert.valid_at(when):
@@ -214,11 +226,15 @@ def _check_time(verdict: Verdict, cert: CertInfo, when: dt.datetime | None, who:
 
 def _check_trust(verdict: Verdict, cert: CertInfo, trust: TrustStore, who: str) -> None:
     if not trust:
-        verdict.notes.append(f"no trust store configured: the {who} certificate issuer was not checked")
+        verdict.notes.append(
+            f"no trust store configured: the {who} certificate issuer was not checked"
+        )
         return
     anchor = trust.anchor_for(cert)
     if anchor is None:
-        verdict.cannot("cert.untrusted", f"{who} certificate issuer is not in the trust store: {cert.issuer}")
+        verdict.cannot(
+            "cert.untrusted", f"{who} certificate issuer is not in the trust store: {cert.issuer}"
+        )
     else:
         verdict.ok(f"{who} certificate chains to trusted {anchor.subject}")
 
@@ -260,7 +276,10 @@ def _check_ses(
         if seal.valid_at(when):
             verdict.ok("seal valid at signing time")
         else:
-            verdict.fail("seal.not-valid-at-signing", f"the seal was not valid at the signing time {when.isoformat()}")
+            verdict.fail(
+                "seal.not-valid-at-signing",
+                f"the seal was not valid at the signing time {when.isoformat()}",
+            )
         if when > now:
             verdict.notes.append("signing time lies in the future")
     if info.seal_path and package.exists(info.seal_path):
@@ -284,16 +303,24 @@ def _check_signer(verdict: Verdict, ses: SesSignature, info: SignatureInfo) -> N
     elif ses.verify_signature():
         verdict.ok("signer SM2 signature over toSign")
     else:
-        verdict.fail("ses.signature", "the signer's signature does not verify", info.signed_value_path or "")
+        verdict.fail(
+            "ses.signature", "the signer's signature does not verify", info.signed_value_path or ""
+        )
 
 
-def _check_pkcs7(verdict: Verdict, info: SignatureInfo, value: bytes, trust: TrustStore, now) -> None:
+def _check_pkcs7(
+    verdict: Verdict, info: SignatureInfo, value: bytes, trust: TrustStore, now
+) -> None:
     """PKCS#7 / GM/T 0010 SignedData over SM3(Signature.xml) (电子签名)."""
     where = info.signed_value_path or ""
     try:
         content_info = cms.ContentInfo.load(value)["content"]
         # asn1crypto parses the PKCS#7 OID itself; the GM/T 0010 OID needs telling
-        signed = content_info if isinstance(content_info, cms.SignedData) else content_info.parse(cms.SignedData)
+        signed = (
+            content_info
+            if isinstance(content_info, cms.SignedData)
+            else content_info.parse(cms.SignedData)
+        )
         signer_info = signed["signer_infos"][0]
         digest_alg = signer_info["digest_algorithm"]["algorithm"]
         certs = [c.chosen.dump() for c in signed["certificates"]] if signed["certificates"] else []
@@ -318,7 +345,9 @@ def _check_pkcs7(verdict: Verdict, info: SignatureInfo, value: bytes, trust: Tru
         to_verify = [_signed_attrs_der(signed_attrs)]
         md = [a["values"][0].native for a in signed_attrs if a["type"].native == "message_digest"]
         if md and md[0] != _digest(digest_alg, data):
-            verdict.fail("pkcs7.message-digest", "messageDigest attribute does not match the content", where)
+            verdict.fail(
+                "pkcs7.message-digest", "messageDigest attribute does not match the content", where
+            )
     if not certs:
         verdict.cannot("sign.no-certificate", "the SignedData carries no certificate", where)
         return
@@ -384,6 +413,10 @@ def _check_bare(verdict: Verdict, info: SignatureInfo, value: bytes, trust: Trus
     verdict.cannot(
         "sign.no-certificate",
         "SignedValue is a bare SM2 signature without a certificate"
-        + (" and no trusted certificate verifies it" if trust else "; configure the signer's certificate to verify it"),
+        + (
+            " and no trusted certificate verifies it"
+            if trust
+            else "; configure the signer's certificate to verify it"
+        ),
         where,
     )

@@ -20,11 +20,19 @@ def default_code_validator(code: str, metadata) -> list[str]:
     if problems:
         return [p.message for p in problems]
     parts = parse(code, DEFAULT_RULE)
-    pairs = (("全宗号", parts.fonds_code, metadata.fonds_code), ("门类代码", parts.category, metadata.category),
-             ("年度", str(parts.year), metadata.year), ("保管期限", parts.retention, metadata.retention),
-             ("机构或问题", parts.org_code, metadata.org_code), ("件号", str(parts.item_number), str(metadata.item_number_int)))
-    return [f"档号中的{label} {in_code!r} 与元数据 {declared!r} 不符" for label, in_code, declared in pairs
-            if declared not in (None, "") and in_code != declared]
+    pairs = (
+        ("全宗号", parts.fonds_code, metadata.fonds_code),
+        ("门类代码", parts.category, metadata.category),
+        ("年度", str(parts.year), metadata.year),
+        ("保管期限", parts.retention, metadata.retention),
+        ("机构或问题", parts.org_code, metadata.org_code),
+        ("件号", str(parts.item_number), str(metadata.item_number_int)),
+    )
+    return [
+        f"档号中的{label} {in_code!r} 与元数据 {declared!r} 不符"
+        for label, in_code, declared in pairs
+        if declared not in (None, "") and in_code != declared
+    ]
 
 
 @register("archival_code_syntax")
@@ -48,7 +56,11 @@ def archival_code_unique(subject, item, context):
         return findings or [NO_METADATA]
     values = [(e, v) for e, v in (("档号", m.archival_code), ("电子文件号", m.record_id)) if v]
     if context.is_unique is None:
-        return findings + [manual("未配置查重 / no uniqueness lookup configured")] if values else findings
+        return (
+            findings + [manual("未配置查重 / no uniqueness lookup configured")]
+            if values
+            else findings
+        )
     for element, value in values:
         if not context.is_unique(element, value, m):
             findings.append(failed(f"{element} {value} 已存在 / already in the holdings", value))

@@ -6,7 +6,9 @@ from sd.archive.core.detection.report import Finding
 
 #: Items that need the metadata warn "not checked" when it is unavailable; the record
 #: already fails GD-3-1/YJ-3-1 (or YJ-2-12 for a missing folder).
-NO_METADATA = Finding("warning", "未检测：元数据不可用 / not checked: metadata unavailable (see GD-3-1)")
+NO_METADATA = Finding(
+    "warning", "未检测：元数据不可用 / not checked: metadata unavailable (see GD-3-1)"
+)
 
 
 def failed(message: str, obj: str = "") -> Finding:
@@ -19,8 +21,11 @@ def manual(message: str, obj: str = "") -> Finding:
 
 def reader_problems(subject, *prefixes: str) -> list[Finding]:
     """Problems the reader recorded whose code starts with one of ``prefixes``."""
-    return [failed(f"{p.code}: {p.message}", p.object) for p in getattr(subject, "problems", []) or []
-            if p.code.startswith(prefixes)]
+    return [
+        failed(f"{p.code}: {p.message}", p.object)
+        for p in getattr(subject, "problems", []) or []
+        if p.code.startswith(prefixes)
+    ]
 
 
 def is_arranged(subject) -> bool:

@@ -24,7 +24,12 @@ def manifest_digests(subject, item, context):
             continue  # coverage is GD-2-11
         actual = file.digest(manifest.algorithm)
         if actual != expected:
-            findings.append(failed(f"{manifest.algorithm.upper()} 摘要值与清单不符 / digest differs from the manifest", path))
+            findings.append(
+                failed(
+                    f"{manifest.algorithm.upper()} 摘要值与清单不符 / digest differs from the manifest",
+                    path,
+                )
+            )
     return findings
 
 
@@ -39,9 +44,16 @@ def component_digests(subject, item, context):
             continue
         actual = file.digest(component.digest_algorithm)
         if actual is None:
-            findings.append(failed(f"不支持的摘要算法 {component.digest_algorithm}", component.path))
+            findings.append(
+                failed(f"不支持的摘要算法 {component.digest_algorithm}", component.path)
+            )
         elif actual != component.digest.strip().lower():
-            findings.append(failed(f"{component.digest_algorithm} 摘要值与元数据不符 / digest differs from 元数据.xml", component.path))
+            findings.append(
+                failed(
+                    f"{component.digest_algorithm} 摘要值与元数据不符 / digest differs from 元数据.xml",
+                    component.path,
+                )
+            )
     return findings
 
 
@@ -53,5 +65,7 @@ def package_digest(subject, item, context):
         return []
     actual = sm3_of_package(subject)
     if declared != actual:
-        return [failed(f"信息包摘要值 {actual} 与发送方声明 {declared} 不符 / package digest differs")]
+        return [
+            failed(f"信息包摘要值 {actual} 与发送方声明 {declared} 不符 / package digest differs")
+        ]
     return []

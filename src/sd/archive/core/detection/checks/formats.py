@@ -28,10 +28,17 @@ def file_attributes(subject, item, context):
         if file is None:
             continue
         if component.size_int is not None and component.size_int != file.size:
-            findings.append(failed(f"大小 {file.size} 与元数据 {component.size} 不符 / size differs", file.path))
+            findings.append(
+                failed(f"大小 {file.size} 与元数据 {component.size} 不符 / size differs", file.path)
+            )
         by_extension = extension_format(file.path)
         if component.format and by_extension and not compatible(component.format, by_extension):
-            findings.append(failed(f"格式信息 {component.format} 与扩展名不符 / format differs from extension", file.path))
+            findings.append(
+                failed(
+                    f"格式信息 {component.format} 与扩展名不符 / format differs from extension",
+                    file.path,
+                )
+            )
     return findings
 
 
@@ -42,10 +49,14 @@ def format_allowed(subject, item, context):
         return [NO_METADATA]
     p = item.parameters
     allowed = {canonical(f) for f in p.get("allowed", [])}
-    draft_only = {canonical(f) for f in p.get("draft_only", [])} | {f.upper() for f in p.get("draft_only", [])}
+    draft_only = {canonical(f) for f in p.get("draft_only", [])} | {
+        f.upper() for f in p.get("draft_only", [])
+    }
     main_formats = {canonical(f) for f in p.get("main_formats", [])}
     components = subject.metadata.components
-    has_main = any(c.role == p.get("main_role") and canonical(c.format) in main_formats for c in components)
+    has_main = any(
+        c.role == p.get("main_role") and canonical(c.format) in main_formats for c in components
+    )
     findings = []
     for c in components:
         declared = (c.format or "").upper()
@@ -65,18 +76,31 @@ def format_genuine(subject, item, context):
     for path, file in sorted(content_files(subject).items()):
         actual, problem = sniff(file.head, file.tail, file.location)
         claimed = declared.get(path) or extension_format(path)
-        puid = context.format_identifier(file) if actual is None and context.format_identifier else None
+        puid = (
+            context.format_identifier(file)
+            if actual is None and context.format_identifier
+            else None
+        )
         if puid:
-            findings.append(failed(f"格式为 PRONOM {puid}，不是可接收的格式（声明为 {claimed}）/ "
-                                   f"identified as PRONOM {puid}, not an accepted format", path))
+            findings.append(
+                failed(
+                    f"格式为 PRONOM {puid}，不是可接收的格式（声明为 {claimed}）/ "
+                    f"identified as PRONOM {puid}, not an accepted format",
+                    path,
+                )
+            )
         elif actual in ("EXE", "ELF"):
-            findings.append(failed(f"可执行文件伪装为 {claimed} / executable disguised as {claimed}", path))
+            findings.append(
+                failed(f"可执行文件伪装为 {claimed} / executable disguised as {claimed}", path)
+            )
         elif actual is None:
             findings.append(failed("无法识别的格式 / unknown format", path))
         elif problem:
             findings.append(failed(f"{actual} 结构损坏：{problem} / broken structure", path))
         elif claimed and not compatible(claimed, actual):
-            findings.append(failed(f"声明为 {claimed}，实际为 {actual} / declared {claimed}, is {actual}", path))
+            findings.append(
+                failed(f"声明为 {claimed}，实际为 {actual} / declared {claimed}, is {actual}", path)
+            )
         elif actual == "XML":
             reason = xml_problem(file.location)
             if reason:
@@ -93,7 +117,9 @@ def format_risk(subject, item, context):
         actual, _ = sniff(file.head, file.tail, file.location)
         claimed = extension_format(path)
         if canonical(actual) in watch or canonical(claimed) in watch:
-            findings.append(failed(f"格式 {claimed or actual} 在观察名单上 / format on the watch list", path))
+            findings.append(
+                failed(f"格式 {claimed or actual} 在观察名单上 / format on the watch list", path)
+            )
     return findings
 
 
@@ -105,7 +131,10 @@ def signature_present(file, fmt: str | None) -> bool | None:
     if kind == "OFD":
         try:
             with open_zip(file.location) as inner:
-                return any("/Signs/" in f"/{e.name}" or e.name.endswith("Signatures.xml") for e in inner.files())
+                return any(
+                    "/Signs/" in f"/{e.name}" or e.name.endswith("Signatures.xml")
+                    for e in inner.files()
+                )
         except PackageError:
             return None
     if kind == "PDF":
@@ -129,11 +158,15 @@ def signatures(subject, item, context):
         if not present:
             continue
         if context.signature_verifier is None:
-            findings.append(manual("含电子签名/印章，未配置验证器 / signature present, no verifier", file.path))
+            findings.append(
+                manual("含电子签名/印章，未配置验证器 / signature present, no verifier", file.path)
+            )
             continue
         ok, message = context.signature_verifier(file, canonical(component.format))
         if ok is None:
             findings.append(manual(message or "签名无法验证 / signature unverifiable", file.path))
         elif not ok:
-            findings.append(failed(message or "签名验证失败 / signature does not verify", file.path))
+            findings.append(
+                failed(message or "签名验证失败 / signature does not verify", file.path)
+            )
     return findings

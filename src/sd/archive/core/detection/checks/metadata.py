@@ -43,8 +43,11 @@ def required_elements_present(subject, item, context):
     metadata = subject.metadata
     if metadata is None:
         return [NO_METADATA]
-    findings = [failed(f"缺少必填元素 <{path}> / required element missing") for path in _required(subject, item)
-                if metadata.value(path) is None]
+    findings = [
+        failed(f"缺少必填元素 <{path}> / required element missing")
+        for path in _required(subject, item)
+        if metadata.value(path) is None
+    ]
     if not metadata.kind:
         findings.append(failed("<电子文件> 缺少 类型 属性 / kind attribute missing"))
     if not metadata.components:
@@ -53,7 +56,9 @@ def required_elements_present(subject, item, context):
     for index, component in enumerate(metadata.components, 1):
         for path in item.parameters.get("component_required", []):
             if getattr(component, names[path]) is None:
-                findings.append(failed(f"文档 {index} 缺少 <{path}>", component.path or f"文档 {index}"))
+                findings.append(
+                    failed(f"文档 {index} 缺少 <{path}>", component.path or f"文档 {index}")
+                )
     return findings
 
 
@@ -63,8 +68,11 @@ def required_elements_filled(subject, item, context):
     metadata = subject.metadata
     if metadata is None:
         return [NO_METADATA]
-    return [failed(f"必填元素 <{path}> 为空 / required element empty") for path in _required(subject, item)
-            if metadata.value(path) == ""]
+    return [
+        failed(f"必填元素 <{path}> 为空 / required element empty")
+        for path in _required(subject, item)
+        if metadata.value(path) == ""
+    ]
 
 
 @register("metadata_lengths")
@@ -119,12 +127,19 @@ def metadata_types(subject, item, context):
         if c.size is not None and c.size_int is None:
             findings.append(failed(f"<计算机文件大小> {c.size!r} 不是整数", c.path or ""))
         if c.digest and not _HEX64.match(c.digest.strip()):
-            findings.append(failed("<摘要值> 不是 64 位十六进制 / not a 64-digit hex digest", c.path or ""))
+            findings.append(
+                failed("<摘要值> 不是 64 位十六进制 / not a 64-digit hex digest", c.path or "")
+            )
     for step in m.process or []:
         if step.time and not _is_date(step.time):
-            findings.append(failed(f"<行为时间> {step.time!r} 不是 ISO 8601 时间", f"业务 {step.seq}"))
+            findings.append(
+                failed(f"<行为时间> {step.time!r} 不是 ISO 8601 时间", f"业务 {step.seq}")
+            )
     service = m.government_service
-    for label, value in (("受理时间", service and service.accepted_at), ("办结时间", service and service.completed_at)):
+    for label, value in (
+        ("受理时间", service and service.accepted_at),
+        ("办结时间", service and service.completed_at),
+    ):
         if value and not _is_date(value):
             findings.append(failed(f"<{label}> {value!r} 不是 ISO 8601 时间"))
     return findings
@@ -138,9 +153,13 @@ def metadata_ranges(subject, item, context):
         return [NO_METADATA]
     p = item.parameters
     findings = []
-    checks = (("类型", m.kind, p.get("kinds")), ("聚合层次", m.aggregation_level, p.get("aggregation_levels")),
-              ("保管期限", m.retention, p.get("retention")), ("密级", m.security, p.get("security")),
-              ("开放状态", m.open_status, p.get("open_status")))
+    checks = (
+        ("类型", m.kind, p.get("kinds")),
+        ("聚合层次", m.aggregation_level, p.get("aggregation_levels")),
+        ("保管期限", m.retention, p.get("retention")),
+        ("密级", m.security, p.get("security")),
+        ("开放状态", m.open_status, p.get("open_status")),
+    )
     for label, value, allowed in checks:
         if value and allowed and value not in allowed:
             findings.append(failed(f"<{label}> {value!r} 不在值域 {allowed} 内 / out of range"))
@@ -170,13 +189,17 @@ def metadata_plausibility(subject, item, context):
         if when.date() > now.date():
             findings.append(failed(f"<日期> {m.date} 晚于今天 / date in the future"))
         if year is not None and when.year != year:
-            findings.append(failed(f"<日期> {m.date} 与 <年度> {year} 不一致 / date and year disagree"))
+            findings.append(
+                failed(f"<日期> {m.date} 与 <年度> {year} 不一致 / date and year disagree")
+            )
     if m.pages_int is not None and not 1 <= m.pages_int <= p.get("max_pages", 100000):
         findings.append(failed(f"<页数> {m.pages_int} 不合理 / implausible page count"))
     for step in m.process or []:
         moment = _parse_when(step.time, now)
         if moment is not None and moment > now:
-            findings.append(failed(f"<行为时间> {step.time} 晚于当前时间 / in the future", f"业务 {step.seq}"))
+            findings.append(
+                failed(f"<行为时间> {step.time} 晚于当前时间 / in the future", f"业务 {step.seq}")
+            )
     age = p.get("min_age_years")
     if age and year is not None and now.year - year < age:
         findings.append(failed(f"形成不足 {age} 年，尚未到移交期 / younger than {age} years"))
@@ -184,8 +207,12 @@ def metadata_plausibility(subject, item, context):
 
 
 def _bad_characters(value: str) -> bool:
-    return any((unicodedata.category(ch) == "Cc" and ch not in "\t\r\n") or ch in "\ufffd\ufeff"
-               or unicodedata.category(ch) == "Co" for ch in value)
+    return any(
+        (unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+        or ch in "\ufffd\ufeff"
+        or unicodedata.category(ch) == "Co"
+        for ch in value
+    )
 
 
 @register("metadata_characters")
@@ -194,8 +221,11 @@ def metadata_characters(subject, item, context):
     m = subject.metadata
     if m is None:
         return [NO_METADATA]
-    return [failed(f"<{path}> 含特殊字符 / special characters") for _a, path in ELEMENTS
-            if m.value(path) and _bad_characters(m.value(path))]
+    return [
+        failed(f"<{path}> 含特殊字符 / special characters")
+        for _a, path in ELEMENTS
+        if m.value(path) and _bad_characters(m.value(path))
+    ]
 
 
 @register("process_history")
@@ -210,11 +240,17 @@ def process_history(subject, item, context):
             findings.append(failed("电子公文缺少办理过程 / processing history missing"))
         for step in m.process or []:
             if not step.action or not step.time:
-                findings.append(failed("业务行为或行为时间为空 / step without action or time", f"业务 {step.seq}"))
+                findings.append(
+                    failed(
+                        "业务行为或行为时间为空 / step without action or time", f"业务 {step.seq}"
+                    )
+                )
     elif m.kind == KIND_SERVICE:
         service = m.government_service
         if service is None:
-            findings.append(failed("政务服务电子文件缺少 <政务服务> / government-service block missing"))
+            findings.append(
+                failed("政务服务电子文件缺少 <政务服务> / government-service block missing")
+            )
         else:
             from sd.archive.core.packages.metadata import SERVICE_ELEMENTS
 
@@ -232,5 +268,8 @@ def required_roles(subject, item, context):
     if m is None:
         return [NO_METADATA]
     present = {c.role for c in m.components}
-    return [failed(f"缺少组件 {role} / component {role} missing")
-            for role in item.parameters.get("roles", {}).get(m.kind or "", []) if role not in present]
+    return [
+        failed(f"缺少组件 {role} / component {role} missing")
+        for role in item.parameters.get("roles", {}).get(m.kind or "", [])
+        if role not in present
+    ]

@@ -11,7 +11,9 @@ def fixity(subject, item, context):
     """Every copy of every file has the digest the ledger holds (固化信息有效性)."""
     findings = []
     for path in sorted(subject.files):
-        expected = context.ledger_digest(path) if context.ledger_digest else subject.expected.get(path)
+        expected = (
+            context.ledger_digest(path) if context.ledger_digest else subject.expected.get(path)
+        )
         if not expected:
             findings.append(failed("存证中没有该文件的摘要值 / no reference digest", path))
             continue
@@ -19,7 +21,9 @@ def fixity(subject, item, context):
             findings.append(failed("摘要值与存证不符 / digest differs from the ledger", path))
         for copy, digests in sorted(subject.copies.items()):
             if digests.get(path) != expected:
-                findings.append(failed(f"副本 {copy} 摘要值不符或缺失 / copy differs or is missing", path))
+                findings.append(
+                    failed(f"副本 {copy} 摘要值不符或缺失 / copy differs or is missing", path)
+                )
     return findings
 
 

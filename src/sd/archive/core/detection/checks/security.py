@@ -20,13 +20,21 @@ def antivirus_available(subject, item, context):
 def virus_scan(subject, item, context):
     """No file is infected: the EICAR string always, ClamAV when installed (病毒感染)."""
     files = dict(getattr(subject, "files", {}))
-    findings = [failed("发现 EICAR 测试病毒特征 / EICAR test signature found", path)
-                for path, file in sorted(files.items()) if file.eicar]
+    findings = [
+        failed("发现 EICAR 测试病毒特征 / EICAR test signature found", path)
+        for path, file in sorted(files.items())
+        if file.eicar
+    ]
     if context.virus_scanner is not None:
         found = context.virus_scanner(list(files.values()))
-        findings += [failed(f"发现病毒 {signature}", path) for path, signature in sorted(found.items())]
+        findings += [
+            failed(f"发现病毒 {signature}", path) for path, signature in sorted(found.items())
+        ]
     elif context.use_clamav and clamav_command():
         by_location = {f.location: path for path, f in files.items() if f.location}
         found = clamav_scan(sorted(by_location))
-        findings += [failed(f"ClamAV: {signature}", by_location.get(loc, loc)) for loc, signature in sorted(found.items())]
+        findings += [
+            failed(f"ClamAV: {signature}", by_location.get(loc, loc))
+            for loc, signature in sorted(found.items())
+        ]
     return findings

@@ -20,8 +20,14 @@ def files_listed(subject, item, context):
         return [NO_METADATA]
     listed = {c.path for c in subject.metadata.components if c.path}
     present = set(content_files(subject))
-    findings = [failed("元数据中列出的文件不存在 / listed file is missing", p) for p in sorted(listed - present)]
-    findings += [failed("文件未在元数据中列出 / file not listed in 元数据.xml", p) for p in sorted(present - listed)]
+    findings = [
+        failed("元数据中列出的文件不存在 / listed file is missing", p)
+        for p in sorted(listed - present)
+    ]
+    findings += [
+        failed("文件未在元数据中列出 / file not listed in 元数据.xml", p)
+        for p in sorted(present - listed)
+    ]
     return findings
 
 
@@ -34,7 +40,9 @@ def component_count(subject, item, context):
     if declared == 0:
         return [failed("元数据中没有组件 / no component in 元数据.xml")]
     if declared != actual:
-        return [failed(f"组件 {declared} 个，文件 {actual} 个 / {declared} components, {actual} files")]
+        return [
+            failed(f"组件 {declared} 个，文件 {actual} 个 / {declared} components, {actual} files")
+        ]
     return []
 
 
@@ -46,7 +54,11 @@ def component_bytes(subject, item, context):
     declared = sum(c.size_int or 0 for c in subject.metadata.components)
     actual = sum(f.size for f in content_files(subject).values())
     if declared != actual:
-        return [failed(f"声明 {declared} 字节，实收 {actual} 字节 / declared {declared} bytes, received {actual}")]
+        return [
+            failed(
+                f"声明 {declared} 字节，实收 {actual} 字节 / declared {declared} bytes, received {actual}"
+            )
+        ]
     return []
 
 
@@ -60,8 +72,13 @@ def manifest_coverage(subject, item, context):
         return [failed("没有清单文件 / no manifest")]
     present = {p for p in subject.files if p not in MANIFEST_NAMES}
     listed = set(manifest.entries)
-    findings = [failed("清单中的文件不存在 / manifest lists a missing file", p) for p in sorted(listed - present)]
-    findings += [failed("文件未列入清单 / file not in the manifest", p) for p in sorted(present - listed)]
+    findings = [
+        failed("清单中的文件不存在 / manifest lists a missing file", p)
+        for p in sorted(listed - present)
+    ]
+    findings += [
+        failed("文件未列入清单 / file not in the manifest", p) for p in sorted(present - listed)
+    ]
     return findings
 
 
@@ -75,7 +92,9 @@ def package_structure(subject, item, context):
     if description is not None:
         for key in item.parameters.get("description_required", []):
             if not description.get(key):
-                findings.append(failed(f"说明文件缺少 {key} / 说明文件 lacks {key}", "说明文件.TXT"))
+                findings.append(
+                    failed(f"说明文件缺少 {key} / 说明文件 lacks {key}", "说明文件.TXT")
+                )
     return findings
 
 
@@ -96,7 +115,9 @@ def transfer_counts(subject, item, context):
     if not declared.isdigit():
         findings.append(failed(f"档案数量 {declared!r} 不是数字 / not a number", "说明文件.TXT"))
     elif int(declared) != rows or rows != folders:
-        findings.append(failed(f"档案数量 {declared}，目录 {rows} 条，文件夹 {folders} 个 / counts differ"))
+        findings.append(
+            failed(f"档案数量 {declared}，目录 {rows} 条，文件夹 {folders} 个 / counts differ")
+        )
     low, high = item.parameters.get("min_records", 1), item.parameters.get("max_records", 10000)
     if not low <= folders <= high:
         findings.append(failed(f"{folders} 件，不在 {low}–{high} 之间 / record count out of range"))
@@ -117,7 +138,11 @@ def transfer_bytes(subject, item, context):
         match = _VOLUME.match(value)
         if not match:
             return [failed(f"{key} {value!r} 无法解析 / cannot be read", "说明文件.TXT")]
-        unit = match.group(2).upper() if match.group(2) and match.group(2) != "字节" else match.group(2)
+        unit = (
+            match.group(2).upper()
+            if match.group(2) and match.group(2) != "字节"
+            else match.group(2)
+        )
         declared = float(match.group(1)) * _UNITS[unit]
         tolerance = 0 if unit in (None, "B", "字节") else item.parameters.get("tolerance", 0.01)
         if abs(declared - subject.total_size) > tolerance * max(declared, 1):
@@ -128,13 +153,22 @@ def transfer_bytes(subject, item, context):
 @register("transfer_structure")
 def transfer_structure(subject, item, context):
     """Catalogue rows and record folders correspond, and agree with 元数据.xml (目录与文件夹对应)."""
-    findings = reader_problems(subject, "transfer.folder-missing", "transfer.not-catalogued", "transfer.folder-path")
+    findings = reader_problems(
+        subject, "transfer.folder-missing", "transfer.not-catalogued", "transfer.folder-path"
+    )
     row, metadata = subject.catalogue_row, subject.metadata
     if row is not None and metadata is not None:
         from sd.archive.core.packages.metadata import FIELD_BY_ELEMENT
 
         for element in item.parameters.get("compare", []):
-            listed, actual = row.values.get(element), getattr(metadata, FIELD_BY_ELEMENT[element], None)
+            listed, actual = (
+                row.values.get(element),
+                getattr(metadata, FIELD_BY_ELEMENT[element], None),
+            )
             if listed not in (None, "") and (actual or "") != listed:
-                findings.append(failed(f"目录文件 {element} {listed!r} 与元数据 {actual!r} 不符", subject.object))
+                findings.append(
+                    failed(
+                        f"目录文件 {element} {listed!r} 与元数据 {actual!r} 不符", subject.object
+                    )
+                )
     return findings

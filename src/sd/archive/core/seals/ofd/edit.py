@@ -110,7 +110,11 @@ def add_image_resource(
     res = _load(entries, res_path)
     ns = _ns(res)
     base = res.get("BaseLoc", "")
-    folder = posixpath.normpath(posixpath.join(posixpath.dirname(res_path), base)) if base else posixpath.dirname(res_path)
+    folder = (
+        posixpath.normpath(posixpath.join(posixpath.dirname(res_path), base))
+        if base
+        else posixpath.dirname(res_path)
+    )
     stem, ext = posixpath.splitext(filename)
     name, n = filename, 1
     while posixpath.join(folder, name) in entries:
@@ -120,7 +124,9 @@ def add_image_resource(
     if medias is None:
         medias = etree.Element(_q(ns, "MultiMedias"))
         _insert_before(res, medias, ("CompositeGraphicUnits",))
-    fmt = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".ofd": "OFD"}.get(ext.lower(), "")
+    fmt = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".ofd": "OFD"}.get(
+        ext.lower(), ""
+    )
     attrs = {"ID": str(media_id), "Type": "Image"}
     if fmt:
         attrs["Format"] = fmt
@@ -154,12 +160,16 @@ def add_image_layer(
     root, layer = _new_top_layer(entries, page, layer_id)
     ns = _ns(root)
     x, y, w, h = boundary
-    etree.SubElement(layer, _q(ns, "ImageObject"), {
-        "ID": str(object_id),
-        "ResourceID": str(resource_id),
-        "Boundary": f"{x:g} {y:g} {w:g} {h:g}",
-        "CTM": f"{w:g} 0 0 {h:g} 0 0",
-    })
+    etree.SubElement(
+        layer,
+        _q(ns, "ImageObject"),
+        {
+            "ID": str(object_id),
+            "ResourceID": str(resource_id),
+            "Boundary": f"{x:g} {y:g} {w:g} {h:g}",
+            "CTM": f"{w:g} 0 0 {h:g} 0 0",
+        },
+    )
     _store(entries, page.path, root)
     return layer_id
 
@@ -184,7 +194,11 @@ def add_page_annotation(
         ref.text = "Annots/Annotations.xml"
         _insert_before(root, ref, ("CustomTags", "Attachments", "Extensions"))
         _store(entries, doc.root_path, root)
-        _store(entries, index_path, etree.Element(_q(ns, "Annotations"), nsmap={"ofd": ns} if ns else None))
+        _store(
+            entries,
+            index_path,
+            etree.Element(_q(ns, "Annotations"), nsmap={"ofd": ns} if ns else None),
+        )
         doc.annotations_path = index_path
     index = _load(entries, index_path)
     ins = _ns(index)
@@ -198,7 +212,11 @@ def add_page_annotation(
         entry = etree.SubElement(index, _q(ins, "Page"), {"PageID": page.id})
         etree.SubElement(entry, _q(ins, "FileLoc")).text = loc
         _store(entries, index_path, index)
-        _store(entries, annot_path, etree.Element(_q(ins, "PageAnnot"), nsmap={"ofd": ins} if ins else None))
+        _store(
+            entries,
+            annot_path,
+            etree.Element(_q(ins, "PageAnnot"), nsmap={"ofd": ins} if ins else None),
+        )
     annot_id, object_id = allocate_ids(entries, doc, 2)
     page_annot = _load(entries, annot_path)
     page_annot.append(build(_ns(page_annot), annot_id, resource_id, boundary, object_id))
@@ -223,8 +241,11 @@ def remove_signatures(package: OfdPackage, entries: dict[str, bytes]) -> list[st
         doomed.update(name for name in entries if name.startswith(folder))
         for sig in doc.signatures:
             doomed.update(p for p in (sig.path, sig.signed_value_path, sig.seal_path) if p)
-            doomed.update(posixpath.dirname(sig.path) + "/" + n.rsplit("/", 1)[-1]
-                          for n in entries if n.startswith(posixpath.dirname(sig.path) + "/"))
+            doomed.update(
+                posixpath.dirname(sig.path) + "/" + n.rsplit("/", 1)[-1]
+                for n in entries
+                if n.startswith(posixpath.dirname(sig.path) + "/")
+            )
     for name in sorted(doomed):
         if entries.pop(name, None) is not None:
             removed.append(name)
@@ -275,20 +296,29 @@ def add_vector_layer(
     for path in [*seal_doc.public_res, *seal_doc.document_res]:
         if path in seal.entries:
             seal_res.append((path, etree.fromstring(seal.entries[path], _PARSER)))
-    resource_elements = [(path, res, group, item) for path, res in seal_res
-                         for group in res for item in group if item.get("ID")]
+    resource_elements = [
+        (path, res, group, item)
+        for path, res in seal_res
+        for group in res
+        for item in group
+        if item.get("ID")
+    ]
     objects = [o for layer in children(child(content_root, "Content"), "Layer") for o in layer]
     copied_objects = [etree.fromstring(etree.tostring(o)) for o in objects]
-    id_count = len(resource_elements) + 1 + sum(
-        1 for o in copied_objects for e in o.iter() if e.get("ID"))
+    id_count = (
+        len(resource_elements) + 1 + sum(1 for o in copied_objects for e in o.iter() if e.get("ID"))
+    )
     fresh = iter(allocate_ids(entries, doc, id_count))
     mapping: dict[str, str] = {}
     res_path = _document_res_path(package, entries, doc)
     host = _load(entries, res_path)
     ns = _ns(host)
     base = host.get("BaseLoc", "")
-    folder = (posixpath.normpath(posixpath.join(posixpath.dirname(res_path), base)) if base
-              else posixpath.dirname(res_path))
+    folder = (
+        posixpath.normpath(posixpath.join(posixpath.dirname(res_path), base))
+        if base
+        else posixpath.dirname(res_path)
+    )
     for path, res, group, item in resource_elements:
         new_id = str(next(fresh))
         mapping[item.get("ID")] = new_id
@@ -297,8 +327,12 @@ def add_vector_layer(
         for element in copy.iter():
             if local(element.tag) in _FILE_CHILDREN and element.text:
                 seal_base = res.get("BaseLoc", "")
-                source = seal.resolve(posixpath.join(seal_base, element.text.strip()) if seal_base
-                                      else element.text.strip(), path)
+                source = seal.resolve(
+                    posixpath.join(seal_base, element.text.strip())
+                    if seal_base
+                    else element.text.strip(),
+                    path,
+                )
                 if source in seal.entries:
                     name = f"Seal_{new_id}_{posixpath.basename(source)}"
                     entries[posixpath.join(folder, name)] = seal.entries[source]

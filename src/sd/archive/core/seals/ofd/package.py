@@ -177,10 +177,14 @@ class OfdPackage:
             entries["OFD.xml"] = entries[alt]
         self.root = self.xml("OFD.xml")
         if local(self.root.tag) != "OFD":
-            raise PackageError("not an OFD package: OFD.xml has no OFD root", status=415, type="NotOFD")
+            raise PackageError(
+                "not an OFD package: OFD.xml has no OFD root", status=415, type="NotOFD"
+            )
         self.doc_type = self.root.get("DocType", "OFD")
         self.version = self.root.get("Version", "")
-        self.documents = [self._document(i, body) for i, body in enumerate(children(self.root, "DocBody"))]
+        self.documents = [
+            self._document(i, body) for i, body in enumerate(children(self.root, "DocBody"))
+        ]
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -282,15 +286,23 @@ class OfdPackage:
         root = self.xml(doc.root_path)
         common = child(root, "CommonData")
         if common is not None:
-            doc.document_res = [self.resolve(e.text or "", doc.root_path) for e in children(common, "DocumentRes")]
-            doc.public_res = [self.resolve(e.text or "", doc.root_path) for e in children(common, "PublicRes")]
+            doc.document_res = [
+                self.resolve(e.text or "", doc.root_path) for e in children(common, "DocumentRes")
+            ]
+            doc.public_res = [
+                self.resolve(e.text or "", doc.root_path) for e in children(common, "PublicRes")
+            ]
             area = child(common, "PageArea")
             if area is not None:
                 doc.physical_box = parse_box(text_of(area, "PhysicalBox"))
         pages = child(root, "Pages")
         if pages is not None:
             for i, page in enumerate(children(pages, "Page")):
-                doc.pages.append(Page(page.get("ID", ""), self.resolve(page.get("BaseLoc", ""), doc.root_path), i))
+                doc.pages.append(
+                    Page(
+                        page.get("ID", ""), self.resolve(page.get("BaseLoc", ""), doc.root_path), i
+                    )
+                )
         annots = text_of(root, "Annotations")
         if annots:
             doc.annotations_path = self.resolve(annots, doc.root_path)
@@ -330,7 +342,11 @@ class OfdPackage:
             for ref in children(refs, "Reference"):
                 file_ref = ref.get("FileRef", "")
                 info.references.append(
-                    Reference(file_ref, self.resolve(file_ref, info.path), _b64(text_of(ref, "CheckValue")))
+                    Reference(
+                        file_ref,
+                        self.resolve(file_ref, info.path),
+                        _b64(text_of(ref, "CheckValue")),
+                    )
                 )
         for annot in children(signed, "StampAnnot"):
             info.stamp_annots.append(

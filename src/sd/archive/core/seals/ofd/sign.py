@@ -49,8 +49,11 @@ def protected_entries(package: OfdPackage) -> set[str]:
 
 def signature_list_open(package: OfdPackage, doc: OfdDocument) -> bool:
     """True when a signature can be added to ``doc`` without changing a protected entry."""
-    return bool(doc.signatures_path) and doc.signatures_path in package.entries and (
-        doc.signatures_path not in protected_entries(package))
+    return (
+        bool(doc.signatures_path)
+        and doc.signatures_path in package.entries
+        and (doc.signatures_path not in protected_entries(package))
+    )
 
 
 def _next_id(root) -> str:
@@ -98,23 +101,30 @@ def add_signature(
     etree.SubElement(signed, _q(ns, "Provider"), provider)
     etree.SubElement(signed, _q(ns, "SignatureMethod")).text = method
     etree.SubElement(signed, _q(ns, "SignatureDateTime")).text = (
-        (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d%H%M%SZ"))
+        (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%d%H%M%SZ")
+    )
     refs = etree.SubElement(signed, _q(ns, "References"), {"CheckMethod": SM3_OID})
     for name in sorted(entries):
         if name.endswith("/") or name in (list_path, xml_path, value_path):
             continue
         ref = etree.SubElement(refs, _q(ns, "Reference"), {"FileRef": "/" + name})
-        etree.SubElement(ref, _q(ns, "CheckValue")).text = base64.b64encode(sm3(entries[name])).decode()
+        etree.SubElement(ref, _q(ns, "CheckValue")).text = base64.b64encode(
+            sm3(entries[name])
+        ).decode()
     if stamp is not None:
         page, (x, y, w, h) = stamp
-        etree.SubElement(signed, _q(ns, "StampAnnot"), {
-            "ID": "1", "PageRef": page.id, "Boundary": f"{x:g} {y:g} {w:g} {h:g}"})
+        etree.SubElement(
+            signed,
+            _q(ns, "StampAnnot"),
+            {"ID": "1", "PageRef": page.id, "Boundary": f"{x:g} {y:g} {w:g} {h:g}"},
+        )
     etree.SubElement(root, _q(ns, "SignedValue")).text = "/" + value_path
     _store(entries, xml_path, root)
     entries[value_path] = sign(entries[xml_path])
 
-    etree.SubElement(listing, _q(ns, "Signature"), {"ID": sign_id, "Type": kind,
-                                                     "BaseLoc": "/" + xml_path})
+    etree.SubElement(
+        listing, _q(ns, "Signature"), {"ID": sign_id, "Type": kind, "BaseLoc": "/" + xml_path}
+    )
     holder = child(listing, "MaxSignId")
     if holder is None:
         holder = etree.Element(_q(ns, "MaxSignId"))
