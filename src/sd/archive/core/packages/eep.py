@@ -24,10 +24,10 @@ from sd.archive.core.packages.metadata import KIND_SERVICE
 from sd.archive.core.packages.metadata import Component
 from sd.archive.core.packages.metadata import ProcessStep
 from sd.archive.core.packages.metadata import RecordMetadata
+from sd.archive.core.packages.model import Package
+from sd.archive.core.packages.model import PackageFile
+from sd.archive.core.packages.model import SinkFactory
 from sd.archive.core.packages.probe import FileProbe
-from sd.archive.core.packages.reader import Package
-from sd.archive.core.packages.reader import PackageFile
-from sd.archive.core.packages.reader import SinkFactory
 from sd.archive.core.packages.xmlsafe import ACCEPTED_ENCODINGS
 from sd.archive.core.packages.xmlsafe import declared_encoding
 from sd.archive.core.packages.xmlsafe import xml_error

@@ -22,11 +22,11 @@ from sd.archive.core.packages.manifest import Manifest
 from sd.archive.core.packages.metadata import METADATA_NAME
 from sd.archive.core.packages.metadata import RecordMetadata
 from sd.archive.core.packages.metadata import parse_metadata
-from sd.archive.core.packages.reader import PackageFile
-from sd.archive.core.packages.reader import SinkFactory
-from sd.archive.core.packages.reader import read_manifest
-from sd.archive.core.packages.reader import single_root_prefix
-from sd.archive.core.packages.reader import stream_file
+from sd.archive.core.packages.model import PackageFile
+from sd.archive.core.packages.model import SinkFactory
+from sd.archive.core.packages.streaming import read_manifest
+from sd.archive.core.packages.streaming import single_root_prefix
+from sd.archive.core.packages.streaming import stream_file
 from sd.archive.core.packages.xmlsafe import parse_xml
 from sd.archive.core.packages.zipsafe import Limits
 from sd.archive.core.packages.zipsafe import SafeZip
