@@ -152,6 +152,35 @@ def _agree(rules: list[ScheduleRule]) -> bool:
     return len({r.org_code for r in rules if r.org_code}) <= 1
 
 
+def _pick_winner(ranked, reasons: list[str], problems: list[Problem]) -> ScheduleRule | None:
+    """The rule that decides among the top-priority matches, or None.
+
+    Appends the winning rules' reasons, or an ARRANGE-CONFLICT problem when rules of
+    equal priority disagree.
+    """
+    if not ranked:
+        return None
+    top = [(r, why) for r, why in ranked if r.priority == ranked[0][0].priority]
+    rules = [r for r, _ in top]
+    if not _agree(rules):
+        ids = ", ".join(r.id for r in rules)
+        outcomes = "; ".join(
+            f"{r.id} → {r.category}/{r.retention}/{r.org_code or '-'}" for r in rules
+        )
+        problems.append(
+            _problem(
+                "ARRANGE-CONFLICT",
+                f"同优先级（{rules[0].priority}）规则结论不一致 / "
+                f"rules of equal priority disagree: {outcomes}",
+                ids,
+            )
+        )
+        return None
+    for rule, why in top:
+        reasons.append(f"规则 {rule.id}（优先级 {rule.priority}）：{'；'.join(why) or '无条件'}")
+    return next((r for r in rules if r.org_code), rules[0])
+
+
 def arrange(
     facts: RecordFacts, scheme: ClassificationScheme, schedule: RetentionSchedule
 ) -> Decision:
@@ -174,28 +203,7 @@ def arrange(
 
     ranked = _ranked(schedule, facts)
     matched = tuple(rule.id for rule, _ in ranked)
-    winner: ScheduleRule | None = None
-    if ranked:
-        top = [(r, why) for r, why in ranked if r.priority == ranked[0][0].priority]
-        rules = [r for r, _ in top]
-        if _agree(rules):
-            winner = next((r for r in rules if r.org_code), rules[0])
-            for rule, why in top:
-                reasons.append(
-                    f"规则 {rule.id}（优先级 {rule.priority}）：{'；'.join(why) or '无条件'}"
-                )
-        else:
-            ids = ", ".join(r.id for r in rules)
-            outcomes = "; ".join(
-                f"{r.id} → {r.category}/{r.retention}/{r.org_code or '-'}" for r in rules
-            )
-            problems.append(
-                _problem(
-                    "ARRANGE-CONFLICT",
-                    f"同优先级（{rules[0].priority}）规则结论不一致 / rules of equal priority disagree: {outcomes}",
-                    ids,
-                )
-            )
+    winner = _pick_winner(ranked, reasons, problems)
 
     category = facts.category or (winner.category if winner else "")
     retention = facts.retention or (winner.retention if winner else "")
