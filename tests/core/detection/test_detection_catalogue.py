@@ -1,13 +1,14 @@
 def test_catalogue_is_read_once_per_file_version(tmp_path):
     import json
     import os
+    from pathlib import Path
 
     from sd.archive.core.detection.catalogue import DEFAULT_PATH
     from sd.archive.core.detection.catalogue import load_catalogue
 
     assert load_catalogue() is load_catalogue()
     copy = tmp_path / "catalogue.json"
-    data = json.loads(open(DEFAULT_PATH, encoding="utf-8").read())
+    data = json.loads(Path(DEFAULT_PATH).read_text(encoding="utf-8"))
     copy.write_text(json.dumps(data), "utf-8")
     first = load_catalogue(copy)
     assert load_catalogue(copy) is first

@@ -74,6 +74,15 @@ def _container(location: str | None, head: bytes) -> tuple[str, str]:
         return "ZIP", f"container does not open: {exc.message}"
 
 
+# formats recognised by their magic bytes alone, with no structural check
+_PLAIN_MAGIC: tuple[tuple[bytes | tuple[bytes, ...], str], ...] = (
+    ((b"II*\x00", b"MM\x00*"), "TIFF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE"),
+    (b"MZ", "EXE"),
+    (b"\x7fELF", "ELF"),
+)
+
+
 def sniff(head: bytes, tail: bytes, location: str | None = None) -> tuple[str | None, str]:
     """(format, structural problem) of a file; format None when unknown."""
     if head.startswith(b"%PDF-"):
@@ -84,28 +93,26 @@ def sniff(head: bytes, tail: bytes, location: str | None = None) -> tuple[str | 
         return "JPEG", "" if tail.rstrip(b"\x00").endswith(b"\xff\xd9") else "no JPEG end marker"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "PNG", "" if b"IEND" in tail else "no IEND chunk"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "TIFF", ""
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "OLE", ""
-    if head.startswith(b"MZ"):
-        return "EXE", ""
-    if head.startswith(b"\x7fELF"):
-        return "ELF", ""
+    for magic, name in _PLAIN_MAGIC:
+        if head.startswith(magic):
+            return name, ""
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"<"):
         return "XML", ""
     if head and b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-            return "TXT", ""
-        except UnicodeDecodeError:
-            try:
-                head.decode("gb18030")
-                return "TXT", ""
-            except UnicodeDecodeError:
-                return None, ""
+        return _text_format(head), ""
     return None, ""
+
+
+def _text_format(head: bytes) -> str | None:
+    """ "TXT" when the head decodes as UTF-8 or GB 18030, else None."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return "TXT"
+    return None
 
 
 def xml_problem(location: str | None, max_size: int = 64 * 1024 * 1024) -> str:

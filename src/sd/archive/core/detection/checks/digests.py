@@ -26,7 +26,8 @@ def manifest_digests(subject, item, context):
         if actual != expected:
             findings.append(
                 failed(
-                    f"{manifest.algorithm.upper()} 摘要值与清单不符 / digest differs from the manifest",
+                    f"{manifest.algorithm.upper()} 摘要值与清单不符 / "
+                    "digest differs from the manifest",
                     path,
                 )
             )
@@ -50,7 +51,8 @@ def component_digests(subject, item, context):
         elif actual != component.digest.strip().lower():
             findings.append(
                 failed(
-                    f"{component.digest_algorithm} 摘要值与元数据不符 / digest differs from 元数据.xml",
+                    f"{component.digest_algorithm} 摘要值与元数据不符 / "
+                    "digest differs from 元数据.xml",
                     component.path,
                 )
             )

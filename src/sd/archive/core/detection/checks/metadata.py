@@ -1,4 +1,7 @@
-"""Metadata checks (元数据检测): parsing, presence, emptiness, lengths, types, ranges, plausibility."""
+"""Metadata checks (元数据检测).
+
+Parsing, presence, emptiness, lengths, types, ranges, plausibility.
+"""
 
 from __future__ import annotations
 
@@ -108,9 +111,25 @@ def _parse_when(value: str | None, now: datetime) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
 
 
+def _component_types(components) -> list:
+    """Type findings of the components: file size an integer, digest 64 hex digits."""
+    findings = []
+    for c in components:
+        if c.size is not None and c.size_int is None:
+            findings.append(failed(f"<计算机文件大小> {c.size!r} 不是整数", c.path or ""))
+        if c.digest and not _HEX64.match(c.digest.strip()):
+            findings.append(
+                failed("<摘要值> 不是 64 位十六进制 / not a 64-digit hex digest", c.path or "")
+            )
+    return findings
+
+
 @register("metadata_types")
 def metadata_types(subject, item, context):
-    """Values have their types and formats: year, ISO dates, integers, hex digests (数据类型与格式)."""
+    """Values have their types and formats (数据类型与格式).
+
+    Year, ISO dates, integers, hex digests.
+    """
     m = subject.metadata
     if m is None:
         return [NO_METADATA]
@@ -123,13 +142,7 @@ def metadata_types(subject, item, context):
         findings.append(failed(f"<件号> {m.item_number!r} 不是正整数 / not a positive integer"))
     if m.pages and m.pages_int is None:
         findings.append(failed(f"<页数> {m.pages!r} 不是整数 / not an integer"))
-    for c in m.components:
-        if c.size is not None and c.size_int is None:
-            findings.append(failed(f"<计算机文件大小> {c.size!r} 不是整数", c.path or ""))
-        if c.digest and not _HEX64.match(c.digest.strip()):
-            findings.append(
-                failed("<摘要值> 不是 64 位十六进制 / not a 64-digit hex digest", c.path or "")
-            )
+    findings.extend(_component_types(m.components))
     for step in m.process or []:
         if step.time and not _is_date(step.time):
             findings.append(
@@ -263,7 +276,10 @@ def process_history(subject, item, context):
 
 @register("required_roles")
 def required_roles(subject, item, context):
-    """The record has its required components: 正本 + 处理单, or 申请材料 + 办理结果 (组件完整性)."""
+    """The record has its required components (组件完整性).
+
+    正本 + 处理单, or 申请材料 + 办理结果.
+    """
     m = subject.metadata
     if m is None:
         return [NO_METADATA]

@@ -56,7 +56,8 @@ def component_bytes(subject, item, context):
     if declared != actual:
         return [
             failed(
-                f"声明 {declared} 字节，实收 {actual} 字节 / declared {declared} bytes, received {actual}"
+                f"声明 {declared} 字节，实收 {actual} 字节 / "
+                f"declared {declared} bytes, received {actual}"
             )
         ]
     return []
@@ -152,7 +153,10 @@ def transfer_bytes(subject, item, context):
 
 @register("transfer_structure")
 def transfer_structure(subject, item, context):
-    """Catalogue rows and record folders correspond, and agree with 元数据.xml (目录与文件夹对应)."""
+    """Catalogue rows and record folders correspond (目录与文件夹对应).
+
+    They also agree with 元数据.xml.
+    """
     findings = reader_problems(
         subject, "transfer.folder-missing", "transfer.not-catalogued", "transfer.folder-path"
     )
