@@ -220,6 +220,23 @@ def _check_files(
             )
 
 
+def _confirmations(origin, note, trusted, result: VerificationResult) -> list[str]:
+    """The checkpoint's origin and the trusted nodes whose cosignature is on the note.
+
+    Problems of unreadable cosignatures go to ``result``.
+    """
+    confirmed = [origin]
+    for name, verifier in trusted.items():
+        if name == origin:
+            continue
+        try:
+            if cosignature_time(note, verifier.as_cosigner()) is not None:
+                confirmed.append(name)
+        except LedgerError as error:
+            result.problems.extend(error.problems)
+    return confirmed
+
+
 def _check_proof(
     bundle, entry, hash_alg, trusted_vkeys, quorum, result: VerificationResult, fail
 ) -> None:
@@ -270,15 +287,7 @@ def _check_proof(
             "inclusion_proof",
         )
 
-    confirmed = [checkpoint.origin]
-    for name, verifier in trusted.items():
-        if name == checkpoint.origin:
-            continue
-        try:
-            if cosignature_time(note, verifier.as_cosigner()) is not None:
-                confirmed.append(name)
-        except LedgerError as error:
-            result.problems.extend(error.problems)
+    confirmed = _confirmations(checkpoint.origin, note, trusted, result)
     result.confirmed_by = confirmed
     needed = majority(len(trusted)) if quorum is None else quorum
     if len(confirmed) < needed:

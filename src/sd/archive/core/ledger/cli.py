@@ -26,7 +26,9 @@ VALID, INVALID, USAGE = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sd-archive-verify",
-        description="Verify files against an sd.archive evidence proof bundle (电子档案离线证据验证).",
+        description=(
+            "Verify files against an sd.archive evidence proof bundle (电子档案离线证据验证)."
+        ),
     )
     parser.add_argument("--bundle", required=True, help="proof bundle (JSON)")
     parser.add_argument(

@@ -256,6 +256,13 @@ def verify_consistency(
     path = list(proof)
     if first & (first - 1) == 0:  # first is an exact power of two
         path.insert(0, first_root)
+    return _consistency_roots(first, second, path, algorithm) == (first_root, second_root)
+
+
+def _consistency_roots(
+    first: int, second: int, path: list[bytes], algorithm: str
+) -> tuple[bytes, bytes] | None:
+    """The (first, second) roots a consistency path leads to; None when its length is wrong."""
     fn, sn = first - 1, second - 1
     while fn & 1:
         fn >>= 1
@@ -263,7 +270,7 @@ def verify_consistency(
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            return False
+            return None
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr, algorithm)
             sr = node_hash(c, sr, algorithm)
@@ -275,4 +282,6 @@ def verify_consistency(
             sr = node_hash(sr, c, algorithm)
         fn >>= 1
         sn >>= 1
-    return fr == first_root and sr == second_root and sn == 0
+    if sn != 0:
+        return None
+    return fr, sr

@@ -1,8 +1,9 @@
-"""Replicas of the logs a node cosigns (见证副本): each node keeps a copy of every block it confirmed.
+"""Replicas of the logs a node cosigns (见证副本).
 
-A witness that holds a replica of a peer's log appends the peer's new entries only when they
-reproduce the root of the peer's checkpoint; otherwise nothing is written. The new nodes are
-first computed in an overlay over the replica's store and copied in only on success.
+Each node keeps a copy of every block it confirmed. A witness that holds a replica of a
+peer's log appends the peer's new entries only when they reproduce the root of the peer's
+checkpoint; otherwise nothing is written. The new nodes are first computed in an overlay
+over the replica's store and copied in only on success.
 """
 
 from __future__ import annotations
