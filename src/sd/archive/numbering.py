@@ -19,6 +19,7 @@ import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import ConflictError
+from zExceptions import Forbidden
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
@@ -62,6 +63,27 @@ def fonds_of(obj):
         if IFonds.providedBy(item):
             return item
     return None
+
+
+def check_frozen_code(record) -> None:
+    """A frozen archival code must still agree with its parts (档号冻结)."""
+    if not getattr(record, "code_frozen", False):
+        return
+    fonds = fonds_of(record)
+    parts = codes.CodeParts(
+        fonds_code=record.fonds_code,
+        category=record.category_code,
+        year=int(record.year),
+        retention=record.retention_period,
+        item_number=int(record.item_number),
+        org_code=record.org_code or "",
+        volume=int(record.volume_number) if record.volume_number else None,
+    )
+    if codes.render(parts, code_rule(fonds, record.category_code)) != record.archival_code:
+        raise Forbidden(
+            f"The archival code {record.archival_code} is frozen: "
+            "correct it with a reason through the code correction action."
+        )
 
 
 def _counters(fonds) -> OOBTree:

@@ -14,8 +14,9 @@ The one place for these rules:
   archival code's parts change only through the code correction, which renumbers and checks
   uniqueness; content files never change (a new version is a new component).
 
-A sanctioned action runs inside :func:`sanctioned`; the modification guard in
-``sd.archive.subscribers`` refuses any change of an archived record made outside one.
+A sanctioned action runs inside :func:`sanctioned`; the modification guard
+(:func:`guard_change`, called by ``sd.archive.lifecycle`` on every modified event) refuses any
+change of an archived record made outside one.
 """
 
 from __future__ import annotations
@@ -127,6 +128,13 @@ def check_write(obj, names) -> None:
     locked = names - HOLD_FIELDS
     if locked and is_archived(obj) and not is_sanctioned(obj):
         raise RecordProtected(locked, path)
+
+
+def guard_change(obj, names) -> None:
+    """Refuse a change of ``names`` on an archived record or its component made outside a
+    recorded action, whatever path made it (the modified event): the transaction ends unstored."""
+    if names and is_archived(obj) and not is_sanctioned(obj):
+        raise RecordProtected(list(names), "/".join(obj.getPhysicalPath()))
 
 
 @contextmanager

@@ -6,6 +6,9 @@ are logged as ``audit``. A metadata correction of a logged record is logged as `
 so that the latest entry always states the record as it should be; a change made behind the
 API then shows as tampering. Changes of the admitted nodes are ``node-admit`` /
 ``node-remove`` events, whatever path changed the registry.
+
+The record functions are called by ``sd.archive.lifecycle`` (its order: digests, seal
+verification, ledger entry, archiving seal, AIP); :func:`nodes_changed` is a registry subscriber.
 """
 
 from __future__ import annotations
@@ -38,9 +41,8 @@ def _last_content(record) -> dict[str, str]:
         return parse_entry(log.entry(conn, indexes[-1])[0])["content"] if indexes else {}
 
 
-def record_transitioned(record, event):
-    """Log a workflow transition of a record (IActionSucceededEvent)."""
-    action = getattr(event, "action", None)
+def log_transition(record, action: str | None) -> None:
+    """Log a workflow transition of a record."""
     if not action:
         return
     ledger_event = TRANSITION_EVENTS.get(action, "audit")
@@ -54,7 +56,7 @@ def record_transitioned(record, event):
                                 package_digest=pending.package_digest, actor=pending.actor)
 
 
-def record_modified(record, event):
+def log_modification(record) -> None:
     """Log a metadata correction of a record already in the ledger."""
     if getattr(record, "ledger_index", None) is None:
         return

@@ -38,6 +38,7 @@ from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
+from sd.archive.seals.archiving import seal_archived
 
 from . import alarms
 from . import config
@@ -141,9 +142,8 @@ def entries(site=None, limit: int = 50) -> list[dict]:
 
 
 def process(record, steps) -> dict | None:
-    """Do the queued work of one record: archiving seal first, then the AIP (with the seal)."""
-    from sd.archive.seals.archiving import seal_archived
-
+    """Do the queued work of one record in the lifecycle's order (``sd.archive.lifecycle``):
+    archiving seal first, then the AIP (with the seal)."""
     if SEAL in steps:
         seal_archived(record)
     reasons = [s.split(":", 1)[1] for s in steps if s.startswith("preserve:")]

@@ -221,6 +221,13 @@ def queue(record) -> None:
     pending[id(record)] = record
 
 
+def queue_if_preserved(record) -> None:
+    """Queue a new version of a record that has an AIP already (a new component, a metadata
+    correction); written once, before the commit, if the record really differs."""
+    if record is not None and last_version(record) is not None:
+        queue(record)
+
+
 def _destroyed(record) -> bool:
     return api.content.get_state(record, default=None) == "destroyed"
 

@@ -121,21 +121,9 @@ def apply_archiving_seal(record) -> list:
 
 
 def may_seal(record) -> bool:
-    """Only the sanctioned action of a user who may archive adds sealed versions."""
+    """Only the sanctioned action of a user who may archive adds sealed versions (asked by
+    ``sd.archive.lifecycle`` on ``archive``, before the AIP is written or queued)."""
     return api.user.has_permission("sd.archive: Archive records", obj=record)
-
-
-def record_archived(record, event):
-    """Subscriber: IActionSucceededEvent on a record; acts on the ``archive`` transition.
-
-    With the after-archiving queue on (``sd.archive.preservation.postprocess``) the queue
-    applies the seal after the commit instead."""
-    from sd.archive.preservation import postprocess
-
-    if getattr(event, "action", None) != "archive" or postprocess.queued():
-        return
-    if may_seal(record):
-        seal_archived(record)
 
 
 def seal_archived(record) -> None:

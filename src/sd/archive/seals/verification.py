@@ -24,6 +24,7 @@ from collections import OrderedDict
 
 from BTrees.OOBTree import OOBTree
 from plone.namedfile.file import NamedBlobImage
+from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
@@ -37,6 +38,8 @@ from sd.archive.core.seals.verdict import Verdict
 from sd.archive.core.seals.verdict import overall
 from sd.archive.core.seals.verify import verify_ofd
 from sd.archive.interfaces import IComponent
+from sd.archive.interfaces import IRecord
+from sd.archive.repository import is_original_package
 from sd.archive.seals import settings
 
 PICTURES_KEY = "sd.archive.seals.pictures"
@@ -191,6 +194,25 @@ def verify_component(component, store: bool = True) -> list[dict]:
     if store:
         component.seal_findings = findings
     return findings
+
+
+def verify_stored(component) -> None:
+    """Verify a new component's signatures and seals (入库验签) and update its record; a
+    verifier crash is a finding, never a lost file (called by ``sd.archive.lifecycle``)."""
+    if getattr(component, "file", None) is None or is_original_package(component):
+        return  # the package as received is not a record file: its files are verified
+    try:
+        verify_component(component)
+    except ConflictError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a verifier crash must not lose the file
+        logger.exception("seal verification failed for %s", component.getId())
+        reason = Reason("seal.verifier-error", UNVERIFIABLE, f"the verifier failed: {exc}")
+        component.seal_findings = [file_finding(reason, component_format(component) or "", component,
+                                                getattr(component, "sm3", "") or "")]
+    record = getattr(component, "__parent__", None)
+    if record is not None and IRecord.providedBy(record):
+        refresh_record(record)
 
 
 def file_status(findings: list[dict]) -> str:

@@ -1,6 +1,6 @@
 """New component versions (新版本电子文件): archiving-sealed and stripped files.
 
-A record past pre-archiving keeps its components' bytes (``subscribers/components.py``); a
+A record past pre-archiving keeps its components' bytes (``sd.archive.lifecycle``); a
 sealed or stripped file is a NEW component made with :func:`sd.archive.repository.add_component`
 and linked to the one it was made from by ``version_of`` (its UID). Its path (路径) is its own:
 a component's path never changes once archived and no two components share one, so the
