@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -48,7 +49,7 @@ def test_round_trip_keeps_metadata_components_events(tmp_path, record, signer, v
     assert [(c.name, c.role, c.format, c.sm3) for c in back.components] == [
         (c.name, c.role, c.format, c.sm3) for c in record.components
     ]
-    assert open(back.components[0].content, "rb").read() == b"%PDF-1.7 body"
+    assert Path(back.components[0].content).read_bytes() == b"%PDF-1.7 body"
     assert [(e.time, e.action, e.actor, e.description) for e in back.events] == [
         (e.time, e.action, e.actor, e.description) for e in record.events
     ]

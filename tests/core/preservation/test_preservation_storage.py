@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from preservation_helpers import make_record
 from preservation_helpers import sm3
@@ -27,7 +29,7 @@ def test_write_puts_identical_copies_in_every_online_location(tmp_path, signer, 
     stored = write_aip(locs, make_record(), signer, policy=StoragePolicy(2))
     assert stored.relpath == "J001/2023/J001-WS·2023-Y-BGS-0001/J001-WS·2023-Y-BGS-0001.v1.eep"
     assert set(stored.copies) == {"a", "b"} and not (tmp_path / "tape").exists()
-    datas = [open(p, "rb").read() for p in stored.copies.values()]
+    datas = [Path(p).read_bytes() for p in stored.copies.values()]
     assert datas[0] == datas[1] and sm3(datas[0]) == stored.sm3
     assert read_aip(locs[1], stored.relpath, verifier=verifier).signature.verified
     leftovers = [p for p in (tmp_path / "a").rglob("*") if p.name.startswith(".tmp-")]
@@ -137,6 +139,7 @@ def test_writer_process_writes_the_same_aip_and_refuses_the_same_way(tmp_path, p
 def test_writer_process_ends_when_its_parent_is_killed(tmp_path):
     """A Zope process killed by a signal runs no exit handlers: its AIP writer process must
     not stay behind as an orphan (one per restart)."""
+    import contextlib
     import os
     import signal
     import subprocess
@@ -162,10 +165,8 @@ def test_writer_process_ends_when_its_parent_is_killed(tmp_path):
                 os.kill(child, 0)
             except ProcessLookupError:
                 break
-            try:  # reap it should it be our child after all
+            with contextlib.suppress(ChildProcessError):  # reap it should it be our child after all
                 os.waitpid(child, os.WNOHANG)
-            except ChildProcessError:
-                pass
             time.sleep(0.1)
         else:
             os.kill(child, signal.SIGKILL)

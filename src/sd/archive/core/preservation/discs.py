@@ -168,7 +168,10 @@ def plan_two_sets(
     fill: float = MAX_FILL,
     prefix: str = "",
 ) -> tuple[DiscSetPlan, DiscSetPlan]:
-    """Sets A and B from different media batches; B-n holds what A-n holds, burnt in reverse order."""
+    """Sets A and B from different media batches.
+
+    B-n holds what A-n holds, burnt in reverse order.
+    """
     if batch_a == batch_b:
         raise ArchiveError(
             "the two sets must come from different batches",
@@ -213,7 +216,10 @@ def carriers_by_record(*sets: DiscSetPlan) -> dict[str, list[str]]:
 
 
 def label_text(disc: DiscPlan, *, unit: str, made: datetime | None = None) -> str:
-    """说明文件: key：value lines (载体编号, 载体类型, 制作时间, 容量, 单位, 年度, 数量, 起止档号)."""
+    """说明文件: key：value lines.
+
+    载体编号, 载体类型, 制作时间, 容量, 单位, 年度, 数量, 起止档号.
+    """
     made = made or datetime.now().astimezone()
     years = disc.years
     lines = [

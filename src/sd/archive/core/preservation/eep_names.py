@@ -12,7 +12,9 @@ ORIGINAL = "原始型"
 MODIFIED = "修改型"
 PACKAGE_TYPE_DESCRIPTIONS = {
     ORIGINAL: "本封装包包含电子文件数据及其元数据，原始封装，未经修改",
-    MODIFIED: "本封装包包含电子文件数据及其元数据，系修改封装，在保留原封装包的基础上，添加了修改层",
+    MODIFIED: (
+        "本封装包包含电子文件数据及其元数据，系修改封装，在保留原封装包的基础上，添加了修改层"
+    ),
 }
 SIGNED_OBJECT = "被签名对象"
 SIGNATURE_RULE = "SM3(C14N 1.0(被签名对象))，对该摘要值签名"

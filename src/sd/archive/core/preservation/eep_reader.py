@@ -328,7 +328,7 @@ def read_eep(
             path = Path(content_dir) / f"{len(meta):03d}-{base}"
             path.parent.mkdir(parents=True, exist_ok=True)
             comp.content = str(path)
-            f = open(path, "wb")
+            f = open(path, "wb")  # noqa: SIM115 - returned open to the parser, closed below
         else:
             return None
         opened.append(f)
@@ -343,7 +343,9 @@ def read_eep(
     return _check(parser, meta, verifier, require_signature, name)
 
 
-def _check(parser: _Parser, meta, verifier, require_signature, name) -> AIPRecord:
+def _check(  # noqa: C901 - the DA/T 48 checklist, read top to bottom
+    parser: _Parser, meta, verifier, require_signature, name
+) -> AIPRecord:
     problems: list[Problem] = []
     root = parser.root
     if root is None or root.name != N.ROOT or root.ns != N.NAMESPACE:

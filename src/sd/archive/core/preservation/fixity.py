@@ -139,6 +139,28 @@ def _classify(relpath, path, expected_digest, digest, size, error) -> FixityItem
     return FixityItem(relpath, status, path, expected_digest.lower(), digest, size)
 
 
+def _tally(run: FixityRun, relpath: str, item: FixityItem) -> None:
+    """Count ``item`` into ``run``: its bytes, and its relpath under its status."""
+    run.bytes += item.size
+    if item.status == PASSED:
+        run.passed.append(relpath)
+    elif item.status == FAILED:
+        run.failed.append(
+            {
+                "relpath": relpath,
+                "path": item.path,
+                "expected": item.expected,
+                "actual": item.actual,
+            }
+        )
+    elif item.status == MISSING:
+        run.missing.append(relpath)
+    elif item.status == UNKNOWN:
+        run.unknown.append(relpath)
+    else:
+        run.errors.append({"relpath": relpath, "path": item.path, "error": item.error})
+
+
 def run_fixity(
     location: StorageLocation,
     expected: ExpectedDigest,
@@ -218,25 +240,7 @@ def run_fixity(
             os.fsync(log.fileno())
     run = FixityRun(run_id, location.id, state["started"], total=total)
     for relpath in items:
-        item = done[relpath]
-        run.bytes += item.size
-        if item.status == PASSED:
-            run.passed.append(relpath)
-        elif item.status == FAILED:
-            run.failed.append(
-                {
-                    "relpath": relpath,
-                    "path": item.path,
-                    "expected": item.expected,
-                    "actual": item.actual,
-                }
-            )
-        elif item.status == MISSING:
-            run.missing.append(relpath)
-        elif item.status == UNKNOWN:
-            run.unknown.append(relpath)
-        else:
-            run.errors.append({"relpath": relpath, "path": item.path, "error": item.error})
+        _tally(run, relpath, done[relpath])
     run.finished = datetime.now(UTC).isoformat(timespec="seconds")
     run.complete = True
     run.seconds = time.perf_counter() - started
@@ -277,7 +281,8 @@ class TextProgress:
         filled = int(frac * self.width)
         rate = p.bytes / p.elapsed / 1e6 if p.elapsed > 0 else 0.0
         self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {frac:6.1%} {p.done}/{p.total} {rate:7.1f} MB/s"
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {frac:6.1%} "
+            f"{p.done}/{p.total} {rate:7.1f} MB/s"
         )
         if p.done >= p.total:
             self.stream.write("\n")

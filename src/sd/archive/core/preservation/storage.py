@@ -65,7 +65,8 @@ class StoragePolicy:
             problems.append(
                 Problem(
                     "STORE-POLICY",
-                    f"{self.copies_required} online copies in different directories required, {len(roots)} configured",
+                    f"{self.copies_required} online copies in different directories required, "
+                    f"{len(roots)} configured",
                     "online",
                 )
             )
@@ -74,7 +75,8 @@ class StoragePolicy:
             problems.append(
                 Problem(
                     "STORE-POLICY",
-                    f"{self.offline_sets_required} offline set(s) required, {len(offline)} configured",
+                    f"{self.offline_sets_required} offline set(s) required, "
+                    f"{len(offline)} configured",
                     "offline",
                 )
             )
