@@ -213,11 +213,13 @@ def test_undecodable_csv():
         ("<分类方案 全宗号='J001' 颜色='红'/>".encode(), "SCHEME-ELEMENT"),
         ("<分类方案 全宗号='J001'><部门 代码='A' 名称='B'/></分类方案>".encode(), "SCHEME-ELEMENT"),
         (
-            "<分类方案 全宗号='J001'><门类 代码='WS' 名称='文书' 件号起始='x'/></分类方案>".encode(),
+            "<分类方案 全宗号='J001'>"
+            "<门类 代码='WS' 名称='文书' 件号起始='x'/></分类方案>".encode(),
             "SCHEME-VALUE",
         ),
         (
-            "<分类方案 全宗号='J001'><门类 代码='WS' 名称='文书'><档号规则 件号位数='0'/></门类></分类方案>".encode(),
+            "<分类方案 全宗号='J001'><门类 代码='WS' 名称='文书'>"
+            "<档号规则 件号位数='0'/></门类></分类方案>".encode(),
             "SCHEME-VALUE",
         ),
     ],
@@ -229,7 +231,10 @@ def test_scheme_xml_errors(xml, code):
 
 
 def test_scheme_xml_error_has_line():
-    xml = "<分类方案 全宗号='J001'>\n<门类 代码='WS' 名称='文书'/>\n<门类 代码='W1' 名称='x'/>\n</分类方案>"
+    xml = (
+        "<分类方案 全宗号='J001'>\n<门类 代码='WS' 名称='文书'/>\n"
+        "<门类 代码='W1' 名称='x'/>\n</分类方案>"
+    )
     with pytest.raises(SchemeError) as info:
         read_scheme_xml(xml)
     assert [(p.code, p.object) for p in info.value.problems] == [
@@ -243,7 +248,8 @@ def test_scheme_xml_error_has_line():
         ("<规则 规则编号='A'><条件/></规则>", "SCHEME-ELEMENT"),  # no 结果
         ("<规则 规则编号='A'><结果 门类代码='WS'/></规则>", "SCHEME-ELEMENT"),  # no 保管期限
         (
-            "<规则 规则编号='A'><条件><颜色>红</颜色></条件><结果 门类代码='WS' 保管期限='Y'/></规则>",
+            "<规则 规则编号='A'><条件><颜色>红</颜色></条件>"
+            "<结果 门类代码='WS' 保管期限='Y'/></规则>",
             "SCHEME-ELEMENT",
         ),
         (

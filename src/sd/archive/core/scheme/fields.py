@@ -1,8 +1,8 @@
 """Field names and value formats shared by the CSV and XML files (字段与取值格式).
 
 One place for the Chinese column/element names and for how values are written:
-booleans 是/否, lists joined by ``;`` (``；`` also read), 类别号 order as ``门类·年度·保管期限·机构``,
-arrangement level 按件/按卷.
+booleans 是/否, lists joined by ``;`` (``；`` also read),
+类别号 order as ``门类·年度·保管期限·机构``, arrangement level 按件/按卷.
 """
 
 from __future__ import annotations

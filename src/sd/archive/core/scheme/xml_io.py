@@ -187,6 +187,16 @@ def write_scheme_xml(scheme: ClassificationScheme) -> bytes:
 # --- retention schedule (归档范围和保管期限表) --------------------------------------------------
 
 
+def _read_conditions(element, conditions: dict[str, list[str]], problems: list[Problem]) -> None:
+    """Add the non-empty values of a rule's <条件> children to ``conditions``."""
+    for cond in _elements(element):
+        name = fields.RULE_CONDITIONS.get(cond.tag)
+        if name is None:
+            _unknown(cond, problems)
+        elif (cond.text or "").strip():
+            conditions[name].append(cond.text.strip())
+
+
 def read_schedule_xml(
     data: bytes | str, scheme: ClassificationScheme | None = None
 ) -> RetentionSchedule:
@@ -207,12 +217,7 @@ def read_schedule_xml(
             if sub.tag == DESCRIPTION:
                 description = (sub.text or "").strip()
             elif sub.tag == CONDITIONS:
-                for cond in _elements(sub):
-                    name = fields.RULE_CONDITIONS.get(cond.tag)
-                    if name is None:
-                        _unknown(cond, problems)
-                    elif (cond.text or "").strip():
-                        conditions[name].append(cond.text.strip())
+                _read_conditions(sub, conditions, problems)
             elif sub.tag == OUTCOME:
                 attrs = _check_attributes(
                     sub, tuple(fields.RULE_OUTCOME), ("门类代码", "保管期限"), problems
