@@ -74,7 +74,9 @@ def retention_problem(code: str, obj: str = "") -> Problem:
     """The one Problem shape for a bad retention code (保管期限代码错误)."""
     return Problem(
         code="RETENTION-CODE",
-        message=f"retention period {code!r} is not Y or D<years> (保管期限应为 Y 或 D加年数，如 D30)",
+        message=(
+            f"retention period {code!r} is not Y or D<years> (保管期限应为 Y 或 D加年数，如 D30)"
+        ),
         object=obj or code,
         property="retention",
     )
