@@ -6,6 +6,7 @@ non-canonical DER (for example an explicit DEFAULT ``critical FALSE``) does not 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
@@ -67,7 +68,7 @@ def _name(name) -> str:
     seen on seal CAs) are read generically instead of failing."""
     try:
         return name.human_friendly
-    except Exception:  # noqa: BLE001 - fall back to a generic reading
+    except Exception:  # noqa: BLE001, S110 - odd attribute types: fall back to a generic reading
         pass
     try:
         parts = []
@@ -99,10 +100,8 @@ def load_certificate(data: bytes) -> CertInfo:
         ("not_before", lambda: tbs["validity"]["not_before"].native),
         ("not_after", lambda: tbs["validity"]["not_after"].native),
     ):
-        try:
+        with contextlib.suppress(Exception):  # keep what can be read
             info[key] = getter()
-        except Exception:  # noqa: BLE001 - keep what can be read
-            pass
     try:
         spki = tbs["subject_public_key_info"]
         algorithm = spki["algorithm"]

@@ -9,6 +9,7 @@ fetched from the network (no OCSP/CRL/AIA): ``allow_fetching=False``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -47,10 +48,8 @@ def verify_pdf(source: bytes | str | Path, trust: TrustStore | None = None) -> d
 def verify_embedded(sig, trust: TrustStore | None) -> Verdict:
     """The verdict for one pyHanko ``EmbeddedPdfSignature``."""
     verdict = Verdict(id=str(sig.field_name), kind="sign", format="pdf")  # a plain str: stored
-    try:
+    with contextlib.suppress(Exception):  # invisible or unusual widgets: no place
         verdict.page_index, verdict.boundary = _widget_place(sig)
-    except Exception:  # noqa: BLE001 - invisible or unusual widgets
-        pass
     try:
         status = validate_pdf_signature(sig, _context(trust))
     except (SignatureValidationError, ValueError, KeyError) as exc:

@@ -77,6 +77,6 @@ def verify_sm2(point: bytes, signature: bytes, data: bytes) -> bool:
         try:
             key.verify(candidate, data, ec.ECDSA(hashes.SM3()))
             return True
-        except Exception:  # noqa: BLE001 - InvalidSignature and InternalError alike
+        except Exception:  # noqa: BLE001, S112 - InvalidSignature, InternalError alike: try the next
             continue
     return False

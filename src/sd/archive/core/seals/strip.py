@@ -1,7 +1,8 @@
-"""Remove the digital part of seals and signatures, keep their appearance (去除签章数字信息保留印章图像).
+"""Remove the digital part of seals and signatures, keep their appearance.
 
-Used to make a use copy (利用版) of a signed record, e.g. when the certificates have expired;
-the signed original stays the preservation copy (保存版). The procedure (standards digest §9):
+去除签章数字信息保留印章图像. Used to make a use copy (利用版) of a signed record, e.g. when
+the certificates have expired; the signed original stays the preservation copy (保存版).
+The procedure (standards digest §9):
 
 1. verify first and keep the verdicts, certificate details and digests (provenance);
 2. OFD: for every StampAnnot, take the seal picture from ``SESeal.eSealInfo.picture``, add it

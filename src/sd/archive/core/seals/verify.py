@@ -282,6 +282,15 @@ def _check_ses(
             )
         if when > now:
             verdict.notes.append("signing time lies in the future")
+    _compare_stored_seal(verdict, package, info, seal)
+    if ses.timestamp:
+        verdict.notes.append("a timestamp token is present; it was not verified")
+    _check_trust(verdict, ses.signer_cert, trust, "signer")
+    _check_trust(verdict, seal.maker_cert, trust, "seal maker")
+
+
+def _compare_stored_seal(verdict: Verdict, package: OfdPackage, info: SignatureInfo, seal) -> None:
+    """Note when the package's stored seal file (if any) differs from the signature's seal."""
     if info.seal_path and package.exists(info.seal_path):
         try:
             stored = parse_seal(package.read(info.seal_path))
@@ -289,10 +298,6 @@ def _check_ses(
                 verdict.notes.append(f"{info.seal_path} differs from the seal inside the signature")
         except SealFormatError:
             verdict.notes.append(f"{info.seal_path} does not parse")
-    if ses.timestamp:
-        verdict.notes.append("a timestamp token is present; it was not verified")
-    _check_trust(verdict, ses.signer_cert, trust, "signer")
-    _check_trust(verdict, seal.maker_cert, trust, "seal maker")
 
 
 def _check_signer(verdict: Verdict, ses: SesSignature, info: SignatureInfo) -> None:

@@ -264,6 +264,29 @@ def _scaled_ctm(ctm: str | None, sx: float, sy: float) -> str:
     return " ".join(f"{v:g}" for v in (a * sx, b * sy, c * sx, d * sy, e * sx, f * sy))
 
 
+def _copy_resource_files(
+    copy, seal: OfdPackage, res, path: str, entries: dict[str, bytes], folder: str, new_id: str
+) -> None:
+    """Copy the files a seal resource names (font and media files) into the host's ``folder``.
+
+    ``res`` is the seal's resource file (at ``path``) the resource ``copy`` comes from; each
+    file found is stored as ``Seal_<new_id>_<name>`` and ``copy`` is pointed at it.
+    """
+    for element in copy.iter():
+        if local(element.tag) in _FILE_CHILDREN and element.text:
+            seal_base = res.get("BaseLoc", "")
+            source = seal.resolve(
+                posixpath.join(seal_base, element.text.strip())
+                if seal_base
+                else element.text.strip(),
+                path,
+            )
+            if source in seal.entries:
+                name = f"Seal_{new_id}_{posixpath.basename(source)}"
+                entries[posixpath.join(folder, name)] = seal.entries[source]
+                element.text = name
+
+
 def add_vector_layer(
     package: OfdPackage,
     entries: dict[str, bytes],
@@ -324,19 +347,7 @@ def add_vector_layer(
         mapping[item.get("ID")] = new_id
         copy = etree.fromstring(etree.tostring(item))
         copy.set("ID", new_id)
-        for element in copy.iter():
-            if local(element.tag) in _FILE_CHILDREN and element.text:
-                seal_base = res.get("BaseLoc", "")
-                source = seal.resolve(
-                    posixpath.join(seal_base, element.text.strip())
-                    if seal_base
-                    else element.text.strip(),
-                    path,
-                )
-                if source in seal.entries:
-                    name = f"Seal_{new_id}_{posixpath.basename(source)}"
-                    entries[posixpath.join(folder, name)] = seal.entries[source]
-                    element.text = name
+        _copy_resource_files(copy, seal, res, path, entries, folder, new_id)
         target = child(host, local(group.tag))
         if target is None:
             target = etree.SubElement(host, _q(ns, local(group.tag)))
