@@ -25,6 +25,10 @@ class IComponent(Interface):
     """电子文件 (component): one file of a record."""
 
 
+class ITransferBatch(Interface):
+    """移交批次 (transfer batch): one transfer from a records room to the archives."""
+
+
 class IComponentStoredEvent(IObjectEvent):
     """A component was stored in its record (电子文件入库): digests, seal verification, the
     record's digest index and a new AIP version follow from this event.

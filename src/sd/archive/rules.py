@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+from zope import schema
 from zope.annotation.interfaces import IAnnotations
+from zope.interface import Interface
 
+from sd.archive import _
 from sd.archive.core import codes
 from sd.archive.core import scheme as core_scheme
 from sd.archive.core.errors import Problem
@@ -22,6 +25,7 @@ SCHEME_KEY = "sd.archive.rules.scheme"
 SCHEDULE_KEY = "sd.archive.rules.schedule"
 TEMPLATE_FONDS = "J001"
 FORMATS = ("xml", "csv")
+SETTINGS_PREFIX = "sd.archive.arrangement"
 
 _readers = {
     ("scheme", "xml"): core_scheme.read_scheme_xml,
@@ -35,11 +39,32 @@ _writers = {
 }
 
 
+class IArrangementSettings(Interface):
+    """Templates for new fonds' arrangement rules (分类方案、归档范围与保管期限表模板).
+
+    Each fonds keeps its own scheme and schedule (import/export on the fonds: @@arrangement-rules,
+    REST ``@arrangement-rules``); a fonds without its own starts from the shipped files for
+    J001/J002 or from these templates (XML as exported), re-labelled with its fonds code. The
+    archival code rule of each category (DA/T 22-2015 or DA/T 13-2022) is part of the scheme.
+    """
+
+    template_scheme_xml = schema.Text(
+        title=_("Template classification scheme (XML)"),  # 分类方案模板
+        required=False,
+        default="",
+    )
+    template_schedule_xml = schema.Text(
+        title=_("Template archiving scope and retention schedule (XML)"),  # 保管期限表模板
+        required=False,
+        default="",
+    )
+
+
 def _template(name: str) -> str:
     from plone import api
 
     try:
-        return api.portal.get_registry_record(f"sd.archive.arrangement.{name}", default="") or ""
+        return api.portal.get_registry_record(f"{SETTINGS_PREFIX}.{name}", default="") or ""
     except Exception:  # no site (scripts, core tests)
         return ""
 

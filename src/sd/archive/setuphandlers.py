@@ -1,4 +1,9 @@
-"""Install and uninstall steps that GenericSetup XML cannot express."""
+"""Site-wide setup (安装): which of sd.archive's profiles the add-ons control panel offers.
+
+Each area's import step lives in its home (``ledger/setuphandlers.py``: the node key;
+``seals/setuphandlers.py``: the demo archiving-seal key); the demo profile's handler is
+``sd.archive.demo``. Uninstalling removes the configuration only: records stay in the database.
+"""
 
 from plone.base.interfaces import INonInstallable
 from zope.interface import implementer
@@ -8,11 +13,3 @@ from zope.interface import implementer
 class HiddenProfiles:
     def getNonInstallableProfiles(self):
         return ["sd.archive:uninstall"]
-
-
-def post_install(context):
-    """Nothing beyond the profile yet; the ledger node key is made by the ledger issue."""
-
-
-def uninstall(context):
-    """Records stay in the database: uninstalling never deletes a record."""

@@ -173,7 +173,7 @@ def test_demo_key_is_not_overwritten(portal, seal_key):
 def test_certificate_fields_refuse_private_keys_and_garbage(portal, seal_key):
     from zope.interface import Invalid
 
-    from sd.archive.controlpanels.seals import ISealSettings
+    from sd.archive.seals.settings import ISealSettings
 
     for name in ("archiving_seal_certificate", "trusted_certificates"):
         field = ISealSettings[name]

@@ -13,7 +13,7 @@ from zope import schema
 from zope.interface import implementer
 
 from sd.archive import _
-from sd.archive.transfer.interfaces import ITransferBatch
+from sd.archive.interfaces import ITransferBatch
 
 
 class ITransferBatchSchema(model.Schema):

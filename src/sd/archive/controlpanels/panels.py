@@ -1,4 +1,7 @@
-"""Classic UI control panel forms and their @controlpanels adapters."""
+"""Classic UI control panel forms and their @controlpanels adapters (系统配置).
+
+The forms only: each registry schema lives in its area's home (``sd.archive.settings`` for the
+site-wide ones, ``rules``, ``ledger.settings``, ``seals.settings``, ``preservation.config``)."""
 
 from plone.app.registry.browser.controlpanel import ControlPanelFormWrapper
 from plone.app.registry.browser.controlpanel import RegistryEditForm
@@ -8,9 +11,10 @@ from zope.component import adapter
 from zope.interface import Interface
 
 from sd.archive import _
-from sd.archive.controlpanels.settings import IArchiveSettings
-from sd.archive.controlpanels.settings import IArrangementSettings
 from sd.archive.interfaces import ISdArchiveLayer
+from sd.archive.rules import SETTINGS_PREFIX as ARRANGEMENT_PREFIX
+from sd.archive.rules import IArrangementSettings
+from sd.archive.settings import IArchiveSettings
 
 
 class ArchiveSettingsForm(RegistryEditForm):
@@ -21,7 +25,7 @@ class ArchiveSettingsForm(RegistryEditForm):
 
 class ArrangementSettingsForm(RegistryEditForm):
     schema = IArrangementSettings
-    schema_prefix = "sd.archive.arrangement"
+    schema_prefix = ARRANGEMENT_PREFIX
     label = _("Classification and retention")
 
 
@@ -42,7 +46,7 @@ class ArchiveSettingsConfigletPanel(RegistryConfigletPanel):
 @adapter(Interface, ISdArchiveLayer)
 class ArrangementConfigletPanel(RegistryConfigletPanel):
     schema = IArrangementSettings
-    schema_prefix = "sd.archive.arrangement"
+    schema_prefix = ARRANGEMENT_PREFIX
     configlet_id = "sd-archive-arrangement"
     configlet_category_id = "Products"
     title = _("Classification and retention")

@@ -3,7 +3,9 @@
 Locations are registry lines ``<id>|<medium>|<path>``; a relative path is taken under the
 instance var directory (``SD_ARCHIVE_VAR``, set by zope.conf). Online media (online disk,
 second site) receive every AIP; offline media (offline disk, optical, tape) are filled by
-disc batching (组盘) and read-back campaigns.
+disc batching (组盘) and read-back campaigns. The registry schema is :class:`IStorageSettings`
+(``sd.archive.preservation.*``, profiles/default/registry/preservation.xml), edited in the
+control panel ``@@sd-archive-storage``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import os
 from pathlib import Path
 
 from plone.registry.interfaces import IRegistry
+from zope import schema
 from zope.component import queryUtility
+from zope.interface import Interface
+from zope.interface import Invalid
+from zope.interface import invariant
 
+from sd.archive import _
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.preservation.storage import MEDIA
@@ -28,6 +35,69 @@ DEFAULT_LOCATIONS = [
     "copy2|online_disk|aip/copy2",
     "discs|optical|discs",
 ]
+CARRIER_TYPES = ("BD-R 25GB", "BD-R 50GB", "BD-R 100GB")
+
+
+def _check_line(value):
+    parts = [p.strip() for p in (value or "").split("|")]
+    if len(parts) != 3 or not all(parts):
+        raise Invalid(_("Write each location as id|medium|path."))
+    if parts[1] not in MEDIA:
+        raise Invalid(
+            _("Unknown medium: use online_disk, offline_disk, optical, tape or second_site.")
+        )
+    return True
+
+
+class IStorageSettings(Interface):
+    """Storage locations and policy (存储位置与存储策略)."""
+
+    locations = schema.List(
+        title=_("Storage locations"),  # 存储位置
+        description=_(
+            "One per line: id|medium|path. Media: online_disk, offline_disk, optical, tape, "
+            "second_site. A relative path lies under the instance var directory. Every AIP "
+            "is written to each online location (online_disk, second_site)."
+        ),
+        value_type=schema.TextLine(constraint=_check_line),
+        default=list(DEFAULT_LOCATIONS),
+    )
+    copies_required = schema.Int(
+        title=_("Online copies required"),  # 在线副本数
+        default=2,
+        min=1,
+    )
+    offline_sets_required = schema.Int(
+        title=_("Offline sets required"),  # 离线套数
+        default=1,
+        min=0,
+    )
+    fixity_workers = schema.Int(
+        title=_("Fixity workers (0: one per core)"),  # 检测并行数
+        default=0,
+        min=0,
+    )
+    fixity_interval_days = schema.Int(
+        title=_("Days between scheduled fixity runs"),  # 巡检周期
+        default=30,
+        min=1,
+    )
+    carrier_type = schema.Choice(
+        title=_("Disc type for batching"),  # 载体类型
+        values=CARRIER_TYPES,
+        default="BD-R 25GB",
+    )
+    unit_name = schema.TextLine(
+        title=_("Unit named on the disc label"),  # 单位
+        default="",
+        required=False,
+    )
+
+    @invariant
+    def unique_ids(data):
+        ids = [line.split("|", 1)[0].strip() for line in (data.locations or [])]
+        if len(set(ids)) != len(ids):
+            raise Invalid(_("Storage location ids must be unique."))
 
 
 def var_dir() -> Path:
@@ -45,8 +115,6 @@ def var_dir() -> Path:
 
 def settings():
     """The preservation registry proxy, or None before the profile is installed."""
-    from sd.archive.controlpanels.storage import IStorageSettings
-
     registry = queryUtility(IRegistry)
     if registry is None:
         return None

@@ -8,6 +8,8 @@ it is a PEM file under the instance's var directory, readable only by the instan
 - the registry setting ``sd.archive.seals.key_path`` when set, else
 - ``$SD_ARCHIVE_VAR/seals/archiving-seal.key`` (``SD_ARCHIVE_VAR`` is set by zope.conf);
 - neither: no key (the archiving seal is not applied and the record says why).
+
+The registry schema is :class:`ISealSettings` (profiles/default/registry/seals.xml).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from pathlib import Path
 
 from asn1crypto import pem
 from plone.registry.interfaces import IRegistry
+from zope import schema
 from zope.component import queryUtility
+from zope.interface import Interface
+from zope.interface import Invalid
 
+from sd.archive import _
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.seals.archiving_seal import SealKey
@@ -88,6 +94,52 @@ def certificate_problems(text: str | None, field_name: str) -> list[Problem]:
             problems.append(Problem("seal.certificate", f"block {n}: {load_certificate(block).error}",
                                     field_name))
     return problems
+
+
+def _certificates(field_name):
+    def check(value):
+        problems = certificate_problems(value, field_name)
+        if problems:
+            raise Invalid("; ".join(p.message for p in problems))
+        return True
+
+    return check
+
+
+class ISealSettings(Interface):
+    """签章服务配置 (seal service settings)."""
+
+    trusted_certificates = schema.Text(
+        title=_("Trusted seal-maker and signer certificates"),  # 可信制章人与签章人证书
+        description=_("Paste one or more PEM certificates (the province's seal system CAs)."),
+        required=False,
+        default="",
+        constraint=_certificates("trusted_certificates"),
+    )
+    archiving_seal_certificate = schema.Text(
+        title=_("Archiving-seal certificate"),  # 归档章证书
+        description=_("PEM certificate of the archives' own archiving-seal key."),
+        required=False,
+        default="",
+        constraint=_certificates("archiving_seal_certificate"),
+    )
+    key_path = schema.TextLine(
+        title=_("Archiving-seal key file"),  # 归档章私钥文件
+        description=_("Path of the PEM private key file (mode 0600). Empty: "
+                      "$SD_ARCHIVE_VAR/seals/archiving-seal.key."),
+        required=False,
+        default="",
+    )
+    seal_image = schema.Bytes(
+        title=_("Seal image"),  # 印章图像
+        description=_("PNG or JPEG image of the archives' seal."),
+        required=False,
+    )
+    max_verify_bytes = schema.Int(
+        title=_("Largest file verified (bytes)"),
+        default=256 * 1024 * 1024,
+        min=1024,
+    )
 
 
 def archiving_certificate() -> bytes | None:

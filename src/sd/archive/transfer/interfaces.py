@@ -1,7 +1,7 @@
-"""Marker interfaces of the transfer area (移交接收)."""
+"""The transfer batch's marker now lives with the other type markers in ``sd.archive.interfaces``.
 
-from zope.interface import Interface
+Kept for the modules that still import it from here (the audit trail, the transfer REST
+serializer, the transfer services' ZCML).
+"""
 
-
-class ITransferBatch(Interface):
-    """移交批次 (transfer batch): one transfer from a records room to the archives."""
+from sd.archive.interfaces import ITransferBatch  # noqa: F401 - re-export

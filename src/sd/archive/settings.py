@@ -1,4 +1,10 @@
-"""Registry interfaces behind the control panels (系统配置)."""
+"""Site-wide registry settings (部署配置): the deployment's domain, digests, package limits.
+
+Records ``sd.archive.settings.*`` (profiles/default/registry/main.xml), edited in the control
+panel ``@@sd-archive-settings`` (``sd.archive.controlpanels.panels``). Each area keeps its own
+registry schema in its Plone home: ``ledger.settings``, ``seals.settings``,
+``preservation.config`` and, for the arrangement templates, ``rules``.
+"""
 
 from zope import schema
 from zope.interface import Interface
@@ -37,25 +43,4 @@ class IArchiveSettings(Interface):
     ledger_origin = schema.TextLine(
         title=_("Ledger origin"),  # 存证节点名称
         default="ledger.sd-archive.gov/administrative",
-    )
-
-
-class IArrangementSettings(Interface):
-    """Templates for new fonds' arrangement rules (分类方案、归档范围与保管期限表模板).
-
-    Each fonds keeps its own scheme and schedule (import/export on the fonds: @@arrangement-rules,
-    REST ``@arrangement-rules``); a fonds without its own starts from the shipped files for
-    J001/J002 or from these templates (XML as exported), re-labelled with its fonds code. The
-    archival code rule of each category (DA/T 22-2015 or DA/T 13-2022) is part of the scheme.
-    """
-
-    template_scheme_xml = schema.Text(
-        title=_("Template classification scheme (XML)"),  # 分类方案模板
-        required=False,
-        default="",
-    )
-    template_schedule_xml = schema.Text(
-        title=_("Template archiving scope and retention schedule (XML)"),  # 保管期限表模板
-        required=False,
-        default="",
     )
