@@ -34,14 +34,14 @@ def main(app):
     setSite(site)
     acl = app.acl_users
     newSecurityManager(app.REQUEST, acl.getUserById("admin").__of__(acl))
-    from sd.archive.transfer import incoming
+    from sd.archive.transfer import records
     from sd.archive.transfer import worker
     from sd.archive.transfer.holdings import check
 
     resumed = []
     if args.resume:
         for batch in worker.unfinished(site):
-            incoming.process(batch)
+            records.process(batch)
             resumed.append(batch.getId())
         transaction.commit()
     report = {"resumed": resumed, **check(site)}

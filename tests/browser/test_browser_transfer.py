@@ -109,15 +109,15 @@ def test_background_progress_refreshes_itself(transfer_site, page, monkeypatch):
     until every record is done (storage slowed down so that the run can be watched)."""
     import time
 
-    from sd.archive.transfer import incoming
+    from sd.archive.transfer import records
 
-    real = incoming.store_record
+    real = records.store_record
 
     def slow(*args, **kw):
         time.sleep(1.0)
         return real(*args, **kw)
 
-    monkeypatch.setattr(incoming, "store_record", slow)
+    monkeypatch.setattr(records, "store_record", slow)
     monkeypatch.setenv("SD_ARCHIVE_TRANSFER_GROUP", "1")
     log_in_archivist(page, transfer_site)
     batch = post_sample(transfer_site, Prefer="respond-async")

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from AccessControl import getSecurityManager
@@ -71,6 +73,73 @@ RECORD_FIELDS = (
     "retention_start", "service_item_name", "service_item_code", "case_number",
     "applicant_name", "accepting_department", "accepted_at", "completed_at", "handling_result",
 )
+
+
+# --- 元数据.xml → record fields (著录项映射) ----------------------------------------------
+
+def _date(value: str | None):
+    try:
+        return date.fromisoformat(value.strip()[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _datetime(value: str | None):
+    try:
+        return datetime.fromisoformat(value.strip()) if value else None
+    except ValueError:
+        return None
+
+
+def sequence_number(value) -> int | None:
+    """A sequence number (序号) as the sender wrote it: its int, None when it is not one."""
+    return int(value) if value is not None and str(value).strip().isdigit() else None
+
+
+def record_fields(metadata) -> dict:
+    """The record's fields from 元数据.xml (DA/T 46 element → schema field): the one
+    mapping intake and transfer store records with; ``transfer.outgoing.record_metadata`` is
+    its inverse."""
+    m = metadata
+    values = {
+        "title": m.title,
+        "description": m.abstract or "",
+        "record_kind": m.kind,
+        "electronic_record_id": m.record_id,
+        "aggregation_level": m.aggregation_level,
+        "agency_name": m.agency,
+        "document_number": m.doc_number,
+        "author": m.author,
+        "document_date": _date(m.date),
+        "document_type": m.doc_type,
+        "security_level": m.security,
+        "open_status": m.open_status or None,
+        "pages": m.pages_int,
+        "keywords": m.keyword_list,
+        "abstract": m.abstract,
+        "fonds_code": m.fonds_code,
+        "year": m.year_int,
+        "process_history": [
+            {"sequence": sequence_number(s.seq) or n, "activity": s.action or "", "time": s.time or "",
+             "agent": s.agent or "", "department": s.department or "",
+             "description": s.description or ""}
+            for n, s in enumerate(m.process or [], 1)
+        ],
+    }
+    service = m.government_service
+    if service is not None:
+        values.update({
+            "service_item_name": service.item_name,
+            "service_item_code": service.item_code,
+            "case_number": service.case_number,
+            "applicant_name": service.applicant,
+            "accepting_department": service.department,
+            "accepted_at": _datetime(service.accepted_at),
+            "completed_at": _datetime(service.completed_at),
+            "handling_result": service.result,
+        })
+    return {k: v for k, v in values.items() if v is not None}
+
 
 
 def record_id(text: str) -> str:

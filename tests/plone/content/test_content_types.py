@@ -232,7 +232,7 @@ def test_hold_blocks_destruction(record):
 
 
 def test_intake_finds_a_fonds_by_its_code_wherever_it_is_now(portal, fonds):
-    from sd.archive.intake.flow import find_fonds
+    from sd.archive.intake.fonds import find_fonds
 
     assert find_fonds(portal, "J001") == fonds
     assert find_fonds(portal, "J001") == fonds  # from the remembered place

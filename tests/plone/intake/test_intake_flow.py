@@ -330,7 +330,7 @@ def test_a_record_is_made_as_create_content_would(site):
     from plone.uuid.interfaces import IUUID
 
     from sd.archive.core.packages.reader import read_package
-    from sd.archive.intake.flow import record_fields
+    from sd.archive.repository import record_fields
     from sd.archive.repository import new_record
 
     transaction.begin()

@@ -93,10 +93,10 @@ def test_groups_isolate_a_record_that_cannot_be_stored(site, room, monkeypatch):
     record per transaction: it alone fails, the others are read again and received."""
     from ZODB.POSException import ConflictError
 
-    from sd.archive.transfer import incoming
+    from sd.archive.transfer import records
 
     monkeypatch.setenv("SD_ARCHIVE_TRANSFER_GROUP", "3")
-    real = incoming.store_record
+    real = records.store_record
     calls = {"conflicts": 0}
 
     def flaky(batch, fonds, record, report):
@@ -107,7 +107,7 @@ def test_groups_isolate_a_record_that_cannot_be_stored(site, room, monkeypatch):
             raise ConflictError("a concurrent writer")
         return real(batch, fonds, record, report)
 
-    monkeypatch.setattr(incoming, "store_record", flaky)
+    monkeypatch.setattr(records, "store_record", flaky)
     body = post(room, SAMPLE.read_bytes()).json()
     outcomes = {r["archival_code"][-4:]: r["outcome"] for r in body["records"]}
     assert outcomes == {"0001": "received", "0002": "failed", "0003": "received",

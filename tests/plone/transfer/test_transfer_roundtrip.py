@@ -140,7 +140,7 @@ def test_the_sender_refuses_receipts_that_do_not_prove_receipt(site, room):
     from plone.restapi.testing import RelativeSession
 
     from sd.archive.core.ledger.notes import sign_note
-    from sd.archive.transfer.outgoing import receipt_text
+    from sd.archive.transfer.receipt import receipt_text
 
     portal = site
     setRoles(portal, TEST_USER_ID, ["Manager"])

@@ -20,6 +20,7 @@ from persistent.mapping import PersistentMapping
 from plone import api
 
 from sd.archive.actors import now
+from sd.archive.transfer.running import running
 
 RECEIVED = "received"
 FAILED = "failed"
@@ -89,15 +90,9 @@ def summary(batch) -> dict:
         "percent": round(100 * done / total, 1) if total else 100.0,
         "started": progress["started"],
         "finished": progress["finished"],
-        "running": _running(batch),
+        "running": running(batch),
         "error": progress.get("error"),
     }
-
-
-def _running(batch) -> bool:
-    from sd.archive.transfer.worker import running
-
-    return running(batch)
 
 
 def results(batch, outcome: str | None = None) -> list[dict]:

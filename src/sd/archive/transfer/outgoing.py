@@ -10,7 +10,8 @@
    of each ``transfer-out`` entry in ``其他/证据/<档号>.json``, the transferring side of the
    registration form in ``其他/移交与接收登记表.xml``, and ``manifest-sm3.txt``; the package
    is written to the transfer area, streamed, never held in memory;
-4. :func:`sender_note` — the receipt text (manifest digest, count, fonds) signed by this node.
+4. :func:`~.receipt.sender_note` — the receipt text (manifest digest, count, fonds) signed by
+   this node; the receipt coming back is taken by :func:`~.receipt.take_receipt`.
 
 Delivery: a download (offline carriers) or :func:`deliver` to another node's ``@transfer``.
 """
@@ -43,10 +44,10 @@ from sd.archive.core.packages.transfer import render_catalogue
 from sd.archive.core.packages.transfer import render_description
 from sd.archive.ledger import records as evidence_records
 from sd.archive.repository import is_original_package
+from sd.archive.transfer.receipt import sender_note
 from sd.archive.transfer.sender import evidence_path
 
 FORM_PATH = "其他/移交与接收登记表.xml"
-RECEIPT_FORMAT = "sd-archive-transfer-receipt/v1"
 
 
 # --- selection ---------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def content_components(record) -> list:
 
 
 def record_metadata(record) -> RecordMetadata:
-    """元数据.xml of a stored record (the inverse of ``intake.flow.record_fields``)."""
+    """元数据.xml of a stored record (the inverse of ``repository.record_fields``)."""
     components = []
     for n, c in enumerate(content_components(record), 1):
         sm3 = getattr(c, "sm3", None) or evidence_records.blob_digests(c)[0]["SM3"]
@@ -233,20 +234,6 @@ def build_package(records, target: Path, *, unit: str, description: str = "",
 
 # --- receipt and delivery ----------------------------------------------------------------
 
-def receipt_text(manifest_sm3: str, record_count: int, fonds_code: str) -> str:
-    return (f"{RECEIPT_FORMAT}\nfonds {fonds_code}\nrecords {record_count}\n"
-            f"manifest-sm3 {manifest_sm3}\n")
-
-
-def sender_note(manifest_sm3: str, record_count: int, fonds_code: str, key=None) -> str:
-    """The receipt note signed by the sender (移交方签名); ``key`` defaults to the node key."""
-    from sd.archive.core.ledger.notes import sign_note
-    from sd.archive.ledger.node import identity
-
-    key = key or identity().key
-    return str(sign_note(receipt_text(manifest_sm3, record_count, fonds_code), key))
-
-
 def _post(url: str, data, headers: dict, timeout: float) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=data, method="POST",
                                      headers={"Accept": "application/json", **headers})
@@ -306,59 +293,6 @@ def send_receipt_back(batch, receipt: dict, timeout: float = 30) -> dict:
         return {"sent": False, "url": target, "reason": str(error)}
     return {"sent": status < 300, "url": target, "status": status,
             "reason": "" if status < 300 else answer.get("message", "")}
-
-
-def take_receipt(batch, receipt: dict) -> dict:
-    """The archives' countersigned receipt for an outgoing batch (签收回执).
-
-    Accepted when one of its notes is this batch's receipt text, signed by this node (the
-    sender) and countersigned by an admitted node; the batch then shows ``received``."""
-    from sd.archive.core.errors import ArchiveError
-    from sd.archive.core.errors import Problem
-    from sd.archive.core.ledger.errors import LedgerError
-    from sd.archive.core.ledger.notes import parse_note
-    from sd.archive.core.ledger.vkeys import Verifier
-    from sd.archive.ledger.current import current_ledger
-    from sd.archive.transfer.receipt import sender_signers
-
-    def refuse(code, message):
-        return ArchiveError(message, [Problem(code, message, batch.getId(), "authenticity")],
-                            422, "ReceiptRefused")
-
-    if batch.direction != "outgoing":
-        raise refuse("receipt.not-outgoing", "only an outgoing batch takes a receipt")
-    if getattr(batch, "receipt", None):
-        return dict(batch.receipt)
-    facts = batch.facts
-    text = receipt_text(facts["manifest_sm3"], facts["record_count"], batch.fonds_code)
-    ledger = current_ledger()
-    own = Verifier.from_vkey(ledger.vkey)
-    for raw in receipt.get("notes") or [receipt.get("note", "")]:
-        try:
-            note = parse_note(raw)
-        except (LedgerError, ValueError, TypeError):
-            continue
-        if note.text != text:
-            continue
-        mine = [s for s in note.signatures if s.made_by(own)
-                and own.verify(note.text.encode("utf-8"), s.signature)]
-        try:
-            by = [o for o in sender_signers(note, ledger.admitted()) if o != ledger.origin]
-        except LedgerError:
-            raise refuse("receipt.bad-signature", "a countersignature does not verify") from None
-        if not mine:
-            raise refuse("receipt.not-ours", "the note is not signed by this node")
-        if not by:
-            raise refuse("receipt.not-countersigned", "no admitted node countersigned the note")
-        batch.receipt = {"note": str(note), "countersigned_by": by,
-                         "receiver_proofs": len(receipt.get("receiver_proofs") or {}),
-                         "time": date.today().isoformat()}
-        with api.env.adopt_roles(["Manager"]):
-            for transition in ("check", "finish_check", "accept"):
-                api.content.transition(obj=batch, transition=transition,
-                                       comment="接收方回执 / receipt from the archives")
-        return dict(batch.receipt)
-    raise refuse("receipt.other-package", "no note of the receipt is for this batch's package")
 
 
 def request_witness(url: str, *, user: str, password: str, timeout: float = 60) -> dict:

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import date
+
+from plone import api
 
 from sd.archive.core import digests
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.errors import LedgerError
 from sd.archive.core.ledger.notes import Note
 from sd.archive.core.ledger.notes import parse_note
@@ -23,8 +28,23 @@ from sd.archive.core.ledger.notes import sign_text
 from sd.archive.core.ledger.vkeys import Verifier
 from sd.archive.transfer import batch as state
 from sd.archive.transfer import spool
-from sd.archive.transfer.outgoing import receipt_text
 from sd.archive.transfer.sender import EVIDENCE_FOLDER
+
+RECEIPT_FORMAT = "sd-archive-transfer-receipt/v1"
+
+
+def receipt_text(manifest_sm3: str, record_count: int, fonds_code: str) -> str:
+    return (f"{RECEIPT_FORMAT}\nfonds {fonds_code}\nrecords {record_count}\n"
+            f"manifest-sm3 {manifest_sm3}\n")
+
+
+def sender_note(manifest_sm3: str, record_count: int, fonds_code: str, key=None) -> str:
+    """The receipt note signed by the sender (移交方签名); ``key`` defaults to the node key."""
+    from sd.archive.core.ledger.notes import sign_note
+    from sd.archive.ledger.node import identity
+
+    key = key or identity().key
+    return str(sign_note(receipt_text(manifest_sm3, record_count, fonds_code), key))
 
 
 def receipts_dir():
@@ -129,3 +149,50 @@ def load(batch) -> dict:
         return {}
     with open(summary["path"], "rb") as fp:
         return json.load(fp)
+
+
+def take_receipt(batch, receipt: dict) -> dict:
+    """The archives' countersigned receipt for an outgoing batch (签收回执).
+
+    Accepted when one of its notes is this batch's receipt text, signed by this node (the
+    sender) and countersigned by an admitted node; the batch then shows ``received``."""
+    from sd.archive.ledger.current import current_ledger
+
+    def refuse(code, message):
+        return ArchiveError(message, [Problem(code, message, batch.getId(), "authenticity")],
+                            422, "ReceiptRefused")
+
+    if batch.direction != "outgoing":
+        raise refuse("receipt.not-outgoing", "only an outgoing batch takes a receipt")
+    if getattr(batch, "receipt", None):
+        return dict(batch.receipt)
+    facts = batch.facts
+    text = receipt_text(facts["manifest_sm3"], facts["record_count"], batch.fonds_code)
+    ledger = current_ledger()
+    own = Verifier.from_vkey(ledger.vkey)
+    for raw in receipt.get("notes") or [receipt.get("note", "")]:
+        try:
+            note = parse_note(raw)
+        except (LedgerError, ValueError, TypeError):
+            continue
+        if note.text != text:
+            continue
+        mine = [s for s in note.signatures if s.made_by(own)
+                and own.verify(note.text.encode("utf-8"), s.signature)]
+        try:
+            by = [o for o in sender_signers(note, ledger.admitted()) if o != ledger.origin]
+        except LedgerError:
+            raise refuse("receipt.bad-signature", "a countersignature does not verify") from None
+        if not mine:
+            raise refuse("receipt.not-ours", "the note is not signed by this node")
+        if not by:
+            raise refuse("receipt.not-countersigned", "no admitted node countersigned the note")
+        batch.receipt = {"note": str(note), "countersigned_by": by,
+                         "receiver_proofs": len(receipt.get("receiver_proofs") or {}),
+                         "time": date.today().isoformat()}
+        with api.env.adopt_roles(["Manager"]):
+            for transition in ("check", "finish_check", "accept"):
+                api.content.transition(obj=batch, transition=transition,
+                                       comment="接收方回执 / receipt from the archives")
+        return dict(batch.receipt)
+    raise refuse("receipt.other-package", "no note of the receipt is for this batch's package")

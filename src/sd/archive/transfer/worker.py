@@ -2,7 +2,7 @@
 
 A worker is a thread with its own ZODB connection, its own request and the security context
 of the account that posted the package. It commits once per record (see
-:func:`sd.archive.transfer.incoming.process`), so the UI and ``GET {batch}/@detection`` see the
+:func:`sd.archive.transfer.records.process`), so the UI and ``GET {batch}/@detection`` see the
 progress as it goes, and a crash loses at most the record in hand. After a restart the
 batches still ``checking`` without a live worker are listed by :func:`unfinished` and resumed
 by :func:`start` (the button on the holdings page, or ``scripts/resume_transfers.py``).
@@ -23,15 +23,13 @@ from zope.interface import alsoProvides
 
 from sd.archive import logger
 from sd.archive.transfer import batch as state
+from sd.archive.transfer import running as running_batches
+from sd.archive.transfer.records import process
 
-_threads: dict[str, threading.Thread] = {}
-_stops: dict[str, threading.Event] = {}
-_guard = threading.Lock()
-
-
-def running(batch) -> bool:
-    thread = _threads.get(batch.UID())
-    return thread is not None and thread.is_alive()
+_threads = running_batches.threads
+_stops = running_batches.stops
+_guard = running_batches.guard
+running = running_batches.running
 
 
 def start(batch, stop_after: int | None = None) -> threading.Thread | None:
@@ -71,7 +69,6 @@ def _run(db, path, user_id, stop_event, stop_after) -> None:
     from Testing.makerequest import makerequest
 
     from sd.archive.interfaces import ISdArchiveLayer
-    from sd.archive.transfer.incoming import process
 
     conn = db.open()
     try:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.corrections import correct_description
 from sd.archive.numbering import correct_code
-from sd.archive.services.ledger.common import json_object
+from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import json_object
 
 
-class _CorrectionService(Service):
+class _CorrectionService(ArchiveService):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         if not api.user.has_permission("View", obj=self.context):

@@ -14,18 +14,14 @@ from zope.publisher.interfaces import IPublishTraverse
 from sd.archive.intake.rejections import get_rejection
 from sd.archive.intake.rejections import may_see
 from sd.archive.intake.rejections import visible_rejections
+from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import problem
 
 OPENAPI = Path(__file__).with_name("openapi.yaml")
 
 
-def _error(request, status, type_, message, code):
-    request.response.setStatus(status)
-    return {"type": type_, "message": message,
-            "errors": [{"code": code, "message": message}]}
-
-
 @implementer(IPublishTraverse)
-class RejectionsGet(Service):
+class RejectionsGet(ArchiveService):
     """One rejection for its submitter and supervisors; without an id, those one may see."""
 
     rejection_id = None
@@ -37,13 +33,13 @@ class RejectionsGet(Service):
         raise KeyError(name)
 
     def check_permission(self):
-        """401/403 are answered in :meth:`reply`."""
+        """ZCML lets everyone who may view the site ask; a rejection is shown only to its
+        submitter and supervisors (403 in :meth:`reply`), anonymous callers get a 401."""
+        if api.user.is_anonymous():
+            raise problem(401, "Unauthorized", "log in to read rejections", "auth.required")
 
     def reply(self):
         portal = api.portal.get()
-        if api.user.is_anonymous():
-            return _error(self.request, 401, "Unauthorized", "log in to read rejections",
-                          "auth.required")
         if self.rejection_id is None:
             items = visible_rejections(portal)
             for item in items:
@@ -52,9 +48,9 @@ class RejectionsGet(Service):
                     "items_total": len(items)}
         entry = get_rejection(portal, self.rejection_id)
         if entry is None:
-            return _error(self.request, 404, "NotFound", "no such rejection", "rejection.unknown")
+            raise problem(404, "NotFound", "no such rejection", "rejection.unknown")
         if not may_see(portal, entry):
-            return _error(self.request, 403, "Forbidden",
+            raise problem(403, "Forbidden",
                           "only the submitting account and supervisors see a rejection",
                           "rejection.forbidden")
         entry["@id"] = f"{portal.absolute_url()}/@rejections/{entry['id']}"
@@ -62,10 +58,8 @@ class RejectionsGet(Service):
 
 
 class OpenAPIGet(Service):
-    """The OpenAPI 3.1 document kept in the repository beside this module."""
-
-    def check_permission(self):
-        """Public: the interface description is not a secret."""
+    """The OpenAPI 3.1 document kept in the repository beside this module (as public as
+    the site: the interface description is not a secret)."""
 
     def render(self):
         text = OPENAPI.read_text(encoding="utf-8")

@@ -1,20 +1,19 @@
-"""Helpers of the ledger services, shared by the other sd.archive services: structured errors,
-the JSON body and integer parameters."""
+"""Helpers of the ledger services: path parameters, structured errors and integer parameters.
+The JSON body and the error answer are the service base's (``services/base.py``)."""
 
 from __future__ import annotations
 
-from plone.restapi.deserializer import json_body
-from plone.restapi.exceptions import DeserializationError
-from plone.restapi.services import Service
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.services import base
+from sd.archive.services.base import ArchiveService
 
 
 @implementer(IPublishTraverse)
-class TraversingService(Service):
+class TraversingService(ArchiveService):
     """A service that takes path segments after its name (``@ledger/proof``) as ``params``."""
 
     def __init__(self, context, request):
@@ -28,17 +27,6 @@ class TraversingService(Service):
 
 def bad_request(message: str, code: str = "LEDGER-PARAMETER", property: str = "") -> ArchiveError:
     return ArchiveError(message, [Problem(code, message, property=property)], 400, "BadRequest")
-
-
-def json_object(request) -> dict:
-    """The request body as a JSON object (请求体). Every sd.archive service reads its JSON
-    here: malformed JSON or a value other than an object is a 400 in the error shape, where
-    plone.restapi's ``json_body`` raises an exception that becomes a 500."""
-    try:
-        return json_body(request)
-    except DeserializationError as error:
-        raise bad_request(f"the body must be a JSON object: {error}", "request.not-json",
-                          "body") from None
 
 
 def int_param(form, name: str, default: int | None = None) -> int:
@@ -57,5 +45,5 @@ def int_param(form, name: str, default: int | None = None) -> int:
 
 
 def error_body(service, error: ArchiveError) -> dict:
-    service.request.response.setStatus(error.status)
-    return error.as_dict()
+    """The error's status and shape; the transaction is doomed (``base.error_body``)."""
+    return base.error_body(service.request, error)

@@ -17,7 +17,7 @@ from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IRecord
 from sd.archive.interfaces import ISdArchiveLayer
 from sd.archive.protection import check_write
-from sd.archive.services.ledger.common import json_object
+from sd.archive.services.base import json_object
 
 #: keys of a REST body that are not fields (type, id, layout, workflow on create …)
 NOT_FIELDS = frozenset({"@type", "@id", "id", "UID", "layout", "review_state",

@@ -1,17 +1,15 @@
 """POST {record}/@strip-seal: strip a seal's digital data, keep its image (去除签章数字信息)."""
 
-import transaction
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
-from sd.archive.core.errors import ArchiveError
 from sd.archive.seals.stripping import strip_seal
 from sd.archive.seals.summary import component_seals
-from sd.archive.services.ledger.common import json_object
+from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import json_object
 
 
-class StripSealPost(Service):
+class StripSealPost(ArchiveService):
     """Body ``{"component": uid, "reason": "..."}``; answers 201 with the new component.
 
     Verifies first, records the result in the record and the ledger, then adds the stripped
@@ -20,11 +18,8 @@ class StripSealPost(Service):
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            body = json_object(self.request)
-            new, entry = strip_seal(self.context, body.get("component"), body.get("reason"))
-        except ArchiveError as error:
-            return self._error(error)
+        body = json_object(self.request)
+        new, entry = strip_seal(self.context, body.get("component"), body.get("reason"))
         self.request.response.setStatus(201)
         self.request.response.setHeader("Location", new.absolute_url())
         return {
@@ -32,8 +27,3 @@ class StripSealPost(Service):
             "component": component_seals(new),
             "strip": entry,
         }
-
-    def _error(self, error):
-        transaction.doom()
-        self.request.response.setStatus(error.status)
-        return error.as_dict()

@@ -18,34 +18,28 @@ import json
 import transaction
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import json_object
+from sd.archive.services.base import problem
 from sd.archive.services.ledger.common import TraversingService
-from sd.archive.services.ledger.common import json_object
 from sd.archive.transfer import actions
 from sd.archive.transfer import batch as state
 from sd.archive.transfer import outgoing
+from sd.archive.transfer import receipt as receipts
 from sd.archive.transfer.serialize import batch_body
 
 
-class _JSONService(Service):
-    def answer_error(self, error: ArchiveError) -> dict:
-        self.request.response.setStatus(error.status)
-        return error.as_dict()
-
+class _JSONService(ArchiveService):
     def body(self) -> dict:
         return json_object(self.request)
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        try:
-            return self.act()
-        except ArchiveError as error:
-            transaction.abort()
-            return self.answer_error(error)
+        return self.act()
 
 
 class TransferOutPost(_JSONService):
@@ -122,20 +116,13 @@ class TransferReceiptPost(TraversingService):
         with api.env.adopt_roles(["Manager"]):
             batch = api.content.get(UID=uid) if uid else None
             if batch is None or getattr(batch, "portal_type", "") != "TransferBatch":
-                self.request.response.setStatus(404)
-                return {"type": "NotFound", "message": "no such outgoing batch",
-                        "errors": [{"code": "receipt.unknown-batch", "object": uid,
-                                    "message": "post to @transfer-receipt/<outgoing batch UID>"}]}
+                raise problem(404, "NotFound", "no such outgoing batch", "receipt.unknown-batch",
+                              "post to @transfer-receipt/<outgoing batch UID>", uid)
             try:
                 receipt = json.loads(self.request.get("BODY") or b"{}")
-                taken = outgoing.take_receipt(batch, receipt if isinstance(receipt, dict) else {})
+                taken = receipts.take_receipt(batch, receipt if isinstance(receipt, dict) else {})
             except ValueError:
-                self.request.response.setStatus(400)
-                return {"type": "BadRequest", "message": "the receipt is not JSON", "errors": [
-                    {"code": "receipt.not-json", "message": "send the receipt file as JSON"}]}
-            except ArchiveError as error:
-                transaction.abort()
-                self.request.response.setStatus(error.status)
-                return error.as_dict()
+                raise problem(400, "BadRequest", "the receipt is not JSON", "receipt.not-json",
+                              "send the receipt file as JSON") from None
         return {"batch": batch.absolute_url(), "status": api.content.get_state(batch),
                 "receipt": taken}

@@ -20,15 +20,15 @@ import shutil
 
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.intake import flow
+from sd.archive.intake.limits import max_package_bytes
 from sd.archive.intake.spool import spool
-from sd.archive.intake.spool import too_large
-from sd.archive.services.intake.post import MULTIPART
+from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import check_package_request
+from sd.archive.services.base import problem
 from sd.archive.services.intake.post import PackagePost
 from sd.archive.transfer import incoming
 from sd.archive.transfer import spool as area_of
@@ -40,6 +40,7 @@ class TransferPost(PackagePost):
     """移交接收接口: a transfer package (``packages.md`` §5) becomes a transfer batch."""
 
     kind = "transfer"
+    whom, verb = "records room", "transfer"
 
     def mode(self) -> str:
         prefer = (self.request.getHeader("Prefer") or "").lower()
@@ -60,32 +61,7 @@ class TransferPost(PackagePost):
                 "request.sender-receipt", "send the signed note base64-encoded",
                 "X-Sender-Receipt", "request")], 400, "BadRequest") from None
 
-    def refusal(self):
-        """401 / 403 / 415 / 413 before anything is read (the intake interfaces' answers)."""
-        portal = api.portal.get()
-        if api.user.is_anonymous():
-            self.request.response.setHeader("WWW-Authenticate", 'Basic realm="sd.archive"')
-            return flow.problem_answer(
-                401, "Unauthorized", "log in with the service account of your records room",
-                "auth.required", "no credentials or wrong credentials", "", "authorization")
-        if not flow.may_submit_somewhere(portal):
-            return flow.problem_answer(
-                403, "Forbidden", "this account may not transfer packages",
-                "auth.not-a-submitter", "only service accounts of a fonds and managers transfer",
-                "", "authorization")
-        media = self.media_type()
-        if media not in (*self.media_types, MULTIPART):
-            return flow.problem_answer(
-                415, "UnsupportedMediaType", f"{media or 'no content type'} is not accepted here",
-                "request.media-type", f"send one of {', '.join((*self.media_types, MULTIPART))}",
-                "Content-Type", "request")
-        length = self.request.getHeader("Content-Length")
-        limit = flow.max_package_bytes()
-        if length and length.isdigit() and int(length) > limit + (64 * 1024 if media == MULTIPART else 0):
-            return flow.error_answer(too_large(limit, int(length)))
-        return None
-
-    def receive(self, area, spooled, receipt: str) -> flow.Answer:
+    def receive(self, area, spooled, receipt: str):
         return incoming.receive_package(
             api.portal.get(), area, spooled, actor=api.user.get_current().getId(),
             sender_node=(self.request.getHeader("X-Sender-Node") or "").strip(),
@@ -94,21 +70,15 @@ class TransferPost(PackagePost):
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        refused = self.refusal()
-        if refused is not None:
-            return self.answer(refused)
+        check_package_request(self.request, self.media_types)
         area = area_of.new_area()
         try:
-            try:
-                receipt = self.sender_receipt()
-                spooled = spool(self.body_stream(), str(area), flow.max_package_bytes(),
-                                area_of.PACKAGE_NAME)
-            except ArchiveError as exc:
-                return self.answer(flow.error_answer(exc))
+            receipt = self.sender_receipt()
+            spooled = spool(self.body_stream(), str(area), max_package_bytes(),
+                            area_of.PACKAGE_NAME)
             if spooled.size == 0:
-                return self.answer(flow.problem_answer(
-                    400, "PackageUnreadable", "the request has no package", "request.empty",
-                    "the body is empty", "", "request"))
+                raise problem(400, "PackageUnreadable", "the request has no package",
+                              "request.empty", "the body is empty", "", "request")
             return self.answer(self.receive(area, spooled, receipt))
         finally:
             shutil.rmtree(area, ignore_errors=True)  # adopted packages were moved out
@@ -118,27 +88,23 @@ class TransferResubmitPost(TransferPost):
     """重新移交: ``POST {batch}/@resubmit`` with the corrected package of a returned batch
     (same body, headers and answers as ``@transfer``; 409 when the batch is not returned)."""
 
-    def receive(self, area, spooled, receipt: str) -> flow.Answer:
+    def receive(self, area, spooled, receipt: str):
         return incoming.resubmit_package(
             api.portal.get(), self.context, area, spooled, actor=api.user.get_current().getId(),
             sender_receipt=receipt, mode=self.mode())
 
 
-class TransferResumePost(Service):
+class TransferResumePost(ArchiveService):
     """Resume an unfinished batch in the background (继续检测入库)."""
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
         batch = self.context
         if api.content.get_state(batch) != "checking" or batch.progress["finished"]:
-            self.request.response.setStatus(409)
-            return {"type": "Conflict", "message": "the batch is not unfinished",
-                    "errors": [{"code": "transfer.not-unfinished", "property": "state",
-                                "object": batch.getId(), "message": "only a batch still checking resumes"}]}
+            raise problem(409, "Conflict", "the batch is not unfinished", "transfer.not-unfinished",
+                          "only a batch still checking resumes", batch.getId(), "state")
         if worker.start(batch) is None:
-            self.request.response.setStatus(409)
-            return {"type": "Conflict", "message": "a worker already runs this batch",
-                    "errors": [{"code": "transfer.running", "property": "state",
-                                "object": batch.getId(), "message": "wait for it to finish"}]}
+            raise problem(409, "Conflict", "a worker already runs this batch", "transfer.running",
+                          "wait for it to finish", batch.getId(), "state")
         self.request.response.setStatus(202)
         return batch_body(batch, results=False)

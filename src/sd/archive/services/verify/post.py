@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
-from sd.archive.core.errors import ArchiveError
 from sd.archive.ledger import verification
-from sd.archive.services.ledger.common import error_body
-from sd.archive.services.ledger.common import json_object
+from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import json_object
 
 
-class VerifyPost(Service):
+class VerifyPost(ArchiveService):
     """``multipart/form-data`` with ``file`` or ``package``; a raw body (``application/zip``
     is read as a package, anything else as a file); or JSON ``{"digest": "…"}``."""
 
@@ -19,10 +17,7 @@ class VerifyPost(Service):
         from plone.protect.interfaces import IDisableCSRFProtection
 
         alsoProvides(self.request, IDisableCSRFProtection)  # read-only: nothing is written
-        try:
-            return self._answer()
-        except ArchiveError as error:
-            return error_body(self, error)
+        return self._answer()
 
     def _answer(self) -> dict:
         request = self.request
