@@ -18,8 +18,8 @@ from __future__ import annotations
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from ZODB.POSException import ConflictError
 from zExceptions import Forbidden
+from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
@@ -119,15 +119,21 @@ def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
         conn.close()
 
 
-def allocate_item_number(fonds, series: codes.SeriesKey) -> int:
-    """Give out the next item number of ``series`` in the current transaction."""
-    key = str(series)
+def _series_counter(fonds, key: str) -> tuple[SeriesCounter, int]:
+    """Hold the series lock until the transaction ends, then the series' counter (made on first
+    use) and the value last committed; the caller writes the counter's new value."""
     _hold(fonds, (id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
     tree = _counters(fonds)
     latest = _latest_committed(fonds, tree, key)
     counter = tree.get(key)
     if counter is None:
         counter = tree[key] = SeriesCounter(latest)
+    return counter, latest
+
+
+def allocate_item_number(fonds, series: codes.SeriesKey) -> int:
+    """Give out the next item number of ``series`` in the current transaction."""
+    counter, latest = _series_counter(fonds, str(series))
     number = max(latest, counter.value) + 1
     counter.value = number
     return number
@@ -169,13 +175,7 @@ def accept_code(record, code: str) -> str:
     rule = code_rule(fonds, _category_of(code))
     parts = codes.parse(codes.normalise(code), rule)
     rendered = codes.render(parts, rule)
-    key = str(codes.series_key(parts, rule))
-    _hold(fonds, (id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
-    tree = _counters(fonds)
-    latest = _latest_committed(fonds, tree, key)
-    counter = tree.get(key)
-    if counter is None:
-        counter = tree[key] = SeriesCounter(latest)
+    counter, latest = _series_counter(fonds, str(codes.series_key(parts, rule)))
     counter.value = max(latest, counter.value, parts.item_number)
     _store(record, parts, rendered)
     record.code_frozen = True

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 import secrets
 
-from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 
 from sd.archive.actors import now
+from sd.archive.sitedata import site_tree
 
 ANNOTATION_KEY = "sd.archive.intake.rejections"
 SUPERVISE = "sd.archive: Supervise archiving"
-
-
-def site_tree(portal, key: str, create: bool = False) -> OOBTree | None:
-    """The intake BTree kept in the site annotation ``key`` (created on first write)."""
-    annotations = IAnnotations(portal)
-    tree = annotations.get(key)
-    if tree is None and create:
-        tree = annotations[key] = OOBTree()
-    return tree
 
 
 def _store(portal, create: bool = False):

@@ -11,7 +11,7 @@ from datetime import datetime
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 
-from . import config
+from sd.archive.sitedata import site_tree
 
 KEY = "sd.archive.preservation.alarms"
 NO_GOOD_COPY = "no-good-copy"
@@ -19,8 +19,10 @@ NOT_PRESERVED = "not-preserved"
 RESTORE = "restore"
 
 
-def _tree(site=None) -> OOBTree:
-    return config.site_tree(KEY, site)
+def _tree(site=None, create: bool = False) -> OOBTree:
+    """The alarms; an empty mapping to read before the first alarm (reading never writes)."""
+    tree = site_tree(site, KEY, create)
+    return tree if tree is not None else {}
 
 
 def _now() -> str:
@@ -37,7 +39,7 @@ def raise_alarm(
     site=None,
 ) -> str:
     """Open an alarm (or refresh the open one for the same kind, subject and location)."""
-    tree = _tree(site)
+    tree = _tree(site, create=True)
     for alarm_id, alarm in tree.items():
         if (alarm["kind"], alarm["subject"], alarm["location"]) == (
             kind,

@@ -204,15 +204,3 @@ def work_dir(name: str) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
 
-
-def site_tree(key: str, site=None):
-    """An OOBTree kept in the site's annotations under ``key`` (created on first use)."""
-    from BTrees.OOBTree import OOBTree
-    from plone import api
-    from zope.annotation.interfaces import IAnnotations
-
-    annotations = IAnnotations(site or api.portal.get())
-    tree = annotations.get(key)
-    if tree is None:
-        tree = annotations[key] = OOBTree()
-    return tree

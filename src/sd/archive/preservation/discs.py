@@ -20,6 +20,7 @@ from sd.archive.core.preservation.carriers import CarrierRegister
 from sd.archive.core.preservation.disc_image import build_iso
 from sd.archive.core.preservation.disc_image import verify_directory
 from sd.archive.core.preservation.disc_image import verify_iso
+from sd.archive.sitedata import site_tree
 
 from . import config
 from . import store
@@ -51,9 +52,10 @@ def carrier_register() -> CarrierRegister:
     return CarrierRegister(register_path())
 
 
-def on_disc(site=None):
-    """relpath → carrier ids of the AIPs burnt already."""
-    return config.site_tree(ON_DISC_KEY, site)
+def on_disc(site=None, create: bool = False):
+    """relpath → carrier ids of the AIPs burnt already (empty to read before the first disc)."""
+    tree = site_tree(site, ON_DISC_KEY, create)
+    return tree if tree is not None else {}
 
 
 def pending_files(location_id: str) -> list[core.DiscFile]:
@@ -139,7 +141,7 @@ def batch(
             "DiscError",
         )
     result.records = core.carriers_by_record(set_a, set_b)
-    burnt = on_disc()
+    burnt = on_disc(create=True)
     for s in (set_a, set_b):
         for disc in s.discs:
             for f in disc.files:

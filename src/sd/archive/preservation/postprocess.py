@@ -33,15 +33,13 @@ from datetime import datetime
 
 import transaction
 from persistent import Persistent
-from plone import api
 from ZODB.POSException import ConflictError
-from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
 from sd.archive.seals.archiving import seal_archived
+from sd.archive.sitedata import site_tree
 
 from . import alarms
-from . import config
 from . import store
 
 QUEUE_KEY = "sd.archive.preservation.postprocess"
@@ -93,9 +91,9 @@ class PendingWork(Persistent):
 
 def _shards(site=None, create: bool = False) -> list[PendingWork]:
     """The shards; made once on the first ``create`` (reading never writes)."""
-    tree = IAnnotations(site or api.portal.get()).get(QUEUE_KEY)
+    tree = site_tree(site, QUEUE_KEY)
     if (tree is None or len(tree) != SHARDS) and create:
-        tree = config.site_tree(QUEUE_KEY, site)
+        tree = site_tree(site, QUEUE_KEY, create=True)
         for n in range(SHARDS):
             if n not in tree:
                 tree[n] = PendingWork()

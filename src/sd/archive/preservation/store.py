@@ -24,6 +24,7 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.preservation.storage import aip_relpath
 from sd.archive.core.preservation.storage import set_aside_strays
 from sd.archive.ledger import log_event
+from sd.archive.sitedata import site_tree
 from sd.archive.txlocks import KeepSavepoint
 
 from . import alarms
@@ -56,15 +57,17 @@ def _add_version(record, entry: dict) -> None:
     annotations[VERSIONS_KEY] = (*annotations.get(VERSIONS_KEY, ()), entry)
 
 
-def index(site=None) -> OOBTree:
-    """relpath → {sm3, size, uid, code, version}: what each AIP copy must hash to."""
-    return config.site_tree(INDEX_KEY, site)
+def index(site=None, create: bool = False) -> OOBTree:
+    """relpath → {sm3, size, uid, code, version}: what each AIP copy must hash to (empty to
+    read before the first AIP: reading never writes)."""
+    tree = site_tree(site, INDEX_KEY, create)
+    return tree if tree is not None else {}
 
 
 def register(
     relpath: str, sm3: str, size: int, uid: str, code: str, version: int, site=None
 ) -> None:
-    index(site)[relpath] = PersistentMapping(
+    index(site, create=True)[relpath] = PersistentMapping(
         {"sm3": sm3, "size": size, "uid": uid, "code": code, "version": version}
     )
 
