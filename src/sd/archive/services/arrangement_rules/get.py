@@ -1,11 +1,11 @@
 """GET {fonds}/@arrangement-rules: the fonds' scheme and schedule as data files."""
 
-from plone.restapi.services import Service
 
 from sd.archive import rules
+from sd.archive.services.base import ArchiveService
 
 
-class ArrangementRulesGet(Service):
+class ArrangementRulesGet(ArchiveService):
     """Without ``format``: a JSON summary; with ``which`` and ``format``: the file itself."""
 
     def reply(self):

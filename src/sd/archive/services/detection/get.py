@@ -3,12 +3,11 @@ the PDF of one run (``run=N``, default the latest)."""
 
 import json
 
-from plone.restapi.services import Service
-
 from sd.archive import detection
+from sd.archive.services.base import ArchiveService
 
 
-class DetectionGet(Service):
+class DetectionGet(ArchiveService):
     def render(self):
         if self.request.form.get("format") != "pdf":
             return super().render()

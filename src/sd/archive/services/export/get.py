@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from plone.protect.interfaces import IDisableCSRFProtection
-from plone.restapi.services import Service
 from zope.interface import alsoProvides
 from zope.interface import implementer
 from ZPublisher.Iterators import IUnboundStreamIterator
@@ -13,12 +12,13 @@ from ZPublisher.Iterators import IUnboundStreamIterator
 from sd.archive.core.errors import ArchiveError
 from sd.archive.ledger import log_event
 from sd.archive.ledger.export import export_record
+from sd.archive.services.base import ArchiveService
 from sd.archive.services.ledger.common import error_body
 
 CHUNK = 1 << 16
 
 
-class ExportGet(Service):
+class ExportGet(ArchiveService):
     """A ZIP: files, ``proof.json`` (bundle), ``nodes.vkey``, ``certificate.pdf|png``."""
 
     def render(self):

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import yaml
 from plone import api
-from plone.restapi.services import Service
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
@@ -57,7 +56,7 @@ class RejectionsGet(ArchiveService):
         return entry
 
 
-class OpenAPIGet(Service):
+class OpenAPIGet(ArchiveService):
     """The OpenAPI 3.1 document kept in the repository beside this module (as public as
     the site: the interface description is not a secret)."""
 

@@ -1,13 +1,13 @@
 """Preservation status (长期保存状态) for monitoring and clients."""
 
-from plone.restapi.services import Service
 
 from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess
+from sd.archive.services.base import ArchiveService
 
 
-class PreservationGet(Service):
+class PreservationGet(ArchiveService):
     """``GET @preservation``: locations, the after-archiving queue (归档后处理队列), alarms."""
 
     def reply(self):

@@ -1,13 +1,13 @@
 """GET {record}/@seals: the stored signature and seal verdicts per component (签章验证结果)."""
 
 from plone import api
-from plone.restapi.services import Service
 
 from sd.archive.seals.stripping import PERMISSION
 from sd.archive.seals.summary import record_seals
+from sd.archive.services.base import ArchiveService
 
 
-class SealsGet(Service):
+class SealsGet(ArchiveService):
     """Per component: status, verdicts (DA/T 46 M57–M64 elements), picture URLs; the strip log."""
 
     def reply(self):

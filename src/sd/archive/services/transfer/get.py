@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from plone.restapi.services import Service
-
+from sd.archive.services.base import ArchiveService
 from sd.archive.transfer import batch as state
 from sd.archive.transfer.serialize import batch_body
 
 
-class TransferDetectionGet(Service):
+class TransferDetectionGet(ArchiveService):
     """?outcome=failed|received filters the records."""
 
     def reply(self):
