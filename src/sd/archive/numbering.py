@@ -122,7 +122,8 @@ def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
 def _series_counter(fonds, key: str) -> tuple[SeriesCounter, int]:
     """Hold the series lock until the transaction ends, then the series' counter (made on first
     use) and the value last committed; the caller writes the counter's new value."""
-    _hold(fonds, (id(fonds._p_jar.db()) if fonds._p_jar else 0, "/".join(fonds.getPhysicalPath()), key))
+    db_id = id(fonds._p_jar.db()) if fonds._p_jar else 0
+    _hold(fonds, (db_id, "/".join(fonds.getPhysicalPath()), key))
     tree = _counters(fonds)
     latest = _latest_committed(fonds, tree, key)
     counter = tree.get(key)
