@@ -14,6 +14,10 @@
 3. ``--clients`` concurrent clients post ``--concurrent`` pre-archive packages to the audited
    instance: no request may fail (no ConflictError), and the trail must still check valid with
    one entry per ``seq`` (the chain is written at commit, outside the ZODB).
+
+``--in-process [--records 400 --batch 20]``: records made and archived in one process (the
+functional test layer, as ``bench_ledger_intake.py``), the switch toggled between alternating
+batches: no second instance whose own speed could differ. Prints the median ms per record.
 """
 
 from __future__ import annotations
@@ -63,6 +67,59 @@ def alternate(bases: dict[str, str], records: int, kb: int, block: int) -> dict[
     return {name: records / s for name, s in seconds.items()}
 
 
+def in_process(records: int, batch: int) -> None:
+    """Records made as intake makes them (``repository``, two PDF components, the archive
+    transition with its ledger entry) and committed one by one in a site of the functional
+    test layer, the audit trail switched off and on between alternating batches in the same
+    process: no second instance whose own speed could differ."""
+    import statistics
+
+    os.environ.setdefault("SD_ARCHIVE_VAR", tempfile.mkdtemp(prefix="bench-audit-var-"))
+    # as intake answers: the archiving seal and the AIP queued behind the record, not done here
+    os.environ.setdefault("SD_ARCHIVE_POSTPROCESS", "queue")
+    os.environ.setdefault("SD_ARCHIVE_POSTPROCESS_WORKER", "off")
+    import transaction
+    from bench_ledger_intake import functional_fonds
+    from bench_ledger_intake import tear_down
+    from plone import api
+
+    from sd.archive import audit
+    from sd.archive.numbering import assign_code
+    from sd.archive.testing import make_record
+
+    layers, fonds = functional_fonds()
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    number = 0
+
+    def run(on: bool, into: dict):
+        nonlocal number
+        audit._OFF = not on
+        for _ in range(batch):
+            number += 1
+            t0 = time.perf_counter()
+            record = make_record(fonds, number)
+            assign_code(record, "WS", 2023, "Y", "BGS")
+            api.content.transition(record, transition="archive")
+            transaction.commit()
+            into[on].append(time.perf_counter() - t0)
+
+    warm: dict[bool, list[float]] = {False: [], True: []}
+    run(False, warm)
+    run(True, warm)
+    for _ in range(max(1, records // (2 * batch))):
+        run(False, timings)
+        run(True, timings)
+    audit._OFF = False
+    off, on = statistics.median(timings[False]), statistics.median(timings[True])
+    print(f"in one process, {len(timings[True])} records per variant, batches of {batch}:")
+    print(f"audit off  record + archive + commit: {off * 1000:7.2f} ms/record (median)")
+    print(f"audit on   record + archive + commit: {on * 1000:7.2f} ms/record (median)")
+    print(f"ratio of rates on / off: {off / on:.3f}  (goal >= 0.95)")
+    state = audit.trail().check(None)
+    print(f"chain check: valid={state.valid} checked={state.checked}")
+    tear_down(layers)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=300)
@@ -71,7 +128,13 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--concurrent", type=int, default=100)
     parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var"))
+    parser.add_argument("--in-process", action="store_true",
+                        help="one process, the switch toggled between batches (see in_process)")
+    parser.add_argument("--batch", type=int, default=20, help="with --in-process")
     args = parser.parse_args(argv)
+    if args.in_process:
+        in_process(args.records, args.batch)
+        return
     pathlib.Path(args.dir).mkdir(parents=True, exist_ok=True)
     root = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-audit-", dir=args.dir))
     servers = []

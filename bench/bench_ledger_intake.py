@@ -27,21 +27,16 @@ def set_up(layer, done):
         done.append(layer)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=200)
-    parser.add_argument("--batch", type=int, default=20)
-    args = parser.parse_args()
-
+def functional_fonds():
+    """The functional test layer set up and its site as Manager with fonds J001 (committed):
+    (the layers set up, for ``tear_down``; the fonds)."""
     import transaction
     from plone.app.testing import TEST_USER_ID
     from plone.app.testing import setRoles
     from zope.component.hooks import setSite
 
-    from sd.archive.ledger import log_event
     from sd.archive.testing import FUNCTIONAL_TESTING
     from sd.archive.testing import make_fonds
-    from sd.archive.testing import make_record
 
     layers: list = []
     set_up(FUNCTIONAL_TESTING, layers)
@@ -51,6 +46,29 @@ def main():
     setRoles(portal, TEST_USER_ID, ["Manager"])
     fonds = make_fonds(portal)
     transaction.commit()
+    return layers, fonds
+
+
+def tear_down(layers) -> None:
+    from sd.archive.testing import FUNCTIONAL_TESTING
+
+    FUNCTIONAL_TESTING.testTearDown()
+    for layer in reversed(layers):
+        layer.tearDown()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=20)
+    args = parser.parse_args()
+
+    import transaction
+
+    from sd.archive.ledger import log_event
+    from sd.archive.testing import make_record
+
+    layers, fonds = functional_fonds()
 
     timings: dict[bool, list[float]] = {False: [], True: []}
     in_log_event: list[float] = []
@@ -82,9 +100,7 @@ def main():
     print(f"create + log_event + commit:  {logged * 1000:7.2f} ms/record (median)")
     print(f"  of which in log_event:      {statistics.median(in_log_event) * 1000:7.2f} ms/record")
     print(f"ratio with/without ledger:    {logged / plain:7.3f}  (goal <= 1.10)")
-    FUNCTIONAL_TESTING.testTearDown()
-    for layer in reversed(layers):
-        layer.tearDown()
+    tear_down(layers)
 
 
 if __name__ == "__main__":

@@ -110,12 +110,13 @@ def test_anchoring_every_n_entries(fportal, monkeypatch):
     assert [e.action for e in store.iterate()][-1] == "audit.anchored"
 
 
-def test_switch_is_internal_and_audited(fportal, monkeypatch):
+def test_switch_is_internal_and_audited(fportal, monkeypatch, tmp_path):
     """The benchmark's switch is read from the environment of a non-production process at
     start; switching it on a running site is not possible, and a trail opened while it is off
     says so in its first entry."""
     assert audit._OFF is False
     monkeypatch.setattr(audit, "_OFF", True)
+    monkeypatch.setenv("SD_ARCHIVE_AUDIT_DIR", str(tmp_path / "opened-while-off"))
     audit.log("test.hidden")
     transaction.commit()
     [first] = list(audit.trail().iterate())
@@ -155,3 +156,16 @@ def test_concurrent_transactions_append_without_conflict(tmp_path):
     assert check_chain(entries).valid
     for a, b in zip(entries[::2], entries[1::2], strict=True):  # a transaction's entries stay together
         assert (a.actor, a.details["i"]) == (b.actor, b.details["i"])
+
+
+def test_nothing_is_logged_outside_a_site(fportal):
+    from zope.component.hooks import setSite
+
+    setSite(None)
+    try:
+        assert audit.trail() is None
+        audit.log("test.nowhere")
+        audit.log_now("test.nowhere")
+    finally:
+        setSite(fportal)
+    assert not [e for e in audit.trail().iterate() if e.action == "test.nowhere"]

@@ -19,12 +19,14 @@ from pathlib import Path
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
+from Products.CMFCore.interfaces import ISiteRoot
 from zope.component.hooks import getSite
 from zope.globalrequest import getRequest
 
 from sd.archive.audit.store import AuditStore
 from sd.archive.core.audit.entry import Event
 from sd.archive.interfaces import IComponent
+from sd.archive.interfaces import IRecord
 
 #: Switch used by ``bench/bench_audit_overhead.py`` only: with ``SD_ARCHIVE_AUDIT=off`` in the
 #: environment of a process that is not a production one (``SD_ARCHIVE_PRODUCTION`` unset),
@@ -48,9 +50,12 @@ def database_path(site=None) -> Path:
     return site_dir(site) / "audit.sqlite"
 
 
-def trail(site=None) -> AuditStore:
-    """The audit trail of the current site (opened, and made, on first use)."""
+def trail(site=None) -> AuditStore | None:
+    """The audit trail of the current site (opened, and made, on first use); None outside a
+    Plone site (the Zope root, a script before ``setSite``)."""
     site = site or getSite()
+    if site is None or not ISiteRoot.providedBy(site):
+        return None
     key = (site.getId(), os.environ.get("SD_ARCHIVE_AUDIT_DIR"), os.environ.get("SD_ARCHIVE_VAR"))
     store = _stores.get(key)
     if store is None:
@@ -102,8 +107,10 @@ def describe(obj) -> dict:
     except AttributeError:
         path = ""
     uid = getattr(aq_base(obj), "UID", None)
-    code = getattr(aq_base(obj), "archival_code", "") or ""
-    if not code and IComponent.providedBy(obj):  # a file: its record's code
+    code = ""  # only records have one (asking others walks their schemas for a default)
+    if IRecord.providedBy(obj):
+        code = getattr(aq_base(obj), "archival_code", "") or ""
+    elif IComponent.providedBy(obj):  # a file: its record's code
         code = getattr(aq_base(aq_parent(obj)), "archival_code", "") or ""
     return {"path": path, "uid": uid() if callable(uid) else "", "code": str(code)}
 
@@ -121,14 +128,14 @@ def event(action: str, obj=None, *, outcome: str = "ok", details: dict | None = 
 def log(action: str, obj=None, **kw) -> None:
     """Log ``action`` with the current transaction (see :func:`event` for the arguments)."""
     store = trail()
-    if not _OFF:
+    if store is not None and not _OFF:
         store.add(event(action, obj, **kw))
 
 
 def log_now(action: str, obj=None, **kw) -> None:
     """Log ``action`` at once, whatever becomes of the current transaction."""
     store = trail()
-    if not _OFF:
+    if store is not None and not _OFF:
         store.add_now([event(action, obj, **kw)])
 
 

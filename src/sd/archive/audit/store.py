@@ -57,9 +57,9 @@ INSERT = f"INSERT INTO entries ({COLUMNS}) VALUES ({', '.join('?' * (len(FIELDS)
 
 
 def _row(entry: Entry) -> tuple:
-    values = entry.as_dict()
+    values = entry.fields()
     values["details"] = canonical_json(entry.details).decode("utf-8")
-    return tuple(values[name] for name in (*FIELDS, "hash"))
+    return (*(values[name] for name in FIELDS), entry.hash)
 
 
 def _entry(row) -> Entry:

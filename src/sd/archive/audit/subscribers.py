@@ -105,9 +105,11 @@ def content_modified(obj, event):
         details = seen[key]
         details["fields"] = sorted(set(details["fields"]) | set(fields))
         return
-    event = audit.event("content.modified", obj, details={"fields": fields})
-    seen[key] = event.details
-    audit.trail().add(event)
+    store = audit.trail()
+    if store is not None:
+        event = audit.event("content.modified", obj, details={"fields": fields})
+        seen[key] = event.details
+        store.add(event)
 
 
 def component_stored(obj, event):
@@ -226,7 +228,7 @@ def _classify(request, context) -> str:
 
 def request_done(event):
     """IPubBeforeCommit: failed logins, reads and named actions of a request that succeeded."""
-    if audit._OFF:
+    if audit._OFF or audit.trail() is None:
         return
     request = event.request
     try:
@@ -316,7 +318,7 @@ def _wrong_password(request, name: str, password: str) -> bool:
 
 def request_failed(event):
     """IPubBeforeAbort: what a refused or failed request tried (not when it will be retried)."""
-    if audit._OFF or event.retry:
+    if audit._OFF or event.retry or audit.trail() is None:
         return
     request = event.request
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -96,16 +95,14 @@ class Entry:
     hash: str = ""
 
     def fields(self) -> dict:
-        """Every field the hash covers."""
-        values = asdict(self)
-        del values["hash"]
-        return values
+        """Every field the hash covers (not copied: ``details`` is the entry's own)."""
+        return {name: getattr(self, name) for name in FIELDS}
 
     def computed_hash(self) -> str:
         return hashlib.new(HASH_ALGORITHM, canonical_json(self.fields())).hexdigest()
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**self.fields(), "hash": self.hash, "details": dict(self.details)}
 
     @classmethod
     def from_dict(cls, values: dict) -> Entry:
