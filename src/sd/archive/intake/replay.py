@@ -15,7 +15,7 @@ from sd.archive.intake.outcomes import Repeated
 from sd.archive.intake.outcomes import refused
 from sd.archive.intake.outcomes import rejection_body
 from sd.archive.intake.rejections import get_rejection
-from sd.archive.intake.rejections import site_tree
+from sd.archive.sitedata import site_tree
 
 IDEMPOTENCY_KEY = "sd.archive.intake.idempotency"
 

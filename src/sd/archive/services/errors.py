@@ -1,6 +1,8 @@
-"""Domain errors over REST (错误应答): one place that turns an ``ArchiveError`` into HTTP.
+"""Domain errors over REST (错误应答): the fallback that turns an ``ArchiveError`` into HTTP.
 
-A domain error raised anywhere below a service (a deserializer, a workflow subscriber, the
+sd.archive's own services answer their errors themselves (``services/base.py``, the normal
+path, which also dooms the transaction). This exception view is for the rest: a domain error
+raised anywhere below a service (a deserializer, a workflow subscriber, the
 ledger) ends the request with its own status and the structured error shape
 (``sd.archive.core.errors``), never a 500; the transaction is aborted by the publisher, so
 nothing is half-stored.

@@ -46,7 +46,7 @@ from sd.archive.intake.outcomes import Started
 from sd.archive.intake.outcomes import refused
 from sd.archive.intake.outcomes import rejection_body
 from sd.archive.intake.rejections import add_rejection
-from sd.archive.intake.rejections import site_tree
+from sd.archive.sitedata import site_tree
 from sd.archive.transfer import batch as state
 from sd.archive.transfer import spool
 from sd.archive.transfer import worker

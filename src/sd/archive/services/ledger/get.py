@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sd.archive.core.errors import ArchiveError
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.ledger import disclosure
 from sd.archive.ledger.current import current_ledger
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
-from sd.archive.services.ledger.common import error_body
 from sd.archive.services.ledger.common import int_param
 
 MAX_ENTRIES = 1000
@@ -21,18 +19,15 @@ class LedgerGet(TraversingService):
 
     def reply(self):
         ledger = current_ledger()
-        try:
-            what = self.params[0] if self.params else ""
-            if what == "":
-                return {"@id": f"{self.context.absolute_url()}/@ledger", **ledger.state()}
-            handler = {"proof": self.proof, "consistency": self.consistency,
-                       "entries": self.entries}.get(what)
-            if handler is None or len(self.params) > 1:
-                raise bad_request(f"unknown ledger resource {'/'.join(self.params)}",
-                                  "LEDGER-RESOURCE")
-            return handler(ledger)
-        except ArchiveError as error:
-            return error_body(self, error)
+        what = self.params[0] if self.params else ""
+        if what == "":
+            return {"@id": f"{self.context.absolute_url()}/@ledger", **ledger.state()}
+        handler = {"proof": self.proof, "consistency": self.consistency,
+                   "entries": self.entries}.get(what)
+        if handler is None or len(self.params) > 1:
+            raise bad_request(f"unknown ledger resource {'/'.join(self.params)}",
+                              "LEDGER-RESOURCE")
+        return handler(ledger)
 
     def proof(self, ledger) -> dict:
         form = self.request.form

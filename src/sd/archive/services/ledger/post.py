@@ -14,7 +14,6 @@ from sd.archive.ledger.current import current_ledger
 from sd.archive.services.base import json_object
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
-from sd.archive.services.ledger.common import error_body
 
 MANAGE = "sd.archive: Manage configuration"
 
@@ -30,21 +29,18 @@ class LedgerPost(TraversingService):
 
         alsoProvides(self.request, IDisableCSRFProtection)
         what = "/".join(self.params)
-        try:
-            if what == "cosignature":
-                note = json_object(self.request).get("checkpoint")
-                if not isinstance(note, str):
-                    raise bad_request("checkpoint (the cosigned note) is required",
-                                      property="checkpoint")
-                return witness.accept_cosignatures(current_ledger(), note)
-            if what in ("cosign", "nodes"):
-                if not api.user.has_permission(MANAGE, obj=self.context):
-                    raise ArchiveError("not allowed", [Problem("LEDGER-FORBIDDEN", "not allowed")],
-                                       401 if api.user.is_anonymous() else 403, "Unauthorized")
-                return self.cosign() if what == "cosign" else self.nodes()
-            raise bad_request(f"unknown ledger action {what!r}", "LEDGER-RESOURCE")
-        except ArchiveError as error:
-            return error_body(self, error)
+        if what == "cosignature":
+            note = json_object(self.request).get("checkpoint")
+            if not isinstance(note, str):
+                raise bad_request("checkpoint (the cosigned note) is required",
+                                  property="checkpoint")
+            return witness.accept_cosignatures(current_ledger(), note)
+        if what in ("cosign", "nodes"):
+            if not api.user.has_permission(MANAGE, obj=self.context):
+                raise ArchiveError("not allowed", [Problem("LEDGER-FORBIDDEN", "not allowed")],
+                                   401 if api.user.is_anonymous() else 403, "Unauthorized")
+            return self.cosign() if what == "cosign" else self.nodes()
+        raise bad_request(f"unknown ledger action {what!r}", "LEDGER-RESOURCE")
 
     def cosign(self) -> dict:
         ledger = current_ledger()
