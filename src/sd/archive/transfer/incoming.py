@@ -94,7 +94,7 @@ def may_transfer(portal, fonds) -> bool:
 
 # --- package checks ----------------------------------------------------------------------
 
-def failed_answer(portal, fonds_code, spooled, package, package_report, actor) -> Rejected:
+def reject_package(portal, fonds_code, spooled, package, package_report, actor) -> Rejected:
     """The package-level checks failed; report every failed item, package and records."""
     problems = list(package_report.problems())
     if fonds_code:
@@ -139,7 +139,7 @@ def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
         context = detection_context(fonds) if fonds is not None else None
         package_report = run_detection("transfer", package, load_catalogue(), context)
         if package_report.result == "failed":
-            return failed_answer(portal, code, spooled, package, package_report, actor)
+            return reject_package(portal, code, spooled, package, package_report, actor)
         description = dict(package.description)
         facts = {
             "fonds_code": code,
@@ -221,7 +221,7 @@ def resubmit_package(portal, batch, area, spooled, *, actor: str, sender_receipt
                 "全宗号", "authenticity")
         report = run_detection("transfer", package, load_catalogue(), detection_context(fonds))
         if report.result == "failed":
-            return failed_answer(portal, code, spooled, package, report, actor)
+            return reject_package(portal, code, spooled, package, report, actor)
         codes = package.record_codes()
         manifest = _manifest_digest(package)
         count = len(package.catalogue) or package.record_count
