@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 
 import transaction
@@ -61,10 +62,8 @@ def remove_files(record) -> None:
     """Drop the temporary copies of one record's files (the package stays spooled)."""
     for described in record.files.values():
         if described.location:
-            try:
+            with suppress(OSError):
                 os.unlink(described.location)
-            except OSError:
-                pass
 
 
 def group_size() -> int:
