@@ -49,7 +49,7 @@ import requests
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 
-SETUP = r'''
+SETUP = r"""
 import transaction
 from plone import api
 from zope.component.hooks import setSite
@@ -63,7 +63,7 @@ with api.env.adopt_roles(["Manager"]):
         api.user.create(email="svc@example.org", username="svc-j001", password="svc-j001-bench")
         api.user.grant_roles(username="svc-j001", obj=fonds, roles=["Submitter"])
 transaction.commit()
-'''
+"""
 
 METADATA = """<?xml version="1.0" encoding="UTF-8"?>
 <电子文件 类型="电子公文" 版本="1.0">
@@ -111,14 +111,18 @@ def package(n: int, kb: int, kind: str = "archive", year: int | None = None) -> 
         f'    <文档 序号="{i}" 角色="{role}"><计算机文件名>{path}</计算机文件名>'
         f"<计算机文件大小>{len(files[path])}</计算机文件大小><格式信息>PDF</格式信息>"
         f'<摘要值 算法="SM3">{sm3(files[path])}</摘要值></文档>\n'
-        for i, (role, path) in enumerate(ROLES, 1))
+        for i, (role, path) in enumerate(ROLES, 1)
+    )
     arranged = ""
     if kind == "archive":
-        arranged = (f"  <档号>J001-WS·{year}-D30-BGS-{number:04d}</档号>\n  <门类代码>WS</门类代码>\n"
-                    f"  <保管期限>D30</保管期限>\n  <机构或问题>BGS</机构或问题>\n  <件号>{number}</件号>\n")
+        arranged = (
+            f"  <档号>J001-WS·{year}-D30-BGS-{number:04d}</档号>\n  <门类代码>WS</门类代码>\n"
+            f"  <保管期限>D30</保管期限>\n  <机构或问题>BGS</机构或问题>\n  <件号>{number}</件号>\n"
+        )
     rid = f"BENCH-{kind}-{year}-{n:06d}"
-    files["元数据.xml"] = METADATA.format(rid=rid, arranged=arranged, year=year, n=n,
-                                         components=components).encode("utf-8")
+    files["元数据.xml"] = METADATA.format(
+        rid=rid, arranged=arranged, year=year, n=n, components=components
+    ).encode("utf-8")
     files["manifest-sm3.txt"] = "".join(f"{sm3(d)}  {p}\n" for p, d in files.items()).encode()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
@@ -145,23 +149,46 @@ def zope_pid(server: subprocess.Popen) -> int:
 
 
 def start(var: pathlib.Path, port: int) -> subprocess.Popen:
-    subprocess.run([BIN / "python", ROOT / "scripts/write_instance.py", "--storage", "filestorage",
-                    "--var", str(var), "--listen", f"localhost:{port}"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            BIN / "python",
+            ROOT / "scripts/write_instance.py",
+            "--storage",
+            "filestorage",
+            "--var",
+            str(var),
+            "--listen",
+            f"localhost:{port}",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     conf = var / "etc" / "zope.conf"
-    subprocess.run([BIN / "zconsole", "run", conf, ROOT / "scripts/create_site.py", "--site",
-                    "archive"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [BIN / "zconsole", "run", conf, ROOT / "scripts/create_site.py", "--site", "archive"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     script = var / "setup_bench.py"
     script.write_text(SETUP)
-    subprocess.run([BIN / "zconsole", "run", conf, script], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = subprocess.Popen([BIN / "runwsgi", var / "etc" / "zope.ini"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [BIN / "zconsole", "run", conf, script],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = subprocess.Popen(
+        [BIN / "runwsgi", var / "etc" / "zope.ini"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://localhost:{port}/archive"
     for _ in range(120):
         try:
-            if requests.get(f"{base}/@openapi", headers={"Accept": "application/json"},
-                            timeout=2).ok:
+            if requests.get(
+                f"{base}/@openapi", headers={"Accept": "application/json"}, timeout=2
+            ).ok:
                 return server
         except requests.ConnectionError:
             pass
@@ -198,11 +225,22 @@ def file_bodies(i: int, kb: int) -> list[bytes]:
     """The 3 JSON bodies of record ``i``'s File POSTs."""
     import json
 
-    return [json.dumps({
-        "@type": "File", "id": f"f{i}-{j}", "title": f"file {i}-{j}",
-        "file": {"data": b64encode(data).decode("ascii"), "encoding": "base64",
-                 "filename": f"f{i}-{j}.pdf", "content-type": "application/pdf"}}).encode()
-        for j, data in enumerate(payloads(i, kb))]
+    return [
+        json.dumps(
+            {
+                "@type": "File",
+                "id": f"f{i}-{j}",
+                "title": f"file {i}-{j}",
+                "file": {
+                    "data": b64encode(data).decode("ascii"),
+                    "encoding": "base64",
+                    "filename": f"f{i}-{j}.pdf",
+                    "content-type": "application/pdf",
+                },
+            }
+        ).encode()
+        for j, data in enumerate(payloads(i, kb))
+    ]
 
 
 def baseline(base: str, n: int, kb: int, start_at: int = 1, prepared: bool = False) -> float:
@@ -257,11 +295,11 @@ def interleaved(base: str, n_base: int, n_intake: int, kb: int, block: int):
         if done_intake < n_intake:
             k = min(block, n_intake - done_intake)
             intake_s += post_packages(
-                base, [package(i, kb) for i in range(done_intake + 1, done_intake + k + 1)])
+                base, [package(i, kb) for i in range(done_intake + 1, done_intake + k + 1)]
+            )
             done_intake += k
     drain_s += wait_for_queue(base)
-    return (n_base / base_s, n_intake / intake_s, drain_s,
-            n_intake / (intake_s + drain_s))
+    return (n_base / base_s, n_intake / intake_s, drain_s, n_intake / (intake_s + drain_s))
 
 
 def wait_for_queue(base: str, timeout: float = 3600) -> float:
@@ -288,8 +326,11 @@ def concurrent(base: str, clients: int, total: int, kb: int) -> dict:
                 if not todo:
                     return
                 n = todo.pop()
-            r = svc.post(f"{base}/@pre-archive", data=package(n, kb, "pre-archive", 2022),
-                         headers={"Content-Type": "application/zip"})
+            r = svc.post(
+                f"{base}/@pre-archive",
+                data=package(n, kb, "pre-archive", 2022),
+                headers={"Content-Type": "application/zip"},
+            )
             with lock:
                 if r.status_code == 201:
                     codes.append(r.json()["archival_code"])
@@ -304,27 +345,41 @@ def concurrent(base: str, clients: int, total: int, kb: int) -> dict:
         t.join()
     elapsed = time.perf_counter() - t0
     numbers = sorted(int(c.rsplit("-", 1)[1]) for c in codes)
-    return {"records/s": total / elapsed, "failures": failures,
-            "conflict_errors": sum("ConflictError" in text for _, text in failures),
-            "duplicates": len(numbers) - len(set(numbers)),
-            "missing": sorted(set(range(1, total + 1)) - set(numbers)),
-            "arranged": len(codes)}
+    return {
+        "records/s": total / elapsed,
+        "failures": failures,
+        "conflict_errors": sum("ConflictError" in text for _, text in failures),
+        "duplicates": len(numbers) - len(set(numbers)),
+        "missing": sorted(set(range(1, total + 1)) - set(numbers)),
+        "arranged": len(codes),
+    }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1000)
-    parser.add_argument("--baseline", type=int, default=None,
-                        help="records for the File baseline (default: --records, at most 1000)")
+    parser.add_argument(
+        "--baseline",
+        type=int,
+        default=None,
+        help="records for the File baseline (default: --records, at most 1000)",
+    )
     parser.add_argument("--kb", type=int, default=300)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--concurrent", type=int, default=200)
-    parser.add_argument("--block", type=int, default=100,
-                        help="records per block; baseline and intake blocks alternate")
+    parser.add_argument(
+        "--block",
+        type=int,
+        default=100,
+        help="records per block; baseline and intake blocks alternate",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp var dir")
-    parser.add_argument("--dir", default=str(ROOT / "bench" / "var"),
-                        help="where the throw-away instance lives (default: bench/var, on the "
-                             "checkout's filesystem like instance/var; pass /tmp to compare)")
+    parser.add_argument(
+        "--dir",
+        default=str(ROOT / "bench" / "var"),
+        help="where the throw-away instance lives (default: bench/var, on the "
+        "checkout's filesystem like instance/var; pass /tmp to compare)",
+    )
     args = parser.parse_args(argv)
     pathlib.Path(args.dir).mkdir(parents=True, exist_ok=True)
     var = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-intake-", dir=args.dir))
@@ -336,22 +391,33 @@ def main(argv=None):
         print(f"instance: {base} (FileStorage in {var}); {args.kb} KB × 3 components per record")
         print(f"baseline and intake in alternating blocks of {args.block} records")
         files_rate, intake_rate, drain_s, sustained = interleaved(
-            base, n_base, args.records, args.kb, args.block)
-        print(f"baseline  plone.restapi File POSTs: {n_base} records ({3 * n_base} POSTs): "
-              f"{files_rate:.2f} records/s")
-        print(f"intake    POST @archive:            {args.records} records: "
-              f"{intake_rate:.2f} records/s answered (201)")
-        print(f"          after-archiving queue (archiving seal + AIP × 2 copies): "
-              f"{drain_s:.1f} s of draining in all → {sustained:.2f} records/s "
-              f"including the drain")
-        print(f"ratio intake / baseline: {intake_rate / files_rate:.2f}× answered, "
-              f"{sustained / files_rate:.2f}× including the drain (goal ≥ 3×)")
+            base, n_base, args.records, args.kb, args.block
+        )
+        print(
+            f"baseline  plone.restapi File POSTs: {n_base} records ({3 * n_base} POSTs): "
+            f"{files_rate:.2f} records/s"
+        )
+        print(
+            f"intake    POST @archive:            {args.records} records: "
+            f"{intake_rate:.2f} records/s answered (201)"
+        )
+        print(
+            f"          after-archiving queue (archiving seal + AIP × 2 copies): "
+            f"{drain_s:.1f} s of draining in all → {sustained:.2f} records/s "
+            f"including the drain"
+        )
+        print(
+            f"ratio intake / baseline: {intake_rate / files_rate:.2f}× answered, "
+            f"{sustained / files_rate:.2f}× including the drain (goal ≥ 3×)"
+        )
         print(f"Zope RSS after {args.records} records: {rss_kb(server.pid) / 1024:.0f} MB")
         result = concurrent(base, args.clients, args.concurrent, args.kb)
-        print(f"concurrent {args.clients} clients, {args.concurrent} pre-archive packages: "
-              f"{result['records/s']:.2f} records/s, arranged {result['arranged']}, "
-              f"failures {len(result['failures'])} (ConflictError {result['conflict_errors']}), "
-              f"duplicate item numbers {result['duplicates']}, missing {len(result['missing'])}")
+        print(
+            f"concurrent {args.clients} clients, {args.concurrent} pre-archive packages: "
+            f"{result['records/s']:.2f} records/s, arranged {result['arranged']}, "
+            f"failures {len(result['failures'])} (ConflictError {result['conflict_errors']}), "
+            f"duplicate item numbers {result['duplicates']}, missing {len(result['missing'])}"
+        )
         for failure in result["failures"][:5]:
             print("  failure:", failure)
         print(f"Zope RSS at the end: {rss_kb(server.pid) / 1024:.0f} MB")

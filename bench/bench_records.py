@@ -16,7 +16,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 
-LOAD = r'''
+LOAD = r"""
 import os, sys, time
 import transaction
 from plone import api
@@ -60,7 +60,7 @@ with api.env.adopt_roles(["Manager"]):
     files_s = 3 * N / (time.perf_counter() - t0)
 print(f"RESULT records/s={records_s:.1f} files/s={files_s:.1f} "
       f"baseline records/s (3 Files each)={files_s / 3:.1f} ratio={records_s / (files_s / 3):.2f}")
-'''
+"""
 
 
 def main():
@@ -70,17 +70,34 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         var = pathlib.Path(tmp) / "var"
-        subprocess.run([sys.executable, str(ROOT / "scripts/write_instance.py"), "--var", str(var)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts/write_instance.py"), "--var", str(var)],
+            check=True,
+            capture_output=True,
+        )
         conf = str(var / "etc" / "zope.conf")
-        subprocess.run([str(BIN / "zconsole"), "run", conf, str(ROOT / "scripts/create_site.py")],
-                       check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [str(BIN / "zconsole"), "run", conf, str(ROOT / "scripts/create_site.py")],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         script = pathlib.Path(tmp) / "load.py"
         script.write_text(LOAD)
-        env = {"BENCH_RECORDS": str(args.records), "BENCH_KB": str(args.kb), "PATH": "/usr/bin:/bin"}
+        env = {
+            "BENCH_RECORDS": str(args.records),
+            "BENCH_KB": str(args.kb),
+            "PATH": "/usr/bin:/bin",
+        }
         import os
-        out = subprocess.run([str(BIN / "zconsole"), "run", conf, str(script)], capture_output=True,
-                             text=True, cwd=ROOT, env={**os.environ, **env})
+
+        out = subprocess.run(
+            [str(BIN / "zconsole"), "run", conf, str(script)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
         lines = [x for x in out.stdout.splitlines() if x.startswith("RESULT")]
         if not lines:
             print(out.stderr[-3000:])

@@ -14,8 +14,17 @@ import time
 
 from sd.archive.testing import OFD_SAMPLES as SAMPLES  # noqa: E402
 
-SIGNED = ["1.ofd", "signedFile.ofd", "v4signed.ofd", "SignScaleError.ofd", "allprotected.ofd",
-          "SESV4SignDoc.ofd", "发票示例.ofd", "keyword.ofd", "DigitalSign.ofd"]
+SIGNED = [
+    "1.ofd",
+    "signedFile.ofd",
+    "v4signed.ofd",
+    "SignScaleError.ofd",
+    "allprotected.ofd",
+    "SESV4SignDoc.ofd",
+    "发票示例.ofd",
+    "keyword.ofd",
+    "DigitalSign.ofd",
+]
 
 
 def set_up(layer, done):
@@ -50,9 +59,18 @@ def main():
     data = {name: (SAMPLES / name).read_bytes() for name in SIGNED}
     components = []
     for n, name in enumerate(SIGNED, 1):
-        record = create_record(fonds, {"title": name, "record_kind": "电子公文", "electronic_record_id": f"B-{n}",
-                                       "fonds_code": "J001", "year": 2023, "retention_period": "Y"},
-                               [ComponentData(filename=name, data=data[name], content_type="application/ofd")])
+        record = create_record(
+            fonds,
+            {
+                "title": name,
+                "record_kind": "电子公文",
+                "electronic_record_id": f"B-{n}",
+                "fonds_code": "J001",
+                "year": 2023,
+                "retention_period": "Y",
+            },
+            [ComponentData(filename=name, data=data[name], content_type="application/ofd")],
+        )
         components.append(record["c001"])
 
     t0 = time.perf_counter()

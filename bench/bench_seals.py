@@ -15,8 +15,16 @@ from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.core.seals.verify import verify_ofd
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "ofd"
-SIGNED = ["1.ofd", "signedFile.ofd", "v4signed.ofd", "SignScaleError.ofd", "allprotected.ofd",
-          "SESV4SignDoc.ofd", "keyword.ofd", "发票示例.ofd"]
+SIGNED = [
+    "1.ofd",
+    "signedFile.ofd",
+    "v4signed.ofd",
+    "SignScaleError.ofd",
+    "allprotected.ofd",
+    "SESV4SignDoc.ofd",
+    "keyword.ofd",
+    "发票示例.ofd",
+]
 
 
 def rate(func, seconds: float = 1.0) -> float:
@@ -28,7 +36,9 @@ def rate(func, seconds: float = 1.0) -> float:
 
 
 def main() -> None:
-    print(f"{'sample':24} {'sigs':>4} {'verify/s':>10} {'sigs/s':>9} {'sm3 pkg/s':>10} {'ratio':>7}")
+    print(
+        f"{'sample':24} {'sigs':>4} {'verify/s':>10} {'sigs/s':>9} {'sm3 pkg/s':>10} {'ratio':>7}"
+    )
     total_sigs, total_time = 0, 0.0
     for name in SIGNED:
         data = (SAMPLES / name).read_bytes()
@@ -37,7 +47,9 @@ def main() -> None:
         base = rate(lambda d=data: hashlib.new("sm3", d).digest(), 0.3)
         total_sigs += sigs
         total_time += 1 / per_s
-        print(f"{name:24} {sigs:>4} {per_s:>10.1f} {per_s * sigs:>9.1f} {base:>10.0f} {base / per_s:>7.0f}x")
+        print(
+            f"{name:24} {sigs:>4} {per_s:>10.1f} {per_s * sigs:>9.1f} {base:>10.0f} {base / per_s:>7.0f}x"
+        )
     print(f"all signed samples: {total_sigs / total_time:.1f} signatures/s (open + parse + verify)")
 
 

@@ -48,8 +48,11 @@ def main(argv=None):
         bench_transfer.write_package(package, args.records, args.kb)
         svc = bench_intake.session("svc-j001", "svc-j001-bench")
         with open(package, "rb") as body:
-            r = svc.post(f"{base}/@transfer", data=body,
-                         headers={"Content-Type": "application/zip", "Prefer": "respond-async"})
+            r = svc.post(
+                f"{base}/@transfer",
+                data=body,
+                headers={"Content-Type": "application/zip", "Prefer": "respond-async"},
+            )
         assert r.status_code == 202, r.text[:1000]
         url = r.json()["@id"]
         target = int(args.records * args.kill_at)
@@ -58,8 +61,11 @@ def main(argv=None):
         server.send_signal(signal.SIGKILL)
         server.wait()
         print(f"killed -9 after {seen} of {args.records} records were reported processed")
-        server = subprocess.Popen([bench_intake.BIN / "runwsgi", var / "etc" / "zope.ini"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [bench_intake.BIN / "runwsgi", var / "etc" / "zope.ini"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         admin = bench_intake.session("admin", "admin")
         for _ in range(120):
             try:
@@ -68,18 +74,24 @@ def main(argv=None):
             except Exception:  # noqa: BLE001 - not up yet
                 time.sleep(0.5)
         p = after["progress"]
-        print(f"after restart: state {after['status']}, processed {p['processed']}, "
-              f"running {p['running']}, finished {p['finished']}")
+        print(
+            f"after restart: state {after['status']}, processed {p['processed']}, "
+            f"running {p['running']}, finished {p['finished']}"
+        )
         resumed = admin.post(f"{url}/@resume")
         print(f"resume: HTTP {resumed.status_code}")
         while not (done := progress(admin, url))["progress"]["finished"]:
             time.sleep(0.5)
         p = done["progress"]
-        print(f"resumed to the end: state {done['status']}, received {p['received']}, failed {p['failed']}")
+        print(
+            f"resumed to the end: state {done['status']}, received {p['received']}, failed {p['failed']}"
+        )
         bench_transfer.stop(server)
         check = bench_transfer.check_holdings(var)
-        print(f"check_holdings: agree={check.get('agree')} records={check.get('records')} "
-              f"receive entries={check.get('receive_entries')} problems={check.get('problems', [])[:5]}")
+        print(
+            f"check_holdings: agree={check.get('agree')} records={check.get('records')} "
+            f"receive entries={check.get('receive_entries')} problems={check.get('problems', [])[:5]}"
+        )
         ok = bool(check.get("agree")) and p["received"] == args.records == check.get("records")
         print("OK" if ok else "FAILED")
         return 0 if ok else 1

@@ -23,7 +23,7 @@ def main(app):
     parser.add_argument("--site", default="archive")
     parser.add_argument("--check-only", action="store_true")
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("audit_anchor.py")), 0)
-    args = parser.parse_args(sys.argv[script + 1:])
+    args = parser.parse_args(sys.argv[script + 1 :])
     setSite(app[args.site])
     newSecurityManager(None, system)
     from sd.archive.audit import anchor
@@ -31,8 +31,16 @@ def main(app):
     anchored = None if args.check_only else anchor.anchor(actor="system")
     transaction.commit()
     result = anchor.check()
-    print(json.dumps({"anchor": dataclasses.asdict(anchored) if anchored else None,
-                      "check": result.as_dict()}, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {
+                "anchor": dataclasses.asdict(anchored) if anchored else None,
+                "check": result.as_dict(),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     sys.exit(0 if result.valid else 1)
 
 

@@ -24,7 +24,7 @@ def main(app):
     parser.add_argument("--site", default="archive")
     parser.add_argument("--resume", action="store_true")
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("check_holdings.py")), 0)
-    args = parser.parse_args(sys.argv[script + 1:])
+    args = parser.parse_args(sys.argv[script + 1 :])
     app = makerequest(app)
     from sd.archive.interfaces import ISdArchiveLayer
 

@@ -1,6 +1,6 @@
 """Write versions.cfg for buildout from constraints.txt (the one pin list of the project).
 
-    python scripts/constraints_to_versions.py > versions.cfg
+python scripts/constraints_to_versions.py > versions.cfg
 """
 
 import pathlib

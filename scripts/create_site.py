@@ -25,15 +25,17 @@ def parse_args():
     parser.add_argument("--domain", default=os.environ.get("SD_ARCHIVE_DOMAIN", "administrative"))
     # zconsole leaves sys.argv as [zconsole, run, zope.conf, script, *our args]
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("create_site.py")), 0)
-    return parser.parse_args(sys.argv[script + 1:])
+    return parser.parse_args(sys.argv[script + 1 :])
 
 
 def ensure_admin(app):
     user = os.environ.get("SD_ARCHIVE_ADMIN_USER", "admin")
     password = os.environ.get("SD_ARCHIVE_ADMIN_PASSWORD", DEFAULT_PASSWORD)
     if os.environ.get("SD_ARCHIVE_PRODUCTION") == "1" and password == DEFAULT_PASSWORD:
-        sys.exit("refused: a production deployment needs SD_ARCHIVE_ADMIN_PASSWORD set "
-                 "to something other than the default")
+        sys.exit(
+            "refused: a production deployment needs SD_ARCHIVE_ADMIN_PASSWORD set "
+            "to something other than the default"
+        )
     acl = app.acl_users
     if acl.getUserById(user) is None:
         acl._doAddUser(user, password, ["Manager"], [])
@@ -48,14 +50,18 @@ def main(app):
     if args.site not in app.objectIds():
         from plone.distribution.api import site as site_api
 
-        site_api.create(app, "classic", {
-            "site_id": args.site,
-            "title": args.title,
-            "description": "省级电子档案一体化管理系统 (sd.archive)",
-            "default_language": "zh-cn",
-            "portal_timezone": "Asia/Shanghai",
-            "setup_content": False,
-        })
+        site_api.create(
+            app,
+            "classic",
+            {
+                "site_id": args.site,
+                "title": args.title,
+                "description": "省级电子档案一体化管理系统 (sd.archive)",
+                "default_language": "zh-cn",
+                "portal_timezone": "Asia/Shanghai",
+                "setup_content": False,
+            },
+        )
         print(f"created site /{args.site}")
     site = app[args.site]
     setSite(site)
@@ -65,7 +71,8 @@ def main(app):
             setup.runAllImportStepsFromProfile(f"profile-{profile}")
     site.portal_registry["sd.archive.settings.network_domain"] = args.domain
     site.portal_registry["sd.archive.settings.production"] = (
-        os.environ.get("SD_ARCHIVE_PRODUCTION") == "1")
+        os.environ.get("SD_ARCHIVE_PRODUCTION") == "1"
+    )
     if args.demo:
         from sd.archive.demo import create_demo_content
 

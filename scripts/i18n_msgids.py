@@ -1,6 +1,6 @@
 """List the msgids of the sd.archive domain (Python `_("…")` and templates' i18n:translate).
 
-    python scripts/i18n_msgids.py            # msgids missing from the zh_CN catalogue
+python scripts/i18n_msgids.py            # msgids missing from the zh_CN catalogue
 """
 
 import pathlib
@@ -10,7 +10,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "src" / "sd" / "archive"
 PO = ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "sd.archive.po"
 PY = re.compile(r'\b_\(\s*"((?:[^"\\]|\\.)*)"')
 PT = re.compile(r'i18n:translate=""[^>]*>([^<]+)<')
-PT_REV = re.compile(r'>([^<>]+)</[a-z0-9]+>')
+PT_REV = re.compile(r">([^<>]+)</[a-z0-9]+>")
 
 
 def msgids():

@@ -97,8 +97,11 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max", type=int, default=None, help="fail above this many circles")
-    parser.add_argument("--top-level-only", action="store_true",
-                        help="count module-level imports only (the ones that fail at import)")
+    parser.add_argument(
+        "--top-level-only",
+        action="store_true",
+        help="count module-level imports only (the ones that fail at import)",
+    )
     args = parser.parse_args(argv)
     found = circles(edges(modules(), args.top_level_only))
     for number, circle in enumerate(found, 1):

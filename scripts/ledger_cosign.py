@@ -25,16 +25,26 @@ def main(argv=None):
     password = os.environ.get("SD_ARCHIVE_ADMIN_PASSWORD", "admin")
     token = base64.b64encode(f"{args.user}:{password}".encode()).decode()
     request = urllib.request.Request(
-        args.url.rstrip("/") + "/@ledger/cosign", data=b"{}", method="POST",
-        headers={"Accept": "application/json", "Content-Type": "application/json",
-                 "Authorization": f"Basic {token}"})
+        args.url.rstrip("/") + "/@ledger/cosign",
+        data=b"{}",
+        method="POST",
+        headers={
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "Authorization": f"Basic {token}",
+        },
+    )
     with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - operator URL
         answer = json.loads(response.read().decode())
     for result in answer["results"]:
-        print(f"{result['origin']}: {result['status']} {result.get('tree_size', '')} "
-              f"{result.get('message', '')}".rstrip())
-    print(f"{answer['origin']}: size {answer['tree_size']}, confirmed by "
-          f"{', '.join(answer['confirmed_by'])} (quorum {answer['quorum']})")
+        print(
+            f"{result['origin']}: {result['status']} {result.get('tree_size', '')} "
+            f"{result.get('message', '')}".rstrip()
+        )
+    print(
+        f"{answer['origin']}: size {answer['tree_size']}, confirmed by "
+        f"{', '.join(answer['confirmed_by'])} (quorum {answer['quorum']})"
+    )
     return 1 if any(r["status"] == "refused" for r in answer["results"]) else 0
 
 

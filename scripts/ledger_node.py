@@ -30,7 +30,7 @@ def parse_args():
     parser.add_argument("--records", type=int, default=2)
     parser.add_argument("--year", type=int, default=2023, help="年度 of the records")
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("ledger_node.py")), 0)
-    return parser.parse_args(sys.argv[script + 1:])
+    return parser.parse_args(sys.argv[script + 1 :])
 
 
 def main(app):
@@ -61,20 +61,43 @@ def main(app):
     for n in range(1, args.records + 1):
         record = fonds.get(f"r-oa-j001-{n:06d}")
         if record is None:
-            record = make_record(fonds, n, year=args.year, agency_name="山东省示例厅",
-                                 author="山东省示例厅", document_type="通知", pages=1,
-                                 security_level="公开", aggregation_level="文件",
-                                 document_date=__import__("datetime").date(args.year, 5, 12),
-                                 process_history=[{
-                                     "sequence": 1, "activity": "拟稿", "agent": "张三",
-                                     "time": f"{args.year}-05-01T10:00:00+08:00",
-                                     "department": "办公室", "description": ""}])
+            record = make_record(
+                fonds,
+                n,
+                year=args.year,
+                agency_name="山东省示例厅",
+                author="山东省示例厅",
+                document_type="通知",
+                pages=1,
+                security_level="公开",
+                aggregation_level="文件",
+                document_date=__import__("datetime").date(args.year, 5, 12),
+                process_history=[
+                    {
+                        "sequence": 1,
+                        "activity": "拟稿",
+                        "agent": "张三",
+                        "time": f"{args.year}-05-01T10:00:00+08:00",
+                        "department": "办公室",
+                        "description": "",
+                    }
+                ],
+            )
             assign_code(record, "WS", args.year, "Y", "BGS")
             api.content.transition(record, transition="archive")
         urls.append(args.url + "/" + "/".join(record.getPhysicalPath()[2:]))
     transaction.commit()
-    print(json.dumps({"origin": ledger.origin, "vkey": ledger.vkey, "url": args.url,
-                      "hash_alg": ledger.node.hash_alg, "records": urls}))
+    print(
+        json.dumps(
+            {
+                "origin": ledger.origin,
+                "vkey": ledger.vkey,
+                "url": args.url,
+                "hash_alg": ledger.node.hash_alg,
+                "records": urls,
+            }
+        )
+    )
 
 
 main(app)  # noqa: F821 — zconsole provides `app`

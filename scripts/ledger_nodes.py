@@ -45,14 +45,39 @@ class Node:
         return {**os.environ, "SD_ARCHIVE_LEDGER_ORIGIN": self.origin, "TZ": "Asia/Shanghai"}
 
     def setup(self, records: int = 2, year: int = 2023) -> dict:
-        subprocess.run([sys.executable, str(HERE / "write_instance.py"), "--storage",
-                        "filestorage", "--var", str(self.var), "--listen",
-                        f"localhost:{self.port}"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "write_instance.py"),
+                "--storage",
+                "filestorage",
+                "--var",
+                str(self.var),
+                "--listen",
+                f"localhost:{self.port}",
+            ],
+            check=True,
+            capture_output=True,
+        )
         done = subprocess.run(
-            [str(BIN / "zconsole"), "run", str(self.var / "etc" / "zope.conf"),
-             str(HERE / "ledger_node.py"), "--site", self.site, "--url", self.url,
-             "--records", str(records), "--year", str(year)],
-            env=self.env, capture_output=True, text=True)
+            [
+                str(BIN / "zconsole"),
+                "run",
+                str(self.var / "etc" / "zope.conf"),
+                str(HERE / "ledger_node.py"),
+                "--site",
+                self.site,
+                "--url",
+                self.url,
+                "--records",
+                str(records),
+                "--year",
+                str(year),
+            ],
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode or not lines:
             raise RuntimeError(f"node {self.number} setup failed:\n{done.stdout}\n{done.stderr}")
@@ -61,9 +86,13 @@ class Node:
 
     def start(self, timeout: float = 90) -> None:
         log = open(self.var / "log" / "runwsgi.out", "ab")  # noqa: SIM115 - lives with the process
-        self.process = subprocess.Popen([str(BIN / "runwsgi"), str(self.var / "etc" / "zope.ini")],
-                                        env=self.env, stdout=log, stderr=log,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [str(BIN / "runwsgi"), str(self.var / "etc" / "zope.ini")],
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
         deadline = time.time() + timeout
         while time.time() < deadline:
             try:
@@ -88,9 +117,12 @@ class Node:
     def _request(self, method: str, path: str, body: dict | None = None, auth: bool = False):
         url = path if path.startswith("http") else f"{self.url}/{path}"
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method,
-                                         headers={"Accept": "application/json",
-                                                  "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url,
+            data=data,
+            method=method,
+            headers={"Accept": "application/json", "Content-Type": "application/json"},
+        )
         if auth:
             token = base64.b64encode(":".join(ADMIN).encode()).decode()
             request.add_header("Authorization", f"Basic {token}")
@@ -107,9 +139,16 @@ class Node:
         return self._request("POST", path, body or {}, auth=True)
 
     def admit(self, other: Node) -> dict:
-        return self.post("@ledger/nodes", {"origin": other.info["origin"],
-                                           "vkey": other.info["vkey"], "url": other.url,
-                                           "role": "log", "hash_alg": other.info["hash_alg"]})
+        return self.post(
+            "@ledger/nodes",
+            {
+                "origin": other.info["origin"],
+                "vkey": other.info["vkey"],
+                "url": other.url,
+                "role": "log",
+                "hash_alg": other.info["hash_alg"],
+            },
+        )
 
     def cosign(self) -> dict:
         return self.post("@ledger/cosign")
@@ -149,9 +188,11 @@ def main(argv=None):
         cosign_round(nodes)
         for node in nodes:
             state = node.get("@ledger")
-            print(f"{node.url}  {state['origin']}  size {state['tree_size']}  "
-                  f"confirmed by {', '.join(state['confirmed_by'])} "
-                  f"({'quorum' if state['confirmed'] else 'no quorum'} of {state['quorum']})")
+            print(
+                f"{node.url}  {state['origin']}  size {state['tree_size']}  "
+                f"confirmed by {', '.join(state['confirmed_by'])} "
+                f"({'quorum' if state['confirmed'] else 'no quorum'} of {state['quorum']})"
+            )
         if args.serve:
             print("serving; Ctrl-C stops the nodes (ledger pages: <url>/@@ledger, admin/admin)")
             while True:

@@ -21,7 +21,7 @@ def main(app):
     parser.add_argument("--site", default="archive")
     parser.add_argument("--fix", action="store_true")
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("ledger_reconcile.py")), 0)
-    args = parser.parse_args(sys.argv[script + 1:])
+    args = parser.parse_args(sys.argv[script + 1 :])
     site = app[args.site]
     setSite(site)
     acl = app.acl_users

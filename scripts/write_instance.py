@@ -36,7 +36,9 @@ def write(storage: str, var: pathlib.Path, listen: str, dsn: str = "") -> pathli
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--storage", choices=("filestorage", "relstorage", "zeo"), default="filestorage")
+    parser.add_argument(
+        "--storage", choices=("filestorage", "relstorage", "zeo"), default="filestorage"
+    )
     parser.add_argument("--var", default=str(INSTANCE / "var"))
     parser.add_argument("--listen", default="localhost:8080")
     parser.add_argument("--dsn", default="host=127.0.0.1 port=5433 dbname=sdarchive user=postgres")

@@ -1,7 +1,6 @@
 """Classic UI in a real headless Chromium (Debian's, driven by Playwright): log in, open a
 fonds listing, filter it, open a record page. Screenshots go to test-artifacts/."""
 
-
 import pytest
 import transaction
 from browser_helpers import ARTIFACTS
@@ -16,7 +15,9 @@ from sd.archive.testing import make_record
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"),
+    pytest.mark.skipif(
+        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
+    ),
 ]
 
 
@@ -36,7 +37,6 @@ def site(acceptance):
             api.content.transition(record, transition="archive")
     transaction.commit()
     return portal.absolute_url().replace("127.0.0.1", "localhost")
-
 
 
 def login(page, url):

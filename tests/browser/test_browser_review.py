@@ -28,8 +28,12 @@ SAMPLE = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "pre-arch
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"),
-    pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"),
+    pytest.mark.skipif(
+        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
+    ),
+    pytest.mark.skipif(
+        not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
+    ),
 ]
 
 
@@ -38,7 +42,9 @@ def undecided_package(n: int) -> bytes:
     import io
     import zipfile
 
-    files = edit_xml(load("pre-archive-gongwen.zip"), "OA-J001-2023-000000123", f"OA-J001-2023-8{n:08d}")
+    files = edit_xml(
+        load("pre-archive-gongwen.zip"), "OA-J001-2023-000000123", f"OA-J001-2023-8{n:08d}"
+    )
     files = remanifest(edit_xml(files, "<文种>通知</文种>", "<文种>公告</文种>"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -58,10 +64,16 @@ def queue(acceptance):
     url = portal.absolute_url().replace("127.0.0.1", "localhost")
     bodies = []
     for n in (1, 2, 3):
-        answer = requests.post(f"{url}/@pre-archive", data=undecided_package(n), auth=("svc-j001", PASSWORD),
-                               headers={"Content-Type": "application/zip", "Accept": "application/json"},
-                               timeout=120)
-        assert answer.status_code == 201 and answer.json()["status"] == "pending_review", answer.text[:500]
+        answer = requests.post(
+            f"{url}/@pre-archive",
+            data=undecided_package(n),
+            auth=("svc-j001", PASSWORD),
+            headers={"Content-Type": "application/zip", "Accept": "application/json"},
+            timeout=120,
+        )
+        assert answer.status_code == 201 and answer.json()["status"] == "pending_review", (
+            answer.text[:500]
+        )
         bodies.append(answer.json())
     return url, bodies
 
@@ -98,7 +110,9 @@ def test_officer_adjusts_in_bulk_and_rejects_with_a_reason(queue, page):
     portal = api.portal.get()
     records = [portal.unrestrictedTraverse(b["@id"].split("/plone/", 1)[1]) for b in bodies]
     assert sorted(r.archival_code for r in records[:2]) == [
-        "J001-WS·2023-D10-BGS-0001", "J001-WS·2023-D10-BGS-0002"]
+        "J001-WS·2023-D10-BGS-0001",
+        "J001-WS·2023-D10-BGS-0002",
+    ]
     assert [api.content.get_state(r) for r in records] == ["archived", "archived", "rejected"]
     assert records[2].arrangement["reason"] == "不属于归档范围"
     assert records[0].arrangement["reviewed_by"] == "officer"

@@ -17,13 +17,19 @@ from plone import api
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
-SAMPLE = pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
+SAMPLE = (
+    pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
+)
 PASSWORD = "secret-browser-1"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"),
-    pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"),
+    pytest.mark.skipif(
+        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
+    ),
+    pytest.mark.skipif(
+        not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
+    ),
 ]
 
 
@@ -39,15 +45,23 @@ def transfer_site(acceptance, tmp_path, monkeypatch):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
         api.user.create(email="room@example.org", username="room-j001", password=PASSWORD)
         api.user.grant_roles(username="room-j001", obj=fonds, roles=["Submitter"])
-        api.user.create(email="archivist@example.org", username="archivist", password=PASSWORD,
-                        roles=["Member", "Archivist"])
+        api.user.create(
+            email="archivist@example.org",
+            username="archivist",
+            password=PASSWORD,
+            roles=["Member", "Archivist"],
+        )
     return portal.absolute_url().replace("127.0.0.1", "localhost")
 
 
 def post_sample(url, **headers):
-    answer = requests.post(f"{url}/@transfer", data=SAMPLE.read_bytes(), auth=("room-j001", PASSWORD),
-                           headers={"Content-Type": "application/zip", "Accept": "application/json",
-                                    **headers}, timeout=120)
+    answer = requests.post(
+        f"{url}/@transfer",
+        data=SAMPLE.read_bytes(),
+        auth=("room-j001", PASSWORD),
+        headers={"Content-Type": "application/zip", "Accept": "application/json", **headers},
+        timeout=120,
+    )
     assert answer.status_code in (201, 202), answer.text[:500]
     return answer.json()["@id"].replace("127.0.0.1", "localhost")
 
@@ -60,7 +74,6 @@ def batch_url(transfer_site):
 
 def log_in_archivist(page, site):
     log_in(page, site, "archivist", PASSWORD)
-
 
 
 def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
@@ -99,8 +112,9 @@ def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
     assert page.locator("a[href$='what=receipt.json']").count() == 1
     page.screenshot(path=str(ARTIFACTS / "transfer-accepted.png"), full_page=True)
 
-    receipt = requests.get(f"{batch}/@@transfer-download?what=receipt.json",
-                           auth=("archivist", PASSWORD), timeout=60)
+    receipt = requests.get(
+        f"{batch}/@@transfer-download?what=receipt.json", auth=("archivist", PASSWORD), timeout=60
+    )
     assert receipt.status_code == 200 and receipt.json()
 
 

@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
-SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", Path(__file__).resolve().parents[3] / "shared" / "samples" / "packages"))
+SAMPLES = Path(
+    os.environ.get(
+        "SD_ARCHIVE_SAMPLES",
+        Path(__file__).resolve().parents[3] / "shared" / "samples" / "packages",
+    )
+)
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 META = "元数据.xml"
 MANIFEST = "manifest-sm3.txt"
@@ -54,6 +59,7 @@ class Case:
 
 # ---------------------------------------------------------------- helpers
 
+
 def load(sample: str) -> dict[str, bytes]:
     with zipfile.ZipFile(SAMPLES / sample) as z:
         return {i.filename: z.read(i) for i in z.infolist()}
@@ -67,30 +73,42 @@ def remanifest(files: dict[str, bytes], algorithm: str = "sm3") -> dict[str, byt
     """Recompute the root manifest over all other files."""
     name = f"manifest-{algorithm}.txt"
     body = {k: v for k, v in files.items() if not k.startswith("manifest-")}
-    lines = "".join(f"{hashlib.new(algorithm, v).hexdigest()}  {k}\n" for k, v in body.items() if not k.endswith("/"))
+    lines = "".join(
+        f"{hashlib.new(algorithm, v).hexdigest()}  {k}\n"
+        for k, v in body.items()
+        if not k.endswith("/")
+    )
     return {**body, name: lines.encode("utf-8")}
 
 
-def write(path: str, files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED, utf8: bool = True) -> None:
+def write(
+    path: str, files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED, utf8: bool = True
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with zipfile.ZipFile(path, "w", method) as z:
             for name, data in files.items():
                 info = zipfile.ZipInfo(name, (2023, 5, 12, 10, 0, 0))
                 info.compress_type = method
-                info.external_attr = (0o40755 << 16) | 0x10 if name.endswith("/") else 0o100644 << 16
+                info.external_attr = (
+                    (0o40755 << 16) | 0x10 if name.endswith("/") else 0o100644 << 16
+                )
                 if not utf8:
                     info.flag_bits &= ~0x800
                 z.writestr(info, data)
 
 
-def edit_xml(files: dict[str, bytes], old: str, new: str, name: str = META, count: int = 1) -> dict[str, bytes]:
+def edit_xml(
+    files: dict[str, bytes], old: str, new: str, name: str = META, count: int = 1
+) -> dict[str, bytes]:
     text = files[name].decode("utf-8")
     assert old in text, (old, name)
     return {**files, name: text.replace(old, new, count).encode("utf-8")}
 
 
-def set_file(files: dict[str, bytes], path: str, data: bytes, meta: str = META, fmt: str | None = None) -> dict[str, bytes]:
+def set_file(
+    files: dict[str, bytes], path: str, data: bytes, meta: str = META, fmt: str | None = None
+) -> dict[str, bytes]:
     """Replace a content file and keep 元数据.xml (size, digest, format) consistent with it."""
     files = {**files, path: data}
     text = files[meta].decode("utf-8")
@@ -99,7 +117,11 @@ def set_file(files: dict[str, bytes], path: str, data: bytes, meta: str = META, 
     match = pattern.search(text)
     if match:
         block = match.group(1)
-        block2 = re.sub(r"<计算机文件大小>\d+</计算机文件大小>", f"<计算机文件大小>{len(data)}</计算机文件大小>", block)
+        block2 = re.sub(
+            r"<计算机文件大小>\d+</计算机文件大小>",
+            f"<计算机文件大小>{len(data)}</计算机文件大小>",
+            block,
+        )
         block2 = re.sub(r">[0-9a-f]{64}</摘要值>", f">{sm3(data)}</摘要值>", block2)
         if fmt:
             block2 = re.sub(r"<格式信息>[^<]*</格式信息>", f"<格式信息>{fmt}</格式信息>", block2)
@@ -110,13 +132,20 @@ def set_file(files: dict[str, bytes], path: str, data: bytes, meta: str = META, 
 
 def rename_file(files: dict[str, bytes], old: str, new: str) -> dict[str, bytes]:
     files = {(new if k == old else k): v for k, v in files.items()}
-    return edit_xml(files, f"<计算机文件名>{old}</计算机文件名>", f"<计算机文件名>{new}</计算机文件名>")
+    return edit_xml(
+        files, f"<计算机文件名>{old}</计算机文件名>", f"<计算机文件名>{new}</计算机文件名>"
+    )
 
 
 def drop_component(files: dict[str, bytes], path: str) -> dict[str, bytes]:
     files = {k: v for k, v in files.items() if k != path}
     text = files[META].decode("utf-8")
-    text = re.sub(r"\s*<文档 [^>]*><计算机文件名>" + re.escape(path) + r"</计算机文件名>.*?</文档>", "", text, flags=re.S)
+    text = re.sub(
+        r"\s*<文档 [^>]*><计算机文件名>" + re.escape(path) + r"</计算机文件名>.*?</文档>",
+        "",
+        text,
+        flags=re.S,
+    )
     return {**files, META: text.encode("utf-8")}
 
 
@@ -125,7 +154,10 @@ def patch_headers(path: str, name: str, *, size: int | None = None, flags: int =
     data = bytearray(Path(path).read_bytes())
     raw = name.encode("utf-8")
     # (signature, name-length offset, header size, flags offset, size offset)
-    for magic, len_at, head, flags_at, size_at in ((b"PK\x03\x04", 26, 30, 6, 22), (b"PK\x01\x02", 28, 46, 8, 24)):
+    for magic, len_at, head, flags_at, size_at in (
+        (b"PK\x03\x04", 26, 30, 6, 22),
+        (b"PK\x01\x02", 28, 46, 8, 24),
+    ):
         pos = 0
         while (pos := data.find(magic, pos)) >= 0:
             n = struct.unpack_from("<H", data, pos + len_at)[0]
@@ -147,7 +179,9 @@ def zip_with(build_files: Callable[[], dict[str, bytes]], **kw) -> Callable[[str
     return lambda path: write(path, build_files(), **kw)
 
 
-def raw_zip(entries: list[tuple[zipfile.ZipInfo, bytes]], base: dict[str, bytes] | None = None) -> Callable[[str], None]:
+def raw_zip(
+    entries: list[tuple[zipfile.ZipInfo, bytes]], base: dict[str, bytes] | None = None
+) -> Callable[[str], None]:
     def build(path: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -156,10 +190,13 @@ def raw_zip(entries: list[tuple[zipfile.ZipInfo, bytes]], base: dict[str, bytes]
                     z.writestr(name, data)
                 for info, data in entries:
                     z.writestr(info, data)
+
     return build
 
 
-def info(name: str, *, attr: int = 0o100644 << 16, method: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
+def info(
+    name: str, *, attr: int = 0o100644 << 16, method: int = zipfile.ZIP_DEFLATED
+) -> zipfile.ZipInfo:
     zi = zipfile.ZipInfo(name, (2023, 5, 12, 10, 0, 0))
     zi.external_attr = attr
     zi.compress_type = method
@@ -170,7 +207,9 @@ def gongwen() -> dict[str, bytes]:
     return load("archive-gongwen.zip")
 
 
-def regen(func: Callable[[dict[str, bytes]], dict[str, bytes]], sample: str = "archive-gongwen.zip"):
+def regen(
+    func: Callable[[dict[str, bytes]], dict[str, bytes]], sample: str = "archive-gongwen.zip"
+):
     """A builder: load a sample, change it, recompute the manifest, write it."""
     return zip_with(lambda: remanifest(func(load(sample))))
 
@@ -179,10 +218,12 @@ def transfer(func: Callable[[dict[str, bytes]], dict[str, bytes]], manifest: boo
     def make():
         files = func(load("transfer-5-records.zip"))
         return remanifest(files) if manifest else files
+
     return zip_with(make)
 
 
 # ---------------------------------------------------------------- hostile builders
+
 
 def build_not_a_zip(path: str) -> None:
     Path(path).write_bytes(b"this is not a zip file\n" * 10)
@@ -233,7 +274,11 @@ def build_bad_crc(path: str) -> None:
 def build_huge_metadata(path: str) -> None:
     files = gongwen()
     text = files[META].decode("utf-8")
-    files[META] = text.replace("<摘要>", "").replace("</电子文件>", "<摘要>" + "档" * (3 * 1024 * 1024) + "</摘要></电子文件>").encode("utf-8")
+    files[META] = (
+        text.replace("<摘要>", "")
+        .replace("</电子文件>", "<摘要>" + "档" * (3 * 1024 * 1024) + "</摘要></电子文件>")
+        .encode("utf-8")
+    )
     write(path, remanifest(files), method=zipfile.ZIP_STORED)
 
 
@@ -251,7 +296,11 @@ def with_meta(data: bytes) -> Callable[[str], None]:
 
 
 def gbk_undeclared(f: dict[str, bytes]) -> dict[str, bytes]:
-    text = f[META].decode("utf-8").replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?>')
+    text = (
+        f[META]
+        .decode("utf-8")
+        .replace('<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0"?>')
+    )
     return {**f, META: text.encode("gbk")}
 
 
@@ -290,7 +339,12 @@ def _gbk_info(name: str) -> zipfile.ZipInfo:
 
 
 def exe_bytes() -> bytes:
-    return b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run in DOS mode.\r\n" + b"\x00" * 400
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00"
+        + b"\x00" * 56
+        + b"This program cannot be run in DOS mode.\r\n"
+        + b"\x00" * 400
+    )
 
 
 def fake_ofd() -> bytes:
@@ -337,7 +391,9 @@ def t_drop_folder(f, n):
 
 def t_drop_row(f, n):
     text = f["目录文件.XML"].decode("utf-8")
-    text = re.sub(r"<文件><顺序号>" + str(n) + r"</顺序号>.*?</文件>", "", text, count=1, flags=re.S)
+    text = re.sub(
+        r"<文件><顺序号>" + str(n) + r"</顺序号>.*?</文件>", "", text, count=1, flags=re.S
+    )
     return {**f, "目录文件.XML": text.encode("utf-8")}
 
 
@@ -360,112 +416,422 @@ CORPUS: list[Case] = [
     Case("valid-sha256-digests", build_sha256, 201),
     Case("valid-gbk-declared-metadata", regen(gbk_declared), 201),
     Case("valid-gbk-entry-names", build_gbk_names, 201),
-    Case("valid-single-top-folder", zip_with(lambda: {f"pkg/{k}": v for k, v in gongwen().items()}), 201),
-    Case("wrong-fonds", regen(lambda f: edit_xml(edit_xml(edit_xml(f, "<全宗号>J001</全宗号>", "<全宗号>J999</全宗号>"),
-                                                            "<档号>J001-", "<档号>J999-"), "山东省示例厅", "外省示例厅")),
-         403, ("fonds.mismatch",)),
+    Case(
+        "valid-single-top-folder",
+        zip_with(lambda: {f"pkg/{k}": v for k, v in gongwen().items()}),
+        201,
+    ),
+    Case(
+        "wrong-fonds",
+        regen(
+            lambda f: edit_xml(
+                edit_xml(
+                    edit_xml(f, "<全宗号>J001</全宗号>", "<全宗号>J999</全宗号>"),
+                    "<档号>J001-",
+                    "<档号>J999-",
+                ),
+                "山东省示例厅",
+                "外省示例厅",
+            )
+        ),
+        403,
+        ("fonds.mismatch",),
+    ),
     # -- unreadable or unsafe containers: 400 / 413
     Case("not-a-zip", build_not_a_zip, 400, ("zip.not-a-zip",)),
     Case("truncated-zip", build_truncated, 400, ("zip.not-a-zip",)),
     Case("empty-zip", zip_with(dict), 400, ("zip.empty",)),
     Case("only-directories", zip_with(lambda: {"正本/": b"", "附件/": b""}), 400, ("zip.empty",)),
-    Case("zip-slip", raw_zip([(info("../../evil.sh"), b"#!/bin/sh\n")], gongwen()), 400, ("zip.path-traversal",)),
-    Case("absolute-path", raw_zip([(info("/etc/cron.d/evil"), b"x")], gongwen()), 400, ("zip.absolute-path",)),
-    Case("drive-letter-path", raw_zip([(info("C:/Windows/evil.dll"), b"x")], gongwen()), 400, ("zip.absolute-path",)),
-    Case("backslash-traversal", raw_zip([(info("..\\..\\evil.bat"), b"x")], gongwen()), 400, ("zip.backslash",)),
-    Case("control-character-name", raw_zip([(info("附件/a\x07.pdf"), b"x")], gongwen()), 400, ("zip.control-character",)),
-    Case("symlink", raw_zip([(info("附件/link.pdf", attr=(0o120777 << 16)), b"/etc/passwd")], gongwen()), 400, ("zip.symlink",)),
+    Case(
+        "zip-slip",
+        raw_zip([(info("../../evil.sh"), b"#!/bin/sh\n")], gongwen()),
+        400,
+        ("zip.path-traversal",),
+    ),
+    Case(
+        "absolute-path",
+        raw_zip([(info("/etc/cron.d/evil"), b"x")], gongwen()),
+        400,
+        ("zip.absolute-path",),
+    ),
+    Case(
+        "drive-letter-path",
+        raw_zip([(info("C:/Windows/evil.dll"), b"x")], gongwen()),
+        400,
+        ("zip.absolute-path",),
+    ),
+    Case(
+        "backslash-traversal",
+        raw_zip([(info("..\\..\\evil.bat"), b"x")], gongwen()),
+        400,
+        ("zip.backslash",),
+    ),
+    Case(
+        "control-character-name",
+        raw_zip([(info("附件/a\x07.pdf"), b"x")], gongwen()),
+        400,
+        ("zip.control-character",),
+    ),
+    Case(
+        "symlink",
+        raw_zip([(info("附件/link.pdf", attr=(0o120777 << 16)), b"/etc/passwd")], gongwen()),
+        400,
+        ("zip.symlink",),
+    ),
     Case("encrypted-entry", encrypted_entry, 400, ("zip.encrypted",)),
-    Case("bzip2-compression", raw_zip([(info("附件/b.pdf", method=zipfile.ZIP_BZIP2), b"%PDF-1.4" * 10)], gongwen()), 400,
-         ("zip.compression",)),
-    Case("duplicate-names", raw_zip([(info("附件/附件1.pdf"), b"%PDF-1.4 other")], gongwen()), 400, ("zip.duplicate-name",)),
-    Case("duplicate-names-case", raw_zip([(info("附件/附件1.PDF"), b"%PDF-1.4 other")], gongwen()), 400, ("zip.duplicate-name",)),
+    Case(
+        "bzip2-compression",
+        raw_zip([(info("附件/b.pdf", method=zipfile.ZIP_BZIP2), b"%PDF-1.4" * 10)], gongwen()),
+        400,
+        ("zip.compression",),
+    ),
+    Case(
+        "duplicate-names",
+        raw_zip([(info("附件/附件1.pdf"), b"%PDF-1.4 other")], gongwen()),
+        400,
+        ("zip.duplicate-name",),
+    ),
+    Case(
+        "duplicate-names-case",
+        raw_zip([(info("附件/附件1.PDF"), b"%PDF-1.4 other")], gongwen()),
+        400,
+        ("zip.duplicate-name",),
+    ),
     Case("zip-bomb-ratio", build_bomb, 400, ("zip.ratio",)),
     Case("zip-bomb-lying-header", build_lying_bomb, 400, ("zip.size-mismatch",)),
     Case("too-many-entries", build_too_many, 400, ("zip.too-many-entries",)),
     Case("too-large-declared", build_too_large, 413, ("zip.too-large",)),
     Case("crc-mismatch", build_bad_crc, 400, ("zip.crc",)),
-    Case("metadata-missing", zip_with(lambda: remanifest({k: v for k, v in gongwen().items() if k != META})), 400,
-         ("package.metadata-missing",)),
+    Case(
+        "metadata-missing",
+        zip_with(lambda: remanifest({k: v for k, v in gongwen().items() if k != META})),
+        400,
+        ("package.metadata-missing",),
+    ),
     Case("xxe", with_meta(XXE.encode("utf-8")), 400, ("xml.doctype",)),
     Case("billion-laughs", with_meta(LAUGHS.encode("utf-8")), 400, ("xml.doctype",)),
     Case("gbk-undeclared", regen(gbk_undeclared), 400, ("xml.encoding",)),
-    Case("latin1-declared", regen(lambda f: edit_xml(f, 'encoding="UTF-8"', 'encoding="ISO-8859-1"')), 400, ("xml.encoding",)),
-    Case("malformed-xml", regen(lambda f: edit_xml(f, "</电子文件>", "</电子")), 400, ("xml.malformed",)),
-    Case("wrong-root-element", regen(lambda f: edit_xml(edit_xml(f, "<电子文件 ", "<文件 "), "</电子文件>", "</文件>")), 400,
-         ("metadata.root",)),
+    Case(
+        "latin1-declared",
+        regen(lambda f: edit_xml(f, 'encoding="UTF-8"', 'encoding="ISO-8859-1"')),
+        400,
+        ("xml.encoding",),
+    ),
+    Case(
+        "malformed-xml",
+        regen(lambda f: edit_xml(f, "</电子文件>", "</电子")),
+        400,
+        ("xml.malformed",),
+    ),
+    Case(
+        "wrong-root-element",
+        regen(lambda f: edit_xml(edit_xml(f, "<电子文件 ", "<文件 "), "</电子文件>", "</文件>")),
+        400,
+        ("metadata.root",),
+    ),
     Case("huge-metadata", build_huge_metadata, 413, ("xml.too-large",)),
-    Case("transfer-description-missing", transfer(lambda f: {k: v for k, v in f.items() if k != "说明文件.TXT"}), 400,
-         ("package.control-file-missing",), kind=T),
-    Case("transfer-catalogue-xxe", transfer(lambda f: {**f, "目录文件.XML": XXE.encode("utf-8")}), 400, ("xml.doctype",), kind=T),
+    Case(
+        "transfer-description-missing",
+        transfer(lambda f: {k: v for k, v in f.items() if k != "说明文件.TXT"}),
+        400,
+        ("package.control-file-missing",),
+        kind=T,
+    ),
+    Case(
+        "transfer-catalogue-xxe",
+        transfer(lambda f: {**f, "目录文件.XML": XXE.encode("utf-8")}),
+        400,
+        ("xml.doctype",),
+        kind=T,
+    ),
     # -- read, detection fails: 422
-    Case("manifest-missing", zip_with(lambda: {k: v for k, v in gongwen().items() if k != MANIFEST}), 422,
-         ("GD-2-10", "GD-1-1", "GD-2-11")),
-    Case("manifest-wrong-digest", zip_with(lambda: {**gongwen(), MANIFEST: gongwen()[MANIFEST].replace(b"4a50c5d3", b"00000000")}),
-         422, ("GD-1-1",)),
-    Case("manifest-malformed", zip_with(lambda: {**gongwen(), MANIFEST: b"not a manifest line\n"}), 422, ("GD-2-10",)),
-    Case("file-not-in-manifest", zip_with(lambda: {**gongwen(), "附件/附件2.pdf": gongwen()["附件/附件1.pdf"]}), 422,
-         ("GD-2-11", "GD-1-11")),
-    Case("wrong-component-digest", regen(lambda f: edit_xml(f, "4a50c5d32b0b73e3", "0000000000000000")), 422, ("GD-2-7",)),
-    Case("listed-file-missing", regen(lambda f: {k: v for k, v in f.items() if k != "附件/附件1.pdf"}), 422,
-         ("GD-1-11", "GD-2-1")),
-    Case("extra-unlisted-file", regen(lambda f: {**f, "附件/附件2.pdf": f["附件/附件1.pdf"]}), 422, ("GD-1-11", "GD-2-1")),
-    Case("wrong-size", regen(lambda f: edit_xml(f, "<计算机文件大小>100594<", "<计算机文件大小>100000<")), 422,
-         ("GD-1-10", "GD-2-2")),
-    Case("bad-date", regen(lambda f: edit_xml(f, "<日期>2023-05-12</日期>", "<日期>2023-13-45</日期>")), 422, ("GD-1-3",)),
-    Case("future-date", regen(lambda f: edit_xml(edit_xml(f, "<日期>2023-05-12</日期>", "<日期>2099-05-12</日期>"),
-                                                 "<年度>2023</年度>", "<年度>2099</年度>")), 422, ("GD-1-5",)),
-    Case("future-process-time", regen(lambda f: edit_xml(f, "2023-05-04T10:00:00+08:00", "2099-05-04T10:00:00+08:00")), 422,
-         ("GD-1-5",)),
-    Case("bad-year", regen(lambda f: edit_xml(f, "<年度>2023</年度>", "<年度>20X3</年度>")), 422, ("GD-1-3",)),
-    Case("bad-pages", regen(lambda f: edit_xml(f, "<页数>1</页数>", "<页数>壹</页数>")), 422, ("GD-1-3",)),
-    Case("bad-retention-code", regen(lambda f: edit_xml(f, "<保管期限>D30</保管期限>", "<保管期限>D99</保管期限>")), 422,
-         ("GD-1-4",)),
-    Case("bad-security-level", regen(lambda f: edit_xml(f, "<密级>公开</密级>", "<密级>机密</密级>")), 422, ("GD-1-4",)),
+    Case(
+        "manifest-missing",
+        zip_with(lambda: {k: v for k, v in gongwen().items() if k != MANIFEST}),
+        422,
+        ("GD-2-10", "GD-1-1", "GD-2-11"),
+    ),
+    Case(
+        "manifest-wrong-digest",
+        zip_with(
+            lambda: {**gongwen(), MANIFEST: gongwen()[MANIFEST].replace(b"4a50c5d3", b"00000000")}
+        ),
+        422,
+        ("GD-1-1",),
+    ),
+    Case(
+        "manifest-malformed",
+        zip_with(lambda: {**gongwen(), MANIFEST: b"not a manifest line\n"}),
+        422,
+        ("GD-2-10",),
+    ),
+    Case(
+        "file-not-in-manifest",
+        zip_with(lambda: {**gongwen(), "附件/附件2.pdf": gongwen()["附件/附件1.pdf"]}),
+        422,
+        ("GD-2-11", "GD-1-11"),
+    ),
+    Case(
+        "wrong-component-digest",
+        regen(lambda f: edit_xml(f, "4a50c5d32b0b73e3", "0000000000000000")),
+        422,
+        ("GD-2-7",),
+    ),
+    Case(
+        "listed-file-missing",
+        regen(lambda f: {k: v for k, v in f.items() if k != "附件/附件1.pdf"}),
+        422,
+        ("GD-1-11", "GD-2-1"),
+    ),
+    Case(
+        "extra-unlisted-file",
+        regen(lambda f: {**f, "附件/附件2.pdf": f["附件/附件1.pdf"]}),
+        422,
+        ("GD-1-11", "GD-2-1"),
+    ),
+    Case(
+        "wrong-size",
+        regen(lambda f: edit_xml(f, "<计算机文件大小>100594<", "<计算机文件大小>100000<")),
+        422,
+        ("GD-1-10", "GD-2-2"),
+    ),
+    Case(
+        "bad-date",
+        regen(lambda f: edit_xml(f, "<日期>2023-05-12</日期>", "<日期>2023-13-45</日期>")),
+        422,
+        ("GD-1-3",),
+    ),
+    Case(
+        "future-date",
+        regen(
+            lambda f: edit_xml(
+                edit_xml(f, "<日期>2023-05-12</日期>", "<日期>2099-05-12</日期>"),
+                "<年度>2023</年度>",
+                "<年度>2099</年度>",
+            )
+        ),
+        422,
+        ("GD-1-5",),
+    ),
+    Case(
+        "future-process-time",
+        regen(lambda f: edit_xml(f, "2023-05-04T10:00:00+08:00", "2099-05-04T10:00:00+08:00")),
+        422,
+        ("GD-1-5",),
+    ),
+    Case(
+        "bad-year",
+        regen(lambda f: edit_xml(f, "<年度>2023</年度>", "<年度>20X3</年度>")),
+        422,
+        ("GD-1-3",),
+    ),
+    Case(
+        "bad-pages",
+        regen(lambda f: edit_xml(f, "<页数>1</页数>", "<页数>壹</页数>")),
+        422,
+        ("GD-1-3",),
+    ),
+    Case(
+        "bad-retention-code",
+        regen(lambda f: edit_xml(f, "<保管期限>D30</保管期限>", "<保管期限>D99</保管期限>")),
+        422,
+        ("GD-1-4",),
+    ),
+    Case(
+        "bad-security-level",
+        regen(lambda f: edit_xml(f, "<密级>公开</密级>", "<密级>机密</密级>")),
+        422,
+        ("GD-1-4",),
+    ),
     Case("bad-role", regen(lambda f: edit_xml(f, '角色="附件"', '角色="草稿"')), 422, ("GD-1-4",)),
-    Case("missing-required-element", regen(lambda f: edit_xml(f, "<题名>关于测试归档接口第7号的通知</题名>", "")), 422,
-         ("GD-2-3",)),
-    Case("empty-required-element", regen(lambda f: edit_xml(f, "<责任者>山东省示例厅</责任者>", "<责任者></责任者>")), 422,
-         ("GD-2-4",)),
-    Case("archive-without-archival-code", regen(lambda f: edit_xml(f, "<档号>J001-WS·2023-D30-BGS-0007</档号>", "")), 422,
-         ("GD-2-3", "GD-1-7")),
-    Case("bad-archival-code", regen(lambda f: edit_xml(f, "<档号>J001-WS·2023-D30-BGS-0007</档号>", "<档号>J001/WS/2023/7</档号>")),
-         422, ("GD-1-7",)),
-    Case("archival-code-parts-mismatch", regen(lambda f: edit_xml(f, "<件号>7</件号>", "<件号>8</件号>")), 422, ("GD-1-7",)),
-    Case("unknown-format", regen(lambda f: set_file(rename_file(f, "附件/附件1.pdf", "附件/附件1.rar"), "附件/附件1.rar",
-                                                    b"Rar!\x1a\x07\x00" + bytes(range(256)) * 4, fmt="RAR")), 422,
-         ("GD-3-3", "GD-3-4")),
-    Case("exe-disguised-as-pdf", regen(lambda f: set_file(f, "附件/附件1.pdf", exe_bytes())), 422, ("GD-3-4",)),
-    Case("pdf-without-eof", regen(lambda f: set_file(f, "附件/附件1.pdf", f["附件/附件1.pdf"].replace(b"%%EOF", b"%%EON"))), 422,
-         ("GD-3-4",)),
-    Case("ofd-without-ofd-xml", regen(lambda f: set_file(rename_file(f, "正本/正本.pdf", "正本/正本.ofd"), "正本/正本.ofd",
-                                                         fake_ofd(), fmt="OFD")), 422, ("GD-3-4",)),
+    Case(
+        "missing-required-element",
+        regen(lambda f: edit_xml(f, "<题名>关于测试归档接口第7号的通知</题名>", "")),
+        422,
+        ("GD-2-3",),
+    ),
+    Case(
+        "empty-required-element",
+        regen(lambda f: edit_xml(f, "<责任者>山东省示例厅</责任者>", "<责任者></责任者>")),
+        422,
+        ("GD-2-4",),
+    ),
+    Case(
+        "archive-without-archival-code",
+        regen(lambda f: edit_xml(f, "<档号>J001-WS·2023-D30-BGS-0007</档号>", "")),
+        422,
+        ("GD-2-3", "GD-1-7"),
+    ),
+    Case(
+        "bad-archival-code",
+        regen(
+            lambda f: edit_xml(
+                f, "<档号>J001-WS·2023-D30-BGS-0007</档号>", "<档号>J001/WS/2023/7</档号>"
+            )
+        ),
+        422,
+        ("GD-1-7",),
+    ),
+    Case(
+        "archival-code-parts-mismatch",
+        regen(lambda f: edit_xml(f, "<件号>7</件号>", "<件号>8</件号>")),
+        422,
+        ("GD-1-7",),
+    ),
+    Case(
+        "unknown-format",
+        regen(
+            lambda f: set_file(
+                rename_file(f, "附件/附件1.pdf", "附件/附件1.rar"),
+                "附件/附件1.rar",
+                b"Rar!\x1a\x07\x00" + bytes(range(256)) * 4,
+                fmt="RAR",
+            )
+        ),
+        422,
+        ("GD-3-3", "GD-3-4"),
+    ),
+    Case(
+        "exe-disguised-as-pdf",
+        regen(lambda f: set_file(f, "附件/附件1.pdf", exe_bytes())),
+        422,
+        ("GD-3-4",),
+    ),
+    Case(
+        "pdf-without-eof",
+        regen(
+            lambda f: set_file(f, "附件/附件1.pdf", f["附件/附件1.pdf"].replace(b"%%EOF", b"%%EON"))
+        ),
+        422,
+        ("GD-3-4",),
+    ),
+    Case(
+        "ofd-without-ofd-xml",
+        regen(
+            lambda f: set_file(
+                rename_file(f, "正本/正本.pdf", "正本/正本.ofd"),
+                "正本/正本.ofd",
+                fake_ofd(),
+                fmt="OFD",
+            )
+        ),
+        422,
+        ("GD-3-4",),
+    ),
     Case("docx-as-main-text", regen(add_docx_main), 422, ("GD-3-3",)),
     Case("eicar", regen(eicar_attachment), 422, ("GD-4-2",)),
-    Case("gongwen-without-process", regen(lambda f: edit_xml(f, f[META].decode()[f[META].decode().index("<办理过程>"):
-                                                                                 f[META].decode().index("</办理过程>") + 7], "")),
-         422, ("GD-2-5",)),
-    Case("zhengwu-without-service-block", regen(lambda f: edit_xml(f, f[META].decode()[f[META].decode().index("<政务服务>"):
-                                                                                        f[META].decode().index("</政务服务>") + 7], ""),
-                                                "archive-zhengwu.zip"), 422, ("GD-2-5",)),
-    Case("missing-required-role", regen(lambda f: drop_component(f, "处理单/处理单.pdf")), 422, ("GD-2-8",)),
-    Case("pre-archive-missing-title", regen(lambda f: edit_xml(f, "<题名>关于测试归档接口第123号的通知</题名>", ""),
-                                            "pre-archive-gongwen.zip"), 422, ("GD-2-3",), kind=P),
+    Case(
+        "gongwen-without-process",
+        regen(
+            lambda f: edit_xml(
+                f,
+                f[META].decode()[
+                    f[META].decode().index("<办理过程>") : f[META].decode().index("</办理过程>") + 7
+                ],
+                "",
+            )
+        ),
+        422,
+        ("GD-2-5",),
+    ),
+    Case(
+        "zhengwu-without-service-block",
+        regen(
+            lambda f: edit_xml(
+                f,
+                f[META].decode()[
+                    f[META].decode().index("<政务服务>") : f[META].decode().index("</政务服务>") + 7
+                ],
+                "",
+            ),
+            "archive-zhengwu.zip",
+        ),
+        422,
+        ("GD-2-5",),
+    ),
+    Case(
+        "missing-required-role",
+        regen(lambda f: drop_component(f, "处理单/处理单.pdf")),
+        422,
+        ("GD-2-8",),
+    ),
+    Case(
+        "pre-archive-missing-title",
+        regen(
+            lambda f: edit_xml(f, "<题名>关于测试归档接口第123号的通知</题名>", ""),
+            "pre-archive-gongwen.zip",
+        ),
+        422,
+        ("GD-2-3",),
+        kind=P,
+    ),
     # -- transfer packages: 422 with YJ codes
-    Case("transfer-count-mismatch", transfer(lambda f: t_description(f, "档案数量：5", "档案数量：6")), 422, ("YJ-2-1",), kind=T),
-    Case("transfer-folder-missing", transfer(lambda f: t_drop_folder(f, 5)), 422, ("YJ-2-12", "YJ-2-1"), kind=T),
-    Case("transfer-folder-not-catalogued", transfer(lambda f: t_drop_row(f, 5)), 422, ("YJ-2-12", "YJ-2-1"), kind=T),
+    Case(
+        "transfer-count-mismatch",
+        transfer(lambda f: t_description(f, "档案数量：5", "档案数量：6")),
+        422,
+        ("YJ-2-1",),
+        kind=T,
+    ),
+    Case(
+        "transfer-folder-missing",
+        transfer(lambda f: t_drop_folder(f, 5)),
+        422,
+        ("YJ-2-12", "YJ-2-1"),
+        kind=T,
+    ),
+    Case(
+        "transfer-folder-not-catalogued",
+        transfer(lambda f: t_drop_row(f, 5)),
+        422,
+        ("YJ-2-12", "YJ-2-1"),
+        kind=T,
+    ),
     Case("transfer-duplicate-code", transfer(t_duplicate_row), 422, ("YJ-1-8",), kind=T),
-    Case("transfer-catalogue-title-differs", transfer(lambda f: t_catalogue(f, "第3号的通知", "第33号的通知")), 422, ("YJ-2-12",),
-         kind=T),
-    Case("transfer-record-wrong-digest", transfer(lambda f: t_meta(f, "b4a004172339449d", "0000000000000000")), 422,
-         ("YJ-2-7",), kind=T),
-    Case("transfer-record-bad-xml", transfer(lambda f: t_meta(f, "</电子文件>", "</电子", 2)), 422, ("YJ-3-1",), kind=T),
-    Case("transfer-manifest-wrong", transfer(lambda f: {**f, MANIFEST: f[MANIFEST].replace(b"b4a00417", b"00000000")},
-                                             manifest=False), 422, ("YJ-1-1",), kind=T),
-    Case("transfer-eicar", transfer(lambda f: {**f, T1 + "附件/附件1.pdf": EICAR}), 422, ("YJ-4-2", "YJ-2-7"), kind=T),
-    Case("transfer-description-incomplete", transfer(lambda f: t_description(f, "软硬件环境：", "软件：")), 422, ("YJ-2-10",),
-         kind=T),
+    Case(
+        "transfer-catalogue-title-differs",
+        transfer(lambda f: t_catalogue(f, "第3号的通知", "第33号的通知")),
+        422,
+        ("YJ-2-12",),
+        kind=T,
+    ),
+    Case(
+        "transfer-record-wrong-digest",
+        transfer(lambda f: t_meta(f, "b4a004172339449d", "0000000000000000")),
+        422,
+        ("YJ-2-7",),
+        kind=T,
+    ),
+    Case(
+        "transfer-record-bad-xml",
+        transfer(lambda f: t_meta(f, "</电子文件>", "</电子", 2)),
+        422,
+        ("YJ-3-1",),
+        kind=T,
+    ),
+    Case(
+        "transfer-manifest-wrong",
+        transfer(
+            lambda f: {**f, MANIFEST: f[MANIFEST].replace(b"b4a00417", b"00000000")}, manifest=False
+        ),
+        422,
+        ("YJ-1-1",),
+        kind=T,
+    ),
+    Case(
+        "transfer-eicar",
+        transfer(lambda f: {**f, T1 + "附件/附件1.pdf": EICAR}),
+        422,
+        ("YJ-4-2", "YJ-2-7"),
+        kind=T,
+    ),
+    Case(
+        "transfer-description-incomplete",
+        transfer(lambda f: t_description(f, "软硬件环境：", "软件：")),
+        422,
+        ("YJ-2-10",),
+        kind=T,
+    ),
 ]
 
 
@@ -483,6 +849,7 @@ if __name__ == "__main__":
 
 # ---------------------------------------------------------------- DA/T 48 EEP variants (archive interface)
 
+
 def eep_bytes(mutate: Callable[[str], str] = lambda text: text) -> bytes:
     from sd.archive.core.packages.eep import render_eep
     from sd.archive.core.packages.metadata import parse_metadata
@@ -498,9 +865,27 @@ def eep(mutate: Callable[[str], str] = lambda text: text) -> Callable[[str], Non
 
 CORPUS += [
     Case("valid-eep", eep(), 201),
-    Case("eep-xxe", eep(lambda t: t.replace("?>", '?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1)), 400,
-         ("xml.doctype",)),
-    Case("eep-bad-base64", eep(lambda t: t.replace("<编码数据>", "<编码数据>!!!!", 1)), 400, ("eep.base64",)),
+    Case(
+        "eep-xxe",
+        eep(
+            lambda t: t.replace(
+                "?>", '?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1
+            )
+        ),
+        400,
+        ("xml.doctype",),
+    ),
+    Case(
+        "eep-bad-base64",
+        eep(lambda t: t.replace("<编码数据>", "<编码数据>!!!!", 1)),
+        400,
+        ("eep.base64",),
+    ),
     Case("eep-malformed", eep(lambda t: t[: len(t) // 2]), 400, ("xml.malformed",)),
-    Case("eep-future-date", eep(lambda t: t.replace("<日期>2023-05-12</日期>", "<日期>2099-05-12</日期>")), 422, ("GD-1-5",)),
+    Case(
+        "eep-future-date",
+        eep(lambda t: t.replace("<日期>2023-05-12</日期>", "<日期>2099-05-12</日期>")),
+        422,
+        ("GD-1-5",),
+    ),
 ]

@@ -53,11 +53,17 @@ def other_fonds(manager):
 @pytest.fixture
 def users(portal, fonds, other_fonds):
     for user_id, (roles, local) in ROLE_USERS.items():
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password="secret-12345",
-                        roles=roles or ("Member",))
+        api.user.create(
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password="secret-12345",
+            roles=roles or ("Member",),
+        )
         if local:
             api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(username="other-officer", obj=other_fonds, roles=["RecordsOfficer", "Reader"])
+    api.user.grant_roles(
+        username="other-officer", obj=other_fonds, roles=["RecordsOfficer", "Reader"]
+    )
     return ROLE_USERS
 
 

@@ -21,10 +21,12 @@ DSN = os.environ.get("SD_ARCHIVE_PG_DSN", "")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(not DSN, reason="needs the PostgreSQL that `make test` starts (SD_ARCHIVE_PG_DSN)"),
+    pytest.mark.skipif(
+        not DSN, reason="needs the PostgreSQL that `make test` starts (SD_ARCHIVE_PG_DSN)"
+    ),
 ]
 
-WRITE = '''
+WRITE = """
 import transaction
 from plone import api
 from zope.component.hooks import setSite
@@ -40,9 +42,9 @@ with api.env.adopt_roles(["Manager"]):
         api.content.transition(record, transition=t)
 transaction.commit()
 print("WROTE", record.UID())
-'''
+"""
 
-READ = '''
+READ = """
 import json
 from plone import api
 from zope.component.hooks import setSite
@@ -60,7 +62,7 @@ with api.env.adopt_roles(["Manager"]):
     print("JSON" + json.dumps({"state": api.content.get_state(record), "count": len(brains),
           "code": record.archival_code, "components": comps,
           "storage": site._p_jar.db().storage.__class__.__name__}))
-'''
+"""
 
 
 def run(args, cwd=ROOT):
@@ -69,8 +71,22 @@ def run(args, cwd=ROOT):
 
 def psql(sql):
     """``psql`` as the postgres user, from ``/``: that user may not enter the checkout."""
-    return run(["runuser", "-u", "postgres", "--", "psql", "-h", "127.0.0.1", "-p",
-                DSN.split("port=")[1].split()[0], "-c", sql], cwd="/")
+    return run(
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            DSN.split("port=")[1].split()[0],
+            "-c",
+            sql,
+        ],
+        cwd="/",
+    )
 
 
 def test_content_model_on_relstorage(tmp_path):
@@ -79,11 +95,23 @@ def test_content_model_on_relstorage(tmp_path):
     assert psql(f"CREATE DATABASE {dbname}").returncode == 0
     dsn = DSN.replace("dbname=sdarchive", f"dbname={dbname}")
     var = tmp_path / "var"
-    out = run([sys.executable, "scripts/write_instance.py", "--storage", "relstorage",
-               "--var", str(var), "--dsn", dsn])
+    out = run(
+        [
+            sys.executable,
+            "scripts/write_instance.py",
+            "--storage",
+            "relstorage",
+            "--var",
+            str(var),
+            "--dsn",
+            dsn,
+        ]
+    )
     assert out.returncode == 0, out.stderr
     conf = str(var / "etc" / "zope.conf")
-    created = run([str(BIN / "zconsole"), "run", conf, "scripts/create_site.py", "--site", "archive"])
+    created = run(
+        [str(BIN / "zconsole"), "run", conf, "scripts/create_site.py", "--site", "archive"]
+    )
     assert "site ready" in created.stdout, created.stderr[-2000:]
     (tmp_path / "write.py").write_text(WRITE)
     (tmp_path / "read.py").write_text(READ)

@@ -61,16 +61,23 @@ def changes_since_snapshot(record) -> list[dict]:
 
 
 def log_correction(record, state: str, changes: list[dict], reason: str = "") -> dict:
-    entry = {"time": now(), "actor": actor(), "state": state, "changes": changes,
-             "reason": reason}
+    entry = {"time": now(), "actor": actor(), "state": state, "changes": changes, "reason": reason}
     record.correction_log = [*(record.correction_log or []), entry]
     return entry
 
 
 def log_code(record, action: str, old, new, reason: str = ""):
-    record.code_log = [*(getattr(record, "code_log", None) or []),
-                       {"time": now(), "actor": actor(), "action": action, "old": old,
-                        "new": new, "reason": reason}]
+    record.code_log = [
+        *(getattr(record, "code_log", None) or []),
+        {
+            "time": now(),
+            "actor": actor(),
+            "action": action,
+            "old": old,
+            "new": new,
+            "reason": reason,
+        },
+    ]
     snapshot(record)  # a sanctioned code change is in the code log, not a correction
 
 
@@ -87,16 +94,23 @@ def require_correctable(record, reason) -> str:
     from sd.archive.protection import record_state
 
     if not (reason or "").strip():
-        raise CorrectionRefused("a reason is required (更正须说明理由)",
-                                [Problem("CORRECTION-REASON", "reason is empty (未填写理由)",
-                                         "", "reason")], 400)
+        raise CorrectionRefused(
+            "a reason is required (更正须说明理由)",
+            [Problem("CORRECTION-REASON", "reason is empty (未填写理由)", "", "reason")],
+            400,
+        )
     state = record_state(record)
     if not is_archived(record):
-        raise CorrectionRefused("a pre-archived record is edited directly, not corrected "
-                                "(预归档文件直接修改即可)", [], 409, "NotArchived")
+        raise CorrectionRefused(
+            "a pre-archived record is edited directly, not corrected (预归档文件直接修改即可)",
+            [],
+            409,
+            "NotArchived",
+        )
     if state == "destroyed":
-        raise CorrectionRefused("a destroyed record is not corrected (已销毁档案不可更正)",
-                                [], 409, "RecordDestroyed")
+        raise CorrectionRefused(
+            "a destroyed record is not corrected (已销毁档案不可更正)", [], 409, "RecordDestroyed"
+        )
     return state
 
 
@@ -117,10 +131,16 @@ def _converted(record, values: dict) -> dict:
     request, result, problems = getRequest(), {}, []
     for name, value in values.items():
         if name not in CORRECTABLE_FIELDS:
-            hint = (" — use @correct-code (档号更正)" if name in CODE_FIELDS or name in (
-                "archival_code", "item_number") else "")
-            problems.append(Problem("CORRECTION-FIELD", f"{name} cannot be corrected "
-                                    f"(该项不可更正){hint}", "", name))
+            hint = (
+                " — use @correct-code (档号更正)"
+                if name in CODE_FIELDS or name in ("archival_code", "item_number")
+                else ""
+            )
+            problems.append(
+                Problem(
+                    "CORRECTION-FIELD", f"{name} cannot be corrected (该项不可更正){hint}", "", name
+                )
+            )
             continue
         field = _field(record, name)
         deserializer = queryMultiAdapter((field, record, request), IFieldDeserializer)
@@ -143,9 +163,11 @@ def correct_description(record, values: dict, reason: str) -> dict:
 
     state = require_correctable(record, reason)
     if not isinstance(values, dict) or not values:
-        raise CorrectionRefused("name the fields to correct (未指定更正项)",
-                                [Problem("CORRECTION-EMPTY", "changes is empty", "", "changes")],
-                                400)
+        raise CorrectionRefused(
+            "name the fields to correct (未指定更正项)",
+            [Problem("CORRECTION-EMPTY", "changes is empty", "", "changes")],
+            400,
+        )
     converted = _converted(record, values)
     changes = []
     for name, value in converted.items():

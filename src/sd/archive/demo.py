@@ -46,7 +46,13 @@ FONDS = [
         "kind": "电子公文",
         "category": "WS",
         "orgs": ["BGS", "ZCFG", "RSC", "CWC"],
-        "doc_types": [("通知", "Y"), ("请示", "D30"), ("报告", "D30"), ("会议纪要", "Y"), ("函", "D10")],
+        "doc_types": [
+            ("通知", "Y"),
+            ("请示", "D30"),
+            ("报告", "D30"),
+            ("会议纪要", "Y"),
+            ("函", "D10"),
+        ],
         "roles": ["正本", "定稿", "处理单"],
     },
     {
@@ -61,8 +67,11 @@ FONDS = [
         "kind": "政务服务电子文件",
         "category": "WS",
         "orgs": ["SPC", "FWC"],
-        "doc_types": [("建筑工程施工许可证核发", "D30"), ("建设工程消防验收", "Y"),
-                      ("房地产开发企业资质核定", "D10")],
+        "doc_types": [
+            ("建筑工程施工许可证核发", "D30"),
+            ("建设工程消防验收", "Y"),
+            ("房地产开发企业资质核定", "D10"),
+        ],
         "roles": ["申请材料", "受理凭证", "办理结果"],
     },
 ]
@@ -125,8 +134,18 @@ def ensure_users(portal):
 def make_fonds(portal, spec):
     if spec["id"] in portal:
         return None
-    fields = {k: spec[k] for k in ("title", "fonds_code", "agency_name", "credit_code",
-                                   "network_domain", "record_kinds", "own_records_room")}
+    fields = {
+        k: spec[k]
+        for k in (
+            "title",
+            "fonds_code",
+            "agency_name",
+            "credit_code",
+            "network_domain",
+            "record_kinds",
+            "own_records_room",
+        )
+    }
     return api.content.create(container=portal, type="Fonds", id=spec["id"], **fields)
 
 
@@ -141,8 +160,11 @@ def make_records(fonds, spec, count=RECORDS_PER_FONDS):
         when = base.replace(year=year) + timedelta(days=i * 3)
         org = spec["orgs"][i % len(spec["orgs"])]
         gov = spec["kind"] == "政务服务电子文件"
-        title = (f"{doc_type}办件 第{i + 1}号" if gov
-                 else f"关于{['档案工作', '财务预算', '人事任免', '政策法规', '安全生产'][i % 5]}的{doc_type}（{i + 1}）")
+        title = (
+            f"{doc_type}办件 第{i + 1}号"
+            if gov
+            else f"关于{['档案工作', '财务预算', '人事任免', '政策法规', '安全生产'][i % 5]}的{doc_type}（{i + 1}）"
+        )
         metadata = {
             "title": title,
             "record_kind": spec["kind"],
@@ -157,25 +179,36 @@ def make_records(fonds, spec, count=RECORDS_PER_FONDS):
             "pages": 1 + i % 7,
             "keywords": ["演示", doc_type],
             "process_history": [
-                {"sequence": 1, "activity": "受理" if gov else "拟稿", "time": when.isoformat(),
-                 "agent": "张三", "department": "办公室"},
-                {"sequence": 2, "activity": "办结" if gov else "签发",
-                 "time": (when + timedelta(days=2)).isoformat(), "agent": "李四",
-                 "department": "办公室"},
+                {
+                    "sequence": 1,
+                    "activity": "受理" if gov else "拟稿",
+                    "time": when.isoformat(),
+                    "agent": "张三",
+                    "department": "办公室",
+                },
+                {
+                    "sequence": 2,
+                    "activity": "办结" if gov else "签发",
+                    "time": (when + timedelta(days=2)).isoformat(),
+                    "agent": "李四",
+                    "department": "办公室",
+                },
             ],
             "fonds_code": spec["fonds_code"],
         }
         if gov:
-            metadata.update({
-                "service_item_name": doc_type,
-                "service_item_code": f"1137000000{i % 3:04d}",
-                "case_number": f"37000020{year}{i + 1:08d}",
-                "applicant_name": f"某某建设有限公司{i % 9 + 1}",
-                "accepting_department": spec["agency_name"],
-                "accepted_at": when,
-                "completed_at": when + timedelta(days=8),
-                "handling_result": "准予许可",
-            })
+            metadata.update(
+                {
+                    "service_item_name": doc_type,
+                    "service_item_code": f"1137000000{i % 3:04d}",
+                    "case_number": f"37000020{year}{i + 1:08d}",
+                    "applicant_name": f"某某建设有限公司{i % 9 + 1}",
+                    "accepting_department": spec["agency_name"],
+                    "accepted_at": when,
+                    "completed_at": when + timedelta(days=8),
+                    "handling_result": "准予许可",
+                }
+            )
         components = [
             ComponentData(
                 filename=f"{role}.pdf",

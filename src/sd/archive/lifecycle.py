@@ -66,8 +66,11 @@ def component_modified(component, event):
 
 
 def _names(event) -> list[str]:
-    return [name for description in getattr(event, "descriptions", None) or ()
-            for name in getattr(description, "attributes", ())]
+    return [
+        name
+        for description in getattr(event, "descriptions", None) or ()
+        for name in getattr(description, "attributes", ())
+    ]
 
 
 def _file_digests(component):

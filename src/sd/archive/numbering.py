@@ -40,6 +40,7 @@ from sd.archive.txlocks import transaction_of
 ANNOTATION_KEY = "sd.archive.numbering"
 LOCK_TIMEOUT = 30
 
+
 class SeriesCounter(Persistent):
     """The last item number given out in one series (件号计数器)."""
 
@@ -98,8 +99,12 @@ def _counters(fonds) -> OOBTree:
 
 
 def _hold(fonds, lock_key: tuple):
-    hold(lock_key, transaction_of(fonds), LOCK_TIMEOUT,
-         busy=lambda key: ConflictError(f"item number series {key[-1]} busy"))
+    hold(
+        lock_key,
+        transaction_of(fonds),
+        LOCK_TIMEOUT,
+        busy=lambda key: ConflictError(f"item number series {key[-1]} busy"),
+    )
 
 
 def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
@@ -140,8 +145,9 @@ def allocate_item_number(fonds, series: codes.SeriesKey) -> int:
     return number
 
 
-def assign_code(record, category: str, year: int, retention: str, org_code: str = "",
-                volume=None) -> str:
+def assign_code(
+    record, category: str, year: int, retention: str, org_code: str = "", volume=None
+) -> str:
     """Number a record in its series and freeze its archival code (编号并冻结档号)."""
     if getattr(record, "code_frozen", False):
         raise CodeChangeRefused(f"{record.archival_code} is already assigned")
@@ -237,25 +243,37 @@ def correct_code(record, reason: str, **parts) -> dict:
         raise CorrectionRefused(
             "name the code parts to correct: category, year, retention, org_code "
             "(可更正：门类、年度、保管期限、机构或问题)",
-            [Problem("CODE-PART", f"{name} is not a code part (非档号构成项)", "", name)
-             for name in sorted(unknown)] or [Problem("CODE-PART", "no part given", "", "")],
-            400)
+            [
+                Problem("CODE-PART", f"{name} is not a code part (非档号构成项)", "", name)
+                for name in sorted(unknown)
+            ]
+            or [Problem("CODE-PART", "no part given", "", "")],
+            400,
+        )
     with sanctioned(record, "correct-code"):
         ensure_agrees(record)
         try:
             code = change_code(record, reason.strip(), **parts)
             codes.parse(code, code_rule(fonds_of(record), record.category_code))
         except (CodeChangeRefused, ValueError, TypeError) as error:
-            raise CorrectionRefused(f"the new code is not valid (档号不合规): {error}",
-                                    [Problem("CODE-SYNTAX", str(error), "", "archival_code")],
-                                    400) from error
+            raise CorrectionRefused(
+                f"the new code is not valid (档号不合规): {error}",
+                [Problem("CODE-SYNTAX", str(error), "", "archival_code")],
+                400,
+            ) from error
         catalog = api.portal.get_tool("portal_catalog")
-        others = [b for b in catalog.unrestrictedSearchResults(archival_code=code)
-                  if b.UID != record.UID()]
+        others = [
+            b
+            for b in catalog.unrestrictedSearchResults(archival_code=code)
+            if record.UID() != b.UID
+        ]
         if others:
-            raise CorrectionRefused(f"{code} is held by another record (档号重复)",
-                                    [Problem("CODE-UNIQUE", "archival code already in use",
-                                             code, "archival_code")], 409, "CodeNotUnique")
+            raise CorrectionRefused(
+                f"{code} is held by another record (档号重复)",
+                [Problem("CODE-UNIQUE", "archival code already in use", code, "archival_code")],
+                409,
+                "CodeNotUnique",
+            )
         notify(ObjectModifiedEvent(record))  # catalog, retention dates, ledger entry
     return with_ledger_index(record, "code_log", record.code_log[-1])
 

@@ -36,31 +36,67 @@ from sd.archive.interfaces import IRecord
 MUTABLE_STATES = frozenset({"pre_archived"})
 
 #: written by the system only (系统维护字段), whatever the state and whoever asks
-SERVER_FIELDS = frozenset({
-    # 档号: allocated and frozen by numbering
-    "archival_code", "item_number", "code_frozen",
-    # 保管期限: computed, and set by appraisal and destruction
-    "retention_expiry", "disposition_state",
-    # logs (著录更正记录、档号变更记录)
-    "correction_log", "code_log",
-    # 电子签章: verdicts and the archiving seal
-    "seal_findings", "archiving_seal", "seal_stripped", "strip_log",
-    # 存证
-    "ledger_index", "leaf_hash", "checkpoint", "ledger_state",
-    # 电子文件: digests, size and lineage
-    "sm3", "sha256", "size", "version_of",
-})
+SERVER_FIELDS = frozenset(
+    {
+        # 档号: allocated and frozen by numbering
+        "archival_code",
+        "item_number",
+        "code_frozen",
+        # 保管期限: computed, and set by appraisal and destruction
+        "retention_expiry",
+        "disposition_state",
+        # logs (著录更正记录、档号变更记录)
+        "correction_log",
+        "code_log",
+        # 电子签章: verdicts and the archiving seal
+        "seal_findings",
+        "archiving_seal",
+        "seal_stripped",
+        "strip_log",
+        # 存证
+        "ledger_index",
+        "leaf_hash",
+        "checkpoint",
+        "ledger_state",
+        # 电子文件: digests, size and lineage
+        "sm3",
+        "sha256",
+        "size",
+        "version_of",
+    }
+)
 
 #: the parts of the archival code (档号构成项): changed by the code correction only
-CODE_FIELDS = ("fonds_code", "category_code", "year", "org_code", "volume_number",
-               "retention_period")
+CODE_FIELDS = (
+    "fonds_code",
+    "category_code",
+    "year",
+    "org_code",
+    "volume_number",
+    "retention_period",
+)
 
 #: description fields a correction (著录更正) may change on an archived record
 CORRECTABLE_FIELDS = (
-    "title", "description", "agency_name", "document_number", "author", "document_date",
-    "document_type", "pages", "keywords", "abstract", "process_history",
-    "service_item_name", "service_item_code", "case_number", "applicant_name",
-    "accepting_department", "accepted_at", "completed_at", "handling_result",
+    "title",
+    "description",
+    "agency_name",
+    "document_number",
+    "author",
+    "document_date",
+    "document_type",
+    "pages",
+    "keywords",
+    "abstract",
+    "process_history",
+    "service_item_name",
+    "service_item_code",
+    "case_number",
+    "applicant_name",
+    "accepting_department",
+    "accepted_at",
+    "completed_at",
+    "handling_result",
 )
 
 #: fields with their own permission that stay writable after archiving: holds (冻结) are
@@ -77,9 +113,15 @@ class ReadOnlyFields(ArchiveError):
         super().__init__(
             "these fields are maintained by the system and cannot be written "
             "(系统维护字段不可修改)",
-            [Problem("FIELD-READ-ONLY", f"{name} is maintained by the system (由系统维护)",
-                     obj, name) for name in sorted(names)],
-            400, "ReadOnlyField")
+            [
+                Problem(
+                    "FIELD-READ-ONLY", f"{name} is maintained by the system (由系统维护)", obj, name
+                )
+                for name in sorted(names)
+            ],
+            400,
+            "ReadOnlyField",
+        )
 
 
 class RecordProtected(ArchiveError):
@@ -90,9 +132,18 @@ class RecordProtected(ArchiveError):
             "an archived record changes only through a recorded action with a reason: "
             "POST @correct (著录更正) or @correct-code (档号更正) "
             "(已归档档案只能通过留痕的更正操作修改)",
-            [Problem("RECORD-ARCHIVED", f"{name} cannot be changed by a plain edit "
-                     "(不可直接修改)", obj, name) for name in sorted(names)],
-            409, "RecordProtected")
+            [
+                Problem(
+                    "RECORD-ARCHIVED",
+                    f"{name} cannot be changed by a plain edit (不可直接修改)",
+                    obj,
+                    name,
+                )
+                for name in sorted(names)
+            ],
+            409,
+            "RecordProtected",
+        )
 
 
 def record_of(obj):

@@ -81,8 +81,11 @@ def _default_schedule(fonds_code: str) -> core_scheme.RetentionSchedule:
     if fonds_code in core_scheme.DEFAULT_FONDS:
         return core_scheme.default_schedule(fonds_code)
     text = _template("template_schedule_xml")
-    template = (core_scheme.read_schedule_xml(text) if text
-                else core_scheme.default_schedule(TEMPLATE_FONDS))
+    template = (
+        core_scheme.read_schedule_xml(text)
+        if text
+        else core_scheme.default_schedule(TEMPLATE_FONDS)
+    )
     return replace(template, fonds_code=fonds_code)
 
 
@@ -128,16 +131,22 @@ def import_scheme(fonds, data: bytes, fmt: str = "xml") -> core_scheme.Classific
     if parsed.fonds_code != fonds.fonds_code:
         raise core_scheme.SchemeError(
             "the scheme belongs to another fonds",
-            [Problem("SCHEME-FONDS",
-                                       f"file is for {parsed.fonds_code}, not {fonds.fonds_code}",
-                                       "全宗", "scheme")],
+            [
+                Problem(
+                    "SCHEME-FONDS",
+                    f"file is for {parsed.fonds_code}, not {fonds.fonds_code}",
+                    "全宗",
+                    "scheme",
+                )
+            ],
         )
     # the current schedule must still fit the new scheme
     schedule = fonds_schedule(fonds)
     problems = core_scheme.schedule_problems(schedule, parsed)
     if problems:
         raise core_scheme.SchemeError(
-            f"{len(problems)} rules of the schedule do not fit the new scheme", problems)
+            f"{len(problems)} rules of the schedule do not fit the new scheme", problems
+        )
     IAnnotations(fonds)[SCHEME_KEY] = core_scheme.write_scheme_xml(parsed).decode("utf-8")
     return parsed
 
@@ -159,8 +168,9 @@ def import_file(fonds, which: str, data: bytes, fmt: str = "xml"):
     importer = import_schedule if which == "schedule" else import_scheme
     from sd.archive import audit  # 整理规则变更 is audited, refused imports too
 
-    with audit.logged("rules.imported", fonds, details={"which": which, "format": fmt,
-                                                         "bytes": len(data)}):
+    with audit.logged(
+        "rules.imported", fonds, details={"which": which, "format": fmt, "bytes": len(data)}
+    ):
         return importer(fonds, data, fmt)
 
 
@@ -173,10 +183,10 @@ def export(fonds, which: str, fmt: str = "xml") -> bytes:
 def set_category_rule(fonds, category: str, rule: codes.CodeRule):
     """Change one category's archival code rule (used by set-up scripts and tests)."""
     scheme = fonds_scheme(fonds)
-    cats = tuple(replace(c, code_rule=rule) if c.code == category else c
-                 for c in scheme.categories)
+    cats = tuple(replace(c, code_rule=rule) if c.code == category else c for c in scheme.categories)
     IAnnotations(fonds)[SCHEME_KEY] = core_scheme.write_scheme_xml(
-        replace(scheme, categories=cats)).decode("utf-8")
+        replace(scheme, categories=cats)
+    ).decode("utf-8")
     from sd.archive import audit
 
     audit.log("rules.changed", fonds, details={"category": category})

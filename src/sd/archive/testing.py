@@ -16,8 +16,11 @@ from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
 
 # the shared folder beside the checkout: specs and real third-party samples
-SHARED = pathlib.Path(os.environ.get(
-    "SD_ARCHIVE_SHARED", pathlib.Path(__file__).resolve().parents[3].parent / "shared"))
+SHARED = pathlib.Path(
+    os.environ.get(
+        "SD_ARCHIVE_SHARED", pathlib.Path(__file__).resolve().parents[3].parent / "shared"
+    )
+)
 PACKAGE_SAMPLES = SHARED / "samples" / "packages"
 OFD_SAMPLES = SHARED / "samples" / "ofd"
 
@@ -58,20 +61,30 @@ ACCEPTANCE_TESTING = FunctionalTesting(
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def make_fonds(container, fonds_id="j001", code="J001", grammar="DA/T 22-2015",
-               use_org_code=True, **extra):
+def make_fonds(
+    container, fonds_id="j001", code="J001", grammar="DA/T 22-2015", use_org_code=True, **extra
+):
     """A fonds whose WS category numbers by ``grammar`` (DA/T 22-2015 or DA/T 13-2022)."""
     from sd.archive.core import codes
     from sd.archive.rules import set_category_rule
 
     fonds = api.content.create(
-        container=container, type="Fonds", id=fonds_id, title=f"Fonds {code}",
-        fonds_code=code, agency_name=f"Agency {code}", **extra,
+        container=container,
+        type="Fonds",
+        id=fonds_id,
+        title=f"Fonds {code}",
+        fonds_code=code,
+        agency_name=f"Agency {code}",
+        **extra,
     )
-    set_category_rule(fonds, "WS", codes.CodeRule(
-        grammar=codes.DAT13 if grammar.startswith("DA/T 13") else codes.DAT22,
-        use_org=use_org_code,
-    ))
+    set_category_rule(
+        fonds,
+        "WS",
+        codes.CodeRule(
+            grammar=codes.DAT13 if grammar.startswith("DA/T 13") else codes.DAT22,
+            use_org=use_org_code,
+        ),
+    )
     return fonds
 
 
@@ -85,12 +98,28 @@ def make_record(fonds, n=1, **metadata):
         "retention_period": "Y",
     }
     values.update(metadata)
-    return create_record(fonds, values, [
-        ComponentData(filename="正本.pdf", data=PDF, role="正本", sequence=1,
-                      content_type="application/pdf", format_name="PDF"),
-        ComponentData(filename="处理单.pdf", data=PDF + b"%2", role="处理单", sequence=2,
-                      content_type="application/pdf", format_name="PDF"),
-    ])
+    return create_record(
+        fonds,
+        values,
+        [
+            ComponentData(
+                filename="正本.pdf",
+                data=PDF,
+                role="正本",
+                sequence=1,
+                content_type="application/pdf",
+                format_name="PDF",
+            ),
+            ComponentData(
+                filename="处理单.pdf",
+                data=PDF + b"%2",
+                role="处理单",
+                sequence=2,
+                content_type="application/pdf",
+                format_name="PDF",
+            ),
+        ],
+    )
 
 
 def rest_session(portal, user=None, password="secret-12345"):

@@ -31,8 +31,12 @@ from sd.archive.testing import make_record
 
 @pytest.mark.parametrize(
     "type_id,add_permission",
-    [("Fonds", "sd.archive.AddFonds"), ("Dossier", "sd.archive.AddDossier"),
-     ("Record", "sd.archive.AddRecord"), ("Component", "sd.archive.AddComponent")],
+    [
+        ("Fonds", "sd.archive.AddFonds"),
+        ("Dossier", "sd.archive.AddDossier"),
+        ("Record", "sd.archive.AddRecord"),
+        ("Component", "sd.archive.AddComponent"),
+    ],
 )
 def test_fti_add_permission(portal, type_id, add_permission):
     fti = queryUtility(IDexterityFTI, name=type_id)
@@ -55,8 +59,9 @@ def test_fonds_fields(fonds):
 
 
 def test_dossier_in_fonds(fonds):
-    dossier = api.content.create(container=fonds, type="Dossier", id="d1", title="案卷一",
-                                 dossier_number="001", year=2023)
+    dossier = api.content.create(
+        container=fonds, type="Dossier", id="d1", title="案卷一", dossier_number="001", year=2023
+    )
     assert IDossier.providedBy(dossier)
     rec = make_record(dossier, 7)
     assert IRecord.providedBy(rec)
@@ -109,14 +114,21 @@ def test_record_security_reindex_reaches_the_catalog(portal, record):
 def test_component_added_as_content_is_stored_like_the_others(portal, record):
     from plone.namedfile.file import NamedBlobFile
 
-    extra = api.content.create(container=record, type="Component", id="c009", title="附件",
-                               role="附件", sequence=9,
-                               file=NamedBlobFile(PDF + b"%9", filename="附件.pdf"))
+    extra = api.content.create(
+        container=record,
+        type="Component",
+        id="c009",
+        title="附件",
+        role="附件",
+        sequence=9,
+        file=NamedBlobFile(PDF + b"%9", filename="附件.pdf"),
+    )
     assert extra.sm3 == digests.digest_bytes(PDF + b"%9", "SM3") and extra.size == len(PDF) + 2
     assert extra.format_name == "PDF"
     assert "c009" in record.objectIds()
     assert not api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
-        path="/".join(extra.getPhysicalPath()))
+        path="/".join(extra.getPhysicalPath())
+    )
 
 
 def test_digest_look_ups_are_the_ledgers_not_the_catalogs(portal):
@@ -133,8 +145,9 @@ def test_record_lists_its_content_interfaces_not_the_plumbing(portal, record):
 
     catalog = api.portal.get_tool("portal_catalog")
     for iface in (IRecord, IContentish, IFolderish, IDexterityContent, IRetention):
-        found = catalog.unrestrictedSearchResults(object_provides=iface.__identifier__,
-                                                  UID=record.UID())
+        found = catalog.unrestrictedSearchResults(
+            object_provides=iface.__identifier__, UID=record.UID()
+        )
         assert len(found) == 1, iface
     rid = catalog.unrestrictedSearchResults(UID=record.UID())[0].getRID()
     listed = set(catalog.getIndexDataForRID(rid)["object_provides"])
@@ -157,8 +170,14 @@ def test_retention_expiry_computed(record):
 
 
 def test_government_service_fields(fonds):
-    rec = make_record(fonds, 2, record_kind="政务服务电子文件", service_item_code="11370000004",
-                      case_number="3700002023051200001", applicant_name="某某建设有限公司")
+    rec = make_record(
+        fonds,
+        2,
+        record_kind="政务服务电子文件",
+        service_item_code="11370000004",
+        case_number="3700002023051200001",
+        applicant_name="某某建设有限公司",
+    )
     assert IGovernmentService(rec).case_number == "3700002023051200001"
 
 
@@ -188,8 +207,9 @@ def test_metadata_correction_after_archiving_is_audited(record):
     correct_description(record, {"title": "更正后的题名"}, "题名有错字")
     log = record.correction_log
     assert len(log) == 1
-    assert log[0]["changes"] == [{"field": "title", "old": "关于档案工作的通知（1）",
-                                  "new": "更正后的题名"}]
+    assert log[0]["changes"] == [
+        {"field": "title", "old": "关于档案工作的通知（1）", "new": "更正后的题名"}
+    ]
     assert log[0]["state"] == "archived"
     assert log[0]["reason"] == "题名有错字"
 
@@ -267,8 +287,9 @@ def test_a_record_has_no_image_scales(record):
 
     from sd.archive.indexers import RecordImageScales
 
-    assert isinstance(getMultiAdapter((record, getRequest()), IImageScalesAdapter),
-                      RecordImageScales)
+    assert isinstance(
+        getMultiAdapter((record, getRequest()), IImageScalesAdapter), RecordImageScales
+    )
     processQueue()
     brain = api.content.find(UID=record.UID())[0]
     assert not brain.image_scales
@@ -288,8 +309,9 @@ def test_a_record_says_at_once_what_it_does_not_have(portal, record):
     from sd.archive.indexers import ABSENT
     from sd.archive.indexers import absent
 
-    registered = {r.name for r in getGlobalSiteManager().registeredAdapters()
-                  if r.factory is absent}
+    registered = {
+        r.name for r in getGlobalSiteManager().registeredAdapters() if r.factory is absent
+    }
     assert registered == set(ABSENT)  # configure.zcml registers exactly the names of ABSENT
     fields = {name for schema in iterSchemata(record) for name in getFieldNames(schema)}
     assert fields, "the record's schemata were not found"
@@ -313,8 +335,9 @@ def test_link_integrity_finds_nothing_to_read_in_a_record(record):
     from plone.app.linkintegrity.interfaces import IRetriever
 
     assert IRetriever(record, None) is None
-    document = api.content.create(container=record.aq_parent.aq_parent, type="Document",
-                                  id="doc-links", title="links")
+    document = api.content.create(
+        container=record.aq_parent.aq_parent, type="Document", id="doc-links", title="links"
+    )
     assert IRetriever(document, None) is not None  # other content keeps Plone's retriever
 
 
@@ -326,8 +349,14 @@ def test_a_component_is_made_as_create_content_would(portal):
     from sd.archive.repository import new_component
 
     def values():
-        return {"title": "正本.pdf", "file": NamedBlobFile(data=PDF, filename="正本.pdf"),
-                "role": "正本", "sequence": 1, "path": "a/正本.pdf", "format_name": "PDF"}
+        return {
+            "title": "正本.pdf",
+            "file": NamedBlobFile(data=PDF, filename="正本.pdf"),
+            "role": "正本",
+            "sequence": 1,
+            "path": "a/正本.pdf",
+            "format_name": "PDF",
+        }
 
     made = new_component("c001", values())
     expected = createContent("Component", **values())
@@ -336,6 +365,7 @@ def test_a_component_is_made_as_create_content_would(portal):
     assert made.portal_type == expected.portal_type == "Component"
     assert IComponent.providedBy(made)
     ignored = {"creation_date", "modification_date", "_plone.uuid", "file"}
-    assert ({k: v for k, v in vars(made).items() if k not in ignored}
-            == {k: v for k, v in vars(expected).items() if k not in ignored})
+    assert {k: v for k, v in vars(made).items() if k not in ignored} == {
+        k: v for k, v in vars(expected).items() if k not in ignored
+    }
     assert made.file.data == expected.file.data == PDF

@@ -52,9 +52,14 @@ def test_code_rule_comes_from_scheme(manager):
     assert assign_code(make_record(fonds), "WS", 2020, "D30", "BGS") == "K001-WS·2020·D30·BGS-0001"
 
 
-@pytest.mark.parametrize("record_name", ["sd.archive.settings.network_domain",
-                                         "sd.archive.settings.digest_algorithms",
-                                         "sd.archive.arrangement.template_scheme_xml"])
+@pytest.mark.parametrize(
+    "record_name",
+    [
+        "sd.archive.settings.network_domain",
+        "sd.archive.settings.digest_algorithms",
+        "sd.archive.arrangement.template_scheme_xml",
+    ],
+)
 def test_registry_records(portal, record_name):
     assert record_name in portal.portal_registry.records
 
@@ -83,8 +88,9 @@ class TestRest:
         assert response.json()["data"]
 
     def test_set_network_domain_via_rest(self, session):
-        response = session.patch("@controlpanels/sd-archive-settings",
-                                 json={"network_domain": "public-service"})
+        response = session.patch(
+            "@controlpanels/sd-archive-settings", json={"network_domain": "public-service"}
+        )
         assert response.status_code == 204
         data = session.get("@controlpanels/sd-archive-settings").json()["data"]
         assert data["network_domain"]["token"] == "public-service"
@@ -93,15 +99,21 @@ class TestRest:
         csv = session.get("j001/@arrangement-rules?which=schedule&format=csv")
         assert csv.status_code == 200
         assert "规则编号" in csv.content.decode("utf-8-sig")
-        response = session.post("j001/@arrangement-rules?which=schedule&format=csv",
-                                data=csv.content, headers={"Content-Type": "text/csv"})
+        response = session.post(
+            "j001/@arrangement-rules?which=schedule&format=csv",
+            data=csv.content,
+            headers={"Content-Type": "text/csv"},
+        )
         assert response.status_code == 204, response.text
         summary = session.get("j001/@arrangement-rules").json()
         assert summary["categories"][0]["grammar"] == "DA/T 22-2015"
 
     def test_rules_rest_bad_file(self, session):
-        response = session.post("j001/@arrangement-rules?which=scheme&format=csv",
-                                data="类型,代码\n门类,\n".encode(), headers={"Content-Type": "text/csv"})
+        response = session.post(
+            "j001/@arrangement-rules?which=scheme&format=csv",
+            data="类型,代码\n门类,\n".encode(),
+            headers={"Content-Type": "text/csv"},
+        )
         assert response.status_code == 422
         body = response.json()
         assert body["type"] and body["errors"]

@@ -22,8 +22,9 @@ from sd.archive.testing import make_record
 def sample_report() -> dict:
     """A real archiving-stage run of the core on the province's sample package."""
     with tempfile.TemporaryDirectory() as work:
-        package = read_package(PACKAGE_SAMPLES / "archive-gongwen.zip", "archive",
-                               sink_factory=TempDirSinks(work))
+        package = read_package(
+            PACKAGE_SAMPLES / "archive-gongwen.zip", "archive", sink_factory=TempDirSinks(work)
+        )
         return run_detection("archiving", package).as_dict()
 
 
@@ -33,8 +34,11 @@ def session(functional):
     with api.env.adopt_roles(["Manager"]):
         record = make_record(make_fonds(portal), 1)
         report = sample_report()
-        failed = {**report, "result": "failed",
-                  "items": [{**report["items"][0], "result": "failed", "message": "篡改"}]}
+        failed = {
+            **report,
+            "result": "failed",
+            "items": [{**report["items"][0], "result": "failed", "message": "篡改"}],
+        }
         record.detection_reports = [report, failed]
     transaction.commit()
     s = RelativeSession(record.absolute_url())
@@ -48,7 +52,9 @@ def test_rest_lists_runs_with_pdf_links(session):
     body = session.get("@detection").json()
     assert [r["result"] for r in body["reports"]] in (["passed", "failed"], ["warning", "failed"])
     assert body["reports"][0]["stage"] == "archiving"
-    assert {"code", "property", "object", "result", "message"} <= set(body["reports"][0]["items"][0])
+    assert {"code", "property", "object", "result", "message"} <= set(
+        body["reports"][0]["items"][0]
+    )
     assert body["reports"][1]["pdf"].endswith("@detection?format=pdf&run=1")
 
 
@@ -58,8 +64,9 @@ def test_pdf_of_a_run(session):
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-", "-"], input=response.content,
-                              capture_output=True).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True
+        ).stdout.decode()
         assert "四性检测报告" in text and "GD-2-7" in text
 
 

@@ -80,9 +80,11 @@ def archive():
 @pytest.fixture
 def size_of():
     """``size_of(ledger)``: the committed tree size."""
+
     def committed_size(ledger):
         with ledger.log.reading() as conn:
             return ledger.log.size(conn)
+
     return committed_size
 
 
@@ -91,12 +93,21 @@ def unique(ffonds):
     """An archived record whose files no other record has; returns (record, {name: bytes})."""
     marker = os.urandom(8).hex().encode()
     files = {"正本.pdf": PDF + b"%" + marker, "附件.pdf": PDF + b"%a" + marker}
-    record = create_record(ffonds, {
-        "title": f"关于存证测试的通知 {marker.decode()}", "record_kind": "电子公文",
-        "electronic_record_id": f"OA-T-{marker.decode()}", "fonds_code": "J001", "year": 2023,
-        "retention_period": "Y"}, [
-        ComponentData(filename=name, data=data, sequence=i + 1, content_type="application/pdf")
-        for i, (name, data) in enumerate(files.items())])
+    record = create_record(
+        ffonds,
+        {
+            "title": f"关于存证测试的通知 {marker.decode()}",
+            "record_kind": "电子公文",
+            "electronic_record_id": f"OA-T-{marker.decode()}",
+            "fonds_code": "J001",
+            "year": 2023,
+            "retention_period": "Y",
+        },
+        [
+            ComponentData(filename=name, data=data, sequence=i + 1, content_type="application/pdf")
+            for i, (name, data) in enumerate(files.items())
+        ],
+    )
     assign_code(record, "WS", 2023, "Y", "BGS")
     api.content.transition(record, transition="archive")
     transaction.commit()

@@ -35,9 +35,15 @@ def test_concurrent_intake_does_not_fail_or_retry(tmp_path):
             tm.begin()
             room = conn.root()["rooms"][n]
             barrier.wait()
-            entry = make_entry("archive", node=key.name, actor=f"svc-{n}", record=f"uid-{n}",
-                               code=f"J001-WS·2023-Y-BGS-{n:04d}", title="通知",
-                               content={"正本.pdf": f"{n:064x}"})
+            entry = make_entry(
+                "archive",
+                node=key.name,
+                actor=f"svc-{n}",
+                record=f"uid-{n}",
+                code=f"J001-WS·2023-Y-BGS-{n:04d}",
+                title="通知",
+                content={"正本.pdf": f"{n:064x}"},
+            )
             receipt = log.append(entry, tm.get())
             room["record"] = {"uid": f"uid-{n}", "ledger_index": receipt["ledger_index"]}
             if n == 3:
@@ -69,6 +75,7 @@ def test_concurrent_intake_does_not_fail_or_retry(tmp_path):
             index = rooms[n]["record"]["ledger_index"]
             assert index == receipt["ledger_index"] == by_record[f"uid-{n}"]
             proof = merkle.inclusion_proof(index, checkpoint.size)
-            assert verify_inclusion(index, checkpoint.size, merkle.leaf_hash(index), proof,
-                                    checkpoint.root, "sm3")
+            assert verify_inclusion(
+                index, checkpoint.size, merkle.leaf_hash(index), proof, checkpoint.root, "sm3"
+            )
     db.close()

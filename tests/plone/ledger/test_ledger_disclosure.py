@@ -15,8 +15,9 @@ from sd.archive.testing import rest_session
 
 
 def entries_of(session, record):
-    return session.get("@ledger/entries", params={"start": record.ledger_index,
-                                                  "end": record.ledger_index + 1}).json()
+    return session.get(
+        "@ledger/entries", params={"start": record.ledger_index, "end": record.ledger_index + 1}
+    ).json()
 
 
 def secrets(record) -> list[str]:

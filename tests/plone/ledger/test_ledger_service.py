@@ -30,25 +30,37 @@ def test_inclusion_and_consistency_proofs_verify(anonymous, admin, ffonds, archi
     alg, size = state["hash_alg"], state["tree_size"]
     root = base64.b64decode(state["checkpoint"].split("\n")[2])
     proof = anonymous.get("@ledger/proof", params={"index": record.ledger_index}).json()
-    entry = admin.get("@ledger/entries", params={"start": record.ledger_index,
-                                                 "end": record.ledger_index + 1}).json()
+    entry = admin.get(
+        "@ledger/entries", params={"start": record.ledger_index, "end": record.ledger_index + 1}
+    ).json()
     leaf = leaf_hash(entry["entries"][0].encode("utf-8"), alg)
     assert leaf.hex() == proof["leaf_hash"] == record.leaf_hash
-    assert verify_inclusion(record.ledger_index, size, leaf,
-                            [bytes.fromhex(p) for p in proof["proof"]], root, alg)
-    cons = anonymous.get("@ledger/consistency",
-                         params={"first": first["tree_size"], "second": size}).json()
-    assert verify_consistency(first["tree_size"], size, bytes.fromhex(first["root"]), root,
-                              [bytes.fromhex(p) for p in cons["proof"]], alg)
+    assert verify_inclusion(
+        record.ledger_index, size, leaf, [bytes.fromhex(p) for p in proof["proof"]], root, alg
+    )
+    cons = anonymous.get(
+        "@ledger/consistency", params={"first": first["tree_size"], "second": size}
+    ).json()
+    assert verify_consistency(
+        first["tree_size"],
+        size,
+        bytes.fromhex(first["root"]),
+        root,
+        [bytes.fromhex(p) for p in cons["proof"]],
+        alg,
+    )
 
 
-@pytest.mark.parametrize("path,params,code", [
-    ("@ledger/proof", {}, "LEDGER-PARAMETER"),
-    ("@ledger/proof", {"index": "x"}, "LEDGER-PARAMETER"),
-    ("@ledger/proof", {"index": 10**9}, "LEDGER-INDEX"),
-    ("@ledger/consistency", {"first": 10**9}, "LEDGER-PROOF-RANGE"),
-    ("@ledger/nothing", {}, "LEDGER-RESOURCE"),
-])
+@pytest.mark.parametrize(
+    "path,params,code",
+    [
+        ("@ledger/proof", {}, "LEDGER-PARAMETER"),
+        ("@ledger/proof", {"index": "x"}, "LEDGER-PARAMETER"),
+        ("@ledger/proof", {"index": 10**9}, "LEDGER-INDEX"),
+        ("@ledger/consistency", {"first": 10**9}, "LEDGER-PROOF-RANGE"),
+        ("@ledger/nothing", {}, "LEDGER-RESOURCE"),
+    ],
+)
 def test_bad_parameters_are_structured_errors(anonymous, path, params, code):
     response = anonymous.get(path, params=params)
     assert response.status_code in (400, 422)

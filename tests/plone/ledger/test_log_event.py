@@ -31,11 +31,15 @@ def test_receipt_proves_inclusion(fonds, ledger):
     assert checkpoint.size == receipt["ledger_index"] + 1
     leaf = bytes.fromhex(receipt["leaf_hash"])
     proof = [bytes.fromhex(p) for p in receipt["inclusion_proof"]]
-    assert verify_inclusion(receipt["ledger_index"], checkpoint.size, leaf, proof,
-                            checkpoint.root, ledger.node.hash_alg)
+    assert verify_inclusion(
+        receipt["ledger_index"], checkpoint.size, leaf, proof, checkpoint.root, ledger.node.hash_alg
+    )
     assert receipt["package_digest"] == {"SM3": "ab" * 32}
     assert (record.ledger_index, record.leaf_hash, record.checkpoint) == (
-        receipt["ledger_index"], receipt["leaf_hash"], receipt["checkpoint"])
+        receipt["ledger_index"],
+        receipt["leaf_hash"],
+        receipt["checkpoint"],
+    )
 
 
 def test_entry_holds_digests_only(ffonds, fledger):
@@ -70,18 +74,22 @@ def test_unknown_event_refused(fonds):
         log_event("approve", make_record(fonds))
 
 
-@pytest.mark.parametrize("path,event", [
-    (["archive"], "archive"),
-    (["archive", "request_transfer", "transfer"], "transfer-out"),
-    (["archive", "request_transfer", "transfer", "receive"], "receive"),
-    (["archive", "appraise", "destroy"], "destroy"),
-    (["reject"], "return"),
-])
+@pytest.mark.parametrize(
+    "path,event",
+    [
+        (["archive"], "archive"),
+        (["archive", "request_transfer", "transfer"], "transfer-out"),
+        (["archive", "request_transfer", "transfer", "receive"], "receive"),
+        (["archive", "appraise", "destroy"], "destroy"),
+        (["reject"], "return"),
+    ],
+)
 def test_lifecycle_events_logged(ffonds, fledger, path, event):
     fonds, ledger = ffonds, fledger
     record = make_record(fonds)
     if path != ["reject"]:
         from sd.archive.numbering import assign_code
+
         assign_code(record, "WS", 2023, "Y", "BGS")
     for transition in path:
         api.content.transition(record, transition=transition)
@@ -111,6 +119,7 @@ def test_node_admission_logged(fledger, size_of):
     ledger = fledger
     from sd.archive.core.ledger.keys import NodeKey
     from sd.archive.core.ledger.nodes import AdmittedNode
+
     transaction.commit()
     before = size_of(ledger)
     peer = NodeKey.generate("ledger.sd-archive.gov/public")
@@ -120,4 +129,6 @@ def test_node_admission_logged(fledger, size_of):
     with ledger.log.reading() as conn:
         entries = [parse_entry(e) for e in ledger.log.entries(conn, before, before + 2)]
     assert [(e["event"], e["code"]) for e in entries] == [
-        ("node-admit", peer.name), ("node-remove", peer.name)]
+        ("node-admit", peer.name),
+        ("node-remove", peer.name),
+    ]

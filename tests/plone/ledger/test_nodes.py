@@ -47,11 +47,14 @@ def rewrite_history(node, keep: int, new_entries: int) -> int:
     conn.execute("DELETE FROM checkpoints WHERE size > ?", (keep,))
     log = MerkleLog(SQLiteNodeStore(conn), "sm3", size=keep)
     for n in range(new_entries):
-        data = entry_bytes(make_entry("audit", node=node.origin, actor="forger",
-                                      code=f"forged-{n}"))
+        data = entry_bytes(
+            make_entry("audit", node=node.origin, actor="forger", code=f"forged-{n}")
+        )
         index = log.append(data)
-        conn.execute("INSERT INTO entries (idx, leaf, entry, event, record) VALUES (?,?,?,?,?)",
-                     (index, log.leaf_hash(index), data, "audit", ""))
+        conn.execute(
+            "INSERT INTO entries (idx, leaf, entry, event, record) VALUES (?,?,?,?,?)",
+            (index, log.leaf_hash(index), data, "audit", ""),
+        )
     note = sign_checkpoint(Checkpoint(node.origin, log.size, log.root()), key)
     conn.execute("INSERT INTO checkpoints (size, note) VALUES (?, ?)", (log.size, str(note)))
     conn.execute("COMMIT")
@@ -86,11 +89,15 @@ def test_nodes_log_cosign_reach_quorum_and_refuse_rewritten_history(nodes):
         assert mine["status"] == "cosigned" and mine["tree_size"] == size
     state = first.get("@ledger")
     assert state["tree_size"] == size and set(state["confirmed_by"]) == {
-        first.origin, second.origin, third.origin}
+        first.origin,
+        second.origin,
+        third.origin,
+    }
     # the witnesses keep a replica of the first node's entries
     replica = connect(second.var / "ledger" / second.site / "witness.sqlite")
-    count = replica.execute("SELECT COUNT(*) FROM replica_entries WHERE origin = ?",
-                            (first.origin,)).fetchone()[0]
+    count = replica.execute(
+        "SELECT COUNT(*) FROM replica_entries WHERE origin = ?", (first.origin,)
+    ).fetchone()[0]
     replica.close()
     assert count == size
 

@@ -61,22 +61,36 @@ def test_verify_package_bounds_what_it_inflates(admin):
     lying = bytearray(zip_of(**{"b.pdf": data}))
     for magic, at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # declare 100 bytes
         pos = lying.find(magic)
-        lying[pos + at:pos + at + 4] = (100).to_bytes(4, "little")
+        lying[pos + at : pos + at + 4] = (100).to_bytes(4, "little")
     response = admin.post("@verify", data=bytes(lying), headers={"Content-Type": "application/zip"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "zip.size-mismatch"
 
 
-@pytest.mark.parametrize("where", [
-    "site/@verify", "site/@ledger/nodes", "site/@ledger/cosignature", "fonds/@transfer-out",
-    "record/@strip-seal", "record/@correct", "record/@correct-code", "PATCH record/"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "site/@verify",
+        "site/@ledger/nodes",
+        "site/@ledger/cosignature",
+        "fonds/@transfer-out",
+        "record/@strip-seal",
+        "record/@correct",
+        "record/@correct-code",
+        "PATCH record/",
+    ],
+)
 def test_malformed_json_is_400_everywhere(fportal, ffonds, archive, admin, where):
     method, _, where = where.rpartition(" ")
     context, name = where.split("/", 1)
     obj = {"site": fportal, "fonds": ffonds}.get(context) or archive(ffonds, 9)
     transaction.commit()
-    response = admin.request(method or "POST", f"{obj.absolute_url()}/{name}",
-                             data=b'{"digest": ', headers={"Content-Type": "application/json"})
+    response = admin.request(
+        method or "POST",
+        f"{obj.absolute_url()}/{name}",
+        data=b'{"digest": ',
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400, (where, response.status_code, response.text[:500])
     body = response.json()
     assert body["type"] == "BadRequest" and body["errors"][0]["code"] == "request.not-json"

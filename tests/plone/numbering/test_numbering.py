@@ -45,8 +45,12 @@ def test_series_are_independent(fonds):
     b = assign_code(make_record(fonds, 2), "WS", 2023, "D30", "BGS")
     c = assign_code(make_record(fonds, 3), "WS", 2023, "Y", "BGS")
     d = assign_code(make_record(fonds, 4), "WS", 2022, "Y", "BGS")
-    assert [a, b, c, d] == ["J001-WS·2023-Y-BGS-0001", "J001-WS·2023-D30-BGS-0001",
-                            "J001-WS·2023-Y-BGS-0002", "J001-WS·2022-Y-BGS-0001"]
+    assert [a, b, c, d] == [
+        "J001-WS·2023-Y-BGS-0001",
+        "J001-WS·2023-D30-BGS-0001",
+        "J001-WS·2023-Y-BGS-0002",
+        "J001-WS·2022-Y-BGS-0001",
+    ]
 
 
 def test_code_is_indexed(portal, fonds):
@@ -104,8 +108,9 @@ def test_concurrent_allocation_no_duplicates_no_gaps(tmp_path, threads, per_thre
         conn.root()["fonds"] = Fonds("j001")
         for n in range(threads):  # one result tree per thread: only the counters are shared
             conn.root()[f"records-{n}"] = OOBTree()
-    keys = [SeriesKey("J001", "WS", 2023, ["Y", "D30", "D10"][i % series], "BGS")
-            for i in range(series)]
+    keys = [
+        SeriesKey("J001", "WS", 2023, ["Y", "D30", "D10"][i % series], "BGS") for i in range(series)
+    ]
     errors, retries = [], []
 
     def worker(n):

@@ -15,14 +15,24 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     "runs,due",
     [
         ([], ["copy1", "copy2"]),
-        ([{"location_id": "copy1", "complete": True, "finished": "2026-11-20T00:00:00+00:00"}],
-         ["copy2"]),
-        ([{"location_id": "copy1", "complete": True, "finished": "2026-09-01T00:00:00+00:00"},
-          {"location_id": "copy2", "complete": True, "finished": "2026-11-24T00:00:00+00:00"}],
-         ["copy1"]),
-        ([{"location_id": "copy1", "complete": False, "started": "2026-11-24T00:00:00+00:00"},
-          {"location_id": "copy2", "complete": True, "finished": "2026-11-24T00:00:00+00:00"}],
-         ["copy1"]),  # an unfinished run does not count as checked
+        (
+            [{"location_id": "copy1", "complete": True, "finished": "2026-11-20T00:00:00+00:00"}],
+            ["copy2"],
+        ),
+        (
+            [
+                {"location_id": "copy1", "complete": True, "finished": "2026-09-01T00:00:00+00:00"},
+                {"location_id": "copy2", "complete": True, "finished": "2026-11-24T00:00:00+00:00"},
+            ],
+            ["copy1"],
+        ),
+        (
+            [
+                {"location_id": "copy1", "complete": False, "started": "2026-11-24T00:00:00+00:00"},
+                {"location_id": "copy2", "complete": True, "finished": "2026-11-24T00:00:00+00:00"},
+            ],
+            ["copy1"],
+        ),  # an unfinished run does not count as checked
     ],
 )
 def test_due_locations(runs, due):

@@ -20,6 +20,8 @@ def samples():
 @pytest.fixture
 def seal_key(portal, tmp_path):
     """A demo archiving-seal key in a private file under a temporary var directory."""
-    api.portal.set_registry_record("sd.archive.seals.key_path", str(tmp_path / "seals" / "archiving-seal.key"))
+    api.portal.set_registry_record(
+        "sd.archive.seals.key_path", str(tmp_path / "seals" / "archiving-seal.key")
+    )
     assert settings.create_demo_key(replace=True)
     return settings.load_key()

@@ -34,20 +34,27 @@ def pyhanko_signed_pdf(key=None, field_name="Signature1") -> bytes:
     from sd.archive.core.seals.archiving_seal import make_demo_key
 
     key = key or make_demo_key("测试签名人")
-    der_key = key.private_key().private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption())
+    der_key = key.private_key().private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     cert = asn1_x509.Certificate.load(key.certificate().public_bytes(serialization.Encoding.DER))
-    signer = signers.SimpleSigner(signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-                                  cert_registry=SimpleCertificateStore.from_certs([cert]))
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(plain_pdf())),
-                           signers.PdfSignatureMetadata(field_name=field_name), signer=signer)
+    signer = signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+        cert_registry=SimpleCertificateStore.from_certs([cert]),
+    )
+    out = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(plain_pdf())),
+        signers.PdfSignatureMetadata(field_name=field_name),
+        signer=signer,
+    )
     return out.getvalue()
 
 
 def tampered(data: bytes, needle: bytes = b"p1)") -> bytes:
     """Change one byte inside the signed content."""
     at = data.index(needle)
-    return data[:at] + b"q" + data[at + 1:]
+    return data[:at] + b"q" + data[at + 1 :]
 
 
 def record_with(fonds, filename, data, n=1, content_type="application/octet-stream", **metadata):
@@ -62,7 +69,17 @@ def record_with(fonds, filename, data, n=1, content_type="application/octet-stre
     }
     values.update(metadata)
     fmt = filename.rsplit(".", 1)[-1].upper()
-    return create_record(fonds, values, [
-        ComponentData(filename=filename, data=data, role="正本", sequence=1, content_type=content_type,
-                      format_name=fmt),
-    ])
+    return create_record(
+        fonds,
+        values,
+        [
+            ComponentData(
+                filename=filename,
+                data=data,
+                role="正本",
+                sequence=1,
+                content_type=content_type,
+                format_name=fmt,
+            ),
+        ],
+    )

@@ -54,7 +54,9 @@ def site(functional, samples, tmp_path):
     settings.create_demo_key()
     fonds = make_fonds(portal)
     for user_id, local in ACCOUNTS.items():
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=PASSWORD, roles=("Member",))
+        api.user.create(
+            email=f"{user_id}@example.org", username=user_id, password=PASSWORD, roles=("Member",)
+        )
         if local:
             api.user.grant_roles(username=user_id, obj=fonds, roles=local)
     signed = record_with(fonds, "正本.ofd", (samples / "allprotected.ofd").read_bytes(), n=1)
@@ -90,8 +92,10 @@ def test_strip_end_to_end_over_rest(site, ledger_calls):
     picture_url = seals["components"][0]["verdicts"][0]["picture_url"]
     assert http.get(picture_url).headers["Content-Type"] == "image/png"
 
-    response = http.post(f"{record.absolute_url()}/@strip-seal",
-                         json={"component": original.UID(), "reason": "利用版：证书将过期"})
+    response = http.post(
+        f"{record.absolute_url()}/@strip-seal",
+        json={"component": original.UID(), "reason": "利用版：证书将过期"},
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert response.headers["Location"] == body["@id"]
@@ -114,8 +118,12 @@ def test_strip_end_to_end_over_rest(site, ledger_calls):
     assert len(images) == 1
     res_path = doc.document_res[0]
     res = package.xml(res_path)
-    media = next(m for m in descendants(res, "MultiMedia") if m.get("ID") == images[0].get("ResourceID"))
-    image = package.read(package.resolve(res.get("BaseLoc", "") + "/" + child(media, "MediaFile").text, res_path))
+    media = next(
+        m for m in descendants(res, "MultiMedia") if m.get("ID") == images[0].get("ResourceID")
+    )
+    image = package.read(
+        package.resolve(res.get("BaseLoc", "") + "/" + child(media, "MediaFile").text, res_path)
+    )
     entry = record.strip_log[-1]
     assert sm3_hex(image) == entry["verdicts"][0]["picture"]["sm3"]
 
@@ -137,7 +145,9 @@ def test_strip_end_to_end_over_rest(site, ledger_calls):
     assert entry["ledger"]["leaf_hash"]
 
     listed = {c["id"]: c for c in http.get(f"{record.absolute_url()}/@seals").json()["components"]}
-    assert listed[new.getId()]["status"] == "unsigned" and listed[new.getId()]["seal_stripped"] is True
+    assert (
+        listed[new.getId()]["status"] == "unsigned" and listed[new.getId()]["seal_stripped"] is True
+    )
     http.close()
 
 
@@ -148,7 +158,11 @@ def test_strip_end_to_end_over_rest(site, ledger_calls):
         ({"component": "nope", "reason": "x"}, 400, "seal.strip.component"),
         ({"component": "ORIGINAL", "reason": "  "}, 400, "seal.strip.reason"),
         ({"component": "ORIGINAL"}, 400, "seal.strip.reason"),
-        ({"component": "UNSIGNED", "reason": "x"}, 400, "seal.strip.component"),  # of another record
+        (
+            {"component": "UNSIGNED", "reason": "x"},
+            400,
+            "seal.strip.component",
+        ),  # of another record
         ([1, 2], 400, None),
     ],
 )
@@ -174,8 +188,10 @@ def test_bad_requests_store_nothing(site, ledger_calls, payload, status, code):
 def test_unsigned_file_cannot_be_stripped(site, ledger_calls):
     _, other = records(site)
     http = session(site, "officer")
-    response = http.post(f"{other.absolute_url()}/@strip-seal",
-                         json={"component": other["c001"].UID(), "reason": "x"})
+    response = http.post(
+        f"{other.absolute_url()}/@strip-seal",
+        json={"component": other["c001"].UID(), "reason": "x"},
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "seal.strip.unsigned"
     _, other = records(site)
@@ -187,8 +203,10 @@ def test_unsigned_file_cannot_be_stripped(site, ledger_calls):
 def test_only_records_officers_may_strip(site, ledger_calls, user):
     record, _ = records(site)
     http = session(site, user)
-    response = http.post(f"{record.absolute_url()}/@strip-seal",
-                         json={"component": record["c001"].UID(), "reason": "x"})
+    response = http.post(
+        f"{record.absolute_url()}/@strip-seal",
+        json={"component": record["c001"].UID(), "reason": "x"},
+    )
     assert response.status_code in (401, 403)
     record, _ = records(site)
     assert not record.strip_log and ledger_calls == []

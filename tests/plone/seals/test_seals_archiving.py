@@ -1,6 +1,5 @@
 """The archiving seal (归档章) on 'archive': a new sealed version, the original untouched."""
 
-
 import pytest
 from plone import api
 from plone.app.testing import TEST_USER_NAME
@@ -39,8 +38,13 @@ def test_seal_fields_from_the_record(fonds, seal_key):
     record = record_with(fonds, "正本.pdf", plain_pdf(), pages=3)
     assign_code(record, "WS", 2023, "Y", "BGS")
     fields = seal_fields(record)
-    assert (fields.fonds_code, fields.year, fields.organization, fields.retention, fields.pages) == (
-        "J001", "2023", "BGS", "永久", "3")
+    assert (
+        fields.fonds_code,
+        fields.year,
+        fields.organization,
+        fields.retention,
+        fields.pages,
+    ) == ("J001", "2023", "BGS", "永久", "3")
     assert fields.item_number == "0001"
 
 
@@ -72,8 +76,13 @@ def test_ofd_gets_a_stamp_and_a_detached_signature(portal, users, fonds, samples
     ok, reasons = verify_detached(stamped.file.data, signature.file.data, [seal_key.cert])
     assert ok, reasons
     package = OfdPackage.open(stamped.file.data)
-    annots = [a for n in package.names if "Annot" in n and n.endswith(".xml")
-              for a in descendants(package.xml(n), "Annot") if a.get("Subtype") == "ArchivingSeal"]
+    annots = [
+        a
+        for n in package.names
+        if "Annot" in n and n.endswith(".xml")
+        for a in descendants(package.xml(n), "Annot")
+        if a.get("Subtype") == "ArchivingSeal"
+    ]
     assert len(annots) == 1
     # a changed byte is caught
     broken = stamped.file.data[:-10] + bytes([stamped.file.data[-10] ^ 1]) + stamped.file.data[-9:]
@@ -89,8 +98,9 @@ def test_signed_ofd_original_stays_signed_and_valid(portal, users, fonds, sample
 
 
 @pytest.mark.parametrize("name", ["v4signed.ofd", "1.ofd"])
-def test_signed_ofd_sealed_copy_keeps_the_agency_seal_valid(portal, users, fonds, samples, seal_key,
-                                                            name):
+def test_signed_ofd_sealed_copy_keeps_the_agency_seal_valid(
+    portal, users, fonds, samples, seal_key, name
+):
     """The 归档章 on an OFD the agency signed is a later signature: in the sealed copy the
     agency's seal is 有效 and so is the archiving seal (#22 item 17)."""
     data = (samples / name).read_bytes()
@@ -107,7 +117,8 @@ def test_signed_ofd_sealed_copy_keeps_the_agency_seal_valid(portal, users, fonds
 
 
 def test_ofd_whose_seal_protects_the_signature_list_gets_a_detached_seal_only(
-        portal, users, fonds, samples, seal_key):
+    portal, users, fonds, samples, seal_key
+):
     data = (samples / "allprotected.ofd").read_bytes()
     record = record_with(fonds, "正本.ofd", data)
     archive_as_officer(portal, record)
@@ -157,7 +168,11 @@ def test_key_file_readable_by_others_is_refused(portal, seal_key):
 
 def test_key_never_in_the_registry(portal, seal_key):
     registry = portal.portal_registry
-    values = [str(registry[name]) for name in registry.records.keys() if name.startswith("sd.archive.seals.")]
+    values = [
+        str(registry[name])
+        for name in registry.records.keys()
+        if name.startswith("sd.archive.seals.")
+    ]
     assert not any("PRIVATE KEY" in v for v in values)
     assert any("BEGIN CERTIFICATE" in v for v in values)
 
@@ -182,4 +197,6 @@ def test_certificate_fields_refuse_private_keys_and_garbage(portal, seal_key):
             with pytest.raises(Invalid):
                 field.validate(bad)
     with pytest.raises(Invalid, match="not a certificate"):
-        ISealSettings["trusted_certificates"].validate(seal_key.cert.decode() + seal_key.key.decode())
+        ISealSettings["trusted_certificates"].validate(
+            seal_key.cert.decode() + seal_key.key.decode()
+        )

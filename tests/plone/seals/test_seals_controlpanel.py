@@ -11,8 +11,13 @@ from sd.archive.seals import settings
 
 
 def test_registry_records(portal):
-    for name in ("trusted_certificates", "archiving_seal_certificate", "key_path", "seal_image",
-                 "max_verify_bytes"):
+    for name in (
+        "trusted_certificates",
+        "archiving_seal_certificate",
+        "key_path",
+        "seal_image",
+        "max_verify_bytes",
+    ):
         assert f"sd.archive.seals.{name}" in portal.portal_registry.records
 
 
@@ -37,23 +42,31 @@ def test_install_step_makes_a_private_demo_key(portal, tmp_path, monkeypatch):
     monkeypatch.setenv("SD_ARCHIVE_VAR", str(tmp_path))
     api.portal.set_registry_record("sd.archive.seals.key_path", "")
     api.portal.set_registry_record("sd.archive.seals.archiving_seal_certificate", "")
-    portal.portal_setup.runImportStepFromProfile("profile-sd.archive:default", "sd.archive.seals-key")
+    portal.portal_setup.runImportStepFromProfile(
+        "profile-sd.archive:default", "sd.archive.seals-key"
+    )
     path = tmp_path / "seals" / "archiving-seal.key"
     assert settings.key_path() == path
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert b"PRIVATE KEY" in path.read_bytes()
-    assert "BEGIN CERTIFICATE" in api.portal.get_registry_record("sd.archive.seals.archiving_seal_certificate")
+    assert "BEGIN CERTIFICATE" in api.portal.get_registry_record(
+        "sd.archive.seals.archiving_seal_certificate"
+    )
     key = settings.load_key()
     assert settings.key_status()["matches"] is True and key.cert
     # a second install keeps the key
     before = path.read_bytes()
-    portal.portal_setup.runImportStepFromProfile("profile-sd.archive:default", "sd.archive.seals-key")
+    portal.portal_setup.runImportStepFromProfile(
+        "profile-sd.archive:default", "sd.archive.seals-key"
+    )
     assert path.read_bytes() == before
 
 
 def test_key_of_another_certificate_is_refused(portal, seal_key):
     from sd.archive.core.seals.archiving_seal import make_demo_key
 
-    api.portal.set_registry_record("sd.archive.seals.archiving_seal_certificate", make_demo_key().cert.decode())
+    api.portal.set_registry_record(
+        "sd.archive.seals.archiving_seal_certificate", make_demo_key().cert.decode()
+    )
     status = settings.key_status()
     assert status["exists"] and not status["matches"] and "does not belong" in status["error"]

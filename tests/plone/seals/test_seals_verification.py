@@ -43,8 +43,9 @@ def test_every_ofd_sample_stored_verdict_equals_core(fonds, samples, name):
     assert stored_core_part(signature_findings, core) == core
     # a seal image without any signature is reported, not silently passed
     file_level = [f for f in findings if not f["id"]]
-    assert [r for f in file_level for r in f["reasons"]] == ([report.unsigned_reason.as_dict()]
-                                                            if report.unsigned_reason else [])
+    assert [r for f in file_level for r in f["reasons"]] == (
+        [report.unsigned_reason.as_dict()] if report.unsigned_reason else []
+    )
     # DA/T 46 elements, JSON-ready and without raw picture bytes
     for item, verdict in zip(signature_findings, report.verdicts, strict=True):
         assert item["elements"]["M61"] == verdict.status
@@ -61,9 +62,16 @@ def test_every_ofd_sample_stored_verdict_equals_core(fonds, samples, name):
 
 
 EXPECTED = {
-    "1.ofd": "valid", "signedFile.ofd": "valid", "v4signed.ofd": "valid", "SignScaleError.ofd": "valid",
-    "allprotected.ofd": "valid", "SESV4SignDoc.ofd": "invalid", "发票示例.ofd": "invalid",
-    "keyword.ofd": "invalid", "DigitalSign.ofd": "unverifiable", "signout.ofd": "unverifiable",
+    "1.ofd": "valid",
+    "signedFile.ofd": "valid",
+    "v4signed.ofd": "valid",
+    "SignScaleError.ofd": "valid",
+    "allprotected.ofd": "valid",
+    "SESV4SignDoc.ofd": "invalid",
+    "发票示例.ofd": "invalid",
+    "keyword.ofd": "invalid",
+    "DigitalSign.ofd": "unverifiable",
+    "signout.ofd": "unverifiable",
     "helloworld.ofd": "unsigned",
 }
 
@@ -117,7 +125,9 @@ def test_tampered_ofd_turns_invalid(fonds, samples):
     assert findings[0]["status"] == "invalid"
     assert "ofd.reference-digest" in [r["code"] for r in findings[0]["reasons"]]
     assert findings == [dict(f, verified_at=findings[0]["verified_at"]) for f in findings]
-    assert stored_core_part(findings, core_dicts(verify_ofd(bad).verdicts)) == core_dicts(verify_ofd(bad).verdicts)
+    assert stored_core_part(findings, core_dicts(verify_ofd(bad).verdicts)) == core_dicts(
+        verify_ofd(bad).verdicts
+    )
 
 
 def test_pdf_signed_by_pyhanko_and_tampered_copy(fonds):
@@ -135,7 +145,12 @@ def test_pdf_signed_by_pyhanko_and_tampered_copy(fonds):
 
 
 def test_unsigned_and_placeholder_pdfs_have_no_findings(fonds):
-    assert record_with(fonds, "plain.pdf", plain_pdf(), content_type="application/pdf")["c001"].seal_findings == []
+    assert (
+        record_with(fonds, "plain.pdf", plain_pdf(), content_type="application/pdf")[
+            "c001"
+        ].seal_findings
+        == []
+    )
     assert make_record(fonds, n=9)["c001"].seal_findings == []
 
 
@@ -148,8 +163,15 @@ def test_trust_store_from_the_control_panel_is_used(fonds, samples):
     assert "cert.untrusted" in [r["code"] for r in finding["reasons"]]
 
 
-@pytest.mark.parametrize("name,ok", [("v4signed.ofd", True), ("keyword.ofd", False),
-                                     ("DigitalSign.ofd", None), ("helloworld.ofd", None)])
+@pytest.mark.parametrize(
+    "name,ok",
+    [
+        ("v4signed.ofd", True),
+        ("keyword.ofd", False),
+        ("DigitalSign.ofd", None),
+        ("helloworld.ofd", None),
+    ],
+)
 def test_signature_verifier_for_detection(portal, samples, name, ok):
     path = samples / name
     result = signature_verifier(str(path), "OFD")
@@ -157,7 +179,9 @@ def test_signature_verifier_for_detection(portal, samples, name, ok):
     found_ok, message = result  # the detection core's contract
     assert isinstance(message, str) and message
     assert result.verdicts == verify_path(path, "OFD")
-    assert [v["status"] for v in result.verdicts if v["id"]] == [v.status for v in verify_ofd(path).verdicts]
+    assert [v["status"] for v in result.verdicts if v["id"]] == [
+        v.status for v in verify_ofd(path).verdicts
+    ]
 
 
 def test_signature_verifier_in_the_detection_check(portal, samples):

@@ -17,8 +17,8 @@ from seal_helpers import record_with
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.preservation import conversion as core_conversion
 from sd.archive.ledger import records
-from sd.archive.ledger.export import export_record
 from sd.archive.ledger.current import current_ledger
+from sd.archive.ledger.export import export_record
 from sd.archive.numbering import assign_code
 from sd.archive.preservation import conversion
 from sd.archive.preservation import store
@@ -63,11 +63,20 @@ def archived_pdf(functional, tmp_path):
     setRoles(portal, TEST_USER_ID, ["Manager"])
     login(portal, TEST_USER_NAME)
     api.portal.set_registry_record("sd.archive.seals.key_path", str(tmp_path / "none.key"))
-    record = record_with(make_fonds(portal), "正本.pdf", pyhanko_signed_pdf(),
-                         content_type="application/pdf")
+    record = record_with(
+        make_fonds(portal), "正本.pdf", pyhanko_signed_pdf(), content_type="application/pdf"
+    )
     with api.env.adopt_roles(["Manager"]):
-        add_component(record, ComponentData(filename="处理单.pdf", data=PDF + b"%2", role="处理单",
-                                            sequence=2, content_type="application/pdf"))
+        add_component(
+            record,
+            ComponentData(
+                filename="处理单.pdf",
+                data=PDF + b"%2",
+                role="处理单",
+                sequence=2,
+                content_type="application/pdf",
+            ),
+        )
     assign_code(record, "WS", 2023, "Y", "BGS")
     api.content.transition(record, transition="archive")
     transaction.commit()
@@ -106,7 +115,8 @@ def test_converted_file_is_a_new_component_with_its_own_path(archived_pdf, monke
         result = out_dir / source.name
         result.write_bytes(PDF + b"%PDF/A")
         return core_conversion.ConversionResult(
-            result, {"ok": True, "tool": "gs", "tool_version": "10", "source": {}, "result": {}})
+            result, {"ok": True, "tool": "gs", "tool_version": "10", "source": {}, "result": {}}
+        )
 
     monkeypatch.setattr(core_conversion, "convert", fake_gs)
     new, _att = conversion.convert_component(original)

@@ -52,8 +52,9 @@ def site(functional):
     assign_code(record, "WS", 2023, "Y", "BGS")
     api.content.transition(record, transition="archive")
     for user_id, roles in ACCOUNTS.items():
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=PASSWORD,
-                        roles=roles)
+        api.user.create(
+            email=f"{user_id}@example.org", username=user_id, password=PASSWORD, roles=roles
+        )
     api.group.create(groupname="auditors", roles=["SecurityAuditor"])
     transaction.commit()
     logout()
@@ -64,7 +65,7 @@ def site(functional):
 def record_path(site):
     """The archived record's path below the site."""
     brain = site.portal_catalog.unrestrictedSearchResults(portal_type="Record")[0]
-    return brain.getPath()[len("/".join(site.getPhysicalPath())) + 1:]
+    return brain.getPath()[len("/".join(site.getPhysicalPath())) + 1 :]
 
 
 @pytest.fixture
@@ -88,7 +89,9 @@ def session(site):
 def global_roles(site):
     """``global_roles(user_id)``: the roles stored for ``user_id`` in portal_role_manager, as
     committed by the requests."""
+
     def stored(user_id):
         transaction.begin()
         return set(site.acl_users.portal_role_manager._principal_roles.get(user_id, ()))
+
     return stored

@@ -29,13 +29,19 @@ def test_security_administrator_adds_an_account_in_the_form(functional, site):
     assert api.user.get(username="formclerk") is not None
 
 
-def test_security_administrator_cannot_join_site_administrators_in_the_form(functional, site, events):
+def test_security_administrator_cannot_join_site_administrators_in_the_form(
+    functional, site, events
+):
     browser = browser_for(functional["app"], "secadmin")
-    browser.open(site.absolute_url() + "/@@usergroup-groupmembership?groupname=Site%20Administrators")
+    browser.open(
+        site.absolute_url() + "/@@usergroup-groupmembership?groupname=Site%20Administrators"
+    )
     token = re.search(r'name="_authenticator" value="([^"]+)"', browser.contents).group(1)
-    browser.open(site.absolute_url() + "/@@usergroup-groupmembership",
-                 data=f"_authenticator={token}&groupname=Site%20Administrators&form.submitted=1"
-                      "&add:list=secadmin&form.button.Add=Add")
+    browser.open(
+        site.absolute_url() + "/@@usergroup-groupmembership",
+        data=f"_authenticator={token}&groupname=Site%20Administrators&form.submitted=1"
+        "&add:list=secadmin&form.button.Add=Add",
+    )
     assert [(e.action, e.outcome) for e in events] == [("group_member_added", "refused")]
     assert browser.headers["status"].startswith("403")
     assert browser.headers["content-type"].startswith("text/html")

@@ -64,8 +64,9 @@ def test_administrator_roles_are_never_local(fonds, users):
         fonds.manage_addLocalRoles("member", ["SecurityAuditor"])
 
 
-@pytest.mark.parametrize("user,role", [
-    ("auditor", "Reader"), ("sysadmin", "RecordsOfficer"), ("secadmin", "Manager")])
+@pytest.mark.parametrize(
+    "user,role", [("auditor", "Reader"), ("sysadmin", "RecordsOfficer"), ("secadmin", "Manager")]
+)
 def test_administrator_holds_no_other_role(fonds, users, user, role):
     with refused("administrator_holds_no_other_role"):
         api.user.grant_roles(username=user, obj=fonds, roles=[role])
@@ -104,7 +105,9 @@ def test_business_roles_pass_and_are_announced(fonds, users, events):
     assert ("group_member_added", "member", "ok") in seen
     assert ("group_member_removed", "member", "ok") in seen
     local = [e for e in events if e.action == "local_roles_changed"]
-    assert local[0].target == "/".join(fonds.getPhysicalPath()) and local[0].details["new"] == ["Reader"]
+    assert local[0].target == "/".join(fonds.getPhysicalPath()) and local[0].details["new"] == [
+        "Reader"
+    ]
     assert local[-1].details["new"] == []
 
 
@@ -118,20 +121,25 @@ def test_owner_on_new_content_is_not_announced(fonds, events):
 def test_owner_given_on_an_existing_object_is_announced(fonds, users, events):
     fonds.manage_setLocalRoles("member", ["Owner"])
     assert [(e.action, e.principal, e.details["new"]) for e in events] == [
-        ("local_roles_changed", "member", ["Owner"])]
+        ("local_roles_changed", "member", ["Owner"])
+    ]
 
 
 def test_refusal_is_announced(users, events):
     with refused("three_admins_exclusive"):
         api.user.grant_roles(username="sysadmin", roles=["SecurityAuditor"])
     assert [(e.action, e.principal, e.outcome, e.details["rule"]) for e in events] == [
-        ("roles_changed", "sysadmin", "refused", "three_admins_exclusive")]
+        ("roles_changed", "sysadmin", "refused", "three_admins_exclusive")
+    ]
 
 
 def test_demo_accounts_keep_the_rules(portal, manager):
     from sd.archive import demo
 
     demo.ensure_users(portal)
-    for user_id, role in [("sysadmin", "SystemAdministrator"), ("secadmin", "SecurityAdministrator"),
-                          ("auditor", "SecurityAuditor")]:
+    for user_id, role in [
+        ("sysadmin", "SystemAdministrator"),
+        ("secadmin", "SecurityAdministrator"),
+        ("auditor", "SecurityAuditor"),
+    ]:
         assert role in api.user.get_roles(username=user_id)

@@ -26,8 +26,17 @@ class TestInstall:
         assert portal.portal_workflow.getChainForPortalType(type_id) == chain
 
     @pytest.mark.parametrize(
-        "index", ["archival_code", "fonds_code", "archive_year", "category_code",
-                  "retention_period", "record_kind", "electronic_record_id", "review_state"],
+        "index",
+        [
+            "archival_code",
+            "fonds_code",
+            "archive_year",
+            "category_code",
+            "retention_period",
+            "record_kind",
+            "electronic_record_id",
+            "review_state",
+        ],
     )
     def test_catalog_indexes(self, portal, index):
         assert index in portal.portal_catalog.indexes()

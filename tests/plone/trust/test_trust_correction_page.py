@@ -16,15 +16,29 @@ def test_correction_page_records_a_correction(frecord, officer):
     assert form.status_code == 200
     assert "sd-correct-form" in form.text and "sd-correct-code-form" in form.text
     token = _token(form.text)
-    refused = officer.post(f"{frecord.absolute_url()}/@@correct", headers={"Accept": "text/html"},
-                           data={"form.kind": "description", "_authenticator": token,
-                                 "title": "页面上更正的题名", "reason": ""})
+    refused = officer.post(
+        f"{frecord.absolute_url()}/@@correct",
+        headers={"Accept": "text/html"},
+        data={
+            "form.kind": "description",
+            "_authenticator": token,
+            "title": "页面上更正的题名",
+            "reason": "",
+        },
+    )
     assert refused.status_code == 200 and "sd-correct-errors" in refused.text
     transaction.begin()
     assert not frecord.correction_log
-    done = officer.post(f"{frecord.absolute_url()}/@@correct", headers={"Accept": "text/html"},
-                        data={"form.kind": "description", "_authenticator": token,
-                              "title": "页面上更正的题名", "reason": "题名有误"})
+    done = officer.post(
+        f"{frecord.absolute_url()}/@@correct",
+        headers={"Accept": "text/html"},
+        data={
+            "form.kind": "description",
+            "_authenticator": token,
+            "title": "页面上更正的题名",
+            "reason": "题名有误",
+        },
+    )
     assert done.status_code == 200
     transaction.begin()
     assert frecord.Title() == "页面上更正的题名"
@@ -45,5 +59,8 @@ def test_a_pre_archived_record_keeps_its_edit_form(frecord, officer):
     transaction.commit()
     response = officer.get(f"{draft.absolute_url()}/@@edit", headers={"Accept": "text/html"})
     assert response.status_code == 200
-    assert response.url.endswith("/@@edit") and 'id="form-widgets-IDublinCore-title"' in \
-        response.text or "form-widgets-" in response.text
+    assert (
+        response.url.endswith("/@@edit")
+        and 'id="form-widgets-IDublinCore-title"' in response.text
+        or "form-widgets-" in response.text
+    )

@@ -25,17 +25,35 @@ def _archived(fonds, n=1, retention="D30"):
 
 
 def test_server_fields_are_read_only_in_the_schemas(record):
-    fields = {name: field for schema in iterSchemata(record)
-              for name, field in getFields(schema).items()}
+    fields = {
+        name: field for schema in iterSchemata(record) for name, field in getFields(schema).items()
+    }
     component = record.objectValues()[0]
-    fields.update({name: field for schema in iterSchemata(component)
-                   for name, field in getFields(schema).items()})
+    fields.update(
+        {
+            name: field
+            for schema in iterSchemata(component)
+            for name, field in getFields(schema).items()
+        }
+    )
     found = SERVER_FIELDS & set(fields)
-    assert found >= {"archival_code", "item_number", "code_frozen", "correction_log",
-                     "seal_findings", "archiving_seal", "disposition_state", "ledger_index",
-                     "leaf_hash", "retention_expiry", "sm3", "size"}
+    assert found >= {
+        "archival_code",
+        "item_number",
+        "code_frozen",
+        "correction_log",
+        "seal_findings",
+        "archiving_seal",
+        "disposition_state",
+        "ledger_index",
+        "leaf_hash",
+        "retention_expiry",
+        "sm3",
+        "size",
+    }
     assert all(fields[name].readonly for name in found), [
-        n for n in found if not fields[n].readonly]
+        n for n in found if not fields[n].readonly
+    ]
 
 
 def test_retention_expiry_is_set_when_the_code_is_given(fonds):

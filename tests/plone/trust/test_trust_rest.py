@@ -36,9 +36,15 @@ def test_server_fields_are_read_only_for_everyone(request, frecord, who, name, v
     assert getattr(frecord, name, None) == before
 
 
-@pytest.mark.parametrize("name,value", [("title", "改过的题名"),
-                                        ("electronic_record_id", "OA-DUP-1"),
-                                        ("category_code", "KJ"), ("year", 1999)])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("title", "改过的题名"),
+        ("electronic_record_id", "OA-DUP-1"),
+        ("category_code", "KJ"),
+        ("year", 1999),
+    ],
+)
 def test_plain_patch_of_an_archived_record_is_refused(frecord, officer, admin, name, value):
     for session in (officer, admin):
         response = session.patch(frecord.absolute_url(), json={name: value})
@@ -49,8 +55,9 @@ def test_plain_patch_of_an_archived_record_is_refused(frecord, officer, admin, n
     assert not frecord.correction_log
 
 
-@pytest.mark.parametrize("name,value", [("title", "x"), ("path", "正本/换了.pdf"),
-                                        ("role", "附件"), ("sequence", 7)])
+@pytest.mark.parametrize(
+    "name,value", [("title", "x"), ("path", "正本/换了.pdf"), ("role", "附件"), ("sequence", 7)]
+)
 def test_components_of_an_archived_record_do_not_change(frecord, officer, admin, name, value):
     component = frecord.objectValues()[0]
     before = getattr(component, name)
@@ -80,8 +87,7 @@ def test_correction_needs_a_reason_and_a_correctable_field(frecord, officer):
     response = officer.post(url, json={"changes": {"archival_code": "X"}, "reason": "r"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "CORRECTION-FIELD"
-    response = officer.post(url, json={"changes": {"document_date": "not a date"},
-                                       "reason": "r"})
+    response = officer.post(url, json={"changes": {"document_date": "not a date"}, "reason": "r"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["property"] == "document_date"
     response = officer.post(url, data=b"{not json", headers={"Content-Type": "application/json"})
@@ -92,9 +98,13 @@ def test_correction_needs_a_reason_and_a_correctable_field(frecord, officer):
 
 def test_correction_is_logged_with_reason_and_in_the_ledger(frecord, officer):
     index_before = frecord.ledger_index
-    response = officer.post(f"{frecord.absolute_url()}/@correct", json={
-        "changes": {"title": "更正后的题名", "document_date": "2023-05-01"},
-        "reason": "题名与原件不符"})
+    response = officer.post(
+        f"{frecord.absolute_url()}/@correct",
+        json={
+            "changes": {"title": "更正后的题名", "document_date": "2023-05-01"},
+            "reason": "题名与原件不符",
+        },
+    )
     assert response.status_code == 200, response.text
     entry = response.json()["entry"]
     transaction.begin()
@@ -144,6 +154,7 @@ def test_a_change_behind_the_system_is_not_laundered(frecord, admin):
     with ledger.log.reading() as conn:
         assert ledger.log.record_indexes(conn, frecord.UID()) == before
     assert not tamper_status(frecord, ledger).intact
-    response = admin.post(f"{frecord.absolute_url()}/@correct",
-                          json={"changes": {"title": "又改"}, "reason": "掩盖"})
+    response = admin.post(
+        f"{frecord.absolute_url()}/@correct", json={"changes": {"title": "又改"}, "reason": "掩盖"}
+    )
     assert response.status_code == 409

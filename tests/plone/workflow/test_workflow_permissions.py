@@ -20,8 +20,17 @@ PATHS = {
 }
 
 V, M = "View", "Modify portal content"
-ROLES = ("officer", "submitter", "archivist", "supervisor", "other-officer", "member",
-         "sysadmin", "secadmin", "auditor")
+ROLES = (
+    "officer",
+    "submitter",
+    "archivist",
+    "supervisor",
+    "other-officer",
+    "member",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+)
 # state: (users who may View, users who may Modify)
 MATRIX = {
     "pre_archived": ({"officer", "submitter", "supervisor"}, {"officer"}),
@@ -30,8 +39,20 @@ MATRIX = {
     "transfer_pending": ({"officer", "archivist", "supervisor"}, set()),
     "transferred": ({"officer", "archivist", "supervisor"}, set()),
     "received": ({"archivist", "supervisor"}, {"archivist"}),
-    "open": ({"officer", "submitter", "archivist", "supervisor", "other-officer", "member",
-              "sysadmin", "secadmin", "auditor"}, {"archivist"}),
+    "open": (
+        {
+            "officer",
+            "submitter",
+            "archivist",
+            "supervisor",
+            "other-officer",
+            "member",
+            "sysadmin",
+            "secadmin",
+            "auditor",
+        },
+        {"archivist"},
+    ),
     "controlled": ({"archivist", "supervisor"}, {"archivist"}),
     "appraisal": ({"officer", "archivist", "supervisor"}, set()),
     "destroyed": ({"officer", "archivist", "supervisor", "auditor"}, set()),
@@ -135,12 +156,21 @@ def test_agency_cannot_see_other_fonds(portal, fonds, other_fonds, users):
 @pytest.mark.parametrize(
     "user,has,lacks",
     [
-        ("sysadmin", {"sd.archive: Manage configuration"},
-         {"sd.archive: Manage security", "sd.archive: View audit log", "Manage users"}),
-        ("secadmin", {"sd.archive: Manage security", "Manage users"},
-         {"sd.archive: Manage configuration", "sd.archive: View audit log"}),
-        ("auditor", {"sd.archive: View audit log"},
-         {"sd.archive: Manage configuration", "sd.archive: Manage security", "Manage users"}),
+        (
+            "sysadmin",
+            {"sd.archive: Manage configuration"},
+            {"sd.archive: Manage security", "sd.archive: View audit log", "Manage users"},
+        ),
+        (
+            "secadmin",
+            {"sd.archive: Manage security", "Manage users"},
+            {"sd.archive: Manage configuration", "sd.archive: View audit log"},
+        ),
+        (
+            "auditor",
+            {"sd.archive: View audit log"},
+            {"sd.archive: Manage configuration", "sd.archive: Manage security", "Manage users"},
+        ),
     ],
 )
 def test_three_administrators_are_separated(portal, users, user, has, lacks):
@@ -154,5 +184,6 @@ def test_submitter_may_add_records_only_in_own_fonds(fonds, other_fonds, users):
     assert api.user.has_permission("sd.archive: Add Record", username="submitter", obj=fonds)
     assert not api.user.has_permission("Add portal content", username="submitter", obj=other_fonds)
     assert api.user.has_permission("sd.archive: Submit packages", username="submitter", obj=fonds)
-    assert not api.user.has_permission("sd.archive: Submit packages", username="submitter",
-                                       obj=other_fonds)
+    assert not api.user.has_permission(
+        "sd.archive: Submit packages", username="submitter", obj=other_fonds
+    )

@@ -20,7 +20,6 @@ PROCESS_HISTORY_SCHEMA = """{
 AUDIT_SCHEMA = """{"type": "array", "items": {"type": "object"}}"""
 
 
-
 @provider(IFormFieldProvider)
 class IRecordsMetadata(model.Schema):
     """DA/T 46 records metadata behavior (文书类电子文件元数据)."""
@@ -36,7 +35,8 @@ class IRecordsMetadata(model.Schema):
     document_date = schema.Date(title=_("Date"), required=False)  # 日期
     document_type = schema.TextLine(title=_("Document type"), required=False)  # 文种
     security_level = schema.Choice(
-        title=_("Security classification"), vocabulary="sd.archive.SecurityLevels",
+        title=_("Security classification"),
+        vocabulary="sd.archive.SecurityLevels",
         default="公开",
     )  # 密级
     open_status = schema.Choice(

@@ -16,8 +16,13 @@ class IRetention(model.Schema):
     model.fieldset(
         "retention",
         label=_("Retention"),
-        fields=["retention_period", "retention_start", "retention_expiry",
-                "disposition_state", "holds"],
+        fields=[
+            "retention_period",
+            "retention_start",
+            "retention_expiry",
+            "disposition_state",
+            "holds",
+        ],
     )
     retention_period = schema.Choice(
         title=_("Retention period"),  # 保管期限

@@ -30,9 +30,12 @@ FORM_FIELDS = (
     ("abstract", _("Abstract"), "textarea"),
     ("agency_name", _("Agency name"), "text"),
 )
-CODE_PARTS = (("category", "category_code", _("Category code")), ("year", "year", _("Year")),
-              ("retention", "retention_period", _("Retention period")),
-              ("org_code", "org_code", _("Organisation or problem code")))
+CODE_PARTS = (
+    ("category", "category_code", _("Category code")),
+    ("year", "year", _("Year")),
+    ("retention", "retention_period", _("Retention period")),
+    ("org_code", "org_code", _("Organisation or problem code")),
+)
 
 
 def _shown(value, kind):
@@ -61,14 +64,25 @@ class CorrectionView(BrowserView):
     message = ""
 
     def fields(self):
-        return [{"name": name, "label": label, "kind": kind,
-                 "value": _shown(getattr(self.context, name, None), kind)}
-                for name, label, kind in FORM_FIELDS]
+        return [
+            {
+                "name": name,
+                "label": label,
+                "kind": kind,
+                "value": _shown(getattr(self.context, name, None), kind),
+            }
+            for name, label, kind in FORM_FIELDS
+        ]
 
     def code_parts(self):
-        return [{"name": name, "label": label, "value": _shown(getattr(self.context, attr, None),
-                                                                "text")}
-                for name, attr, label in CODE_PARTS]
+        return [
+            {
+                "name": name,
+                "label": label,
+                "value": _shown(getattr(self.context, attr, None), "text"),
+            }
+            for name, attr, label in CODE_PARTS
+        ]
 
     def __call__(self):
         form = self.request.form
@@ -81,8 +95,7 @@ class CorrectionView(BrowserView):
                     self._description(form)
             except ArchiveError as error:
                 transaction.doom()
-                self.errors = [p.as_dict() for p in error.problems] or [
-                    {"message": error.message}]
+                self.errors = [p.as_dict() for p in error.problems] or [{"message": error.message}]
                 self.message = error.message
             else:
                 api.portal.show_message(_("The correction was recorded."), self.request)
@@ -117,9 +130,13 @@ class RecordEditForm(DefaultEditForm):
 
         if is_archived(self.context):
             api.portal.show_message(
-                _("An archived record is corrected only with a reason. The old and new values, "
-                  "you and the reason go to the correction log and the evidence ledger."),
-                self.request, type="warning")
+                _(
+                    "An archived record is corrected only with a reason. The old and new values, "
+                    "you and the reason go to the correction log and the evidence ledger."
+                ),
+                self.request,
+                type="warning",
+            )
             self.request.response.redirect(f"{self.context.absolute_url()}/@@correct")
             return
         super().update()

@@ -13,9 +13,12 @@ def valid_code(record) -> bool:
     """True when ``record`` carries a frozen archival code that parses under its fonds' rule
     and agrees with its category and retention period."""
     code = getattr(record, "archival_code", None)
-    if not (code and getattr(record, "code_frozen", False)
-            and getattr(record, "category_code", None)
-            and getattr(record, "retention_period", None)):
+    if not (
+        code
+        and getattr(record, "code_frozen", False)
+        and getattr(record, "category_code", None)
+        and getattr(record, "retention_period", None)
+    ):
         return False
     fonds = fonds_of(record)
     if fonds is None:

@@ -18,8 +18,11 @@ class RecordView(BrowserView):
         """An archived record is corrected through @@correct (著录更正), never edited."""
         from sd.archive.protection import is_archived
 
-        return (is_archived(self.context) and self.state() != "destroyed"
-                and api.user.has_permission("sd.archive: Correct records", obj=self.context))
+        return (
+            is_archived(self.context)
+            and self.state() != "destroyed"
+            and api.user.has_permission("sd.archive: Correct records", obj=self.context)
+        )
 
     def state(self):
         return api.content.get_state(self.context, default="")
@@ -54,7 +57,10 @@ class RecordView(BrowserView):
             (_("Open status"), c.open_status),
             (_("Pages"), c.pages),
             (_("Keywords"), "; ".join(c.keywords or [])),
-            (_("Disposition state"), DISPOSITION_TITLES.get(c.disposition_state, c.disposition_state)),
+            (
+                _("Disposition state"),
+                DISPOSITION_TITLES.get(c.disposition_state, c.disposition_state),
+            ),
             (_("Holds"), "; ".join(c.holds or [])),
         ]
         if c.record_kind == "政务服务电子文件":

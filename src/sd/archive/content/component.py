@@ -30,7 +30,9 @@ class IComponentSchema(model.Schema):
     sha256 = schema.ASCIILine(title=_("SHA-256 digest"), required=False, readonly=True)
     version_of = schema.ASCIILine(
         title=_("Derived from (UID)"),  # 派生自
-        description=_("For a converted, sealed or stripped version: the component it was made from."),
+        description=_(
+            "For a converted, sealed or stripped version: the component it was made from."
+        ),
         required=False,
         readonly=True,
     )

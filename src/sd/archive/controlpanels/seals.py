@@ -37,10 +37,14 @@ class SealSettingsForm(RegistryEditForm):
     def description(self):
         status = self.key_status()
         if not status["exists"]:
-            return _("No archiving-seal key file at ${path}.", mapping={"path": status["path"] or "-"})
+            return _(
+                "No archiving-seal key file at ${path}.", mapping={"path": status["path"] or "-"}
+            )
         if status.get("error"):
             return _("Archiving-seal key at ${path}: ${error}", mapping=status)
-        return _("Archiving-seal key at ${path} (mode ${mode}) matches the certificate.", mapping=status)
+        return _(
+            "Archiving-seal key at ${path} (mode ${mode}) matches the certificate.", mapping=status
+        )
 
     @button.buttonAndHandler(_("Create demo key"), name="create_key")
     def handle_create_key(self, action):
@@ -48,8 +52,9 @@ class SealSettingsForm(RegistryEditForm):
         if create_demo_key():
             messages.addStatusMessage(_("A demo archiving-seal key was created."), "info")
         else:
-            messages.addStatusMessage(_("A key file exists already (or no var directory): nothing created."),
-                                      "warning")
+            messages.addStatusMessage(
+                _("A key file exists already (or no var directory): nothing created."), "warning"
+            )
         self.request.response.redirect(self.request.getURL())
 
 

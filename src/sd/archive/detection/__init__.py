@@ -12,10 +12,16 @@ import io
 from sd.archive.core.detection.catalogue import load_catalogue
 
 PROPERTY_TITLES = {
-    "authenticity": "真实性", "integrity": "完整性", "usability": "可用性", "security": "安全性",
+    "authenticity": "真实性",
+    "integrity": "完整性",
+    "usability": "可用性",
+    "security": "安全性",
 }
 RESULT_TITLES = {
-    "passed": "通过", "failed": "不通过", "warning": "警告", "manual": "人工复核",
+    "passed": "通过",
+    "failed": "不通过",
+    "warning": "警告",
+    "manual": "人工复核",
 }
 STAGE_TITLES = {"archiving": "归档", "transfer": "移交接收", "preservation": "长期保存"}
 
@@ -52,27 +58,52 @@ def report_pdf(record, report: dict) -> bytes:
     stage = report.get("stage", "")
     story = [
         Paragraph(f"电子档案{STAGE_TITLES.get(stage, stage)}四性检测报告", head),
-        Paragraph(f"档号：{getattr(record, 'archival_code', '') or '—'}　题名：{record.Title()}", body),
-        Paragraph(f"检测时间：{report.get('time', '')}　检测方案版本：{report.get('catalogue_version', '')}"
-                  f"　结论：{RESULT_TITLES.get(report.get('result'), report.get('result'))}", body),
+        Paragraph(
+            f"档号：{getattr(record, 'archival_code', '') or '—'}　题名：{record.Title()}", body
+        ),
+        Paragraph(
+            f"检测时间：{report.get('time', '')}　检测方案版本：{report.get('catalogue_version', '')}"
+            f"　结论：{RESULT_TITLES.get(report.get('result'), report.get('result'))}",
+            body,
+        ),
         Paragraph(" ", body),
     ]
     rows = [[Paragraph(t, body) for t in ("检测项", "名称", "属性", "对象", "结果", "说明")]]
     for item in report.get("items", []):
-        rows.append([Paragraph(str(v or ""), body) for v in (
-            item.get("code"), titles.get(item.get("code"), ""),
-            PROPERTY_TITLES.get(item.get("property"), item.get("property")), item.get("object"),
-            RESULT_TITLES.get(item.get("result"), item.get("result")), item.get("message"))])
-    table = Table(rows, colWidths=[18 * mm, 38 * mm, 14 * mm, 34 * mm, 14 * mm, 62 * mm],
-                  repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+        rows.append(
+            [
+                Paragraph(str(v or ""), body)
+                for v in (
+                    item.get("code"),
+                    titles.get(item.get("code"), ""),
+                    PROPERTY_TITLES.get(item.get("property"), item.get("property")),
+                    item.get("object"),
+                    RESULT_TITLES.get(item.get("result"), item.get("result")),
+                    item.get("message"),
+                )
+            ]
+        )
+    table = Table(
+        rows, colWidths=[18 * mm, 38 * mm, 14 * mm, 34 * mm, 14 * mm, 62 * mm], repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story.append(table)
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm,
-                      topMargin=12 * mm, bottomMargin=12 * mm,
-                      title="四性检测报告").build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title="四性检测报告",
+    ).build(story)
     return out.getvalue()

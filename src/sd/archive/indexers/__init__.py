@@ -33,8 +33,18 @@ def archival_code(obj):
 #: Plone's catalog wrapper would look for an indexer, then the record's schemata, then its
 #: parents and the site's skin layers, ~40 µs a name, some twice (index and metadata)
 #: for one catalog entry; this indexer says at once that there is none, the same answer.
-ABSENT = ("start", "end", "location", "sync_uid", "in_reply_to", "cmf_uid",
-          "getRemoteUrl", "getRawRelatedItems", "getIcon", "exclude_from_nav")
+ABSENT = (
+    "start",
+    "end",
+    "location",
+    "sync_uid",
+    "in_reply_to",
+    "cmf_uid",
+    "getRemoteUrl",
+    "getRawRelatedItems",
+    "getIcon",
+    "exclude_from_nav",
+)
 
 
 @indexer(IRecord)
@@ -65,17 +75,37 @@ author = _attr("author")
 #: capability markers (may have portlets, content rules, relations, a selectable view, an
 #: order). Plone looks content up by content interfaces (IContentish, IDexterityContent,
 #: IFolder, …, plus our own), never by these.
-PLUMBING_PREFIXES = ("zope.", "persistent.", "OFS.", "AccessControl.", "Acquisition.",
-                     "App.", "webdav.", "plone.supermodel.", "plone.uuid.",
-                     "plone.namedfile.", "plone.portlets.", "plone.contentrules.",
-                     "z3c.relationfield.", "Products.CMFDynamicViewFTI.")
+PLUMBING_PREFIXES = (
+    "zope.",
+    "persistent.",
+    "OFS.",
+    "AccessControl.",
+    "Acquisition.",
+    "App.",
+    "webdav.",
+    "plone.supermodel.",
+    "plone.uuid.",
+    "plone.namedfile.",
+    "plone.portlets.",
+    "plone.contentrules.",
+    "z3c.relationfield.",
+    "Products.CMFDynamicViewFTI.",
+)
 #: (Plone's list names these under ``Products.CMFCore.interfaces._content``, which is not
 #: their ``__identifier__``, so they pass it.)
 PLUMBING = frozenset(
-    f"Products.CMFCore.interfaces.{name}" for name in (
-        "ICatalogAware", "IWorkflowAware", "IOpaqueItemManager", "ICatalogableDublinCore",
-        "IDublinCore", "IMinimalDublinCore", "IMutableDublinCore",
-        "IMutableMinimalDublinCore"))
+    f"Products.CMFCore.interfaces.{name}"
+    for name in (
+        "ICatalogAware",
+        "IWorkflowAware",
+        "IOpaqueItemManager",
+        "ICatalogableDublinCore",
+        "IDublinCore",
+        "IMinimalDublinCore",
+        "IMutableDublinCore",
+        "IMutableMinimalDublinCore",
+    )
+)
 
 
 @indexer(IRecord)
@@ -84,8 +114,11 @@ def record_object_provides(obj):
 
     A record provides 37 interfaces; each one listed is an IITreeSet rewritten on every
     intake commit, and about half of them are plumbing."""
-    return tuple(name for name in plone_object_provides.callable(obj)
-                 if name not in PLUMBING and not name.startswith(PLUMBING_PREFIXES))
+    return tuple(
+        name
+        for name in plone_object_provides.callable(obj)
+        if name not in PLUMBING and not name.startswith(PLUMBING_PREFIXES)
+    )
 
 
 @implementer(IImageScalesAdapter)

@@ -56,9 +56,17 @@ def take_transition_entry(record) -> TransitionEntry | None:
     return aq_base(record).__dict__.pop(_PENDING, None)
 
 
-def log_event(event: str, record=None, *, code: str = "", title: str = "",
-              content: dict[str, str] | None = None, metadata_digest: str = "",
-              package_digest: str = "", actor: str | None = None) -> dict:
+def log_event(
+    event: str,
+    record=None,
+    *,
+    code: str = "",
+    title: str = "",
+    content: dict[str, str] | None = None,
+    metadata_digest: str = "",
+    package_digest: str = "",
+    actor: str | None = None,
+) -> dict:
     """Append an entry for ``event`` to this node's ledger, in the current transaction.
 
     The entry commits together with the record or not at all. Returns the receipt part::
@@ -71,8 +79,8 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
     (``ledger_index``, ``leaf_hash``, ``checkpoint``) are filled. Only digests are logged.
     Raises ``LedgerError`` (HTTP 422) for an invalid entry, e.g. an unknown event.
     """
-    from sd.archive.core.ledger.entry import make_entry
     from sd.archive.actors import actor as current_actor
+    from sd.archive.core.ledger.entry import make_entry
     from sd.archive.ledger import records
     from sd.archive.ledger.current import current_ledger
 
@@ -90,13 +98,20 @@ def log_event(event: str, record=None, *, code: str = "", title: str = "",
         state = records.state_digest(record)
         metadata_digest = metadata_digest or state
     entry = make_entry(
-        event, node=ledger.origin, actor=actor or current_actor(), record=uid, code=code,
-        title=title if (title or record is not None) else None, content=content or {},
-        metadata=metadata_digest, package=package_digest,
+        event,
+        node=ledger.origin,
+        actor=actor or current_actor(),
+        record=uid,
+        code=code,
+        title=title if (title or record is not None) else None,
+        content=content or {},
+        metadata=metadata_digest,
+        package=package_digest,
     )
     txn = transaction_of(record) if record is not None else None
-    receipt = ledger.log.append(entry, txn, state=state, digests=other_digests if full else {},
-                                full=full)
+    receipt = ledger.log.append(
+        entry, txn, state=state, digests=other_digests if full else {}, full=full
+    )
     if package_digest:
         receipt["package_digest"] = {"SM3": package_digest}
     if record is not None:

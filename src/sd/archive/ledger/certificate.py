@@ -41,10 +41,18 @@ def certificate_lines(bundle: dict, title: str, confirmed_by: list[str]) -> list
 
 def qr_payload(bundle: dict) -> str:
     checkpoint = parse_checkpoint(parse_note(bundle["checkpoint"]).text)
-    return json.dumps({"o": checkpoint.origin, "i": bundle["leaf_index"],
-                       "s": bundle["tree_size"], "r": checkpoint.root.hex(),
-                       "l": bundle["leaf_hash"], "c": bundle["archival_code"]},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {
+            "o": checkpoint.origin,
+            "i": bundle["leaf_index"],
+            "s": bundle["tree_size"],
+            "r": checkpoint.root.hex(),
+            "l": bundle["leaf_hash"],
+            "c": bundle["archival_code"],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _qr_image(bundle: dict):

@@ -50,8 +50,12 @@ class Ledger:
         admitted = self.admitted()
         confirmed = self.confirmed_by(note, admitted)
         needed = nodes.quorum(admitted)
-        return {"quorum": needed, "confirmed_by": confirmed,
-                "admitted": len(admitted), "confirmed": len(confirmed) >= needed}
+        return {
+            "quorum": needed,
+            "confirmed_by": confirmed,
+            "admitted": len(admitted),
+            "confirmed": len(confirmed) >= needed,
+        }
 
     def state(self) -> dict:
         """What ``GET @ledger`` publishes (最新检查点)."""

@@ -68,6 +68,7 @@ def shown(entry: dict, visible: set[str]) -> dict:
 
 # --- witnesses ---------------------------------------------------------------------------
 
+
 def witness_header(ledger) -> dict[str, str]:
     """The header with which this node asks a peer for its entries as a witness: a note
     naming the purpose, this node and the time, signed with the node key (base64)."""

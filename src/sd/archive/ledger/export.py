@@ -34,9 +34,12 @@ def export_entry_index(record, ledger) -> int:
         for index in reversed(ledger.log.record_indexes(conn, record.UID(), full_only=True)):
             if parse_entry(ledger.log.entry(conn, index)[0])["content"]:
                 return index
-    raise ArchiveError("the record is not in the ledger",
-                       [Problem("LEDGER-NOT-LOGGED", "the record has no ledger entry",
-                                object=record.getId())], 409, "NotLogged")
+    raise ArchiveError(
+        "the record is not in the ledger",
+        [Problem("LEDGER-NOT-LOGGED", "the record has no ledger entry", object=record.getId())],
+        409,
+        "NotLogged",
+    )
 
 
 def export_record(record) -> tempfile.SpooledTemporaryFile:
@@ -44,15 +47,28 @@ def export_record(record) -> tempfile.SpooledTemporaryFile:
 
     A destroyed record (销毁) keeps only its metadata: there is nothing to export, 410."""
     if api.content.get_state(record, default=None) == DESTROYED:
-        raise ArchiveError("the record was destroyed: only its metadata is kept", [Problem(
-            "record.destroyed", "a destroyed record has no files to export", record.getId(),
-            "state")], 410, "Gone")
+        raise ArchiveError(
+            "the record was destroyed: only its metadata is kept",
+            [
+                Problem(
+                    "record.destroyed",
+                    "a destroyed record has no files to export",
+                    record.getId(),
+                    "state",
+                )
+            ],
+            410,
+            "Gone",
+        )
     ledger = current_ledger()
     status = records.tamper_status(record, ledger)
     if not status.intact:
-        raise ArchiveError("the stored copy no longer matches its ledger entry",
-                           [Problem(p["code"], p["message"], object=p["object"])
-                            for p in status.problems], 409, "StoredCopyChanged")
+        raise ArchiveError(
+            "the stored copy no longer matches its ledger entry",
+            [Problem(p["code"], p["message"], object=p["object"]) for p in status.problems],
+            409,
+            "StoredCopyChanged",
+        )
     bundle = ledger.bundle(export_entry_index(record, ledger))
     confirmed = ledger.confirmed_by(bundle["checkpoint"])
     stored = {records.component_path(c): c for c in records.components(record)}

@@ -101,13 +101,17 @@ def identity(site=None, create: bool = True) -> NodeIdentity | None:
             key_alg = registry.get(f"{PREFIX}.key_algorithm", "ed25519") or "ed25519"
             key = NodeKey.generate(origin, key_alg)
             key.save(key_file)
-            meta_file.write_text(json.dumps(
-                {"origin": origin, "hash_alg": hash_alg, "key_algorithm": key_alg}, indent=1))
+            meta_file.write_text(
+                json.dumps(
+                    {"origin": origin, "hash_alg": hash_alg, "key_algorithm": key_alg}, indent=1
+                )
+            )
             if registry.get(ORIGIN_RECORD) != origin:
                 registry[ORIGIN_RECORD] = origin
         meta = json.loads(meta_file.read_text())
-        node = NodeIdentity(directory, meta["origin"], meta["hash_alg"],
-                            NodeKey.load(key_file, meta["origin"]))
+        node = NodeIdentity(
+            directory, meta["origin"], meta["hash_alg"], NodeKey.load(key_file, meta["origin"])
+        )
         _identities[str(directory)] = node
         return node
 
@@ -127,11 +131,17 @@ def node_line(node: AdmittedNode) -> str:
 def parse_node_line(line: str) -> AdmittedNode:
     parts = line.split()
     if len(parts) != 5:
-        raise refuse("LEDGER-NODE-LINE", "a node line is: origin vkey url role hash_alg",
-                      object=line[:80])
+        raise refuse(
+            "LEDGER-NODE-LINE", "a node line is: origin vkey url role hash_alg", object=line[:80]
+        )
     origin, vkey, url, role, hash_alg = parts
-    return AdmittedNode(origin=origin, vkey=vkey, hash_alg=hash_alg,
-                        url="" if url == "-" else url, role="" if role == "-" else role)
+    return AdmittedNode(
+        origin=origin,
+        vkey=vkey,
+        hash_alg=hash_alg,
+        url="" if url == "-" else url,
+        role="" if role == "-" else role,
+    )
 
 
 def admitted_nodes() -> list[AdmittedNode]:
@@ -171,5 +181,6 @@ def quorum(nodes: list[AdmittedNode] | None = None) -> int:
 
 
 def self_node(node: NodeIdentity, url: str = "") -> AdmittedNode:
-    return AdmittedNode(origin=node.origin, vkey=node.vkey, hash_alg=node.hash_alg, url=url,
-                        role="log")
+    return AdmittedNode(
+        origin=node.origin, vkey=node.vkey, hash_alg=node.hash_alg, url=url, role="log"
+    )

@@ -16,8 +16,12 @@ from sd.archive.ledger import log_event
 from sd.archive.ledger.current import current_ledger
 
 STATE_EVENTS = {
-    "pre_archived": "pre-archive", "archived": "archive", "transferred": "transfer-out",
-    "transfer_pending": "archive", "received": "receive", "rejected": "return",
+    "pre_archived": "pre-archive",
+    "archived": "archive",
+    "transferred": "transfer-out",
+    "transfer_pending": "archive",
+    "received": "receive",
+    "rejected": "return",
     "destroyed": "destroy",
 }
 
@@ -34,18 +38,25 @@ def reconcile(fix: bool = False) -> dict:
             state = api.content.get_state(record, default=None)
             if index is None:
                 if state not in (None, "pre_archived") or ledger.log.record_indexes(
-                        conn, record.UID()):
+                    conn, record.UID()
+                ):
                     missing.append((record, state, "never logged"))
                 continue
             found = ledger.log.entry(conn, index)
             if found is None:
                 missing.append((record, state, f"entry {index} is not in the log"))
-            elif found[1].hex() != record.leaf_hash or \
-                    ledger.log.record_indexes(conn, record.UID())[-1:] != [index]:
+            elif found[1].hex() != record.leaf_hash or ledger.log.record_indexes(
+                conn, record.UID()
+            )[-1:] != [index]:
                 missing.append((record, state, f"entry {index} is another record's"))
-    report = {"checked": checked, "missing": [
-        {"path": "/".join(r.getPhysicalPath()), "UID": r.UID(), "state": s, "reason": why}
-        for r, s, why in missing], "relogged": []}
+    report = {
+        "checked": checked,
+        "missing": [
+            {"path": "/".join(r.getPhysicalPath()), "UID": r.UID(), "state": s, "reason": why}
+            for r, s, why in missing
+        ],
+        "relogged": [],
+    }
     if fix:
         for record, state, _why in missing:
             receipt = log_event(STATE_EVENTS.get(state, "audit"), record, actor="reconcile")

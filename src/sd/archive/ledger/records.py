@@ -27,14 +27,19 @@ STATE_FIELDS = ("archival_code", *RECORD_FIELDS)
 
 
 def components(record) -> list:
-    return sorted((obj for obj in record.objectValues() if IComponent.providedBy(obj)),
-                  key=lambda c: (getattr(c, "sequence", 0) or 0, c.getId()))
+    return sorted(
+        (obj for obj in record.objectValues() if IComponent.providedBy(obj)),
+        key=lambda c: (getattr(c, "sequence", 0) or 0, c.getId()),
+    )
 
 
 def component_path(component) -> str:
     """The component's path in the entry: its package path, made safe, else its file name."""
-    path = (getattr(component, "path", None) or getattr(component.file, "filename", None)
-            or component.getId())
+    path = (
+        getattr(component, "path", None)
+        or getattr(component.file, "filename", None)
+        or component.getId()
+    )
     parts = [p for p in str(path).replace("\\", "/").split("/") if p not in ("", ".", "..")]
     return posixpath.join(*parts) if parts else component.getId()
 
@@ -82,8 +87,11 @@ def state_digest(record) -> str:
 
 
 def record_code(record) -> str:
-    return (getattr(record, "archival_code", None) or getattr(record, "electronic_record_id", None)
-            or record.UID())
+    return (
+        getattr(record, "archival_code", None)
+        or getattr(record, "electronic_record_id", None)
+        or record.UID()
+    )
 
 
 class LedgerDiscrepancy(ArchiveError):
@@ -95,7 +103,11 @@ class LedgerDiscrepancy(ArchiveError):
     def __init__(self, problems):
         super().__init__(
             "the record differs from its latest ledger entry; nothing was logged over it "
-            "(档案与最近存证不一致，已拒绝操作，请核查)", list(problems), 409, "LedgerDiscrepancy")
+            "(档案与最近存证不一致，已拒绝操作，请核查)",
+            list(problems),
+            409,
+            "LedgerDiscrepancy",
+        )
 
 
 def discrepancies(record, log, conn, *, content: bool = True) -> list[Problem]:
@@ -108,23 +120,48 @@ def discrepancies(record, log, conn, *, content: bool = True) -> list[Problem]:
     problems = []
     state = log.entry(conn, indexes[-1])[2]
     if state and state != state_digest(record):
-        problems.append(Problem("LEDGER-METADATA", "the metadata differ from the latest "
-                                "entry (著录项与存证不一致)", str(indexes[-1]), "metadata"))
+        problems.append(
+            Problem(
+                "LEDGER-METADATA",
+                "the metadata differ from the latest entry (著录项与存证不一致)",
+                str(indexes[-1]),
+                "metadata",
+            )
+        )
     full = log.record_indexes(conn, uid, full_only=True)
     if not content or not full:
         return problems
     logged = parse_entry(log.entry(conn, full[-1])[0])["content"]
-    later = {digest for i in indexes if i > full[-1]
-             for digest in parse_entry(log.entry(conn, i)[0])["content"].values()}
-    stored = {component_path(c): getattr(c, "sm3", None) for c in components(record)
-              if getattr(c, "file", None) is not None}
+    later = {
+        digest
+        for i in indexes
+        if i > full[-1]
+        for digest in parse_entry(log.entry(conn, i)[0])["content"].values()
+    }
+    stored = {
+        component_path(c): getattr(c, "sm3", None)
+        for c in components(record)
+        if getattr(c, "file", None) is not None
+    }
     for path, digest in logged.items():
         if path not in stored:
-            problems.append(Problem("LEDGER-FILE-MISSING", "a logged file is not stored under "
-                                    "its path any more (存证文件缺失)", path, "content"))
+            problems.append(
+                Problem(
+                    "LEDGER-FILE-MISSING",
+                    "a logged file is not stored under its path any more (存证文件缺失)",
+                    path,
+                    "content",
+                )
+            )
         elif stored[path] != digest and stored[path] not in later:
-            problems.append(Problem("LEDGER-FILE-DIGEST", "a logged file holds other bytes "
-                                    "(存证文件已变化)", path, "content"))
+            problems.append(
+                Problem(
+                    "LEDGER-FILE-DIGEST",
+                    "a logged file holds other bytes (存证文件已变化)",
+                    path,
+                    "content",
+                )
+            )
     return problems
 
 
@@ -142,8 +179,13 @@ class TamperStatus:
         return self.logged and not self.problems
 
     def as_dict(self) -> dict:
-        return {"logged": self.logged, "intact": self.intact, "ledger_index": self.index,
-                "files": self.files, "problems": self.problems}
+        return {
+            "logged": self.logged,
+            "intact": self.intact,
+            "ledger_index": self.index,
+            "files": self.files,
+            "problems": self.problems,
+        }
 
 
 def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStatus:
@@ -177,14 +219,16 @@ def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStat
     entry = parse_entry(data)
     alg = entry.get("alg", "sm3")
     if entry["code_title"] and entry["code_title"] != code_title_digest(
-            entry["code"], record.Title(), alg):
+        entry["code"], record.Title(), alg
+    ):
         problem("LEDGER-TITLE", "the title differs from the one logged", "title")
     if state and state != state_digest(record):
         problem("LEDGER-METADATA", "the metadata differ from those logged", "metadata")
     if entry["event"] == "destroy" or content_entry is None:
         return status
-    stored = {component_path(c): c for c in components(record)
-              if getattr(c, "file", None) is not None}
+    stored = {
+        component_path(c): c for c in components(record) if getattr(c, "file", None) is not None
+    }
     for path, logged in content_entry["content"].items():
         component = stored.get(path)
         if component is None:

@@ -55,8 +55,9 @@ CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT 
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode: transactions are begun and ended explicitly."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+    )
     return conn
 
 
@@ -179,14 +180,23 @@ class LedgerLog:
             managers = txn._sd_ledger = {}
         manager = managers.get(self.lock_key)
         if manager is None:
-            hold(self.lock_key, txn, busy=lambda key: refuse(
-                "LEDGER-BUSY", "the ledger is busy, try again"))
+            hold(
+                self.lock_key,
+                txn,
+                busy=lambda key: refuse("LEDGER-BUSY", "the ledger is busy, try again"),
+            )
             manager = managers[self.lock_key] = _SQLTransaction(self, txn)
             txn.join(manager)
         return manager
 
-    def append(self, entry: dict, txn=None, state: str = "",
-               digests: dict[str, str] | None = None, full: bool = True) -> dict:
+    def append(
+        self,
+        entry: dict,
+        txn=None,
+        state: str = "",
+        digests: dict[str, str] | None = None,
+        full: bool = True,
+    ) -> dict:
         """Append ``entry`` in transaction ``txn``; return the receipt.
 
         ``digests`` maps other digests of the entry's files (SHA-256) to their path for the
@@ -201,18 +211,21 @@ class LedgerLog:
         log = MerkleLog(SQLiteNodeStore(conn), self.hash_alg, size=manager.size)
         index = log.append(data)
         leaf = log.leaf_hash(index)
-        conn.execute("INSERT INTO entries (idx, leaf, entry, event, record, state, full) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     (index, leaf, data, entry["event"], entry["record"], state, int(full)))
+        conn.execute(
+            "INSERT INTO entries (idx, leaf, entry, event, record, state, full) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (index, leaf, data, entry["event"], entry["record"], state, int(full)),
+        )
         rows = {(d, p) for p, d in entry["content"].items()}
         rows |= {(d, p) for d, p in (digests or {}).items()}
         rows |= {(entry[f], f) for f in ("package", "metadata") if entry[f]}
-        conn.executemany("INSERT OR IGNORE INTO digests (digest, idx, path) VALUES (?, ?, ?)",
-                         [(d, index, p) for d, p in rows])
+        conn.executemany(
+            "INSERT OR IGNORE INTO digests (digest, idx, path) VALUES (?, ?, ?)",
+            [(d, index, p) for d, p in rows],
+        )
         size = index + 1
         note = str(sign_checkpoint(Checkpoint(self.origin, size, log.root()), self.key))
-        conn.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)",
-                     (size, note))
+        conn.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)", (size, note))
         manager.size = size
         return {
             "ledger_index": index,
@@ -256,8 +269,9 @@ class LedgerLog:
             with self.reading() as conn:
                 return self.latest_checkpoint(conn)
         size = self.size(conn)
-        row = conn.execute("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"
-                           ).fetchone()
+        row = conn.execute(
+            "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"
+        ).fetchone()
         if row is not None and row[0] == size:
             return row[1]
         # an empty log, or checkpoints removed by hand: sign the current tree head
@@ -271,32 +285,43 @@ class LedgerLog:
         return row[0] if row else None
 
     def checkpoints(self, conn, limit: int = 10) -> list[tuple[int, str]]:
-        return conn.execute("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT ?",
-                            (limit,)).fetchall()
+        return conn.execute(
+            "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT ?", (limit,)
+        ).fetchall()
 
     def best_checkpoint_for(self, conn, index: int, is_better) -> str:
         """The checkpoint to prove entry ``index`` against: the newest one that ``is_better``
         accepts (e.g. confirmed by a quorum), else the latest."""
         for _size, note in conn.execute(
-                "SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size DESC LIMIT 50",
-                (index,)):
+            "SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size DESC LIMIT 50",
+            (index,),
+        ):
             if is_better(note):
                 return note
         return self.latest_checkpoint(conn)
 
     def entry(self, conn, index: int) -> tuple[bytes, bytes, str] | None:
         """(entry bytes, leaf hash, state digest) of entry ``index``."""
-        row = conn.execute("SELECT entry, leaf, state FROM entries WHERE idx = ?",
-                           (index,)).fetchone()
+        row = conn.execute(
+            "SELECT entry, leaf, state FROM entries WHERE idx = ?", (index,)
+        ).fetchone()
         return (bytes(row[0]), bytes(row[1]), row[2]) if row else None
 
     def entries(self, conn, start: int, end: int) -> list[bytes]:
-        return [bytes(r[0]) for r in conn.execute(
-            "SELECT entry FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (start, end))]
+        return [
+            bytes(r[0])
+            for r in conn.execute(
+                "SELECT entry FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (start, end)
+            )
+        ]
 
     def recent(self, conn, count: int = 20) -> list[tuple[int, bytes]]:
-        return [(r[0], bytes(r[1])) for r in conn.execute(
-            "SELECT idx, entry FROM entries ORDER BY idx DESC LIMIT ?", (count,))]
+        return [
+            (r[0], bytes(r[1]))
+            for r in conn.execute(
+                "SELECT idx, entry FROM entries ORDER BY idx DESC LIMIT ?", (count,)
+            )
+        ]
 
     def record_indexes(self, conn, uid: str, full_only: bool = False) -> list[int]:
         """Indexes of the entries of record ``uid``; with ``full_only`` those whose content
@@ -305,11 +330,14 @@ class LedgerLog:
         return [r[0] for r in conn.execute(query + " ORDER BY idx", (uid,))]
 
     def find_digest(self, conn, digest: str) -> list[tuple[int, str]]:
-        return conn.execute("SELECT idx, path FROM digests WHERE digest = ? ORDER BY idx",
-                            (digest,)).fetchall()
+        return conn.execute(
+            "SELECT idx, path FROM digests WHERE digest = ? ORDER BY idx", (digest,)
+        ).fetchall()
 
     def logged_records(self, conn) -> set[str]:
-        return {r[0] for r in conn.execute("SELECT DISTINCT record FROM entries WHERE record != ''")}
+        return {
+            r[0] for r in conn.execute("SELECT DISTINCT record FROM entries WHERE record != ''")
+        }
 
     def add_cosignature(self, conn, size: int, line_note: str) -> str:
         """Merge the signatures of ``line_note`` (a cosigned copy of checkpoint ``size``)."""

@@ -51,9 +51,14 @@ def log_transition(record, action: str | None) -> None:
         content = _last_content(record)  # the files are gone: restate what was destroyed
     # a caller's details when one waits for this entry (its defaults are log_event's own)
     pending = take_transition_entry(record) or TransitionEntry()
-    pending.receipt = log_event(ledger_event, record, content=content,
-                                metadata_digest=pending.metadata_digest,
-                                package_digest=pending.package_digest, actor=pending.actor)
+    pending.receipt = log_event(
+        ledger_event,
+        record,
+        content=content,
+        metadata_digest=pending.metadata_digest,
+        package_digest=pending.package_digest,
+        actor=pending.actor,
+    )
 
 
 def log_modification(record) -> None:

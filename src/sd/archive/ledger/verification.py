@@ -15,10 +15,10 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.packages.zipsafe import open_zip
+from sd.archive.intake import flow
 from sd.archive.ledger import disclosure
 from sd.archive.ledger import records
 from sd.archive.ledger.current import current_ledger
-from sd.archive.intake import flow
 
 HEX = re.compile(r"^[0-9a-f]{64}$")
 MAX_MEMBERS = 10000
@@ -44,10 +44,11 @@ def verify_digest(digest: str, name: str = "") -> dict:
             key = entry["record"] or entry["code"]
             latest[key] = (index, path, entry)
             indexes.setdefault(key, []).append(index)
-    matches = [_match(ledger, key, index, path, entry, digest, indexes[key])
-               for key, (index, path, entry) in list(latest.items())[:MAX_MATCHES]]
-    return {"name": name or digest, "digest": digest, "found": bool(matches),
-            "matches": matches}
+    matches = [
+        _match(ledger, key, index, path, entry, digest, indexes[key])
+        for key, (index, path, entry) in list(latest.items())[:MAX_MATCHES]
+    ]
+    return {"name": name or digest, "digest": digest, "found": bool(matches), "matches": matches}
 
 
 def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
@@ -57,7 +58,8 @@ def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
     bundle = ledger.bundle(index)
     record = disclosure.held_record(entry["record"])
     visible = not entry["record"] or (
-        record is not None and api.user.has_permission("View", obj=record))
+        record is not None and api.user.has_permission("View", obj=record)
+    )
     match = {
         "ledger_index": index,
         "entries": all_indexes,
@@ -69,8 +71,11 @@ def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
         "tree_size": bundle["tree_size"],
         "inclusion_proof": bundle["inclusion_proof"],
         "checkpoint": bundle["checkpoint"],
-        **{k: v for k, v in ledger.quorum_state(bundle["checkpoint"]).items()
-           if k in ("confirmed", "confirmed_by", "quorum")},
+        **{
+            k: v
+            for k, v in ledger.quorum_state(bundle["checkpoint"]).items()
+            if k in ("confirmed", "confirmed_by", "quorum")
+        },
         "record": None,
         "stored_copy": "not held",
     }
@@ -81,10 +86,16 @@ def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
     status = records.tamper_status(record, ledger)
     held = {"held": True, "intact": status.intact}
     if visible:
-        held.update({"@id": record.absolute_url(), "UID": record.UID(),
-                     "archival_code": records.record_code(record), "title": record.Title(),
-                     "review_state": api.content.get_state(record, default=None),
-                     "problems": status.problems})
+        held.update(
+            {
+                "@id": record.absolute_url(),
+                "UID": record.UID(),
+                "archival_code": records.record_code(record),
+                "title": record.Title(),
+                "review_state": api.content.get_state(record, default=None),
+                "problems": status.problems,
+            }
+        )
     else:
         match["message"] = "matches a record held here"
     match["record"] = held
@@ -93,8 +104,7 @@ def _match(ledger, key, index, path, entry, digest, all_indexes) -> dict:
         match["stored_copy"] = "missing" if path in entry["content"] else "not a file"
     else:
         found, _size = records.blob_digests(component)
-        match["stored_copy"] = "intact" if digest in (found["SM3"], found["SHA-256"]) \
-            else "changed"
+        match["stored_copy"] = "intact" if digest in (found["SM3"], found["SHA-256"]) else "changed"
     return match
 
 

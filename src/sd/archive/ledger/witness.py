@@ -58,16 +58,18 @@ class WitnessStore:
     """The witness state of this node: last cosigned checkpoint and replica per origin."""
 
     def __init__(self, path: Path):
-        self.conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None,
-                                    check_same_thread=False)
+        self.conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+        )
         self.conn.executescript(SCHEMA)
 
     def close(self):
         self.conn.close()
 
     def last(self, origin: str) -> tuple[Checkpoint | None, str]:
-        row = self.conn.execute("SELECT size, root, note FROM witnessed WHERE origin = ?",
-                                (origin,)).fetchone()
+        row = self.conn.execute(
+            "SELECT size, root, note FROM witnessed WHERE origin = ?", (origin,)
+        ).fetchone()
         if row is None:
             return None, ""
         return Checkpoint(origin, row[0], bytes(row[1])), row[2]
@@ -77,17 +79,25 @@ class WitnessStore:
         return MerkleLog(SQLiteNodeStore(self.conn, table), peer.hash_alg)
 
     def replica_entries(self, origin: str, start: int, end: int) -> list[bytes]:
-        return [bytes(r[0]) for r in self.conn.execute(
-            "SELECT entry FROM replica_entries WHERE origin = ? AND idx >= ? AND idx < ? "
-            "ORDER BY idx", (origin, start, end))]
+        return [
+            bytes(r[0])
+            for r in self.conn.execute(
+                "SELECT entry FROM replica_entries WHERE origin = ? AND idx >= ? AND idx < ? "
+                "ORDER BY idx",
+                (origin, start, end),
+            )
+        ]
 
     def all_witnessed(self) -> list[tuple[str, int, str]]:
-        return self.conn.execute("SELECT origin, size, note FROM witnessed ORDER BY origin"
-                                 ).fetchall()
+        return self.conn.execute(
+            "SELECT origin, size, note FROM witnessed ORDER BY origin"
+        ).fetchall()
 
     def refused(self, origin: str, errors: list[dict]) -> None:
-        self.conn.execute("INSERT INTO refusals (origin, errors) VALUES (?, ?)",
-                          (origin, json.dumps(errors, ensure_ascii=False)))
+        self.conn.execute(
+            "INSERT INTO refusals (origin, errors) VALUES (?, ?)",
+            (origin, json.dumps(errors, ensure_ascii=False)),
+        )
 
 
 def _get(url: str, timeout: float, headers: dict | None = None) -> dict:
@@ -98,8 +108,11 @@ def _get(url: str, timeout: float, headers: dict | None = None) -> dict:
 
 def _post(url: str, body: dict, timeout: float) -> dict:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode("utf-8"), method="POST",
-        headers={"Accept": "application/json", "Content-Type": "application/json"})
+        url,
+        data=json.dumps(body).encode("utf-8"),
+        method="POST",
+        headers={"Accept": "application/json", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         return json.loads(response.read().decode("utf-8"))
 
@@ -120,8 +133,9 @@ def cosign_peer(ledger, peer: AdmittedNode, timeout: float = 10) -> dict:
                 query = urllib.parse.urlencode({"first": last.size, "second": checkpoint.size})
                 answer = _get(f"{base}/@ledger/consistency?{query}", timeout)
                 proof = [bytes.fromhex(p) for p in answer["proof"]]
-            cosigned = witness(note, key=ledger.node.key, peers=ledger.admitted(), last=last,
-                               proof=proof)
+            cosigned = witness(
+                note, key=ledger.node.key, peers=ledger.admitted(), last=last, proof=proof
+            )
             store.conn.execute("BEGIN IMMEDIATE")
             try:
                 replica = store.replica(peer)
@@ -130,11 +144,13 @@ def cosign_peer(ledger, peer: AdmittedNode, timeout: float = 10) -> dict:
                 replicate(replica, entries, cosigned.checkpoint)
                 store.conn.executemany(
                     "INSERT OR REPLACE INTO replica_entries (origin, idx, entry) VALUES (?, ?, ?)",
-                    [(peer.origin, start + i, e) for i, e in enumerate(entries)])
+                    [(peer.origin, start + i, e) for i, e in enumerate(entries)],
+                )
                 store.conn.execute(
                     "INSERT OR REPLACE INTO witnessed (origin, size, root, note) "
                     "VALUES (?, ?, ?, ?)",
-                    (peer.origin, checkpoint.size, checkpoint.root, str(cosigned.note)))
+                    (peer.origin, checkpoint.size, checkpoint.root, str(cosigned.note)),
+                )
                 store.conn.execute("COMMIT")
             except BaseException:
                 store.conn.execute("ROLLBACK")
@@ -146,11 +162,15 @@ def cosign_peer(ledger, peer: AdmittedNode, timeout: float = 10) -> dict:
             return {**result, "status": "refused", "message": error.message, "errors": errors}
         except (OSError, ValueError, KeyError, urllib.error.URLError) as error:
             return {**result, "status": "unreachable", "message": str(error)}
-        result.update(status="cosigned", tree_size=checkpoint.size,
-                      root=base64.b64encode(checkpoint.root).decode("ascii"))
+        result.update(
+            status="cosigned",
+            tree_size=checkpoint.size,
+            root=base64.b64encode(checkpoint.root).decode("ascii"),
+        )
         try:
-            answer = _post(f"{base}/@ledger/cosignature", {"checkpoint": str(cosigned.note)},
-                           timeout)
+            answer = _post(
+                f"{base}/@ledger/cosignature", {"checkpoint": str(cosigned.note)}, timeout
+            )
             result["peer"] = {k: answer.get(k) for k in ("confirmed", "confirmed_by", "quorum")}
         except (OSError, ValueError, urllib.error.URLError) as error:
             result["delivered"] = False
@@ -167,13 +187,17 @@ def _fetch_entries(base: str, start: int, end: int, timeout: float, ledger) -> l
     while start + len(entries) < end:
         first = start + len(entries)
         query = urllib.parse.urlencode({"start": first, "end": min(end, first + PAGE)})
-        page = _get(f"{base}/@ledger/entries?{query}", timeout,
-                    disclosure.witness_header(ledger))["entries"]
+        page = _get(f"{base}/@ledger/entries?{query}", timeout, disclosure.witness_header(ledger))[
+            "entries"
+        ]
         if not page:
             raise refuse("LEDGER-REPLICA-SIZE", "the peer sent no entries", object=base)
         if not all(isinstance(text, str) for text in page):
-            raise refuse("LEDGER-REPLICA-REDACTED", "the peer redacted entries: does it admit "
-                         "this node?", object=base)
+            raise refuse(
+                "LEDGER-REPLICA-REDACTED",
+                "the peer redacted entries: does it admit this node?",
+                object=base,
+            )
         for text in page:
             data = text.encode("utf-8")
             parse_entry(data)  # canonical and valid, or refused
@@ -183,8 +207,11 @@ def _fetch_entries(base: str, start: int, end: int, timeout: float, ledger) -> l
 
 def cosign_all(ledger, timeout: float = 10) -> list[dict]:
     """Witness every admitted peer that has a URL (the scheduled job and the button)."""
-    return [cosign_peer(ledger, peer, timeout) for peer in ledger.admitted()
-            if peer.origin != ledger.origin and peer.url]
+    return [
+        cosign_peer(ledger, peer, timeout)
+        for peer in ledger.admitted()
+        if peer.origin != ledger.origin and peer.url
+    ]
 
 
 def accept_cosignatures(ledger, note_text: str) -> dict:
@@ -192,8 +219,9 @@ def accept_cosignatures(ledger, note_text: str) -> dict:
     incoming = parse_note(note_text)
     checkpoint = parse_checkpoint(incoming.text)
     if checkpoint.origin != ledger.origin:
-        raise refuse("LEDGER-ORIGIN-UNKNOWN", "not a checkpoint of this node",
-                     object=checkpoint.origin)
+        raise refuse(
+            "LEDGER-ORIGIN-UNKNOWN", "not a checkpoint of this node", object=checkpoint.origin
+        )
     admitted = [n for n in ledger.admitted() if n.origin != ledger.origin]
     valid = Note(incoming.text)
     for peer in admitted:

@@ -203,4 +203,3 @@ def work_dir(name: str) -> Path:
     path = var_dir() / "preservation" / name
     path.mkdir(parents=True, exist_ok=True)
     return path
-

@@ -74,8 +74,15 @@ def convert_component(component):
         )
         new_name = Path(name).stem + suffix
         with open(result.result, "rb") as data:
-            new = add_version(record, component, data, new_name, content_type,
-                              format_name=format_name, folder=CONVERTED)
+            new = add_version(
+                record,
+                component,
+                data,
+                new_name,
+                content_type,
+                format_name=format_name,
+                folder=CONVERTED,
+            )
     att = dict(result.attestation)
     att["source"] = {**att["source"], "component": component.UID(), "sm3": component.sm3}
     att["result"] = {**(att["result"] or {}), "component": new.UID(), "sm3": new.sm3}

@@ -90,8 +90,12 @@ def key_spec() -> KeySpec | None:
     if _ledger_key() is not None:
         return None
     key = node_key()  # creates the key file on first use
-    return KeySpec(str(keys_dir() / KEY_FILE), KEY_NAME, SIGNER_NAME,
-                   ALGORITHMS.get(key.algorithm, key.algorithm))
+    return KeySpec(
+        str(keys_dir() / KEY_FILE),
+        KEY_NAME,
+        SIGNER_NAME,
+        ALGORITHMS.get(key.algorithm, key.algorithm),
+    )
 
 
 def verify(message: bytes, signature: bytes, certificate: bytes, algorithm: str) -> bool:

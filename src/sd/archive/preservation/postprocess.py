@@ -84,8 +84,11 @@ class PendingWork(Persistent):
         for uid, value in ours.items():
             if before.get(uid) != value:  # we added or changed it
                 other = theirs.get(uid)
-                merged[uid] = value if other is None else (
-                    min(other[0], value[0]), tuple(sorted(set(other[1]) | set(value[1]))))
+                merged[uid] = (
+                    value
+                    if other is None
+                    else (min(other[0], value[0]), tuple(sorted(set(other[1]) | set(value[1]))))
+                )
         return {**committed, "items": merged}
 
 
@@ -134,8 +137,11 @@ def is_pending(record) -> bool:
 
 def entries(site=None, limit: int = 50) -> list[dict]:
     """The oldest queued records first: uid, since, steps."""
-    found = [{"uid": uid, "since": since, "steps": list(steps)}
-             for shard in _shards(site) for uid, (since, steps) in shard.items.items()]
+    found = [
+        {"uid": uid, "since": since, "steps": list(steps)}
+        for shard in _shards(site)
+        for uid, (since, steps) in shard.items.items()
+    ]
     return sorted(found, key=lambda e: e["since"])[:limit]
 
 
@@ -150,8 +156,9 @@ def process(record, steps) -> dict | None:
 
 def oldest_age(site=None) -> float:
     """Seconds the oldest queued record has waited (0 when the queue is empty)."""
-    oldest = min((since for shard in _shards(site) for since, _steps in shard.items.values()),
-                 default=None)
+    oldest = min(
+        (since for shard in _shards(site) for since, _steps in shard.items.values()), default=None
+    )
     if oldest is None:
         return 0.0
     return (datetime.now().astimezone() - datetime.fromisoformat(oldest)).total_seconds()
@@ -259,8 +266,9 @@ def _give_up(uid: str, site, error) -> None:
         shard.remove(uid)
     record = store.record_by_uid(uid)
     subject = (getattr(record, "archival_code", "") or uid) if record is not None else uid
-    alarms.raise_alarm(alarms.NOT_PRESERVED, subject, f"after-archiving work failed: {error}",
-                       details={"uid": uid})
+    alarms.raise_alarm(
+        alarms.NOT_PRESERVED, subject, f"after-archiving work failed: {error}", details={"uid": uid}
+    )
     transaction.commit()
 
 
@@ -297,5 +305,4 @@ def start_worker(event):
     if _started.is_set() or getattr(Zope2, "DB", None) is None:
         return
     _started.set()
-    threading.Thread(target=_loop, args=(Zope2.DB,), name="sd-after-archiving",
-                     daemon=True).start()
+    threading.Thread(target=_loop, args=(Zope2.DB,), name="sd-after-archiving", daemon=True).start()

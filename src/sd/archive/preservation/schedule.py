@@ -36,8 +36,9 @@ def _parse(stamp: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def due_locations(location_ids: list[str], runs: list[dict], interval_days: int,
-                  now: datetime) -> list[str]:
+def due_locations(
+    location_ids: list[str], runs: list[dict], interval_days: int, now: datetime
+) -> list[str]:
     """Locations whose last complete run finished more than ``interval_days`` ago (or never)."""
     last: dict[str, datetime] = {}
     for row in runs:
@@ -125,5 +126,6 @@ def start_scheduler(event):
     if not serving():
         return
     _started.set()
-    threading.Thread(target=_loop, args=(event.database,), name="sd-fixity-scheduler",
-                     daemon=True).start()
+    threading.Thread(
+        target=_loop, args=(event.database,), name="sd-fixity-scheduler", daemon=True
+    ).start()

@@ -98,8 +98,10 @@ def expected_digests(site=None) -> dict[str, str]:
     found = {relpath: entry["sm3"] for relpath, entry in index(site).items()}
     ledger = current_ledger(site)
     with ledger.log.view() as conn:  # includes what this transaction logged
-        return {relpath: sm3 if ledger.log.find_digest(conn, sm3) else NOT_IN_LEDGER
-                for relpath, sm3 in found.items()}
+        return {
+            relpath: sm3 if ledger.log.find_digest(conn, sm3) else NOT_IN_LEDGER
+            for relpath, sm3 in found.items()
+        }
 
 
 # --- files follow the transaction ----------------------------------------------------------

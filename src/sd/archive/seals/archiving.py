@@ -69,8 +69,11 @@ def seal_fields(record) -> ArchivingSealFields:
 def originals(record) -> list:
     """The components as received that get the seal: 正本, not derived, PDF or OFD."""
     return [
-        c for c in record.objectValues()
-        if IComponent.providedBy(c) and c.role == ORIGINAL_ROLE and not getattr(c, "version_of", None)
+        c
+        for c in record.objectValues()
+        if IComponent.providedBy(c)
+        and c.role == ORIGINAL_ROLE
+        and not getattr(c, "version_of", None)
     ]
 
 
@@ -86,23 +89,49 @@ def apply_archiving_seal(record) -> list:
         try:
             if fmt == "PDF":
                 sealed = stamp_pdf(data, fields, key)
-                added.append(add_version(record, original, sealed, derived_name(name, SUFFIX, "pdf"),
-                                         "application/pdf", format_name="PDF", archiving_seal="PAdES"))
+                added.append(
+                    add_version(
+                        record,
+                        original,
+                        sealed,
+                        derived_name(name, SUFFIX, "pdf"),
+                        "application/pdf",
+                        format_name="PDF",
+                        archiving_seal="PAdES",
+                    )
+                )
             elif fmt == "OFD":
                 sealed, detached = archive_ofd(data, fields, key)
                 signed = bool(OfdPackage.open(data).signatures)
                 ofd = original
                 if sealed != data:
-                    ofd = add_version(record, original, sealed, derived_name(name, SUFFIX, "ofd"),
-                                      "application/ofd", format_name="OFD",
-                                      archiving_seal="signature+detached" if signed else "stamp+detached")
+                    ofd = add_version(
+                        record,
+                        original,
+                        sealed,
+                        derived_name(name, SUFFIX, "ofd"),
+                        "application/ofd",
+                        format_name="OFD",
+                        archiving_seal="signature+detached" if signed else "stamp+detached",
+                    )
                     added.append(ofd)
                 else:  # the agency's signature allows no later one: the JSON signs the original
-                    notes.append(f"{original.getId()}: its signature protects the signature list, "
-                                 "归档章 as a detached signature only")
-                added.append(add_version(record, ofd, detached, derived_name(name, SUFFIX, "sig.json"),
-                                         "application/json", role="其他", format_name="JSON",
-                                         archiving_seal="detached-signature"))
+                    notes.append(
+                        f"{original.getId()}: its signature protects the signature list, "
+                        "归档章 as a detached signature only"
+                    )
+                added.append(
+                    add_version(
+                        record,
+                        ofd,
+                        detached,
+                        derived_name(name, SUFFIX, "sig.json"),
+                        "application/json",
+                        role="其他",
+                        format_name="JSON",
+                        archiving_seal="detached-signature",
+                    )
+                )
             else:
                 continue
         except ConflictError:

@@ -88,11 +88,20 @@ def certificate_problems(text: str | None, field_name: str) -> list[Problem]:
             problems.append(Problem("seal.certificate", f"block {n}: {exc}", field_name))
             continue
         if kind != "CERTIFICATE":
-            problems.append(Problem("seal.certificate", f"block {n} is a {kind}, not a certificate"
-                                    " (private keys are never stored here)", field_name))
+            problems.append(
+                Problem(
+                    "seal.certificate",
+                    f"block {n} is a {kind}, not a certificate"
+                    " (private keys are never stored here)",
+                    field_name,
+                )
+            )
         elif load_certificate(block).error:
-            problems.append(Problem("seal.certificate", f"block {n}: {load_certificate(block).error}",
-                                    field_name))
+            problems.append(
+                Problem(
+                    "seal.certificate", f"block {n}: {load_certificate(block).error}", field_name
+                )
+            )
     return problems
 
 
@@ -125,8 +134,10 @@ class ISealSettings(Interface):
     )
     key_path = schema.TextLine(
         title=_("Archiving-seal key file"),  # 归档章私钥文件
-        description=_("Path of the PEM private key file (mode 0600). Empty: "
-                      "$SD_ARCHIVE_VAR/seals/archiving-seal.key."),
+        description=_(
+            "Path of the PEM private key file (mode 0600). Empty: "
+            "$SD_ARCHIVE_VAR/seals/archiving-seal.key."
+        ),
         required=False,
         default="",
     )
@@ -152,8 +163,11 @@ def trust_fingerprint() -> str:
     """A digest of the trust configuration: verdicts stay valid while it is unchanged."""
     import hashlib
 
-    text = _registry_value("trusted_certificates", "") + "\n" + \
-        _registry_value("archiving_seal_certificate", "")
+    text = (
+        _registry_value("trusted_certificates", "")
+        + "\n"
+        + _registry_value("archiving_seal_certificate", "")
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -186,7 +200,12 @@ def key_path() -> Path | None:
 def key_status() -> dict:
     """What the control panel shows about the key file; never the key itself."""
     path = key_path()
-    status = {"path": str(path) if path else "", "exists": False, "private": False, "matches": False}
+    status = {
+        "path": str(path) if path else "",
+        "exists": False,
+        "private": False,
+        "matches": False,
+    }
     if path is None or not path.exists():
         return status
     mode = stat.S_IMODE(path.stat().st_mode)
@@ -212,25 +231,38 @@ def load_key() -> SealKey:
     if stat.S_IMODE(path.stat().st_mode) & 0o077:
         raise SealConfigurationError(
             f"the archiving-seal key file {path} is readable by other users: chmod 600 it",
-            [Problem("seal.key-mode", "key file must be readable only by the instance user", str(path))],
+            [
+                Problem(
+                    "seal.key-mode",
+                    "key file must be readable only by the instance user",
+                    str(path),
+                )
+            ],
         )
     if not cert:
         raise SealConfigurationError(
             "no archiving-seal certificate configured",
-            [Problem("seal.certificate-missing", "archiving-seal certificate missing",
-                     f"{PREFIX}.archiving_seal_certificate")],
+            [
+                Problem(
+                    "seal.certificate-missing",
+                    "archiving-seal certificate missing",
+                    f"{PREFIX}.archiving_seal_certificate",
+                )
+            ],
         )
     key = SealKey(path.read_bytes(), cert)
     try:
         private, certificate = key.private_key(), key.certificate()
     except ValueError as exc:
-        raise SealConfigurationError(f"the archiving-seal key or certificate does not load: {exc}") from exc
+        raise SealConfigurationError(
+            f"the archiving-seal key or certificate does not load: {exc}"
+        ) from exc
     from cryptography.hazmat.primitives import serialization
 
     spki = serialization.PublicFormat.SubjectPublicKeyInfo
-    if private.public_key().public_bytes(serialization.Encoding.DER, spki) != certificate.public_key().public_bytes(
+    if private.public_key().public_bytes(
         serialization.Encoding.DER, spki
-    ):
+    ) != certificate.public_key().public_bytes(serialization.Encoding.DER, spki):
         raise SealConfigurationError(
             "the archiving-seal key does not belong to the configured certificate",
             [Problem("seal.key-mismatch", "key and certificate differ", str(path))],

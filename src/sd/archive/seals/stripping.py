@@ -26,8 +26,8 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.seals.strip import strip_ofd
 from sd.archive.core.seals.strip import strip_pdf
-from sd.archive.ledger import log_event
 from sd.archive.interfaces import IComponent
+from sd.archive.ledger import log_event
 from sd.archive.seals import settings
 from sd.archive.seals.verification import component_bytes
 from sd.archive.seals.verification import component_format
@@ -62,14 +62,22 @@ def check_request(record, uid, reason) -> tuple:
     if not isinstance(reason, str) or not reason.strip():
         problems.append(Problem("seal.strip.reason", "a reason is required (去除理由)", "reason"))
     elif len(reason) > MAX_REASON:
-        problems.append(Problem("seal.strip.reason", f"the reason is longer than {MAX_REASON} characters", "reason"))
+        problems.append(
+            Problem(
+                "seal.strip.reason", f"the reason is longer than {MAX_REASON} characters", "reason"
+            )
+        )
     component = None
     if not isinstance(uid, str) or not uid:
-        problems.append(Problem("seal.strip.component", "the component UID is required", "component"))
+        problems.append(
+            Problem("seal.strip.component", "the component UID is required", "component")
+        )
     else:
         component = component_by_uid(record, uid)
         if component is None:
-            problems.append(Problem("seal.strip.component", f"no component {uid} in this record", "component"))
+            problems.append(
+                Problem("seal.strip.component", f"no component {uid} in this record", "component")
+            )
     if problems:
         _refuse("the seal cannot be stripped", problems)
     return component, reason.strip()
@@ -84,32 +92,58 @@ def strip_seal(record, uid, reason) -> tuple:
     fmt = component_format(component, data)
     where = component.getId()
     if fmt not in ("OFD", "PDF"):
-        _refuse("only OFD and PDF files carry seals that can be stripped",
-                [Problem("seal.strip.format", "not an OFD or PDF file", where, "usability")], 422, "Unprocessable")
+        _refuse(
+            "only OFD and PDF files carry seals that can be stripped",
+            [Problem("seal.strip.format", "not an OFD or PDF file", where, "usability")],
+            422,
+            "Unprocessable",
+        )
     trust = settings.trust_store()
     status, verdicts, reasons = verify_bytes(data, fmt, trust)
     if not verdicts:
-        _refuse("the file carries no signature to strip",
-                [Problem("seal.strip.unsigned", f"status {status}: nothing to strip", where, "authenticity")],
-                422, "Unprocessable")
+        _refuse(
+            "the file carries no signature to strip",
+            [
+                Problem(
+                    "seal.strip.unsigned",
+                    f"status {status}: nothing to strip",
+                    where,
+                    "authenticity",
+                )
+            ],
+            422,
+            "Unprocessable",
+        )
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     file_sm3 = component.sm3 or ""
-    findings = [dict(finding(v, component, file_sm3, when), business_entity="验证") for v in verdicts]
-    findings += [dict(file_finding(r, fmt, component, file_sm3, when), business_entity="验证") for r in reasons]
+    findings = [
+        dict(finding(v, component, file_sm3, when), business_entity="验证") for v in verdicts
+    ]
+    findings += [
+        dict(file_finding(r, fmt, component, file_sm3, when), business_entity="验证")
+        for r in reasons
+    ]
     for verdict in verdicts:
         store_picture(component, verdict)
     stripped, provenance = (strip_ofd if fmt == "OFD" else strip_pdf)(data, trust)
 
     name = component.file.filename or component.getId()
-    new = add_version(record, component, stripped, derived_name(name, SUFFIX),
-                      "application/ofd" if fmt == "OFD" else "application/pdf", format_name=fmt,
-                      seal_stripped=True)
+    new = add_version(
+        record,
+        component,
+        stripped,
+        derived_name(name, SUFFIX),
+        "application/ofd" if fmt == "OFD" else "application/pdf",
+        format_name=fmt,
+        seal_stripped=True,
+    )
     actor = api.user.get_current().getId()
     # the entry states all the record's files by path, the original and the stripped copy side
     # by side: it is the record's latest, which @export copies (digests only; the reason and
     # verdicts are in strip_log)
     receipt = log_event(
-        EVENT, record,
+        EVENT,
+        record,
         code=getattr(record, "archival_code", "") or "",
         title=record.Title(),
         package_digest=provenance["result"]["sm3"],

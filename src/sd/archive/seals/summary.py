@@ -14,7 +14,9 @@ def component_seals(component) -> dict:
         item = dict(item)
         key = (item.get("picture") or {}).get("sm3")
         item["picture_url"] = (
-            f"{component.absolute_url()}/@@seal-picture/{key}" if key and picture(component, key) is not None else None
+            f"{component.absolute_url()}/@@seal-picture/{key}"
+            if key and picture(component, key) is not None
+            else None
         )
         findings.append(item)
     return {

@@ -85,14 +85,20 @@ _memo: OrderedDict = OrderedDict()
 _memo_lock = threading.Lock()
 
 
-def verify_bytes(data: bytes, fmt: str | None, trust=None) -> tuple[str, list[Verdict], list[Reason]]:
+def verify_bytes(
+    data: bytes, fmt: str | None, trust=None
+) -> tuple[str, list[Verdict], list[Reason]]:
     """(file status, verdicts, file-level reasons) for OFD/PDF bytes; other formats: unsigned.
 
     With the configured trust store (``trust`` None) answers are remembered by content digest,
     format and trust configuration: intake's detection (GD-1-9) and the component subscriber
     then verify a file once, not twice.
     """
-    if trust is not None or fmt not in ("OFD", "PDF") or (fmt == "PDF" and PDF_SIGNATURE not in data):
+    if (
+        trust is not None
+        or fmt not in ("OFD", "PDF")
+        or (fmt == "PDF" and PDF_SIGNATURE not in data)
+    ):
         return _verify_bytes(data, fmt, trust)  # nothing to remember for files without signatures
     key = (hashlib.sha256(data).digest(), fmt, settings.trust_fingerprint())
     with _memo_lock:
@@ -132,7 +138,7 @@ def _cert_pem(cert) -> str | None:
     if cert is None or not cert.der:
         return None
     body = base64.encodebytes(cert.der).decode().replace("\n", "")
-    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
 
 
@@ -159,10 +165,16 @@ def finding(verdict: Verdict, component=None, file_sm3: str = "", when: str = ""
     return data
 
 
-def file_finding(reason: Reason, fmt: str, component=None, file_sm3: str = "", when: str = "") -> dict:
+def file_finding(
+    reason: Reason, fmt: str, component=None, file_sm3: str = "", when: str = ""
+) -> dict:
     """A finding about the whole file (a seal image without any signature, an unreadable file)."""
-    verdict = Verdict(id="", kind="stamp" if reason.code.startswith("ofd.stamp") else "file",
-                      format=(fmt or "").lower(), reasons=[reason])
+    verdict = Verdict(
+        id="",
+        kind="stamp" if reason.code.startswith("ofd.stamp") else "file",
+        format=(fmt or "").lower(),
+        reasons=[reason],
+    )
     return finding(verdict, component, file_sm3, when)
 
 
@@ -180,9 +192,14 @@ def verify_component(component, store: bool = True) -> list[dict]:
     if fmt is None:
         findings = []
     elif len(data) > settings.max_verify_bytes():
-        reason = Reason("seal.too-large", UNVERIFIABLE,
-                        f"{len(data)} bytes exceed the verification limit {settings.max_verify_bytes()}")
-        findings = [file_finding(reason, fmt, component, getattr(component, "sm3", "") or "", _now())]
+        reason = Reason(
+            "seal.too-large",
+            UNVERIFIABLE,
+            f"{len(data)} bytes exceed the verification limit {settings.max_verify_bytes()}",
+        )
+        findings = [
+            file_finding(reason, fmt, component, getattr(component, "sm3", "") or "", _now())
+        ]
     else:
         _, verdicts, reasons = verify_bytes(data, fmt)
         when, sm3 = _now(), getattr(component, "sm3", "") or ""
@@ -208,8 +225,14 @@ def verify_stored(component) -> None:
     except Exception as exc:  # noqa: BLE001 - a verifier crash must not lose the file
         logger.exception("seal verification failed for %s", component.getId())
         reason = Reason("seal.verifier-error", UNVERIFIABLE, f"the verifier failed: {exc}")
-        component.seal_findings = [file_finding(reason, component_format(component) or "", component,
-                                                getattr(component, "sm3", "") or "")]
+        component.seal_findings = [
+            file_finding(
+                reason,
+                component_format(component) or "",
+                component,
+                getattr(component, "sm3", "") or "",
+            )
+        ]
     record = getattr(component, "__parent__", None)
     if record is not None and IRecord.providedBy(record):
         refresh_record(record)
@@ -265,7 +288,9 @@ def store_picture(component, verdict: Verdict) -> str | None:
     if image is None:
         return None
     data, content_type, ext = image
-    pictures[key] = NamedBlobImage(data=data, contentType=content_type, filename=f"seal-{key[:12]}.{ext}")
+    pictures[key] = NamedBlobImage(
+        data=data, contentType=content_type, filename=f"seal-{key[:12]}.{ext}"
+    )
     return key
 
 

@@ -16,15 +16,17 @@ import posixpath
 
 from plone import api
 
-from sd.archive.ledger.records import component_path
 from sd.archive.interfaces import IComponent
+from sd.archive.ledger.records import component_path
 from sd.archive.repository import ComponentData
 from sd.archive.repository import add_component
 
 
 def next_sequence(record) -> int:
     """One more than the highest 序号 (and free as an id ``cNNN``)."""
-    taken = [getattr(c, "sequence", 0) or 0 for c in record.objectValues() if IComponent.providedBy(c)]
+    taken = [
+        getattr(c, "sequence", 0) or 0 for c in record.objectValues() if IComponent.providedBy(c)
+    ]
     sequence = max(taken, default=0) + 1
     while f"c{sequence:03d}" in record.objectIds():
         sequence += 1
@@ -51,8 +53,17 @@ def version_path(record, original, filename: str, folder: str = "") -> str:
     return path
 
 
-def add_version(record, original, data, filename: str, content_type: str, role: str | None = None,
-                format_name: str = "", folder: str = "", **extra):
+def add_version(
+    record,
+    original,
+    data,
+    filename: str,
+    content_type: str,
+    role: str | None = None,
+    format_name: str = "",
+    folder: str = "",
+    **extra,
+):
     """Add ``data`` (bytes or an open file) as a new component derived from ``original``
     (``version_of`` = its UID), at a path of its own (:func:`version_path`)."""
     comp = ComponentData(

@@ -27,10 +27,12 @@ class Directory:
     def __init__(self, pas):
         self.site = aq_parent(aq_inner(pas))
         plugins = pas._getOb("plugins")
-        self.role_managers = [p for _, p in plugins.listPlugins(IRolesPlugin)
-                              if isinstance(p, ZODBRoleManager)]
-        self.group_managers = [p for _, p in plugins.listPlugins(IGroupsPlugin)
-                               if isinstance(p, ZODBGroupManager)]
+        self.role_managers = [
+            p for _, p in plugins.listPlugins(IRolesPlugin) if isinstance(p, ZODBRoleManager)
+        ]
+        self.group_managers = [
+            p for _, p in plugins.listPlugins(IGroupsPlugin) if isinstance(p, ZODBGroupManager)
+        ]
 
     @classmethod
     def of(cls, context):
@@ -48,11 +50,14 @@ class Directory:
     def enforced(self):
         """sd.archive's roles are defined: on the site (rolemap.xml) or in a role manager (which
         learns the site's roles lazily)."""
-        return (SECURITY_ADMINISTRATOR in (getattr(aq_base(self.site), "__ac_roles__", None) or ())
-                or any(SECURITY_ADMINISTRATOR in rm._roles for rm in self.role_managers))
+        return SECURITY_ADMINISTRATOR in (
+            getattr(aq_base(self.site), "__ac_roles__", None) or ()
+        ) or any(SECURITY_ADMINISTRATOR in rm._roles for rm in self.role_managers)
 
     def is_group(self, principal_id):
-        return principal_id == EVERYONE or any(principal_id in gm._groups for gm in self.group_managers)
+        return principal_id == EVERYONE or any(
+            principal_id in gm._groups for gm in self.group_managers
+        )
 
     def direct_roles(self, principal_id):
         return {r for rm in self.role_managers for r in rm._principal_roles.get(principal_id, ())}
@@ -75,8 +80,12 @@ class Directory:
         """The principals in ``group_id``, members of nested groups included. For the virtual
         group of all accounts, the holders of an administrator role (the ones the rules are about)."""
         if group_id == EVERYONE:
-            holders = {p for rm in self.role_managers for p, roles in rm._principal_roles.items()
-                       if ADMINISTRATOR_ROLES.intersection(roles)}
+            holders = {
+                p
+                for rm in self.role_managers
+                for p, roles in rm._principal_roles.items()
+                if ADMINISTRATOR_ROLES.intersection(roles)
+            }
             return holders.union(*(self.members_of(p) for p in holders if self.is_group(p)))
         found, todo = set(), [group_id]
         while todo:
@@ -117,8 +126,11 @@ class Directory:
             return set()
         roles = set()
         for brain in catalog.unrestrictedSearchResults(
-                allowedRolesAndUsers=[f"user:{p}" for p in principal_ids]):
-            rolemap = getattr(aq_base(brain._unrestrictedGetObject()), "__ac_local_roles__", None) or {}
+            allowedRolesAndUsers=[f"user:{p}" for p in principal_ids]
+        ):
+            rolemap = (
+                getattr(aq_base(brain._unrestrictedGetObject()), "__ac_local_roles__", None) or {}
+            )
             for principal_id in principal_ids:
                 roles.update(rolemap.get(principal_id, ()))
         return roles
@@ -129,8 +141,11 @@ class Directory:
         roles = self.global_roles(principal_id)
         if obj is not None or everywhere:
             principal_ids = {principal_id} | self.groups_of(principal_id)
-            roles |= (self.local_roles(obj, principal_ids) if obj is not None
-                      else self.local_roles_everywhere(principal_ids))
+            roles |= (
+                self.local_roles(obj, principal_ids)
+                if obj is not None
+                else self.local_roles_everywhere(principal_ids)
+            )
         return roles
 
     def affected(self, principal_id, obj=None, everywhere=False):

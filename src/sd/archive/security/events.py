@@ -13,9 +13,11 @@ from zope.interface import implementer
 class ISecurityChangedEvent(Interface):
     """账号/角色/组/本地角色变更事件."""
 
-    action = Attribute("what changed: account_created, account_deleted, roles_changed, "
-                       "group_member_added, group_member_removed, group_roles_changed, "
-                       "local_roles_changed, ...")
+    action = Attribute(
+        "what changed: account_created, account_deleted, roles_changed, "
+        "group_member_added, group_member_removed, group_roles_changed, "
+        "local_roles_changed, ..."
+    )
     principal = Attribute("the user or group id the change is about")
     target = Attribute("the object path for local roles, else ''")
     details = Attribute("dict: old/new roles, group id, ...")

@@ -83,16 +83,24 @@ class Change:
 
     def __init__(self, directory, action, principal_id, obj=None, **details):
         self.directory = directory
-        self.action = action or ("group_roles_changed" if directory.is_group(principal_id)
-                                 else "roles_changed")
+        self.action = action or (
+            "group_roles_changed" if directory.is_group(principal_id) else "roles_changed"
+        )
         self.principal_id = principal_id
         self.obj = obj
         self.actor_id, self.trusted = actor()
         self.details = dict(details, actor=self.actor_id)
 
     def announce(self, outcome="ok", **extra):
-        notify(SecurityChangedEvent(self.action, self.principal_id, _target(self.obj),
-                                    dict(self.details, **extra), outcome))
+        notify(
+            SecurityChangedEvent(
+                self.action,
+                self.principal_id,
+                _target(self.obj),
+                dict(self.details, **extra),
+                outcome,
+            )
+        )
 
     def check(self, gained=(), joins=False, removed=()):
         gained, removed = set(gained) - IGNORED, set(removed) - IGNORED
@@ -101,8 +109,17 @@ class Change:
         # a global administrator role must also meet the local roles held anywhere (a query)
         everywhere = self.obj is None and bool(gained & ADMINISTRATOR_ROLES)
         affected = self.directory.affected(self.principal_id, self.obj, everywhere)
-        self.refuse_if(judge(self.actor_id, self.trusted, affected, gained,
-                             local=self.obj is not None, joins=joins, removed=removed))
+        self.refuse_if(
+            judge(
+                self.actor_id,
+                self.trusted,
+                affected,
+                gained,
+                local=self.obj is not None,
+                joins=joins,
+                removed=removed,
+            )
+        )
 
     def check_account(self, deletes=False):
         held = self.directory.global_roles(self.principal_id)
@@ -133,6 +150,7 @@ def _guarded(context, action, principal_id, **details):
 
 # --- global roles (portal_role_manager) ---------------------------------------------------------
 
+
 def assign_role(original, plugin, role_id, principal_id, *args, **kw):
     directory = Directory.of(plugin)
     call = functools.partial(original, plugin, role_id, principal_id, *args, **kw)
@@ -160,12 +178,16 @@ def remove_role(original, plugin, role_id, principal_id, *args, **kw):
 
 # --- group membership (source_groups) -----------------------------------------------------------
 
+
 def add_to_group(original, plugin, principal_id, group_id, *args, **kw):
     directory = Directory.of(plugin)
     call = functools.partial(original, plugin, principal_id, group_id, *args, **kw)
     # an unknown group: the original raises KeyError
-    if (directory is None or group_id not in plugin._groups
-            or group_id in plugin._principal_groups.get(principal_id, ())):
+    if (
+        directory is None
+        or group_id not in plugin._groups
+        or group_id in plugin._principal_groups.get(principal_id, ())
+    ):
         return call()
     change = Change(directory, "group_member_added", principal_id, group=group_id)
     return change.make(call, directory.global_roles(group_id), joins=True)
@@ -189,6 +211,7 @@ def remove_group(original, plugin, group_id, *args, **kw):
 
 
 # --- accounts: password, e-mail, deletion (source_users, mutable_properties) ------------------
+
 
 def change_password(original, plugin, user_id, password, *args, **kw):
     call = functools.partial(original, plugin, user_id, password, *args, **kw)
@@ -222,6 +245,7 @@ def set_properties(original, plugin, user, propertysheet, *args, **kw):
 
 # --- local roles (__ac_local_roles__ of content) ------------------------------------------------
 
+
 def _creator_owner(obj, principal_id, old, new):
     """Plone making the creator Owner of a new (or pasted) object: nobody else holds a local
     role on it yet."""
@@ -236,20 +260,32 @@ def _local_change(obj, principal_id, old, new, call):
     directory = Directory.of(obj)
     if directory is None:
         return call()
-    change = Change(directory, "local_roles_changed", principal_id, obj, old=sorted(old), new=sorted(new))
+    change = Change(
+        directory, "local_roles_changed", principal_id, obj, old=sorted(old), new=sorted(new)
+    )
     return change.make(call, new - old)
 
 
 def add_local_roles(original, obj, userid, roles, *args, **kw):
     old = set(obj.get_local_roles_for_userid(userid))
-    return _local_change(obj, userid, old, old | set(roles or ()),
-                         functools.partial(original, obj, userid, roles, *args, **kw))
+    return _local_change(
+        obj,
+        userid,
+        old,
+        old | set(roles or ()),
+        functools.partial(original, obj, userid, roles, *args, **kw),
+    )
 
 
 def set_local_roles(original, obj, userid, roles, *args, **kw):
     old = set(obj.get_local_roles_for_userid(userid))
-    return _local_change(obj, userid, old, set(roles or ()),
-                         functools.partial(original, obj, userid, roles, *args, **kw))
+    return _local_change(
+        obj,
+        userid,
+        old,
+        set(roles or ()),
+        functools.partial(original, obj, userid, roles, *args, **kw),
+    )
 
 
 def del_local_roles(original, obj, userids, *args, **kw):
@@ -261,7 +297,9 @@ def del_local_roles(original, obj, userids, *args, **kw):
             directory = directory or Directory.of(obj)
             if directory is None:
                 break
-            Change(directory, "local_roles_changed", userid, obj, old=sorted(old), new=[]).announce()
+            Change(
+                directory, "local_roles_changed", userid, obj, old=sorted(old), new=[]
+            ).announce()
     return result
 
 

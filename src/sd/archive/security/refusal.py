@@ -29,6 +29,10 @@ class RefusalView(BrowserView):
             response.setHeader("Content-Type", "application/json")
             return json.dumps(refusal.as_json(), ensure_ascii=False)
         response.setHeader("Content-Type", "text/html; charset=utf-8")
-        return PAGE.format(title="三员分立 Separation of duties", zh=escape(refusal.message_zh),
-                           en=escape(refusal.message_en), rule=escape(refusal.rule),
-                           principal=escape(str(refusal.principal)))
+        return PAGE.format(
+            title="三员分立 Separation of duties",
+            zh=escape(refusal.message_zh),
+            en=escape(refusal.message_en),
+            rule=escape(refusal.rule),
+            principal=escape(str(refusal.principal)),
+        )

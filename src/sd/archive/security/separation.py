@@ -96,9 +96,14 @@ class RoleSeparationRefused(Forbidden):
         super().__init__(f"{self.message_zh} {self.message_en} [{rule}: {principal}]")
 
     def as_json(self):
-        return {"type": "RoleSeparationRefused", "rule": self.rule, "principal": self.principal,
-                "message": f"{self.message_zh} {self.message_en}",
-                "message_zh": self.message_zh, "message_en": self.message_en}
+        return {
+            "type": "RoleSeparationRefused",
+            "rule": self.rule,
+            "principal": self.principal,
+            "message": f"{self.message_zh} {self.message_en}",
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+        }
 
 
 def judge(actor_id, trusted, affected, gained, local=False, joins=False, removed=frozenset()):

@@ -11,17 +11,28 @@ class DetectionReportView(BrowserView):
         runs = []
         for n, run in enumerate(reversed(detection.reports(self.context))):
             number = len(detection.reports(self.context)) - 1 - n
-            runs.append({
-                **run,
-                "number": number,
-                "stage_title": detection.STAGE_TITLES.get(run.get("stage"), run.get("stage")),
-                "result_title": detection.RESULT_TITLES.get(run.get("result"), run.get("result")),
-                "pdf": f"{self.context.absolute_url()}/@@detection-report.pdf?run={number}",
-                "items": [{**item, "title": titles.get(item.get("code"), ""),
-                           "property_title": detection.PROPERTY_TITLES.get(item.get("property"), ""),
-                           "result_title": detection.RESULT_TITLES.get(item.get("result"), "")}
-                          for item in run.get("items", [])],
-            })
+            runs.append(
+                {
+                    **run,
+                    "number": number,
+                    "stage_title": detection.STAGE_TITLES.get(run.get("stage"), run.get("stage")),
+                    "result_title": detection.RESULT_TITLES.get(
+                        run.get("result"), run.get("result")
+                    ),
+                    "pdf": f"{self.context.absolute_url()}/@@detection-report.pdf?run={number}",
+                    "items": [
+                        {
+                            **item,
+                            "title": titles.get(item.get("code"), ""),
+                            "property_title": detection.PROPERTY_TITLES.get(
+                                item.get("property"), ""
+                            ),
+                            "result_title": detection.RESULT_TITLES.get(item.get("result"), ""),
+                        }
+                        for item in run.get("items", [])
+                    ],
+                }
+            )
         return runs
 
 

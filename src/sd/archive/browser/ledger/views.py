@@ -36,8 +36,9 @@ class LedgerView(BrowserView):
                     CheckAuthenticator(self.request)
                     if not self.can_manage:
                         raise ArchiveError("not allowed", [], 403, "Unauthorized")
-                    timeout = api.portal.get_registry_record("sd.archive.ledger.peer_timeout",
-                                                             default=10)
+                    timeout = api.portal.get_registry_record(
+                        "sd.archive.ledger.peer_timeout", default=10
+                    )
                     self.cosign_results = witness.cosign_all(current_ledger(), timeout)
                 elif getattr(form.get("file"), "filename", None):
                     upload = form["file"]
@@ -63,9 +64,14 @@ class LedgerView(BrowserView):
         out = []
         for size, note in rows:
             quorum = ledger.quorum_state(note)
-            out.append({"size": size, "root": parse_checkpoint(parse_note(note).text).root.hex(),
-                        "confirmed_by": ", ".join(quorum["confirmed_by"]),
-                        "confirmed": quorum["confirmed"]})
+            out.append(
+                {
+                    "size": size,
+                    "root": parse_checkpoint(parse_note(note).text).root.hex(),
+                    "confirmed_by": ", ".join(quorum["confirmed_by"]),
+                    "confirmed": quorum["confirmed"],
+                }
+            )
         return out
 
     def recent(self) -> list[dict]:
@@ -77,9 +83,16 @@ class LedgerView(BrowserView):
         entries = []
         for index, entry in parsed:  # no code or account of a record the caller may not see
             entry = disclosure.shown(entry, visible)
-            entries.append({"index": index, "event": entry["event"], "code": entry["code"],
-                            "time": entry["time"], "actor": entry["actor"],
-                            "files": len(entry["content"])})
+            entries.append(
+                {
+                    "index": index,
+                    "event": entry["event"],
+                    "code": entry["code"],
+                    "time": entry["time"],
+                    "actor": entry["actor"],
+                    "files": len(entry["content"]),
+                }
+            )
         return entries
 
     def witnessed(self) -> list[dict]:
@@ -105,10 +118,15 @@ class NodesView(BrowserView):
                     nodes.remove(form["remove"])
                     self.message = _("Node removed.")
                 elif form.get("admit"):
-                    nodes.admit(AdmittedNode(
-                        origin=form.get("origin", "").strip(), vkey=form.get("vkey", "").strip(),
-                        url=form.get("url", "").strip(), role=form.get("role", "log").strip(),
-                        hash_alg=form.get("hash_alg", "sm3")))
+                    nodes.admit(
+                        AdmittedNode(
+                            origin=form.get("origin", "").strip(),
+                            vkey=form.get("vkey", "").strip(),
+                            url=form.get("url", "").strip(),
+                            role=form.get("role", "log").strip(),
+                            hash_alg=form.get("hash_alg", "sm3"),
+                        )
+                    )
                     self.message = _("Node admitted.")
             except ArchiveError as error:
                 self.error = error.as_dict()

@@ -19,8 +19,7 @@ class ReviewQueueView(BrowserView):
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             self.handle()
-            return self.request.response.redirect(
-                f"{self.context.absolute_url()}/@@review-queue")
+            return self.request.response.redirect(f"{self.context.absolute_url()}/@@review-queue")
         return self.index()
 
     # -- actions -------------------------------------------------------------------------
@@ -45,8 +44,11 @@ class ReviewQueueView(BrowserView):
             action, values = "accept", {}
         elif form.get("form.adjust"):
             action = "accept"
-            values = {"category": form.get("category", ""), "retention": form.get("retention", ""),
-                      "org_code": form.get("org_code", "")}
+            values = {
+                "category": form.get("category", ""),
+                "retention": form.get("retention", ""),
+                "org_code": form.get("org_code", ""),
+            }
         elif form.get("form.reject"):
             action, values = "reject", {"reason": form.get("reason", "")}
         else:
@@ -62,8 +64,11 @@ class ReviewQueueView(BrowserView):
             except review.ReviewError as error:
                 failed.extend(f"{p.object}: {p.message}" for p in error.problems)
         if done:
-            msgid = (_("${count} records archived.", mapping={"count": done}) if action == "accept"
-                     else _("${count} records rejected.", mapping={"count": done}))
+            msgid = (
+                _("${count} records archived.", mapping={"count": done})
+                if action == "accept"
+                else _("${count} records rejected.", mapping={"count": done})
+            )
             messages(msgid, self.request, type="info")
         for line in failed:
             messages(line, self.request, type="error")
@@ -74,20 +79,22 @@ class ReviewQueueView(BrowserView):
         rows = []
         for record in review.pending_records(self.context):
             proposed = review.proposal(record)
-            rows.append({
-                "uid": record.UID(),
-                "url": record.absolute_url(),
-                "title": record.Title(),
-                "record_id": record.electronic_record_id,
-                "fonds": record.fonds_code,
-                "year": record.year,
-                "kind": record.record_kind,
-                "doc_type": record.document_type or record.service_item_name or "",
-                "category": proposed.get("category") or "",
-                "retention": proposed.get("retention") or "",
-                "org_code": proposed.get("org_code") or "",
-                "problems": [p.get("message", "") for p in proposed.get("problems", [])],
-            })
+            rows.append(
+                {
+                    "uid": record.UID(),
+                    "url": record.absolute_url(),
+                    "title": record.Title(),
+                    "record_id": record.electronic_record_id,
+                    "fonds": record.fonds_code,
+                    "year": record.year,
+                    "kind": record.record_kind,
+                    "doc_type": record.document_type or record.service_item_name or "",
+                    "category": proposed.get("category") or "",
+                    "retention": proposed.get("retention") or "",
+                    "org_code": proposed.get("org_code") or "",
+                    "problems": [p.get("message", "") for p in proposed.get("problems", [])],
+                }
+            )
         return rows
 
     def retention_periods(self):

@@ -25,12 +25,16 @@ class IStripSealForm(Interface):
     component = schema.ASCIILine(title=_("Component"), required=True)
     reason = schema.Text(
         title=_("Reason"),  # 去除理由
-        description=_("Why the seal's digital data is removed (recorded in the metadata and the ledger)."),
+        description=_(
+            "Why the seal's digital data is removed (recorded in the metadata and the ledger)."
+        ),
         required=True,
         max_length=2000,
     )
     confirm = schema.Bool(
-        title=_("I confirm: a new version without signature data is made; the original stays unchanged."),
+        title=_(
+            "I confirm: a new version without signature data is made; the original stays unchanged."
+        ),
         required=False,
     )
 
@@ -40,7 +44,9 @@ class StripSealForm(form.Form):
     fields["confirm"].widgetFactory = SingleCheckBoxFieldWidget
     ignoreContext = True
     label = _("Strip seal digital data, keep the image")
-    description = _("The signatures are verified first; the result, certificates and digests are recorded.")
+    description = _(
+        "The signatures are verified first; the result, certificates and digests are recorded."
+    )
 
     def updateWidgets(self):
         super().updateWidgets()
@@ -66,7 +72,8 @@ class StripSealForm(form.Form):
             self.status = "; ".join([error.message] + [p.message for p in error.problems])
             return
         IStatusMessage(self.request).addStatusMessage(
-            _("Seal data stripped: new version ${id}.", mapping={"id": new.getId()}), "info")
+            _("Seal data stripped: new version ${id}.", mapping={"id": new.getId()}), "info"
+        )
         self.request.response.redirect(self.context.absolute_url())
 
     @button.buttonAndHandler(_("Cancel"), name="cancel")

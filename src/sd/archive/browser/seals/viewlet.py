@@ -24,8 +24,11 @@ KIND_TITLES = {
 class SealsViewlet(ViewletBase):
     def update(self):
         super().update()
-        self.components = [c for c in record_seals(self.context) if c["verdicts"] or c["seal_stripped"]
-                           or c["archiving_seal"]]
+        self.components = [
+            c
+            for c in record_seals(self.context)
+            if c["verdicts"] or c["seal_stripped"] or c["archiving_seal"]
+        ]
         self.can_strip = bool(api.user.has_permission(PERMISSION, obj=self.context))
 
     def status_title(self, status):
@@ -35,7 +38,9 @@ class SealsViewlet(ViewletBase):
         return KIND_TITLES.get(kind, kind)
 
     def strip_url(self, component):
-        return f"{self.context.absolute_url()}/@@strip-seal?form.widgets.component={component['UID']}"
+        return (
+            f"{self.context.absolute_url()}/@@strip-seal?form.widgets.component={component['UID']}"
+        )
 
     def strippable(self, component):
         return self.can_strip and any(v["id"] for v in component["verdicts"])

@@ -66,8 +66,9 @@ class BatchView(BrowserView):
                 api.portal.show_message(_("Batch accepted; receipt countersigned."), self.request)
             elif "return" in data:
                 returned = actions.return_batch(batch, parse_reasons(data.get("reasons", "")))
-                api.portal.show_message(_("Batch returned (${n} records).", mapping={"n": len(returned)}),
-                                        self.request)
+                api.portal.show_message(
+                    _("Batch returned (${n} records).", mapping={"n": len(returned)}), self.request
+                )
             elif "resume" in data:
                 worker.start(batch)
                 api.portal.show_message(_("Checking resumed."), self.request)
@@ -81,8 +82,11 @@ class BatchView(BrowserView):
         return api.user.has_permission(RECEIVE, obj=self.context)
 
     def unfinished(self):
-        return api.content.get_state(self.context) == "checking" and not state.is_done(self.context) \
+        return (
+            api.content.get_state(self.context) == "checking"
+            and not state.is_done(self.context)
             and not worker.running(self.context)
+        )
 
 
 class BatchDownload(BrowserView):
@@ -94,9 +98,16 @@ class BatchDownload(BrowserView):
         name = batch.getId()
         if what in ("form.pdf", "form.xml"):
             xml = getattr(batch, "registration_xml", None) or form.registration_xml(batch)
-            data, mime = (xml, "application/xml") if what == "form.xml" else (form.registration_pdf(xml), "application/pdf")
+            data, mime = (
+                (xml, "application/xml")
+                if what == "form.xml"
+                else (form.registration_pdf(xml), "application/pdf")
+            )
         elif what == "receipt.json":
-            data, mime = json.dumps(receipts.load(batch), ensure_ascii=False, indent=1).encode("utf-8"), "application/json"
+            data, mime = (
+                json.dumps(receipts.load(batch), ensure_ascii=False, indent=1).encode("utf-8"),
+                "application/json",
+            )
         elif what == "sender-receipt.txt":
             data, mime = (batch.facts.get("sender_receipt") or "").encode("utf-8"), "text/plain"
         elif what == "package.zip" and batch.direction == "outgoing":
@@ -119,8 +130,11 @@ class TransferOutView(BrowserView):
     def filters(self):
         f = self.request.form
         year = f.get("year", "")
-        return {"year": int(year) if str(year).isdigit() else None,
-                "category": f.get("category") or None, "retention": f.get("retention") or None}
+        return {
+            "year": int(year) if str(year).isdigit() else None,
+            "category": f.get("category") or None,
+            "retention": f.get("retention") or None,
+        }
 
     def eligible(self):
         return outgoing.eligible(self.context, **self.filters())
@@ -137,8 +151,11 @@ class TransferOutView(BrowserView):
                 api.portal.show_message(_("Select at least one record."), self.request, "error")
                 return self.index()
             batch = outgoing.prepare_transfer(
-                self.context, records, unit=self.context.agency_name,
-                description=self.request.form.get("description", ""))
+                self.context,
+                records,
+                unit=self.context.agency_name,
+                description=self.request.form.get("description", ""),
+            )
             return self.request.response.redirect(batch.absolute_url())
         return self.index()
 
@@ -146,8 +163,12 @@ class TransferOutView(BrowserView):
 class HoldingsView(BrowserView):
     def batches(self):
         catalog = api.portal.get_tool("portal_catalog")
-        return [b.getObject() for b in catalog(portal_type="TransferBatch", sort_on="created",
-                                               sort_order="descending")]
+        return [
+            b.getObject()
+            for b in catalog(
+                portal_type="TransferBatch", sort_on="created", sort_order="descending"
+            )
+        ]
 
     def summary(self, batch):
         return state.summary(batch)
@@ -161,11 +182,16 @@ class HoldingsView(BrowserView):
         tree: dict = {}
         for brain in catalog(portal_type="Record", review_state=["received", "open", "controlled"]):
             node = tree.setdefault(brain.fonds_code or "—", {}).setdefault(
-                getattr(brain, "category_code", None) or "—", {})
+                getattr(brain, "category_code", None) or "—", {}
+            )
             year = getattr(brain, "archive_year", None) or "—"
             node[year] = node.get(year, 0) + 1
-        return {f: {c: dict(sorted(y.items(), key=lambda i: str(i[0]))) for c, y in sorted(cats.items())}
-                for f, cats in sorted(tree.items())}
+        return {
+            f: {
+                c: dict(sorted(y.items(), key=lambda i: str(i[0]))) for c, y in sorted(cats.items())
+            }
+            for f, cats in sorted(tree.items())
+        }
 
     def __call__(self):
         if self.request.method == "POST" and "resume" in self.request.form:
@@ -173,5 +199,7 @@ class HoldingsView(BrowserView):
             for batch in self.unfinished():
                 worker.start(batch)
             api.portal.show_message(_("Unfinished batches resumed."), self.request)
-            return self.request.response.redirect(self.context.absolute_url() + "/@@transfer-holdings")
+            return self.request.response.redirect(
+                self.context.absolute_url() + "/@@transfer-holdings"
+            )
         return self.index()
