@@ -88,11 +88,13 @@ def main() -> None:
             f"  plain copy (baseline) : {n / copy_s:8.1f} files/s {content_mb / copy_s:7.1f} MB/s"
         )
         print(
-            f"  AIP write (sign+fsync): {n / write_s:8.1f} AIPs/s  {content_mb / write_s:7.1f} MB/s content"
+            f"  AIP write (sign+fsync): {n / write_s:8.1f} AIPs/s"
+            f"  {content_mb / write_s:7.1f} MB/s content"
             f"  ratio vs copy {copy_s / write_s:.2f}"
         )
         print(
-            f"  AIP strict read       : {n / read_s:8.1f} AIPs/s  {content_mb / read_s:7.1f} MB/s content"
+            f"  AIP strict read       : {n / read_s:8.1f} AIPs/s"
+            f"  {content_mb / read_s:7.1f} MB/s content"
         )
 
         files = []
@@ -117,7 +119,8 @@ def main() -> None:
         sorted(files, key=lambda f: (f.fonds, f.year, f.archival_code, f.relpath))
         sort_s = time.perf_counter() - t
         print(
-            f"组盘 planning of {plan_n} AIPs into 2 x {len(a.discs)} BD-R 100GB discs: {plan_s:.2f} s"
+            f"组盘 planning of {plan_n} AIPs into 2 x {len(a.discs)} BD-R 100GB discs:"
+            f" {plan_s:.2f} s"
             f"  (ratio vs the bare sort {plan_s / sort_s:.1f}x)"
         )
     finally:

@@ -62,7 +62,8 @@ def main() -> None:
         expected = make_files(tmp / "aips", total_mb, file_mb)
         size_mb = sum(p.stat().st_size for p in (tmp / "aips").rglob("*.eep")) / MB
         print(
-            f"made {len(expected)} files, {size_mb:.0f} MB in {time.perf_counter() - t:.1f} s; {cores} cores"
+            f"made {len(expected)} files, {size_mb:.0f} MB in {time.perf_counter() - t:.1f} s;"
+            f" {cores} cores"
         )
         raw = raw_sm3_rate()
         print(f"raw OpenSSL SM3, one core, in memory : {raw:8.1f} MB/s  (baseline)")

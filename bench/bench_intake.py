@@ -80,8 +80,12 @@ METADATA = """<?xml version="1.0" encoding="UTF-8"?>
   <组件>
 {components}  </组件>
   <办理过程>
-    <业务 序号="1"><业务行为>拟稿</业务行为><行为时间>{year}-05-01T10:00:00+08:00</行为时间><机构人员>张三</机构人员><所在部门>办公室</所在部门></业务>
-    <业务 序号="2"><业务行为>签发</业务行为><行为时间>{year}-05-03T10:00:00+08:00</行为时间><机构人员>李四</机构人员><所在部门>办公室</所在部门></业务>
+    <业务 序号="1"><业务行为>拟稿</业务行为>\
+<行为时间>{year}-05-01T10:00:00+08:00</行为时间>\
+<机构人员>张三</机构人员><所在部门>办公室</所在部门></业务>
+    <业务 序号="2"><业务行为>签发</业务行为>\
+<行为时间>{year}-05-03T10:00:00+08:00</行为时间>\
+<机构人员>李四</机构人员><所在部门>办公室</所在部门></业务>
   </办理过程>
 </电子文件>
 """
@@ -278,9 +282,10 @@ def intake(base: str, n: int, kb: int, start_at: int = 1) -> tuple[float, float,
 
 def interleaved(base: str, n_base: int, n_intake: int, kb: int, block: int):
     """Baseline and intake in alternating blocks of ``block`` records (bodies built before
-    each block's clock starts), so that both meet the same machine (this host is shared; its speed drifts within a run). The after-archiving
-    queue is emptied before each baseline block (its work is not done at the baseline's
-    expense); that drain time counts for intake in the "including the drain" rate.
+    each block's clock starts), so that both meet the same machine (this host is shared; its
+    speed drifts within a run). The after-archiving queue is emptied before each baseline
+    block (its work is not done at the baseline's expense); that drain time counts for intake
+    in the "including the drain" rate.
 
     Returns (baseline records/s, intake records/s answered, drain seconds in all,
     intake records/s including the drain)."""

@@ -101,7 +101,8 @@ def bench_proofs(size: int) -> None:
     proof = log.inclusion_proof(index)
     print(f"root at {size:,}                           {timed(log.root, 2000) * 1e6:8.1f} µs")
     print(
-        f"inclusion proof at {size:,}                {timed(lambda: log.inclusion_proof(index), 2000) * 1e6:8.1f} µs"
+        f"inclusion proof at {size:,}                "
+        f"{timed(lambda: log.inclusion_proof(index), 2000) * 1e6:8.1f} µs"
         f"  ({len(proof)} hashes)"
     )
     leaf = log.leaf_hash(index)

@@ -37,8 +37,9 @@ with api.env.adopt_roles(["Manager"]):
 
     t0 = time.perf_counter()
     for i in range(N):
-        comps = [ComponentData(filename=f"c{j}.pdf", data=payloads[3 * i + j], role=r, sequence=j + 1,
-                               content_type="application/pdf", format_name="PDF")
+        comps = [ComponentData(filename=f"c{j}.pdf", data=payloads[3 * i + j], role=r,
+                               sequence=j + 1, content_type="application/pdf",
+                               format_name="PDF")
                  for j, r in enumerate(("正本", "定稿", "处理单"))]
         record = create_record(fonds, {"title": f"记录 {i}", "record_kind": "电子公文",
                                        "electronic_record_id": f"B-{i:06d}", "fonds_code": "B001",

@@ -48,7 +48,8 @@ def main() -> None:
         total_sigs += sigs
         total_time += 1 / per_s
         print(
-            f"{name:24} {sigs:>4} {per_s:>10.1f} {per_s * sigs:>9.1f} {base:>10.0f} {base / per_s:>7.0f}x"
+            f"{name:24} {sigs:>4} {per_s:>10.1f} {per_s * sigs:>9.1f}"
+            f" {base:>10.0f} {base / per_s:>7.0f}x"
         )
     print(f"all signed samples: {total_sigs / total_time:.1f} signatures/s (open + parse + verify)")
 

@@ -176,7 +176,8 @@ def main(argv=None):
         wall, report = receive(base, package)
         progress = report["progress"]
         print(
-            f"transfer  POST @transfer: {progress['received']} received, {progress['failed']} failed "
+            f"transfer  POST @transfer: {progress['received']} received,"
+            f" {progress['failed']} failed "
             f"in {wall:.1f} s wall: {args.records / wall:.2f} records/s "
             f"({'within' if wall <= 60 else 'over'} the 60 s goal; detection, storage, ledger)"
         )
@@ -196,7 +197,8 @@ def main(argv=None):
         check = check_holdings(var)
         print(
             f"check_holdings: agree={check.get('agree')} records={check.get('records')} "
-            f"receive entries={check.get('receive_entries')} problems={len(check.get('problems', []))}"
+            f"receive entries={check.get('receive_entries')}"
+            f" problems={len(check.get('problems', []))}"
         )
         return 0 if check.get("agree") and progress["received"] == args.records else 1
     finally:

@@ -84,13 +84,15 @@ def main(argv=None):
             time.sleep(0.5)
         p = done["progress"]
         print(
-            f"resumed to the end: state {done['status']}, received {p['received']}, failed {p['failed']}"
+            f"resumed to the end: state {done['status']}, received {p['received']},"
+            f" failed {p['failed']}"
         )
         bench_transfer.stop(server)
         check = bench_transfer.check_holdings(var)
         print(
             f"check_holdings: agree={check.get('agree')} records={check.get('records')} "
-            f"receive entries={check.get('receive_entries')} problems={check.get('problems', [])[:5]}"
+            f"receive entries={check.get('receive_entries')}"
+            f" problems={check.get('problems', [])[:5]}"
         )
         ok = bool(check.get("agree")) and p["received"] == args.records == check.get("records")
         print("OK" if ok else "FAILED")

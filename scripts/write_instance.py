@@ -1,7 +1,9 @@
-"""Write an instance's zope.conf / zope.ini under a var directory (实例配置).
+r"""Write an instance's zope.conf / zope.ini under a var directory (实例配置).
 
-    python scripts/write_instance.py --storage filestorage --var instance/var --listen localhost:8080
-    python scripts/write_instance.py --storage relstorage --dsn "host=127.0.0.1 port=5433 dbname=sdarchive user=postgres"
+    python scripts/write_instance.py --storage filestorage --var instance/var \
+        --listen localhost:8080
+    python scripts/write_instance.py --storage relstorage \
+        --dsn "host=127.0.0.1 port=5433 dbname=sdarchive user=postgres"
 
 Templates live in instance/*.in; generated files go to <var>/etc. Existing data is never touched.
 """

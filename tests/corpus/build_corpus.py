@@ -286,7 +286,8 @@ XXE = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE 电子文件 [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <电子文件 类型="电子公文" 版本="1.0"><题名>&xxe;</题名></电子文件>"""
 LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!DOCTYPE lolz [<!ENTITY lol "lol">\
+<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
 <电子文件>&lol3;</电子文件>"""
 
@@ -847,7 +848,7 @@ if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "corpus-out")
 
 
-# ---------------------------------------------------------------- DA/T 48 EEP variants (archive interface)
+# --------------------------------------------------------- DA/T 48 EEP variants (archive interface)
 
 
 def eep_bytes(mutate: Callable[[str], str] = lambda text: text) -> bytes:

@@ -5,8 +5,9 @@ The only way an archived record's description or code changes (``sd.archive.prot
 - :func:`correct_description` (著录更正): the fields the archive allows to be corrected, with
   a reason; old and new values and the actor go to the correction log and the change to a
   ledger entry, in the same transaction;
-- ``sd.archive.numbering.correct_code`` (档号更正): the code's parts, renumbered in the new series, the new code
-  re-validated (syntax and uniqueness), logged in the code log and the ledger.
+- ``sd.archive.numbering.correct_code`` (档号更正): the code's parts, renumbered in the new
+  series, the new code re-validated (syntax and uniqueness), logged in the code log and the
+  ledger.
 
 Both first check that the record still agrees with its latest ledger entry (账实相符).
 """

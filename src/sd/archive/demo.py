@@ -163,7 +163,8 @@ def make_records(fonds, spec, count=RECORDS_PER_FONDS):
         title = (
             f"{doc_type}办件 第{i + 1}号"
             if gov
-            else f"关于{['档案工作', '财务预算', '人事任免', '政策法规', '安全生产'][i % 5]}的{doc_type}（{i + 1}）"
+            else f"关于{['档案工作', '财务预算', '人事任免', '政策法规', '安全生产'][i % 5]}"
+            f"的{doc_type}（{i + 1}）"
         )
         metadata = {
             "title": title,

@@ -169,9 +169,7 @@ def test_key_file_readable_by_others_is_refused(portal, seal_key):
 def test_key_never_in_the_registry(portal, seal_key):
     registry = portal.portal_registry
     values = [
-        str(registry[name])
-        for name in registry.records.keys()
-        if name.startswith("sd.archive.seals.")
+        str(registry[name]) for name in registry.records if name.startswith("sd.archive.seals.")
     ]
     assert not any("PRIVATE KEY" in v for v in values)
     assert any("BEGIN CERTIFICATE" in v for v in values)

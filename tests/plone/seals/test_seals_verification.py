@@ -1,4 +1,5 @@
-"""Stored verdicts equal the core's, on every OFD sample, on pyHanko-signed PDFs and tampered copies."""
+"""Stored verdicts equal the core's, on every OFD sample, on pyHanko-signed PDFs and tampered
+copies."""
 
 import io
 import json

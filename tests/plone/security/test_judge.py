@@ -14,7 +14,8 @@ SA, SEC, AUD = "SystemAdministrator", "SecurityAdministrator", "SecurityAuditor"
         # the security administrator manages others' business roles
         ("secadmin", False, {"clerk": {"Member"}}, {"Archivist"}, False, False, None),
         ("secadmin", False, {"clerk": {"Member"}}, {"RecordsOfficer"}, True, False, None),
-        # ... but neither appoints nor dismisses an administrator, nor gives itself a role, nor a superuser role
+        # ... but neither appoints nor dismisses an administrator, nor gives itself a role, nor a
+        # superuser role
         (
             "secadmin",
             False,
@@ -44,7 +45,8 @@ SA, SEC, AUD = "SystemAdministrator", "SecurityAdministrator", "SecurityAuditor"
             False,
             "superuser_roles_reserved",
         ),
-        # a Manager (or the operator's script) may give superuser roles, never two administrator roles
+        # a Manager (or the operator's script) may give superuser roles, never two administrator
+        # roles
         ("admin", True, {"clerk": {"Member"}}, {"Manager"}, False, False, None),
         ("admin", True, {"sysadmin": {SA}}, {AUD}, False, False, "three_admins_exclusive"),
         (

@@ -62,7 +62,8 @@ def report_pdf(record, report: dict) -> bytes:
             f"档号：{getattr(record, 'archival_code', '') or '—'}　题名：{record.Title()}", body
         ),
         Paragraph(
-            f"检测时间：{report.get('time', '')}　检测方案版本：{report.get('catalogue_version', '')}"
+            f"检测时间：{report.get('time', '')}"
+            f"　检测方案版本：{report.get('catalogue_version', '')}"
             f"　结论：{RESULT_TITLES.get(report.get('result'), report.get('result'))}",
             body,
         ),

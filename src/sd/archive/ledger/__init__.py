@@ -129,7 +129,8 @@ def ensure_agrees(record, *, content: bool = True) -> None:
 
     :func:`log_event` checks it before every entry but the ones of a recorded action
     (``sd.archive.protection.sanctioned``), which calls it before it changes the record and
-    then logs the change itself; so a change made behind the system is never restated as the baseline.
+    then logs the change itself; so a change made behind the system is never restated as the
+    baseline.
     Raises ``LedgerDiscrepancy`` (HTTP 409)."""
     from sd.archive.ledger import records
     from sd.archive.ledger.current import current_ledger

@@ -226,6 +226,12 @@ def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStat
         problem("LEDGER-METADATA", "the metadata differ from those logged", "metadata")
     if entry["event"] == "destroy" or content_entry is None:
         return status
+    _compare_files(record, content_entry, later, rehash_limit, status, problem)
+    return status
+
+
+def _compare_files(record, content_entry, later, rehash_limit, status, problem) -> None:
+    """Compare the stored files with the logged digests (``later``: digests logged since)."""
     stored = {
         component_path(c): c for c in components(record) if getattr(c, "file", None) is not None
     }
@@ -254,7 +260,6 @@ def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStat
         else:
             status.files[path] = "added"
             problem("LEDGER-FILE-ADDED", "a stored file is not in the log", path)
-    return status
 
 
 def _rehash(component, limit, status, path, problem) -> str | None:

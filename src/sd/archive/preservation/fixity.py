@@ -59,7 +59,8 @@ class ProgressFile:
 
 
 def apply_repairs(report: RepairReport, site=None) -> None:
-    """Log each repair as a signed ledger event; raise an alarm for each copy with no good source."""
+    """Log each repair as a signed ledger event; raise an alarm for each copy with no good
+    source."""
     idx = store.index(site)
     for event in report.events:
         if event.get("status") not in ("replaced", "restored"):

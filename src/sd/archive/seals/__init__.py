@@ -54,7 +54,8 @@ def verify_path(path, format: str | None = None) -> list[dict]:  # noqa: A002 - 
 
 
 def signature_verifier(file, format: str | None = None) -> VerifierResult:  # noqa: A002
-    """Detection hook (GD-1-1 / YJ-1-9): ``(ok, message)`` with ``.verdicts``; see the module doc."""
+    """Detection hook (GD-1-1 / YJ-1-9): ``(ok, message)`` with ``.verdicts``; see the module
+    doc."""
     status, verdicts = _verify(file, format)
     problems = [f"{v['id'] or v['kind']}: {r['message']}" for v in verdicts for r in v["reasons"]]
     message = "; ".join(problems[:5]) or f"{len(verdicts)} signature(s): {status}"

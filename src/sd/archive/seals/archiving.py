@@ -17,6 +17,8 @@ and the log has a warning — the seal is an added version, never a condition on
 
 from __future__ import annotations
 
+import contextlib
+
 from plone import api
 from ZODB.POSException import ConflictError
 
@@ -46,10 +48,9 @@ def seal_fields(record) -> ArchivingSealFields:
     width = 4
     fonds = fonds_of(record)
     if fonds is not None:
-        try:
+        # a fonds without a usable grammar keeps the default
+        with contextlib.suppress(Exception):
             width = code_rule(fonds).item_width
-        except Exception:  # noqa: BLE001 - a fonds without a usable grammar keeps the default
-            pass
     period = getattr(record, "retention_period", None)
     try:
         period_label = retention.label(period) if period else ""

@@ -224,7 +224,8 @@ def load_key() -> SealKey:
     cert = archiving_certificate()
     if path is None or not path.exists():
         raise SealConfigurationError(
-            "no archiving-seal key: create one in the seal control panel or place a PEM key file at "
+            "no archiving-seal key: create one in the seal control panel or place a PEM key "
+            "file at "
             f"{path or '$SD_ARCHIVE_VAR/seals/' + KEY_FILE}",
             [Problem("seal.key-missing", "archiving-seal key file not found", str(path or ""))],
         )

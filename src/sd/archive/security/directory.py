@@ -78,7 +78,8 @@ class Directory:
 
     def members_of(self, group_id):
         """The principals in ``group_id``, members of nested groups included. For the virtual
-        group of all accounts, the holders of an administrator role (the ones the rules are about)."""
+        group of all accounts, the holders of an administrator role (the ones the rules are
+        about)."""
         if group_id == EVERYONE:
             holders = {
                 p

@@ -3,40 +3,51 @@
 Every way of changing who holds a role ends in a few methods, so the rules of
 ``separation`` are applied there and nowhere else:
 
-=====================================================  ================================================
+=====================================================  =============================================
 mutator                                                reached from
-=====================================================  ================================================
-``ZODBRoleManager.assignRoleToPrincipal``              ``PAS._doAddUser`` (``POST @users``, the add-user
-                                                       form, ``plone.api``), ZMI ``portal_role_manager``
-``GroupAwareRoleManager.assignRolesToPrincipal``       ``userFolderEditUser`` (``PATCH @users``, the users
-                                                       control panel), ``portal_groups.editGroup`` /
-                                                       ``setRolesForGroup`` (``@groups``, groups panel)
+=====================================================  =============================================
+``ZODBRoleManager.assignRoleToPrincipal``              ``PAS._doAddUser`` (``POST @users``, the
+                                                       add-user form, ``plone.api``), ZMI
+                                                       ``portal_role_manager``
+``GroupAwareRoleManager.assignRolesToPrincipal``       ``userFolderEditUser`` (``PATCH @users``, the
+                                                       users control panel),
+                                                       ``portal_groups.editGroup`` /
+                                                       ``setRolesForGroup`` (``@groups``, groups
+                                                       panel)
 ``ZODBRoleManager.removeRoleFromPrincipal``            ZMI, ``doRemoveRoleFromPrincipal``
-``ZODBGroupManager.addPrincipalToGroup``,              ``portal_groups`` (``@groups``, group membership
-``removePrincipalFromGroup``                           forms, ``plone.api.group``), ZMI ``source_groups``
-``ZODBGroupManager.removeGroup``                       ``portal_groups.removeGroup`` (``DELETE @groups``)
-``RoleManager.manage_addLocalRoles``,                  the sharing view and ``@sharing``, ``plone.api``,
-``manage_setLocalRoles``, ``manage_delLocalRoles``     ZMI (``OFS.role.RoleManager`` calls these)
-``UserManager.doChangeUser``,                          ``userSetPassword`` (``PATCH @users``, the password
-``ZODBUserManager.updateUserPassword``                 forms, reset by mail), ZMI ``source_users``
-``ZODBUserManager.removeUser``                         ``PAS._doDelUser`` (``DELETE @users``, users panel)
+``ZODBGroupManager.addPrincipalToGroup``,              ``portal_groups`` (``@groups``, group
+``removePrincipalFromGroup``                           membership forms, ``plone.api.group``), ZMI
+                                                       ``source_groups``
+``ZODBGroupManager.removeGroup``                       ``portal_groups.removeGroup``
+                                                       (``DELETE @groups``)
+``RoleManager.manage_addLocalRoles``,                  the sharing view and ``@sharing``,
+``manage_setLocalRoles``, ``manage_delLocalRoles``     ``plone.api``, ZMI (``OFS.role.RoleManager``
+                                                       calls these)
+``UserManager.doChangeUser``,                          ``userSetPassword`` (``PATCH @users``, the
+``ZODBUserManager.updateUserPassword``                 password forms, reset by mail), ZMI
+                                                       ``source_users``
+``ZODBUserManager.removeUser``                         ``PAS._doDelUser`` (``DELETE @users``, users
+                                                       panel)
 ``ZODBMutablePropertyProvider.setPropertiesForUser``   ``setMemberProperties`` (e-mail changes)
-=====================================================  ================================================
+=====================================================  =============================================
 
-PlonePAS's plugins call their base class's method by name (``ZODBRoleManager.assignRoleToPrincipal(self,
-...)``), so wrapping the base class covers both. Local roles are no PAS plugin, which is why the guard
-wraps these methods in place (``apply``, called once when ``sd.archive.security`` is imported, as
-Products.CMFPlone applies its ``patches``) instead of installing subclassed plugins.
+PlonePAS's plugins call their base class's method by name
+(``ZODBRoleManager.assignRoleToPrincipal(self, ...)``), so wrapping the base class covers both.
+Local roles are no PAS plugin, which is why the guard wraps these methods in place (``apply``,
+called once when ``sd.archive.security`` is imported, as Products.CMFPlone applies its ``patches``)
+instead of installing subclassed plugins.
 
-The rules apply only in a site where the role ``SecurityAdministrator`` exists (sd.archive is installed).
-The actor's rules (``superuser_roles_reserved``, ``no_self_grant``) apply to changes made in a published
-request by anyone but a Manager; code run outside a request (``zconsole run`` scripts, set-up, tests'
-fixtures) acts for the operator. The rules on what an account may hold apply to everybody.
+The rules apply only in a site where the role ``SecurityAdministrator`` exists (sd.archive is
+installed). The actor's rules (``superuser_roles_reserved``, ``no_self_grant``) apply to changes
+made in a published request by anyone but a Manager; code run outside a request (``zconsole run``
+scripts, set-up, tests' fixtures) acts for the operator. The rules on what an account may hold apply
+to everybody.
 
-Each change fires ``SecurityChangedEvent`` after it is made (``outcome="ok"``); a refused change fires it
-with ``outcome="refused"`` and then raises ``RoleSeparationRefused`` (the transaction is aborted).
-Owner, the role Plone gives the creator of each new (or pasted) object, passes without a check or an
-event while nobody else holds a local role on the object; any other Owner change is checked and announced.
+Each change fires ``SecurityChangedEvent`` after it is made (``outcome="ok"``); a refused change
+fires it with ``outcome="refused"`` and then raises ``RoleSeparationRefused`` (the transaction is
+aborted). Owner, the role Plone gives the creator of each new (or pasted) object, passes without a
+check or an event while nobody else holds a local role on the object; any other Owner change is
+checked and announced.
 """
 
 import functools

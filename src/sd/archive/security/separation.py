@@ -55,7 +55,8 @@ RULES = {
     ),
     "administrator_roles_reserved": (
         "只有超级管理员（Manager）可以任命或撤销三员（授予或收回三员角色）。",
-        "Only a Manager appoints or dismisses the three administrators (gives or takes their roles).",
+        "Only a Manager appoints or dismisses the three administrators "
+        "(gives or takes their roles).",
     ),
     "administrator_account_reserved": (
         "三员和超级管理员账号的密码、邮箱只能由本人或 Manager 修改，账号只能由 Manager 删除。",

@@ -1,1 +1,2 @@
-"""Classic UI of long-term preservation (长期保存): overview, fixity runs, alarms, record viewlet."""
+"""Classic UI of long-term preservation (长期保存): overview, fixity runs, alarms, record
+viewlet."""
