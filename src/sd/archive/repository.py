@@ -66,16 +66,42 @@ class ComponentData:
 
 
 RECORD_FIELDS = (
-    "title", "description", "record_kind", "electronic_record_id", "aggregation_level",
-    "agency_name", "document_number", "author", "document_date", "document_type",
-    "security_level", "open_status", "pages", "keywords", "abstract", "process_history",
-    "fonds_code", "category_code", "year", "org_code", "volume_number", "retention_period",
-    "retention_start", "service_item_name", "service_item_code", "case_number",
-    "applicant_name", "accepting_department", "accepted_at", "completed_at", "handling_result",
+    "title",
+    "description",
+    "record_kind",
+    "electronic_record_id",
+    "aggregation_level",
+    "agency_name",
+    "document_number",
+    "author",
+    "document_date",
+    "document_type",
+    "security_level",
+    "open_status",
+    "pages",
+    "keywords",
+    "abstract",
+    "process_history",
+    "fonds_code",
+    "category_code",
+    "year",
+    "org_code",
+    "volume_number",
+    "retention_period",
+    "retention_start",
+    "service_item_name",
+    "service_item_code",
+    "case_number",
+    "applicant_name",
+    "accepting_department",
+    "accepted_at",
+    "completed_at",
+    "handling_result",
 )
 
 
 # --- 元数据.xml → record fields (著录项映射) ----------------------------------------------
+
 
 def _date(value: str | None):
     try:
@@ -120,26 +146,32 @@ def record_fields(metadata) -> dict:
         "fonds_code": m.fonds_code,
         "year": m.year_int,
         "process_history": [
-            {"sequence": sequence_number(s.seq) or n, "activity": s.action or "", "time": s.time or "",
-             "agent": s.agent or "", "department": s.department or "",
-             "description": s.description or ""}
+            {
+                "sequence": sequence_number(s.seq) or n,
+                "activity": s.action or "",
+                "time": s.time or "",
+                "agent": s.agent or "",
+                "department": s.department or "",
+                "description": s.description or "",
+            }
             for n, s in enumerate(m.process or [], 1)
         ],
     }
     service = m.government_service
     if service is not None:
-        values.update({
-            "service_item_name": service.item_name,
-            "service_item_code": service.item_code,
-            "case_number": service.case_number,
-            "applicant_name": service.applicant,
-            "accepting_department": service.department,
-            "accepted_at": _datetime(service.accepted_at),
-            "completed_at": _datetime(service.completed_at),
-            "handling_result": service.result,
-        })
+        values.update(
+            {
+                "service_item_name": service.item_name,
+                "service_item_code": service.item_code,
+                "case_number": service.case_number,
+                "applicant_name": service.applicant,
+                "accepting_department": service.department,
+                "accepted_at": _datetime(service.accepted_at),
+                "completed_at": _datetime(service.completed_at),
+                "handling_result": service.result,
+            }
+        )
     return {k: v for k, v in values.items() if v is not None}
-
 
 
 def record_id(text: str) -> str:
@@ -160,8 +192,9 @@ def _add(container, obj):
     return obj
 
 
-def create_record(container, metadata: dict, components: Iterable[ComponentData] = (),
-                  id: str | None = None):
+def create_record(
+    container, metadata: dict, components: Iterable[ComponentData] = (), id: str | None = None
+):
     """Create a 件 in ``container`` with its components; returns the record (acquisition-wrapped)."""
     unknown = set(metadata) - set(RECORD_FIELDS)
     if unknown:
@@ -169,8 +202,9 @@ def create_record(container, metadata: dict, components: Iterable[ComponentData]
     values = {k: v for k, v in metadata.items() if v is not None}
     values.setdefault("keywords", [])
     values.setdefault("process_history", [])
-    record = new_record(id or record_id(values.get("electronic_record_id")
-                                        or values.get("title", "")), values)
+    record = new_record(
+        id or record_id(values.get("electronic_record_id") or values.get("title", "")), values
+    )
     record = _add(container, record)
     for comp in components:
         add_component(record, comp)
@@ -248,8 +282,7 @@ def add_component(record, comp: ComponentData):
         blob.filename = comp.filename
         blob.contentType = comp.content_type
     else:
-        blob = NamedBlobFile(data=comp.data, filename=comp.filename,
-                             contentType=comp.content_type)
+        blob = NamedBlobFile(data=comp.data, filename=comp.filename, contentType=comp.content_type)
     values = {
         "title": comp.filename,
         "file": blob,

@@ -23,7 +23,9 @@ def sample_metadata(name: str) -> bytes:
         return z.read("元数据.xml")
 
 
-@pytest.mark.parametrize("name", ["archive-gongwen.zip", "archive-zhengwu.zip", "pre-archive-gongwen.zip"])
+@pytest.mark.parametrize(
+    "name", ["archive-gongwen.zip", "archive-zhengwu.zip", "pre-archive-gongwen.zip"]
+)
 def test_metadata_round_trip(name):
     record = parse_metadata(sample_metadata(name))
     assert parse_metadata(render_metadata(record)) == record
@@ -31,9 +33,16 @@ def test_metadata_round_trip(name):
 
 def test_metadata_fields_of_the_gongwen_sample():
     record = parse_metadata(sample_metadata("archive-gongwen.zip"))
-    assert (record.kind, record.fonds_code, record.archival_code, record.year_int) == ("电子公文", "J001", "J001-WS·2023-D30-BGS-0007", 2023)
+    assert (record.kind, record.fonds_code, record.archival_code, record.year_int) == (
+        "电子公文",
+        "J001",
+        "J001-WS·2023-D30-BGS-0007",
+        2023,
+    )
     assert [c.role for c in record.components] == ["正本", "处理单", "附件"]
-    assert record.components[0].size_int == 100594 and record.components[0].digest_algorithm == "SM3"
+    assert (
+        record.components[0].size_int == 100594 and record.components[0].digest_algorithm == "SM3"
+    )
     assert [s.action for s in record.process] == ["拟稿", "审核", "签发", "归档"]
     assert record.government_service is None
 
@@ -50,7 +59,10 @@ def test_metadata_missing_and_empty_are_distinguished():
         (LAUGHS.encode(), "xml.doctype"),
         ('<?xml version="1.0"?><a>档案</a>'.encode("gbk"), "xml.encoding"),
         ('<?xml version="1.0" encoding="UTF-8"?><a>档案</a>'.encode("gbk"), "xml.encoding"),
-        (b"<a xmlns:xi='http://www.w3.org/2001/XInclude'><xi:include href='/etc/passwd'/></a>", "xml.xinclude"),
+        (
+            b"<a xmlns:xi='http://www.w3.org/2001/XInclude'><xi:include href='/etc/passwd'/></a>",
+            "xml.xinclude",
+        ),
         (b"<a><b></a>", "xml.malformed"),
         (b"\xff\xfe<\x00a\x00/\x00>\x00", "xml.encoding"),
     ],
@@ -74,16 +86,22 @@ def test_metadata_size_cap_is_413():
 
 
 def test_manifest_round_trip_and_errors():
-    manifest = parse_manifest(("A" * 64 + "  正本/正本.ofd\n" + "b" * 64 + "  附件/附 件.pdf\n").encode())
+    manifest = parse_manifest(
+        ("A" * 64 + "  正本/正本.ofd\n" + "b" * 64 + "  附件/附 件.pdf\n").encode()
+    )
     assert manifest.entries == {"正本/正本.ofd": "a" * 64, "附件/附 件.pdf": "b" * 64}
-    assert parse_manifest(manifest.render()) == Manifest("sm3", manifest.entries, "manifest-sm3.txt")
+    assert parse_manifest(manifest.render()) == Manifest(
+        "sm3", manifest.entries, "manifest-sm3.txt"
+    )
     assert parse_manifest(b"", "manifest-sha256.txt").algorithm == "sha256"
     for bad in (b"xyz  a.pdf\n", ("a" * 64 + "  x\n" + "b" * 64 + "  x\n").encode()):
         with pytest.raises(PackageError):
             parse_manifest(bad)
 
 
-@pytest.mark.parametrize("encoding, colon", [("utf-8", "："), ("gbk", ":"), ("utf-8-sig", ":"), ("gb18030", "：")])
+@pytest.mark.parametrize(
+    "encoding, colon", [("utf-8", "："), ("gbk", ":"), ("utf-8-sig", ":"), ("gb18030", "：")]
+)
 def test_description_encodings_and_colons(encoding, colon):
     text = f"移交单位{colon}山东省示例厅\r\n档案数量{colon} 5 \r\n软硬件环境{colon}Linux: x86\r\n"
     values = parse_description(text.encode(encoding))

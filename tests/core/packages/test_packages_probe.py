@@ -11,7 +11,7 @@ from sd.archive.core.packages.probe import FileProbe
 def fed(data: bytes, size: int) -> FileProbe:
     probe = FileProbe()
     for start in range(0, len(data), size):
-        probe.feed(data[start:start + size])
+        probe.feed(data[start : start + size])
     return probe
 
 

@@ -15,7 +15,9 @@ from sd.archive.core.packages.reader import read_package
 from sd.archive.core.packages.transfer import TransferPackage
 
 
-@pytest.mark.parametrize("name, kind", [("archive-gongwen.zip", "archive"), ("pre-archive-gongwen.zip", "pre-archive")])
+@pytest.mark.parametrize(
+    "name, kind", [("archive-gongwen.zip", "archive"), ("pre-archive-gongwen.zip", "pre-archive")]
+)
 def test_single_record_package(name, kind, tmp_path):
     path = SAMPLES / name
     package = read_package(path, kind, sink_factory=TempDirSinks(tmp_path))
@@ -61,8 +63,13 @@ def test_the_reader_hashes_what_the_hashing_thread_has_not_begun(tmp_path):
     busy = reader._hashing.submit(release.wait, 30)
     try:
         done = []
-        worker = threading.Thread(target=lambda: done.append(read_package(
-            SAMPLES / "archive-gongwen.zip", "archive", sink_factory=TempDirSinks(tmp_path))))
+        worker = threading.Thread(
+            target=lambda: done.append(
+                read_package(
+                    SAMPLES / "archive-gongwen.zip", "archive", sink_factory=TempDirSinks(tmp_path)
+                )
+            )
+        )
         worker.start()
         worker.join(20)
         assert done, "the read waited for the busy hashing thread"
@@ -81,8 +88,12 @@ def test_package_digest_is_asked_only_when_needed(tmp_path):
         asked.append(1)
         return "ab" * 32
 
-    package = read_package(SAMPLES / "archive-gongwen.zip", "archive",
-                           sink_factory=TempDirSinks(tmp_path), digest=digest)
+    package = read_package(
+        SAMPLES / "archive-gongwen.zip",
+        "archive",
+        sink_factory=TempDirSinks(tmp_path),
+        digest=digest,
+    )
     assert asked == []
     assert package_digest(package) == "ab" * 32 and package_digest(package) == "ab" * 32
     assert asked == [1] and package.digest == "ab" * 32
@@ -95,7 +106,9 @@ def test_no_sink_digests_only():
 
 def test_transfer_yields_records_lazily(tmp_path):
     sinks = TempDirSinks(tmp_path)
-    with read_package(SAMPLES / "transfer-5-records.zip", "transfer", sink_factory=sinks) as package:
+    with read_package(
+        SAMPLES / "transfer-5-records.zip", "transfer", sink_factory=sinks
+    ) as package:
         assert isinstance(package, TransferPackage)
         assert package.description["档案数量"] == "5" and len(package.catalogue) == 5
         written_before = len(list(tmp_path.iterdir()))
@@ -115,7 +128,9 @@ def test_transfer_missing_folder_is_a_record_problem(tmp_path):
     with read_package(path, "transfer") as package:
         records = {r.archival_code: r for r in package.records()}
     missing = records["J001-WS·2018-D30-BGS-0003"]
-    assert missing.metadata is None and [p.code for p in missing.problems] == ["transfer.folder-missing"]
+    assert missing.metadata is None and [p.code for p in missing.problems] == [
+        "transfer.folder-missing"
+    ]
     assert package.record_count == 4
 
 
@@ -133,7 +148,12 @@ def test_eep_is_read_streaming_into_the_same_model(tmp_path):
     package = read_package(path, "archive", sink_factory=TempDirSinks(tmp_path))
     record, originals = package.metadata, gongwen()
     assert package.source_format == "eep" and record.archival_code == "J001-WS·2023-D30-BGS-0007"
-    assert (record.fonds_code, record.year, record.item_number, record.title[:4]) == ("J001", "2023", "7", "关于测试")
+    assert (record.fonds_code, record.year, record.item_number, record.title[:4]) == (
+        "J001",
+        "2023",
+        "7",
+        "关于测试",
+    )
     assert [c.role for c in record.components] == ["正本", "处理单", "附件"]
     for component in record.components:
         file = package.files[component.path]
@@ -147,8 +167,11 @@ def test_record_codes_follow_the_order_of_records_without_reading(tmp_path, edit
     from build_corpus import t_drop_row
 
     path = tmp_path / "t.zip"
-    change = {"none": lambda f: f, "drop-folder": lambda f: t_drop_folder(f, 3),
-              "drop-row": lambda f: t_drop_row(f, 2)}[edit]
+    change = {
+        "none": lambda f: f,
+        "drop-folder": lambda f: t_drop_folder(f, 3),
+        "drop-row": lambda f: t_drop_row(f, 2),
+    }[edit]
     transfer(change)(str(path))
     with read_package(path, "transfer") as package:
         codes = package.record_codes()

@@ -23,10 +23,9 @@ REFUSED = [c for c in CORPUS if c.status in (400, 413) and c.codes[0].startswith
 def test_open_and_stream_refuses(case, tmp_path):
     path = tmp_path / "p.zip"
     case.build(str(path))
-    with pytest.raises(PackageError) as info:
-        with open_zip(path) as archive:
-            for entry in archive.files():
-                archive.stream(entry)
+    with pytest.raises(PackageError) as info, open_zip(path) as archive:
+        for entry in archive.files():
+            archive.stream(entry)
     assert info.value.status == case.status
     assert [p.code for p in info.value.problems] == list(case.codes[:1])
 

@@ -43,11 +43,17 @@ def site(functional):
     setSite(portal)
     setRoles(portal, TEST_USER_ID, ["Manager"])
     login(portal, TEST_USER_NAME)
-    fonds = {"j001": make_fonds(portal, "j001", "J001", "DA/T 22-2015"),
-             "j002": make_fonds(portal, "j002", "J002", "DA/T 22-2015")}
+    fonds = {
+        "j001": make_fonds(portal, "j001", "J001", "DA/T 22-2015"),
+        "j002": make_fonds(portal, "j002", "J002", "DA/T 22-2015"),
+    }
     for user_id, (roles, local) in ACCOUNTS.items():
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=PASSWORD,
-                        roles=roles or ("Member",))
+        api.user.create(
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password=PASSWORD,
+            roles=roles or ("Member",),
+        )
         for fonds_id, local_roles in local.items():
             api.user.grant_roles(username=user_id, obj=fonds[fonds_id], roles=local_roles)
     transaction.commit()

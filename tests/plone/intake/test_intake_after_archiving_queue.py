@@ -79,8 +79,7 @@ def test_work_that_aborts_stays_queued(site, svc, queue_mode):
     assert len(store.versions(record)) == 1
 
 
-def test_a_failing_record_raises_an_alarm_and_leaves_the_queue(site, svc, queue_mode,
-                                                                monkeypatch):
+def test_a_failing_record_raises_an_alarm_and_leaves_the_queue(site, svc, queue_mode, monkeypatch):
     first = post(svc, "@archive", sample("archive-gongwen.zip")).json()["@id"]
     transaction.begin()
 
@@ -151,11 +150,15 @@ def test_concurrent_add_and_take_merge_instead_of_conflicting():
 
     old = {"items": {"a": ("t1", ("preserve:archive",)), "b": ("t2", ("seal",))}}
     worker = {"items": {"b": ("t2", ("seal",))}}  # took a
-    intake = {"items": {**old["items"], "c": ("t3", ("preserve:receive",)),
-                        "b": ("t2", ("preserve:archive", "seal"))}}  # added c, widened b
+    intake = {
+        "items": {
+            **old["items"],
+            "c": ("t3", ("preserve:receive",)),
+            "b": ("t2", ("preserve:archive", "seal")),
+        }
+    }  # added c, widened b
     merged = PendingWork()._p_resolveConflict(old, worker, intake)["items"]
-    assert merged == {"b": ("t2", ("preserve:archive", "seal")),
-                      "c": ("t3", ("preserve:receive",))}
+    assert merged == {"b": ("t2", ("preserve:archive", "seal")), "c": ("t3", ("preserve:receive",))}
     # the worker took b while intake re-queued it: the new work stays queued
     merged = PendingWork()._p_resolveConflict(old, {"items": {"a": old["items"]["a"]}}, intake)
     assert set(merged["items"]) == {"a", "b", "c"}
@@ -205,8 +208,7 @@ def test_the_worker_gives_way_to_intake_then_drains(site, svc, queue_mode, monke
     assert postprocess.drain(site, polite=True) == 1
 
 
-def test_a_record_waiting_past_the_limit_is_done_despite_intake(site, svc, queue_mode,
-                                                               monkeypatch):
+def test_a_record_waiting_past_the_limit_is_done_despite_intake(site, svc, queue_mode, monkeypatch):
     post(svc, "@archive", sample("archive-gongwen.zip"))
     transaction.begin()
     monkeypatch.setattr(postprocess, "MAX_DEFER_SECONDS", 0.0)
@@ -231,8 +233,9 @@ def test_a_sealed_record_reads_over_rest(site, svc, queue_mode):
     assert response.status_code == 200, response.text[:500]
     record = record_at(site, url)
     sealed = sealed_versions(record)
-    assert sealed and all(type(f["id"]) is str for c in sealed for f in c.seal_findings
-                          if "id" in f)
+    assert sealed and all(
+        type(f["id"]) is str for c in sealed for f in c.seal_findings if "id" in f
+    )
 
 
 def test_a_record_lists_its_components_over_rest(site, svc):
@@ -243,7 +246,12 @@ def test_a_record_lists_its_components_over_rest(site, svc):
     body = session_for(site, "admin").get(url.replace(site.absolute_url(), "").lstrip("/")).json()
     titles = [item["title"] for item in body["items"]]
     # the record's files, its package as received (原始包), the sealed 正本 (inline mode)
-    assert titles == ["正本.pdf", "处理单.pdf", "附件1.pdf", "OA-J001-2023-000000007.zip",
-                      "正本-归档章.pdf"]
+    assert titles == [
+        "正本.pdf",
+        "处理单.pdf",
+        "附件1.pdf",
+        "OA-J001-2023-000000007.zip",
+        "正本-归档章.pdf",
+    ]
     assert body["items_total"] == 5
     assert all(item["@id"].startswith(url + "/") for item in body["items"])

@@ -20,4 +20,7 @@ def test_every_intake_answer_is_application_json(site, svc, anon):
     }
     for name, response in answers.items():
         assert response.headers["Content-Type"] == "application/json", (name, response.headers)
-        assert response.json()["@id" if response.status_code < 300 else "errors"], (name, response.text)
+        assert response.json()["@id" if response.status_code < 300 else "errors"], (
+            name,
+            response.text,
+        )

@@ -33,7 +33,11 @@ def test_corpus_case_through_rest(site, svc, svc2, case):
     before = holdings(site)
     loose = loose_blob_files()
     rejections = rejection_count(site)
-    media = "application/xml" if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else "application/zip"
+    media = (
+        "application/xml"
+        if data.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<")
+        else "application/zip"
+    )
     response = post(svc, ENDPOINT[case.kind], data, media)
     assert response.status_code == case.status, response.text[:2000]
     body = response.json()

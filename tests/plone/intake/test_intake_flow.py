@@ -23,8 +23,10 @@ def ledger_entries(record):
 
     ledger = current_ledger()
     with ledger.log.reading() as conn:
-        return [(i, parse_entry(ledger.log.entry(conn, i)[0]))
-                for i in ledger.log.record_indexes(conn, record.UID())]
+        return [
+            (i, parse_entry(ledger.log.entry(conn, i)[0]))
+            for i in ledger.log.record_indexes(conn, record.UID())
+        ]
 
 
 def record_at(portal, url):
@@ -122,8 +124,10 @@ def test_pre_archive_is_arranged_by_rule(site, svc):
     # (the receipt names the archive entry, not a later one: here the AIP's `preserve`
     # entries follow at once, the test layers preserving inline)
     events = [(i, e["event"]) for i, e in ledger_entries(record) if e["event"] != "preserve"]
-    assert events == [(body["receipt"]["ledger_index"], "pre-archive"),
-                      (body["receipt"]["archive_entry"]["ledger_index"], "archive")]
+    assert events == [
+        (body["receipt"]["ledger_index"], "pre-archive"),
+        (body["receipt"]["archive_entry"]["ledger_index"], "archive"),
+    ]
     assert record.ledger_index > body["receipt"]["archive_entry"]["ledger_index"]
 
 
@@ -150,8 +154,9 @@ def test_an_item_number_used_in_its_series_is_refused(site, svc):
     """Another record with the same 档号: unique (GD-1-8) and continuity (GD-2-6) both fail."""
     post(svc, "@archive", sample("archive-gongwen.zip"))
     counts = holdings(site)
-    files = remanifest(edit_xml(load("archive-gongwen.zip"), "OA-J001-2023-000000007",
-                                "OA-J001-2023-000000099"))
+    files = remanifest(
+        edit_xml(load("archive-gongwen.zip"), "OA-J001-2023-000000007", "OA-J001-2023-000000099")
+    )
     response = post(svc, "@archive", zip_bytes(files))
     assert response.status_code == 422, response.text
     failed = {e["code"] for e in response.json()["errors"]}
@@ -223,8 +228,9 @@ def test_over_the_size_limit_is_413(site, svc):
 
 
 def test_multipart_field_package(site, svc):
-    response = svc.post("@archive", files={"package": ("p.zip", sample("archive-gongwen.zip"),
-                                                       "application/zip")})
+    response = svc.post(
+        "@archive", files={"package": ("p.zip", sample("archive-gongwen.zip"), "application/zip")}
+    )
     assert response.status_code == 201, response.text
     response = svc.post("@archive", files={"other": ("p.zip", b"x", "application/zip")})
     assert response.status_code == 400
@@ -286,8 +292,9 @@ def test_component_files_are_read_straight_into_their_blobs(site, svc, monkeypat
     blobs = {path.rsplit("/", 1)[-1] for path, _name, kind in written if kind == "BlobFile"}
     other = {path.rsplit("/", 1)[-1] for path, _name, kind in written if kind != "BlobFile"}
     record = record_at(site, response.json()["@id"])
-    stored = {c.file.filename for c in record.objectValues() if c.role != "原始包"
-              and not c.version_of}
+    stored = {
+        c.file.filename for c in record.objectValues() if c.role != "原始包" and not c.version_of
+    }
     assert blobs == stored and "元数据.xml" in other
     for c in record.objectValues():
         assert c.file.data[:4] in (b"%PDF", b"PK\x03\x04") and c.file.getSize() == len(c.file.data)
@@ -298,8 +305,9 @@ def test_a_refused_package_leaves_none_of_its_blob_files(site, svc, monkeypatch)
     import os
 
     written = _written_sinks(monkeypatch)
-    files = remanifest(edit_xml(load("archive-gongwen.zip"), "OA-J001-2023-000000007",
-                                "OA-J001-2023-000000099"))
+    files = remanifest(
+        edit_xml(load("archive-gongwen.zip"), "OA-J001-2023-000000007", "OA-J001-2023-000000099")
+    )
     post(svc, "@archive", sample("archive-gongwen.zip"))
     counts = holdings(site)
     written.clear()
@@ -330,8 +338,8 @@ def test_a_record_is_made_as_create_content_would(site):
     from plone.uuid.interfaces import IUUID
 
     from sd.archive.core.packages.reader import read_package
-    from sd.archive.repository import record_fields
     from sd.archive.repository import new_record
+    from sd.archive.repository import record_fields
 
     transaction.begin()
     for name in ("archive-gongwen.zip", "archive-zhengwu.zip"):
@@ -346,8 +354,9 @@ def test_a_record_is_made_as_create_content_would(site):
         assert IRecordsMetadata.providedBy(made) and IGovernmentService.providedBy(made)
         assert _fields(made) == _fields(expected)
         assert made.objectIds() == expected.objectIds() == []
-        assert {k: type(v) for k, v in vars(made).items() if k in FOLDER} == \
-            {k: type(v) for k, v in vars(expected).items() if k in FOLDER}
+        assert {k: type(v) for k, v in vars(made).items() if k in FOLDER} == {
+            k: type(v) for k, v in vars(expected).items() if k in FOLDER
+        }
         for schema in (IRecordsMetadata, IGovernmentService, IRetention, IArchivalCode):
             for field in schema:
                 assert getattr(schema(made), field) == getattr(schema(expected), field)

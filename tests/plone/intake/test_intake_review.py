@@ -17,7 +17,9 @@ def pre_archive(n: int, doc_type: str = "公告", department: str = "办公室")
     files = load("pre-archive-gongwen.zip")
     files = edit_xml(files, "OA-J001-2023-000000123", f"OA-J001-2023-9{n:08d}")
     files = edit_xml(files, "<文种>通知</文种>", f"<文种>{doc_type}</文种>")
-    files = edit_xml(files, "<所在部门>办公室</所在部门>", f"<所在部门>{department}</所在部门>", count=4)
+    files = edit_xml(
+        files, "<所在部门>办公室</所在部门>", f"<所在部门>{department}</所在部门>", count=4
+    )
     return zip_bytes(remanifest(files))
 
 
@@ -36,8 +38,11 @@ def queue_post(session, url, **form):
     page = session.get(f"{url}/@@review-queue")
     token = re.search(r'name="_authenticator"\s+value="([^"]+)"', page.text)
     assert token, page.text[:500]
-    return session.post(f"{url}/@@review-queue", data={"_authenticator": token.group(1), **form},
-                        allow_redirects=False)
+    return session.post(
+        f"{url}/@@review-queue",
+        data={"_authenticator": token.group(1), **form},
+        allow_redirects=False,
+    )
 
 
 def test_rule_decides_archive_code(site, svc):
@@ -93,8 +98,11 @@ def test_accept_without_complete_proposal_is_refused(site, svc):
 def test_accept_completes_partial_proposal_by_adjusting_org(site, svc):
     body = submit(svc, 7, doc_type="通知", department="不存在的处")
     officer = session_for(site, "officer")
-    queue_post(officer, f"{site.absolute_url()}/j001", **{"uids:list": body["UID"],
-                                                         "org_code": "CWC", "form.adjust": "1"})
+    queue_post(
+        officer,
+        f"{site.absolute_url()}/j001",
+        **{"uids:list": body["UID"], "org_code": "CWC", "form.adjust": "1"},
+    )
     record = record_of(site, body)
     assert api.content.get_state(record) == "archived"
     assert record.archival_code == "J001-WS·2023-D30-CWC-0001"
@@ -104,9 +112,17 @@ def test_accept_completes_partial_proposal_by_adjusting_org(site, svc):
 def test_bulk_adjust_numbers_consecutively(site, svc):
     bodies = [submit(svc, n) for n in (10, 11, 12)]
     officer = session_for(site, "officer")
-    queue_post(officer, f"{site.absolute_url()}/j001",
-               **{"uids:list": [b["UID"] for b in bodies], "category": "WS", "retention": "D10",
-                  "org_code": "BGS", "form.adjust": "1"})
+    queue_post(
+        officer,
+        f"{site.absolute_url()}/j001",
+        **{
+            "uids:list": [b["UID"] for b in bodies],
+            "category": "WS",
+            "retention": "D10",
+            "org_code": "BGS",
+            "form.adjust": "1",
+        },
+    )
     codes = sorted(record_of(site, b).archival_code for b in bodies)
     assert codes == [f"J001-WS·2023-D10-BGS-000{n}" for n in (1, 2, 3)]
     assert {api.content.get_state(record_of(site, b)) for b in bodies} == {"archived"}
@@ -117,9 +133,17 @@ def test_bulk_adjust_numbers_consecutively(site, svc):
 def test_adjust_with_unknown_values_is_refused(site, svc):
     body = submit(svc, 13)
     officer = session_for(site, "officer")
-    queue_post(officer, f"{site.absolute_url()}/j001",
-               **{"uids:list": body["UID"], "category": "XX", "retention": "D99",
-                  "org_code": "BGS", "form.adjust": "1"})
+    queue_post(
+        officer,
+        f"{site.absolute_url()}/j001",
+        **{
+            "uids:list": body["UID"],
+            "category": "XX",
+            "retention": "D99",
+            "org_code": "BGS",
+            "form.adjust": "1",
+        },
+    )
     assert api.content.get_state(record_of(site, body)) == "pre_archived"
 
 
@@ -129,8 +153,11 @@ def test_reject_needs_a_reason(site, svc):
     url = f"{site.absolute_url()}/j001"
     queue_post(officer, url, **{"uids:list": [b["UID"] for b in bodies], "form.reject": "1"})
     assert {api.content.get_state(record_of(site, b)) for b in bodies} == {"pre_archived"}
-    queue_post(officer, url, **{"uids:list": [b["UID"] for b in bodies], "reason": "不属于归档范围",
-                                "form.reject": "1"})
+    queue_post(
+        officer,
+        url,
+        **{"uids:list": [b["UID"] for b in bodies], "reason": "不属于归档范围", "form.reject": "1"},
+    )
     for b in bodies:
         record = record_of(site, b)
         assert api.content.get_state(record) == "rejected"

@@ -63,15 +63,16 @@ def test_storing_verifies_signed_files_and_skips_only_unsigned_pdfs(site, svc):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "seals"))
     from seal_helpers import pyhanko_signed_pdf
 
-    files = remanifest(set_file(load("pre-archive-gongwen.zip"), "附件/附件1.pdf",
-                                pyhanko_signed_pdf()))
+    files = remanifest(
+        set_file(load("pre-archive-gongwen.zip"), "附件/附件1.pdf", pyhanko_signed_pdf())
+    )
     response = post(svc, "@pre-archive", zip_bytes(files))
     assert response.status_code == 201, response.text
     transaction.begin()
     record = site.unrestrictedTraverse(
-        response.json()["@id"].replace(site.absolute_url(), "").lstrip("/"))
-    findings = {c.path: c.seal_findings for c in record.objectValues()
-                if c.role != "原始包"}
+        response.json()["@id"].replace(site.absolute_url(), "").lstrip("/")
+    )
+    findings = {c.path: c.seal_findings for c in record.objectValues() if c.role != "原始包"}
     assert findings[MAIN], "the sealed OFD was verified"
     assert findings["附件/附件1.pdf"], "the signed PDF was verified"
     assert findings["处理单/处理单.pdf"] == []  # unsigned: nothing to find

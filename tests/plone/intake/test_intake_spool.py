@@ -41,6 +41,7 @@ def test_the_spooling_directory_is_removed_on_the_helper_thread(tmp_path):
 
 # --- beside the read (the intake interfaces) ------------------------------------------------
 
+
 def test_beside_an_in_memory_body_the_reader_gets_the_body_itself(tmp_path):
     body = os.urandom(2 * (1 << 20) + 5)
     stream = io.BytesIO(body)
@@ -95,7 +96,7 @@ def test_a_body_that_reads_only_once_is_copied_first(tmp_path):
 
         def readinto(self, buffer):
             chunk = self.data.read(len(buffer))
-            buffer[:len(chunk)] = chunk
+            buffer[: len(chunk)] = chunk
             return len(chunk)
 
         def tell(self):

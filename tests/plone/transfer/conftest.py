@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 SAMPLES = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES))
 SAMPLE = SAMPLES / "transfer-5-records.zip"
 _intake = importlib.util.spec_from_file_location(
-    "intake_conftest", Path(__file__).resolve().parents[1] / "intake" / "conftest.py")
+    "intake_conftest", Path(__file__).resolve().parents[1] / "intake" / "conftest.py"
+)
 intake_conftest = importlib.util.module_from_spec(_intake)
 _intake.loader.exec_module(intake_conftest)
 session_for = intake_conftest.session_for  # the same HTTP sessions as the intake tests
@@ -51,11 +52,17 @@ def site(functional, tmp_path, monkeypatch):
     setSite(portal)
     setRoles(portal, TEST_USER_ID, ["Manager"])
     login(portal, TEST_USER_NAME)
-    fonds = {"j001": make_fonds(portal, "j001", "J001", "DA/T 22-2015"),
-             "j002": make_fonds(portal, "j002", "J002", "DA/T 22-2015")}
+    fonds = {
+        "j001": make_fonds(portal, "j001", "J001", "DA/T 22-2015"),
+        "j002": make_fonds(portal, "j002", "J002", "DA/T 22-2015"),
+    }
     for user_id, (roles, local) in ACCOUNTS.items():
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=PASSWORD,
-                        roles=roles or ("Member",))
+        api.user.create(
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password=PASSWORD,
+            roles=roles or ("Member",),
+        )
         for fonds_id, local_roles in local.items():
             api.user.grant_roles(username=user_id, obj=fonds[fonds_id], roles=local_roles)
     transaction.commit()

@@ -45,9 +45,14 @@ def two_nodes(tmp_path_factory):
 
 def test_deliver_accept_and_receipt_back(two_nodes):
     room, archives = two_nodes
-    sent = post(room, "j001/@transfer-out", {
-        "description": "2018年度文书档案",
-        "deliver": {"url": archives.url, "user": "admin", "password": "admin"}})
+    sent = post(
+        room,
+        "j001/@transfer-out",
+        {
+            "description": "2018年度文书档案",
+            "deliver": {"url": archives.url, "user": "admin", "password": "admin"},
+        },
+    )
     assert "errors" not in sent, sent
     assert sent["status"] == "submitted"
     assert sent["direction"] == "outgoing" and sent["record_count"] == 3
@@ -55,14 +60,18 @@ def test_deliver_accept_and_receipt_back(two_nodes):
     # the archives checked every record against the room's ledger (an admitted node)
     incoming = get(archives, sent["delivery"]["batch"] + "/@detection")
     assert incoming["status"] == "awaiting_acceptance"
-    assert [r["outcome"] for r in incoming["records"]] == ["received"] * 3, \
-        [(r["archival_code"], r["codes"], r["errors"][:2]) for r in incoming["records"]]
+    assert [r["outcome"] for r in incoming["records"]] == ["received"] * 3, [
+        (r["archival_code"], r["codes"], r["errors"][:2]) for r in incoming["records"]
+    ]
     assert {r["sender_ledger"]["status"] for r in incoming["records"]} == {"verified"}
     # the archivist signs off the manual items and accepts over REST
-    manual = {m["code"]: {"outcome": "passed", "note": "在线移交，无载体"}
-              for m in incoming["manual_items"]}
-    accepted = post(archives, incoming["batch"].split("/archive/", 1)[1] + "/@accept",
-                    {"manual": manual})
+    manual = {
+        m["code"]: {"outcome": "passed", "note": "在线移交，无载体"}
+        for m in incoming["manual_items"]
+    }
+    accepted = post(
+        archives, incoming["batch"].split("/archive/", 1)[1] + "/@accept", {"manual": manual}
+    )
     assert accepted["status"] == "received", accepted
     assert accepted["receipt"]["sender_signed_by"] == [room.origin]
     assert accepted["receipt"]["sent_back"]["sent"] is True, accepted["receipt"]["sent_back"]
@@ -73,9 +82,11 @@ def test_deliver_accept_and_receipt_back(two_nodes):
     assert outgoing["receipt"]["receiver_proofs"] == 3
     # a receipt that is not countersigned by an admitted node is refused
     forged = urllib.request.Request(
-        f"{room.url}/@transfer-receipt/{sent['UID']}", method="POST",
+        f"{room.url}/@transfer-receipt/{sent['UID']}",
+        method="POST",
         data=json.dumps({"note": "sd-archive-transfer-receipt/v1\n"}).encode(),
-        headers={"Content-Type": "application/json", "Accept": "application/json"})
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )
     try:
         urllib.request.urlopen(forged, timeout=30)
         status = 200

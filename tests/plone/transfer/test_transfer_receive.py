@@ -24,13 +24,19 @@ def test_sample_received_end_to_end(site, room):
     transaction.begin()
     record = unrestricted(body["records"][0]["uid"])
     assert record.archival_code == "J001-WS·2018-D30-BGS-0001"
-    assert {c.path for c in record.objectValues()} == {"正本/正本.pdf", "处理单/处理单.pdf", "附件/附件1.pdf"}
+    assert {c.path for c in record.objectValues()} == {
+        "正本/正本.pdf",
+        "处理单/处理单.pdf",
+        "附件/附件1.pdf",
+    }
     history = [h["action"] for h in record.workflow_history["sd_record_workflow"]]
     assert history[-2:] == ["transfer-in", "receive"]
     # the ledger holds a receive entry for every received record
     ledger = current_ledger(site)
     with ledger.log.reading() as conn:
-        events = [ledger.log.entry(conn, i)[0] for i in ledger.log.record_indexes(conn, record.UID())]
+        events = [
+            ledger.log.entry(conn, i)[0] for i in ledger.log.record_indexes(conn, record.UID())
+        ]
     assert any(b'"event":"receive"' in e for e in events)
     # GET {batch} (plone.restapi) and GET {batch}/@detection
     batch = room.get(body["@id"]).json()
@@ -110,10 +116,18 @@ def test_groups_isolate_a_record_that_cannot_be_stored(site, room, monkeypatch):
     monkeypatch.setattr(records, "store_record", flaky)
     body = post(room, SAMPLE.read_bytes()).json()
     outcomes = {r["archival_code"][-4:]: r["outcome"] for r in body["records"]}
-    assert outcomes == {"0001": "received", "0002": "failed", "0003": "received",
-                        "0004": "received", "0005": "received"}
+    assert outcomes == {
+        "0001": "received",
+        "0002": "failed",
+        "0003": "received",
+        "0004": "received",
+        "0005": "received",
+    }
     failed = [r for r in body["records"] if r["outcome"] == "failed"][0]
-    assert failed["codes"] == ["transfer.store-failed"] and "disk full" in failed["errors"][0]["message"]
+    assert (
+        failed["codes"] == ["transfer.store-failed"]
+        and "disk full" in failed["errors"][0]["message"]
+    )
     assert calls["conflicts"] == 1
     assert holdings(site) == (4, {"received": 4})
     assert body["progress"]["received"] == 4 and body["progress"]["failed"] == 1

@@ -44,17 +44,45 @@ def room_records(fonds, count=3):
     files = sample_files()
     made = []
     for n in range(1, count + 1):
-        record = create_record(fonds, {
-            "title": f"关于移交测试第{n}号的通知", "record_kind": "电子公文",
-            "electronic_record_id": f"OA-ROOM-{n:04d}", "aggregation_level": "文件",
-            "agency_name": "山东省示例厅", "author": "山东省示例厅", "fonds_code": "J001",
-            "year": 2018, "security_level": "公开", "pages": 1, "document_type": "通知",
-            "document_date": __import__("datetime").date(2018, 5, 12),
-            "process_history": [{"sequence": 1, "activity": "拟稿", "time": "2018-05-01T10:00:00+08:00",
-                                 "agent": "张三", "department": "办公室", "description": ""}],
-        }, [ComponentData(filename=path.split("/")[-1], data=data, role=path.split("/")[0],
-                          sequence=i, path=path, format_name="PDF", content_type="application/pdf")
-            for i, (path, data) in enumerate(files.items(), 1)])
+        record = create_record(
+            fonds,
+            {
+                "title": f"关于移交测试第{n}号的通知",
+                "record_kind": "电子公文",
+                "electronic_record_id": f"OA-ROOM-{n:04d}",
+                "aggregation_level": "文件",
+                "agency_name": "山东省示例厅",
+                "author": "山东省示例厅",
+                "fonds_code": "J001",
+                "year": 2018,
+                "security_level": "公开",
+                "pages": 1,
+                "document_type": "通知",
+                "document_date": __import__("datetime").date(2018, 5, 12),
+                "process_history": [
+                    {
+                        "sequence": 1,
+                        "activity": "拟稿",
+                        "time": "2018-05-01T10:00:00+08:00",
+                        "agent": "张三",
+                        "department": "办公室",
+                        "description": "",
+                    }
+                ],
+            },
+            [
+                ComponentData(
+                    filename=path.split("/")[-1],
+                    data=data,
+                    role=path.split("/")[0],
+                    sequence=i,
+                    path=path,
+                    format_name="PDF",
+                    content_type="application/pdf",
+                )
+                for i, (path, data) in enumerate(files.items(), 1)
+            ],
+        )
         assign_code(record, "WS", 2018, "D30", "BGS")
         api.content.transition(obj=record, transition="archive")
         made.append(record)
@@ -67,14 +95,21 @@ def test_outgoing_package_received_with_two_sided_receipt(site, room, archivist)
     login(portal, TEST_USER_NAME)
     api.portal.set_registry_record("sd.archive.ledger.quorum", 1)
     room_key = NodeKey.generate("records-room.example/j001")
-    nodes.set_admitted_nodes([AdmittedNode(origin=room_key.name, vkey=room_key.vkey, hash_alg="sm3")])
+    nodes.set_admitted_nodes(
+        [AdmittedNode(origin=room_key.name, vkey=room_key.vkey, hash_alg="sm3")]
+    )
     fonds = portal["j001"]
     records = room_records(fonds)
     transaction.commit()
     assert len(outgoing.eligible(fonds, years=5)) == 3
     assert outgoing.eligible(fonds, years=50) == []
-    batch = outgoing.prepare_transfer(fonds, outgoing.eligible(fonds), unit="山东省示例厅",
-                                      description="2018年度文书档案", key=room_key)
+    batch = outgoing.prepare_transfer(
+        fonds,
+        outgoing.eligible(fonds),
+        unit="山东省示例厅",
+        description="2018年度文书档案",
+        key=room_key,
+    )
     transaction.commit()
     assert {api.content.get_state(r) for r in records} == {"transferred"}
     ledger = current_ledger(portal)
@@ -88,15 +123,24 @@ def test_outgoing_package_received_with_two_sided_receipt(site, room, archivist)
         report, per_record = run_transfer_detection(package)
         assert report.result != "failed", report.failed_codes()
         for record, record_report in per_record:
-            assert record_report.failed_codes() == [], (record.archival_code, record_report.problems())
+            assert record_report.failed_codes() == [], (
+                record.archival_code,
+                record_report.problems(),
+            )
     data = path.read_bytes()
     note = batch.facts["sender_receipt"]
     # the archives: same node here, so the room's records leave the site first
     for r in records:
         fonds._delObject(r.getId())
     transaction.commit()
-    response = post(room, data, **{"X-Sender-Node": ledger.origin,
-                                   "X-Sender-Receipt": base64.b64encode(note.encode()).decode()})
+    response = post(
+        room,
+        data,
+        **{
+            "X-Sender-Node": ledger.origin,
+            "X-Sender-Receipt": base64.b64encode(note.encode()).decode(),
+        },
+    )
     assert response.status_code == 201, response.text[:3000]
     body = response.json()
     assert [r["outcome"] for r in body["records"]] == ["received"] * 3

@@ -25,16 +25,21 @@ def form_post(session, url, **fields):
     page = session.get(url, headers={"Accept": "text/html"})
     tokens = set(re.findall(r'name="_authenticator" value="([^"]*)"', page.text))
     assert len(tokens) == 1 and re.fullmatch(r"[0-9a-f]{20,}", next(iter(tokens))), tokens
-    return session.post(url, data={"_authenticator": tokens.pop(), **fields},
-                        headers={"Accept": "text/html"}, allow_redirects=False)
+    return session.post(
+        url,
+        data={"_authenticator": tokens.pop(), **fields},
+        headers={"Accept": "text/html"},
+        allow_redirects=False,
+    )
 
 
 def test_sign_off_and_accept_through_the_batch_page(site, room, archivist):
     batch = post(room, SAMPLE.read_bytes()).json()["@id"]
     page = batch + "/@@transfer-batch"
     for code in ("YJ-4-3", "YJ-4-4", "HANDOVER"):
-        answer = form_post(archivist, page, code=code, outcome="passed", note=f"{code} ok",
-                           sign_off="1")
+        answer = form_post(
+            archivist, page, code=code, outcome="passed", note=f"{code} ok", sign_off="1"
+        )
         assert answer.status_code == 302, answer.text[-2000:]
     manual = {m["code"]: m for m in archivist.get(batch).json()["transfer"]["manual_items"]}
     assert {m["outcome"] for m in manual.values()} == {"passed"}
@@ -47,8 +52,11 @@ def test_sign_off_and_accept_through_the_batch_page(site, room, archivist):
 def test_resume_through_the_holdings_page(site, room, archivist, monkeypatch):
     started = []
     original = worker.start
-    monkeypatch.setattr(worker, "start", lambda batch, stop_after=None: started.append(
-        original(batch, stop_after=2)) or started[-1])
+    monkeypatch.setattr(
+        worker,
+        "start",
+        lambda batch, stop_after=None: started.append(original(batch, stop_after=2)) or started[-1],
+    )
     body = post(room, SAMPLE.read_bytes(), Prefer="respond-async").json()
     started[0].join(60)
     monkeypatch.setattr(worker, "start", original)
@@ -67,8 +75,11 @@ def test_build_a_transfer_package_through_the_records_room_page(site):
     uids = [r.UID() for r in room_records(site["j001"])]
     transaction.commit()
     admin = session_for(site, "admin")
-    answer = form_post(admin, "j001/@@transfer-out", **{"uids:list": uids, "build": "1",
-                                                        "description": "2018年度文书档案"})
+    answer = form_post(
+        admin,
+        "j001/@@transfer-out",
+        **{"uids:list": uids, "build": "1", "description": "2018年度文书档案"},
+    )
     assert answer.status_code == 302, answer.text[-2000:]
     batch = admin.get(answer.headers["Location"]).json()
     assert batch["transfer"]["direction"] == "outgoing" and batch["transfer"]["record_count"] == 3

@@ -25,19 +25,21 @@ def component_data(package, sinks: BlobSinks | None = None) -> list[ComponentDat
         blob = sinks.blob(stored.location) if sinks is not None else None
         if blob is None:  # not read into a blob: the new blob consumes the temporary copy
             blob = open(stored.location, "rb")  # noqa: SIM115
-        found.append(ComponentData(
-            filename=name,
-            data=blob,
-            role=component.role or "其他",
-            sequence=sequence_number(component.seq) or n,
-            path=component.path,
-            format_name=component.format or "",
-            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-            sm3=stored.sm3,
-            sha256=stored.sha256,
-            size=stored.size,
-            unsigned=stored.pdf_signature is False and not stored.head.startswith(b"PK"),
-        ))
+        found.append(
+            ComponentData(
+                filename=name,
+                data=blob,
+                role=component.role or "其他",
+                sequence=sequence_number(component.seq) or n,
+                path=component.path,
+                format_name=component.format or "",
+                content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                sm3=stored.sm3,
+                sha256=stored.sha256,
+                size=stored.size,
+                unsigned=stored.pdf_signature is False and not stored.head.startswith(b"PK"),
+            )
+        )
     return found
 
 

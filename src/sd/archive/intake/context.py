@@ -75,9 +75,12 @@ class Holdings:
         if not found:
             return []
         types, fonds = catalog.getIndex("portal_type"), catalog.getIndex("fonds_code")
-        return [rid for rid in found
-                if types.getEntryForObject(rid) == "Record"
-                and fonds.getEntryForObject(rid) == self.fonds.fonds_code]
+        return [
+            rid
+            for rid in found
+            if types.getEntryForObject(rid) == "Record"
+            and fonds.getEntryForObject(rid) == self.fonds.fonds_code
+        ]
 
     def record(self, record_id: str | None):
         """The record of this fonds with 电子文件号 ``record_id`` (unrestricted), or None."""
@@ -99,8 +102,10 @@ class Holdings:
         category = metadata.category or code.partition("-")[2].split("·", 1)[0]
         rule = self.rule(category)
         if rule is None:
-            return [f"门类 {category!r} 不在全宗 {self.fonds.fonds_code} 的分类方案中 / "
-                    "category not in the fonds' scheme"]
+            return [
+                f"门类 {category!r} 不在全宗 {self.fonds.fonds_code} 的分类方案中 / "
+                "category not in the fonds' scheme"
+            ]
         problems = codes.validate(code, rule)
         if problems:
             return [f"{p.code}: {p.message}" for p in problems]
@@ -108,15 +113,22 @@ class Holdings:
         declared = {
             "全宗号": (parts.fonds_code, metadata.fonds_code),
             "门类代码": (parts.category, metadata.category),
-            "年度": (str(parts.year), str(metadata.year_int) if metadata.year_int else metadata.year),
+            "年度": (
+                str(parts.year),
+                str(metadata.year_int) if metadata.year_int else metadata.year,
+            ),
             "保管期限": (parts.retention, metadata.retention),
             "机构或问题": (parts.org_code, metadata.org_code if rule.use_org else ""),
-            "件号": (str(parts.item_number),
-                     str(metadata.item_number_int) if metadata.item_number_int else metadata.item_number),
+            "件号": (
+                str(parts.item_number),
+                str(metadata.item_number_int) if metadata.item_number_int else metadata.item_number,
+            ),
         }
-        messages = [f"档号中的{label} {in_code!r} 与元数据 {given!r} 不符 / code part differs"
-                    for label, (in_code, given) in declared.items()
-                    if given not in (None, "") and in_code != given]
+        messages = [
+            f"档号中的{label} {in_code!r} 与元数据 {given!r} 不符 / code part differs"
+            for label, (in_code, given) in declared.items()
+            if given not in (None, "") and in_code != given
+        ]
         if parts.fonds_code != self.fonds.fonds_code:
             messages.append(f"档号的全宗号 {parts.fonds_code} 不是 {self.fonds.fonds_code}")
         return messages
@@ -151,9 +163,11 @@ class Holdings:
         numbers = [parts.item_number]
         if self._find("archival_code", codes.render(parts, rule)):
             numbers.append(parts.item_number)
-        return [issue.as_problem(str(codes.series_key(parts, rule))).message
-                for issue in codes.check_continuity(numbers, start)
-                if issue.kind != "gap" and issue.first == parts.item_number]
+        return [
+            issue.as_problem(str(codes.series_key(parts, rule))).message
+            for issue in codes.check_continuity(numbers, start)
+            if issue.kind != "gap" and issue.first == parts.item_number
+        ]
 
     def scope_matcher(self, metadata) -> bool | None:
         """Inside the archiving scope when a schedule rule covers the record (GD-2-9)."""

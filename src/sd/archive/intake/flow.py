@@ -66,8 +66,16 @@ from sd.archive.txlocks import named_lock
 ARCHIVED = "archived"
 
 
-def submit(portal, kind: str, spooled, *, actor: str, idempotency_key: str | None = None,
-           declared_digest: str | None = None, workdir: str | None = None):
+def submit(
+    portal,
+    kind: str,
+    spooled,
+    *,
+    actor: str,
+    idempotency_key: str | None = None,
+    declared_digest: str | None = None,
+    workdir: str | None = None,
+):
     """Run one spooled package through intake (接收一个信息包).
 
     The package's files are read into ``workdir`` (the caller's, emptied by the caller; the
@@ -109,25 +117,32 @@ class IntakeRun:
         # are needed: an Idempotency-Key, a repeated 电子文件号, a declared X-Package-SM3, the
         # original package's component, the receipt
         spooled.begin()
-        self.package = read_package(spooled.readable(), self.kind, limits(), self.sinks,
-                                    digest=lambda: spooled.sm3)
+        self.package = read_package(
+            spooled.readable(), self.kind, limits(), self.sinks, digest=lambda: spooled.sm3
+        )
         metadata = self.package.metadata
         fonds = find_fonds(portal, metadata.fonds_code)
         if fonds is None or not getSecurityManager().checkPermission(SUBMIT, fonds):
             raise refused(
-                403, "Forbidden", "this account may not submit to the package's fonds",
+                403,
+                "Forbidden",
+                "this account may not submit to the package's fonds",
                 "fonds.mismatch",
                 f"全宗号 {metadata.fonds_code!r}: no fonds this account submits to",
-                "来源/全宗号", "authorization")
+                "来源/全宗号",
+                "authorization",
+            )
         write_lock(fonds)  # from here on the snapshot includes every earlier intake
         self.fonds = portal.unrestrictedTraverse(fonds.getPhysicalPath())
         self.holdings = Holdings(self.fonds)
-        known = replay_key(portal, self.actor, self.idempotency_key, spooled) or \
-            repeated(self.holdings, metadata, spooled, portal, self.actor, self.idempotency_key)
+        known = replay_key(portal, self.actor, self.idempotency_key, spooled) or repeated(
+            self.holdings, metadata, spooled, portal, self.actor, self.idempotency_key
+        )
         if known is not None:
             return known
-        self.report = run_detection("archiving", self.package, load_catalogue(),
-                                    self.holdings.context(declared_digest))
+        self.report = run_detection(
+            "archiving", self.package, load_catalogue(), self.holdings.context(declared_digest)
+        )
         if self.report.result == "failed":
             return self.reject()
         return self.accept()
@@ -135,14 +150,27 @@ class IntakeRun:
     def reject(self) -> Rejected:
         """Detection failed; keep only the rejection record (拒收)."""
         problems = self.report.problems()
-        error = {"type": "DetectionFailed", "message": f"{len(problems)} checks failed",
-                 "errors": [p.as_dict() for p in problems]}
-        rejection = add_rejection(self.portal, actor=self.actor, kind=self.kind,
-                                  fonds_code=self.fonds.fonds_code,
-                                  package_digest=self.spooled.sm3,
-                                  record_id=self.package.metadata.record_id or "", error=error)
-        remember_key(self.portal, self.actor, self.idempotency_key, self.spooled.sm3,
-                     rejection=rejection["id"])
+        error = {
+            "type": "DetectionFailed",
+            "message": f"{len(problems)} checks failed",
+            "errors": [p.as_dict() for p in problems],
+        }
+        rejection = add_rejection(
+            self.portal,
+            actor=self.actor,
+            kind=self.kind,
+            fonds_code=self.fonds.fonds_code,
+            package_digest=self.spooled.sm3,
+            record_id=self.package.metadata.record_id or "",
+            error=error,
+        )
+        remember_key(
+            self.portal,
+            self.actor,
+            self.idempotency_key,
+            self.spooled.sm3,
+            rejection=rejection["id"],
+        )
         return Rejected(rejection_body(self.portal, rejection))
 
     def accept(self) -> Created:
@@ -157,9 +185,13 @@ class IntakeRun:
         if self.kind == "archive":
             accept_code(record, package.metadata.archival_code)
             record.arrangement_status = ARCHIVED
-            archived = archive_transition(record, "归档接口 / archive interface",
-                                          package_digest=record.package_sm3,
-                                          metadata_digest=record.metadata_sm3, actor=actor)
+            archived = archive_transition(
+                record,
+                "归档接口 / archive interface",
+                package_digest=record.package_sm3,
+                metadata_digest=record.metadata_sm3,
+                actor=actor,
+            )
             receipt = _with_package_digest(archived, record.package_sm3)
             status = ARCHIVED
         else:
@@ -206,24 +238,31 @@ class IntakeRun:
 
     def arrange(self, record, receipt: dict) -> str:
         """A pre-archived record: arranged by the fonds' rules, archived when they decide."""
-        decision = arrange(facts_of(self.package.metadata), self.holdings.scheme,
-                           self.holdings.schedule)
+        decision = arrange(
+            facts_of(self.package.metadata), self.holdings.scheme, self.holdings.schedule
+        )
         record.arrangement = {
-            "status": decision.status, "rule_id": decision.rule_id,
-            "category": decision.category, "retention": decision.retention,
-            "org_code": decision.org_code, "matched": list(decision.matched),
+            "status": decision.status,
+            "rule_id": decision.rule_id,
+            "category": decision.category,
+            "retention": decision.retention,
+            "org_code": decision.org_code,
+            "matched": list(decision.matched),
             "reasons": list(decision.reasons),
             "problems": [p.as_dict() for p in decision.problems],
         }
         record.arrangement_status = decision.status
         if decision.decided:
-            assign_code(record, decision.category, decision.year, decision.retention,
-                        decision.org_code)
+            assign_code(
+                record, decision.category, decision.year, decision.retention, decision.org_code
+            )
             archived = archive_transition(
-                record, f"自动整理 / arranged by rule {decision.rule_id}".strip(),
-                actor=self.actor)
-            receipt["archive_entry"] = {"ledger_index": archived["ledger_index"],
-                                        "leaf_hash": archived["leaf_hash"]}
+                record, f"自动整理 / arranged by rule {decision.rule_id}".strip(), actor=self.actor
+            )
+            receipt["archive_entry"] = {
+                "ledger_index": archived["ledger_index"],
+                "leaf_hash": archived["leaf_hash"],
+            }
         return decision.status
 
 
@@ -263,11 +302,15 @@ def write_lock(fonds) -> None:
 def ledger_event(event: str, record, actor: str) -> dict:
     """Log ``event`` for ``record`` in the evidence ledger (the package's content files, with
     the digests of the package and of its 元数据.xml); the receipt part of the answer."""
-    content = {c.path: c.sm3 for c in record.objectValues()
-               if not is_original_package(c) and getattr(c, "sm3", None)}
+    content = {
+        c.path: c.sm3
+        for c in record.objectValues()
+        if not is_original_package(c) and getattr(c, "sm3", None)
+    }
     package_digest = getattr(record, "package_sm3", "") or ""
     receipt = log_event(
-        event, record,
+        event,
+        record,
         code=record.archival_code or record.electronic_record_id,
         title=record.title,
         content=content,

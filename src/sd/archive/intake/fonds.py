@@ -16,7 +16,9 @@ SUBMIT = "sd.archive: Submit packages"
 
 def all_fonds(portal) -> list:
     catalog = api.portal.get_tool("portal_catalog")
-    return [b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(portal_type="Fonds")]
+    return [
+        b._unrestrictedGetObject() for b in catalog.unrestrictedSearchResults(portal_type="Fonds")
+    ]
 
 
 #: 全宗号 → where its fonds was last found (a hint: checked on every use)
@@ -32,8 +34,10 @@ def find_fonds(portal, fonds_code: str | None):
     path = _fonds_paths.get(key)
     if path is not None:
         fonds = portal.unrestrictedTraverse(path, None)
-        if getattr(fonds, "portal_type", None) == "Fonds" and \
-                getattr(fonds, "fonds_code", None) == fonds_code:
+        if (
+            getattr(fonds, "portal_type", None) == "Fonds"
+            and getattr(fonds, "fonds_code", None) == fonds_code
+        ):
             return fonds
     catalog = getToolByName(portal, "portal_catalog")
     for brain in catalog.unrestrictedSearchResults(portal_type="Fonds", fonds_code=fonds_code):
@@ -60,7 +64,9 @@ def may_submit_somewhere(portal) -> bool:
     hint = _submit_hints.get(key)
     if hint is not None:
         fonds = portal.unrestrictedTraverse(hint, None)
-        if getattr(fonds, "portal_type", None) == "Fonds" and security.checkPermission(SUBMIT, fonds):
+        if getattr(fonds, "portal_type", None) == "Fonds" and security.checkPermission(
+            SUBMIT, fonds
+        ):
             return True
     for fonds in all_fonds(portal):
         if security.checkPermission(SUBMIT, fonds):

@@ -12,5 +12,6 @@ def limits() -> Limits:
 
 
 def max_package_bytes() -> int:
-    return api.portal.get_registry_record("sd.archive.settings.max_package_bytes",
-                                          default=4 * 1024**3)
+    return api.portal.get_registry_record(
+        "sd.archive.settings.max_package_bytes", default=4 * 1024**3
+    )

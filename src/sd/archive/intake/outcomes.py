@@ -41,8 +41,9 @@ class Rejected(Outcome):
     """Detection failed: only the rejection record is kept (拒收)."""
 
 
-def refused(status: int, type_: str, message: str, code: str, detail: str, obj: str = "",
-            prop: str = "") -> ArchiveError:
+def refused(
+    status: int, type_: str, message: str, code: str, detail: str, obj: str = "", prop: str = ""
+) -> ArchiveError:
     """A refusal with one problem, in the error shape (to raise)."""
     return ArchiveError(message, [Problem(code, detail, obj, prop)], status, type_)
 
@@ -53,6 +54,8 @@ def rejection_body(portal, rejection: dict) -> dict:
         "type": rejection["type"],
         "message": rejection["message"],
         "errors": rejection["errors"],
-        "rejection": {"@id": f"{portal.absolute_url()}/@rejections/{rejection['id']}",
-                      "id": rejection["id"]},
+        "rejection": {
+            "@id": f"{portal.absolute_url()}/@rejections/{rejection['id']}",
+            "id": rejection["id"],
+        },
     }

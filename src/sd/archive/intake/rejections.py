@@ -23,26 +23,36 @@ def _store(portal, create: bool = False):
     return site_tree(portal, ANNOTATION_KEY, create)
 
 
-def add_rejection(portal, *, actor: str, kind: str, fonds_code: str, package_digest: str,
-                  record_id: str, error: dict) -> dict:
+def add_rejection(
+    portal,
+    *,
+    actor: str,
+    kind: str,
+    fonds_code: str,
+    package_digest: str,
+    record_id: str,
+    error: dict,
+) -> dict:
     """Keep one rejection; ``error`` is the answer body (type, message, errors)."""
     tree = _store(portal, create=True)
     rejection_id = secrets.token_hex(8)
     while rejection_id in tree:
         rejection_id = secrets.token_hex(8)
-    entry = PersistentMapping({
-        "id": rejection_id,
-        "time": now(),
-        "actor": actor,
-        "interface": kind,
-        "fonds_code": fonds_code,
-        "electronic_record_id": record_id,
-        "package_digest": {"SM3": package_digest},
-        "status": 422,
-        "type": error.get("type", ""),
-        "message": error.get("message", ""),
-        "errors": list(error.get("errors", [])),
-    })
+    entry = PersistentMapping(
+        {
+            "id": rejection_id,
+            "time": now(),
+            "actor": actor,
+            "interface": kind,
+            "fonds_code": fonds_code,
+            "electronic_record_id": record_id,
+            "package_digest": {"SM3": package_digest},
+            "status": 422,
+            "type": error.get("type", ""),
+            "message": error.get("message", ""),
+            "errors": list(error.get("errors", [])),
+        }
+    )
     tree[rejection_id] = entry
     return dict(entry)
 

@@ -43,10 +43,15 @@ def replay_key(portal, actor: str, key: str | None, spooled):
     if entry is None:
         return None
     if entry["digest"] != spooled.sm3:
-        raise refused(409, "Conflict", "the Idempotency-Key was used for another package",
-                      "idempotency.key-reused",
-                      f"key {key!r} was first used for a package with SM3 {entry['digest']}",
-                      key, "request")
+        raise refused(
+            409,
+            "Conflict",
+            "the Idempotency-Key was used for another package",
+            "idempotency.key-reused",
+            f"key {key!r} was first used for a package with SM3 {entry['digest']}",
+            key,
+            "request",
+        )
     if entry.get("rejection"):
         rejection = get_rejection(portal, entry["rejection"])
         return Rejected(rejection_body(portal, rejection))
@@ -89,6 +94,11 @@ def repeated(holdings, metadata, spooled, portal, actor, idempotency_key):
         remember_key(portal, actor, idempotency_key, spooled.sm3, uid=known.UID())
         return first_answer(known)
     raise refused(
-        409, "Conflict", "this 电子文件号 was already accepted with other content",
-        "record.duplicate-id", f"电子文件号 {metadata.record_id} is {known.absolute_url()}",
-        metadata.record_id or "", "integrity")
+        409,
+        "Conflict",
+        "this 电子文件号 was already accepted with other content",
+        "record.duplicate-id",
+        f"电子文件号 {metadata.record_id} is {known.absolute_url()}",
+        metadata.record_id or "",
+        "integrity",
+    )

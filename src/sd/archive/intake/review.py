@@ -30,8 +30,12 @@ class ReviewError(ArchiveError):
 def pending_records(context) -> list:
     """Records under ``context`` waiting for review that the current user may archive."""
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog(portal_type="Record", review_state="pre_archived",
-                     path="/".join(context.getPhysicalPath()), sort_on="created")
+    brains = catalog(
+        portal_type="Record",
+        review_state="pre_archived",
+        path="/".join(context.getPhysicalPath()),
+        sort_on="created",
+    )
     found = []
     for brain in brains:
         record = brain.getObject()
@@ -72,16 +76,25 @@ def accept(record, category: str = "", retention: str = "", org_code: str = "") 
     problems = check_values(record, category, retention, org_code)
     if problems:
         raise ReviewError(f"{record.Title()}: {len(problems)} values missing or wrong", problems)
-    adjusted = (category, retention, org_code) != (proposed.get("category"),
-                                                   proposed.get("retention"),
-                                                   proposed.get("org_code"))
+    adjusted = (category, retention, org_code) != (
+        proposed.get("category"),
+        proposed.get("retention"),
+        proposed.get("org_code"),
+    )
     code = assign_code(record, category, record.year, retention, org_code)
-    record.arrangement = {**proposed, "status": "reviewed", "category": category,
-                          "retention": retention, "org_code": org_code,
-                          "reviewed_by": api.user.get_current().getId(),
-                          "adjusted": adjusted}
+    record.arrangement = {
+        **proposed,
+        "status": "reviewed",
+        "category": category,
+        "retention": retention,
+        "org_code": org_code,
+        "reviewed_by": api.user.get_current().getId(),
+        "adjusted": adjusted,
+    }
     record.arrangement_status = "reviewed"
-    comment = "人工整理：调整后归档 / adjusted and archived" if adjusted else "人工整理：归档 / accepted"
+    comment = (
+        "人工整理：调整后归档 / adjusted and archived" if adjusted else "人工整理：归档 / accepted"
+    )
     api.content.transition(obj=record, transition="archive", comment=comment)
     return code
 
@@ -90,9 +103,15 @@ def reject(record, reason: str) -> None:
     """Return the record to its sender with a reason (退回)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReviewError("a reason is required to reject a record",
-                          [_problem("REVIEW-REASON", "退回须说明理由 / give a reason", record)])
-    record.arrangement = {**proposal(record), "status": "rejected", "reason": reason,
-                          "reviewed_by": api.user.get_current().getId()}
+        raise ReviewError(
+            "a reason is required to reject a record",
+            [_problem("REVIEW-REASON", "退回须说明理由 / give a reason", record)],
+        )
+    record.arrangement = {
+        **proposal(record),
+        "status": "rejected",
+        "reason": reason,
+        "reviewed_by": api.user.get_current().getId(),
+    }
     record.arrangement_status = "rejected"
     api.content.transition(obj=record, transition="reject", comment=reason)

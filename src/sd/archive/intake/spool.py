@@ -115,14 +115,22 @@ def too_large(limit: int, size: int | None = None) -> PackageError:
     seen = f" ({size} bytes)" if size is not None else ""
     return PackageError(
         "the package is over the size limit",
-        [Problem("request.too-large", f"packages up to {limit} bytes are accepted{seen}",
-                 "", "request")],
-        status=413, type="PayloadTooLarge",
+        [
+            Problem(
+                "request.too-large",
+                f"packages up to {limit} bytes are accepted{seen}",
+                "",
+                "request",
+            )
+        ],
+        status=413,
+        type="PayloadTooLarge",
     )
 
 
-def spool(stream: BinaryIO, directory: str, limit: int, name: str = "package", *,
-          beside: bool = False) -> Spooled:
+def spool(
+    stream: BinaryIO, directory: str, limit: int, name: str = "package", *, beside: bool = False
+) -> Spooled:
     """Copy ``stream`` from its current position into ``directory``/``name``."""
     path = os.path.join(directory, name)
     if beside:
@@ -180,7 +188,7 @@ class _SecondReader:
     def read(self, n: int) -> bytes | memoryview:
         n = min(n, self.size - self.offset)
         if self.data is not None:
-            chunk = self.data[self.offset:self.offset + n]
+            chunk = self.data[self.offset : self.offset + n]
         else:
             chunk = os.pread(self.fd, n, self.offset)
         self.offset += len(chunk)

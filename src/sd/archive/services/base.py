@@ -50,8 +50,15 @@ MULTIPART = "multipart/form-data"
 MULTIPART_ALLOWANCE = 64 * 1024
 
 
-def problem(status: int, type_: str, message: str, code: str, detail: str = "",
-            obj: str = "", prop: str = "") -> ArchiveError:
+def problem(
+    status: int,
+    type_: str,
+    message: str,
+    code: str,
+    detail: str = "",
+    obj: str = "",
+    prop: str = "",
+) -> ArchiveError:
     """An error with one problem (to raise): ``detail`` defaults to ``message``."""
     return ArchiveError(message, [Problem(code, detail or message, obj, prop)], status, type_)
 
@@ -70,8 +77,13 @@ def json_object(request) -> dict:
     try:
         return json_body(request)
     except DeserializationError as error:
-        raise problem(400, "BadRequest", f"the body must be a JSON object: {error}",
-                      "request.not-json", prop="body") from None
+        raise problem(
+            400,
+            "BadRequest",
+            f"the body must be a JSON object: {error}",
+            "request.not-json",
+            prop="body",
+        ) from None
 
 
 class ArchiveService(Service):
@@ -102,14 +114,25 @@ def require_submitter(request, whom: str, verb: str) -> None:
     whose service account to log in with, ``verb`` what the account may not do."""
     if api.user.is_anonymous():
         request.response.setHeader("WWW-Authenticate", 'Basic realm="sd.archive"')
-        raise problem(401, "Unauthorized", f"log in with the service account of your {whom}",
-                      "auth.required", "no credentials or wrong credentials", "",
-                      "authorization")
+        raise problem(
+            401,
+            "Unauthorized",
+            f"log in with the service account of your {whom}",
+            "auth.required",
+            "no credentials or wrong credentials",
+            "",
+            "authorization",
+        )
     if not may_submit_somewhere(api.portal.get()):
-        raise problem(403, "Forbidden", f"this account may not {verb} packages",
-                      "auth.not-a-submitter",
-                      f"only service accounts of a fonds and managers {verb}", "",
-                      "authorization")
+        raise problem(
+            403,
+            "Forbidden",
+            f"this account may not {verb} packages",
+            "auth.not-a-submitter",
+            f"only service accounts of a fonds and managers {verb}",
+            "",
+            "authorization",
+        )
 
 
 def media_type(request) -> str:
@@ -123,10 +146,15 @@ def check_package_request(request, accepted: tuple[str, ...]) -> None:
     ``Content-Length`` over the package limit, before anything is read."""
     media = media_type(request)
     if media not in (*accepted, MULTIPART):
-        raise problem(415, "UnsupportedMediaType",
-                      f"{media or 'no content type'} is not accepted here",
-                      "request.media-type", f"send one of {', '.join((*accepted, MULTIPART))}",
-                      "Content-Type", "request")
+        raise problem(
+            415,
+            "UnsupportedMediaType",
+            f"{media or 'no content type'} is not accepted here",
+            "request.media-type",
+            f"send one of {', '.join((*accepted, MULTIPART))}",
+            "Content-Type",
+            "request",
+        )
     limit = max_package_bytes()
     length = request.getHeader("Content-Length")
     allowance = MULTIPART_ALLOWANCE if media == MULTIPART else 0

@@ -22,13 +22,19 @@ def _refuse(code: str, message: str, obj: str = "") -> ArchiveError:
 def accept(batch, reviewer: str | None = None) -> dict:
     """接收: every manual item passed; the receipt is countersigned and the form kept."""
     if api.content.get_state(batch) != "awaiting_acceptance":
-        raise _refuse("transfer.not-awaiting", "only a checked batch awaiting acceptance is accepted")
+        raise _refuse(
+            "transfer.not-awaiting", "only a checked batch awaiting acceptance is accepted"
+        )
     pending = state.manual_pending(batch)
     if pending:
-        raise _refuse("transfer.manual-pending", f"manual items not signed off: {', '.join(pending)}")
+        raise _refuse(
+            "transfer.manual-pending", f"manual items not signed off: {', '.join(pending)}"
+        )
     failed = [m["code"] for m in state.manual_items(batch) if m["outcome"] == "failed"]
     if failed:
-        raise _refuse("transfer.manual-failed", f"manual items failed: {', '.join(failed)}; return the batch")
+        raise _refuse(
+            "transfer.manual-failed", f"manual items failed: {', '.join(failed)}; return the batch"
+        )
     reviewer = reviewer or api.user.get_current().getId()
     batch.sender_form = PersistentMapping(form.sender_side(batch))
     batch.registration_xml = form.registration_xml(batch, reviewer)
@@ -42,7 +48,10 @@ def accept(batch, reviewer: str | None = None) -> dict:
 def return_batch(batch, reasons: dict[str, str] | None = None) -> list[dict]:
     """退回: the failed records (their failed items) plus the archivist's reasons per record."""
     if api.content.get_state(batch) not in ("awaiting_acceptance", "checking"):
-        raise _refuse("transfer.not-returnable", "only a batch being checked or awaiting acceptance is returned")
+        raise _refuse(
+            "transfer.not-returnable",
+            "only a batch being checked or awaiting acceptance is returned",
+        )
     reasons = dict(reasons or {})
     returned = []
     for result in state.results(batch):
@@ -59,6 +68,9 @@ def return_batch(batch, reasons: dict[str, str] | None = None) -> list[dict]:
     for code, why in reasons.items():  # a reason for a record that was never read
         returned.append({"archival_code": code, "sequence": None, "reasons": [why]})
     batch.returns.extend(returned)
-    api.content.transition(obj=batch, transition="return",
-                           comment=f"退回 {len(returned)} 件 / returned {len(returned)} records")
+    api.content.transition(
+        obj=batch,
+        transition="return",
+        comment=f"退回 {len(returned)} 件 / returned {len(returned)} records",
+    )
     return returned

@@ -34,15 +34,29 @@ HANDOVER = ("HANDOVER", "security", "交接手续（登记表签署、盖章）"
 
 def init_state(batch, facts: dict, manual_items: list[tuple[str, str, str, str]]) -> None:
     batch.facts = PersistentMapping(facts)
-    batch.progress = PersistentMapping(cursor=1, received=0, failed=0, started=now(),
-                                       finished=None, total=facts.get("record_count", 0),
-                                       worker=None, error=None)
+    batch.progress = PersistentMapping(
+        cursor=1,
+        received=0,
+        failed=0,
+        started=now(),
+        finished=None,
+        total=facts.get("record_count", 0),
+        worker=None,
+        error=None,
+    )
     batch.results = IOBTree()
     batch.manual = PersistentMapping()
     for code, prop, title_zh, title_en in manual_items:
-        batch.manual[code] = PersistentMapping(code=code, property=prop, title_zh=title_zh,
-                                               title=title_en, outcome="manual", by=None,
-                                               time=None, note="")
+        batch.manual[code] = PersistentMapping(
+            code=code,
+            property=prop,
+            title_zh=title_zh,
+            title=title_en,
+            outcome="manual",
+            by=None,
+            time=None,
+            note="",
+        )
     batch.returns = PersistentList()
 
 
@@ -56,8 +70,7 @@ def set_result(batch, sequence: int, *, position: int | None = None, **values) -
 
     A result replaces an earlier one of the same record (a resubmitted record): the counts
     follow the new outcome."""
-    result = PersistentMapping(sequence=sequence, time=now(), round=current_round(batch),
-                               **values)
+    result = PersistentMapping(sequence=sequence, time=now(), round=current_round(batch), **values)
     previous = batch.results.get(sequence)
     batch.results[sequence] = result
     progress = batch.progress

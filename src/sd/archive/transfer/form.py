@@ -23,8 +23,13 @@ from sd.archive.transfer import batch as state
 
 ROOT = "电子档案移交与接收登记表"
 ACCURACY_LABEL = "准确性检验"  # DA/T 93 may say 真实性检验: keep it one constant to change
-CHECKS = (("authenticity", ACCURACY_LABEL), ("integrity", "完整性检验"),
-          ("usability", "可用性检验"), ("security", "安全性检验"), ("carrier", "载体外观检验"))
+CHECKS = (
+    ("authenticity", ACCURACY_LABEL),
+    ("integrity", "完整性检验"),
+    ("usability", "可用性检验"),
+    ("security", "安全性检验"),
+    ("carrier", "载体外观检验"),
+)
 SIDES = (("transferring", "移交单位"), ("receiving", "接收单位"))
 FORM_PATH = "其他/移交与接收登记表.xml"
 
@@ -40,8 +45,14 @@ def _side(parent, tag: str, checks: dict, people: dict) -> None:
 
 def render(values: dict, transferring: dict, receiving: dict) -> bytes:
     root = etree.Element(ROOT)
-    for label in ("交接工作名称", "内容描述", "移交电子档案数量", "移交数据量", "载体起止顺序号",
-                  "移交载体类型规格"):
+    for label in (
+        "交接工作名称",
+        "内容描述",
+        "移交电子档案数量",
+        "移交数据量",
+        "载体起止顺序号",
+        "移交载体类型规格",
+    ):
         etree.SubElement(root, label).text = str(values.get(label, ""))
     for (_key, label), side in zip(SIDES, (transferring, receiving), strict=False):
         _side(root, label, side.get("checks", {}), side.get("people", {}))
@@ -58,9 +69,15 @@ def parse_side(data: bytes, tag: str = "移交单位") -> dict:
     if side is None:
         return {}
     text = {child.tag: (child.text or "") for child in side}
-    return {"checks": {key: text.get(label, "") for key, label in CHECKS},
-            "people": {"filled_by": text.get("填表人", ""), "reviewed_by": text.get("审核人", ""),
-                       "unit": text.get("单位", ""), "date": text.get("日期", "")}}
+    return {
+        "checks": {key: text.get(label, "") for key, label in CHECKS},
+        "people": {
+            "filled_by": text.get("填表人", ""),
+            "reviewed_by": text.get("审核人", ""),
+            "unit": text.get("单位", ""),
+            "date": text.get("日期", ""),
+        },
+    }
 
 
 def sender_form_xml(fonds, records, *, unit: str, description: str = "") -> bytes:
@@ -70,10 +87,16 @@ def sender_form_xml(fonds, records, *, unit: str, description: str = "") -> byte
     user = api.user.get_current()
     checks = {key: "合格" for key, _ in CHECKS}
     checks["carrier"] = "在线移交 / 不适用"
-    values = {"交接工作名称": f"{fonds.fonds_code} 电子档案移交", "内容描述": description,
-              "移交电子档案数量": len(records)}
-    people = {"filled_by": user.getProperty("fullname", "") or user.getId(), "unit": unit,
-              "date": now()[:10]}
+    values = {
+        "交接工作名称": f"{fonds.fonds_code} 电子档案移交",
+        "内容描述": description,
+        "移交电子档案数量": len(records),
+    }
+    people = {
+        "filled_by": user.getProperty("fullname", "") or user.getId(),
+        "unit": unit,
+        "date": now()[:10],
+    }
     return render(values, {"checks": checks, "people": people}, {})
 
 
@@ -92,11 +115,17 @@ def receiving_checks(batch) -> dict:
         for key in failed:
             if key in props:
                 failed[key] += 1
-    checks = {key: ("不合格（信息包）" if key in package_failed else _outcome(failed[key], len(records)))
-              for key, _ in CHECKS if key != "carrier"}
+    checks = {
+        key: ("不合格（信息包）" if key in package_failed else _outcome(failed[key], len(records)))
+        for key, _ in CHECKS
+        if key != "carrier"
+    }
     carrier = batch.manual.get("YJ-4-3")
-    checks["carrier"] = {"passed": "合格", "failed": "不合格"}.get(carrier["outcome"], "待检") \
-        if carrier is not None else "不适用"
+    checks["carrier"] = (
+        {"passed": "合格", "failed": "不合格"}.get(carrier["outcome"], "待检")
+        if carrier is not None
+        else "不适用"
+    )
     return checks
 
 
@@ -130,8 +159,12 @@ def registration_xml(batch, reviewer: str = "") -> bytes:
     """The whole form, both sides (登记表 XML)."""
     from plone import api
 
-    people = {"filled_by": batch.facts.get("received_by", ""), "reviewed_by": reviewer,
-              "unit": api.portal.get().Title(), "date": now()[:10]}
+    people = {
+        "filled_by": batch.facts.get("received_by", ""),
+        "reviewed_by": reviewer,
+        "unit": api.portal.get().Title(),
+        "date": now()[:10],
+    }
     sender = getattr(batch, "sender_form", None) or sender_side(batch)
     return render(form_values(batch), sender, {"checks": receiving_checks(batch), "people": people})
 
@@ -162,11 +195,19 @@ def registration_pdf(xml: bytes) -> bytes:
     for _key, label in CHECKS:
         rows.append([p(label), *[p(s.findtext(label) if s is not None else "") for s in sides], ""])
     for label in ("填表人", "审核人", "单位", "日期"):
-        rows.append([p(f"{label}（签名）" if label in ("填表人", "审核人") else label),
-                     *[p(s.findtext(label) if s is not None else "") for s in sides], ""])
+        rows.append(
+            [
+                p(f"{label}（签名）" if label in ("填表人", "审核人") else label),
+                *[p(s.findtext(label) if s is not None else "") for s in sides],
+                "",
+            ]
+        )
     table = Table([r[:3] for r in rows], colWidths=[120, 180, 180])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    table.setStyle(
+        TableStyle(
+            [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        )
+    )
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=ROOT).build([Paragraph(ROOT, title), table])
     return out.getvalue()

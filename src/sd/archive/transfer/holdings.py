@@ -27,14 +27,18 @@ def check(portal, rehash_limit: int | None = None) -> dict:
         problems.append({"code": code, "message": message, "object": obj})
 
     reported: dict[str, str] = {}
-    batches = [b._unrestrictedGetObject() for b in
-               catalog.unrestrictedSearchResults(portal_type="TransferBatch")]
+    batches = [
+        b._unrestrictedGetObject()
+        for b in catalog.unrestrictedSearchResults(portal_type="TransferBatch")
+    ]
     incoming = [b for b in batches if b.direction == "incoming" and hasattr(b, "results")]
     for batch in incoming:
         for result in state.results(batch, state.RECEIVED):
             reported[result["uid"]] = batch.UID()
     with ledger.log.reading() as conn:
-        logged = {row[0] for row in conn.execute("SELECT record FROM entries WHERE event = 'receive'")}
+        logged = {
+            row[0] for row in conn.execute("SELECT record FROM entries WHERE event = 'receive'")
+        }
     stored = {}
     for brain in catalog.unrestrictedSearchResults(portal_type="Record"):
         record = brain._unrestrictedGetObject()
@@ -48,18 +52,31 @@ def check(portal, rehash_limit: int | None = None) -> dict:
         if record.transfer_batch != batch_uid:
             problem("HOLDINGS-BATCH", "the record names another batch", uid)
         if api.content.get_state(record) != "received":
-            problem("HOLDINGS-STATE", f"state {api.content.get_state(record)}", record.archival_code)
+            problem(
+                "HOLDINGS-STATE", f"state {api.content.get_state(record)}", record.archival_code
+            )
     for uid, record in stored.items():
         if uid not in reported:
-            problem("HOLDINGS-HALF-STORED", "a record names a batch that does not report it", record.archival_code)
+            problem(
+                "HOLDINGS-HALF-STORED",
+                "a record names a batch that does not report it",
+                record.archival_code,
+            )
         if uid not in logged:
             problem("LEDGER-MISSING", "no receive entry in the ledger", record.archival_code)
             continue
         status = tamper_status(record, ledger, rehash_limit)
         for p in status.problems:
-            problem(p["code"], p["message"], f"{record.archival_code} {p.get('object', '')}".strip())
+            problem(
+                p["code"], p["message"], f"{record.archival_code} {p.get('object', '')}".strip()
+            )
     for uid in logged - set(stored):
         problem("LEDGER-ORPHAN", "a receive entry names no record of the holdings", uid)
-    return {"batches": len(incoming), "records": len(stored), "receive_entries": len(logged),
-            "unfinished": [b.getId() for b in incoming if not state.is_done(b)],
-            "agree": not problems, "problems": problems}
+    return {
+        "batches": len(incoming),
+        "records": len(stored),
+        "receive_entries": len(logged),
+        "unfinished": [b.getId() for b in incoming if not state.is_done(b)],
+        "agree": not problems,
+        "problems": problems,
+    }

@@ -15,6 +15,7 @@ them as ``spec/interfaces.md`` says:
 
 The records themselves are checked and stored by :mod:`.records` (``process``).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -63,6 +64,7 @@ SYNC_RECORDS = 50
 
 # --- fonds of the package -------------------------------------------------------------------
 
+
 def package_fonds_code(package) -> str:
     """全宗号 of a transfer package: the first folder level, else the catalogue's 档号."""
     for folder in package.folders:
@@ -80,9 +82,14 @@ def ensure_fonds(portal, code: str, agency: str):
     if fonds is not None:
         return fonds
     with api.env.adopt_roles(["Manager"]):
-        fonds = api.content.create(container=portal, type="Fonds", id=code.lower(),
-                                   title=f"{code} {agency}".strip(), fonds_code=code,
-                                   agency_name=agency or code)
+        fonds = api.content.create(
+            container=portal,
+            type="Fonds",
+            id=code.lower(),
+            title=f"{code} {agency}".strip(),
+            fonds_code=code,
+            agency_name=agency or code,
+        )
     logger.info("created fonds %s for a transfer", code)
     return fonds
 
@@ -93,6 +100,7 @@ def may_transfer(portal, fonds) -> bool:
 
 
 # --- package checks ----------------------------------------------------------------------
+
 
 def reject_package(portal, fonds_code, spooled, package, package_report, actor) -> Rejected:
     """The package-level checks failed; report every failed item, package and records."""
@@ -106,14 +114,25 @@ def reject_package(portal, fonds_code, spooled, package, package_report, actor) 
     for record in package.records():
         problems.extend(run_detection("transfer", record, catalogue, context).problems())
         remove_files(record)
-    error = {"type": "DetectionFailed", "message": f"{len(problems)} checks failed",
-             "errors": [p.as_dict() for p in problems]}
-    rejection = add_rejection(portal, actor=actor, kind="transfer", fonds_code=fonds_code,
-                              package_digest=spooled.sm3, record_id="", error=error)
+    error = {
+        "type": "DetectionFailed",
+        "message": f"{len(problems)} checks failed",
+        "errors": [p.as_dict() for p in problems],
+    }
+    rejection = add_rejection(
+        portal,
+        actor=actor,
+        kind="transfer",
+        fonds_code=fonds_code,
+        package_digest=spooled.sm3,
+        record_id="",
+        error=error,
+    )
     return Rejected(rejection_body(portal, rejection))
 
 
 # --- POST @transfer -------------------------------------------------------------------------
+
 
 def known_batch(portal, sm3: str):
     tree = site_tree(portal, PACKAGES_KEY)
@@ -121,9 +140,17 @@ def known_batch(portal, sm3: str):
     return api.content.get(UID=uid) if uid else None
 
 
-def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
-                    sender_receipt: str = "", receipt_to: str = "",
-                    mode: str = "auto") -> Outcome:
+def receive_package(
+    portal,
+    area,
+    spooled,
+    *,
+    actor: str,
+    sender_node: str = "",
+    sender_receipt: str = "",
+    receipt_to: str = "",
+    mode: str = "auto",
+) -> Outcome:
     """Check a spooled transfer package and open its batch (接收移交包)."""
     existing = known_batch(portal, spooled.sm3)
     if existing is not None:
@@ -133,9 +160,14 @@ def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
         fonds = find_fonds(portal, code)
         if not code or not may_transfer(portal, fonds):
             raise refused(
-                403, "Forbidden", "this account may not transfer into the package's fonds",
-                "fonds.mismatch", f"全宗号 {code!r}: no fonds this account transfers to",
-                "全宗号", "authorization")
+                403,
+                "Forbidden",
+                "this account may not transfer into the package's fonds",
+                "fonds.mismatch",
+                f"全宗号 {code!r}: no fonds this account transfers to",
+                "全宗号",
+                "authorization",
+            )
         context = detection_context(fonds) if fonds is not None else None
         package_report = run_detection("transfer", package, load_catalogue(), context)
         if package_report.result == "failed":
@@ -156,8 +188,7 @@ def receive_package(portal, area, spooled, *, actor: str, sender_node: str = "",
             "receipt_to": receipt_to if receipt_to.startswith(("http://", "https://")) else "",
             "received_by": actor,
         }
-        manual = [(i.code, i.property, i.title_zh, i.title_en)
-                  for i in _manual_catalogue_items()]
+        manual = [(i.code, i.property, i.title_zh, i.title_en) for i in _manual_catalogue_items()]
         fonds = fonds or ensure_fonds(portal, code, description.get("移交单位", ""))
         batch = open_batch(portal, fonds, area, facts, manual, actor)
     return run_batch(batch, facts["record_count"], mode)
@@ -173,8 +204,9 @@ def opened(spooled):
     batch half-way through its records."""
     work = tempfile.mkdtemp(prefix="sd-transfer-check-")
     try:
-        package = read_package(spooled.path, "transfer", limits(), TempDirSinks(work),
-                               digest=spooled.sm3)
+        package = read_package(
+            spooled.path, "transfer", limits(), TempDirSinks(work), digest=spooled.sm3
+        )
         with package:
             package.check_entries()
             yield package
@@ -194,8 +226,9 @@ def run_batch(batch, count: int, mode: str) -> Created | Started:
     return Created(batch_body(batch), batch.absolute_url())
 
 
-def resubmit_package(portal, batch, area, spooled, *, actor: str, sender_receipt: str = "",
-                     mode: str = "auto") -> Outcome:
+def resubmit_package(
+    portal, batch, area, spooled, *, actor: str, sender_receipt: str = "", mode: str = "auto"
+) -> Outcome:
     """A corrected package for a returned batch (重新移交): check it, then process only the
     records the batch still lacks.
 
@@ -208,17 +241,28 @@ def resubmit_package(portal, batch, area, spooled, *, actor: str, sender_receipt
     if existing is not None:
         return Repeated(batch_body(existing), existing.absolute_url())
     if api.content.get_state(batch) != "returned":
-        raise refused(409, "Conflict", "only a returned batch takes a corrected package",
-                      "transfer.not-returned", f"the batch is {api.content.get_state(batch)}",
-                      batch.getId(), "state")
+        raise refused(
+            409,
+            "Conflict",
+            "only a returned batch takes a corrected package",
+            "transfer.not-returned",
+            f"the batch is {api.content.get_state(batch)}",
+            batch.getId(),
+            "state",
+        )
     fonds = aq_parent(batch)
     with opened(spooled) as package:
         code = package_fonds_code(package)
         if code != batch.fonds_code:
             raise refused(
-                422, "DetectionFailed", "the corrected package is for another fonds",
-                "transfer.fonds-mismatch", f"全宗号 {code!r} is not the batch's {batch.fonds_code}",
-                "全宗号", "authenticity")
+                422,
+                "DetectionFailed",
+                "the corrected package is for another fonds",
+                "transfer.fonds-mismatch",
+                f"全宗号 {code!r} is not the batch's {batch.fonds_code}",
+                "全宗号",
+                "authenticity",
+            )
         report = run_detection("transfer", package, load_catalogue(), detection_context(fonds))
         if report.result == "failed":
             return reject_package(portal, code, spooled, package, report, actor)
@@ -232,18 +276,36 @@ def resubmit_package(portal, batch, area, spooled, *, actor: str, sender_receipt
         spool.adopt(area, batch.token)
         batch.round_keys = PersistentMapping(keys)
         rounds = list(batch.facts.get("rounds", ()))
-        rounds.append({"round": round_no, "package_sm3": spooled.sm3, "package_size": spooled.size,
-                       "manifest_sm3": manifest, "record_count": count,
-                       "sender_receipt": sender_receipt, "received_by": actor,
-                       "skipped_received": skipped, "time": datetime.now().astimezone().isoformat()})
+        rounds.append(
+            {
+                "round": round_no,
+                "package_sm3": spooled.sm3,
+                "package_size": spooled.size,
+                "manifest_sm3": manifest,
+                "record_count": count,
+                "sender_receipt": sender_receipt,
+                "received_by": actor,
+                "skipped_received": skipped,
+                "time": datetime.now().astimezone().isoformat(),
+            }
+        )
         batch.facts["rounds"] = rounds
-        batch.progress.update(round=round_no, cursor=1, finished=None, worker=None, error=None,
-                              total=len(set(batch.results.keys()) | {k for k in keys.values() if k}))
+        batch.progress.update(
+            round=round_no,
+            cursor=1,
+            finished=None,
+            worker=None,
+            error=None,
+            total=len(set(batch.results.keys()) | {k for k in keys.values() if k}),
+        )
         for item in batch.manual.values():  # a failed hand-over is done again for the correction
             if item["outcome"] == "failed":
                 item.update(outcome="manual", by=None, time=None)
-        api.content.transition(obj=batch, transition="resubmit",
-                               comment=f"重新移交第{round_no}轮 / corrected package, round {round_no}")
+        api.content.transition(
+            obj=batch,
+            transition="resubmit",
+            comment=f"重新移交第{round_no}轮 / corrected package, round {round_no}",
+        )
         api.content.transition(obj=batch, transition="check", comment="开始检测 / checks started")
     site_tree(portal, PACKAGES_KEY, create=True)[spooled.sm3] = batch.UID()
     batch.reindexObject()
@@ -291,7 +353,8 @@ def open_batch(portal, fonds, area, facts: dict, manual, actor: str):
         batch = createContent(
             "TransferBatch",
             title=f"移交 {facts['fonds_code']} {description.get('内容描述', '')}".strip(),
-            direction="incoming", fonds_code=facts["fonds_code"],
+            direction="incoming",
+            fonds_code=facts["fonds_code"],
             transferring_unit=description.get("移交单位", ""),
             content_description=description.get("内容描述", ""),
             sender_node=facts.get("sender_node") or None,
@@ -302,7 +365,9 @@ def open_batch(portal, fonds, area, facts: dict, manual, actor: str):
         batch.token = token
         state.init_state(batch, facts, manual)
         spool.adopt(area, token)
-        api.content.transition(obj=batch, transition="submit", comment="移交包已接收 / package received")
+        api.content.transition(
+            obj=batch, transition="submit", comment="移交包已接收 / package received"
+        )
         api.content.transition(obj=batch, transition="check", comment="开始检测 / checks started")
     batch.changeOwnership(api.user.get(userid=actor) or api.user.get_current())
     site_tree(portal, PACKAGES_KEY, create=True)[facts["package_sm3"]] = batch.UID()

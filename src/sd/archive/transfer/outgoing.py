@@ -52,17 +52,30 @@ FORM_PATH = "其他/移交与接收登记表.xml"
 
 # --- selection ---------------------------------------------------------------------------
 
+
 def transfer_after_years() -> int:
     return api.portal.get_registry_record("sd.archive.settings.transfer_after_years", default=5)
 
 
-def eligible(fonds, *, year: int | None = None, category: str | None = None,
-             retention: str | None = None, years: int | None = None, today: date | None = None):
+def eligible(
+    fonds,
+    *,
+    year: int | None = None,
+    category: str | None = None,
+    retention: str | None = None,
+    years: int | None = None,
+    today: date | None = None,
+):
     """Archived records of ``fonds`` kept at least N years (年度 + N ≤ this year)."""
     years = transfer_after_years() if years is None else years
     latest = (today or date.today()).year - years
-    query = {"portal_type": "Record", "fonds_code": fonds.fonds_code, "review_state": "archived",
-             "path": "/".join(fonds.getPhysicalPath()), "sort_on": "archival_code"}
+    query = {
+        "portal_type": "Record",
+        "fonds_code": fonds.fonds_code,
+        "review_state": "archived",
+        "path": "/".join(fonds.getPhysicalPath()),
+        "sort_on": "archival_code",
+    }
     if category:
         query["category_code"] = category
     if retention:
@@ -89,6 +102,7 @@ def transfer_out(records, comment: str = "移交 / transfer") -> None:
 
 # --- the package -------------------------------------------------------------------------
 
+
 def _text(value) -> str | None:
     if value is None or value == "":
         return None
@@ -99,9 +113,13 @@ def _text(value) -> str | None:
 
 def content_components(record) -> list:
     """The record's files as received (保存版): no derived versions, no 原始包."""
-    return [c for c in evidence_records.components(record)
-            if getattr(c, "file", None) is not None and not is_original_package(c)
-            and not getattr(c, "version_of", None)]
+    return [
+        c
+        for c in evidence_records.components(record)
+        if getattr(c, "file", None) is not None
+        and not is_original_package(c)
+        and not getattr(c, "version_of", None)
+    ]
 
 
 def record_metadata(record) -> RecordMetadata:
@@ -109,39 +127,67 @@ def record_metadata(record) -> RecordMetadata:
     components = []
     for n, c in enumerate(content_components(record), 1):
         sm3 = getattr(c, "sm3", None) or evidence_records.blob_digests(c)[0]["SM3"]
-        components.append(Component(
-            seq=str(getattr(c, "sequence", None) or n), role=c.role,
-            path=evidence_records.component_path(c), size=str(c.file.getSize()),
-            format=getattr(c, "format_name", None) or c.file.filename.rsplit(".", 1)[-1].upper(),
-            digest=sm3, digest_algorithm="SM3"))
-    process = [ProcessStep(seq=str(s.get("sequence") or n), action=s.get("activity") or None,
-                           time=s.get("time") or None, agent=s.get("agent") or None,
-                           department=s.get("department") or None,
-                           description=s.get("description") or None)
-               for n, s in enumerate(getattr(record, "process_history", None) or [], 1)]
+        components.append(
+            Component(
+                seq=str(getattr(c, "sequence", None) or n),
+                role=c.role,
+                path=evidence_records.component_path(c),
+                size=str(c.file.getSize()),
+                format=getattr(c, "format_name", None)
+                or c.file.filename.rsplit(".", 1)[-1].upper(),
+                digest=sm3,
+                digest_algorithm="SM3",
+            )
+        )
+    process = [
+        ProcessStep(
+            seq=str(s.get("sequence") or n),
+            action=s.get("activity") or None,
+            time=s.get("time") or None,
+            agent=s.get("agent") or None,
+            department=s.get("department") or None,
+            description=s.get("description") or None,
+        )
+        for n, s in enumerate(getattr(record, "process_history", None) or [], 1)
+    ]
     service = None
     if getattr(record, "service_item_name", None) or getattr(record, "case_number", None):
         service = GovernmentService(
-            item_name=_text(record.service_item_name), item_code=_text(record.service_item_code),
-            case_number=_text(record.case_number), applicant=_text(record.applicant_name),
-            department=_text(record.accepting_department), accepted_at=_text(record.accepted_at),
-            completed_at=_text(record.completed_at), result=_text(record.handling_result))
+            item_name=_text(record.service_item_name),
+            item_code=_text(record.service_item_code),
+            case_number=_text(record.case_number),
+            applicant=_text(record.applicant_name),
+            department=_text(record.accepting_department),
+            accepted_at=_text(record.accepted_at),
+            completed_at=_text(record.completed_at),
+            result=_text(record.handling_result),
+        )
     return RecordMetadata(
-        kind=record.record_kind, aggregation_level=_text(getattr(record, "aggregation_level", None)) or "文件",
-        agency=_text(getattr(record, "agency_name", None)), fonds_code=record.fonds_code,
-        record_id=_text(record.electronic_record_id), archival_code=record.archival_code,
-        category=_text(record.category_code), year=_text(record.year),
-        retention=_text(record.retention_period), org_code=_text(getattr(record, "org_code", None)),
-        item_number=_text(getattr(record, "item_number", None)), title=record.title,
+        kind=record.record_kind,
+        aggregation_level=_text(getattr(record, "aggregation_level", None)) or "文件",
+        agency=_text(getattr(record, "agency_name", None)),
+        fonds_code=record.fonds_code,
+        record_id=_text(record.electronic_record_id),
+        archival_code=record.archival_code,
+        category=_text(record.category_code),
+        year=_text(record.year),
+        retention=_text(record.retention_period),
+        org_code=_text(getattr(record, "org_code", None)),
+        item_number=_text(getattr(record, "item_number", None)),
+        title=record.title,
         doc_number=_text(getattr(record, "document_number", None)),
-        author=_text(getattr(record, "author", None)), date=_text(getattr(record, "document_date", None)),
+        author=_text(getattr(record, "author", None)),
+        date=_text(getattr(record, "document_date", None)),
         doc_type=_text(getattr(record, "document_type", None)),
         security=_text(getattr(record, "security_level", None)),
         open_status=_text(getattr(record, "open_status", None)),
         pages=_text(getattr(record, "pages", None)),
         keywords=";".join(getattr(record, "keywords", None) or []) or None,
         abstract=_text(getattr(record, "abstract", None)),
-        components=components, process=process or None, government_service=service)
+        components=components,
+        process=process or None,
+        government_service=service,
+    )
 
 
 def folder_of(record) -> str:
@@ -149,10 +195,19 @@ def folder_of(record) -> str:
 
 
 def catalogue_row(n: int, record, metadata: RecordMetadata) -> CatalogueRow:
-    return CatalogueRow({"顺序号": str(n), "档号": record.archival_code, "责任者": metadata.author or "",
-                         "题名": metadata.title or "", "日期": (metadata.date or "")[:10],
-                         "保管期限": metadata.retention or "", "密级": metadata.security or "",
-                         "页数": metadata.pages or "", "备注": ""})
+    return CatalogueRow(
+        {
+            "顺序号": str(n),
+            "档号": record.archival_code,
+            "责任者": metadata.author or "",
+            "题名": metadata.title or "",
+            "日期": (metadata.date or "")[:10],
+            "保管期限": metadata.retention or "",
+            "密级": metadata.security or "",
+            "页数": metadata.pages or "",
+            "备注": "",
+        }
+    )
 
 
 class _Writer:
@@ -186,9 +241,16 @@ class _Writer:
         return digests.digest_bytes(body)
 
 
-def build_package(records, target: Path, *, unit: str, description: str = "",
-                  environment: str = "sd.archive (Plone 6)", form_xml: bytes | None = None,
-                  bundles=None) -> dict:
+def build_package(
+    records,
+    target: Path,
+    *,
+    unit: str,
+    description: str = "",
+    environment: str = "sd.archive (Plone 6)",
+    form_xml: bytes | None = None,
+    bundles=None,
+) -> dict:
     """Write the DA/T 93 package of ``records`` to ``target``; returns its facts."""
     from sd.archive.ledger.current import current_ledger
 
@@ -202,14 +264,22 @@ def build_package(records, target: Path, *, unit: str, description: str = "",
         for component in content_components(record):
             with component.file.open() as stream:
                 # PDF/OFD/images are compressed already: store them, deflate the rest
-                stored = component.file.filename.lower().endswith((".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".zip"))
-                writer.add_stream(f"{folder}/{evidence_records.component_path(component)}", stream, stored)
+                stored = component.file.filename.lower().endswith(
+                    (".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".zip")
+                )
+                writer.add_stream(
+                    f"{folder}/{evidence_records.component_path(component)}", stream, stored
+                )
         index = (bundles or {}).get(record.UID(), getattr(record, "ledger_index", None))
         if index is not None:
-            bundle = ledger.bundle(index, paths=[evidence_records.component_path(c)
-                                                 for c in content_components(record)])
-            writer.add(evidence_path(record.archival_code),
-                       json.dumps(bundle, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            bundle = ledger.bundle(
+                index,
+                paths=[evidence_records.component_path(c) for c in content_components(record)],
+            )
+            writer.add(
+                evidence_path(record.archival_code),
+                json.dumps(bundle, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+            )
         rows.append(catalogue_row(n, record, metadata))
         codes.append(record.archival_code)
     values = {
@@ -227,16 +297,24 @@ def build_package(records, target: Path, *, unit: str, description: str = "",
         writer.add(FORM_PATH, form_xml)
     data_bytes = writer.bytes
     manifest_sm3 = writer.close()
-    return {"path": str(target), "manifest_sm3": manifest_sm3, "record_count": len(codes),
-            "codes": codes, "data_bytes": data_bytes, "description": values,
-            "package_sm3": digests.digest_file(str(target), ("SM3",))[0]["SM3"]}
+    return {
+        "path": str(target),
+        "manifest_sm3": manifest_sm3,
+        "record_count": len(codes),
+        "codes": codes,
+        "data_bytes": data_bytes,
+        "description": values,
+        "package_sm3": digests.digest_file(str(target), ("SM3",))[0]["SM3"],
+    }
 
 
 # --- receipt and delivery ----------------------------------------------------------------
 
+
 def _post(url: str, data, headers: dict, timeout: float) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Accept": "application/json", **headers})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Accept": "application/json", **headers}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             return response.status, json.loads(response.read().decode("utf-8") or "{}")
@@ -247,17 +325,30 @@ def _post(url: str, data, headers: dict, timeout: float) -> tuple[int, dict]:
             return error.code, {"message": error.reason}
 
 
-def deliver(package: Path, url: str, *, user: str, password: str, sender_node: str,
-            note: str, receipt_to: str = "", timeout: float = 600) -> tuple[int, dict]:
+def deliver(
+    package: Path,
+    url: str,
+    *,
+    user: str,
+    password: str,
+    sender_node: str,
+    note: str,
+    receipt_to: str = "",
+    timeout: float = 600,
+) -> tuple[int, dict]:
     """POST the package to another node's ``@transfer`` (在线移交), streamed from disk.
 
     ``receipt_to`` (``X-Receipt-To``) tells the archives where to send the countersigned
     receipt back: this node's ``@transfer-receipt/<batch UID>``."""
     auth = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     target = url.rstrip("/") + ("" if url.rstrip("/").endswith("@transfer") else "/@transfer")
-    headers = {"Content-Type": "application/zip", "Content-Length": str(package.stat().st_size),
-               "Authorization": f"Basic {auth}", "X-Sender-Node": sender_node,
-               "X-Sender-Receipt": base64.b64encode(note.encode("utf-8")).decode("ascii")}
+    headers = {
+        "Content-Type": "application/zip",
+        "Content-Length": str(package.stat().st_size),
+        "Authorization": f"Basic {auth}",
+        "X-Sender-Node": sender_node,
+        "X-Sender-Receipt": base64.b64encode(note.encode("utf-8")).decode("ascii"),
+    }
     if receipt_to:
         headers["X-Receipt-To"] = receipt_to
     with open(package, "rb") as body:
@@ -269,13 +360,22 @@ def deliver_batch(batch, url: str, *, user: str, password: str) -> dict:
     from sd.archive.ledger.current import current_ledger
     from sd.archive.transfer import spool
 
-    status, answer = deliver(spool.package_path(batch.token), url, user=user, password=password,
-                             sender_node=current_ledger().origin,
-                             note=batch.facts["sender_receipt"],
-                             receipt_to=f"{api.portal.get().absolute_url()}/@transfer-receipt/{batch.UID()}")
-    delivery = {"url": url, "status": status, "batch": answer.get("@id"),
-                "time": date.today().isoformat(),
-                "errors": answer.get("errors", []) if status >= 400 else []}
+    status, answer = deliver(
+        spool.package_path(batch.token),
+        url,
+        user=user,
+        password=password,
+        sender_node=current_ledger().origin,
+        note=batch.facts["sender_receipt"],
+        receipt_to=f"{api.portal.get().absolute_url()}/@transfer-receipt/{batch.UID()}",
+    )
+    delivery = {
+        "url": url,
+        "status": status,
+        "batch": answer.get("@id"),
+        "time": date.today().isoformat(),
+        "errors": answer.get("errors", []) if status >= 400 else [],
+    }
     batch.facts["delivery"] = delivery
     return delivery
 
@@ -287,12 +387,15 @@ def send_receipt_back(batch, receipt: dict, timeout: float = 30) -> dict:
         return {"sent": False, "reason": "the sender gave no receipt address (offline transfer)"}
     data = json.dumps(receipt, ensure_ascii=False).encode("utf-8")
     try:
-        status, answer = _post(target, data,
-                               {"Content-Type": "application/json"}, timeout)
+        status, answer = _post(target, data, {"Content-Type": "application/json"}, timeout)
     except OSError as error:
         return {"sent": False, "url": target, "reason": str(error)}
-    return {"sent": status < 300, "url": target, "status": status,
-            "reason": "" if status < 300 else answer.get("message", "")}
+    return {
+        "sent": status < 300,
+        "url": target,
+        "status": status,
+        "reason": "" if status < 300 else answer.get("message", ""),
+    }
 
 
 def request_witness(url: str, *, user: str, password: str, timeout: float = 60) -> dict:
@@ -302,17 +405,26 @@ def request_witness(url: str, *, user: str, password: str, timeout: float = 60) 
     auth = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     base = url.rstrip("/").removesuffix("/@transfer")
     try:
-        status, answer = _post(f"{base}/@ledger/cosign", b"{}",
-                               {"Content-Type": "application/json",
-                                "Authorization": f"Basic {auth}"}, timeout)
+        status, answer = _post(
+            f"{base}/@ledger/cosign",
+            b"{}",
+            {"Content-Type": "application/json", "Authorization": f"Basic {auth}"},
+            timeout,
+        )
     except OSError as error:
         return {"status": None, "message": str(error)}
-    return {"status": status, "results": [
-        {k: r.get(k) for k in ("origin", "status", "tree_size")} for r in answer.get("results", [])]}
+    return {
+        "status": status,
+        "results": [
+            {k: r.get(k) for k in ("origin", "status", "tree_size")}
+            for r in answer.get("results", [])
+        ],
+    }
 
 
-def prepare_transfer(fonds, records, *, unit: str, description: str = "", key=None,
-                     before_packaging=None):
+def prepare_transfer(
+    fonds, records, *, unit: str, description: str = "", key=None, before_packaging=None
+):
     """The whole records-room step: transfer the records, commit, write the package.
 
     Returns an outgoing :class:`TransferBatch` (in the fonds) whose package waits in the
@@ -335,23 +447,46 @@ def prepare_transfer(fonds, records, *, unit: str, description: str = "", key=No
     token = f"outgoing-{date.today().strftime('%Y%m%d')}-{secrets.token_hex(3)}"
     area = spool.batch_area(token)
     sender_form = form.sender_form_xml(fonds, records, unit=unit, description=description)
-    facts = build_package(records, area / spool.PACKAGE_NAME, unit=unit, description=description,
-                          form_xml=sender_form)
+    facts = build_package(
+        records, area / spool.PACKAGE_NAME, unit=unit, description=description, form_xml=sender_form
+    )
     shutil.rmtree(area / "work", ignore_errors=True)
     note = sender_note(facts["manifest_sm3"], facts["record_count"], fonds.fonds_code, key)
-    batch = createContent("TransferBatch", title=f"移交 {fonds.fonds_code} {facts['description']['内容描述']}",
-                          direction="outgoing", fonds_code=fonds.fonds_code,
-                          transferring_unit=unit, content_description=description)
+    batch = createContent(
+        "TransferBatch",
+        title=f"移交 {fonds.fonds_code} {facts['description']['内容描述']}",
+        direction="outgoing",
+        fonds_code=fonds.fonds_code,
+        transferring_unit=unit,
+        content_description=description,
+    )
     batch.id = token
     batch = addContentToContainer(fonds, batch, checkConstraints=False)
     batch.token = token
-    state.init_state(batch, {**facts, "fonds_code": fonds.fonds_code, "sender_receipt": note,
-                             "record_uids": uids, "witness": witnessed}, [])
+    state.init_state(
+        batch,
+        {
+            **facts,
+            "fonds_code": fonds.fonds_code,
+            "sender_receipt": note,
+            "record_uids": uids,
+            "witness": witnessed,
+        },
+        [],
+    )
     batch.progress["finished"] = batch.progress["started"]
     for n, record in enumerate(records, 1):
-        state.set_result(batch, n, outcome="transferred", archival_code=record.archival_code,
-                         uid=record.UID(), title=record.title, codes=[], errors=[],
-                         receipt={"ledger_index": record.ledger_index, "leaf_hash": record.leaf_hash})
+        state.set_result(
+            batch,
+            n,
+            outcome="transferred",
+            archival_code=record.archival_code,
+            uid=record.UID(),
+            title=record.title,
+            codes=[],
+            errors=[],
+            receipt={"ledger_index": record.ledger_index, "leaf_hash": record.leaf_hash},
+        )
     api.content.transition(obj=batch, transition="submit", comment="移交包已生成 / package built")
     batch.reindexObject()
     return batch

@@ -34,8 +34,10 @@ RECEIPT_FORMAT = "sd-archive-transfer-receipt/v1"
 
 
 def receipt_text(manifest_sm3: str, record_count: int, fonds_code: str) -> str:
-    return (f"{RECEIPT_FORMAT}\nfonds {fonds_code}\nrecords {record_count}\n"
-            f"manifest-sm3 {manifest_sm3}\n")
+    return (
+        f"{RECEIPT_FORMAT}\nfonds {fonds_code}\nrecords {record_count}\n"
+        f"manifest-sm3 {manifest_sm3}\n"
+    )
 
 
 def sender_note(manifest_sm3: str, record_count: int, fonds_code: str, key=None) -> str:
@@ -84,9 +86,12 @@ def sender_proofs(batch) -> dict:
 def packages_of(batch) -> list[dict]:
     """The batch's packages: the first one and each corrected one (重新移交)."""
     facts = batch.facts
-    first = {"round": 0, "manifest_sm3": facts.get("manifest_sm3", ""),
-             "record_count": facts.get("record_count", 0),
-             "sender_receipt": facts.get("sender_receipt") or ""}
+    first = {
+        "round": 0,
+        "manifest_sm3": facts.get("manifest_sm3", ""),
+        "record_count": facts.get("record_count", 0),
+        "sender_receipt": facts.get("sender_receipt") or "",
+    }
     return [first, *(dict(r) for r in facts.get("rounds", ()))]
 
 
@@ -101,8 +106,9 @@ def countersign(package: dict, fonds_code: str, ledger) -> tuple[Note, list[str]
         try:
             incoming = parse_note(sent)
             if incoming.text != text:
-                problems.append(f"{label}the sender signed another package "
-                                "(manifest, count or fonds differ)")
+                problems.append(
+                    f"{label}the sender signed another package (manifest, count or fonds differ)"
+                )
             else:
                 signers = sender_signers(incoming, ledger.admitted())
                 note = incoming
@@ -131,16 +137,30 @@ def make_receipt(batch) -> dict:
         index = (result.get("receipt") or {}).get("ledger_index")
         if index is not None:
             receiver[result["archival_code"]] = ledger.bundle(index)
-    receipt = {"format": "sd-archive-transfer-receipt/1", "note": notes[0], "notes": notes,
-               "text": parse_note(notes[0]).text, "sender_signed_by": signers,
-               "countersigned_by": ledger.origin, "problems": problems,
-               "sender_proofs": sender_proofs(batch), "receiver_proofs": receiver}
+    receipt = {
+        "format": "sd-archive-transfer-receipt/1",
+        "note": notes[0],
+        "notes": notes,
+        "text": parse_note(notes[0]).text,
+        "sender_signed_by": signers,
+        "countersigned_by": ledger.origin,
+        "problems": problems,
+        "sender_proofs": sender_proofs(batch),
+        "receiver_proofs": receiver,
+    }
     data = json.dumps(receipt, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     path = receipts_dir() / f"{batch.getId()}.json"
     path.write_bytes(data)
-    return {"note": notes[0], "notes": notes, "sender_signed_by": signers,
-            "countersigned_by": ledger.origin, "problems": problems, "path": str(path),
-            "sm3": digests.digest_bytes(data), "records": len(receiver)}
+    return {
+        "note": notes[0],
+        "notes": notes,
+        "sender_signed_by": signers,
+        "countersigned_by": ledger.origin,
+        "problems": problems,
+        "path": str(path),
+        "sm3": digests.digest_bytes(data),
+        "records": len(receiver),
+    }
 
 
 def load(batch) -> dict:
@@ -159,8 +179,9 @@ def take_receipt(batch, receipt: dict) -> dict:
     from sd.archive.ledger.current import current_ledger
 
     def refuse(code, message):
-        return ArchiveError(message, [Problem(code, message, batch.getId(), "authenticity")],
-                            422, "ReceiptRefused")
+        return ArchiveError(
+            message, [Problem(code, message, batch.getId(), "authenticity")], 422, "ReceiptRefused"
+        )
 
     if batch.direction != "outgoing":
         raise refuse("receipt.not-outgoing", "only an outgoing batch takes a receipt")
@@ -177,8 +198,11 @@ def take_receipt(batch, receipt: dict) -> dict:
             continue
         if note.text != text:
             continue
-        mine = [s for s in note.signatures if s.made_by(own)
-                and own.verify(note.text.encode("utf-8"), s.signature)]
+        mine = [
+            s
+            for s in note.signatures
+            if s.made_by(own) and own.verify(note.text.encode("utf-8"), s.signature)
+        ]
         try:
             by = [o for o in sender_signers(note, ledger.admitted()) if o != ledger.origin]
         except LedgerError:
@@ -187,12 +211,18 @@ def take_receipt(batch, receipt: dict) -> dict:
             raise refuse("receipt.not-ours", "the note is not signed by this node")
         if not by:
             raise refuse("receipt.not-countersigned", "no admitted node countersigned the note")
-        batch.receipt = {"note": str(note), "countersigned_by": by,
-                         "receiver_proofs": len(receipt.get("receiver_proofs") or {}),
-                         "time": date.today().isoformat()}
+        batch.receipt = {
+            "note": str(note),
+            "countersigned_by": by,
+            "receiver_proofs": len(receipt.get("receiver_proofs") or {}),
+            "time": date.today().isoformat(),
+        }
         with api.env.adopt_roles(["Manager"]):
             for transition in ("check", "finish_check", "accept"):
-                api.content.transition(obj=batch, transition=transition,
-                                       comment="接收方回执 / receipt from the archives")
+                api.content.transition(
+                    obj=batch,
+                    transition=transition,
+                    comment="接收方回执 / receipt from the archives",
+                )
         return dict(batch.receipt)
     raise refuse("receipt.other-package", "no note of the receipt is for this batch's package")

@@ -94,27 +94,41 @@ def process(batch, *, stop_after: int | None = None, should_stop=None) -> bool:
     work = tempfile.mkdtemp(prefix="sd-transfer-", dir=str(spool.batch_area(token)))
     done = 0
     try:
-        package = read_package(str(spool.package_path(token)), "transfer", limits(),
-                               TempDirSinks(work))
+        package = read_package(
+            str(spool.package_path(token)), "transfer", limits(), TempDirSinks(work)
+        )
         with package:
             run = TransferRun(
-                batch, fonds, package, load_catalogue(), detection_context(fonds),
-                SenderLedger.from_package(package, batch.facts.get("sender_node") or ""))
+                batch,
+                fonds,
+                package,
+                load_catalogue(),
+                detection_context(fonds),
+                SenderLedger.from_package(package, batch.facts.get("sender_node") or ""),
+            )
             keys = getattr(batch, "round_keys", None) or {}
             this_round = state.current_round(batch)
             group: list[tuple[int, int, object]] = []
-            ahead = ReadAhead(package.records(), depth=read_ahead_depth(), discard=remove_files,
-                              name=f"sd-read-ahead-{token}")
+            ahead = ReadAhead(
+                package.records(),
+                depth=read_ahead_depth(),
+                discard=remove_files,
+                name=f"sd-read-ahead-{token}",
+            )
             try:
                 for position, record in enumerate(ahead, 1):
                     sequence = keys.get(position, position) if this_round else position
                     earlier = batch.results.get(sequence) if sequence is not None else None
-                    if (position < batch.progress["cursor"] or sequence is None
-                            or (earlier is not None and earlier.get("round", 0) == this_round)):
+                    if (
+                        position < batch.progress["cursor"]
+                        or sequence is None
+                        or (earlier is not None and earlier.get("round", 0) == this_round)
+                    ):
                         remove_files(record)  # done before a crash, or in an earlier round
                         continue
                     if (should_stop and should_stop()) or (
-                            stop_after is not None and done + len(group) >= stop_after):
+                        stop_after is not None and done + len(group) >= stop_after
+                    ):
                         remove_files(record)
                         run.store_group(group)
                         return False
@@ -213,19 +227,35 @@ class TransferRun:
         problems.extend(ledger_check.problems)
         metadata = record.metadata
         if metadata is not None and metadata.fonds_code and metadata.fonds_code != fonds.fonds_code:
-            problems.append(Problem("transfer.fonds-mismatch",
-                                    f"全宗号 {metadata.fonds_code} is not the batch's {fonds.fonds_code}",
-                                    record.object, "authenticity"))
-        base = {"archival_code": record.archival_code, "folder": record.folder,
-                "title": metadata.title if metadata is not None else "",
-                "detection": {"result": report.result,
-                              "catalogue_version": report.catalogue_version,
-                              "items": [i.as_dict() for i in report.items]},
-                "sender_ledger": ledger_check.as_dict()}
+            problems.append(
+                Problem(
+                    "transfer.fonds-mismatch",
+                    f"全宗号 {metadata.fonds_code} is not the batch's {fonds.fonds_code}",
+                    record.object,
+                    "authenticity",
+                )
+            )
+        base = {
+            "archival_code": record.archival_code,
+            "folder": record.folder,
+            "title": metadata.title if metadata is not None else "",
+            "detection": {
+                "result": report.result,
+                "catalogue_version": report.catalogue_version,
+                "items": [i.as_dict() for i in report.items],
+            },
+            "sender_ledger": ledger_check.as_dict(),
+        }
         if problems:
-            return state.set_result(batch, sequence, position=position, outcome=state.FAILED,
-                                    codes=sorted({p.code for p in problems}),
-                                    errors=[p.as_dict() for p in problems], **base)
+            return state.set_result(
+                batch,
+                sequence,
+                position=position,
+                outcome=state.FAILED,
+                codes=sorted({p.code for p in problems}),
+                errors=[p.as_dict() for p in problems],
+                **base,
+            )
         try:
             stored = store_record(batch, fonds, record, report)
         except ConflictError:
@@ -235,17 +265,34 @@ class TransferRun:
                 raise _Isolate(str(exc)) from exc
             transaction.abort()  # this record only: the ones before are committed
             logger.exception("transfer: record %s not stored", record.object)
-            problem = Problem("transfer.store-failed", f"{type(exc).__name__}: {exc}",
-                              record.object, "integrity")
-            return state.set_result(batch, sequence, position=position, outcome=state.FAILED,
-                                    codes=[problem.code],
-                                    errors=[problem.as_dict()], **base)
-        receipt = {"ledger_index": getattr(stored, "ledger_index", None),
-                   "leaf_hash": getattr(stored, "leaf_hash", None)}
-        return state.set_result(batch, sequence, position=position, outcome=state.RECEIVED,
-                                uid=stored.UID(),
-                                url=stored.absolute_url(), codes=[], errors=[], receipt=receipt,
-                                **base)
+            problem = Problem(
+                "transfer.store-failed", f"{type(exc).__name__}: {exc}", record.object, "integrity"
+            )
+            return state.set_result(
+                batch,
+                sequence,
+                position=position,
+                outcome=state.FAILED,
+                codes=[problem.code],
+                errors=[problem.as_dict()],
+                **base,
+            )
+        receipt = {
+            "ledger_index": getattr(stored, "ledger_index", None),
+            "leaf_hash": getattr(stored, "leaf_hash", None),
+        }
+        return state.set_result(
+            batch,
+            sequence,
+            position=position,
+            outcome=state.RECEIVED,
+            uid=stored.UID(),
+            url=stored.absolute_url(),
+            codes=[],
+            errors=[],
+            receipt=receipt,
+            **base,
+        )
 
 
 def store_record(batch, fonds, record, report):
@@ -265,8 +312,9 @@ def store_record(batch, fonds, record, report):
     accept_code(obj, metadata.archival_code or record.archival_code)
     arrive_transferred(obj, batch)
     with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=obj, transition="receive",
-                               comment=f"移交接收 / received in {batch.getId()}")
+        api.content.transition(
+            obj=obj, transition="receive", comment=f"移交接收 / received in {batch.getId()}"
+        )
     obj.reindexObject()
     return obj
 
@@ -277,12 +325,17 @@ def arrive_transferred(record, batch) -> None:
     It was archived (and sealed) in the records room; the archives' own history starts here.
     """
     wf = api.portal.get_tool("portal_workflow")
-    wf.setStatusOf(RECORD_WORKFLOW, record, {
-        "review_state": "transferred", "action": "transfer-in",
-        "actor": api.user.get_current().getId(),
-        "comments": f"移交包 {batch.facts['package_sm3'][:16]}… / transfer package",
-        "time": DateTime(),
-    })
+    wf.setStatusOf(
+        RECORD_WORKFLOW,
+        record,
+        {
+            "review_state": "transferred",
+            "action": "transfer-in",
+            "actor": api.user.get_current().getId(),
+            "comments": f"移交包 {batch.facts['package_sm3'][:16]}… / transfer package",
+            "time": DateTime(),
+        },
+    )
     wf.getWorkflowById(RECORD_WORKFLOW).updateRoleMappingsFor(record)
 
 
@@ -295,6 +348,8 @@ def finish(batch) -> None:
     batch.progress["finished"] = now()
     batch.progress["worker"] = None
     with api.env.adopt_roles(["Manager"]):
-        api.content.transition(obj=batch, transition="finish_check",
-                               comment=f"{batch.progress['received']} received, "
-                                       f"{batch.progress['failed']} failed")
+        api.content.transition(
+            obj=batch,
+            transition="finish_check",
+            comment=f"{batch.progress['received']} received, {batch.progress['failed']} failed",
+        )

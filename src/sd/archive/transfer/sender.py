@@ -38,8 +38,12 @@ class LedgerCheck:
     problems: list[Problem] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"status": self.status, "origin": self.origin, "leaf_index": self.leaf_index,
-                "errors": [p.as_dict() for p in self.problems]}
+        return {
+            "status": self.status,
+            "origin": self.origin,
+            "leaf_index": self.leaf_index,
+            "errors": [p.as_dict() for p in self.problems],
+        }
 
 
 def _origin_of(bundle: dict) -> str:
@@ -90,7 +94,9 @@ class SenderLedger:
 
         bundle = self.bundles.get(record.archival_code)
         if bundle is None:
-            fail(f"no proof of the sender's transfer-out entry ({evidence_path(record.archival_code)})")
+            fail(
+                f"no proof of the sender's transfer-out entry ({evidence_path(record.archival_code)})"
+            )
             return found
         files = {}
         try:

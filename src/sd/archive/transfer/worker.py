@@ -42,8 +42,12 @@ def start(batch, stop_after: int | None = None) -> threading.Thread | None:
         if running(batch):
             return None
         stop = _stops[uid] = threading.Event()
-        thread = threading.Thread(target=_run, args=(db, path, user_id, stop, stop_after),
-                                  name=f"sd-transfer-{batch.getId()}", daemon=True)
+        thread = threading.Thread(
+            target=_run,
+            args=(db, path, user_id, stop, stop_after),
+            name=f"sd-transfer-{batch.getId()}",
+            daemon=True,
+        )
         _threads[uid] = thread
     thread.start()
     return thread
@@ -113,8 +117,9 @@ def unfinished(portal) -> list:
     """Batches still checking with no live worker in this process (to resume)."""
     catalog = api.portal.get_tool("portal_catalog")
     found = []
-    for brain in catalog.unrestrictedSearchResults(portal_type="TransferBatch",
-                                                   review_state="checking"):
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="TransferBatch", review_state="checking"
+    ):
         batch = brain._unrestrictedGetObject()
         if not state.is_done(batch) and not running(batch):
             found.append(batch)

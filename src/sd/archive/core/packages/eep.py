@@ -75,10 +75,15 @@ class _Base64Sink:
         location = getattr(self.sink, "name", None) if self.sink is not None else None
         if self.sink is not None:
             self.sink.close()
-        return PackageFile(path=self.path, package_path=self.path, size=self.size, sm3=self.sm3.hexdigest(),
-                           sha256=self.sha.hexdigest() if self.sha else None,
-                           location=location if isinstance(location, str) else None,
-                           **self.probe.facts())
+        return PackageFile(
+            path=self.path,
+            package_path=self.path,
+            size=self.size,
+            sm3=self.sm3.hexdigest(),
+            sha256=self.sha.hexdigest() if self.sha else None,
+            location=location if isinstance(location, str) else None,
+            **self.probe.facts(),
+        )
 
 
 class _EepParser:
@@ -120,7 +125,9 @@ class _EepParser:
         if local == DATA and self.decoder is not None:
             described = self.decoder.close()
             if described.path in self.files:
-                raise xml_error("zip.duplicate-name", "two 编码 with the same 计算机文件名", described.path)
+                raise xml_error(
+                    "zip.duplicate-name", "two 编码 with the same 计算机文件名", described.path
+                )
             self.files[described.path] = described
             self.decoder = None
             self.current_name = None
@@ -161,37 +168,71 @@ def _record(root, files: dict[str, PackageFile]) -> RecordMetadata:
     record = RecordMetadata(
         kind=KIND_SERVICE if next(root.iter("政务服务"), None) is not None else KIND_DOCUMENT,
         version="DA/T 48-2009",
-        aggregation_level=_first(scope, "聚合层次"), agency=_first(scope, "立档单位名称"),
-        fonds_code=_first(scope, "全宗号"), record_id=_first(scope, "电子文件号"),
+        aggregation_level=_first(scope, "聚合层次"),
+        agency=_first(scope, "立档单位名称"),
+        fonds_code=_first(scope, "全宗号"),
+        record_id=_first(scope, "电子文件号"),
         archival_code=(code.text or "").strip() if code is not None else None,
-        category=_first(scope, "门类代码", "类别号"), year=_first(scope, "年度"), retention=_first(scope, "保管期限"),
-        org_code=_first(scope, "机构或问题"), item_number=_first(scope, "件号", "室编件号", "馆编件号"),
-        title=_first(scope, "题名"), doc_number=_first(scope, "文件编号"), author=_first(scope, "责任者"),
-        date=_first(scope, "日期"), doc_type=_first(scope, "文种"), security=_first(scope, "密级"),
-        open_status=_first(scope, "控制标识", "开放状态"), pages=_first(scope, "页数"),
-        keywords=_first(scope, "关键词"), abstract=_first(scope, "摘要"),
+        category=_first(scope, "门类代码", "类别号"),
+        year=_first(scope, "年度"),
+        retention=_first(scope, "保管期限"),
+        org_code=_first(scope, "机构或问题"),
+        item_number=_first(scope, "件号", "室编件号", "馆编件号"),
+        title=_first(scope, "题名"),
+        doc_number=_first(scope, "文件编号"),
+        author=_first(scope, "责任者"),
+        date=_first(scope, "日期"),
+        doc_type=_first(scope, "文种"),
+        security=_first(scope, "密级"),
+        open_status=_first(scope, "控制标识", "开放状态"),
+        pages=_first(scope, "页数"),
+        keywords=_first(scope, "关键词"),
+        abstract=_first(scope, "摘要"),
     )
     for seq, document in enumerate(entity.iter("文档"), 1):
         declared = _first(document, "文档主从声明")
         for encoding in document.iter("编码"):
             path = _first(encoding, "计算机文件名")
             file = files.get(path or "")
-            record.components.append(Component(
-                seq=_first(document, "文档序号") or str(seq),
-                role=_first(document, "稿本") or _ROLE_BY_DECLARATION.get(declared or "", declared),
-                path=path, size=_first(encoding, "计算机文件大小"), format=_first(encoding, "格式信息"),
-                digest=_first(encoding, "摘要值") or (file.sm3 if file else None), digest_algorithm="SM3"))
-    agents = {(_first(a, "机构人员标识符") or ""): _first(a, "名称", "机构人员名称") for a in root.iter("机构人员实体")}
+            record.components.append(
+                Component(
+                    seq=_first(document, "文档序号") or str(seq),
+                    role=_first(document, "稿本")
+                    or _ROLE_BY_DECLARATION.get(declared or "", declared),
+                    path=path,
+                    size=_first(encoding, "计算机文件大小"),
+                    format=_first(encoding, "格式信息"),
+                    digest=_first(encoding, "摘要值") or (file.sm3 if file else None),
+                    digest_algorithm="SM3",
+                )
+            )
+    agents = {
+        (_first(a, "机构人员标识符") or ""): _first(a, "名称", "机构人员名称")
+        for a in root.iter("机构人员实体")
+    }
     steps = list(root.iter("业务实体"))
     if steps:
-        record.process = [ProcessStep(seq=str(n), action=_first(s, "业务行为"), time=_first(s, "行为时间"),
-                                      agent=agents.get(_first(s, "机构人员标识符") or ""),
-                                      description=_first(s, "行为描述")) for n, s in enumerate(steps, 1)]
+        record.process = [
+            ProcessStep(
+                seq=str(n),
+                action=_first(s, "业务行为"),
+                time=_first(s, "行为时间"),
+                agent=agents.get(_first(s, "机构人员标识符") or ""),
+                description=_first(s, "行为描述"),
+            )
+            for n, s in enumerate(steps, 1)
+        ]
     return record
 
 
-def read_eep(source: str | os.PathLike | BinaryIO, limits: Limits, sink_factory: SinkFactory | None = None,
-             *, sha256: bool = False, digest: str = "") -> Package:
+def read_eep(
+    source: str | os.PathLike | BinaryIO,
+    limits: Limits,
+    sink_factory: SinkFactory | None = None,
+    *,
+    sha256: bool = False,
+    digest: str = "",
+) -> Package:
     """Read one EEP file (读取 EEP 封装包) as an archive Package (``source_format='eep'``)."""
     owns = isinstance(source, (str, os.PathLike))
     fp: BinaryIO = open(source, "rb") if owns else source  # noqa: SIM115
@@ -201,7 +242,9 @@ def read_eep(source: str | os.PathLike | BinaryIO, limits: Limits, sink_factory:
         encoding = declared_encoding(first) or "utf-8"
         if encoding not in ACCEPTED_ENCODINGS:
             raise xml_error("xml.encoding", f"encoding {encoding!r} is not accepted", "EEP")
-        decoder = codecs.getincrementaldecoder("utf-8-sig" if encoding in ("utf-8", "utf8") else "gb18030")()
+        decoder = codecs.getincrementaldecoder(
+            "utf-8-sig" if encoding in ("utf-8", "utf8") else "gb18030"
+        )()
         parser = _EepParser(sink_factory, sha256, limits.max_metadata_size)
         chunk = first
         total = 0
@@ -226,11 +269,19 @@ def read_eep(source: str | os.PathLike | BinaryIO, limits: Limits, sink_factory:
         record = _record(root, parser.files)
     except PackageError:
         raise
-    return Package(kind="archive", metadata=record, files=parser.files, manifest=None, digest=digest,
-                   source_format="eep")
+    return Package(
+        kind="archive",
+        metadata=record,
+        files=parser.files,
+        manifest=None,
+        digest=digest,
+        source_format="eep",
+    )
 
 
-def render_eep(record: RecordMetadata, contents: dict[str, bytes], created: str = "2023-05-12T10:00:00+08:00") -> bytes:
+def render_eep(
+    record: RecordMetadata, contents: dict[str, bytes], created: str = "2023-05-12T10:00:00+08:00"
+) -> bytes:
     """Write a minimal 原始型 EEP (生成 EEP) for a record and its file bytes (tests, exchange).
 
     The AIP writer of the preservation area produces the full signed form.
@@ -244,7 +295,11 @@ def render_eep(record: RecordMetadata, contents: dict[str, bytes], created: str 
         return element
 
     root = etree.Element(ns + ROOT, nsmap={None: EEP_NAMESPACE})
-    sub(root, "封装包格式描述", "本EEP根据中华人民共和国档案行业标准DA/T 48-2009《基于XML的电子文件封装规范》生成")
+    sub(
+        root,
+        "封装包格式描述",
+        "本EEP根据中华人民共和国档案行业标准DA/T 48-2009《基于XML的电子文件封装规范》生成",
+    )
     sub(root, "版本", "2009")
     signed = sub(root, "被签名对象")
     signed.set("eep版本", "2009")
@@ -256,13 +311,25 @@ def render_eep(record: RecordMetadata, contents: dict[str, bytes], created: str 
     sub(source, "立档单位名称", record.agency)
     sub(entity, "电子文件号", record.record_id)
     code = sub(entity, "档号", record.archival_code)
-    for tag, value in (("全宗号", record.fonds_code), ("门类代码", record.category), ("年度", record.year),
-                       ("保管期限", record.retention), ("机构或问题", record.org_code), ("室编件号", record.item_number)):
+    for tag, value in (
+        ("全宗号", record.fonds_code),
+        ("门类代码", record.category),
+        ("年度", record.year),
+        ("保管期限", record.retention),
+        ("机构或问题", record.org_code),
+        ("室编件号", record.item_number),
+    ):
         if value is not None:
             sub(code, tag, value)
     description = sub(entity, "内容描述")
-    for tag, value in (("题名", record.title), ("文件编号", record.doc_number), ("责任者", record.author),
-                       ("日期", record.date), ("文种", record.doc_type), ("密级", record.security)):
+    for tag, value in (
+        ("题名", record.title),
+        ("文件编号", record.doc_number),
+        ("责任者", record.author),
+        ("日期", record.date),
+        ("文种", record.doc_type),
+        ("密级", record.security),
+    ):
         if value is not None:
             sub(description, tag, value)
     if record.pages is not None:

@@ -57,4 +57,6 @@ def parse_manifest(data: bytes, name: str = "manifest-sm3.txt") -> Manifest:
 
 
 def _error(code: str, message: str, name: str) -> PackageError:
-    return PackageError(message, [Problem(code=code, message=message, object=name, property="integrity")])
+    return PackageError(
+        message, [Problem(code=code, message=message, object=name, property="integrity")]
+    )

@@ -208,11 +208,15 @@ def metadata_from_element(root: etree._Element, name: str = METADATA_NAME) -> Re
             record.process.append(step)
     service = root.find("政务服务")
     if service is not None:
-        record.government_service = GovernmentService(**{a: _text(service, p) for a, p in SERVICE_ELEMENTS})
+        record.government_service = GovernmentService(
+            **{a: _text(service, p) for a, p in SERVICE_ELEMENTS}
+        )
     return record
 
 
-def parse_metadata(data: bytes, name: str = METADATA_NAME, max_size: int = 8 * 1024 * 1024) -> RecordMetadata:
+def parse_metadata(
+    data: bytes, name: str = METADATA_NAME, max_size: int = 8 * 1024 * 1024
+) -> RecordMetadata:
     """Parse 元数据.xml bytes safely (解析元数据); PackageError on unsafe or malformed XML."""
     return metadata_from_element(parse_xml(data, name, max_size), name)
 
@@ -253,7 +257,9 @@ def render_metadata(record: RecordMetadata) -> bytes:
             if digest is not None:
                 digest.set("算法", component.digest_algorithm)
             if component.signature_hint is not None:
-                etree.SubElement(doc, "电子签名").set("有", "是" if component.signature_hint else "否")
+                etree.SubElement(doc, "电子签名").set(
+                    "有", "是" if component.signature_hint else "否"
+                )
     if record.process is not None:
         process = etree.SubElement(root, "办理过程")
         for step in record.process:

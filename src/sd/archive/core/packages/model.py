@@ -69,7 +69,9 @@ class Package:
 
     def content_files(self) -> dict[str, PackageFile]:
         """Files other than 元数据.xml and the manifests (内容文件)."""
-        return {p: f for p, f in self.files.items() if p != METADATA_NAME and p not in MANIFEST_NAMES}
+        return {
+            p: f for p, f in self.files.items() if p != METADATA_NAME and p not in MANIFEST_NAMES
+        }
 
 
 class TempDirSinks:
@@ -79,7 +81,9 @@ class TempDirSinks:
     """
 
     def __init__(self, directory: str | os.PathLike | None = None):
-        self.directory = os.fspath(directory) if directory else tempfile.mkdtemp(prefix="sd-archive-")
+        self.directory = (
+            os.fspath(directory) if directory else tempfile.mkdtemp(prefix="sd-archive-")
+        )
         self._count = 0
 
     def __call__(self, path: str) -> BinaryIO:

@@ -50,8 +50,12 @@ class FileProbe:
 
     def facts(self) -> dict:
         """What a :class:`~sd.archive.core.packages.reader.PackageFile` keeps of the probe."""
-        return {"head": self.head, "tail": self.tail, "eicar": self.eicar,
-                "pdf_signature": self.pdf_signature}
+        return {
+            "head": self.head,
+            "tail": self.tail,
+            "eicar": self.eicar,
+            "pdf_signature": self.pdf_signature,
+        }
 
 
 def probe_file(location: str, chunk: int = 1 << 20) -> FileProbe:

@@ -37,8 +37,13 @@ class ReadAhead(Generic[T]):
     stops the reader after the item in hand and discards what it had read ahead.
     """
 
-    def __init__(self, source: Iterable[T], depth: int = 8,
-                 discard: Callable[[T], None] | None = None, name: str = "sd-read-ahead"):
+    def __init__(
+        self,
+        source: Iterable[T],
+        depth: int = 8,
+        discard: Callable[[T], None] | None = None,
+        name: str = "sd-read-ahead",
+    ):
         if depth < 1:
             raise ValueError("depth must be at least 1")
         self._source = source

@@ -64,8 +64,14 @@ def read_record_zip(
     manifest, files = read_manifest(archive, prefix, sink_factory, problems)
     entry = archive.by_name.get(prefix + METADATA_NAME)
     if entry is None:
-        raise refuse("package.metadata-missing", f"{METADATA_NAME} is missing at the package root", METADATA_NAME)
-    described, data = stream_file(archive, entry, METADATA_NAME, sink_factory, sha256, archive.limits.max_metadata_size)
+        raise refuse(
+            "package.metadata-missing",
+            f"{METADATA_NAME} is missing at the package root",
+            METADATA_NAME,
+        )
+    described, data = stream_file(
+        archive, entry, METADATA_NAME, sink_factory, sha256, archive.limits.max_metadata_size
+    )
     metadata = parse_metadata(data or b"", METADATA_NAME, archive.limits.max_metadata_size)
     files[METADATA_NAME] = described
     need_sha = _needs_sha256(manifest, metadata, sha256)
@@ -77,11 +83,20 @@ def read_record_zip(
             path = entry.name[len(prefix) :]
             if not entry.name.startswith(prefix) or path in files:
                 continue
-            files[path], _ = stream_file(archive, entry, path, sink_factory, need_sha, pending=pending)
+            files[path], _ = stream_file(
+                archive, entry, path, sink_factory, need_sha, pending=pending
+            )
         settle(pending)
     finally:
         _abandon(pending)
-    return Package(kind=kind, metadata=metadata, files=files, manifest=manifest, digest=digest, problems=problems)
+    return Package(
+        kind=kind,
+        metadata=metadata,
+        files=files,
+        manifest=manifest,
+        digest=digest,
+        problems=problems,
+    )
 
 
 def _sha256_of(data: bytes) -> str:
@@ -122,8 +137,9 @@ def read_package(
         else:
             package.digest = digest()
         return package
-    return _read(source, kind, limits or Limits(), sink_factory, sha256,
-                 digest or file_digest(source))
+    return _read(
+        source, kind, limits or Limits(), sink_factory, sha256, digest or file_digest(source)
+    )
 
 
 def _read(source, kind: str, limits: Limits, sink_factory, sha256: bool, digest: str):

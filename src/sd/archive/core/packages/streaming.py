@@ -27,7 +27,6 @@ _hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sd-digest")
 Pending = list[tuple["PackageFile", tuple[str, ...], Future]]
 
 
-
 def stream_file(
     archive: SafeZip,
     entry: ZipEntry,
@@ -46,8 +45,9 @@ def stream_file(
     behind = pending is not None and isinstance(getattr(sink, "name", None), str) and not keep
     probe = FileProbe()
     try:
-        digest, data = archive.stream(entry, sink, sha256=sha256, keep=keep, probe=probe,
-                                      digests=not behind)
+        digest, data = archive.stream(
+            entry, sink, sha256=sha256, keep=keep, probe=probe, digests=not behind
+        )
     finally:
         if sink is not None:
             sink.close()
@@ -101,7 +101,9 @@ def read_manifest(
         entry = archive.by_name.get(prefix + name)
         if entry is None:
             continue
-        described, data = stream_file(archive, entry, name, sink_factory, False, archive.limits.max_metadata_size)
+        described, data = stream_file(
+            archive, entry, name, sink_factory, False, archive.limits.max_metadata_size
+        )
         files[name] = described
         try:
             parsed = parse_manifest(data or b"", name)

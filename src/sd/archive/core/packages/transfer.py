@@ -37,7 +37,17 @@ DESCRIPTION_NAME = "说明文件.TXT"
 CATALOGUE_NAME = "目录文件.XML"
 OTHER_FOLDER = "其他"
 DESCRIPTION_REQUIRED = ("移交单位", "内容描述", "起止档号", "档案数量", "软硬件环境")
-CATALOGUE_ELEMENTS = ("顺序号", "档号", "责任者", "题名", "日期", "保管期限", "密级", "页数", "备注")
+CATALOGUE_ELEMENTS = (
+    "顺序号",
+    "档号",
+    "责任者",
+    "题名",
+    "日期",
+    "保管期限",
+    "密级",
+    "页数",
+    "备注",
+)
 #: the package-level problem of a catalogue that does not correspond to the folders
 CATALOGUE_MISMATCH = "transfer.catalogue-mismatch"
 _KEY_VALUE = re.compile(r"^\s*([^:：]+?)\s*[:：]\s*(.*?)\s*$")
@@ -51,7 +61,11 @@ def parse_description(data: bytes) -> dict[str, str]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise refuse("transfer.description-encoding", "说明文件 is neither UTF-8 nor GBK", DESCRIPTION_NAME) from None
+            raise refuse(
+                "transfer.description-encoding",
+                "说明文件 is neither UTF-8 nor GBK",
+                DESCRIPTION_NAME,
+            ) from None
     values: dict[str, str] = {}
     for line in text.splitlines():
         match = _KEY_VALUE.match(line)
@@ -80,10 +94,20 @@ def parse_catalogue(data: bytes, max_size: int) -> list[CatalogueRow]:
     """Parse 目录文件.XML (目录文件解析) safely."""
     root = parse_xml(data, CATALOGUE_NAME, max_size)
     if root.tag != "文件目录":
-        raise refuse("transfer.catalogue-root", f"root is <{root.tag}>, expected <文件目录>", CATALOGUE_NAME)
+        raise refuse(
+            "transfer.catalogue-root", f"root is <{root.tag}>, expected <文件目录>", CATALOGUE_NAME
+        )
     rows = []
     for row in root.findall("文件"):
-        rows.append(CatalogueRow({child.tag: "".join(child.itertext()).strip() for child in row if isinstance(child.tag, str)}))
+        rows.append(
+            CatalogueRow(
+                {
+                    child.tag: "".join(child.itertext()).strip()
+                    for child in row
+                    if isinstance(child.tag, str)
+                }
+            )
+        )
     return rows
 
 
@@ -193,8 +217,10 @@ class TransferPackage:
 
     def record_codes(self) -> list[str]:
         """The 档号 of each record in the order :meth:`records` yields them, without reading."""
-        return [row.archival_code if row is not None else folder.rsplit("/", 1)[-1]
-                for folder, row in self._order()]
+        return [
+            row.archival_code if row is not None else folder.rsplit("/", 1)[-1]
+            for folder, row in self._order()
+        ]
 
     def check_entries(self) -> None:
         """Inflate every record file once (预检): a lying or corrupt entry refuses the whole
@@ -204,10 +230,19 @@ class TransferPackage:
 
     def _missing_folder(self, row: CatalogueRow) -> TransferRecord:
         code = row.archival_code
-        problem = Problem("transfer.folder-missing", f"catalogued record {code} has no folder", code, "integrity")
+        problem = Problem(
+            "transfer.folder-missing", f"catalogued record {code} has no folder", code, "integrity"
+        )
         empty = Manifest(self.manifest.algorithm, {}) if self.manifest else None
-        return TransferRecord(folder="", archival_code=code, metadata=None, files={}, manifest=empty,
-                              catalogue_row=row, problems=[problem, *self.record_problems.get(code, [])])
+        return TransferRecord(
+            folder="",
+            archival_code=code,
+            metadata=None,
+            files={},
+            manifest=empty,
+            catalogue_row=row,
+            problems=[problem, *self.record_problems.get(code, [])],
+        )
 
     def read_record(self, folder: str, row: CatalogueRow | None) -> TransferRecord:
         """Stream one record folder's files to sinks and parse its 元数据.xml.
@@ -221,7 +256,14 @@ class TransferPackage:
         code = folder.rsplit("/", 1)[-1]
         problems = list(self.record_problems.get(code, []))
         if row is None:
-            problems.append(Problem("transfer.not-catalogued", f"folder {folder} is not in {CATALOGUE_NAME}", code, "integrity"))
+            problems.append(
+                Problem(
+                    "transfer.not-catalogued",
+                    f"folder {folder} is not in {CATALOGUE_NAME}",
+                    code,
+                    "integrity",
+                )
+            )
         entries = self.folders[folder]
         manifest_entries = self.folder_manifests.get(folder, {})
         manifest = Manifest(self.manifest.algorithm, manifest_entries) if self.manifest else None
@@ -233,28 +275,53 @@ class TransferPackage:
             path = entry.name[len(base) :]
             is_metadata = path.lower() == METADATA_NAME.lower()
             keep = self.archive.limits.max_metadata_size if is_metadata else 0
-            described, data = stream_file(self.archive, entry, path, self.sink_factory, need_sha, keep)
+            described, data = stream_file(
+                self.archive, entry, path, self.sink_factory, need_sha, keep
+            )
             files[path] = described
             if is_metadata:
                 try:
-                    metadata = parse_metadata(data or b"", f"{folder}/{path}", self.archive.limits.max_metadata_size)
+                    metadata = parse_metadata(
+                        data or b"", f"{folder}/{path}", self.archive.limits.max_metadata_size
+                    )
                 except PackageError as exc:
                     problems.extend(exc.problems)
         if metadata is not None:
             problems.extend(_folder_path_problems(folder, metadata))
-        return TransferRecord(folder=folder, archival_code=code, metadata=metadata, files=files,
-                              manifest=manifest, catalogue_row=row, problems=problems)
+        return TransferRecord(
+            folder=folder,
+            archival_code=code,
+            metadata=metadata,
+            files=files,
+            manifest=manifest,
+            catalogue_row=row,
+            problems=problems,
+        )
 
 
 def _folder_path_problems(folder: str, metadata: RecordMetadata) -> list[Problem]:
     parts = folder.split("/")
     problems = []
     if metadata.archival_code and parts[-1] != metadata.archival_code:
-        problems.append(Problem("transfer.folder-path", f"folder name differs from 档号 {metadata.archival_code}", folder, "authenticity"))
+        problems.append(
+            Problem(
+                "transfer.folder-path",
+                f"folder name differs from 档号 {metadata.archival_code}",
+                folder,
+                "authenticity",
+            )
+        )
     if len(parts) == 4:
         expected = (metadata.fonds_code, metadata.category, metadata.year)
         if tuple(parts[:3]) != expected:
-            problems.append(Problem("transfer.folder-path", "folder is not <全宗号>/<门类>/<年度>/<档号> of its metadata", folder, "authenticity"))
+            problems.append(
+                Problem(
+                    "transfer.folder-path",
+                    "folder is not <全宗号>/<门类>/<年度>/<档号> of its metadata",
+                    folder,
+                    "authenticity",
+                )
+            )
     return problems
 
 
@@ -288,8 +355,12 @@ def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPac
     for name in (DESCRIPTION_NAME, CATALOGUE_NAME):
         entry = _find(archive, prefix, name)
         if entry is None:
-            raise refuse("package.control-file-missing", f"{name} is missing at the package root", name)
-        files[name], control[name] = stream_file(archive, entry, name, sink_factory, need_sha, limits.max_metadata_size)
+            raise refuse(
+                "package.control-file-missing", f"{name} is missing at the package root", name
+            )
+        files[name], control[name] = stream_file(
+            archive, entry, name, sink_factory, need_sha, limits.max_metadata_size
+        )
     description = parse_description(control[DESCRIPTION_NAME] or b"")
     catalogue = parse_catalogue(control[CATALOGUE_NAME] or b"", limits.max_metadata_size)
 
@@ -297,12 +368,20 @@ def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPac
     for entry in archive.files():
         rel = entry.name[len(prefix) :]
         head, _, base = rel.rpartition("/")
-        if head and base.lower() == METADATA_NAME.lower() and not rel.startswith(OTHER_FOLDER + "/"):
+        if (
+            head
+            and base.lower() == METADATA_NAME.lower()
+            and not rel.startswith(OTHER_FOLDER + "/")
+        ):
             folders[head] = []
     if not folders:
         raise refuse("transfer.no-records", "the transfer package holds no record folder")
     if len(folders) > limits.max_records:
-        raise refuse("transfer.too-many-records", f"{len(folders)} records over {limits.max_records}", status=413)
+        raise refuse(
+            "transfer.too-many-records",
+            f"{len(folders)} records over {limits.max_records}",
+            status=413,
+        )
     for entry in archive.files():
         rel = entry.name[len(prefix) :]
         owner = _owner(rel, folders)
@@ -310,7 +389,11 @@ def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPac
             folders[owner].append(entry)
         elif rel not in files:
             if not rel.startswith(OTHER_FOLDER + "/"):
-                problems.append(Problem("transfer.stray-file", "file outside any record folder", rel, "integrity"))
+                problems.append(
+                    Problem(
+                        "transfer.stray-file", "file outside any record folder", rel, "integrity"
+                    )
+                )
             files[rel], _ = stream_file(archive, entry, rel, sink_factory, need_sha)
 
     root_manifest: dict[str, str] = {}
@@ -330,7 +413,13 @@ def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPac
         code = row.archival_code
         if code in seen:
             record_problems.setdefault(code, []).append(
-                Problem("transfer.duplicate-code", f"档号 {code} appears twice in {CATALOGUE_NAME}", code, "authenticity"))
+                Problem(
+                    "transfer.duplicate-code",
+                    f"档号 {code} appears twice in {CATALOGUE_NAME}",
+                    code,
+                    "authenticity",
+                )
+            )
         seen.add(code)
     folder_codes: dict[str, int] = {}
     for folder in folders:
@@ -339,12 +428,28 @@ def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPac
     for code, count in folder_codes.items():
         if count > 1:
             record_problems.setdefault(code, []).append(
-                Problem("transfer.duplicate-code", f"档号 {code} has {count} folders", code, "authenticity"))
+                Problem(
+                    "transfer.duplicate-code",
+                    f"档号 {code} has {count} folders",
+                    code,
+                    "authenticity",
+                )
+            )
     problems.extend(correspondence_problems(catalogue, folders))
     return TransferPackage(
-        archive=archive, prefix=prefix, description=description, catalogue=catalogue, files=files,
-        manifest=root_view, digest=digest, folders=folders, folder_manifests=folder_manifests,
-        sink_factory=sink_factory, sha256=need_sha, problems=problems, record_problems=record_problems,
+        archive=archive,
+        prefix=prefix,
+        description=description,
+        catalogue=catalogue,
+        files=files,
+        manifest=root_view,
+        digest=digest,
+        folders=folders,
+        folder_manifests=folder_manifests,
+        sink_factory=sink_factory,
+        sha256=need_sha,
+        problems=problems,
+        record_problems=record_problems,
         total_size=sum(e.size for e in archive.files()),
     )
 

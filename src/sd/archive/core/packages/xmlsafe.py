@@ -24,7 +24,11 @@ _DOCTYPE_UTF16 = re.compile("<!DOCTYPE|<!ENTITY", re.I)
 
 def xml_error(code: str, message: str, name: str, status: int = 400) -> PackageError:
     """One place for the shape of an XML refusal (property: usability, GD-3-1)."""
-    return PackageError(message, [Problem(code=code, message=message, object=name, property="usability")], status=status)
+    return PackageError(
+        message,
+        [Problem(code=code, message=message, object=name, property="usability")],
+        status=status,
+    )
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -57,22 +61,30 @@ def check_encoding(data: bytes, name: str) -> str:
             body.decode("utf-8")
         except UnicodeDecodeError:
             if encoding is None:
-                raise xml_error("xml.encoding", "bytes are not UTF-8 and no encoding is declared", name) from None
-            raise xml_error("xml.encoding", "declared UTF-8 but the bytes are not UTF-8", name) from None
+                raise xml_error(
+                    "xml.encoding", "bytes are not UTF-8 and no encoding is declared", name
+                ) from None
+            raise xml_error(
+                "xml.encoding", "declared UTF-8 but the bytes are not UTF-8", name
+            ) from None
         return "utf-8"
     if encoding not in ACCEPTED_ENCODINGS:
         raise xml_error("xml.encoding", f"encoding {encoding!r} is not accepted", name)
     try:
         data.decode("gb18030")
     except UnicodeDecodeError:
-        raise xml_error("xml.encoding", f"bytes do not match the declared {encoding}", name) from None
+        raise xml_error(
+            "xml.encoding", f"bytes do not match the declared {encoding}", name
+        ) from None
     return encoding
 
 
 def parse_xml(data: bytes, name: str = "", max_size: int = DEFAULT_MAX_SIZE) -> etree._Element:
     """Parse XML bytes safely (安全解析) and return the root element; PackageError otherwise."""
     if len(data) > max_size:
-        raise xml_error("xml.too-large", f"{len(data)} bytes over the {max_size} byte cap", name, 413)
+        raise xml_error(
+            "xml.too-large", f"{len(data)} bytes over the {max_size} byte cap", name, 413
+        )
     check_encoding(data, name)
     if _DOCTYPE.search(data):
         raise xml_error("xml.doctype", "DOCTYPE and entity declarations are refused", name)

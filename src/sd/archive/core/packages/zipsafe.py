@@ -133,7 +133,9 @@ def _check_info(info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
     if info.file_size > limits.ratio_floor:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > limits.max_ratio:
-            raise refuse("zip.ratio", f"compression ratio {ratio:.0f} over {limits.max_ratio:g}", name)
+            raise refuse(
+                "zip.ratio", f"compression ratio {ratio:.0f} over {limits.max_ratio:g}", name
+            )
 
 
 class SafeZip:
@@ -171,7 +173,9 @@ class SafeZip:
         fields = _LOCAL_HEADER.unpack(header)
         flags, method, name_len, extra_len = fields[3], fields[4], fields[10], fields[11]
         if method != entry.method or (flags & _ENCRYPTED_FLAG):
-            raise refuse("zip.header-mismatch", "local header differs from central directory", entry.name)
+            raise refuse(
+                "zip.header-mismatch", "local header differs from central directory", entry.name
+            )
         return entry.header_offset + _LOCAL_HEADER.size + name_len + extra_len
 
     def iter_chunks(self, entry: ZipEntry) -> Iterator[bytes]:
@@ -198,14 +202,20 @@ class SafeZip:
                 raise refuse("zip.corrupt", f"deflate error: {exc}", entry.name) from None
             produced += len(out)
             if produced > entry.size:
-                raise refuse("zip.size-mismatch", "entry inflates beyond its declared size", entry.name)
+                raise refuse(
+                    "zip.size-mismatch", "entry inflates beyond its declared size", entry.name
+                )
             if out:
                 crc = zlib.crc32(out, crc)
                 yield out
             if inflater is not None and inflater.eof:
                 break
         if produced != entry.size:
-            raise refuse("zip.size-mismatch", f"entry has {produced} bytes, declared {entry.size}", entry.name)
+            raise refuse(
+                "zip.size-mismatch",
+                f"entry has {produced} bytes, declared {entry.size}",
+                entry.name,
+            )
         if crc != entry.crc:
             raise refuse("zip.crc", "CRC-32 mismatch", entry.name)
 
@@ -235,7 +245,9 @@ class SafeZip:
         '').
         """
         if keep and entry.size > keep:
-            raise refuse("xml.too-large", f"{entry.size} bytes over the {keep} byte cap", entry.name, 413)
+            raise refuse(
+                "xml.too-large", f"{entry.size} bytes over the {keep} byte cap", entry.name, 413
+            )
         sm3 = hashlib.new("sm3") if digests else None
         sha = hashlib.sha256() if sha256 and digests else None
         kept = bytearray() if keep else None
@@ -283,11 +295,17 @@ def open_zip(source: str | os.PathLike | BinaryIO, limits: Limits | None = None)
             check_name(name, limits)
             total += info.file_size
             if total > limits.max_total_size:
-                raise refuse("zip.too-large", f"uncompressed size over {limits.max_total_size} bytes", status=413)
+                raise refuse(
+                    "zip.too-large",
+                    f"uncompressed size over {limits.max_total_size} bytes",
+                    status=413,
+                )
             _check_info(info, name, limits)
             key = unicodedata.normalize("NFC", name).casefold().rstrip("/")
             if key in seen:
-                raise refuse("zip.duplicate-name", f"duplicate entry name (also {seen[key]!r})", name)
+                raise refuse(
+                    "zip.duplicate-name", f"duplicate entry name (also {seen[key]!r})", name
+                )
             seen[key] = name
             entries.append(
                 ZipEntry(

@@ -1,6 +1,5 @@
 """POST {fonds}/@arrangement-rules?which=scheme|schedule&format=xml|csv: strict import."""
 
-
 from sd.archive import rules
 from sd.archive.core.errors import ArchiveError
 from sd.archive.services.base import ArchiveService

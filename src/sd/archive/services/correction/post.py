@@ -24,11 +24,13 @@ class _CorrectionService(ArchiveService):
         alsoProvides(self.request, IDisableCSRFProtection)
         if not api.user.has_permission("View", obj=self.context):
             # a global role never reaches into another agency's records room
-            raise ArchiveError("you may not see this record (无权查看该档案)", [], 403,
-                               "Forbidden")
+            raise ArchiveError("you may not see this record (无权查看该档案)", [], 403, "Forbidden")
         entry = self.correct(json_object(self.request))
-        return {"@id": self.context.absolute_url(), "entry": entry,
-                "archival_code": getattr(self.context, "archival_code", None)}
+        return {
+            "@id": self.context.absolute_url(),
+            "entry": entry,
+            "archival_code": getattr(self.context, "archival_code", None),
+        }
 
 
 class CorrectionPost(_CorrectionService):

@@ -18,9 +18,19 @@ class DetectionGet(ArchiveService):
         except (ValueError, IndexError):
             self.request.response.setStatus(404)
             self.request.response.setHeader("Content-Type", "application/json")
-            return json.dumps({"type": "NotFound", "message": "no such detection run",
-                               "errors": [{"code": "detection.run", "object": str(index),
-                                           "message": f"{len(runs)} runs stored"}]})
+            return json.dumps(
+                {
+                    "type": "NotFound",
+                    "message": "no such detection run",
+                    "errors": [
+                        {
+                            "code": "detection.run",
+                            "object": str(index),
+                            "message": f"{len(runs)} runs stored",
+                        }
+                    ],
+                }
+            )
         self.request.response.setHeader("Content-Type", "application/pdf")
         return detection.report_pdf(self.context, report)
 

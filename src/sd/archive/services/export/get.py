@@ -28,8 +28,12 @@ class ExportGet(ArchiveService):
             return self._json(error_body(self, error))
         # leaving the system (脱链) is itself evidence: log an 'export' entry (a write on GET)
         alsoProvides(self.request, IDisableCSRFProtection)
-        log_event("export", self.context, code=getattr(self.context, "archival_code", "") or "",
-                  title=self.context.Title())
+        log_event(
+            "export",
+            self.context,
+            code=getattr(self.context, "archival_code", "") or "",
+            title=self.context.Title(),
+        )
         response = self.request.response
         response.setHeader("Content-Type", "application/zip")
         name = (self.context.getId() or "record") + "-evidence.zip"

@@ -43,15 +43,21 @@ class RejectionsGet(ArchiveService):
             items = visible_rejections(portal)
             for item in items:
                 item["@id"] = f"{portal.absolute_url()}/@rejections/{item['id']}"
-            return {"@id": f"{portal.absolute_url()}/@rejections", "items": items,
-                    "items_total": len(items)}
+            return {
+                "@id": f"{portal.absolute_url()}/@rejections",
+                "items": items,
+                "items_total": len(items),
+            }
         entry = get_rejection(portal, self.rejection_id)
         if entry is None:
             raise problem(404, "NotFound", "no such rejection", "rejection.unknown")
         if not may_see(portal, entry):
-            raise problem(403, "Forbidden",
-                          "only the submitting account and supervisors see a rejection",
-                          "rejection.forbidden")
+            raise problem(
+                403,
+                "Forbidden",
+                "only the submitting account and supervisors see a rejection",
+                "rejection.forbidden",
+            )
         entry["@id"] = f"{portal.absolute_url()}/@rejections/{entry['id']}"
         return entry
 

@@ -56,10 +56,17 @@ class PackagePost(ArchiveService):
         if self.media_type() == MULTIPART:
             upload = self.request.form.get("package")
             if upload is None or not hasattr(upload, "read"):
-                raise ArchiveError("the multipart field 'package' is missing", [
-                    Problem("request.package-missing",
-                                 "send the package as the file field 'package'", "package",
-                                 "request")])
+                raise ArchiveError(
+                    "the multipart field 'package' is missing",
+                    [
+                        Problem(
+                            "request.package-missing",
+                            "send the package as the file field 'package'",
+                            "package",
+                            "request",
+                        )
+                    ],
+                )
             upload.seek(0)
             return upload
         stream = self.request.get("BODYFILE") or self.request.stdin
@@ -79,16 +86,28 @@ class PackagePost(ArchiveService):
             # the package is read from the body while a copy is made beside it
             spooled = spool(self.body_stream(), work, max_package_bytes(), beside=True)
             if spooled.size == 0:
-                raise problem(400, "PackageUnreadable", "the request has no package",
-                              "request.empty", "the body is empty", "", "request")
+                raise problem(
+                    400,
+                    "PackageUnreadable",
+                    "the request has no package",
+                    "request.empty",
+                    "the body is empty",
+                    "",
+                    "request",
+                )
             declared = (self.request.getHeader("X-Package-SM3") or "").strip() or None
-            return self.answer(flow.submit(
-                api.portal.get(), self.kind, spooled,
-                actor=getSecurityManager().getUser().getId(),
-                idempotency_key=(self.request.getHeader("Idempotency-Key") or "").strip() or None,
-                declared_digest=declared,
-                workdir=work,
-            ))
+            return self.answer(
+                flow.submit(
+                    api.portal.get(),
+                    self.kind,
+                    spooled,
+                    actor=getSecurityManager().getUser().getId(),
+                    idempotency_key=(self.request.getHeader("Idempotency-Key") or "").strip()
+                    or None,
+                    declared_digest=declared,
+                    workdir=work,
+                )
+            )
         finally:
             discard(work, spooled)
 

@@ -22,11 +22,13 @@ class LedgerGet(TraversingService):
         what = self.params[0] if self.params else ""
         if what == "":
             return {"@id": f"{self.context.absolute_url()}/@ledger", **ledger.state()}
-        handler = {"proof": self.proof, "consistency": self.consistency,
-                   "entries": self.entries}.get(what)
+        handler = {
+            "proof": self.proof,
+            "consistency": self.consistency,
+            "entries": self.entries,
+        }.get(what)
         if handler is None or len(self.params) > 1:
-            raise bad_request(f"unknown ledger resource {'/'.join(self.params)}",
-                              "LEDGER-RESOURCE")
+            raise bad_request(f"unknown ledger resource {'/'.join(self.params)}", "LEDGER-RESOURCE")
         return handler(ledger)
 
     def proof(self, ledger) -> dict:
@@ -37,9 +39,15 @@ class LedgerGet(TraversingService):
             size = int_param(form, "size", log.size)
             proof = log.inclusion_proof(index, size)
             checkpoint = ledger.log.checkpoint_at(conn, size)
-            return {"index": index, "tree_size": size, "leaf_hash": log.leaf_hash(index).hex(),
-                    "root": log.root(size).hex(), "proof": [p.hex() for p in proof],
-                    "checkpoint": checkpoint, "hash_alg": log.algorithm}
+            return {
+                "index": index,
+                "tree_size": size,
+                "leaf_hash": log.leaf_hash(index).hex(),
+                "root": log.root(size).hex(),
+                "proof": [p.hex() for p in proof],
+                "checkpoint": checkpoint,
+                "hash_alg": log.algorithm,
+            }
 
     def consistency(self, ledger) -> dict:
         form = self.request.form
@@ -48,9 +56,14 @@ class LedgerGet(TraversingService):
             first = int_param(form, "first")
             second = int_param(form, "second", log.size)
             proof = log.consistency_proof(first, second)
-            return {"first": first, "second": second, "first_root": log.root(first).hex(),
-                    "second_root": log.root(second).hex(), "proof": [p.hex() for p in proof],
-                    "hash_alg": log.algorithm}
+            return {
+                "first": first,
+                "second": second,
+                "first_root": log.root(first).hex(),
+                "second_root": log.root(second).hex(),
+                "proof": [p.hex() for p in proof],
+                "hash_alg": log.algorithm,
+            }
 
     def entries(self, ledger) -> dict:
         form = self.request.form
@@ -63,8 +76,13 @@ class LedgerGet(TraversingService):
             entries = [e.decode("utf-8") for e in ledger.log.entries(conn, start, end)]
             if not disclosure.is_witness(self.request, ledger):
                 entries = self.redacted(ledger, conn, start, entries)
-        return {"origin": ledger.origin, "start": start, "end": max(start, end),
-                "tree_size": size, "entries": entries}
+        return {
+            "origin": ledger.origin,
+            "start": start,
+            "end": max(start, end),
+            "tree_size": size,
+            "entries": entries,
+        }
 
     @staticmethod
     def redacted(ledger, conn, start: int, entries: list[str]) -> list:
@@ -72,7 +90,13 @@ class LedgerGet(TraversingService):
         redacted entry with its ``index`` and ``leaf_hash`` (账本公开范围)."""
         parsed = [parse_entry(e.encode("utf-8")) for e in entries]
         visible = disclosure.visible_records(e["record"] for e in parsed)
-        return [text if disclosure.discloses(entry, visible) else {
-            **disclosure.redact(entry), "index": start + n,
-            "leaf_hash": ledger.log.entry(conn, start + n)[1].hex()}
-            for n, (text, entry) in enumerate(zip(entries, parsed, strict=True))]
+        return [
+            text
+            if disclosure.discloses(entry, visible)
+            else {
+                **disclosure.redact(entry),
+                "index": start + n,
+                "leaf_hash": ledger.log.entry(conn, start + n)[1].hex(),
+            }
+            for n, (text, entry) in enumerate(zip(entries, parsed, strict=True))
+        ]

@@ -32,13 +32,18 @@ class LedgerPost(TraversingService):
         if what == "cosignature":
             note = json_object(self.request).get("checkpoint")
             if not isinstance(note, str):
-                raise bad_request("checkpoint (the cosigned note) is required",
-                                  property="checkpoint")
+                raise bad_request(
+                    "checkpoint (the cosigned note) is required", property="checkpoint"
+                )
             return witness.accept_cosignatures(current_ledger(), note)
         if what in ("cosign", "nodes"):
             if not api.user.has_permission(MANAGE, obj=self.context):
-                raise ArchiveError("not allowed", [Problem("LEDGER-FORBIDDEN", "not allowed")],
-                                   401 if api.user.is_anonymous() else 403, "Unauthorized")
+                raise ArchiveError(
+                    "not allowed",
+                    [Problem("LEDGER-FORBIDDEN", "not allowed")],
+                    401 if api.user.is_anonymous() else 403,
+                    "Unauthorized",
+                )
             return self.cosign() if what == "cosign" else self.nodes()
         raise bad_request(f"unknown ledger action {what!r}", "LEDGER-RESOURCE")
 
@@ -56,8 +61,24 @@ class LedgerPost(TraversingService):
             missing = [f for f in ("origin", "vkey") if not body.get(f)]
             if missing:
                 raise bad_request(f"missing {', '.join(missing)}", property=missing[0])
-            nodes.admit(AdmittedNode(
-                origin=body["origin"], vkey=body["vkey"], url=body.get("url", ""),
-                role=body.get("role", "log"), hash_alg=body.get("hash_alg", "sm3")))
-        return {"nodes": [{"origin": n.origin, "vkey": n.vkey, "url": n.url, "role": n.role,
-                           "hash_alg": n.hash_alg} for n in nodes.admitted_nodes()]}
+            nodes.admit(
+                AdmittedNode(
+                    origin=body["origin"],
+                    vkey=body["vkey"],
+                    url=body.get("url", ""),
+                    role=body.get("role", "log"),
+                    hash_alg=body.get("hash_alg", "sm3"),
+                )
+            )
+        return {
+            "nodes": [
+                {
+                    "origin": n.origin,
+                    "vkey": n.vkey,
+                    "url": n.url,
+                    "role": n.role,
+                    "hash_alg": n.hash_alg,
+                }
+                for n in nodes.admitted_nodes()
+            ]
+        }

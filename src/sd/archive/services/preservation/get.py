@@ -1,6 +1,5 @@
 """Preservation status (长期保存状态) for monitoring and clients."""
 
-
 from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess
@@ -13,9 +12,14 @@ class PreservationGet(ArchiveService):
     def reply(self):
         return {
             "@id": f"{self.context.absolute_url()}/@preservation",
-            "locations": [{"id": loc.id, "medium": loc.medium, "online": loc.online}
-                          for loc in config.locations()],
-            "queue": {"mode": postprocess.mode(), "pending": postprocess.pending(),
-                      "oldest": postprocess.entries(limit=10)},
+            "locations": [
+                {"id": loc.id, "medium": loc.medium, "online": loc.online}
+                for loc in config.locations()
+            ],
+            "queue": {
+                "mode": postprocess.mode(),
+                "pending": postprocess.pending(),
+                "oldest": postprocess.entries(limit=10),
+            },
             "alarms": {"open": len(alarms.open_alarms())},
         }

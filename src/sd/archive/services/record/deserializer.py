@@ -20,8 +20,21 @@ from sd.archive.protection import check_write
 from sd.archive.services.base import json_object
 
 #: keys of a REST body that are not fields (type, id, layout, workflow on create …)
-NOT_FIELDS = frozenset({"@type", "@id", "id", "UID", "layout", "review_state",
-                        "parent", "items", "@components", "is_folderish", "ordering"})
+NOT_FIELDS = frozenset(
+    {
+        "@type",
+        "@id",
+        "id",
+        "UID",
+        "layout",
+        "review_state",
+        "parent",
+        "items",
+        "@components",
+        "is_folderish",
+        "ordering",
+    }
+)
 
 
 class _ProtectedDeserializer(DeserializeFromJson):
@@ -30,8 +43,12 @@ class _ProtectedDeserializer(DeserializeFromJson):
             data = json_object(self.request)  # malformed: 400 in the sd.archive error shape
         if isinstance(data, dict):
             check_write(self.context, set(data) - NOT_FIELDS)
-        return super().__call__(validate_all=validate_all, data=data, create=create,
-                                mask_validation_errors=mask_validation_errors)
+        return super().__call__(
+            validate_all=validate_all,
+            data=data,
+            create=create,
+            mask_validation_errors=mask_validation_errors,
+        )
 
 
 @implementer(IDeserializeFromJson)

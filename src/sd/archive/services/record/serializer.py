@@ -23,13 +23,16 @@ from sd.archive.interfaces import ISdArchiveLayer
 @adapter(IRecord, ISdArchiveLayer)
 class SerializeRecordToJson(SerializeFolderToJson):
     def __call__(self, version=None, include_items=True, include_expansion=True):
-        result = super().__call__(version=version, include_items=False,
-                                  include_expansion=include_expansion)
+        result = super().__call__(
+            version=version, include_items=False, include_expansion=include_expansion
+        )
         if include_items and self.request.form.get("include_items", "true") != "false":
             allowed = getSecurityManager().checkPermission
-            items = [getMultiAdapter((component, self.request), ISerializeToJsonSummary)()
-                     for component in self.context.objectValues()
-                     if allowed("View", component)]
+            items = [
+                getMultiAdapter((component, self.request), ISerializeToJsonSummary)()
+                for component in self.context.objectValues()
+                if allowed("View", component)
+            ]
             result["items"] = items
             result["items_total"] = len(items)
         return result

@@ -48,26 +48,44 @@ class TransferOutPost(_JSONService):
     def act(self):
         data = self.body()
         year = data.get("year")
-        records = outgoing.eligible(self.context, year=int(year) if year else None,
-                                    category=data.get("category") or None,
-                                    retention=data.get("retention") or None)
+        records = outgoing.eligible(
+            self.context,
+            year=int(year) if year else None,
+            category=data.get("category") or None,
+            retention=data.get("retention") or None,
+        )
         wanted = set(data.get("uids") or ())
         if wanted:
             records = [r for r in records if r.UID() in wanted]
         if not records:
-            raise ArchiveError("no record of the fonds is eligible for transfer", [Problem(
-                "transfer.nothing-eligible",
-                f"archived records kept at least {outgoing.transfer_after_years()} years",
-                self.context.fonds_code, "selection")], 422, "NothingToTransfer")
+            raise ArchiveError(
+                "no record of the fonds is eligible for transfer",
+                [
+                    Problem(
+                        "transfer.nothing-eligible",
+                        f"archived records kept at least {outgoing.transfer_after_years()} years",
+                        self.context.fonds_code,
+                        "selection",
+                    )
+                ],
+                422,
+                "NothingToTransfer",
+            )
         target = data.get("deliver") or {}
         login = {"user": target.get("user", ""), "password": target.get("password", "")}
         witness = None
         if target.get("url") and target.get("witness", True):
+
             def witness():
                 return outgoing.request_witness(target["url"], **login)
+
         batch = outgoing.prepare_transfer(
-            self.context, records, unit=data.get("unit") or self.context.agency_name,
-            description=data.get("description", ""), before_packaging=witness)
+            self.context,
+            records,
+            unit=data.get("unit") or self.context.agency_name,
+            description=data.get("description", ""),
+            before_packaging=witness,
+        )
         if target.get("url"):
             transaction.commit()  # the batch the receipt comes back to must exist
             outgoing.deliver_batch(batch, target["url"], **login)
@@ -85,14 +103,25 @@ class TransferAcceptPost(_JSONService):
         actor = api.user.get_current().getId()
         for code, item in (data.get("manual") or {}).items():
             if code not in self.context.manual:
-                raise ArchiveError(f"no manual item {code}", [Problem(
-                    "transfer.manual-unknown", "not a manual item of this batch", code, "state")])
+                raise ArchiveError(
+                    f"no manual item {code}",
+                    [
+                        Problem(
+                            "transfer.manual-unknown",
+                            "not a manual item of this batch",
+                            code,
+                            "state",
+                        )
+                    ],
+                )
             try:
-                state.sign_off(self.context, code, item.get("outcome", ""), item.get("note", ""),
-                               actor)
+                state.sign_off(
+                    self.context, code, item.get("outcome", ""), item.get("note", ""), actor
+                )
             except ValueError as error:
-                raise ArchiveError(str(error), [Problem("transfer.manual-outcome", str(error),
-                                                        code, "state")]) from None
+                raise ArchiveError(
+                    str(error), [Problem("transfer.manual-outcome", str(error), code, "state")]
+                ) from None
         actions.accept(self.context, reviewer=actor)
         return batch_body(self.context)
 
@@ -116,13 +145,27 @@ class TransferReceiptPost(TraversingService):
         with api.env.adopt_roles(["Manager"]):
             batch = api.content.get(UID=uid) if uid else None
             if batch is None or getattr(batch, "portal_type", "") != "TransferBatch":
-                raise problem(404, "NotFound", "no such outgoing batch", "receipt.unknown-batch",
-                              "post to @transfer-receipt/<outgoing batch UID>", uid)
+                raise problem(
+                    404,
+                    "NotFound",
+                    "no such outgoing batch",
+                    "receipt.unknown-batch",
+                    "post to @transfer-receipt/<outgoing batch UID>",
+                    uid,
+                )
             try:
                 receipt = json.loads(self.request.get("BODY") or b"{}")
                 taken = receipts.take_receipt(batch, receipt if isinstance(receipt, dict) else {})
             except ValueError:
-                raise problem(400, "BadRequest", "the receipt is not JSON", "receipt.not-json",
-                              "send the receipt file as JSON") from None
-        return {"batch": batch.absolute_url(), "status": api.content.get_state(batch),
-                "receipt": taken}
+                raise problem(
+                    400,
+                    "BadRequest",
+                    "the receipt is not JSON",
+                    "receipt.not-json",
+                    "send the receipt file as JSON",
+                ) from None
+        return {
+            "batch": batch.absolute_url(),
+            "status": api.content.get_state(batch),
+            "receipt": taken,
+        }

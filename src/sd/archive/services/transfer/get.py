@@ -18,6 +18,9 @@ class TransferDetectionGet(ArchiveService):
         body["@id"] = f"{self.context.absolute_url()}/@detection"
         body["batch"] = self.context.absolute_url()
         body["stage"] = "transfer"
-        body["result"] = ("failed" if self.context.progress["failed"] else "passed") \
-            if state.is_done(self.context) else "running"
+        body["result"] = (
+            ("failed" if self.context.progress["failed"] else "passed")
+            if state.is_done(self.context)
+            else "running"
+        )
         return body

@@ -57,16 +57,31 @@ class TransferPost(PackagePost):
         try:
             return base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise ArchiveError("X-Sender-Receipt is not base64 of a signed note", [Problem(
-                "request.sender-receipt", "send the signed note base64-encoded",
-                "X-Sender-Receipt", "request")], 400, "BadRequest") from None
+            raise ArchiveError(
+                "X-Sender-Receipt is not base64 of a signed note",
+                [
+                    Problem(
+                        "request.sender-receipt",
+                        "send the signed note base64-encoded",
+                        "X-Sender-Receipt",
+                        "request",
+                    )
+                ],
+                400,
+                "BadRequest",
+            ) from None
 
     def receive(self, area, spooled, receipt: str):
         return incoming.receive_package(
-            api.portal.get(), area, spooled, actor=api.user.get_current().getId(),
+            api.portal.get(),
+            area,
+            spooled,
+            actor=api.user.get_current().getId(),
             sender_node=(self.request.getHeader("X-Sender-Node") or "").strip(),
             receipt_to=(self.request.getHeader("X-Receipt-To") or "").strip(),
-            sender_receipt=receipt, mode=self.mode())
+            sender_receipt=receipt,
+            mode=self.mode(),
+        )
 
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
@@ -74,11 +89,19 @@ class TransferPost(PackagePost):
         area = area_of.new_area()
         try:
             receipt = self.sender_receipt()
-            spooled = spool(self.body_stream(), str(area), max_package_bytes(),
-                            area_of.PACKAGE_NAME)
+            spooled = spool(
+                self.body_stream(), str(area), max_package_bytes(), area_of.PACKAGE_NAME
+            )
             if spooled.size == 0:
-                raise problem(400, "PackageUnreadable", "the request has no package",
-                              "request.empty", "the body is empty", "", "request")
+                raise problem(
+                    400,
+                    "PackageUnreadable",
+                    "the request has no package",
+                    "request.empty",
+                    "the body is empty",
+                    "",
+                    "request",
+                )
             return self.answer(self.receive(area, spooled, receipt))
         finally:
             shutil.rmtree(area, ignore_errors=True)  # adopted packages were moved out
@@ -90,8 +113,14 @@ class TransferResubmitPost(TransferPost):
 
     def receive(self, area, spooled, receipt: str):
         return incoming.resubmit_package(
-            api.portal.get(), self.context, area, spooled, actor=api.user.get_current().getId(),
-            sender_receipt=receipt, mode=self.mode())
+            api.portal.get(),
+            self.context,
+            area,
+            spooled,
+            actor=api.user.get_current().getId(),
+            sender_receipt=receipt,
+            mode=self.mode(),
+        )
 
 
 class TransferResumePost(ArchiveService):
@@ -101,10 +130,24 @@ class TransferResumePost(ArchiveService):
         alsoProvides(self.request, IDisableCSRFProtection)
         batch = self.context
         if api.content.get_state(batch) != "checking" or batch.progress["finished"]:
-            raise problem(409, "Conflict", "the batch is not unfinished", "transfer.not-unfinished",
-                          "only a batch still checking resumes", batch.getId(), "state")
+            raise problem(
+                409,
+                "Conflict",
+                "the batch is not unfinished",
+                "transfer.not-unfinished",
+                "only a batch still checking resumes",
+                batch.getId(),
+                "state",
+            )
         if worker.start(batch) is None:
-            raise problem(409, "Conflict", "a worker already runs this batch", "transfer.running",
-                          "wait for it to finish", batch.getId(), "state")
+            raise problem(
+                409,
+                "Conflict",
+                "a worker already runs this batch",
+                "transfer.running",
+                "wait for it to finish",
+                batch.getId(),
+                "state",
+            )
         self.request.response.setStatus(202)
         return batch_body(batch, results=False)
