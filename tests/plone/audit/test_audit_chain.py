@@ -169,3 +169,12 @@ def test_nothing_is_logged_outside_a_site(fportal):
     finally:
         setSite(fportal)
     assert not [e for e in audit.trail().iterate() if e.action == "test.nowhere"]
+
+
+def test_scheduled_anchoring_commits_an_anchor(fportal):
+    store = _trail_with(2)
+    anchor._anchor_site(fportal)  # what the hourly thread does in every site
+    latest = anchor.latest_anchor()
+    assert latest is not None and latest.seq == store.head()[0] - 1  # then audit.anchored
+    anchor._anchor_site(fportal)  # nothing new but its own entry: anchored again
+    assert anchor.latest_anchor().seq >= latest.seq

@@ -158,3 +158,21 @@ def _token(auditor, html):
     import re
 
     return re.search(r'name="_authenticator" value="([^"]+)"', html).group(1)
+
+
+def test_auditor_anchors_from_the_page(trail, session):
+    from sd.archive.audit import anchor
+
+    auditor = session("auditor")
+    auditor.headers["Accept"] = "text/html"
+    page = auditor.get("@@audit-trail").text
+    answer = auditor.post("@@audit-trail", data={"anchor": "1", "_authenticator": _token(
+        auditor, page)})
+    assert answer.status_code == 200 and 'class="alert alert-info"' in answer.text
+    transaction.begin()
+    latest = anchor.latest_anchor()
+    assert latest is not None and latest.seq >= 1
+    [anchored] = [e for e in trail.iterate() if e.action == "audit.anchored"]
+    assert anchored.actor == "auditor" and anchored.details["seq"] == latest.seq
+    refused = auditor.post("@@audit-trail", data={"anchor": "1"})  # no CSRF token
+    assert refused.status_code == 403
