@@ -154,7 +154,8 @@ def test_concurrent_transactions_append_without_conflict(tmp_path):
     entries = list(store.iterate())
     assert not errors and len(entries) == 8 * 20 * 2
     assert check_chain(entries).valid
-    for a, b in zip(entries[::2], entries[1::2], strict=True):  # a transaction's entries stay together
+    # a transaction's two entries stay together
+    for a, b in zip(entries[::2], entries[1::2], strict=True):
         assert (a.actor, a.details["i"]) == (b.actor, b.details["i"])
 
 
