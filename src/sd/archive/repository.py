@@ -195,7 +195,9 @@ def _add(container, obj):
 def create_record(
     container, metadata: dict, components: Iterable[ComponentData] = (), id: str | None = None
 ):
-    """Create a 件 in ``container`` with its components; returns the record (acquisition-wrapped)."""
+    """Create a 件 in ``container`` with its components.
+
+    Returns the record (acquisition-wrapped)."""
     unknown = set(metadata) - set(RECORD_FIELDS)
     if unknown:
         raise ValueError(f"unknown record fields: {sorted(unknown)}")

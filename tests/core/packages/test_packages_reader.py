@@ -1,6 +1,7 @@
 """read_package on the samples and transfer packages: one record at a time, sinks, digests."""
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from build_corpus import SAMPLES
@@ -25,7 +26,7 @@ def test_single_record_package(name, kind, tmp_path):
     assert package.digest == hashlib.new("sm3", path.read_bytes()).hexdigest()
     assert set(package.manifest.entries) == set(package.files) - {"manifest-sm3.txt"}
     for path_, file in package.files.items():
-        stored = open(file.location, "rb").read()
+        stored = Path(file.location).read_bytes()
         assert hashlib.new("sm3", stored).hexdigest() == file.sm3 and len(stored) == file.size
         if path_ in package.manifest.entries:
             assert package.manifest.entries[path_] == file.sm3
@@ -47,7 +48,7 @@ def test_sha256_is_computed_behind_the_read_too(tmp_path):
     (tmp_path / "out").mkdir()
     package = read_package(path, "archive", sink_factory=TempDirSinks(tmp_path / "out"))
     for name, file in package.files.items():
-        stored = open(file.location, "rb").read()
+        stored = Path(file.location).read_bytes()
         assert file.sm3 == hashlib.new("sm3", stored).hexdigest(), name
         if not name.startswith("manifest-"):
             assert file.sha256 == hashlib.sha256(stored).hexdigest(), name
@@ -77,7 +78,7 @@ def test_the_reader_hashes_what_the_hashing_thread_has_not_begun(tmp_path):
         release.set()
         busy.result()
     for file in done[0].files.values():
-        assert file.sm3 == hashlib.new("sm3", open(file.location, "rb").read()).hexdigest()
+        assert file.sm3 == hashlib.new("sm3", Path(file.location).read_bytes()).hexdigest()
 
 
 def test_package_digest_is_asked_only_when_needed(tmp_path):
@@ -157,7 +158,7 @@ def test_eep_is_read_streaming_into_the_same_model(tmp_path):
     assert [c.role for c in record.components] == ["正本", "处理单", "附件"]
     for component in record.components:
         file = package.files[component.path]
-        assert open(file.location, "rb").read() == originals[component.path]
+        assert Path(file.location).read_bytes() == originals[component.path]
         assert component.digest == file.sm3
     assert [s.action for s in record.process] == ["拟稿", "审核", "签发", "归档"]
 

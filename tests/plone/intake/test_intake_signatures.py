@@ -1,5 +1,7 @@
-"""GD-1-9 (电子签名、电子印章有效性, the signature part of 固化信息有效性 GD-1-1) uses the seal verifier: a valid seal passes, a page changed
-after signing fails the package with the structured error, and nothing is stored."""
+"""GD-1-9 (电子签名、电子印章有效性, the signature part of 固化信息有效性 GD-1-1).
+
+It uses the seal verifier: a valid seal passes, a page changed after signing fails the
+package with the structured error, and nothing is stored."""
 
 import io
 import zipfile

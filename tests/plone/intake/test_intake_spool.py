@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_beside_an_in_memory_body_the_reader_gets_the_body_itself(tmp_path):
     source = spooled.readable()
     assert source is stream and source.tell() == 0
     assert source.read() == body  # reading does not disturb the copy
-    assert open(spooled.file(), "rb").read() == body
+    assert Path(spooled.file()).read_bytes() == body
     assert spooled.sm3 == hashlib.new("sm3", body).hexdigest()
     assert spooled.sha256 == hashlib.sha256(body).hexdigest()
 
@@ -63,7 +64,7 @@ def test_beside_a_file_body_its_unflushed_writes_are_copied_too(tmp_path):
         spooled = spool(server, str(tmp_path), limit=10 << 20, beside=True)
         assert spooled.readable().read(4) == body[:4]
     # the server closed its file: the copy reads from a descriptor of its own
-    assert open(spooled.file(), "rb").read() == body
+    assert Path(spooled.file()).read_bytes() == body
     assert spooled.sm3 == hashlib.new("sm3", body).hexdigest()
 
 
@@ -75,7 +76,7 @@ def test_beside_a_multipart_upload_its_file_is_read(tmp_path):
     body = b"PK" + os.urandom(4000)
     spooled = spool(Upload(body), str(tmp_path), limit=1 << 20, beside=True)
     assert spooled.readable().read() == body
-    assert open(spooled.file(), "rb").read() == body
+    assert Path(spooled.file()).read_bytes() == body
 
 
 def test_beside_an_over_long_body_is_refused_before_anything_is_copied(tmp_path):
@@ -134,7 +135,7 @@ def test_the_copy_beside_begins_when_asked(tmp_path):
     time.sleep(0.05)
     assert spooled.digests is None and not (tmp_path / "package").exists()
     spooled.begin()
-    assert open(spooled.file(), "rb").read() == body
+    assert Path(spooled.file()).read_bytes() == body
 
 
 @pytest.mark.parametrize("in_memory", [True, False])
@@ -156,7 +157,7 @@ def test_the_body_is_read_whole_while_the_copy_is_made(tmp_path, in_memory):
     assert bytes(read) == body
     assert spooled.sm3 == hashlib.new("sm3", body).hexdigest()
     assert spooled.sha256 == hashlib.sha256(body).hexdigest()
-    assert open(spooled.file(), "rb").read() == body
+    assert Path(spooled.file()).read_bytes() == body
 
 
 def test_a_copy_never_begun_is_given_up(tmp_path):

@@ -1,4 +1,6 @@
-"""Fixtures of the transfer tests: the archives' site with fonds J001 like the sample's, accounts."""
+"""Fixtures of the transfer tests.
+
+The archives' site with fonds J001 like the sample's, and the accounts."""
 
 import importlib.util
 import os
@@ -105,7 +107,7 @@ def unrestricted(uid):
     return found[0]._unrestrictedGetObject() if found else None
 
 
-# The test modules import these helpers as ``transfer_helpers``: a unique name, so that they get this
-# folder's helpers whichever other conftest.py pytest imported last as ``conftest``.
+# The test modules import these helpers as ``transfer_helpers``: a unique name, so that they
+# get this folder's helpers whichever other conftest.py pytest imported last as ``conftest``.
 if __name__ in sys.modules:  # not when another conftest loads this file by path
     sys.modules["transfer_helpers"] = sys.modules[__name__]

@@ -1,4 +1,6 @@
-"""``GET {batch}``: plone.restapi's serialization of a transfer batch plus its progress and results."""
+"""``GET {batch}``: plone.restapi's serialization of a transfer batch.
+
+Plus its progress and results."""
 
 from __future__ import annotations
 

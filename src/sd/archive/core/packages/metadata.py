@@ -1,4 +1,6 @@
-"""Record metadata (元数据.xml, ``packages.md`` §2): reading into :class:`RecordMetadata`, writing back.
+"""Record metadata (元数据.xml, ``packages.md`` §2).
+
+Reading into :class:`RecordMetadata`, writing back.
 
 Scalar values are kept as the sender wrote them (``None`` = element missing, ``""`` = empty),
 so that detection can tell 缺项 (missing) from 必填项为空 (empty) and report bad values
@@ -73,7 +75,9 @@ SERVICE_ELEMENTS = (
 
 @dataclass
 class Component:
-    """One file of the record (组件/文档): path inside the package, declared size, format, digest."""
+    """One file of the record (组件/文档).
+
+    Its path inside the package, declared size, format and digest."""
 
     seq: str | None = None
     role: str | None = None
@@ -226,7 +230,7 @@ def _sub(parent: etree._Element, tag: str, value: str | None) -> None:
         etree.SubElement(parent, tag).text = value
 
 
-def render_metadata(record: RecordMetadata) -> bytes:
+def render_metadata(record: RecordMetadata) -> bytes:  # noqa: C901 - one branch per element
     """Write RecordMetadata back to 元数据.xml (生成元数据), UTF-8; parse(render(m)) == m."""
     root = etree.Element("电子文件")
     if record.kind is not None:

@@ -346,7 +346,9 @@ def open_transfer(
         raise
 
 
-def _open_transfer(archive, limits, sink_factory, sha256, digest) -> TransferPackage:
+def _open_transfer(  # noqa: C901 - the 移交 layout, checked in reading order
+    archive, limits, sink_factory, sha256, digest
+) -> TransferPackage:
     prefix = single_root_prefix(archive, DESCRIPTION_NAME)
     problems: list[Problem] = []
     manifest, files = read_manifest(archive, prefix, sink_factory, problems)
