@@ -131,10 +131,10 @@ test-core: install ## the pure-Python domain core only (seconds)
 	$(BIN)/python -m pytest tests/core -q -p no:warnings
 
 LINT_PATHS := src tests bench scripts
-ZPRETTY_FILES = $(shell git ls-files 'src/*.zcml' 'src/*.xml' 'src/*.pt')
+ZPRETTY_FILES = $(shell git ls-files 'src/*.zcml' 'src/*.xml')
 
 .PHONY: lint
-lint: install ## ruff (rules and format), zpretty (ZCML, XML, page templates), codespell
+lint: install ## ruff (rules and format), zpretty (ZCML, XML), codespell
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/zpretty --check $(ZPRETTY_FILES)

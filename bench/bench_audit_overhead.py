@@ -128,8 +128,11 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--concurrent", type=int, default=100)
     parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var"))
-    parser.add_argument("--in-process", action="store_true",
-                        help="one process, the switch toggled between batches (see in_process)")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="one process, the switch toggled between batches (see in_process)",
+    )
     parser.add_argument("--batch", type=int, default=20, help="with --in-process")
     args = parser.parse_args(argv)
     if args.in_process:
@@ -144,25 +147,33 @@ def main(argv=None):
         off_server, off = start(root, "off", audit_off=True)
         servers.append(off_server)
         before = trail_state(on)["entries"]
-        print(f"instances: audit on {on}, audit off {off}; {args.kb} KB × 3 components per "
-              f"record, alternating blocks of {args.block} records")
+        print(
+            f"instances: audit on {on}, audit off {off}; {args.kb} KB × 3 components per "
+            f"record, alternating blocks of {args.block} records"
+        )
         rates = alternate({"on": on, "off": off}, args.records, args.kb, args.block)
         state = trail_state(on)
         per_record = (state["entries"] - before) / args.records
         print(f"audit off  POST @archive: {args.records} records: {rates['off']:.2f} records/s")
-        print(f"audit on   POST @archive: {args.records} records: {rates['on']:.2f} records/s "
-              f"({per_record:.1f} audit entries per record)")
+        print(
+            f"audit on   POST @archive: {args.records} records: {rates['on']:.2f} records/s "
+            f"({per_record:.1f} audit entries per record)"
+        )
         print(f"ratio on / off: {rates['on'] / rates['off']:.3f}  (goal >= 0.95)")
-        print(f"chain check: valid={state['valid']} checked={state['checked']} "
-              f"anchored_index={state['anchored_index']}")
+        print(
+            f"chain check: valid={state['valid']} checked={state['checked']} "
+            f"anchored_index={state['anchored_index']}"
+        )
         t0 = time.perf_counter()
         result = bi.concurrent(on, args.clients, args.concurrent, args.kb)
         state = trail_state(on)
-        print(f"concurrent {args.clients} clients, {args.concurrent} pre-archive packages "
-              f"(audited): {result['records/s']:.2f} records/s, {len(result['failures'])} "
-              f"failures, {result['conflict_errors']} ConflictError; chain valid="
-              f"{state['valid']}, {state['checked']} entries, no gap "
-              f"({time.perf_counter() - t0:.0f} s)")
+        print(
+            f"concurrent {args.clients} clients, {args.concurrent} pre-archive packages "
+            f"(audited): {result['records/s']:.2f} records/s, {len(result['failures'])} "
+            f"failures, {result['conflict_errors']} ConflictError; chain valid="
+            f"{state['valid']}, {state['checked']} entries, no gap "
+            f"({time.perf_counter() - t0:.0f} s)"
+        )
         for failure in result["failures"][:5]:
             print("  failure:", failure)
     finally:

@@ -15,8 +15,16 @@ from sd.archive.core.audit.entry import chain_all
 
 
 def trail(n=5):
-    events = [Event(f"action-{i}", actor="admin", ip="10.0.0.1", path=f"/archive/r{i}",
-                    details={"n": i, "名称": "档案"}) for i in range(n)]
+    events = [
+        Event(
+            f"action-{i}",
+            actor="admin",
+            ip="10.0.0.1",
+            path=f"/archive/r{i}",
+            details={"n": i, "名称": "档案"},
+        )
+        for i in range(n)
+    ]
     return chain_all(events, None)
 
 
@@ -54,13 +62,25 @@ def test_intact_trail_is_valid_and_anchored():
     assert result.first_bad_index is None and result.head_hash == entries[-1].hash
 
 
-@pytest.mark.parametrize("change,index,word", [
-    (lambda es: es.__setitem__(2, dataclasses.replace(es[2], actor="mallory")), 2, "altered"),
-    (lambda es: es.pop(2), 2, "missing"),
-    (lambda es: es.__setitem__(3, dataclasses.replace(
-        es[3], prev="1" * 64, hash=dataclasses.replace(es[3], prev="1" * 64).computed_hash())),
-     3, "link"),
-])
+@pytest.mark.parametrize(
+    "change,index,word",
+    [
+        (lambda es: es.__setitem__(2, dataclasses.replace(es[2], actor="mallory")), 2, "altered"),
+        (lambda es: es.pop(2), 2, "missing"),
+        (
+            lambda es: es.__setitem__(
+                3,
+                dataclasses.replace(
+                    es[3],
+                    prev="1" * 64,
+                    hash=dataclasses.replace(es[3], prev="1" * 64).computed_hash(),
+                ),
+            ),
+            3,
+            "link",
+        ),
+    ],
+)
 def test_tampering_is_found_at_its_index(change, index, word):
     entries = trail()
     change(entries)

@@ -32,8 +32,9 @@ def frecord(fportal):
     """An archived record of fonds J001, the users of ``USERS``; committed."""
     fonds = make_fonds(fportal)
     for user_id, roles in USERS.items():
-        api.user.create(email=f"{user_id}@example.org", username=user_id, password=PASSWORD,
-                        roles=roles)
+        api.user.create(
+            email=f"{user_id}@example.org", username=user_id, password=PASSWORD, roles=roles
+        )
     api.user.grant_roles(username="officer", obj=fonds, roles=["RecordsOfficer", "Reader"])
     record = make_record(fonds)
     assign_code(record, "WS", 2023, "Y", "BGS")

@@ -70,9 +70,9 @@ def test_truncated_tail_is_found_against_the_anchor(fportal):
     store = _trail_with(5)
     anchored = anchor.anchor()
     transaction.commit()
-    assert anchor.latest_anchor() == anchored.__class__(anchored.seq, anchored.hash,
-                                                        anchored.ledger_index,
-                                                        anchor.latest_anchor().time)
+    assert anchor.latest_anchor() == anchored.__class__(
+        anchored.seq, anchored.hash, anchored.ledger_index, anchor.latest_anchor().time
+    )
     assert anchor.check().valid and anchor.check().anchored_index == anchored.seq
     _tamper(store, "DELETE FROM entries WHERE seq >= ?", anchored.seq - 1)
     result = anchor.check()
@@ -88,14 +88,28 @@ def test_rewritten_trail_differs_from_the_anchor(fportal):
     anchored = anchor.anchor()
     transaction.commit()
     entries = list(store.iterate())
-    forged = chain_all([Event(e.action, actor="mallory", time=e.time, details=e.details)
-                        for e in entries], None)
+    forged = chain_all(
+        [Event(e.action, actor="mallory", time=e.time, details=e.details) for e in entries], None
+    )
     _tamper(store, "DELETE FROM entries")
     for e in forged:
-        _tamper(store, "INSERT INTO entries (seq, time, actor, ip, action, path, uid, code, "
-                "outcome, details, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                e.seq, e.time, e.actor, e.ip, e.action, e.path, e.uid, e.code, e.outcome,
-                "{}" if not e.details else __import__("json").dumps(e.details), e.prev, e.hash)
+        _tamper(
+            store,
+            "INSERT INTO entries (seq, time, actor, ip, action, path, uid, code, "
+            "outcome, details, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            e.seq,
+            e.time,
+            e.actor,
+            e.ip,
+            e.action,
+            e.path,
+            e.uid,
+            e.code,
+            e.outcome,
+            "{}" if not e.details else __import__("json").dumps(e.details),
+            e.prev,
+            e.hash,
+        )
     result = anchor.check()
     assert not result.valid and result.first_bad_index <= anchored.seq
 

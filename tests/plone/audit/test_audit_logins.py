@@ -5,11 +5,17 @@ import transaction
 
 def test_rest_login_and_failed_login_are_logged_with_ip(frecord, session, logged):
     anonymous = session()
-    ok = anonymous.post("@login", json={"login": "officer", "password": "secret-12345"},
-                        headers={"X-Forwarded-For": "203.0.113.7, 10.0.0.1"})
+    ok = anonymous.post(
+        "@login",
+        json={"login": "officer", "password": "secret-12345"},
+        headers={"X-Forwarded-For": "203.0.113.7, 10.0.0.1"},
+    )
     assert ok.status_code == 200
-    bad = anonymous.post("@login", json={"login": "officer", "password": "wrong"},
-                         headers={"X-Forwarded-For": "198.51.100.9"})
+    bad = anonymous.post(
+        "@login",
+        json={"login": "officer", "password": "wrong"},
+        headers={"X-Forwarded-For": "198.51.100.9"},
+    )
     assert bad.status_code == 401
     transaction.begin()
     [login] = logged(action="login")
@@ -22,14 +28,16 @@ def test_rest_login_and_failed_login_are_logged_with_ip(frecord, session, logged
 def test_classic_login_form_failure_is_logged(frecord, session, logged):
     browser = session()
     browser.headers["Accept"] = "text/html"
-    response = browser.post("login", data={"__ac_name": "officer", "__ac_password": "nope",
-                                           "buttons.login": "Log in"})
+    response = browser.post(
+        "login", data={"__ac_name": "officer", "__ac_password": "nope", "buttons.login": "Log in"}
+    )
     assert response.status_code < 500
     [failed] = logged(action="login.failed")
     assert failed.details["login"] == "officer" and failed.ip == "127.0.0.1"
-    response = browser.post("login", data={"__ac_name": "officer",
-                                           "__ac_password": "secret-12345",
-                                           "buttons.login": "Log in"})
+    response = browser.post(
+        "login",
+        data={"__ac_name": "officer", "__ac_password": "secret-12345", "buttons.login": "Log in"},
+    )
     assert [e.actor for e in logged(action="login")] == ["officer"]
 
 

@@ -10,14 +10,17 @@ import transaction
 
 from sd.archive import audit
 
-INJECTION = "=HYPERLINK(\"http://evil.example\",\"x\")"
+INJECTION = '=HYPERLINK("http://evil.example","x")'
 
 
 @pytest.fixture
 def trail(frecord, session):
     """A failed login whose login is a spreadsheet formula, and a record view."""
-    session().post("@login", json={"login": INJECTION, "password": "x"},
-                   headers={"X-Forwarded-For": "=cmd|' /C calc'!A0"})
+    session().post(
+        "@login",
+        json={"login": INJECTION, "password": "x"},
+        headers={"X-Forwarded-For": "=cmd|' /C calc'!A0"},
+    )
     officer = session("officer")
     officer.headers["Accept"] = "text/html"
     officer.get(frecord.absolute_url())
@@ -33,8 +36,12 @@ def test_auditor_filters_and_pages(trail, session):
     assert item["time"].endswith("Z") and len(item["hash"]) == 64
     views = auditor.get("@audit-trail", params={"action": "record.view"}).json()
     assert [i["actor"] for i in views["items"]] == ["officer"]
-    assert auditor.get("@audit-trail", params={"actor": "officer", "outcome": "ok",
-                                               "action": "record."}).json()["items_total"] >= 1
+    assert (
+        auditor.get(
+            "@audit-trail", params={"actor": "officer", "outcome": "ok", "action": "record."}
+        ).json()["items_total"]
+        >= 1
+    )
     failed = auditor.get("@audit-trail", params={"outcome": "refused"}).json()
     assert [i["action"] for i in failed["items"]] == ["login.failed"]
 
@@ -44,10 +51,12 @@ def test_time_filter_reads_beijing_time(trail, session):
     [view] = auditor.get("@audit-trail", params={"action": "record.view"}).json()["items"]
     local = view["time_local"]  # 北京时间, UTC+8
     assert int(local[11:13]) == (int(view["time"][11:13]) + 8) % 24
-    later = auditor.get("@audit-trail", params={"action": "record.view",
-                                                "from": local[:10] + "T23:59:59"}).json()
-    same_day = auditor.get("@audit-trail", params={"action": "record.view",
-                                                   "from": local[:10], "to": "2999-01-01"}).json()
+    later = auditor.get(
+        "@audit-trail", params={"action": "record.view", "from": local[:10] + "T23:59:59"}
+    ).json()
+    same_day = auditor.get(
+        "@audit-trail", params={"action": "record.view", "from": local[:10], "to": "2999-01-01"}
+    ).json()
     assert later["items_total"] == 0 and same_day["items_total"] == 1
 
 
@@ -66,15 +75,18 @@ def test_nobody_can_write(trail, session, method, path):
     assert 400 <= response.status_code < 500
     transaction.begin()
     after = list(trail.iterate())
-    assert after[:len(before)] == before
+    assert after[: len(before)] == before
 
 
-@pytest.mark.parametrize("params,code", [
-    ({"outcome": "maybe"}, "AUDIT-PARAMETER"),
-    ({"from": "yesterday"}, "AUDIT-PARAMETER"),
-    ({"b_size": "0"}, "AUDIT-PARAMETER"),
-    ({"b_start": "x"}, "AUDIT-PARAMETER"),
-])
+@pytest.mark.parametrize(
+    "params,code",
+    [
+        ({"outcome": "maybe"}, "AUDIT-PARAMETER"),
+        ({"from": "yesterday"}, "AUDIT-PARAMETER"),
+        ({"b_size": "0"}, "AUDIT-PARAMETER"),
+        ({"b_start": "x"}, "AUDIT-PARAMETER"),
+    ],
+)
 def test_bad_parameters_are_structured_errors(trail, session, params, code):
     response = session("auditor").get("@audit-trail", params=params)
     assert response.status_code == 400
@@ -129,8 +141,14 @@ def test_xlsx_export_has_text_cells_only(trail, session):
 def test_csv_cell_starting_with_formula_gets_a_quote():
     from sd.archive.audit.reading import _cell
 
-    assert [_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "ok", 3)] == \
-        ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "ok", "3"]
+    assert [_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "ok", 3)] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "ok",
+        "3",
+    ]
 
 
 def test_auditor_page_in_chinese(trail, session, fportal):
@@ -145,13 +163,16 @@ def test_auditor_page_in_chinese(trail, session, fportal):
     assert page.status_code == 200
     assert "安全审计日志" in page.text and "北京时间" in page.text
     assert "record.view" in page.text and 'id="sd-audit-total">1<' in page.text
-    checked = auditor.post("@@audit-trail", data={"check": "1", "_authenticator": _token(
-        auditor, page.text)})
+    checked = auditor.post(
+        "@@audit-trail", data={"check": "1", "_authenticator": _token(auditor, page.text)}
+    )
     assert checked.status_code == 200 and "审计链完整" in checked.text
     export = auditor.get("@@audit-trail-export", params={"format": "csv"})
     assert export.status_code == 200 and export.content.startswith(b"\xef\xbb\xbf")
-    assert session("officer").get("@@audit-trail").status_code in (401, 403) or \
-        "login" in session("officer").get("@@audit-trail").url
+    assert (
+        session("officer").get("@@audit-trail").status_code in (401, 403)
+        or "login" in session("officer").get("@@audit-trail").url
+    )
 
 
 def _token(auditor, html):
@@ -166,8 +187,9 @@ def test_auditor_anchors_from_the_page(trail, session):
     auditor = session("auditor")
     auditor.headers["Accept"] = "text/html"
     page = auditor.get("@@audit-trail").text
-    answer = auditor.post("@@audit-trail", data={"anchor": "1", "_authenticator": _token(
-        auditor, page)})
+    answer = auditor.post(
+        "@@audit-trail", data={"anchor": "1", "_authenticator": _token(auditor, page)}
+    )
     assert answer.status_code == 200 and 'class="alert alert-info"' in answer.text
     transaction.begin()
     latest = anchor.latest_anchor()

@@ -11,13 +11,18 @@ from sd.archive.testing import make_record
 def test_patch_is_logged_once_with_its_fields(frecord, session, logged):
     draft = make_record(frecord.aq_parent, 2)  # not archived yet: editable
     transaction.commit()
-    response = session("admin").patch(draft.absolute_url(), json={"description": "更正说明"},
-                                      headers={"X-Forwarded-For": "192.0.2.44"})
+    response = session("admin").patch(
+        draft.absolute_url(),
+        json={"description": "更正说明"},
+        headers={"X-Forwarded-For": "192.0.2.44"},
+    )
     assert response.status_code == 204, response.text
-    [patch] = [e for e in logged(action="content.modified") if e.uid == draft.UID()
-               and e.actor == "admin"]
-    assert "IDublinCore.description" in patch.details["fields"] or \
-        "description" in str(patch.details["fields"])
+    [patch] = [
+        e for e in logged(action="content.modified") if e.uid == draft.UID() and e.actor == "admin"
+    ]
+    assert "IDublinCore.description" in patch.details["fields"] or "description" in str(
+        patch.details["fields"]
+    )
     assert patch.ip == "192.0.2.44"
 
 
@@ -53,13 +58,22 @@ def test_secret_settings_are_masked(fportal, logged):
 
 def test_role_grant_is_logged(frecord, logged):
     api.user.grant_roles(username="officer", roles=["Archivist"])
-    notify(SecurityChangedEvent("roles_changed", "officer",
-                                details={"added": ["Archivist"], "password": "x"}))
-    notify(SecurityChangedEvent("local_roles_changed", "officer", target="/plone/j001",
-                                outcome="refused"))
+    notify(
+        SecurityChangedEvent(
+            "roles_changed", "officer", details={"added": ["Archivist"], "password": "x"}
+        )
+    )
+    notify(
+        SecurityChangedEvent(
+            "local_roles_changed", "officer", target="/plone/j001", outcome="refused"
+        )
+    )
     transaction.commit()
-    grants = [e for e in logged(action="security.roles_changed")
-              if e.details.get("added") == ["Archivist"]]
+    grants = [
+        e
+        for e in logged(action="security.roles_changed")
+        if e.details.get("added") == ["Archivist"]
+    ]
     assert grants and grants[-1].details["principal"] == "officer"
     assert all(g.details.get("password", "***") == "***" for g in grants)
     [refused] = logged(action="security.local_roles_changed", outcome="refused")

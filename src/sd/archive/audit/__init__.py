@@ -31,8 +31,7 @@ from sd.archive.interfaces import IRecord
 #: Switch used by ``bench/bench_audit_overhead.py`` only: with ``SD_ARCHIVE_AUDIT=off`` in the
 #: environment of a process that is not a production one (``SD_ARCHIVE_PRODUCTION`` unset),
 #: nothing is logged. The first use writes an ``audit.switched-off`` entry, so the gap shows.
-_OFF = (os.environ.get("SD_ARCHIVE_AUDIT") == "off"
-        and not os.environ.get("SD_ARCHIVE_PRODUCTION"))
+_OFF = os.environ.get("SD_ARCHIVE_AUDIT") == "off" and not os.environ.get("SD_ARCHIVE_PRODUCTION")
 _stores: dict[tuple, AuditStore] = {}
 _guard = threading.Lock()
 
@@ -64,8 +63,14 @@ def trail(site=None) -> AuditStore | None:
             if store is None:
                 store = _stores[key] = AuditStore(database_path(site))
                 if _OFF:
-                    store.add_now([event("audit.switched-off", details={
-                        "by": "SD_ARCHIVE_AUDIT=off (benchmark)"})])
+                    store.add_now(
+                        [
+                            event(
+                                "audit.switched-off",
+                                details={"by": "SD_ARCHIVE_AUDIT=off (benchmark)"},
+                            )
+                        ]
+                    )
     return store
 
 
@@ -115,14 +120,28 @@ def describe(obj) -> dict:
     return {"path": path, "uid": uid() if callable(uid) else "", "code": str(code)}
 
 
-def event(action: str, obj=None, *, outcome: str = "ok", details: dict | None = None,
-          who: str | None = None, request=None, path: str = "") -> Event:
+def event(
+    action: str,
+    obj=None,
+    *,
+    outcome: str = "ok",
+    details: dict | None = None,
+    who: str | None = None,
+    request=None,
+    path: str = "",
+) -> Event:
     """An audit event about ``obj`` by the current user from the current request's client."""
     where = describe(obj)
     if path:
         where["path"] = path
-    return Event(action, actor=who or actor(), ip=client_ip(request), outcome=outcome,
-                 details=details or {}, **where)
+    return Event(
+        action,
+        actor=who or actor(),
+        ip=client_ip(request),
+        outcome=outcome,
+        details=details or {},
+        **where,
+    )
 
 
 def log(action: str, obj=None, **kw) -> None:

@@ -42,10 +42,11 @@ def latest_anchor(store=None) -> Anchor | None:
     prefix = anchor_code(store.log_id, 0)[:-1]
     with current_ledger().log.view() as conn:
         for idx, data in conn.execute(
-                "SELECT idx, entry FROM entries WHERE event = 'audit' ORDER BY idx DESC"):
+            "SELECT idx, entry FROM entries WHERE event = 'audit' ORDER BY idx DESC"
+        ):
             entry = json.loads(bytes(data))
             if entry["code"].startswith(prefix):
-                seq = int(entry["code"][len(prefix):])
+                seq = int(entry["code"][len(prefix) :])
                 return Anchor(seq, entry["metadata"], idx, entry["time"])
     return None
 
@@ -63,11 +64,17 @@ def anchor(actor: str | None = None) -> Anchor | None:
     if latest is not None and latest.seq == head[0]:
         store.anchored_seq = head[0]
         return latest
-    receipt = log_event("audit", code=anchor_code(store.log_id, head[0]), metadata_digest=head[1],
-                        actor=actor or audit.actor())
+    receipt = log_event(
+        "audit",
+        code=anchor_code(store.log_id, head[0]),
+        metadata_digest=head[1],
+        actor=actor or audit.actor(),
+    )
     store.anchored_seq = head[0]
-    audit.log("audit.anchored", details={"seq": head[0], "hash": head[1],
-                                         "ledger_index": receipt["ledger_index"]})
+    audit.log(
+        "audit.anchored",
+        details={"seq": head[0], "hash": head[1], "ledger_index": receipt["ledger_index"]},
+    )
     return Anchor(head[0], head[1], receipt["ledger_index"])
 
 
@@ -117,5 +124,6 @@ def start_scheduler(event):
     if not serving():
         return
     _started.set()
-    threading.Thread(target=_loop, args=(event.database,), name="sd-audit-anchor",
-                     daemon=True).start()
+    threading.Thread(
+        target=_loop, args=(event.database,), name="sd-audit-anchor", daemon=True
+    ).start()

@@ -21,15 +21,24 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 #: columns of the table and of the exports: (field, zh_CN heading)
 COLUMNS = (
-    ("seq", "序号"), ("time_local", "时间（北京时间）"), ("actor", "操作人"), ("ip", "来源地址"),
-    ("action", "操作"), ("path", "对象路径"), ("code", "档号"), ("uid", "对象UID"),
-    ("outcome", "结果"), ("details", "详情"), ("hash", "SM3 摘要"),
+    ("seq", "序号"),
+    ("time_local", "时间（北京时间）"),
+    ("actor", "操作人"),
+    ("ip", "来源地址"),
+    ("action", "操作"),
+    ("path", "对象路径"),
+    ("code", "档号"),
+    ("uid", "对象UID"),
+    ("outcome", "结果"),
+    ("details", "详情"),
+    ("hash", "SM3 摘要"),
 )
 
 
 def bad(message: str, name: str) -> ArchiveError:
-    return ArchiveError(message, [Problem("AUDIT-PARAMETER", message, property=name)], 400,
-                        "BadRequest")
+    return ArchiveError(
+        message, [Problem("AUDIT-PARAMETER", message, property=name)], 400, "BadRequest"
+    )
 
 
 def utc_time(value: str, name: str) -> str:
@@ -51,6 +60,7 @@ def local_time(value: str) -> str:
 
 def query_from(form) -> Query:
     """The filter of a request's form: actor, action, object, outcome, from/to (or since/until)."""
+
     def text(name):
         value = form.get(name) or ""
         if not isinstance(value, str):
@@ -62,9 +72,14 @@ def query_from(form) -> Query:
         raise bad(f"outcome is one of {', '.join(OUTCOMES)}", "outcome")
     since = text("from") or text("since")
     until = text("to") or text("until")
-    return Query(actor=text("actor"), action=text("action"), object=text("object"),
-                 outcome=outcome, since=utc_time(since, "from") if since else "",
-                 until=utc_time(until, "to") if until else "")
+    return Query(
+        actor=text("actor"),
+        action=text("action"),
+        object=text("object"),
+        outcome=outcome,
+        since=utc_time(since, "from") if since else "",
+        until=utc_time(until, "to") if until else "",
+    )
 
 
 def paging(form) -> tuple[int, int]:
@@ -140,6 +155,7 @@ def export(request, store, fmt: str) -> bytes:
     audit.log("audit.exported", details={"format": fmt, "filter": query.__dict__})
     stamp = datetime.now(BEIJING).strftime("%Y%m%d-%H%M%S")
     request.response.setHeader("Content-Type", content_type)
-    request.response.setHeader("Content-Disposition",
-                               f'attachment; filename="audit-trail-{stamp}.{fmt}"')
+    request.response.setHeader(
+        "Content-Disposition", f'attachment; filename="audit-trail-{stamp}.{fmt}"'
+    )
     return data

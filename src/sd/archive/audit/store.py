@@ -121,10 +121,10 @@ class AuditStore:
         with self.reading() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)",
-                         (uuid.uuid4().hex,))
-            self.log_id = conn.execute("SELECT value FROM meta WHERE key = 'log_id'"
-                                       ).fetchone()[0]
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)", (uuid.uuid4().hex,)
+            )
+            self.log_id = conn.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()[0]
             self.committed = self._head(conn)
 
     # -- connections: pooled as the ledger's (opening is cheap, closing the last connection of
@@ -217,16 +217,17 @@ class AuditStore:
         where, params = query.where()
         with self.reading() as conn:
             total = conn.execute(f"SELECT COUNT(*) FROM entries{where}", params).fetchone()[0]
-            rows = conn.execute(f"SELECT {COLUMNS} FROM entries{where} ORDER BY seq DESC "
-                                "LIMIT ? OFFSET ?", [*params, size, start]).fetchall()
+            rows = conn.execute(
+                f"SELECT {COLUMNS} FROM entries{where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+                [*params, size, start],
+            ).fetchall()
         return total, [_entry(r) for r in rows]
 
     def iterate(self, query: Query | None = None) -> Iterator[Entry]:
         """Every entry matching ``query``, oldest first (streamed)."""
         where, params = (query or Query()).where()
         with self.reading() as conn:
-            for row in conn.execute(f"SELECT {COLUMNS} FROM entries{where} ORDER BY seq",
-                                    params):
+            for row in conn.execute(f"SELECT {COLUMNS} FROM entries{where} ORDER BY seq", params):
                 yield _entry(row)
 
     def check(self, anchor: Anchor | None) -> CheckResult:
@@ -283,4 +284,4 @@ class _Savepoint(KeepSavepoint):
         self.manager, self.size = manager, size
 
     def rollback(self):
-        del self.manager.events[self.size:]
+        del self.manager.events[self.size :]

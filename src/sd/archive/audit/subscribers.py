@@ -85,20 +85,35 @@ def content_moved(obj, event):
         path = "/".join((*event.oldParent.getPhysicalPath(), event.oldName))
         if aq_base(event.object) is not aq_base(obj):  # a file of the removed record
             path = f"{path}/{obj.getId()}"
-        audit.log("content.removed", None, path=path, details={
-            "type": getattr(obj, "portal_type", ""), "uid": _uid(obj),
-            "code": getattr(aq_base(obj), "archival_code", "") or ""})
+        audit.log(
+            "content.removed",
+            None,
+            path=path,
+            details={
+                "type": getattr(obj, "portal_type", ""),
+                "uid": _uid(obj),
+                "code": getattr(aq_base(obj), "archival_code", "") or "",
+            },
+        )
     else:
-        audit.log("content.moved", obj, details={"from": "/".join(
-            (*event.oldParent.getPhysicalPath(), event.oldName))})
+        audit.log(
+            "content.moved",
+            obj,
+            details={"from": "/".join((*event.oldParent.getPhysicalPath(), event.oldName))},
+        )
 
 
 def content_modified(obj, event):
     """A modified object: one entry per object and transaction, with every changed field."""
     if IContainerModifiedEvent.providedBy(event) or not _archive_content(obj) or audit._OFF:
         return  # a child added or removed: logged for the child
-    fields = sorted({name for d in (getattr(event, "descriptions", None) or ())
-                     for name in (getattr(d, "attributes", None) or ())})
+    fields = sorted(
+        {
+            name
+            for d in (getattr(event, "descriptions", None) or ())
+            for name in (getattr(d, "attributes", None) or ())
+        }
+    )
     seen = transaction.get().__dict__.setdefault("_sd_audit_modified", {})
     key = id(aq_base(obj))
     if key in seen:
@@ -113,8 +128,11 @@ def content_modified(obj, event):
 
 
 def component_stored(obj, event):
-    audit.log("component.stored", obj, details={
-        "filename": getattr(getattr(obj, "file", None), "filename", "") or obj.getId()})
+    audit.log(
+        "component.stored",
+        obj,
+        details={"filename": getattr(getattr(obj, "file", None), "filename", "") or obj.getId()},
+    )
 
 
 def transitioned(obj, event):
@@ -123,9 +141,15 @@ def transitioned(obj, event):
         return
     from plone import api
 
-    audit.log("workflow.transition", obj, details={
-        "transition": event.action, "workflow": getattr(event.workflow, "id", ""),
-        "state": api.content.get_state(obj, default="")})
+    audit.log(
+        "workflow.transition",
+        obj,
+        details={
+            "transition": event.action,
+            "workflow": getattr(event.workflow, "id", ""),
+            "state": api.content.get_state(obj, default=""),
+        },
+    )
 
 
 def _uid(obj) -> str:
@@ -138,9 +162,13 @@ def _uid(obj) -> str:
 
 def security_changed(event):
     """``sd.archive.security.events.ISecurityChangedEvent`` (账号/角色/组/本地角色变更)."""
-    audit.log(f"security.{event.action}", None, path=event.target or "",
-              outcome=event.outcome, details={"principal": event.principal,
-                                              **_masked(event.details or {})})
+    audit.log(
+        f"security.{event.action}",
+        None,
+        path=event.target or "",
+        outcome=event.outcome,
+        details={"principal": event.principal, **_masked(event.details or {})},
+    )
 
 
 def _about_principal(action: str, key: str = "principal", group: bool = False):
@@ -165,15 +193,22 @@ credentials_updated = _about_principal("security.password_changed")
 
 
 def properties_updated(event):
-    audit.log("security.properties_updated", details={
-        "principal": _principal_id(event.principal),
-        "properties": sorted(str(k) for k in (getattr(event, "properties", None) or {}))})
+    audit.log(
+        "security.properties_updated",
+        details={
+            "principal": _principal_id(event.principal),
+            "properties": sorted(str(k) for k in (getattr(event, "properties", None) or {})),
+        },
+    )
 
 
 def local_roles_modified(obj, event):
     """plone.app.workflow's sharing page (共享/本地角色)."""
-    audit.log("security.local_roles_changed", obj, details={
-        "local_roles": {str(k): sorted(v) for k, v in (obj.get_local_roles() or ())}})
+    audit.log(
+        "security.local_roles_changed",
+        obj,
+        details={"local_roles": {str(k): sorted(v) for k, v in (obj.get_local_roles() or ())}},
+    )
 
 
 # -- settings ------------------------------------------------------------------------------------
@@ -249,8 +284,13 @@ def _request_done(request):
         return
     name, _password = _basic_credentials(request)
     if name and audit.actor() == "anonymous":  # valid ones would have authenticated
-        audit.log("login.failed", who="anonymous", outcome="refused", request=request,
-                  details={"login": name, "status": status, "via": "basic"})
+        audit.log(
+            "login.failed",
+            who="anonymous",
+            outcome="refused",
+            request=request,
+            details={"login": name, "status": status, "via": "basic"},
+        )
     published, context = _published(request)
     action = _classify(request, context)
     doomed = transaction.get().isDoomed()
@@ -265,11 +305,23 @@ def _request_done(request):
     details = {"method": method, "status": status}
     outcome = "ok" if status < 400 else ("refused" if status in (401, 403) else "failed")
     if outcome == "ok" and not doomed:
-        audit.log(action, context if _is_content(context) else None, outcome=outcome,
-                  details=details, request=request, path=_path_of(request, context))
+        audit.log(
+            action,
+            context if _is_content(context) else None,
+            outcome=outcome,
+            details=details,
+            request=request,
+            path=_path_of(request, context),
+        )
     else:  # its transaction aborts: log what it tried at once
-        audit.log_now(action, context if _is_content(context) else None, outcome=outcome,
-                      details=details, request=request, path=_path_of(request, context))
+        audit.log_now(
+            action,
+            context if _is_content(context) else None,
+            outcome=outcome,
+            details=details,
+            request=request,
+            path=_path_of(request, context),
+        )
 
 
 def _is_content(obj) -> bool:
@@ -295,8 +347,13 @@ def _login_attempt(request, status):
     user = getSecurityManager().getUser()
     if status < 400 and user is not None and name in (user.getUserName(), user.getId()):
         return  # logged in: IUserLoggedInEvent logged it
-    audit.log("login.failed", who="anonymous", outcome="refused", request=request,
-              details={"login": str(name)[:200], "status": status})
+    audit.log(
+        "login.failed",
+        who="anonymous",
+        outcome="refused",
+        request=request,
+        details={"login": str(name)[:200], "status": status},
+    )
 
 
 def _basic_credentials(request) -> tuple[str, str]:
@@ -337,9 +394,13 @@ def request_failed(event):
             details["login"] = name
             if refused and _wrong_password(request, name, password):
                 action = "login.failed"
-        audit.log_now(action or f"request.{method.lower()}",
-                      context if _is_content(context) else None,
-                      outcome="refused" if refused else "failed", request=request,
-                      path=_path_of(request, context), details=details)
+        audit.log_now(
+            action or f"request.{method.lower()}",
+            context if _is_content(context) else None,
+            outcome="refused" if refused else "failed",
+            request=request,
+            path=_path_of(request, context),
+            details=details,
+        )
     except Exception:  # noqa: BLE001
         logger.exception("audit of a failed request to %s failed", request.get("PATH_INFO"))

@@ -40,8 +40,7 @@ class AuditTrailView(BrowserView):
             self.start, self.size = reading.paging(form)
             self.total, entries = audit.trail().search(query, self.start, self.size)
             self.items = [reading.item(e) for e in entries]
-            audit.log("audit.searched", details={"filter": query.__dict__,
-                                                 "b_start": self.start})
+            audit.log("audit.searched", details={"filter": query.__dict__, "b_start": self.start})
         except ArchiveError as error:
             self.request.response.setStatus(error.status)
             self.error = error.as_dict()
@@ -82,8 +81,9 @@ class AuditTrailExport(BrowserView):
 
     def __call__(self):
         try:
-            return reading.export(self.request, audit.trail(), self.request.form.get("format",
-                                                                                      "csv"))
+            return reading.export(
+                self.request, audit.trail(), self.request.form.get("format", "csv")
+            )
         except ArchiveError as error:
             self.request.response.setStatus(error.status)
             self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")

@@ -40,26 +40,33 @@ class CheckResult:
         return asdict(self)
 
 
-def check_chain(entries: Iterable[Entry], anchor: Anchor | None = None,
-                start: int = 0, prev: str = GENESIS) -> CheckResult:
+def check_chain(
+    entries: Iterable[Entry], anchor: Anchor | None = None, start: int = 0, prev: str = GENESIS
+) -> CheckResult:
     """Check ``entries`` (in ``seq`` order from ``start``; ``prev`` the hash before it)."""
     checked, expected, head = 0, start, prev
     for entry in entries:
         if entry.seq != expected:
             return _bad(checked, anchor, expected, f"entry {expected} is missing")
         if entry.prev != head:
-            return _bad(checked, anchor, expected,
-                        f"entry {expected} does not link to the entry before it")
+            return _bad(
+                checked, anchor, expected, f"entry {expected} does not link to the entry before it"
+            )
         if entry.computed_hash() != entry.hash:
             return _bad(checked, anchor, expected, f"entry {expected} was altered")
         if anchor is not None and entry.seq == anchor.seq and entry.hash != anchor.hash:
-            return _bad(checked, anchor, expected,
-                        f"entry {expected} differs from the anchor in the ledger")
+            return _bad(
+                checked, anchor, expected, f"entry {expected} differs from the anchor in the ledger"
+            )
         checked, expected, head = checked + 1, expected + 1, entry.hash
     if anchor is not None and anchor.seq >= expected:
-        return _bad(checked, anchor, expected,
-                    f"the trail ends at {expected - 1} but the ledger anchored entry "
-                    f"{anchor.seq}: entries were removed")
+        return _bad(
+            checked,
+            anchor,
+            expected,
+            f"the trail ends at {expected - 1} but the ledger anchored entry "
+            f"{anchor.seq}: entries were removed",
+        )
     return CheckResult(True, checked, anchor.seq if anchor else None, None, "", head)
 
 

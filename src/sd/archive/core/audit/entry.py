@@ -26,8 +26,19 @@ HASH_ALGORITHM = "sm3"
 GENESIS = "0" * 64
 OUTCOMES = ("ok", "refused", "failed")
 #: the fields the hash covers, in the order a table shows them
-FIELDS = ("seq", "time", "actor", "ip", "action", "path", "uid", "code", "outcome", "details",
-          "prev")
+FIELDS = (
+    "seq",
+    "time",
+    "actor",
+    "ip",
+    "action",
+    "path",
+    "uid",
+    "code",
+    "outcome",
+    "details",
+    "prev",
+)
 
 
 def utc_now() -> str:
@@ -37,8 +48,9 @@ def utc_now() -> str:
 
 def canonical_json(value: Any) -> bytes:
     """The canonical bytes of a JSON value (规范化 JSON)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
 
 
 def plain(value: Any) -> Any:
@@ -111,9 +123,19 @@ class Entry:
 
 def chain(event: Event, seq: int, prev: str) -> Entry:
     """``event`` as entry ``seq`` after the entry whose hash is ``prev``."""
-    entry = Entry(seq=seq, prev=prev, time=event.time, actor=event.actor, ip=event.ip,
-                  action=event.action, path=event.path, uid=event.uid, code=event.code,
-                  outcome=event.outcome, details=event.details)
+    entry = Entry(
+        seq=seq,
+        prev=prev,
+        time=event.time,
+        actor=event.actor,
+        ip=event.ip,
+        action=event.action,
+        path=event.path,
+        uid=event.uid,
+        code=event.code,
+        outcome=event.outcome,
+        details=event.details,
+    )
     return replace(entry, hash=entry.computed_hash())
 
 
