@@ -31,7 +31,7 @@ from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IDossier
 from sd.archive.interfaces import IFonds
 from sd.archive.interfaces import IRecord
-from sd.archive.transfer.interfaces import ITransferBatch
+from sd.archive.interfaces import ITransferBatch
 
 logger = logging.getLogger("sd.archive.audit")
 

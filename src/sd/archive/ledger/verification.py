@@ -15,7 +15,7 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.packages.zipsafe import open_zip
-from sd.archive.intake import flow
+from sd.archive.intake.limits import limits as intake_limits
 from sd.archive.ledger import disclosure
 from sd.archive.ledger import records
 from sd.archive.ledger.current import current_ledger
@@ -127,7 +127,7 @@ def verify_package(stream: BinaryIO, name: str) -> dict:
     that lies): a bomb is refused, not inflated."""
     result = verify_stream(stream, name)
     stream.seek(0)
-    limits = replace(flow.limits(), max_entries=MAX_MEMBERS)
+    limits = replace(intake_limits(), max_entries=MAX_MEMBERS)
     files = []
     with open_zip(stream, limits) as archive:
         for entry in archive.files():

@@ -10,7 +10,7 @@ from zope.component import adapter
 from zope.interface import implementer
 
 from sd.archive.interfaces import ISdArchiveLayer
-from sd.archive.transfer.interfaces import ITransferBatch
+from sd.archive.interfaces import ITransferBatch
 from sd.archive.transfer.serialize import batch_body
 
 
