@@ -9,8 +9,8 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.ledger import log_event
 from sd.archive.transfer import batch as state
+from sd.archive.transfer import delivery
 from sd.archive.transfer import form
-from sd.archive.transfer import outgoing
 from sd.archive.transfer import receipt as receipts
 from sd.archive.transfer import spool
 
@@ -40,7 +40,7 @@ def accept(batch, reviewer: str | None = None) -> dict:
     batch.registration_xml = form.registration_xml(batch, reviewer)
     batch.receipt = PersistentMapping(receipts.make_receipt(batch))
     api.content.transition(obj=batch, transition="accept", comment="接收 / accepted")
-    batch.receipt["sent_back"] = outgoing.send_receipt_back(batch, receipts.load(batch))
+    batch.receipt["sent_back"] = delivery.send_receipt_back(batch, receipts.load(batch))
     spool.discard(batch.token)  # the records are in the holdings; the package is done
     return dict(batch.receipt)
 

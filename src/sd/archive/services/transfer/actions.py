@@ -28,6 +28,7 @@ from sd.archive.services.base import problem
 from sd.archive.services.ledger.common import TraversingService
 from sd.archive.transfer import actions
 from sd.archive.transfer import batch as state
+from sd.archive.transfer import delivery
 from sd.archive.transfer import outgoing
 from sd.archive.transfer import receipt as receipts
 from sd.archive.transfer.serialize import batch_body
@@ -77,7 +78,7 @@ class TransferOutPost(_JSONService):
         if target.get("url") and target.get("witness", True):
 
             def witness():
-                return outgoing.request_witness(target["url"], **login)
+                return delivery.request_witness(target["url"], **login)
 
         batch = outgoing.prepare_transfer(
             self.context,
@@ -88,7 +89,7 @@ class TransferOutPost(_JSONService):
         )
         if target.get("url"):
             transaction.commit()  # the batch the receipt comes back to must exist
-            outgoing.deliver_batch(batch, target["url"], **login)
+            delivery.deliver_batch(batch, target["url"], **login)
         self.request.response.setStatus(201)
         body = batch_body(batch)
         body["delivery"] = dict(batch.facts.get("delivery") or {})
