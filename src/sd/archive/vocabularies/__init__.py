@@ -2,6 +2,11 @@
 
 Each vocabulary is defined once here from a table of (value, zh_CN title) pairs; the English
 title is the msgid, the Chinese one comes from the zh_CN catalogue.
+
+Tokens are plain ASCII (词表令牌为 ASCII): a value that is not ASCII (the Chinese values records
+hold, ``开放``) gets the token from :data:`ASCII_TOKENS` (``open``), so REST clients and form
+widgets see ``open`` while the stored value stays ``开放``. plone.restapi's choice deserializer
+takes either the token or the value.
 """
 
 from zope.interface import provider
@@ -72,8 +77,45 @@ DIGEST_ALGORITHMS = (
 )
 
 
+#: ASCII tokens of the non-ASCII values (the stored value stays the Chinese one)
+ASCII_TOKENS = {
+    # 文件类型
+    "电子公文": "official-document",
+    "政务服务电子文件": "government-service-file",
+    # 密级
+    "公开": "public",
+    "内部": "internal",
+    # 开放状态
+    "待审": "pending",
+    "开放": "open",
+    "控制": "controlled",
+    # 电子文件角色
+    "正本": "original",
+    "定稿": "final-draft",
+    "处理单": "processing-form",
+    "附件": "attachment",
+    "申请材料": "application-material",
+    "受理凭证": "acceptance-voucher",
+    "审查意见": "review-opinion",
+    "办理结果": "handling-result",
+    "送达回执": "delivery-receipt",
+    "原始包": "original-package",
+    "其他": "other",
+}
+
+
+def token_of(value: str) -> str:
+    """The ASCII token of a vocabulary value (``开放`` → ``open``)."""
+    token = ASCII_TOKENS.get(value, value)
+    if not token.isascii():
+        raise ValueError(f"vocabulary value {value!r} has no ASCII token")
+    return token
+
+
 def make_vocabulary(table):
-    return SimpleVocabulary([SimpleTerm(value, token=value, title=title) for value, title in table])
+    return SimpleVocabulary(
+        [SimpleTerm(value, token=token_of(value), title=title) for value, title in table]
+    )
 
 
 def _factory(table):
