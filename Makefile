@@ -18,7 +18,7 @@ PG_TEST_PORT ?= 5434
 PG_TEST = PG_DIR=$(PG_TEST_DIR) PG_PORT=$(PG_TEST_PORT)
 PG_BIN := /usr/lib/postgresql/15/bin
 DSN := host=127.0.0.1 port=$(PG_PORT) dbname=sdarchive user=postgres
-APT_BASE := build-essential libpq-dev fonts-noto-cjk
+APT_BASE := build-essential libpq-dev fonts-noto-cjk fonts-wqy-zenhei
 APT_TEST := postgresql chromium chromium-driver
 APT_TOOLS := libreoffice-writer-nogui fonts-noto-cjk ghostscript poppler-utils
 

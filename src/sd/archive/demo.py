@@ -97,19 +97,15 @@ def demo_password(user_id: str) -> str:
 def pdf_bytes(title: str, lines: list[str]) -> bytes:
     """A one-page PDF with the record's title (demo content)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    from sd.archive.core import pdffonts
+
     buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1)
-    pdf.setFont("STSong-Light", 16)
-    pdf.drawString(72, 770, title)
-    pdf.setFont("STSong-Light", 11)
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1, initialFontName=pdffonts.cjk_font())
+    pdffonts.draw_string(pdf, 72, 770, title, 16)
     for i, line in enumerate(lines):
-        pdf.drawString(72, 740 - 16 * i, line)
+        pdffonts.draw_string(pdf, 72, 740 - 16 * i, line, 11)
     pdf.showPage()
     pdf.save()
     return buf.getvalue()

@@ -6,6 +6,10 @@ import tempfile
 
 import pytest
 import transaction
+from pdfcheck import assert_embedded
+from pdfcheck import needs_font
+from pdfcheck import needs_tools
+from pdfcheck import pdf_text
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -14,9 +18,12 @@ from plone.restapi.testing import RelativeSession
 from sd.archive.core.detection.engine import run_detection
 from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
+from sd.archive.detection import report_pdf
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
+
+CODE = "J001-WS·2024-Y-BGS-0001"
 
 
 def sample_report() -> dict:
@@ -68,6 +75,26 @@ def test_pdf_of_a_run(session):
             ["pdftotext", "-", "-"], input=response.content, capture_output=True
         ).stdout.decode()
         assert "四性检测报告" in text and "GD-2-7" in text
+
+
+class StubRecord:
+    archival_code = CODE
+
+    def Title(self):
+        return "关于印发《档案工作规范》的通知"
+
+
+@needs_font
+@needs_tools
+def test_pdf_embeds_its_font_and_renders_the_code():
+    """The 档号 with `·` and the Chinese labels come back from the PDF; its fonts are embedded."""
+    data = report_pdf(StubRecord(), sample_report())
+    text = pdf_text(data)
+    assert "电子档案归档四性检测报告" in text
+    assert f"档号：{CODE}" in text and "《档案工作规范》" in text
+    for label in ("检测项", "名称", "属性", "对象", "结果", "说明", "检测时间", "结论"):
+        assert label in text
+    assert_embedded(data)
 
 
 def test_unknown_run_is_404_in_the_error_shape(session):

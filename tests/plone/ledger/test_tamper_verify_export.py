@@ -3,12 +3,16 @@
 import io
 import json
 import os
+import shutil
 import zipfile
 
 import pytest
 import transaction
+from pdfcheck import assert_embedded
+from pdfcheck import pdf_text
 
 from sd.archive.core import digests
+from sd.archive.core import pdffonts
 from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.cli import main as verify_cli
 from sd.archive.core.ledger.merkle import verify_inclusion
@@ -120,6 +124,12 @@ def test_export_verifies_offline_and_field_changes_are_rejected(session, unique,
         names = set(z.namelist())
     assert {"proof.json", "nodes.vkey", "certificate.pdf", "certificate.png", *files} <= names
     assert (tmp_path / "certificate.pdf").read_bytes().startswith(b"%PDF")
+    if pdffonts.font_file() and shutil.which("pdftotext"):
+        certificate = (tmp_path / "certificate.pdf").read_bytes()
+        text = pdf_text(certificate)
+        assert "电子档案存证证书" in text and record.archival_code in text
+        assert "·" in record.archival_code
+        assert_embedded(certificate)
     assert (tmp_path / "certificate.png").read_bytes().startswith(b"\x89PNG")
     args = [
         "--bundle",

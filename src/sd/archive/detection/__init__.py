@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 
 from sd.archive.core.detection.catalogue import load_catalogue
+from sd.archive.core.pdffonts import cjk_font
+from sd.archive.core.pdffonts import markup
 
 PROPERTY_TITLES = {
     "authenticity": "真实性",
@@ -43,37 +45,38 @@ def report_pdf(record, report: dict) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph
     from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus import Table
     from reportlab.platypus import TableStyle
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
+    body = ParagraphStyle("body", fontName=cjk_font(), fontSize=8, leading=10, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=14, leading=18)
     titles = item_titles()
     stage = report.get("stage", "")
     story = [
-        Paragraph(f"电子档案{STAGE_TITLES.get(stage, stage)}四性检测报告", head),
+        Paragraph(markup(f"电子档案{STAGE_TITLES.get(stage, stage)}四性检测报告"), head),
         Paragraph(
-            f"档号：{getattr(record, 'archival_code', '') or '—'}　题名：{record.Title()}", body
+            markup(f"档号：{getattr(record, 'archival_code', '') or '—'}　题名：{record.Title()}"),
+            body,
         ),
         Paragraph(
-            f"检测时间：{report.get('time', '')}"
-            f"　检测方案版本：{report.get('catalogue_version', '')}"
-            f"　结论：{RESULT_TITLES.get(report.get('result'), report.get('result'))}",
+            markup(
+                f"检测时间：{report.get('time', '')}"
+                f"　检测方案版本：{report.get('catalogue_version', '')}"
+                f"　结论：{RESULT_TITLES.get(report.get('result'), report.get('result'))}"
+            ),
             body,
         ),
         Paragraph(" ", body),
     ]
-    rows = [[Paragraph(t, body) for t in ("检测项", "名称", "属性", "对象", "结果", "说明")]]
+    rows = [
+        [Paragraph(markup(t), body) for t in ("检测项", "名称", "属性", "对象", "结果", "说明")]
+    ]
     for item in report.get("items", []):
         rows.append(
             [
-                Paragraph(str(v or ""), body)
+                Paragraph(markup(v), body)
                 for v in (
                     item.get("code"),
                     titles.get(item.get("code"), ""),
@@ -90,6 +93,7 @@ def report_pdf(record, report: dict) -> bytes:
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), cjk_font()),  # not the table's Helvetica
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -106,5 +110,6 @@ def report_pdf(record, report: dict) -> bytes:
         topMargin=12 * mm,
         bottomMargin=12 * mm,
         title="四性检测报告",
+        initialFontName=cjk_font(),
     ).build(story)
     return out.getvalue()

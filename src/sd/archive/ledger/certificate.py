@@ -12,6 +12,7 @@ from pathlib import Path
 
 import qrcode
 
+from sd.archive.core import pdffonts
 from sd.archive.core.ledger.checkpoint import parse_checkpoint
 from sd.archive.core.ledger.notes import parse_note
 
@@ -90,22 +91,16 @@ def certificate_png(bundle: dict, title: str, confirmed_by: list[str]) -> bytes:
 def certificate_pdf(bundle: dict, title: str, confirmed_by: list[str]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName=pdffonts.cjk_font())
     width, height = A4
     pdf.setTitle(f"Evidence certificate {bundle['archival_code']}")
-    pdf.setFont("STSong-Light", 16)
-    pdf.drawString(50, height - 60, "电子档案存证证书 Evidence certificate")
-    pdf.setFont("STSong-Light", 8)
+    pdffonts.draw_string(pdf, 50, height - 60, "电子档案存证证书 Evidence certificate", 16)
     y = height - 90
     for line in certificate_lines(bundle, title, confirmed_by):
-        pdf.drawString(50, y, line[:150])
+        pdffonts.draw_string(pdf, 50, y, line[:150], 8)
         y -= 13
     qr = io.BytesIO()
     _qr_image(bundle).save(qr, "PNG")

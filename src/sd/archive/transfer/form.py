@@ -19,6 +19,7 @@ import zipfile
 from lxml import etree
 
 from sd.archive.actors import now
+from sd.archive.core import pdffonts
 from sd.archive.transfer import batch as state
 
 ROOT = "电子档案移交与接收登记表"
@@ -170,24 +171,22 @@ def registration_xml(batch, reviewer: str = "") -> bytes:
 
 
 def registration_pdf(xml: bytes) -> bytes:
-    """The form as an A4 PDF (reportlab, STSong-Light CID font)."""
+    """The form as an A4 PDF (reportlab, the embedded CJK font of ``core.pdffonts``)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph
     from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus import Table
     from reportlab.platypus import TableStyle
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = pdffonts.cjk_font()
     root = etree.fromstring(xml)
-    title = ParagraphStyle("t", fontName="STSong-Light", fontSize=16, leading=22, alignment=1)
-    cell = ParagraphStyle("c", fontName="STSong-Light", fontSize=10, leading=14)
+    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, alignment=1)
+    cell = ParagraphStyle("c", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
 
     def p(text):
-        return Paragraph(str(text or ""), cell)
+        return Paragraph(pdffonts.markup(text), cell)
 
     rows = [[p(child.tag), p(child.text), "", ""] for child in root if len(child) == 0]
     sides = [root.find("移交单位"), root.find("接收单位")]
@@ -205,9 +204,15 @@ def registration_pdf(xml: bytes) -> bytes:
     table = Table([r[:3] for r in rows], colWidths=[120, 180, 180])
     table.setStyle(
         TableStyle(
-            [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+            [
+                ("FONT", (0, 0), (-1, -1), font),  # else the table sets Helvetica (not embedded)
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
         )
     )
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=ROOT).build([Paragraph(ROOT, title), table])
+    SimpleDocTemplate(out, pagesize=A4, title=ROOT, initialFontName=font).build(
+        [Paragraph(pdffonts.markup(ROOT), title), table]
+    )
     return out.getvalue()

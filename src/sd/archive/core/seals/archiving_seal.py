@@ -4,8 +4,9 @@ The seal is a box of two rows by three cells — 全宗号 | 年度 | 件号 (or
 机构（问题） | 保管期限 | 页数 — drawn in the upper right of the first page and signed with the
 archives' archiving-seal key:
 
-- PDF: a visible PAdES signature whose widget appearance is the box (reportlab, built-in CID
-  font ``STSong-Light``); verify it with :func:`sd.archive.core.seals.pdf.verify_pdf`.
+- PDF: a visible PAdES signature whose widget appearance is the box (reportlab, the
+  embedded CJK font of :mod:`sd.archive.core.pdffonts`); verify it with
+  :func:`sd.archive.core.seals.pdf.verify_pdf`.
 - OFD without a signature: an ``Annot Type="Stamp"`` on page 1 whose appearance is the box as
   a PNG image;
 - OFD signed by the agency: the agency's signature protects every entry the document has, so
@@ -39,6 +40,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
+from .. import pdffonts
 from .ofd.edit import add_image_resource
 from .ofd.edit import add_page_annotation
 from .ofd.package import OfdPackage
@@ -51,7 +53,6 @@ from .sm2 import sm3_hex
 MM = 72 / 25.4
 SEAL_WIDTH_MM = 45.0  # three cells of 15 mm
 SEAL_HEIGHT_MM = 16.0  # two rows of 8 mm
-CJK_FONT = "STSong-Light"
 PNG_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
@@ -145,16 +146,14 @@ def make_demo_key(
 
 # ---------------------------------------------------------------- rendering
 def render_seal_pdf(fields: ArchivingSealFields) -> bytes:
-    """The 归档章 box as a one-page PDF (45 × 16 mm), text in ``STSong-Light``."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    """The 归档章 box as a one-page PDF (45 × 16 mm), text in the embedded CJK font."""
     from reportlab.pdfgen import canvas
 
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
     width, height = SEAL_WIDTH_MM * MM, SEAL_HEIGHT_MM * MM
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
+    pdf = canvas.Canvas(
+        buffer, pagesize=(width, height), invariant=1, initialFontName=pdffonts.cjk_font()
+    )
     pdf.setStrokeColorRGB(*SEAL_RED)
     pdf.setFillColorRGB(*SEAL_RED)
     pdf.setLineWidth(0.8)
@@ -163,12 +162,10 @@ def render_seal_pdf(fields: ArchivingSealFields) -> bytes:
         for col, (label, value) in enumerate(cells):
             x, y = col * cell_w, height - (row + 1) * cell_h
             pdf.rect(x, y, cell_w, cell_h)
-            pdf.setFont(CJK_FONT, 4)
-            pdf.drawString(x + 1.2, y + cell_h - 5, label)
+            pdffonts.draw_string(pdf, x + 1.2, y + cell_h - 5, label, 4)
             text = value or ""
-            size = 8 if pdfmetrics.stringWidth(text, CJK_FONT, 8) < cell_w - 2 else 5.5
-            pdf.setFont(CJK_FONT, size)
-            pdf.drawCentredString(x + cell_w / 2, y + 2.5, text)
+            size = 8 if pdffonts.string_width(text, 8) < cell_w - 2 else 5.5
+            pdffonts.draw_string(pdf, x + cell_w / 2, y + 2.5, text, size, centred=True)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
