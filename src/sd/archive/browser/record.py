@@ -4,6 +4,8 @@ from plone import api
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
+from sd.archive.browser.times import BeijingTimeMixin
+from sd.archive.browser.times import beijing_time
 from sd.archive.vocabularies import DISPOSITION_STATES
 from sd.archive.vocabularies import RETENTION_PERIODS
 
@@ -11,7 +13,7 @@ RETENTION_TITLES = dict(RETENTION_PERIODS)
 DISPOSITION_TITLES = dict(DISPOSITION_STATES)
 
 
-class RecordView(BrowserView):
+class RecordView(BeijingTimeMixin, BrowserView):
     """Everything a records officer or archivist needs to judge one record."""
 
     def can_correct(self):
@@ -91,16 +93,40 @@ class RecordView(BrowserView):
         ]
 
     def process_history(self):
-        return self.context.process_history or []
+        return _timed(self.context.process_history or [])
 
     def code_log(self):
-        return getattr(self.context, "code_log", None) or []
+        return _timed(getattr(self.context, "code_log", None) or [])
 
     def can_view_audit(self):
         return api.user.has_permission("sd.archive: View audit log", obj=self.context)
 
     def correction_log(self):
-        return self.context.correction_log or [] if self.can_view_audit() else []
+        return _timed(self.context.correction_log or []) if self.can_view_audit() else []
 
     def review_history(self):
-        return list(reversed(self.context.workflow_history.get("sd_record_workflow", ())))
+        """The workflow history, newest first, with state and transition titles (中文)."""
+        wf = api.portal.get_tool("portal_workflow")["sd_record_workflow"]
+        rows = []
+        for entry in reversed(self.context.workflow_history.get("sd_record_workflow", ())):
+            state = wf.states.get(entry.get("review_state") or "")
+            transition = wf.transitions.get(entry.get("action") or "")
+            rows.append(
+                {
+                    **entry,
+                    "time": beijing_time(entry.get("time")),
+                    "state_title": state.title if state is not None else entry.get("review_state"),
+                    "action_title": (
+                        transition.title if transition is not None else entry.get("action") or ""
+                    ),
+                }
+            )
+        return rows
+
+
+def _timed(rows) -> list[dict]:
+    """Log rows with their ``time`` in 北京时间 (the stored rows are left as they are)."""
+    return [
+        {**row, "time": beijing_time(row.get("time"))} if isinstance(row, dict) else row
+        for row in rows
+    ]

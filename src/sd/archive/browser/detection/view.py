@@ -3,9 +3,10 @@
 from Products.Five.browser import BrowserView
 
 from sd.archive import detection
+from sd.archive.browser.times import BeijingTimeMixin
 
 
-class DetectionReportView(BrowserView):
+class DetectionReportView(BeijingTimeMixin, BrowserView):
     def runs(self):
         titles = detection.item_titles()
         runs = []

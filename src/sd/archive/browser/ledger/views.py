@@ -7,6 +7,7 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
+from sd.archive.browser.times import beijing_time
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.ledger.checkpoint import parse_checkpoint
 from sd.archive.core.ledger.entry import parse_entry
@@ -88,7 +89,7 @@ class LedgerView(BrowserView):
                     "index": index,
                     "event": entry["event"],
                     "code": entry["code"],
-                    "time": entry["time"],
+                    "time": beijing_time(entry["time"]),
                     "actor": entry["actor"],
                     "files": len(entry["content"]),
                 }

@@ -12,6 +12,7 @@ from Products.Five.browser import BrowserView
 from zExceptions import BadRequest
 
 from sd.archive import _
+from sd.archive.browser.times import BeijingTimeMixin
 from sd.archive.core.errors import ArchiveError
 from sd.archive.preservation import alarms
 from sd.archive.preservation import config
@@ -36,7 +37,7 @@ def _configured() -> tuple[list, list]:
     return locations, [p.message for p in config.policy().check(locations)]
 
 
-class PreservationOverview(BrowserView):
+class PreservationOverview(BeijingTimeMixin, BrowserView):
     """@@preservation: locations, policy, fixity runs (with progress), alarms, carriers."""
 
     def __call__(self):
@@ -99,7 +100,7 @@ class FixityProgressJSON(BrowserView):
         return json.dumps(fixity.list_runs(), ensure_ascii=False)
 
 
-class FixityRunView(BrowserView):
+class FixityRunView(BeijingTimeMixin, BrowserView):
     """@@preservation-run?run_id=…: the kept result of one run."""
 
     def details(self):
@@ -107,7 +108,7 @@ class FixityRunView(BrowserView):
         return fixity.run_details(run_id) if run_id else None
 
 
-class AlarmViewlet(ViewletBase):
+class AlarmViewlet(BeijingTimeMixin, ViewletBase):
     """A banner for archivists and the security auditor while preservation alarms are open."""
 
     def update(self):
@@ -124,7 +125,7 @@ class AlarmViewlet(ViewletBase):
         return self.index() if self.count else ""
 
 
-class RecordPreservationViewlet(ViewletBase):
+class RecordPreservationViewlet(BeijingTimeMixin, ViewletBase):
     """AIP versions, carriers and conversion actions on the record page."""
 
     def update(self):

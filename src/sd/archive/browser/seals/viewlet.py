@@ -4,6 +4,7 @@ from plone import api
 from plone.app.layout.viewlets import ViewletBase
 
 from sd.archive import _
+from sd.archive.browser.times import BeijingTimeMixin
 from sd.archive.seals.stripping import PERMISSION
 from sd.archive.seals.summary import record_seals
 
@@ -21,7 +22,7 @@ KIND_TITLES = {
 }
 
 
-class SealsViewlet(ViewletBase):
+class SealsViewlet(BeijingTimeMixin, ViewletBase):
     def update(self):
         super().update()
         self.components = [
