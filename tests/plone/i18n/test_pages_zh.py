@@ -68,13 +68,13 @@ def test_role_titles(zh_site, zh_page):
     transaction.commit()
     session = rest_session(zh_site, "admin")
     sharing = zh_page(session, f"{fonds.absolute_url()}/@@sharing")
-    assert "档案员" in sharing and "报送系统账号" in sharing
+    assert "档案员" in sharing and "报送服务账号" in sharing
 
 
 ROLE_TITLES = {
     "RecordsOfficer": "档案员",
-    "Submitter": "报送系统账号",
-    "Archivist": "档案馆（接收/馆藏）",
+    "Submitter": "报送服务账号",
+    "Archivist": "档案馆接收/馆藏",
     "Supervisor": "监督指导",
     "SystemAdministrator": "系统管理员",
     "SecurityAdministrator": "安全保密管理员",

@@ -4,6 +4,8 @@ from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.schema import JSONField
 from plone.supermodel import model
+from z3c.form.interfaces import IAddForm
+from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import provider
 
@@ -47,6 +49,10 @@ class IRecordsMetadata(model.Schema):
         title=_("Keywords"), value_type=schema.TextLine(), required=False, default=[]
     )  # 关键词
     abstract = schema.Text(title=_("Abstract"), required=False)  # 摘要
+    # JSON is not for people (页面不显示 JSON): the record page shows both logs as tables; the
+    # add and edit forms leave them out (REST keeps them)
+    directives.omitted(IAddForm, "process_history", "correction_log")
+    directives.omitted(IEditForm, "process_history", "correction_log")
     process_history = JSONField(
         title=_("Processing history"),  # 办理过程 (业务实体)
         schema=PROCESS_HISTORY_SCHEMA,

@@ -4,6 +4,8 @@ from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.schema import JSONField
 from plone.supermodel import model
+from z3c.form.interfaces import IAddForm
+from z3c.form.interfaces import IEditForm
 from zope import schema
 from zope.interface import provider
 
@@ -21,6 +23,9 @@ class ISeal(model.Schema):
         label=_("Seals and signatures"),
         fields=["seal_findings", "archiving_seal", "seal_stripped", "strip_log"],
     )
+    # shown by the seals viewlet of the record page, never as JSON in a form (REST keeps them)
+    directives.omitted(IAddForm, "seal_findings", "strip_log")
+    directives.omitted(IEditForm, "seal_findings", "strip_log")
     directives.mode(
         seal_findings="display",
         archiving_seal="display",

@@ -15,11 +15,33 @@ from zope.component import adapter
 from zope.interface import Interface
 
 from sd.archive import _
+from sd.archive.browser.times import beijing_time
+from sd.archive.core.seals.certs import load_certificate
 from sd.archive.interfaces import ISdArchiveLayer
 from sd.archive.seals.settings import PREFIX
 from sd.archive.seals.settings import ISealSettings
 from sd.archive.seals.settings import create_demo_key
 from sd.archive.seals.settings import key_status
+from sd.archive.seals.settings import pem_blocks
+
+#: the PEM fields: the panel shows whose certificates they are, not their Base64 text
+CERTIFICATE_FIELDS = ("trusted_certificates", "archiving_seal_certificate")
+
+
+def certificate_summary(text) -> str:
+    """Subject and validity of every certificate in a PEM text (证书主体与有效期), one per
+    line: ``CN=… ｜ 有效期 2024-01-01 00:00:00 北京时间 至 …``."""
+    lines = []
+    for block in pem_blocks(text):
+        info = load_certificate(block)
+        if info.error:
+            lines.append(info.error)
+            continue
+        lines.append(
+            f"{info.subject} ｜ 有效期 {beijing_time(info.not_before)} 至 "
+            f"{beijing_time(info.not_after)}"
+        )
+    return "\n".join(lines)
 
 
 class SealSettingsForm(RegistryEditForm):
@@ -32,6 +54,20 @@ class SealSettingsForm(RegistryEditForm):
 
     def key_status(self):
         return key_status()
+
+    def updateWidgets(self, prefix=None):
+        """Each certificate field is described by its certificates' subjects and validity; its
+        PEM text stays in a short box (to paste a new one), not as the thing to read."""
+        super().updateWidgets(prefix)
+        for name in CERTIFICATE_FIELDS:
+            widget = self.widgets.get(name)
+            if widget is None:
+                continue
+            summary = certificate_summary(widget.value)
+            if summary:
+                widget.field = widget.field.bind(self.context)
+                widget.field.description = summary
+                widget.rows = 2
 
     @property
     def description(self):

@@ -25,6 +25,6 @@ class RecordsOfficerRole:
 
 @implementer(ISharingPageRole)
 class SubmitterRole:
-    title = _("Submitting system")  # 报送系统账号
+    title = _("Submitting service account")  # 报送服务账号
     required_permission = MANAGE_SECURITY
     required_interface = None
