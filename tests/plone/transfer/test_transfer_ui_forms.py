@@ -75,10 +75,17 @@ def test_build_a_transfer_package_through_the_records_room_page(site):
     uids = [r.UID() for r in room_records(site["j001"])]
     transaction.commit()
     admin = session_for(site, "admin")
+    # the confirmation step is part of the flow now: build only with confirm=1 and the count
     answer = form_post(
         admin,
         "j001/@@transfer-out",
-        **{"uids:list": uids, "build": "1", "description": "2018年度文书档案"},
+        **{
+            "uids:list": uids,
+            "build": "1",
+            "confirm": "1",
+            "expected": "3",
+            "description": "2018年度文书档案",
+        },
     )
     assert answer.status_code == 302, answer.text[-2000:]
     batch = admin.get(answer.headers["Location"]).json()

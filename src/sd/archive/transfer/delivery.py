@@ -88,6 +88,31 @@ def deliver_batch(batch, url: str, *, user: str, password: str) -> dict:
     return delivery
 
 
+def transfer_and_deliver(fonds, records, *, unit: str, description: str = "", target=None):
+    """Transfer ``records`` into an outgoing batch and, when ``target`` names the archives'
+    node (``{"url", "user", "password", "witness"}``), deliver the package to it (在线移交);
+    without a target the package waits for download (离线移交). Returns the batch."""
+    import transaction
+
+    from sd.archive.transfer import outgoing
+
+    target = target or {}
+    login = {"user": target.get("user", ""), "password": target.get("password", "")}
+    witness = None
+    if target.get("url") and target.get("witness", True):
+
+        def witness():
+            return request_witness(target["url"], **login)
+
+    batch = outgoing.prepare_transfer(
+        fonds, records, unit=unit, description=description, before_packaging=witness
+    )
+    if target.get("url"):
+        transaction.commit()  # the batch the receipt comes back to must exist
+        deliver_batch(batch, target["url"], **login)
+    return batch
+
+
 def send_receipt_back(batch, receipt: dict, timeout: float = 30) -> dict:
     """POST the countersigned receipt to the sender's outgoing batch (回执送达移交方)."""
     target = batch.facts.get("receipt_to") or ""

@@ -9,6 +9,8 @@ The transferring side's column comes from the package (``其他/移交与接收�
 by :func:`sender_form_xml` in the records room) or, when the sender sent none, stays empty;
 the receiving side's column is made from the checks of the batch: each property passes when
 no record failed an item of that property; 载体外观 is the archivist's sign-off (YJ-4-3).
+Until those checks are done — and always on the records room's own (outgoing) batch — the
+receiving column says 待接收方检测 (``PENDING``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ CHECKS = (
 )
 SIDES = (("transferring", "移交单位"), ("receiving", "接收单位"))
 FORM_PATH = "其他/移交与接收登记表.xml"
+#: The receiving side's column until the archives have checked the package (待接收方检测):
+#: the records room's form never says the archives' checks passed.
+PENDING = "待接收方检测"
 
 
 def _side(parent, tag: str, checks: dict, people: dict) -> None:
@@ -98,7 +103,17 @@ def sender_form_xml(fonds, records, *, unit: str, description: str = "") -> byte
         "unit": unit,
         "date": now()[:10],
     }
-    return render(values, {"checks": checks, "people": people}, {})
+    return render(values, {"checks": checks, "people": people}, pending_side())
+
+
+def pending_side() -> dict:
+    """The receiving side before the archives' checks: every check pending, no one signed."""
+    return {"checks": {key: PENDING for key, _ in CHECKS}, "people": {}}
+
+
+def checks_done(batch) -> bool:
+    """The archives have checked every record of this incoming batch (接收方检测完成)."""
+    return getattr(batch, "direction", "") == "incoming" and state.is_done(batch)
 
 
 def _outcome(failed: int, total: int) -> str:
@@ -152,7 +167,8 @@ def form_values(batch) -> dict:
         "移交电子档案数量": facts.get("record_count", ""),
         "移交数据量": f"{facts.get('data_bytes', 0)} 字节",
         "载体起止顺序号": description.get("载体编号", "") or "—",
-        "移交载体类型规格": description.get("离线载体参数", "") or "网络在线移交",
+        "移交载体类型规格": description.get("离线载体参数", "")
+        or ("离线载体" if facts.get("carrier") == "offline" else "网络在线移交"),
     }
 
 
@@ -167,6 +183,8 @@ def registration_xml(batch, reviewer: str = "") -> bytes:
         "date": now()[:10],
     }
     sender = getattr(batch, "sender_form", None) or sender_side(batch)
+    if not checks_done(batch):
+        return render(form_values(batch), sender, pending_side())
     return render(form_values(batch), sender, {"checks": receiving_checks(batch), "people": people})
 
 

@@ -94,7 +94,14 @@ def ensure_fonds(portal, code: str, agency: str):
     return fonds
 
 
-def may_transfer(portal, fonds) -> bool:
+RECEIVE = "sd.archive: Receive records"  # the archivist's permission (接收进馆)
+
+
+def may_transfer(portal, fonds, carrier: str = "online") -> bool:
+    """The account submits to the fonds; or, for an offline carrier (离线移交), an archivist
+    who receives records for the archives enters the package on the records room's behalf."""
+    if carrier == "offline" and api.user.has_permission(RECEIVE, obj=portal):
+        return True
     target = fonds if fonds is not None else portal
     return bool(api.user.has_permission(SUBMIT, obj=target))
 
@@ -150,15 +157,17 @@ def receive_package(
     sender_receipt: str = "",
     receipt_to: str = "",
     mode: str = "auto",
+    carrier: str = "online",
 ) -> Outcome:
-    """Check a spooled transfer package and open its batch (接收移交包)."""
+    """Check a spooled transfer package and open its batch (接收移交包); ``carrier`` is
+    ``offline`` for a package an archivist uploads from a carrier (离线载体)."""
     existing = known_batch(portal, spooled.sm3)
     if existing is not None:
         return Repeated(batch_body(existing), existing.absolute_url())
     with opened(spooled) as package:
         code = package_fonds_code(package)
         fonds = find_fonds(portal, code)
-        if not code or not may_transfer(portal, fonds):
+        if not code or not may_transfer(portal, fonds, carrier):
             raise refused(
                 403,
                 "Forbidden",
@@ -187,6 +196,7 @@ def receive_package(
             "sender_node": sender_node,
             "receipt_to": receipt_to if receipt_to.startswith(("http://", "https://")) else "",
             "received_by": actor,
+            "carrier": carrier,
         }
         manual = [(i.code, i.property, i.title_zh, i.title_en) for i in _manual_catalogue_items()]
         fonds = fonds or ensure_fonds(portal, code, description.get("移交单位", ""))

@@ -4,31 +4,42 @@
   archivist, accept / return with reasons per record, the registration form (PDF, XML) and
   the receipt; for an outgoing batch, the package download and delivery to another node;
 - ``@@transfer-out`` on a fonds (records room) — eligible records by year, category and
-  retention; building the package;
+  retention, none ticked; a preview of what would move (count, bytes, 档号 range, per year and
+  category); only a second post with ``confirm`` transfers them and builds the package, then
+  delivers it to the archives' node (online) or leaves it for download (offline);
 - ``@@transfer-holdings`` on the site — received batches, unfinished ones with a resume
-  button, and the holdings tree by fonds / category / year.
+  button, the upload of an offline package (the same logic as ``POST @transfer``), and the
+  holdings tree by fonds / category / year.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 
+import transaction
 from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
+from sd.archive.intake.limits import max_package_bytes
+from sd.archive.intake.outcomes import Rejected
+from sd.archive.intake.spool import spool as spool_stream
 from sd.archive.transfer import actions
 from sd.archive.transfer import batch as state
+from sd.archive.transfer import delivery
 from sd.archive.transfer import form
+from sd.archive.transfer import incoming
 from sd.archive.transfer import outgoing
 from sd.archive.transfer import receipt as receipts
 from sd.archive.transfer import spool
 from sd.archive.transfer import worker
+from sd.archive.transfer.incoming import RECEIVE
+from sd.archive.transfer.preview import preview as transfer_preview
 from sd.archive.transfer.serialize import batch_body
 
-RECEIVE = "sd.archive: Receive records"
 TRANSFER = "sd.archive: Transfer records"
 
 
@@ -127,6 +138,10 @@ class BatchDownload(BrowserView):
 
 
 class TransferOutView(BrowserView):
+    """移交出库: select (nothing ticked) → preview → confirm; nothing moves before ``confirm``."""
+
+    preview = None  # set by a preview post: transfer.preview.preview() of the selection
+
     def filters(self):
         f = self.request.form
         year = f.get("year", "")
@@ -142,22 +157,42 @@ class TransferOutView(BrowserView):
     def years(self):
         return outgoing.transfer_after_years()
 
+    def chosen(self):
+        wanted = set(self.request.form.get("uids", []))
+        return [r for r in self.eligible() if r.UID() in wanted]
+
     def __call__(self):
-        if self.request.method == "POST" and "build" in self.request.form:
-            CheckAuthenticator(self.request)
-            chosen = set(self.request.form.get("uids", []))
-            records = [r for r in self.eligible() if r.UID() in chosen]
-            if not records:
-                api.portal.show_message(_("Select at least one record."), self.request, "error")
-                return self.index()
-            batch = outgoing.prepare_transfer(
-                self.context,
-                records,
-                unit=self.context.agency_name,
-                description=self.request.form.get("description", ""),
+        data = self.request.form
+        if self.request.method != "POST" or not ("preview" in data or "build" in data):
+            return self.index()
+        CheckAuthenticator(self.request)
+        records = self.chosen()
+        if not records:
+            api.portal.show_message(_("Select at least one record."), self.request, "error")
+            return self.index()
+        self.preview = transfer_preview(records)
+        if not ("build" in data and data.get("confirm") == "1"):
+            return self.index()  # the preview, with the confirmation form
+        if str(data.get("expected", "")) != str(len(records)):
+            api.portal.show_message(
+                _("The selection changed; check the preview again."), self.request, "error"
             )
-            return self.request.response.redirect(batch.absolute_url())
-        return self.index()
+            return self.index()
+        target = {}
+        if data.get("send") == "online" and data.get("node_url"):
+            target = {
+                "url": data["node_url"],
+                "user": data.get("node_user", ""),
+                "password": data.get("node_password", ""),
+            }
+        batch = delivery.transfer_and_deliver(
+            self.context,
+            records,
+            unit=self.context.agency_name,
+            description=data.get("description", ""),
+            target=target,
+        )
+        return self.request.response.redirect(batch.absolute_url())
 
 
 class HoldingsView(BrowserView):
@@ -194,6 +229,9 @@ class HoldingsView(BrowserView):
         }
 
     def __call__(self):
+        if self.request.method == "POST" and "upload" in self.request.form:
+            CheckAuthenticator(self.request)
+            return self.upload(self.request.form.get("package"))
         if self.request.method == "POST" and "resume" in self.request.form:
             CheckAuthenticator(self.request)
             for batch in self.unfinished():
@@ -203,3 +241,30 @@ class HoldingsView(BrowserView):
                 self.context.absolute_url() + "/@@transfer-holdings"
             )
         return self.index()
+
+    def upload(self, package):
+        """离线移交: a package from an offline carrier, received as ``POST @transfer`` would."""
+        if not getattr(package, "filename", None):
+            api.portal.show_message(_("Choose a transfer package (ZIP)."), self.request, "error")
+            return self.index()
+        area = spool.new_area()
+        try:
+            package.seek(0)
+            spooled = spool_stream(package, str(area), max_package_bytes(), spool.PACKAGE_NAME)
+            outcome = incoming.receive_package(
+                api.portal.get(),
+                area,
+                spooled,
+                actor=api.user.get_current().getId(),
+                carrier="offline",
+            )
+        except ArchiveError as exc:
+            transaction.doom()
+            api.portal.show_message(exc.message, self.request, "error")
+            return self.index()
+        finally:
+            shutil.rmtree(area, ignore_errors=True)  # an adopted package was moved out
+        if isinstance(outcome, Rejected):
+            api.portal.show_message(outcome.body.get("message", ""), self.request, "error")
+            return self.index()
+        return self.request.response.redirect(outcome.location)

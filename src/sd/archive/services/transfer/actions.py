@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 
-import transaction
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
@@ -72,24 +71,13 @@ class TransferOutPost(_JSONService):
                 422,
                 "NothingToTransfer",
             )
-        target = data.get("deliver") or {}
-        login = {"user": target.get("user", ""), "password": target.get("password", "")}
-        witness = None
-        if target.get("url") and target.get("witness", True):
-
-            def witness():
-                return delivery.request_witness(target["url"], **login)
-
-        batch = outgoing.prepare_transfer(
+        batch = delivery.transfer_and_deliver(
             self.context,
             records,
             unit=data.get("unit") or self.context.agency_name,
             description=data.get("description", ""),
-            before_packaging=witness,
+            target=data.get("deliver") or {},
         )
-        if target.get("url"):
-            transaction.commit()  # the batch the receipt comes back to must exist
-            delivery.deliver_batch(batch, target["url"], **login)
         self.request.response.setStatus(201)
         body = batch_body(batch)
         body["delivery"] = dict(batch.facts.get("delivery") or {})
