@@ -1,0 +1,247 @@
+"""The workbench (工作台): what waits for this person, recent activity, every function.
+
+One page, the site's front page. Sections follow the roles the user holds (a Manager sees
+all); the navigation lists every page the user's permissions reach. Anonymous visitors get
+the public page (简介 and 登录).
+"""
+
+from __future__ import annotations
+
+from plone import api
+from Products.Five.browser import BrowserView
+
+from sd.archive import _
+from sd.archive.browser.workbench import queues
+
+#: the navigation (功能导航): (group, label, view on the site, permission)
+NAVIGATION = (
+    (
+        _("Records room"),
+        _("Review queue (all fonds)"),
+        "@@review-queue",
+        "sd.archive: Archive records",
+    ),
+    (
+        _("Transfer and receipt"),
+        _("Holdings and incoming transfers"),
+        "@@transfer-holdings",
+        "sd.archive: Receive records",
+    ),
+    (
+        _("Preservation"),
+        _("Preservation and alarms"),
+        "@@preservation",
+        "sd.archive: View preservation alarms",
+    ),
+    (_("Evidence ledger"), _("Evidence ledger"), "@@ledger", "View"),
+    (_("Evidence ledger"), _("Ledger nodes"), "@@ledger-nodes", "sd.archive: Manage configuration"),
+    (
+        _("Settings"),
+        _("Archive settings"),
+        "@@sd-archive-settings",
+        "sd.archive: Manage configuration",
+    ),
+    (
+        _("Settings"),
+        _("Arrangement settings"),
+        "@@sd-archive-arrangement",
+        "sd.archive: Manage configuration",
+    ),
+    (
+        _("Settings"),
+        _("Storage locations"),
+        "@@sd-archive-storage",
+        "sd.archive: Manage configuration",
+    ),
+    (_("Settings"), _("Seals"), "@@sd-archive-seals", "sd.archive: Manage configuration"),
+    (_("Settings"), _("Site setup"), "@@overview-controlpanel", "Plone Site Setup: Overview"),
+    (_("Accounts"), _("Users"), "@@usergroup-userprefs", "Plone Site Setup: Users and Groups"),
+    (_("Accounts"), _("Groups"), "@@usergroup-groupprefs", "Plone Site Setup: Users and Groups"),
+    (
+        _("Security audit"),
+        _("Audit trail and chain check"),
+        "@@audit-trail",
+        "sd.archive: View audit log",
+    ),
+)
+
+SUPERVISE = "sd.archive: Supervise archiving"
+
+
+class WorkbenchView(BrowserView):
+    """``@@workbench`` on the site root, its default view."""
+
+    def __call__(self):
+        self.portal = api.portal.get()
+        self.portal_url = self.portal.absolute_url()
+        self.anonymous = api.user.is_anonymous()
+        if not self.anonymous:
+            self.user = api.user.get_current()
+            self.roles = set(self.user.getRolesInContext(self.portal))
+            self.manager = "Manager" in self.roles
+            self.my_fonds = queues.all_fonds() if self.manager else queues.officer_fonds(self.user)
+        return self.index()
+
+    def has(self, role: str) -> bool:
+        return self.manager or role in self.roles
+
+    # -- sections ------------------------------------------------------------------------
+
+    def officer(self) -> list[dict]:
+        """Per fonds where the user is records officer (档案员): its queues."""
+        sections = []
+        for brain in self.my_fonds:
+            url = brain.getURL()
+            path = brain.getPath()
+            code = getattr(brain, "fonds_code", "") or brain.getId
+            n_rejected, rejected = queues.rejections({code})
+            n_batches, sent = queues.batches(path=path, limit=5)
+            sections.append(
+                {
+                    "title": brain.Title,
+                    "code": code,
+                    "url": url,
+                    "queues": [
+                        {
+                            "id": "review",
+                            "label": _("Review queue"),
+                            "count": queues.review_backlog(brain),
+                            "url": f"{url}/@@review-queue",
+                        },
+                        {
+                            "id": "rejections",
+                            "label": _("Rejected submissions"),
+                            "count": n_rejected,
+                            "url": "",
+                        },
+                        {
+                            "id": "due",
+                            "label": _("Records due for transfer"),
+                            "count": queues.due_for_transfer(brain),
+                            "url": f"{url}/@@transfer-out",
+                        },
+                        {
+                            "id": "sent",
+                            "label": _("Transfers sent"),
+                            "count": n_batches,
+                            "url": "",
+                        },
+                    ],
+                    "rejected": rejected,
+                    "batches": sent,
+                    "batch_states": queues.batch_states(path),
+                }
+            )
+        return sections
+
+    def archivist(self) -> dict:
+        n_waiting, waiting = queues.batches(review_state="awaiting_acceptance")
+        n_checking, _rows = queues.batches(review_state="checking", limit=0)
+        return {
+            "queues": [
+                {
+                    "id": "to-accept",
+                    "label": _("Transfer batches to accept"),
+                    "count": n_waiting,
+                    "url": f"{self.portal_url}/@@transfer-holdings",
+                },
+                {
+                    "id": "checking",
+                    "label": _("Transfer batches being checked"),
+                    "count": n_checking,
+                    "url": f"{self.portal_url}/@@transfer-holdings",
+                },
+                self.alarms_item(),
+            ],
+            "batches": waiting,
+        }
+
+    def alarms_item(self) -> dict:
+        return {
+            "id": "alarms",
+            "label": _("Open preservation alarms"),
+            "count": queues.alarm_count(),
+            "url": f"{self.portal_url}/@@preservation",
+        }
+
+    def supervisor(self) -> dict:
+        n_rejected, rejected = queues.rejections(None, limit=10)
+        backlog = [
+            {
+                "title": b.Title,
+                "code": getattr(b, "fonds_code", "") or b.getId,
+                "url": b.getURL(),
+                "review": queues.review_backlog(b),
+                "due": queues.due_for_transfer(b),
+            }
+            for b in queues.all_fonds()
+        ]
+        return {
+            "queues": [
+                {
+                    "id": "rejections-all",
+                    "label": _("Rejected submissions (all fonds)"),
+                    "count": n_rejected,
+                    "url": "",
+                },
+                {
+                    "id": "review-all",
+                    "label": _("Review backlog (all fonds)"),
+                    "count": sum(f["review"] for f in backlog),
+                    "url": "",
+                },
+            ],
+            "rejected": rejected,
+            "backlog": backlog,
+        }
+
+    def sysadmin(self) -> dict:
+        return {"queues": [self.alarms_item()]}
+
+    # -- recent activity and navigation ----------------------------------------------------
+
+    def recent(self, size: int = 10) -> list[dict]:
+        """The user's own latest actions in the audit trail (我的最近操作)."""
+        from sd.archive import audit
+        from sd.archive.audit.reading import local_time
+        from sd.archive.audit.store import Query
+
+        store = audit.trail(self.portal)
+        if store is None:
+            return []
+        _total, entries = store.search(Query(actor=self.user.getId()), 0, size)
+        return [
+            {
+                "time": local_time(e.time),
+                "action": e.action,
+                "object": e.code or e.path,
+                "outcome": e.outcome,
+            }
+            for e in entries
+        ]
+
+    def navigation(self) -> list[dict]:
+        """Every function the user's permissions reach, grouped (功能导航)."""
+        groups: dict = {}
+        if self.my_fonds:
+            key = _("My fonds")
+            for b in self.my_fonds:
+                url = b.getURL()
+                groups.setdefault(key, []).extend(
+                    [
+                        {"label": b.Title, "url": url},
+                        {"label": _("Review queue"), "url": f"{url}/@@review-queue"},
+                        {"label": _("Transfer out"), "url": f"{url}/@@transfer-out"},
+                    ]
+                )
+        if api.user.has_permission(SUPERVISE, obj=self.portal):
+            groups[_("All fonds")] = [
+                {"label": f"{b.fonds_code or b.getId} {b.Title}", "url": b.getURL()}
+                for b in queues.all_fonds()
+            ]
+        for group, label, view, permission in NAVIGATION:
+            if api.user.has_permission(permission, obj=self.portal):
+                groups.setdefault(group, []).append(
+                    {"label": label, "url": f"{self.portal_url}/{view}"}
+                )
+        return [{"title": k, "links": v} for k, v in groups.items()]
