@@ -1,11 +1,11 @@
 """归档文件目录 of a fonds (#24.3): rows from the catalog in 档号 order, XLSX and PDF."""
 
 import io
-import shutil
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
+from pdfcheck import needs_tools
+from pdfcheck import pdf_text
 
 from sd.archive.catalogues.item import CatalogueSelection
 from sd.archive.catalogues.item import entries
@@ -56,15 +56,11 @@ def test_xlsx_header_and_rows_in_code_order(catalogued, fonds):
     assert {r[4] for r in body} == {f"关于档案工作的通知（{n}）" for n in range(1, 13)}
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
-def test_pdf_has_codes_and_titles(catalogued, fonds, tmp_path):
+@needs_tools
+def test_pdf_has_codes_and_titles(catalogued, fonds):
     data, media_type, _ = render(fonds, CatalogueSelection(), "pdf")
     assert media_type == "application/pdf"
-    path = tmp_path / "catalogue.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    text = pdf_text(data)
     for record in catalogued:
         assert record.archival_code in text
         assert record.title in text

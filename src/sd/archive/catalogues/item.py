@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from Missing import Value as MissingValue
 from plone import api
 
-from sd.archive.core.catalogues.fonts import cjk_font
 from sd.archive.core.catalogues.item_catalogue import CatalogueEntry
 from sd.archive.core.catalogues.item_catalogue import Heading
 from sd.archive.core.catalogues.item_catalogue import date_text
@@ -122,7 +121,7 @@ def render(fonds, selection: CatalogueSelection, kind: str) -> tuple[bytes, str,
     if kind == "xlsx":
         write_xlsx(rows, out, heading(fonds, selection))
     else:
-        write_pdf(rows, out, heading(fonds, selection), cjk_font())
+        write_pdf(rows, out, heading(fonds, selection))
     parts = [getattr(fonds, "fonds_code", "") or "fonds", selection.year, selection.category]
     parts.append(selection.retention)
     name = "-".join(p for p in parts if p) + f"-catalogue.{kind}"

@@ -149,14 +149,11 @@ def write_xlsx(entries: Iterable[CatalogueEntry], stream: BinaryIO, heading: Hea
 XLSX_HEADER_ROW = 2
 
 
-def write_pdf(
-    entries: Iterable[CatalogueEntry], stream: BinaryIO, heading: Heading, font: str
-) -> int:
+def write_pdf(entries: Iterable[CatalogueEntry], stream: BinaryIO, heading: Heading) -> int:
     """The catalogue as an A4 landscape PDF: the title and selection on every page, the
-    table's header repeated on every page, 第 n 页 at the foot. ``font`` is the name of a
-    registered CJK font (embedded by the caller's registration). Returns the row count."""
-    from xml.sax.saxutils import escape
-
+    table's header repeated on every page, 第 n 页 at the foot. Text is set in the embedded
+    CJK font of :mod:`sd.archive.core.pdffonts` (a subset; a character it lacks from the
+    fallback font). Returns the row count."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape
@@ -167,6 +164,9 @@ def write_pdf(
     from reportlab.platypus import SimpleDocTemplate
     from reportlab.platypus import TableStyle
 
+    from sd.archive.core import pdffonts
+
+    font = pdffonts.cjk_font()
     title, selection = heading.lines()
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
     data = [list(HEADINGS)]
@@ -176,8 +176,12 @@ def write_pdf(
         row = _cells(count, entry)
         for index in wrap:
             text = row[index]
-            if text and len(text) * 8 > COLUMNS[index][2] * 2.2:  # wider than its column
-                row[index] = Paragraph(escape(text), cell)
+            # wider than its column, or a character from the fallback font: a Paragraph
+            if text and (
+                len(text) * 8 > COLUMNS[index][2] * 2.2
+                or any(pdffonts.font_for(c) != font for c in text)
+            ):
+                row[index] = Paragraph(pdffonts.markup(text), cell)
         data.append(row)
     table = LongTable(data, colWidths=[w * mm for _, _, w in COLUMNS], repeatRows=1)
     table.setStyle(
@@ -197,11 +201,9 @@ def write_pdf(
     def decorate(canvas, doc):
         width, height = landscape(A4)
         canvas.saveState()
-        canvas.setFont(font, 16)
-        canvas.drawCentredString(width / 2, height - 14 * mm, title)
-        canvas.setFont(font, 9)
-        canvas.drawString(12 * mm, height - 21 * mm, selection)
-        canvas.drawCentredString(width / 2, 8 * mm, f"第 {doc.page} 页")
+        pdffonts.draw_string(canvas, width / 2, height - 14 * mm, title, 16, centred=True)
+        pdffonts.draw_string(canvas, 12 * mm, height - 21 * mm, selection, 9)
+        pdffonts.draw_string(canvas, width / 2, 8 * mm, f"第 {doc.page} 页", 9, centred=True)
         canvas.restoreState()
 
     document = SimpleDocTemplate(
@@ -212,6 +214,7 @@ def write_pdf(
         topMargin=25 * mm,
         bottomMargin=14 * mm,
         title=f"归档文件目录 {heading.fonds_code}",
+        initialFontName=font,  # not the canvas' Helvetica, which would not be embedded
     )
     document.build([table], onFirstPage=decorate, onLaterPages=decorate)
     return count
