@@ -89,3 +89,18 @@ def test_users_control_panel_role_titles(integration):
 
     for role, title in ROLE_TITLES.items():
         assert translate(role, domain="plone", target_language="zh_CN") == title
+
+
+def test_record_page_vocabulary_titles(zh_site, zh_page):
+    """Vocabulary values show as titles in the page's language, never as tokens."""
+    record = archived(zh_site)
+    transaction.commit()
+    session = rest_session(zh_site, "admin")
+    html = zh_page(session, record.absolute_url())
+    assert "<td>待审</td>" in html and "<td>正本</td>" in html and "pending" not in html
+    api.portal.set_registry_record("plone.default_language", "en")  # English second
+    zh_site.setLanguage("en")
+    transaction.commit()
+    session.headers["Accept-Language"] = "en"
+    english = session.get(record.absolute_url()).text
+    assert "<td>Pending review</td>" in english and "<td>Original</td>" in english

@@ -2,15 +2,29 @@
 
 from plone import api
 from Products.Five.browser import BrowserView
+from zope.i18n import translate
 
 from sd.archive import _
 from sd.archive.browser.times import BeijingTimeMixin
 from sd.archive.browser.times import beijing_time
+from sd.archive.vocabularies import COMPONENT_ROLES
 from sd.archive.vocabularies import DISPOSITION_STATES
+from sd.archive.vocabularies import OPEN_STATUSES
+from sd.archive.vocabularies import RECORD_KINDS
 from sd.archive.vocabularies import RETENTION_PERIODS
+from sd.archive.vocabularies import SECURITY_LEVELS
 
 RETENTION_TITLES = dict(RETENTION_PERIODS)
 DISPOSITION_TITLES = dict(DISPOSITION_STATES)
+VALUE_TITLES = {
+    name: dict(table)
+    for name, table in (
+        ("record_kind", RECORD_KINDS),
+        ("security_level", SECURITY_LEVELS),
+        ("open_status", OPEN_STATUSES),
+        ("role", COMPONENT_ROLES),
+    )
+}
 
 
 class RecordView(BeijingTimeMixin, BrowserView):
@@ -34,6 +48,12 @@ class RecordView(BeijingTimeMixin, BrowserView):
         state = wf.states.get(self.state())
         return _(state.title) if state is not None else self.state()
 
+    def value_title(self, name, value):
+        """The title of a vocabulary value in the page's language (``开放`` / "Open"), never
+        its token; a value outside the vocabulary is shown as it is."""
+        title = VALUE_TITLES[name].get(value)
+        return translate(title, context=self.request) if title is not None else value
+
     def retention_title(self):
         return RETENTION_TITLES.get(self.context.retention_period, self.context.retention_period)
 
@@ -42,7 +62,7 @@ class RecordView(BeijingTimeMixin, BrowserView):
         rows = [
             (_("Archival code"), c.archival_code),
             (_("Electronic record number"), c.electronic_record_id),
-            (_("Record kind"), c.record_kind),
+            (_("Record kind"), self.value_title("record_kind", c.record_kind)),
             (_("Fonds code"), c.fonds_code),
             (_("Agency name"), c.agency_name),
             (_("Year"), c.year),
@@ -55,8 +75,8 @@ class RecordView(BeijingTimeMixin, BrowserView):
             (_("Author"), c.author),
             (_("Date"), c.document_date),
             (_("Document type"), c.document_type),
-            (_("Security classification"), c.security_level),
-            (_("Open status"), c.open_status),
+            (_("Security classification"), self.value_title("security_level", c.security_level)),
+            (_("Open status"), self.value_title("open_status", c.open_status)),
             (_("Pages"), c.pages),
             (_("Keywords"), "; ".join(c.keywords or [])),
             (
@@ -82,7 +102,7 @@ class RecordView(BeijingTimeMixin, BrowserView):
                 "title": comp.Title(),
                 "url": comp.absolute_url(),
                 "download": f"{comp.absolute_url()}/@@download/file",
-                "role": comp.role,
+                "role": self.value_title("role", comp.role),
                 "sequence": comp.sequence,
                 "format": comp.format_name,
                 "size": comp.size,
