@@ -29,6 +29,8 @@ def test_record_page(zh_site, zh_page):
     assert "归档" in history and "预归档" in history
     assert "北京时间" in history
     assert "UTC" not in history and "pre_archived" not in history
+    menu = html.split('id="plone-contentmenu-workflow"')[1][:3000]  # the toolbar's state menu
+    assert "已归档" in menu and "列入移交" in menu and "Select for transfer" not in menu
 
 
 def test_ledger_page_events(zh_site, zh_page):
