@@ -36,6 +36,7 @@ def test_officer_sees_the_queues_of_the_own_fonds(desk):
     assert {r["record_id"] for r in j001["rejected"]} == {"OA-J001-8", "OA-J001-9"}
     assert {b["title"] for b in j001["batches"]} == {"移交 J001 批次 1", "移交 J001 批次 2"}
     assert "j001/@@review-queue" in html
+    assert "北京时间" in j001["rejected"][0]["time"]
     assert "sd-wb-officer-J001" in html
     assert "sd-wb-officer-J002" not in html
     assert "sd-wb-archivist" not in html

@@ -12,6 +12,7 @@ from datetime import date
 from plone import api
 from zope.i18nmessageid import MessageFactory
 
+from sd.archive.browser.times import beijing_time
 from sd.archive.intake.rejections import ANNOTATION_KEY as REJECTIONS
 from sd.archive.preservation.alarms import open_alarms
 from sd.archive.sitedata import site_tree
@@ -82,7 +83,7 @@ def rejections(fonds_codes: set[str] | None = None, limit: int = 5) -> tuple[int
     found.sort(key=lambda e: e["time"], reverse=True)
     newest = [
         {
-            "time": str(e.get("time", ""))[:19].replace("T", " "),
+            "time": beijing_time(e.get("time")),
             "fonds": e.get("fonds_code", ""),
             "record_id": e.get("electronic_record_id", ""),
             "message": e.get("message", ""),
@@ -105,7 +106,7 @@ def batches(path: str | None = None, review_state=None, limit: int = 10) -> tupl
             "title": b.Title or b.getId,
             "url": f"{b.getURL()}/@@transfer-batch",
             "state": state_title(b.review_state),
-            "modified": b.modified.strftime("%Y-%m-%d %H:%M") if b.modified else "",
+            "modified": beijing_time(b.modified) if b.modified else "",
         }
         for b in brains[:limit]
     ]
