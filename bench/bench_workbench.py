@@ -6,10 +6,11 @@ beside the plain Plone front page (``listing_view`` of the site root) rendered i
 Makes a throw-away instance (scripts/write_instance.py + scripts/create_site.py, no demo),
 one fonds B001 whose officer is ``officer``, ``--real`` real records made by
 ``sd.archive.testing.make_record`` and ``--records`` lightweight catalog entries: objects
-carrying only what the catalog indexes (portal_type Record, a review state, a path under the
-fonds, fonds_code, archive_year, allowedRolesAndUsers), put into ``Catalog.catalogObject``
-directly, because making 100,000 real records takes hours here. The workbench only counts
-brains, so the catalog is what it reads; the entries cannot be woken (which would fail).
+carrying only what the catalog indexes (portal_type Record, a review state, an arrangement
+status, a path under the fonds, fonds_code, archive_year, allowedRolesAndUsers), put into
+``Catalog.catalogObject`` directly, because making 100,000 real records takes hours here. The
+workbench only counts brains, so the catalog is what it reads; the entries cannot be woken
+(which would fail).
 """
 
 import argparse
@@ -50,6 +51,8 @@ class Entry:
     def __init__(self, path, i):
         self._path = path
         self.review_state = STATES[i % 100]
+        pending = self.review_state == "pre_archived"
+        self.arrangement_status = "pending_review" if pending else "archived"
         self.fonds_code = "B001"
         self.archive_year = 2000 + i % 26
         self.allowedRolesAndUsers = ["Manager", "Site Administrator", "user:officer"]

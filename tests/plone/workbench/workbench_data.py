@@ -6,11 +6,12 @@ from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
 
 from sd.archive.intake.rejections import add_rejection
+from sd.archive.intake.review import PENDING_REVIEW
 from sd.archive.preservation.alarms import raise_alarm
 from sd.archive.testing import make_record
 from sd.archive.transfer.batch import init_state
 
-#: what waits, per fonds: pre_archived, archived of 2015 (due), archived of 2026 (not due)
+#: what waits, per fonds: pending review, archived of 2015 (due), archived of 2026 (not due)
 QUEUES = {"J001": (3, 2, 1), "J002": (1, 4, 0)}
 #: transfer batches: (fonds code, number, state)
 BATCHES = (
@@ -51,7 +52,11 @@ def fill(portal, *fonds_list) -> None:
         fonds = by_code[code]
         for _ in range(pending):
             n += 1
-            make_record(fonds, n)
+            record = make_record(fonds, n)
+            record.arrangement_status = PENDING_REVIEW  # no arrangement rule decided
+            record.reindexObject(idxs=["arrangement_status"])
+        n += 1
+        make_record(fonds, n)  # pre-archived, not waiting for review: not counted
         for _ in range(due):
             n += 1
             set_state(make_record(fonds, n, year=2015), "archived", "sd_record_workflow")

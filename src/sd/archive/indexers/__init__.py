@@ -65,6 +65,7 @@ category_code = _attr("category_code")
 retention_period = _attr("retention_period")
 record_kind = _attr("record_kind")
 electronic_record_id = _attr("electronic_record_id")
+arrangement_status = _attr("arrangement_status")  # 整理状态: pending_review …
 item_number = _attr("item_number")
 document_number = _attr("document_number")
 author = _attr("author")

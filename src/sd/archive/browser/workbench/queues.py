@@ -14,6 +14,7 @@ from zope.i18nmessageid import MessageFactory
 
 from sd.archive.browser.times import beijing_time
 from sd.archive.intake.rejections import ANNOTATION_KEY as REJECTIONS
+from sd.archive.intake.review import PENDING_REVIEW
 from sd.archive.preservation.alarms import open_alarms
 from sd.archive.sitedata import site_tree
 from sd.archive.transfer.outgoing import transfer_after_years
@@ -59,8 +60,14 @@ def state_title(state: str, portal_type: str = "TransferBatch"):
 
 
 def review_backlog(fonds_brain) -> int:
-    """Pre-archived records of a fonds (待人工整理 / 待归档)."""
-    return count(portal_type="Record", review_state="pre_archived", path=path_of(fonds_brain))
+    """Pre-archived records of a fonds that no rule decided (待人工整理), as the review queue
+    lists them (``intake.review.pending_records``, before its per-record permission check)."""
+    return count(
+        portal_type="Record",
+        review_state="pre_archived",
+        arrangement_status=PENDING_REVIEW,
+        path=path_of(fonds_brain),
+    )
 
 
 def due_for_transfer(fonds_brain, today: date | None = None) -> int:
