@@ -55,3 +55,13 @@ def test_page_filters_and_downloads(zh, ffonds, session):
     )
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "application/pdf"
+
+
+def test_fonds_page_links_the_tools(zh, ffonds, session):
+    officer = session("officer")
+    officer.headers.update({"Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"})
+    page = officer.get(ffonds.absolute_url())
+    assert page.status_code == 200
+    for link in ("@@catalogue", "@@batch-describe", "@@catalogue-import"):
+        assert f"{ffonds.absolute_url()}/{link}" in page.text
+    assert "归档文件目录" in page.text and "批量著录" in page.text

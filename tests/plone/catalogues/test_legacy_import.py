@@ -90,3 +90,34 @@ def test_rest_preview_and_refusal(ffonds, session):
     assert stored.status_code == 201, stored.text
     transaction.begin()
     assert len(records(ffonds)) == before + 2
+
+
+def test_page_preview_errors_then_import(zh, ffonds, session):
+    officer = session("officer")
+    officer.headers.update({"Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"})
+    url = f"{ffonds.absolute_url()}/@@catalogue-import"
+    page = officer.get(url)
+    assert page.status_code == 200 and "旧目录导入" in page.text
+    token = page.text.split('name="_authenticator" value="')[1].split('"')[0]
+    bad = (3, "J001-WS·2015-Y-BGS-0003", "", "", "", "", 1)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    failing = officer.post(
+        url,
+        data={"_authenticator": token, "form.preview": "1"},
+        files={"file": ("旧目录.xlsx", sheet(*GOOD, bad), kind)},
+    )
+    assert 'id="sd-import-errors"' in failing.text and "第4行" in failing.text
+    assert 'id="sd-import-store"' not in failing.text  # no import button while a row fails
+    previewed = officer.post(
+        url,
+        data={"_authenticator": token, "form.preview": "1"},
+        files={"file": ("旧目录.xlsx", sheet(*GOOD), kind)},
+    )
+    assert 'id="sd-import-store"' in previewed.text and "旧目录二" in previewed.text
+    kept = previewed.text.split('name="sheet" value="')[1].split('"')[0]
+    transaction.begin()
+    before = len(records(ffonds))
+    done = officer.post(url, data={"_authenticator": token, "sheet": kept, "form.import": "1"})
+    assert 'id="sd-import-done"' in done.text, done.text[-2000:]
+    transaction.begin()
+    assert len(records(ffonds)) == before + 2
