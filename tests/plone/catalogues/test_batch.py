@@ -86,6 +86,8 @@ def test_records_of_another_fonds_are_refused(fonds, other_fonds, mixed):
         ({"uids": [], "field": "author"}, "uids"),
         ({"uids": ["x"], "field": "archival_code"}, "field"),
         ({"uids": ["x"], "field": "year"}, "field"),
+        ({"uids": ["x"], "field": "process_history"}, "field"),
+        ({"uids": ["x"], "field": "open_status"}, "field"),
     ],
 )
 def test_bad_bodies(fonds, body, prop):

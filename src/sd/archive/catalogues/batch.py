@@ -33,8 +33,18 @@ from sd.archive.protection import is_archived
 from sd.archive.protection import record_state
 from sd.archive.repository import RECORD_FIELDS
 
-#: what identifies a record and is never set for a batch (档号构成项 have @correct-code)
-FIXED = {*CODE_FIELDS, "record_kind", "electronic_record_id", "aggregation_level"}
+#: never set for a batch: what identifies a record (档号构成项 have @correct-code), the
+#: process history (办理过程, one per record), the retention start the server keeps, and the
+#: open status, which only the open-access review (开放审核) sets
+FIXED = {
+    *CODE_FIELDS,
+    "record_kind",
+    "electronic_record_id",
+    "aggregation_level",
+    "process_history",
+    "retention_start",
+    "open_status",
+}
 #: the fields a pre-archived record may be given in a batch (still being described)
 DRAFT_FIELDS = tuple(name for name in RECORD_FIELDS if name not in FIXED)
 #: at most this many records in one batch (one transaction)
