@@ -160,3 +160,10 @@ def test_counts_do_not_wake_records(desk, monkeypatch):
     monkeypatch.setattr(AbstractCatalogBrain, "getObject", get_object)
     workbench(desk, "officer")
     assert set(woken) <= {"Fonds"}
+
+
+def test_uninstall_gives_the_front_page_back(portal, installer):
+    installer.uninstall_product("sd.archive")
+    fti = portal.portal_types["Plone Site"]
+    assert fti.default_view == "document_view"
+    assert "workbench" not in fti.view_methods
