@@ -139,6 +139,23 @@ def test_manager_sees_every_section(desk):
         assert section in html
 
 
+def test_recent_activity_is_the_users_own(desk):
+    import uuid
+
+    from sd.archive import audit
+
+    mine, theirs = f"test.{uuid.uuid4().hex}", f"test.{uuid.uuid4().hex}"
+    audit.trail(desk).add_now(
+        [audit.event(theirs, who="archivist"), audit.event(mine, who="officer")]
+    )
+    view, html = workbench(desk, "officer")
+    rows = view.recent()
+    assert rows[0]["action"] == mine
+    assert theirs not in [r["action"] for r in rows]
+    assert rows[0]["outcome"] == "Action succeeded"
+    assert mine in html
+
+
 def test_anonymous_gets_the_public_page(desk):
     _view, html = workbench(desk, None)
     assert 'id="sd-public"' in html

@@ -66,6 +66,12 @@ NAVIGATION = (
 )
 
 SUPERVISE = "sd.archive: Supervise archiving"
+#: the outcomes of the audit trail (core.audit.entry.OUTCOMES) as a person reads them
+OUTCOMES = {
+    "ok": _("Action succeeded"),
+    "refused": _("Action refused"),
+    "failed": _("Action failed"),
+}
 
 
 class WorkbenchView(BrowserView):
@@ -215,7 +221,7 @@ class WorkbenchView(BrowserView):
                 "time": local_time(e.time),
                 "action": e.action,
                 "object": e.code or e.path,
-                "outcome": e.outcome,
+                "outcome": OUTCOMES.get(e.outcome, e.outcome),
             }
             for e in entries
         ]
