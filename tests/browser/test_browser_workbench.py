@@ -1,12 +1,15 @@
 """The workbench (工作台) in a real headless Chromium: each role lands on its own front page
 after login; the records officer clicks through to the review queue, the archivist to a
 transfer batch waiting for acceptance. A screenshot of each role's workbench goes to
-docs/images/ (small PNGs for the user guide, docs/workbench.md)."""
+test-artifacts/browser/, and with SD_ARCHIVE_DOC_SHOTS=1 to docs/images/ (the user guide's,
+docs/workbench.md)."""
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from browser_helpers import ARTIFACTS
 from browser_helpers import HAVE_CHROMIUM
 from browser_helpers import as_manager
 from browser_helpers import log_in
@@ -57,9 +60,14 @@ def site(acceptance):
 
 
 def shoot(page, name: str) -> None:
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    """A screenshot into test-artifacts/browser/; into docs/images/ too with
+    SD_ARCHIVE_DOC_SHOTS=1 (so that a test run leaves the checkout as it was)."""
     page.set_viewport_size({"width": 1100, "height": 760})
-    page.screenshot(path=str(IMAGES / f"workbench-{name}.png"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"workbench-{name}.png"))
+    if os.environ.get("SD_ARCHIVE_DOC_SHOTS") == "1":
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(IMAGES / f"workbench-{name}.png"))
 
 
 def test_anonymous_gets_the_public_page(site, page):
