@@ -228,26 +228,40 @@ class WorkbenchView(BrowserView):
 
     def navigation(self) -> list[dict]:
         """Every function the user's permissions reach, grouped (功能导航)."""
-        groups: dict = {}
-        if self.my_fonds:
-            key = _("My fonds")
-            for b in self.my_fonds:
-                url = b.getURL()
-                groups.setdefault(key, []).extend(
-                    [
-                        {"label": b.Title, "url": url},
-                        {"label": _("Review queue"), "url": f"{url}/@@review-queue"},
-                        {"label": _("Transfer out"), "url": f"{url}/@@transfer-out"},
-                    ]
-                )
-        if api.user.has_permission(SUPERVISE, obj=self.portal):
-            groups[_("All fonds")] = [
-                {"label": f"{b.fonds_code or b.getId} {b.Title}", "url": b.getURL()}
-                for b in queues.all_fonds()
-            ]
-        for group, label, view, permission in NAVIGATION:
-            if api.user.has_permission(permission, obj=self.portal):
-                groups.setdefault(group, []).append(
-                    {"label": label, "url": f"{self.portal_url}/{view}"}
-                )
-        return [{"title": k, "links": v} for k, v in groups.items()]
+        return navigation(self.portal, self.my_fonds)
+
+
+def navigation(portal=None, my_fonds=None) -> list[dict]:
+    """Every function the current user's permissions reach, grouped (功能导航).
+
+    Shared by the workbench and the site-wide role navigation (``viewlets.RoleSections``).
+    ``my_fonds``: the fonds shown under 我的全宗 (all of them for a Manager); looked up when
+    not given.
+    """
+    portal = portal if portal is not None else api.portal.get()
+    portal_url = portal.absolute_url()
+    if my_fonds is None:
+        user = api.user.get_current()
+        manager = "Manager" in user.getRolesInContext(portal)
+        my_fonds = queues.all_fonds() if manager else queues.officer_fonds(user)
+    groups: dict = {}
+    if my_fonds:
+        key = _("My fonds")
+        for b in my_fonds:
+            url = b.getURL()
+            groups.setdefault(key, []).extend(
+                [
+                    {"label": b.Title, "url": url},
+                    {"label": _("Review queue"), "url": f"{url}/@@review-queue"},
+                    {"label": _("Transfer out"), "url": f"{url}/@@transfer-out"},
+                ]
+            )
+    if api.user.has_permission(SUPERVISE, obj=portal):
+        groups[_("All fonds")] = [
+            {"label": f"{b.fonds_code or b.getId} {b.Title}", "url": b.getURL()}
+            for b in queues.all_fonds()
+        ]
+    for group, label, view, permission in NAVIGATION:
+        if api.user.has_permission(permission, obj=portal):
+            groups.setdefault(group, []).append({"label": label, "url": f"{portal_url}/{view}"})
+    return [{"title": k, "links": v} for k, v in groups.items()]
