@@ -74,3 +74,32 @@ def test_storage_control_panel_renders(portal):
     request = _layer(portal.REQUEST)
     html = getMultiAdapter((portal, request), name="sd-archive-storage")()
     assert "copy1|online_disk|aip/copy1" in html
+
+
+def test_running_fixity_run_shows_done_of_total(archived, portal, var):
+    """#24 item 6: a run started from the UI shows files checked / total and a bar."""
+    import json
+
+    request = _layer(portal.REQUEST)
+    run_dir = fixity.runs_dir() / "copy1-99991231T000000-running"
+    run_dir.mkdir(parents=True)
+    items = [{"relpath": f"J001/2023/x/{i}.eep"} for i in range(5)]
+    (run_dir / "state.json").write_text(
+        json.dumps({"location_id": "copy1", "started": "2026-12-07T05:00:00", "items": items}),
+        "utf-8",
+    )
+    (run_dir / fixity.PROGRESS).write_text(
+        json.dumps({"done": 2, "total": 5, "bytes": 10, "elapsed": 0.1}), "utf-8"
+    )
+    html = getMultiAdapter((portal, request), name="preservation")()
+    row = html[html.index('data-run="copy1-99991231T000000-running"') :]
+    row = row[: row.index("</tr>")]
+    assert "width:40%" in row and "2 / 5" in row and "sd-fixity-count" in row
+    request.form["run_id"] = "copy1-99991231T000000-running"
+    page = getMultiAdapter((portal, request), name="preservation-run")()
+    assert 'id="sd-fixity-run-progress"' in page and "2 / 5" in page
+    assert "progress-bar-animated" in page and "width: 40%" in page
+    assert "window.location.reload()" in page
+    request.form["run_id"] = "no-such-run"
+    page = getMultiAdapter((portal, request), name="preservation-run")()
+    assert "sd-fixity-run-progress" not in page

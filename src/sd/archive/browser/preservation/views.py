@@ -91,6 +91,12 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
         total = p.get("total") or row.get("total") or 0
         return int(100 * p.get("done", 0) / total) if total else (100 if row["complete"] else 0)
 
+    def counts(self, row):
+        """(files checked, files in the run): done / total beside the bar."""
+        p = row.get("progress") or {}
+        total = p.get("total") or row.get("total") or 0
+        return (total if row["complete"] and not p else p.get("done", 0)), total
+
 
 class FixityProgressJSON(BrowserView):
     """@@preservation-progress: the runs as JSON, polled by the overview's progress bars."""
@@ -101,11 +107,23 @@ class FixityProgressJSON(BrowserView):
 
 
 class FixityRunView(BeijingTimeMixin, BrowserView):
-    """@@preservation-run?run_id=…: the kept result of one run."""
+    """@@preservation-run?run_id=…: the kept result of one run, its progress while it runs."""
 
     def details(self):
         run_id = self.request.form.get("run_id", "")
         return fixity.run_details(run_id) if run_id else None
+
+    def unfinished(self):
+        """The run's row (progress, total) while it is still running, else None."""
+        run_id = self.request.form.get("run_id", "")
+        try:
+            rows = fixity.list_runs() if run_id else []
+        except ArchiveError:
+            return None
+        return next((r for r in rows if r["run_id"] == run_id and not r["complete"]), None)
+
+    percent = PreservationOverview.percent
+    counts = PreservationOverview.counts
 
 
 class AlarmViewlet(BeijingTimeMixin, ViewletBase):
