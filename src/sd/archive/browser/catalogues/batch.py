@@ -11,6 +11,7 @@ from plone import api
 from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
+from sd.archive.browser.catalogues.views import WORKING_SCRIPT
 from sd.archive.browser.correction import FORM_FIELDS
 from sd.archive.catalogues.batch import BatchDescription
 from sd.archive.core.errors import ArchiveError
@@ -30,6 +31,7 @@ class BatchDescribeView(BrowserView):
     errors = ()
     message = ""
     applied = None
+    working_script = WORKING_SCRIPT
 
     def __call__(self):
         form = self.request.form

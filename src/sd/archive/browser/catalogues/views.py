@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from plone import api
 from Products.Five.browser import BrowserView
 
@@ -10,6 +12,35 @@ from sd.archive.catalogues.item import CatalogueSelection
 from sd.archive.catalogues.item import render
 from sd.archive.core.errors import ArchiveError
 from sd.archive.services.catalogue.get import send_file
+
+# PDF takes about 1.0–2.0 s per 1,000 records (docs/catalogues.md, bench/RESULTS.md); the
+# page warns above LONG_WORK records with the slower figure.
+LONG_WORK = 1000
+PDF_SECONDS_PER_1000 = 2
+
+
+def expected_seconds(count: int, per_1000: float = PDF_SECONDS_PER_1000) -> int:
+    """Roughly how long a PDF of ``count`` records takes (rounded up, at least 1 s)."""
+    return max(1, math.ceil(count * per_1000 / 1000))
+
+
+# Buttons marked data-sd-working (long work) show a spinner and 正在生成… once clicked and stay
+# disabled for about the expected time (the file arrives as a download; the page stays).
+WORKING_SCRIPT = """<script>
+document.querySelectorAll("button[data-sd-working]").forEach(function (button) {
+  button.form.addEventListener("submit", function (event) {
+    if (event.submitter !== button) { return; }
+    var label = button.innerHTML, text = document.getElementById("sd-working-label");
+    setTimeout(function () {
+      button.disabled = true;
+      button.innerHTML = '<span class="spinner-border spinner-border-sm"'
+        + ' aria-hidden="true"></span> ' + (text ? text.textContent : "");
+      setTimeout(function () { button.disabled = false; button.innerHTML = label; },
+                 (Number(button.dataset.sdSeconds) || 10) * 1000 + 5000);
+    }, 0);
+  });
+});
+</script>"""
 
 
 class CatalogueView(BrowserView):
@@ -49,8 +80,16 @@ class CatalogueView(BrowserView):
     def retentions(self):
         return self._facet("retention_period")
 
+    working_script = WORKING_SCRIPT
+
     def count(self):
         """How many 件 the current selection lists (those with a 档号)."""
         catalog = api.portal.get_tool("portal_catalog")
         brains = catalog.searchResults(**self.selection().query(self.context))
         return sum(1 for b in brains if b.archival_code)
+
+    def long_work(self, count: int) -> dict | None:
+        """Over LONG_WORK records: the PDF note's figures, else None."""
+        if count <= LONG_WORK:
+            return None
+        return {"count": count, "seconds": expected_seconds(count)}
