@@ -8,13 +8,8 @@ runs both loads in one Zope process, prints records/s, files/s and the ratio.
 """
 
 import argparse
-import pathlib
-import subprocess
-import sys
-import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(sys.executable).parent
+import fresh_site
 
 LOAD = r"""
 import os, sys, time
@@ -69,42 +64,14 @@ def main():
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--kb", type=int, default=100)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        var = pathlib.Path(tmp) / "var"
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts/write_instance.py"), "--var", str(var)],
-            check=True,
-            capture_output=True,
-        )
-        conf = str(var / "etc" / "zope.conf")
-        subprocess.run(
-            [str(BIN / "zconsole"), "run", conf, str(ROOT / "scripts/create_site.py")],
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-        script = pathlib.Path(tmp) / "load.py"
-        script.write_text(LOAD)
-        env = {
-            "BENCH_RECORDS": str(args.records),
-            "BENCH_KB": str(args.kb),
-            "PATH": "/usr/bin:/bin",
-        }
-        import os
-
-        out = subprocess.run(
-            [str(BIN / "zconsole"), "run", conf, str(script)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
-        lines = [x for x in out.stdout.splitlines() if x.startswith("RESULT")]
-        if not lines:
-            print(out.stderr[-3000:])
-            sys.exit(1)
-        print(f"{args.records} records x 3 components of {args.kb} KB on FileStorage:")
-        print(lines[0])
+    env = {
+        "BENCH_RECORDS": str(args.records),
+        "BENCH_KB": str(args.kb),
+        "PATH": "/usr/bin:/bin",
+    }
+    lines = fresh_site.results(LOAD, env)
+    print(f"{args.records} records x 3 components of {args.kb} KB on FileStorage:")
+    print(lines[0])
 
 
 if __name__ == "__main__":

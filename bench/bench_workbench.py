@@ -14,14 +14,8 @@ workbench only counts brains, so the catalog is what it reads; the entries canno
 """
 
 import argparse
-import os
-import pathlib
-import subprocess
-import sys
-import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(sys.executable).parent
+import fresh_site
 
 LOAD = r"""
 import os, statistics, time
@@ -124,40 +118,13 @@ def main():
     parser.add_argument("--real", type=int, default=200)
     parser.add_argument("--renders", type=int, default=60)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        var = pathlib.Path(tmp) / "var"
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts/write_instance.py"), "--var", str(var)],
-            check=True,
-            capture_output=True,
-        )
-        conf = str(var / "etc" / "zope.conf")
-        subprocess.run(
-            [str(BIN / "zconsole"), "run", conf, str(ROOT / "scripts/create_site.py")],
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-        script = pathlib.Path(tmp) / "load.py"
-        script.write_text(LOAD)
-        env = {
-            "BENCH_RECORDS": str(args.records),
-            "BENCH_REAL": str(args.real),
-            "BENCH_RENDERS": str(args.renders),
-            "TZ": "Asia/Shanghai",
-        }
-        out = subprocess.run(
-            [str(BIN / "zconsole"), "run", conf, str(script)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, **env},
-        )
-        lines = [x for x in out.stdout.splitlines() if x.startswith("RESULT")]
-        if not lines:
-            print(out.stderr[-3000:])
-            sys.exit(1)
-        print("\n".join(lines))
+    env = {
+        "BENCH_RECORDS": str(args.records),
+        "BENCH_REAL": str(args.real),
+        "BENCH_RENDERS": str(args.renders),
+        "TZ": "Asia/Shanghai",
+    }
+    print("\n".join(fresh_site.results(LOAD, env)))
 
 
 if __name__ == "__main__":
