@@ -31,6 +31,7 @@ from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IRecord
+from sd.archive.repository import SERVICE_FIELDS
 
 #: workflow states in which a record is still being described (预归档): plain edits allowed
 MUTABLE_STATES = frozenset({"pre_archived"})
@@ -89,14 +90,7 @@ CORRECTABLE_FIELDS = (
     "keywords",
     "abstract",
     "process_history",
-    "service_item_name",
-    "service_item_code",
-    "case_number",
-    "applicant_name",
-    "accepting_department",
-    "accepted_at",
-    "completed_at",
-    "handling_result",
+    *SERVICE_FIELDS,
 )
 
 #: fields with their own permission that stay writable after archiving: holds (冻结) are

@@ -65,6 +65,17 @@ class ComponentData:
     unsigned: bool = False
 
 
+#: the government-service fields of a record (政务服务): DA/T 85 事项 and 办件
+SERVICE_FIELDS = (
+    "service_item_name",
+    "service_item_code",
+    "case_number",
+    "applicant_name",
+    "accepting_department",
+    "accepted_at",
+    "completed_at",
+    "handling_result",
+)
 RECORD_FIELDS = (
     "title",
     "description",
@@ -89,14 +100,7 @@ RECORD_FIELDS = (
     "volume_number",
     "retention_period",
     "retention_start",
-    "service_item_name",
-    "service_item_code",
-    "case_number",
-    "applicant_name",
-    "accepting_department",
-    "accepted_at",
-    "completed_at",
-    "handling_result",
+    *SERVICE_FIELDS,
 )
 
 
