@@ -4,7 +4,6 @@ the XLSX → transfer out (tick one record, preview, confirm). Between the steps
 comes back by the 工作台 tab of the role navigation at the top of every page. Screenshots go to
 test-artifacts/browser/."""
 
-import io
 import os
 import sys
 from pathlib import Path
@@ -22,9 +21,7 @@ from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "corpus"))
-from build_corpus import edit_xml  # noqa: E402
-from build_corpus import load  # noqa: E402
-from build_corpus import remanifest  # noqa: E402
+from build_corpus import undecided_pre_archive  # noqa: E402
 
 PASSWORD = "secret-browser-path"
 SAMPLE = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "pre-archive-gongwen.zip"
@@ -39,21 +36,6 @@ pytestmark = [
         not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
     ),
 ]
-
-
-def undecided_package(n: int) -> bytes:
-    """The pre-archive sample as record n, of a 文种 (公告) no schedule rule covers."""
-    import zipfile
-
-    files = edit_xml(
-        load("pre-archive-gongwen.zip"), "OA-J001-2023-000000123", f"OA-J001-2023-7{n:08d}"
-    )
-    files = remanifest(edit_xml(files, "<文种>通知</文种>", "<文种>公告</文种>"))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 @pytest.fixture
@@ -75,7 +57,7 @@ def room(acceptance, tmp_path, monkeypatch):
     for n in (1, 2):
         answer = requests.post(
             f"{url}/@pre-archive",
-            data=undecided_package(n),
+            data=undecided_pre_archive(n, 7),
             auth=("svc-j001", PASSWORD),
             headers={"Content-Type": "application/zip", "Accept": "application/json"},
             timeout=120,

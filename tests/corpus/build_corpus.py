@@ -203,6 +203,21 @@ def info(
     return zi
 
 
+def undecided_pre_archive(n: int, series: int = 8) -> bytes:
+    """The pre-archive sample as record ``n`` of ``series`` (a digit that keeps the electronic
+    record numbers of different tests apart), of a 文种 (公告) no schedule rule covers: it goes
+    to the review queue."""
+    files = edit_xml(
+        load("pre-archive-gongwen.zip"), "OA-J001-2023-000000123", f"OA-J001-2023-{series}{n:08d}"
+    )
+    files = remanifest(edit_xml(files, "<文种>通知</文种>", "<文种>公告</文种>"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
 def gongwen() -> dict[str, bytes]:
     return load("archive-gongwen.zip")
 
