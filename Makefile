@@ -21,6 +21,8 @@ DSN := host=127.0.0.1 port=$(PG_PORT) dbname=sdarchive user=postgres
 APT_BASE := build-essential libpq-dev fonts-noto-cjk fonts-wqy-zenhei
 APT_TEST := postgresql chromium chromium-driver
 APT_TOOLS := libreoffice-writer-nogui fonts-noto-cjk ghostscript poppler-utils
+# text of files (#30): pdftotext/pdftoppm and Tesseract with simplified Chinese, for the demo too
+APT_OCR := poppler-utils tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
 
 .PHONY: help
 help: ## list the targets
@@ -35,8 +37,8 @@ define apt_install
 endef
 
 .PHONY: system-deps
-system-deps: ## Debian packages needed to build (psycopg2)
-	$(call apt_install,$(APT_BASE))
+system-deps: ## Debian packages needed to build (psycopg2) and to read the text of files (OCR)
+	$(call apt_install,$(APT_BASE) $(APT_OCR))
 
 .PHONY: test-deps
 test-deps: system-deps ## Debian packages the tests use (PostgreSQL, Chromium, LibreOffice, Ghostscript)
