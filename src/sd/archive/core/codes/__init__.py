@@ -12,6 +12,7 @@ from sd.archive.core.codes.grammar import parse
 from sd.archive.core.codes.grammar import parse_legacy
 from sd.archive.core.codes.grammar import pattern
 from sd.archive.core.codes.grammar import render
+from sd.archive.core.codes.grammar import render_volume
 from sd.archive.core.codes.grammar import validate
 from sd.archive.core.codes.normalise import normalise
 from sd.archive.core.codes.parts import CodeParts
@@ -21,6 +22,7 @@ from sd.archive.core.codes.rule import DEFAULT_RULE
 from sd.archive.core.codes.rule import ITEM
 from sd.archive.core.codes.rule import VOLUME
 from sd.archive.core.codes.rule import CodeRule
+from sd.archive.core.codes.rule import level_rule
 from sd.archive.core.codes.series import ContinuityIssue
 from sd.archive.core.codes.series import SeriesKey
 from sd.archive.core.codes.series import check_continuity
@@ -41,12 +43,14 @@ __all__ = [
     "SeriesKey",
     "check_continuity",
     "is_valid",
+    "level_rule",
     "next_free",
     "normalise",
     "parse",
     "parse_legacy",
     "pattern",
     "render",
+    "render_volume",
     "series_key",
     "validate",
 ]

@@ -86,6 +86,18 @@ def render(parts: CodeParts, rule: CodeRule) -> str:
     return LEVEL_SEPARATOR.join(levels)
 
 
+def render_volume(parts: CodeParts, rule: CodeRule) -> str:
+    """The code of the volume (案卷档号) ``全宗号-类别号-案卷号``: the volume form of ``rule``
+    without the 件号 (``parts.item_number`` is not rendered). The rule must be 按卷."""
+    if rule.level != VOLUME:
+        raise CodeError(
+            "the code rule is not 按卷: a volume has no code of its own",
+            [checks.problem("VOLUME", f"按件 rule {pattern(rule)}: no 案卷档号")],
+        )
+    item = render(parts.with_item(1), rule)
+    return item.rsplit(LEVEL_SEPARATOR, 1)[0]
+
+
 def _levels_problem(code: str, rule: CodeRule, found: int) -> Problem:
     return checks.problem(
         "LEVELS", f"{found} levels separated by '-', expected {pattern(rule)}", code

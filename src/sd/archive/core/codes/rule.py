@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace
 
 DAT22 = "DA/T 22-2015"
 """按件 form of DA/T 22-2015: ``全宗号-门类代码·年度-保管期限代码[-机构(问题)代码]-件号``."""
@@ -84,3 +85,14 @@ class CodeRule:
 
 DEFAULT_RULE = CodeRule()
 """DA/T 22-2015, 4-digit 件号, with 机构(问题)代码: ``J001-WS·2023-Y-BGS-0001``."""
+
+
+def level_rule(rule: CodeRule, volume: int | None) -> CodeRule:
+    """The rule a code is rendered under (按卷规则下的按件形式).
+
+    Under a 按卷 rule (DA/T 13-2022) a record placed in a volume carries the volume form
+    ``全宗号-类别号-案卷号-件号``; a record not (yet, or no longer) in a volume keeps the 按件
+    form of the same rule, ``全宗号-类别号-件号``, until it is placed (案卷整理)."""
+    if rule.level == VOLUME and volume is None:
+        return replace(rule, level=ITEM)
+    return rule
