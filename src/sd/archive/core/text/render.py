@@ -1,0 +1,62 @@
+"""Chinese sample documents (中文样例文件) for tests, the demo site and the OCR bench.
+
+``text_pdf`` draws lines of Chinese with the embedded CJK font (``core.pdffonts``), so the PDF
+has a real text layer; ``scanned_pdf`` rasterises such a PDF at 300 dpi with ``pdftoppm`` and
+wraps the page images in a new PDF without any text: what a scanner produces.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from ..pdffonts import cjk_font
+from ..pdffonts import draw_string
+from .tools import run
+
+A4 = (595.27, 841.89)
+
+
+def text_pdf(pages: list[list[str]], size: float = 16, encrypt: str | None = None) -> bytes:
+    """A PDF with one page per list of lines, drawn in the embedded CJK font.
+
+    ``encrypt`` sets a user password (an encrypted PDF nobody can read without it)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    kwargs = {"encrypt": StandardEncryption(encrypt, canModify=0)} if encrypt else {}
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName=cjk_font(), **kwargs)
+    for lines in pages:
+        y = A4[1] - 90
+        for line in lines:
+            draw_string(pdf, 72, y, line, size)
+            y -= size * 1.8
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def page_images(pdf: bytes, folder: str | os.PathLike, dpi: int = 300) -> list[Path]:
+    """Each page of ``pdf`` as a greyscale PNG at ``dpi`` in ``folder``."""
+    folder = Path(folder)
+    source = folder / "source.pdf"
+    source.write_bytes(pdf)
+    run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(folder / "page")])
+    return sorted(folder.glob("page*.png"))
+
+
+def scanned_pdf(pages: list[list[str]], size: float = 16) -> bytes:
+    """An image-only PDF of the given lines (one 300-dpi greyscale image per page)."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName="Helvetica")
+    with tempfile.TemporaryDirectory(prefix="sd-scan-") as folder:
+        for image in page_images(text_pdf(pages, size), folder):
+            pdf.drawImage(str(image), 0, 0, width=A4[0], height=A4[1])
+            pdf.showPage()
+        pdf.save()
+    return out.getvalue()
