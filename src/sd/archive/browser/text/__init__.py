@@ -1,0 +1,1 @@
+"""The record page's text status (文本提取状态)."""
