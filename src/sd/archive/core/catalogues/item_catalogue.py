@@ -14,6 +14,12 @@ from datetime import date
 from typing import BinaryIO
 from typing import NamedTuple
 
+from sd.archive.core.catalogues import layout
+from sd.archive.core.catalogues.layout import XLSX_HEADER_ROW  # noqa: F401 - for readers
+from sd.archive.core.catalogues.layout import Column
+from sd.archive.core.catalogues.layout import Section
+from sd.archive.core.catalogues.layout import fonds_line
+
 
 class CatalogueEntry(NamedTuple):
     """One 件 of the catalogue; ``sequence`` (序号) is given when the catalogue is laid out."""
@@ -28,19 +34,19 @@ class CatalogueEntry(NamedTuple):
     remarks: str = ""  # 备注
 
 
-#: (field, zh_CN heading, PDF column width in mm): the standard's order (序号 first)
-COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("sequence", "序号", 12),
-    ("archival_code", "档号", 48),
-    ("document_number", "文号", 32),
-    ("author", "责任者", 32),
-    ("title", "题名", 85),
-    ("date", "日期", 20),
-    ("security_level", "密级", 14),
-    ("pages", "页数", 12),
-    ("remarks", "备注", 22),
+#: the standard's columns in its order (序号 first): heading, PDF width (mm), XLSX width
+COLUMNS: tuple[Column, ...] = (
+    Column("序号", 12, 6, centred=True),
+    Column("档号", 48, 26, wrap=True),
+    Column("文号", 32, 18, wrap=True),
+    Column("责任者", 32, 18, wrap=True),
+    Column("题名", 85, 48, wrap=True),
+    Column("日期", 20, 10),
+    Column("密级", 14, 7),
+    Column("页数", 12, 6, centred=True),
+    Column("备注", 22, 12, wrap=True),
 )
-HEADINGS = tuple(heading for _, heading, _ in COLUMNS)
+HEADINGS = tuple(column.heading for column in COLUMNS)
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -77,11 +83,9 @@ class Heading:
     category: str = ""
     retention: str = ""
 
-    def lines(self) -> tuple[str, str]:
-        title = "归档文件目录"
-        parts = [f"全宗号：{self.fonds_code}"]
-        if self.fonds_title:
-            parts.append(f"全宗名称：{self.fonds_title}")
+    def lines(self, title: str = "归档文件目录") -> tuple[str, str]:
+        """The title and the selection line (全宗, 年度, 类别, 保管期限)."""
+        parts = [fonds_line(self.fonds_code, self.fonds_title)]
         parts.append(f"年度：{self.year or '全部'}")
         parts.append(f"类别：{self.category or '全部'}")
         parts.append(f"保管期限：{self.retention or '全部'}")
@@ -112,109 +116,27 @@ def write_csv(entries: Iterable[CatalogueEntry], stream) -> None:
         writer.writerow(_cells(n, entry))
 
 
+def _section(entries: Iterable[CatalogueEntry], heading: Heading) -> Section:
+    title, selection = heading.lines()
+    rows = (_cells(n, entry) for n, entry in enumerate(entries, 1))
+    return Section(title, (selection,), rows)
+
+
 def write_xlsx(entries: Iterable[CatalogueEntry], stream: BinaryIO, heading: Heading) -> int:
     """The catalogue as one XLSX sheet (openpyxl write-only: rows streamed, not kept).
 
     Row 1: 归档文件目录 and the selection; row 2: the headings; then one row per 件 in the
     order given (call :func:`in_code_order` first). Returns the number of rows written."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="归档文件目录")
-    widths = {1: 6, 2: 26, 3: 18, 4: 18, 5: 48, 6: 10, 7: 7, 8: 6, 9: 12}
-    for index, width in widths.items():
-        sheet.column_dimensions[chr(64 + index)].width = width
-    sheet.freeze_panes = "A3"
-    title, selection = heading.lines()
-    first = WriteOnlyCell(sheet, value=title)
-    first.font = Font(bold=True, size=14)
-    sheet.append([first, selection])
-    bold = Font(bold=True)
-    header = []
-    for text in HEADINGS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for count, entry in enumerate(entries, 1):  # noqa: B007 - the count is returned
-        sheet.append(_cells(count, entry))
-    book.save(stream)
-    return count
-
-
-#: the header row's position in the XLSX sheet (1-based), for readers and tests
-XLSX_HEADER_ROW = 2
+    return layout.write_xlsx([_section(entries, heading)], stream, COLUMNS)
 
 
 def write_pdf(entries: Iterable[CatalogueEntry], stream: BinaryIO, heading: Heading) -> int:
     """The catalogue as an A4 landscape PDF: the title and selection on every page, the
-    table's header repeated on every page, 第 n 页 at the foot. Text is set in the embedded
-    CJK font of :mod:`sd.archive.core.pdffonts` (a subset; a character it lacks from the
-    fallback font). Returns the row count."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.pagesizes import landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable
-    from reportlab.platypus import Paragraph
-    from reportlab.platypus import SimpleDocTemplate
-    from reportlab.platypus import TableStyle
-
-    from sd.archive.core import pdffonts
-
-    font = pdffonts.cjk_font()
-    title, selection = heading.lines()
-    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
-    data = [list(HEADINGS)]
-    count = 0
-    wrap = {1, 2, 3, 4, 8}  # 档号, 文号, 责任者, 题名, 备注 may need more than one line
-    for count, entry in enumerate(entries, 1):  # noqa: B007 - the count is returned
-        row = _cells(count, entry)
-        for index in wrap:
-            text = row[index]
-            # wider than its column, or a character from the fallback font: a Paragraph
-            if text and (
-                len(text) * 8 > COLUMNS[index][2] * 2.2
-                or any(pdffonts.font_for(c) != font for c in text)
-            ):
-                row[index] = Paragraph(pdffonts.markup(text), cell)
-        data.append(row)
-    table = LongTable(data, colWidths=[w * mm for _, _, w in COLUMNS], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, 8),
-                ("FONT", (0, 0), (-1, 0), font, 9),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-                ("ALIGN", (0, 1), (0, -1), "CENTER"),
-                ("ALIGN", (7, 1), (7, -1), "CENTER"),
-            ]
-        )
-    )
-
-    def decorate(canvas, doc):
-        width, height = landscape(A4)
-        canvas.saveState()
-        pdffonts.draw_string(canvas, width / 2, height - 14 * mm, title, 16, centred=True)
-        pdffonts.draw_string(canvas, 12 * mm, height - 21 * mm, selection, 9)
-        pdffonts.draw_string(canvas, width / 2, 8 * mm, f"第 {doc.page} 页", 9, centred=True)
-        canvas.restoreState()
-
-    document = SimpleDocTemplate(
+    table's header repeated on every page, 第 n 页 共 m 页 at the foot (:mod:`.layout`).
+    Returns the row count."""
+    return layout.write_pdf(
+        [_section(entries, heading)],
         stream,
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=25 * mm,
-        bottomMargin=14 * mm,
-        title=f"归档文件目录 {heading.fonds_code}",
-        initialFontName=font,  # not the canvas' Helvetica, which would not be embedded
+        COLUMNS,
+        document_title=f"归档文件目录 {heading.fonds_code}",
     )
-    document.build([table], onFirstPage=decorate, onLaterPages=decorate)
-    return count
