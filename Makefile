@@ -19,7 +19,7 @@ PG_TEST = PG_DIR=$(PG_TEST_DIR) PG_PORT=$(PG_TEST_PORT)
 PG_BIN := /usr/lib/postgresql/15/bin
 DSN := host=127.0.0.1 port=$(PG_PORT) dbname=sdarchive user=postgres
 APT_BASE := build-essential libpq-dev fonts-noto-cjk fonts-wqy-zenhei
-APT_TEST := postgresql chromium chromium-driver
+APT_TEST := postgresql chromium chromium-driver clamav-daemon
 APT_TOOLS := libreoffice-writer-nogui fonts-noto-cjk ghostscript poppler-utils
 # text of files (#30): pdftotext/pdftoppm and Tesseract with simplified Chinese, for the demo too
 APT_OCR := poppler-utils tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
@@ -41,7 +41,7 @@ system-deps: ## Debian packages needed to build (psycopg2) and to read the text 
 	$(call apt_install,$(APT_BASE) $(APT_OCR))
 
 .PHONY: test-deps
-test-deps: system-deps ## Debian packages the tests use (PostgreSQL, Chromium, LibreOffice, Ghostscript)
+test-deps: system-deps ## Debian packages the tests use (PostgreSQL, Chromium, clamd, LibreOffice, Ghostscript)
 	$(call apt_install,$(APT_TEST) $(APT_TOOLS))
 
 $(BIN)/python:

@@ -8,6 +8,10 @@ is set up so that every test sees the same environment whichever tests run first
 import os
 import tempfile
 
+import pytest
+
+# a test has a virus scanner only when it asks for the `clamd` fixture
+os.environ.pop("SD_ARCHIVE_CLAMD_SOCKET", None)
 os.environ.setdefault("SD_ARCHIVE_VAR", tempfile.mkdtemp(prefix="sd-archive-test-var-"))
 
 from pytest_plone import fixtures_factory  # noqa: E402
@@ -27,3 +31,28 @@ globals().update(
         )
     )
 )
+
+
+@pytest.fixture(scope="session")
+def clamd_server(tmp_path_factory):
+    """A clamd of the test session (own config, own socket, the project's signature database),
+    started at the first test that asks, stopped at the end. Without clamd installed the tests
+    that need it fail and say how to install it."""
+    from sd.archive.core.detection.clamd_local import LocalClamd
+
+    server = LocalClamd(tmp_path_factory.mktemp("clamd"))
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(f"clamd needed by this test: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clamd(clamd_server, monkeypatch):
+    """The session's clamd configured for this test (``SD_ARCHIVE_CLAMD_SOCKET``)."""
+    from sd.archive.core.detection.clamd import SOCKET_ENV
+
+    monkeypatch.setenv(SOCKET_ENV, clamd_server.socket)
+    return clamd_server

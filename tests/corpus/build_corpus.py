@@ -388,6 +388,15 @@ def eicar_attachment(f: dict[str, bytes]) -> dict[str, bytes]:
     return set_file(f, "附件/附件1.txt", EICAR, fmt="TXT")
 
 
+def hash_sample_attachment(f: dict[str, bytes]) -> dict[str, bytes]:
+    """The attachment replaced by the file the test signature database lists by its hash:
+    only a real clamd finds it (see ``sd.archive.core.detection.clamd_local``)."""
+    from sd.archive.core.detection.clamd_local import HASH_SAMPLE
+
+    f = rename_file(f, "附件/附件1.pdf", "附件/附件1.txt")
+    return set_file(f, "附件/附件1.txt", HASH_SAMPLE, fmt="TXT")
+
+
 def t_meta(f, old, new, n=1):
     return edit_xml(f, old, new, name=f"J001/WS/2018/J001-WS·2018-D30-BGS-000{n}/{META}")
 

@@ -33,7 +33,9 @@ class DetectionContext:
     - ``continuity(metadata) -> iterable of messages`` (gaps in 件号 within the series)
     - ``scope_matcher(metadata) -> bool | None`` (None = no rule decides)
     - ``signature_verifier(file, format) -> (ok: bool | None, message)``
-    - ``virus_scanner(files) -> {path: signature}``; default ClamAV when installed
+    - ``virus_scanner(files) -> {path: signature}``; default: the deployment's clamd
+      (``SD_ARCHIVE_CLAMD_SOCKET``, :mod:`sd.archive.core.detection.clamd`) when
+      ``use_clamav``; none configured or unreachable → the virus items are ``manual``
     - ``format_identifier(file) -> str | None`` (e.g. a PRONOM PUID from fido), reported only
     - ``declared_package_digest``: the sender's SM3 of the package, when it sent one
     - ``ledger_digest(path) -> str | None``: preservation fixity reference

@@ -1,40 +1,75 @@
-"""Security checks (安全性): antivirus present, virus scan (ClamAV + built-in EICAR)."""
+"""Security checks (安全性): antivirus present, virus scan (clamd + built-in EICAR).
+
+The scanner is the deployment's clamd (:mod:`sd.archive.core.detection.clamd`, configured by
+``SD_ARCHIVE_CLAMD_SOCKET``) unless the caller supplies ``context.virus_scanner``. A scanner that
+is not configured, does not answer, refuses a file or runs out of time makes the item
+``manual`` with the reason: a file is never reported clean unless a scanner said so. The
+EICAR test string is caught either way (the streaming probe looks for it).
+"""
 
 from __future__ import annotations
 
 from sd.archive.core.detection.checks.common import failed
+from sd.archive.core.detection.checks.common import manual
+from sd.archive.core.detection.clamd import SOCKET_ENV
+from sd.archive.core.detection.clamd import ClamdScanner
+from sd.archive.core.detection.clamd import ScannerUnavailable
 from sd.archive.core.detection.registry import register
-from sd.archive.core.detection.virus import clamav_command
-from sd.archive.core.detection.virus import clamav_scan
+
+NOT_CONFIGURED = (
+    f"未配置病毒扫描（clamd）/ no virus scanner configured ({SOCKET_ENV} unset); "
+    "仅执行内置 EICAR 检测 / EICAR scan only"
+)
+
+
+def _scanner(context) -> ClamdScanner | None:
+    return ClamdScanner.from_environment() if context.use_clamav else None
 
 
 @register("antivirus_available")
 def antivirus_available(subject, item, context):
-    """An antivirus scanner is installed (是否安装杀毒软件)."""
-    if context.virus_scanner is not None or (context.use_clamav and clamav_command()):
+    """An antivirus scanner is installed and answers (是否安装杀毒软件)."""
+    if context.virus_scanner is not None:
         return []
-    return [failed("未安装 ClamAV，仅执行内置 EICAR 检测 / ClamAV not installed, EICAR scan only")]
+    scanner = _scanner(context)
+    if scanner is None:
+        return [manual(NOT_CONFIGURED)]
+    try:
+        scanner.version()
+    except ScannerUnavailable as exc:
+        return [manual(f"病毒扫描不可用 / virus scanner unavailable: {exc}")]
+    return []
 
 
 @register("virus_scan")
 def virus_scan(subject, item, context):
-    """No file is infected: the EICAR string always, ClamAV when installed (病毒感染)."""
+    """No file is infected: the scanner names each signature found (病毒感染)."""
     files = dict(getattr(subject, "files", {}))
-    findings = [
-        failed("发现 EICAR 测试病毒特征 / EICAR test signature found", path)
-        for path, file in sorted(files.items())
-        if file.eicar
-    ]
+    found: dict[str, str] = {}
+    findings = []
     if context.virus_scanner is not None:
-        found = context.virus_scanner(list(files.values()))
-        findings += [
-            failed(f"发现病毒 {signature}", path) for path, signature in sorted(found.items())
-        ]
-    elif context.use_clamav and clamav_command():
-        by_location = {f.location: path for path, f in files.items() if f.location}
-        found = clamav_scan(sorted(by_location))
-        findings += [
-            failed(f"ClamAV: {signature}", by_location.get(loc, loc))
-            for loc, signature in sorted(found.items())
-        ]
+        found = dict(context.virus_scanner(list(files.values())))
+    elif (scanner := _scanner(context)) is None:
+        findings.append(manual(NOT_CONFIGURED))
+    else:
+        for path, file in sorted(files.items()):
+            if not file.location:
+                findings.append(manual("文件未存储，未扫描 / file not stored, not scanned", path))
+                continue
+            try:
+                signature = scanner.scan_file(file.location)
+            except ScannerUnavailable as exc:
+                findings.append(manual(f"未完成病毒扫描 / virus scan not done: {exc}", path))
+                continue
+            if signature:
+                found[path] = signature
+    findings += [
+        failed(f"发现病毒 / virus found: {signature}", path)
+        for path, signature in sorted(found.items())
+    ]
+    findings += [
+        failed("发现 EICAR 测试病毒特征 / EICAR test signature found: EICAR-Test-File", path)
+        for path, file in sorted(files.items())
+        if file.eicar and path not in found
+    ]
     return findings
