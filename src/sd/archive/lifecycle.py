@@ -36,6 +36,7 @@ from sd.archive.retention import update_expiry
 from sd.archive.seals.archiving import may_seal
 from sd.archive.seals.archiving import seal_archived
 from sd.archive.seals.verification import verify_stored
+from sd.archive.text import queue as text_queue
 
 #: the transitions that write an AIP version (AIP 写入时机: 归档, 进馆)
 AIP_ON = ("archive", "receive")
@@ -140,6 +141,7 @@ def record_transitioned(record, event):
     ledger.log_transition(record, action)
     if action not in AIP_ON:
         return
+    text_queue.enqueue(record)  # the text of the files (#30): after archiving, never here
     seal = action == "archive" and may_seal(record)  # with the permissions of whoever archives
     if postprocess.queued():
         postprocess.enqueue(record, action, seal=seal)  # the worker: seal, then the AIP

@@ -120,3 +120,11 @@ def test_image_without_text_and_ocr_timeout(tmp_path):
     assert "no text was recognised" in result.reason
     slow = extract(blank, timeout=0.01)
     assert slow.status == "unavailable" and "timed out" in slow.reason
+
+
+def test_generated_ofd_reads_back_line_by_line():
+    from sd.archive.core.text.render import text_ofd
+
+    result = extract(text_ofd([REPORT, ["第二页"]]), "公文.ofd")
+    assert result.ok and result.pages == 2
+    assert result.text.splitlines() == [*REPORT, "第二页"]

@@ -23,6 +23,8 @@ from sd.archive.core.preservation.aip_model import Component
 from sd.archive.core.preservation.aip_model import Event
 from sd.archive.numbering import fonds_of
 from sd.archive.repository import RECORD_FIELDS
+from sd.archive.text.store import derived_components
+from sd.archive.text.store import derived_fingerprint
 
 PACKAGING_ACTION = "封装"
 SNAPSHOT_FORMAT = "sd.archive.aip-snapshot/1"
@@ -247,7 +249,8 @@ def build_aip(record, version: int) -> AIPRecord:
                 c.size,
             )
             for c in components(record)
-        ],
+        ]
+        + derived_components(record),  # the text of the files (派生/文本/…, #30)
         events=events,
     )
 
@@ -259,7 +262,10 @@ def fingerprint(record) -> str:
     snap = snapshot(record)
     for key in ("workflow_history", "review_state"):
         snap.pop(key)
-    data = json.dumps([md, snap], ensure_ascii=False, sort_keys=True, default=str)
+    derived = derived_fingerprint(record)  # [] without text: older fingerprints stay the same
+    data = json.dumps(
+        [md, snap, *([derived] if derived else [])], ensure_ascii=False, sort_keys=True, default=str
+    )
     return digest_bytes(data.encode("utf-8"))
 
 

@@ -38,6 +38,7 @@ from ZODB.POSException import ConflictError
 from sd.archive import logger
 from sd.archive.seals.archiving import seal_archived
 from sd.archive.sitedata import site_tree
+from sd.archive.text import queue as text_queue
 
 from . import alarms
 from . import store
@@ -92,19 +93,20 @@ class PendingWork(Persistent):
         return {**committed, "items": merged}
 
 
-def _shards(site=None, create: bool = False) -> list[PendingWork]:
-    """The shards; made once on the first ``create`` (reading never writes)."""
-    tree = site_tree(site, QUEUE_KEY)
+def _shards(site=None, create: bool = False, key: str = QUEUE_KEY) -> list[PendingWork]:
+    """The shards; made once on the first ``create`` (reading never writes). ``key`` names
+    another queue of the same shape (the text queue, ``sd.archive.text.queue``)."""
+    tree = site_tree(site, key)
     if (tree is None or len(tree) != SHARDS) and create:
-        tree = site_tree(site, QUEUE_KEY, create=True)
+        tree = site_tree(site, key, create=True)
         for n in range(SHARDS):
             if n not in tree:
                 tree[n] = PendingWork()
     return list(tree.values()) if tree is not None and len(tree) == SHARDS else []
 
 
-def _shard(uid: str, site=None, create: bool = False) -> PendingWork | None:
-    shards = _shards(site, create)
+def _shard(uid: str, site=None, create: bool = False, key: str = QUEUE_KEY) -> PendingWork | None:
+    shards = _shards(site, create, key)
     return shards[int(uid[:4], 16) % SHARDS] if shards else None
 
 
@@ -147,9 +149,11 @@ def entries(site=None, limit: int = 50) -> list[dict]:
 
 def process(record, steps) -> dict | None:
     """Do the queued work of one record in the lifecycle's order (``sd.archive.lifecycle``):
-    archiving seal first, then the AIP (with the seal)."""
+    archiving seal first, then the text of the files (``sd.archive.text``), then the AIP (with
+    the seal and the text as a derived representation)."""
     if SEAL in steps:
         seal_archived(record)
+    text_queue.take_if_pending(record)  # the text of the files, so the first AIP holds it
     reasons = [s.split(":", 1)[1] for s in steps if s.startswith("preserve:")]
     return store.preserve_or_alarm(record, reasons[0] if reasons else "archive", force=True)
 
@@ -279,6 +283,9 @@ def _drain_site(site) -> None:
     count = drain(site, polite=True)
     if count:
         logger.info("after-archiving work done for %s records of %s", count, site.getId())
+    count = text_queue.drain(site, polite=True)  # retries and re-extractions
+    if count:
+        logger.info("text extracted for %s records of %s", count, site.getId())
 
 
 def _loop(db):

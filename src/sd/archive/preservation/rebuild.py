@@ -30,6 +30,7 @@ from sd.archive.numbering import accept_code
 from sd.archive.repository import RECORD_FIELDS
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+from sd.archive.text.store import restore_from_aip as restore_text
 
 from . import config
 from . import keys
@@ -132,6 +133,7 @@ def _record(container, snap: dict, aip, signed_ok: bool):
     accept_code(record, snap["archival_code"])
     _restore_workflow(record, snap)
     set_carriers(record, aip.metadata.get("脱机载体编号") or [])
+    restore_text(record, aip)  # the derived text (派生/文本), no OCR again
     record.reindexObject()
     return record
 

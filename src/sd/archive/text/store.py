@@ -1,31 +1,257 @@
-"""Where the text of a record's files is kept (文本存放): an annotation of the record."""
+"""Where the text of a record's files is kept (文本存放) and how it is extracted for a record.
+
+The annotation ``sd.archive.text`` of the record maps each component's UID to one entry:
+``name, sequence, sm3, status, method, reason, pages, text, time, tries, next_try``. It is
+derived data: the originals, the record's fields and so the ledger's state digest stay as they
+are. The text travels in the record's AIP as a derived representation (派生/文本/…), see
+:func:`derived_components`.
+
+A file whose text is not available (无法提取) is tried again later: after 10 minutes, then
+twice as long each time up to a day, at most ``MAX_TRIES`` times; a site-wide BTree keyed by
+record UID holds the next try (``RETRY_KEY``), so the worker and ``scripts/text.py retry``
+find the due ones without walking the site.
+"""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
+from datetime import timedelta
+
+from persistent.mapping import PersistentMapping
+from zope.annotation.interfaces import IAnnotations
+
+from sd.archive import logger
+from sd.archive.core.digests import digest_bytes
+from sd.archive.core.preservation.aip_model import Component
+from sd.archive.core.text import extract
+from sd.archive.core.text.extract import unavailable
+from sd.archive.sitedata import site_tree
+
+from . import TEXT_KEY
 from . import _entries
+
+RETRY_KEY = "sd.archive.text.retry"
+MAX_TRIES = int(os.environ.get("SD_ARCHIVE_TEXT_MAX_TRIES", 5))
+FIRST_RETRY = timedelta(minutes=10)
+LONGEST_RETRY = timedelta(days=1)
+DERIVED_ROLE = "派生文本"
+DERIVED_FOLDER = "派生/文本"
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _components(record) -> list:
+    from sd.archive.preservation.package import components
+
+    return components(record)
 
 
 def _component_uids(record) -> list[str]:
-    from sd.archive.preservation.package import components
+    return [c.UID() for c in _components(record)]
 
-    return [c.UID() for c in components(record)]
+
+def next_delay(tries: int) -> timedelta:
+    """The wait before try ``tries + 1``: 10 min, 20 min, 40 min … at most a day."""
+    return min(FIRST_RETRY * (2 ** max(tries - 1, 0)), LONGEST_RETRY)
 
 
 def status_of(record) -> dict:
-    """The record's extraction status from its components' entries."""
+    """The record's extraction status: ``extracted`` (已提取), ``unavailable`` (无法提取, with
+    the reasons and the next try), ``waiting`` (等待中) or ``none`` (no files)."""
     entries = _entries(record)
     uids = _component_uids(record)
     if not uids:
-        return {"status": "none", "reasons": [], "components": 0}
-    reasons = [
-        entries[uid].get("reason", "")
-        for uid in uids
-        if uid in entries and entries[uid].get("status") == "unavailable"
-    ]
+        return {"status": "none", "reasons": [], "components": 0, "next_try": None}
+    failed = [entries[u] for u in uids if u in entries and entries[u].get("status") != "ok"]
     if any(uid not in entries for uid in uids):
         status = "waiting"
-    elif reasons:
+    elif failed:
         status = "unavailable"
     else:
         status = "extracted"
-    return {"status": status, "reasons": reasons, "components": len(uids)}
+    tries = [e["next_try"] for e in failed if e.get("next_try")]
+    return {
+        "status": status,
+        "reasons": [f"{e.get('name', '')}: {e.get('reason', '')}" for e in failed],
+        "components": len(uids),
+        "next_try": min(tries) if tries else None,
+        "methods": sorted({entries[u].get("method", "") for u in uids if u in entries}),
+    }
+
+
+def _store(record) -> PersistentMapping:
+    annotations = IAnnotations(record)
+    found = annotations.get(TEXT_KEY)
+    if found is None:
+        found = annotations[TEXT_KEY] = PersistentMapping()
+    return found
+
+
+def _blob_path(component) -> str:
+    from sd.archive.preservation.package import blob_path
+
+    return blob_path(component)
+
+
+def extract_record(record, *, force: bool = False, site=None) -> dict:
+    """Extract the text of every component of ``record`` that needs it (new, changed, failed
+    and due, or all with ``force``) and keep it with the record; returns a summary.
+
+    Never raises for a bad file. Reindexes ``SearchableText`` and queues a new AIP version (the
+    text as a derived representation) when the text changed and the record has an AIP."""
+    from sd.archive.preservation import store as aip_store
+
+    now = _now()
+    entries = _store(record)
+    present = {}
+    changed = done = failed = 0
+    for component in _components(record):
+        uid = component.UID()
+        present[uid] = True
+        old = entries.get(uid)
+        if not force and old is not None and old.get("sm3") == component.sm3:
+            if old.get("status") == "ok":
+                continue
+            if not old.get("next_try") or old["next_try"] > now.isoformat():
+                continue  # given up, or not due yet
+        name = component.file.filename or component.getId()
+        try:
+            result = extract(_blob_path(component), name)
+        except Exception as error:  # noqa: BLE001 - extract never raises; reading the blob might
+            result = unavailable(f"文本提取失败 (text extraction failed: {error})")
+        tries = 0 if result.ok else ((old or {}).get("tries", 0) + 1 if not force else 1)
+        entry = {
+            "name": name,
+            "component": component.getId(),
+            "sequence": component.sequence or 0,
+            "sm3": component.sm3,
+            "status": result.status,
+            "method": result.method,
+            "reason": result.reason,
+            "pages": result.pages,
+            "ocr_pages": list(result.ocr_pages),
+            "text": result.text,
+            "time": now.isoformat(timespec="seconds"),
+            "tries": tries,
+            "next_try": (
+                (now + next_delay(tries)).isoformat(timespec="seconds")
+                if not result.ok and tries < MAX_TRIES
+                else None
+            ),
+        }
+        if old is None or {k: old.get(k) for k in ("status", "text", "sm3")} != {
+            k: entry[k] for k in ("status", "text", "sm3")
+        }:
+            changed += 1
+        entries[uid] = entry
+        done += 1
+        failed += 0 if result.ok else 1
+        if not result.ok:
+            logger.info("text of %s not available: %s", name, result.reason)
+    for uid in [u for u in entries if u not in present]:
+        del entries[uid]
+        changed += 1
+    _schedule_retry(record, site)
+    if changed:
+        record.reindexObject(idxs=["SearchableText"])
+        aip_store.queue_if_preserved(record)
+    return {"extracted": done, "failed": failed, "changed": changed}
+
+
+def _schedule_retry(record, site=None) -> None:
+    """Keep the record's earliest next try in the site's retry index (or drop it)."""
+    status = status_of(record)
+    uid = record.UID()
+    tree = site_tree(site, RETRY_KEY, create=bool(status["next_try"]))
+    if tree is None:
+        return
+    if status["next_try"]:
+        if tree.get(uid) != status["next_try"]:
+            tree[uid] = status["next_try"]
+    elif uid in tree:
+        del tree[uid]
+
+
+def due_retries(site=None, now: datetime | None = None) -> list[str]:
+    """UIDs of records whose unavailable text is due for another try."""
+    tree = site_tree(site, RETRY_KEY)
+    if tree is None:
+        return []
+    moment = (now or _now()).isoformat()
+    return [uid for uid, when in tree.items() if when <= moment]
+
+
+def retry_count(site=None) -> int:
+    tree = site_tree(site, RETRY_KEY)
+    return len(tree) if tree is not None else 0
+
+
+# --- in the AIP: a derived representation -----------------------------------------------
+
+
+def derived_components(record) -> list[Component]:
+    """The extracted text as AIP components (派生/文本/<component>.txt, UTF-8), one per file
+    whose text is available, in component order."""
+    from sd.archive.preservation.package import component_name
+
+    entries = _entries(record)
+    found = []
+    for component in _components(record):
+        entry = entries.get(component.UID())
+        if not entry or entry.get("status") != "ok" or not entry.get("text"):
+            continue
+        data = entry["text"].encode("utf-8")
+        found.append(
+            Component(
+                f"{DERIVED_FOLDER}/{component_name(component)}.txt",
+                DERIVED_ROLE,
+                "TXT",
+                data,
+                digest_bytes(data),
+                len(data),
+            )
+        )
+    return found
+
+
+def derived_fingerprint(record) -> list:
+    """What of the text makes a new AIP version (names and digests); [] without text."""
+    return [(c.name, c.sm3) for c in derived_components(record)]
+
+
+def restore_from_aip(record, aip) -> int:
+    """Put the text of a rebuilt record back from its AIP's derived text (no OCR again)."""
+    from sd.archive.preservation.package import component_name
+
+    by_name = {c.name: c for c in aip.components if c.role == DERIVED_ROLE}
+    entries = None
+    restored = 0
+    for component in _components(record):
+        found = by_name.get(f"{DERIVED_FOLDER}/{component_name(component)}.txt")
+        if found is None:
+            continue
+        content = found.content
+        if not isinstance(content, (bytes, bytearray)):
+            with open(content, "rb") as f:
+                content = f.read()
+        entries = entries if entries is not None else _store(record)
+        entries[component.UID()] = {
+            "name": component.file.filename or component.getId(),
+            "component": component.getId(),
+            "sequence": component.sequence or 0,
+            "sm3": component.sm3,
+            "status": "ok",
+            "method": "aip",
+            "reason": "",
+            "pages": 0,
+            "ocr_pages": [],
+            "text": bytes(content).decode("utf-8"),
+            "time": _now().isoformat(timespec="seconds"),
+            "tries": 0,
+            "next_try": None,
+        }
+        restored += 1
+    return restored

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from ..pdffonts import cjk_font
@@ -59,4 +60,53 @@ def scanned_pdf(pages: list[list[str]], size: float = 16) -> bytes:
             pdf.drawImage(str(image), 0, 0, width=A4[0], height=A4[1])
             pdf.showPage()
         pdf.save()
+    return out.getvalue()
+
+
+_OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def text_ofd(pages: list[list[str]], size_mm: float = 5.0) -> bytes:
+    """A minimal OFD (GB/T 33190) with one page per list of lines, each line a TextObject."""
+    from xml.sax.saxutils import escape
+
+    def xml(body: str) -> bytes:
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}'.encode()
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "OFD.xml",
+            xml(
+                f'<ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.1" DocType="OFD"><ofd:DocBody>'
+                "<ofd:DocInfo><ofd:DocID>sd-archive-sample</ofd:DocID></ofd:DocInfo>"
+                "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+            ),
+        )
+        listed = "".join(
+            f'<ofd:Page ID="{n + 10}" BaseLoc="Pages/Page_{n}/Content.xml"/>'
+            for n in range(len(pages))
+        )
+        z.writestr(
+            "Doc_0/Document.xml",
+            xml(
+                f'<ofd:Document xmlns:ofd="{_OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>999'
+                "</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+                f"</ofd:PageArea></ofd:CommonData><ofd:Pages>{listed}</ofd:Pages></ofd:Document>"
+            ),
+        )
+        for n, lines in enumerate(pages):
+            objects = "".join(
+                f'<ofd:TextObject ID="{100 + i}" Boundary="25 {30 + i * 10} 160 {size_mm * 2}" '
+                f'Font="1" Size="{size_mm}"><ofd:TextCode X="0" Y="{size_mm}">'
+                f"{escape(line)}</ofd:TextCode></ofd:TextObject>"
+                for i, line in enumerate(lines)
+            )
+            z.writestr(
+                f"Doc_0/Pages/Page_{n}/Content.xml",
+                xml(
+                    f'<ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content><ofd:Layer ID="{n + 50}">'
+                    f"{objects}</ofd:Layer></ofd:Content></ofd:Page>"
+                ),
+            )
     return out.getvalue()

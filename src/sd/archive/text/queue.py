@@ -1,0 +1,143 @@
+"""The text queue (文本提取队列): extraction and OCR after archiving, never in the request.
+
+Archiving queues the record here, in the archiving transaction (the same sharded, conflict-free
+queue as the after-archiving work, ``preservation.postprocess``, under its own key). The
+after-archiving worker extracts the text:
+
+- in ``queue`` mode, as a step of the record's after-archiving work, after the archiving seal
+  and before the AIP, so the *first* AIP already holds the text as a derived representation;
+- otherwise (records re-queued for a retry or a re-extraction, or archived in ``inline`` mode)
+  from this queue after the after-archiving queue is empty, one record per transaction; a
+  changed text then makes the *next* AIP version.
+
+In ``inline`` mode (the test layers) nothing drains this queue by itself: call :func:`drain`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import transaction
+from ZODB.POSException import ConflictError
+
+from sd.archive import logger
+
+from . import store
+
+QUEUE_KEY = "sd.archive.text.queue"
+STEP = "text"
+
+
+def _pp():
+    from sd.archive.preservation import postprocess
+
+    return postprocess
+
+
+def _shard(uid: str, site=None, create: bool = False):
+    return _pp()._shard(uid, site, create, key=QUEUE_KEY)
+
+
+def enqueue(record, site=None) -> None:
+    """Queue the text extraction of ``record`` in the current transaction (排队提取文本)."""
+    uid = record.UID()
+    shard = _shard(uid, site, create=True)
+    if uid not in shard.items:
+        now = datetime.now().astimezone().isoformat(timespec="seconds")
+        shard.put(uid, (now, (STEP,)))
+        transaction.get().addAfterCommitHook(_pp()._wake_worker)
+
+
+def is_pending(record, site=None) -> bool:
+    uid = record.UID()
+    shard = _shard(uid, site)
+    return shard is not None and uid in shard.items
+
+
+def pending(site=None) -> int:
+    return sum(len(shard.items) for shard in _pp()._shards(site, key=QUEUE_KEY))
+
+
+def next_uid(site=None) -> str | None:
+    for shard in _pp()._shards(site, key=QUEUE_KEY):
+        if shard.items:
+            return min(shard.items, key=lambda uid: shard.items[uid][0])
+    return None
+
+
+def take_if_pending(record, site=None) -> dict | None:
+    """Extract now if ``record`` is queued (the worker's step before the first AIP)."""
+    uid = record.UID()
+    shard = _shard(uid, site)
+    if shard is None or uid not in shard.items:
+        return None
+    shard.remove(uid)
+    return store.extract_record(record, site=site)
+
+
+def take(uid: str, site=None) -> dict | None:
+    """Extract the text of ``uid`` in the current transaction and remove its entry."""
+    from sd.archive.preservation import store as aip_store
+
+    shard = _shard(uid, site)
+    if shard is not None:
+        shard.remove(uid)
+    record = aip_store.record_by_uid(uid)
+    if record is None or aip_store._destroyed(record):
+        return None
+    return store.extract_record(record, site=site)
+
+
+def requeue_due(site=None, now=None) -> int:
+    """Queue every record whose unavailable text is due for another try (重试)."""
+    from sd.archive.preservation import store as aip_store
+
+    count = 0
+    for uid in store.due_retries(site, now):
+        record = aip_store.record_by_uid(uid)
+        if record is None:
+            tree = store.site_tree(site, store.RETRY_KEY)
+            del tree[uid]
+            continue
+        enqueue(record, site)
+        count += 1
+    return count
+
+
+def drain(site=None, limit: int | None = None, polite: bool = False, retries: bool = True) -> int:
+    """Empty the text queue (due retries first), one committed transaction per record.
+
+    A record whose extraction fails in a way the extractor did not catch leaves the queue
+    with a log line (its retry stays scheduled); ``polite`` gives way to intake."""
+    pp = _pp()
+    if retries and store.due_retries(site):
+        requeue_due(site)
+        transaction.commit()
+    done = conflicts = 0
+    while limit is None or done < limit:
+        if polite and pp.give_way(site):
+            transaction.abort()
+        uid = next_uid(site)
+        if uid is None:
+            break
+        try:
+            take(uid, site)
+            transaction.commit()
+        except ConflictError as conflict:
+            transaction.abort()
+            conflicts += 1
+            logger.info("text extraction for %s will be retried: %s", uid, conflict)
+            if conflicts > 20:
+                raise
+            time.sleep(0.05 * conflicts)
+            continue
+        except Exception as error:  # noqa: BLE001 - one bad record must not stop the queue
+            transaction.abort()
+            logger.error("text extraction for %s failed: %s", uid, error)
+            shard = _shard(uid, site)
+            if shard is not None:
+                shard.remove(uid)
+            transaction.commit()
+        done += 1
+    return done
