@@ -13,15 +13,22 @@ from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 
+from sd.archive.core.messages import error_phrase_code
+from sd.archive.core.messages import zh_first
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One failed rule (一条不通过的规则)."""
+    """One failed rule (一条不通过的规则); its message reads Chinese first
+    (:func:`~sd.archive.core.messages.zh_first`), ``code`` stays the machine-readable rule."""
 
     code: str
     message: str
     object: str = ""
     property: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "message", zh_first(self.message, self.code))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v != "" or k in ("code", "message")}
@@ -32,7 +39,9 @@ class ArchiveError(Exception):
     """Base of all domain errors: a type name, a message and the problems behind it.
 
     ``status`` is the HTTP status the REST layer answers with (400 unreadable input,
-    409 conflict, 413 too large, 415 wrong media type, 422 read but rejected).
+    409 conflict, 413 too large, 415 wrong media type, 422 read but rejected). The message
+    reads Chinese first (:mod:`sd.archive.core.messages`); ``type`` and the problems' codes
+    stay the machine-readable fields.
     """
 
     message: str
@@ -41,6 +50,8 @@ class ArchiveError(Exception):
     type: str = "BadRequest"
 
     def __post_init__(self):
+        codes = [p.code for p in self.problems if isinstance(p, Problem)]
+        self.message = zh_first(self.message, error_phrase_code(self.type, codes), self.type)
         Exception.__init__(self, self.message)
 
     def as_dict(self) -> dict:

@@ -24,6 +24,7 @@ from Products.Five.browser import BrowserView
 
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
+from sd.archive.core.messages import zh_first
 from sd.archive.intake.limits import max_package_bytes
 from sd.archive.intake.outcomes import Rejected
 from sd.archive.intake.spool import spool as spool_stream
@@ -84,7 +85,8 @@ class BatchView(BrowserView):
                 worker.start(batch)
                 api.portal.show_message(_("Checking resumed."), self.request)
         except (ArchiveError, KeyError, ValueError) as exc:
-            api.portal.show_message(getattr(exc, "message", str(exc)), self.request, "error")
+            message = getattr(exc, "message", None) or zh_first(str(exc), type_="BadRequest")
+            api.portal.show_message(message, self.request, "error")
 
     def body(self):
         return batch_body(self.context)

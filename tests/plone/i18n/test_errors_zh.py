@@ -1,0 +1,86 @@
+"""Error messages a person or an integrator sees read Chinese first (#24 item 2, 错误信息).
+
+The machine-readable fields (``type``, each problem's ``code`` and ``property``) are unchanged;
+the messages start with the rule's Chinese phrase, the English follows.
+"""
+
+import re
+
+import pytest
+import transaction
+from plone import api
+
+from sd.archive.core.messages import starts_chinese
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_fonds
+from sd.archive.testing import make_record
+from sd.archive.testing import rest_session
+
+
+@pytest.fixture
+def archived(fportal):
+    record = make_record(make_fonds(fportal))
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    transaction.commit()
+    return record
+
+
+@pytest.fixture
+def admin(fportal):
+    session = rest_session(fportal, "admin")
+    yield session
+    session.close()
+
+
+def assert_chinese_first(body):
+    assert starts_chinese(body["message"]), body
+    assert body["errors"] and all(starts_chinese(e["message"]) for e in body["errors"]), body
+
+
+def test_rest_record_protected(archived, admin):
+    response = admin.patch(archived.absolute_url(), json={"title": "改过的题名"})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["type"] == "RecordProtected"
+    assert [(e["code"], e["property"]) for e in body["errors"]] == [("RECORD-ARCHIVED", "title")]
+    assert_chinese_first(body)
+    assert body["message"].startswith("已归档档案只能通过留痕的更正操作修改: an archived record")
+    assert body["errors"][0]["message"].startswith("不可直接修改: title cannot be changed")
+
+
+def test_rest_read_only_field(archived, admin):
+    response = admin.patch(archived.absolute_url(), json={"leaf_hash": "00" * 32})
+    body = response.json()
+    assert response.status_code == 400 and body["type"] == "ReadOnlyField"
+    assert body["errors"][0]["code"] == "FIELD-READ-ONLY"
+    assert_chinese_first(body)
+
+
+def test_rest_service_errors(fportal, archived, admin):
+    response = admin.get(f"{fportal.absolute_url()}/@rejections/no-such-one")
+    body = response.json()
+    assert response.status_code == 404 and body["type"] == "NotFound"
+    assert body["errors"][0]["code"] == "rejection.unknown"
+    assert body["message"] == "无此退回记录: no such rejection"
+    response = admin.post(
+        f"{archived.absolute_url()}/@correct",
+        data="not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert_chinese_first(response.json())
+
+
+def test_correction_page_shows_the_refusal_chinese_first(archived, admin):
+    page = admin.get(f"{archived.absolute_url()}/@@correct", headers={"Accept": "text/html"})
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page.text).group(1)
+    refused = admin.post(
+        f"{archived.absolute_url()}/@@correct",
+        headers={"Accept": "text/html"},
+        data={"form.kind": "description", "_authenticator": token, "title": "新题名", "reason": ""},
+    )
+    box = refused.text.split('id="sd-correct-errors"')[1].split("</div>")[0]
+    texts = [t.strip() for t in re.findall(r">([^<>]+)<", box) if t.strip()]
+    assert texts and texts[0].startswith("更正须说明理由: ")
+    assert all(starts_chinese(t) or t in ("reason",) for t in texts), texts
