@@ -7,6 +7,7 @@ import sys
 from contextlib import contextmanager
 
 import pytest
+import requests
 import transaction
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
@@ -14,9 +15,16 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 
+from sd.archive.testing import PACKAGE_SAMPLES
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+CHECKOUT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = CHECKOUT / "test-artifacts" / "browser"
 HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+#: the transfer package of five J001 records (移交包) that the records room's system posts
+TRANSFER_SAMPLE = (
+    pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
+)
 
 
 @pytest.fixture
@@ -65,6 +73,94 @@ def log_in(page, site: str, user: str, password: str) -> None:
     page.fill("#__ac_password", password)
     page.click("#buttons-login")
     page.wait_for_load_state("networkidle")
+
+
+def make_users(accounts: dict, password: str, fonds=None) -> None:
+    """{login: (global roles, local roles on ``fonds``)}, all with ``password``."""
+    from plone import api
+
+    for user, (roles, local) in accounts.items():
+        api.user.create(
+            email=f"{user}@example.org",
+            username=user,
+            password=password,
+            roles=roles or ("Member",),
+        )
+        if local:
+            api.user.grant_roles(username=user, obj=fonds, roles=local)
+
+
+def log_in_to_workbench(page, site: str, user: str, password: str) -> None:
+    """Log in, then open the site's front page: the user's workbench (工作台)."""
+    log_in(page, site, user, password)
+    page.goto(site)
+    page.wait_for_selector("#sd-workbench")
+
+
+def screenshot_dir() -> pathlib.Path | None:
+    """Where the user guide's screenshots go: ``SD_ARCHIVE_SCREENSHOTS=<dir>`` (relative to the
+    checkout; ``make screenshots`` sets docs/images), or docs/images with the older
+    ``SD_ARCHIVE_DOC_SHOTS=1``; None otherwise (a test run leaves the checkout as it was)."""
+    target = os.environ.get("SD_ARCHIVE_SCREENSHOTS")
+    if target:
+        return CHECKOUT / target
+    if os.environ.get("SD_ARCHIVE_DOC_SHOTS") == "1":
+        return CHECKOUT / "docs" / "images"
+    return None
+
+
+def shoot(page, name: str, *, full_page: bool = False) -> None:
+    """A screenshot ``<name>.png`` of the page at 1100×760 into test-artifacts/browser/ and,
+    when asked (``screenshot_dir``), into the user guide's images, reduced to 64 colours."""
+    page.set_viewport_size({"width": 1100, "height": 760})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=full_page)
+    target = screenshot_dir()
+    if target is not None:
+        from PIL import Image
+
+        target.mkdir(parents=True, exist_ok=True)
+        with Image.open(shot) as image:
+            image.convert("RGB").quantize(colors=64).save(target / shot.name, optimize=True)
+
+
+def post_transfer(site: str, user: str, password: str, **headers) -> str:
+    """The records room's system posts ``TRANSFER_SAMPLE`` (``POST @transfer``); the batch's
+    URL as the browser reaches it."""
+    answer = requests.post(
+        f"{site}/@transfer",
+        data=TRANSFER_SAMPLE.read_bytes(),
+        auth=(user, password),
+        headers={"Content-Type": "application/zip", "Accept": "application/json", **headers},
+        timeout=120,
+    )
+    assert answer.status_code in (201, 202), answer.text[:500]
+    return answer.json()["@id"].replace("127.0.0.1", "localhost")
+
+
+def sign_off_manual_items(page, note: str) -> list[str]:
+    """On a batch page, the archivist signs off every manual item as passed, one by one (each
+    form posts and comes back to the page), with the note ``"<code> <note>"``; the codes."""
+    codes = page.locator("#transfer-manual code").all_inner_texts()
+    for code in codes:
+        row = page.locator("#transfer-manual tr", has=page.locator(f"code:text-is('{code}')"))
+        row.locator("select[name=outcome]").select_option("passed")
+        row.locator("input[name=note]").fill(f"{code} {note}")
+        with page.expect_navigation():
+            row.locator("button[name=sign_off]").click()
+        page.wait_for_load_state("networkidle")
+    return codes
+
+
+def assert_forbidden(page, url: str) -> None:
+    """A logged-in user opening ``url`` beyond their permissions gets Plone's
+    insufficient-privileges page in Chinese: no content of the page asked for, no traceback."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    body = page.locator("body").inner_text()
+    assert "权限" in page.locator("h1").first.inner_text(), (page.url, body[:500])
+    assert "Traceback" not in body and "Insufficient Privileges" not in body, body[:500]
 
 
 # The test modules import these helpers as ``browser_helpers`` (a unique name, like the other

@@ -3,23 +3,19 @@ posts a transfer package; the archivist opens the batch, sees the progress and t
 signs off the manual items one by one and accepts; the receipt appears. Screenshots go to
 test-artifacts/browser/."""
 
-import os
-import pathlib
-
 import pytest
 import requests
 from browser_helpers import ARTIFACTS
 from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import TRANSFER_SAMPLE
 from browser_helpers import as_manager
 from browser_helpers import log_in
+from browser_helpers import post_transfer
+from browser_helpers import sign_off_manual_items
 from plone import api
 
-from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
 
-SAMPLE = (
-    pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
-)
 PASSWORD = "secret-browser-1"
 
 pytestmark = [
@@ -28,7 +24,8 @@ pytestmark = [
         not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
     ),
     pytest.mark.skipif(
-        not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
+        not TRANSFER_SAMPLE.exists(),
+        reason="the shared sample packages are not beside the checkout",
     ),
 ]
 
@@ -55,15 +52,7 @@ def transfer_site(acceptance, tmp_path, monkeypatch):
 
 
 def post_sample(url, **headers):
-    answer = requests.post(
-        f"{url}/@transfer",
-        data=SAMPLE.read_bytes(),
-        auth=("room-j001", PASSWORD),
-        headers={"Content-Type": "application/zip", "Accept": "application/json", **headers},
-        timeout=120,
-    )
-    assert answer.status_code in (201, 202), answer.text[:500]
-    return answer.json()["@id"].replace("127.0.0.1", "localhost")
+    return post_transfer(url, "room-j001", PASSWORD, **headers)
 
 
 @pytest.fixture
@@ -90,16 +79,13 @@ def test_archivist_signs_off_and_accepts_a_batch(batch_url, page):
     page.screenshot(path=str(ARTIFACTS / "transfer-batch.png"), full_page=True)
 
     # the manual items, signed off one by one (each form posts and comes back to the page)
-    codes = page.locator("#transfer-manual code").all_inner_texts()
-    assert codes == ["YJ-4-3", "YJ-4-4", "HANDOVER"]
-    for code in codes:
-        row = page.locator("#transfer-manual tr", has=page.locator(f"code:text-is('{code}')"))
-        row.locator("select[name=outcome]").select_option("passed")
-        row.locator("input[name=note]").fill(f"{code} 已核验")
-        with page.expect_navigation():
-            row.locator("button[name=sign_off]").click()
-        page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(ARTIFACTS / f"transfer-signed-{code}.png"), full_page=True)
+    assert page.locator("#transfer-manual code").all_inner_texts() == [
+        "YJ-4-3",
+        "YJ-4-4",
+        "HANDOVER",
+    ]
+    sign_off_manual_items(page, "已核验")
+    page.screenshot(path=str(ARTIFACTS / "transfer-signed.png"), full_page=True)
     manual = page.locator("#transfer-manual").inner_text()
     assert manual.count("archivist") == 3 and "YJ-4-4 已核验" in manual
 

@@ -1,19 +1,18 @@
 """The workbench (工作台) in a real headless Chromium: each role lands on its own front page
 after login; the records officer clicks through to the review queue, the archivist to a
 transfer batch waiting for acceptance. A screenshot of each role's workbench goes to
-test-artifacts/browser/, and with SD_ARCHIVE_DOC_SHOTS=1 to docs/images/ (the user guide's,
-docs/workbench.md)."""
+test-artifacts/browser/, and with SD_ARCHIVE_SCREENSHOTS=docs/images (``make screenshots``) to
+the user guide's images (docs/guide.md, docs/workbench.md)."""
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import ARTIFACTS
 from browser_helpers import HAVE_CHROMIUM
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from plone import api
+from browser_helpers import make_users
+from browser_helpers import shoot
 
 from sd.archive.testing import make_fonds
 
@@ -21,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plone" / "workbenc
 from workbench_data import fill  # noqa: E402
 
 PASSWORD = "secret-browser-wb"
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 ACCOUNTS = {
     # login: (global roles, local roles on J001)
     "officer-j001": ([], ["RecordsOfficer", "Reader"]),
@@ -46,35 +44,16 @@ def site(acceptance):
     with as_manager(portal):
         j001 = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
         j002 = make_fonds(portal, "j002", "J002", "DA/T 13-2022")
-        for user, (roles, local) in ACCOUNTS.items():
-            api.user.create(
-                email=f"{user}@example.org",
-                username=user,
-                password=PASSWORD,
-                roles=roles or ("Member",),
-            )
-            if local:
-                api.user.grant_roles(username=user, obj=j001, roles=local)
+        make_users(ACCOUNTS, PASSWORD, j001)
         fill(portal, j001, j002)
     return portal.absolute_url().replace("127.0.0.1", "localhost")
-
-
-def shoot(page, name: str) -> None:
-    """A screenshot into test-artifacts/browser/; into docs/images/ too with
-    SD_ARCHIVE_DOC_SHOTS=1 (so that a test run leaves the checkout as it was)."""
-    page.set_viewport_size({"width": 1100, "height": 760})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"workbench-{name}.png"))
-    if os.environ.get("SD_ARCHIVE_DOC_SHOTS") == "1":
-        IMAGES.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(IMAGES / f"workbench-{name}.png"))
 
 
 def test_anonymous_gets_the_public_page(site, page):
     page.goto(site)
     assert page.locator("#sd-public").count() == 1
     assert page.locator("#sd-login").inner_text() == "登录"
-    shoot(page, "anonymous")
+    shoot(page, "workbench-anonymous")
 
 
 def test_officer_goes_from_the_workbench_to_the_review_queue(site, page):
@@ -85,7 +64,7 @@ def test_officer_goes_from_the_workbench_to_the_review_queue(site, page):
     assert section.locator(".sd-wb-rejections .sd-count").inner_text() == "2"
     assert section.locator(".sd-wb-due .sd-count").inner_text() == "2"
     assert page.locator("h1.documentFirstHeading").inner_text() == "工作台"
-    shoot(page, "officer")
+    shoot(page, "workbench-officer")
     with page.expect_navigation():
         section.locator(".sd-wb-review a").click()
     assert page.url.endswith("/j001/@@review-queue")
@@ -98,7 +77,7 @@ def test_archivist_goes_from_the_workbench_to_a_batch(site, page):
     section = page.locator("#sd-wb-archivist")
     assert section.locator(".sd-wb-to-accept .sd-count").inner_text() == "2"
     assert section.locator(".sd-wb-alarms .sd-count").inner_text() == "1"
-    shoot(page, "archivist")
+    shoot(page, "workbench-archivist")
     with page.expect_navigation():
         section.locator(".sd-wb-batches a", has_text="移交 J001 批次 1").click()
     assert page.url.endswith("/j001/batch-j001-1/@@transfer-batch")
@@ -119,4 +98,4 @@ def test_each_role_lands_on_its_workbench(site, page, user, section, link):
     page.goto(site)
     assert page.locator(section).count() == 1
     assert page.locator(f"#sd-workbench-nav a[href$='{link}']").count() == 1
-    shoot(page, user)
+    shoot(page, f"workbench-{user}")
