@@ -20,6 +20,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from zExceptions import Forbidden
 from ZODB.POSException import ConflictError
+from ZODB.POSException import POSKeyError
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 from zope.lifecycleevent import ObjectModifiedEvent
@@ -80,7 +81,8 @@ def check_frozen_code(record) -> None:
         org_code=record.org_code or "",
         volume=int(record.volume_number) if record.volume_number else None,
     )
-    if codes.render(parts, code_rule(fonds, record.category_code)) != record.archival_code:
+    rule = codes.level_rule(code_rule(fonds, record.category_code), parts.volume)
+    if codes.render(parts, rule) != record.archival_code:
         raise Forbidden(
             f"The archival code {record.archival_code} is frozen: "
             "correct it with a reason through the code correction action."
@@ -119,6 +121,8 @@ def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
         fresh_tree = conn.get(tree._p_oid)
         counter = fresh_tree.get(key)
         return counter.value if counter is not None else 0
+    except POSKeyError:  # made in this transaction (an oid from a savepoint): none committed
+        return 0
     finally:
         tm.abort()
         conn.close()
@@ -139,7 +143,17 @@ def _series_counter(fonds, key: str) -> tuple[SeriesCounter, int]:
 
 def allocate_item_number(fonds, series: codes.SeriesKey) -> int:
     """Give out the next item number of ``series`` in the current transaction."""
-    counter, latest = _series_counter(fonds, str(series))
+    return _next_number(fonds, str(series))
+
+
+def allocate_volume_number(fonds, series: codes.SeriesKey) -> int:
+    """Give out the next 案卷号 of a volume series (全宗号 + 类别号,
+    ``sd.archive.core.dossiers.volume_series``) in the current transaction."""
+    return _next_number(fonds, f"案卷号:{series}")
+
+
+def _next_number(fonds, key: str) -> int:
+    counter, latest = _series_counter(fonds, key)
     number = max(latest, counter.value) + 1
     counter.value = number
     return number
@@ -152,7 +166,7 @@ def assign_code(
     if getattr(record, "code_frozen", False):
         raise CodeChangeRefused(f"{record.archival_code} is already assigned")
     fonds = fonds_of(record)
-    rule = code_rule(fonds, category)
+    rule = codes.level_rule(code_rule(fonds, category), volume)
     parts = codes.CodeParts(
         fonds_code=fonds.fonds_code,
         category=category,
@@ -203,11 +217,11 @@ def change_code(record, reason: str, **changes) -> str:
     if not reason:
         raise CodeChangeRefused("a reason is required to change an archival code")
     fonds = fonds_of(record)
-    rule = code_rule(fonds, record.category_code)
+    rule = codes.level_rule(code_rule(fonds, record.category_code), _volume_of(record))
     old = record.archival_code
     parts = codes.parse(old, rule)
     if changes.get("category", parts.category) != parts.category:
-        rule = code_rule(fonds, changes["category"])
+        rule = codes.level_rule(code_rule(fonds, changes["category"]), parts.volume)
     new_parts = codes.CodeParts(
         fonds_code=parts.fonds_code,
         category=changes.get("category", parts.category),
@@ -237,6 +251,14 @@ def correct_code(record, reason: str, **parts) -> dict:
     from sd.archive.ledger import ensure_agrees
 
     require_correctable(record, reason)
+    if _volume_of(record) is not None:
+        raise CorrectionRefused(
+            "the record is in a volume: take it out of the volume first, then correct its code "
+            "(卷内文件须先调出案卷再更正档号)",
+            [Problem("CODE-IN-VOLUME", "案卷号 " + str(record.volume_number), "", "volume_number")],
+            409,
+            "RecordInVolume",
+        )
     allowed = {"category", "year", "retention", "org_code"}
     unknown = set(parts) - allowed
     if unknown or not parts:
@@ -254,7 +276,9 @@ def correct_code(record, reason: str, **parts) -> dict:
         ensure_agrees(record)
         try:
             code = change_code(record, reason.strip(), **parts)
-            codes.parse(code, code_rule(fonds_of(record), record.category_code))
+            codes.parse(
+                code, codes.level_rule(code_rule(fonds_of(record), record.category_code), None)
+            )
         except (CodeChangeRefused, ValueError, TypeError) as error:
             raise CorrectionRefused(
                 f"the new code is not valid (档号不合规): {error}",
@@ -275,6 +299,65 @@ def correct_code(record, reason: str, **parts) -> dict:
                 "CodeNotUnique",
             )
         notify(ObjectModifiedEvent(record))  # catalog, retention dates, ledger entry
+    return with_ledger_index(record, "code_log", record.code_log[-1])
+
+
+def _volume_of(record) -> int | None:
+    return int(record.volume_number) if getattr(record, "volume_number", None) else None
+
+
+def place_code(record, reason: str, volume: int | None, item_number: int, action: str, members=()):
+    """Give a record its code in a volume, or its 按件 code again (组卷、调出案卷).
+
+    In a volume (``volume`` given): the 按卷 form ``全宗号-类别号-案卷号-件号`` with the 卷内件号
+    ``item_number``. Out of a volume (``volume`` None): the 按件 form of the rule with the next
+    free 件号 of its series. A recorded action like the code correction: a reason, the record
+    checked against its ledger entry first, the code log, a ledger entry (the modified event)
+    and the audit trail. ``members``: UIDs of the records renumbered together in the volume
+    (their present codes are not counted as taken). Returns the code log entry, or None when
+    the code stays the same."""
+    from plone import api
+
+    from sd.archive.ledger import ensure_agrees
+
+    require_correctable(record, reason)
+    fonds = fonds_of(record)
+    rule = codes.level_rule(code_rule(fonds, record.category_code), volume)
+    parts = codes.CodeParts(
+        fonds_code=record.fonds_code,
+        category=record.category_code,
+        year=int(record.year),
+        retention=record.retention_period,
+        item_number=item_number or 1,
+        org_code=record.org_code or "",
+        volume=volume,
+    )
+    old = record.archival_code
+    with sanctioned(record, action):
+        ensure_agrees(record)
+        if volume is None:
+            parts = parts.with_item(allocate_item_number(fonds, codes.series_key(parts, rule)))
+        code = codes.render(parts, rule)
+        if code == old:
+            return None
+        taken = [
+            b.getPath()
+            for b in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+                archival_code=code
+            )
+            if record.UID() != b.UID and b.UID not in members
+        ]
+        if taken:
+            raise CorrectionRefused(
+                f"{code} is held by another record (档号重复)",
+                [Problem("CODE-UNIQUE", "archival code already in use", taken[0], "archival_code")],
+                409,
+                "CodeNotUnique",
+            )
+        _store(record, parts, code)
+        log_code(record, action, old, code, reason.strip())
+        record.reindexObject()
+        notify(ObjectModifiedEvent(record))  # retention dates, ledger entry, audit trail
     return with_ledger_index(record, "code_log", record.code_log[-1])
 
 

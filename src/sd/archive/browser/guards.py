@@ -24,7 +24,8 @@ def valid_code(record) -> bool:
     if fonds is None:
         return False
     try:
-        parts = codes.parse(code, code_rule(fonds, record.category_code))
+        volume = int(record.volume_number) if getattr(record, "volume_number", None) else None
+        parts = codes.parse(code, codes.level_rule(code_rule(fonds, record.category_code), volume))
     except (ArchiveError, ValueError):
         return False
     return parts.category == record.category_code and parts.retention == record.retention_period

@@ -1,0 +1,1 @@
+"""案卷 pages (Classic UI of ``@volumes`` and ``@volume-records``)."""
