@@ -254,6 +254,7 @@ def navigation(portal=None, my_fonds=None) -> list[dict]:
                     {"label": b.Title, "url": url},
                     {"label": _("Review queue"), "url": f"{url}/@@review-queue"},
                     {"label": _("Transfer out"), "url": f"{url}/@@transfer-out"},
+                    {"label": _("Volumes"), "url": f"{url}/@@volumes"},
                 ]
             )
     if api.user.has_permission(SUPERVISE, obj=portal):
