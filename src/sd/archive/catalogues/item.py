@@ -7,18 +7,17 @@ so 10,000 records cost one catalog query and the layout (see bench/bench_catalog
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from Missing import Value as MissingValue
 from plone import api
 
+from sd.archive.catalogues.brains import text
+from sd.archive.catalogues.brains import value
+from sd.archive.catalogues.brains import whole
 from sd.archive.core.catalogues.item_catalogue import CatalogueEntry
 from sd.archive.core.catalogues.item_catalogue import Heading
 from sd.archive.core.catalogues.item_catalogue import date_text
 from sd.archive.core.catalogues.item_catalogue import in_code_order
-from sd.archive.core.catalogues.item_catalogue import write_pdf
-from sd.archive.core.catalogues.item_catalogue import write_xlsx
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 
@@ -28,27 +27,21 @@ FORMATS = {
 }
 
 
-def _text(value) -> str:
-    if value is None or value is MissingValue:
-        return ""
-    return str(value)
-
-
-def _pages(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 @dataclass(frozen=True)
 class CatalogueSelection:
-    """Which records of a fonds the catalogue lists (年度 / 类别 / 保管期限; empty: all)."""
+    """Which records (or volumes) of a fonds the catalogue lists (年度 / 类别 / 保管期限;
+    empty: all); ``uids``: only these records or volumes (a list of ticked records)."""
 
     year: str = ""
     category: str = ""
     retention: str = ""
+    uids: tuple[str, ...] = ()
 
     @classmethod
     def from_form(cls, form) -> CatalogueSelection:
         values = {k: str(form.get(k, "") or "").strip() for k in ("year", "category", "retention")}
+        uids = form.get("uid") or ()
+        values["uids"] = tuple(u for u in ([uids] if isinstance(uids, str) else uids) if u)
         if values["year"] and not values["year"].isdigit():
             raise ArchiveError(
                 "year must be a number (年度须为数字)",
@@ -58,8 +51,11 @@ class CatalogueSelection:
             )
         return cls(**values)
 
-    def query(self, fonds) -> dict:
-        query = {"portal_type": "Record", "path": "/".join(fonds.getPhysicalPath())}
+    def query(self, fonds, portal_type: str = "Record") -> dict:
+        """The catalog query of the selection under ``fonds`` (``Record`` or ``Dossier``)."""
+        query = {"portal_type": portal_type, "path": "/".join(fonds.getPhysicalPath())}
+        if self.uids:
+            query["UID"] = list(self.uids)
         if self.year:
             query["archive_year"] = int(self.year)
         if self.category:
@@ -76,25 +72,21 @@ def entries(fonds, selection: CatalogueSelection) -> list[CatalogueEntry]:
     brains = api.portal.get_tool("portal_catalog").searchResults(**selection.query(fonds))
     found = []
     for brain in brains:
-        code = _text(brain.archival_code)
+        code = text(brain.archival_code)
         if not code:
             continue
         found.append(
             CatalogueEntry(
                 code,
-                _text(getattr(brain, "document_number", None)),
-                _text(getattr(brain, "author", None)),
-                _text(brain.Title),
-                date_text(_none(getattr(brain, "document_date", None))),
-                _text(getattr(brain, "security_level", None)),
-                _pages(getattr(brain, "pages", None)),
+                text(value(brain, "document_number")),
+                text(value(brain, "author")),
+                text(brain.Title),
+                date_text(value(brain, "document_date")),
+                text(value(brain, "security_level")),
+                whole(value(brain, "pages")),
             )
         )
     return in_code_order(found)
-
-
-def _none(value):
-    return None if value is MissingValue else value
 
 
 def heading(fonds, selection: CatalogueSelection) -> Heading:
@@ -108,21 +100,7 @@ def heading(fonds, selection: CatalogueSelection) -> Heading:
 
 
 def render(fonds, selection: CatalogueSelection, kind: str) -> tuple[bytes, str, str]:
-    """The catalogue as (bytes, media type, file name)."""
-    if kind not in FORMATS:
-        raise ArchiveError(
-            "format must be xlsx or pdf (格式须为 xlsx 或 pdf)",
-            [Problem("CATALOGUE-FORMAT", f"unknown format: {kind}", "", "format")],
-            400,
-            "BadRequest",
-        )
-    rows = entries(fonds, selection)
-    out = io.BytesIO()
-    if kind == "xlsx":
-        write_xlsx(rows, out, heading(fonds, selection))
-    else:
-        write_pdf(rows, out, heading(fonds, selection))
-    parts = [getattr(fonds, "fonds_code", "") or "fonds", selection.year, selection.category]
-    parts.append(selection.retention)
-    name = "-".join(p for p in parts if p) + f"-catalogue.{kind}"
-    return out.getvalue(), FORMATS[kind], name
+    """The catalogue as (bytes, media type, file name); ``kind`` is the format (xlsx, pdf)."""
+    from sd.archive.catalogues.outputs import render_selection
+
+    return render_selection(fonds, selection, "items", kind)

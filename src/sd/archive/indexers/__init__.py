@@ -7,6 +7,7 @@ from zope.component import adapter
 from zope.interface import Interface
 from zope.interface import implementer
 
+from sd.archive.interfaces import IDossier
 from sd.archive.interfaces import IRecord
 
 
@@ -69,6 +70,22 @@ arrangement_status = _attr("arrangement_status")  # 整理状态: pending_review
 item_number = _attr("item_number")
 document_number = _attr("document_number")
 author = _attr("author")
+
+
+@indexer(IDossier)
+def dossier_year(obj):
+    """A volume (案卷) is selected by its 年度 like a record (案卷目录 by year)."""
+    if getattr(obj, "year", None) is None:
+        raise AttributeError("year")
+    return obj.year
+
+
+@indexer(IDossier)
+def dossier_category(obj):
+    """… and by its 门类 (the volume's ``category``)."""
+    if not getattr(obj, "category", None):
+        raise AttributeError("category")
+    return obj.category
 
 
 #: Interfaces nobody asks the catalog for, beyond Plone's own ``DENIED_INTERFACES``: Zope

@@ -1,4 +1,6 @@
-"""归档文件目录 page of a fonds: choose 年度 / 类别 / 保管期限, download XLSX or PDF."""
+"""目录 page of a fonds: choose the kind (归档文件目录, 案卷目录, 卷内目录, 卷内备考表) and
+年度 / 类别 / 保管期限, download XLSX or PDF, or print the 归档章 of the selection; the same
+page of a volume lists its own outputs (``sd.archive.catalogues.outputs``)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,11 @@ import math
 from plone import api
 from Products.Five.browser import BrowserView
 
+from sd.archive import _
 from sd.archive.catalogues.item import FORMATS
 from sd.archive.catalogues.item import CatalogueSelection
-from sd.archive.catalogues.item import render
+from sd.archive.catalogues.outputs import kinds_of
+from sd.archive.catalogues.outputs import render
 from sd.archive.core.errors import ArchiveError
 from sd.archive.services.catalogue.get import send_file
 
@@ -43,23 +47,46 @@ document.querySelectorAll("button[data-sd-working]").forEach(function (button) {
 </script>"""
 
 
+#: the kinds' labels on the page (msgids; zh_CN in the .po)
+KIND_LABELS = {
+    "items": _("Item catalogue"),
+    "volumes": _("Volume catalogue"),
+    "contents": _("Volume contents list"),
+    "notes": _("Volume notes sheet"),
+    "stamps": _("Archiving stamps"),
+}
+
+
 class CatalogueView(BrowserView):
-    """The form; with ``format`` (a download button) the file itself."""
+    """The form; with ``format`` (a download button) the file itself; with ``stamps`` (the
+    归档章 button) the stamp sheets of the selection as PDF."""
 
     error = ""
 
     def __call__(self):
-        kind = self.request.form.get("format")
-        if kind in FORMATS:
+        form = dict(self.request.form)
+        if form.get("stamps"):
+            form.update(kind="stamps", format="pdf")
+        if form.get("format") in FORMATS:
             try:
-                data, media_type, name = render(
-                    self.context, CatalogueSelection.from_form(self.request.form), kind
-                )
+                data, media_type, name = render(self.context, form)
             except ArchiveError as error:
                 self.error = str(error)
             else:
                 return send_file(self.request.response, data, media_type, name)
         return self.index()
+
+    def kinds(self):
+        """(kind, label) of the catalogues this context has (归档章 has its own button)."""
+        return [(k, KIND_LABELS[k]) for k in kinds_of(self.context) if k != "stamps"]
+
+    def kind(self):
+        return self.request.form.get("kind") or kinds_of(self.context)[0]
+
+    def volume_count(self):
+        """How many 卷 of the selection the volume catalogues list."""
+        catalog = api.portal.get_tool("portal_catalog")
+        return len(catalog.searchResults(**self.selection().query(self.context, "Dossier")))
 
     def selection(self):
         try:

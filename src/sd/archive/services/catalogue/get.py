@@ -1,12 +1,13 @@
-"""GET {fonds}/@catalogue: the 归档文件目录 of a fonds as XLSX or PDF (DA/T 22-2015)."""
+"""GET {fonds}/@catalogue: the catalogue outputs of a fonds (归档文件目录, 案卷目录, 卷内目录,
+卷内备考表, 归档章) as XLSX or PDF; {volume}/@catalogue those of one volume, {record}/@catalogue
+its 归档章 (``sd.archive.catalogues.outputs``)."""
 
 from __future__ import annotations
 
 import json
 from urllib.parse import quote
 
-from sd.archive.catalogues.item import CatalogueSelection
-from sd.archive.catalogues.item import render
+from sd.archive.catalogues.outputs import render
 from sd.archive.core.errors import ArchiveError
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import error_body
@@ -25,17 +26,16 @@ def send_file(response, data: bytes, media_type: str, name: str) -> bytes:
 
 
 class CatalogueGet(ArchiveService):
-    """``year``, ``category``, ``retention`` select (empty: all); ``format`` is ``xlsx``
-    (default) or ``pdf``. A year that is not a number or an unknown format is a 400 in the
-    one error shape."""
+    """``kind`` is ``items`` (default), ``volumes``, ``contents``, ``notes`` or ``stamps``;
+    ``year``, ``category``, ``retention`` select (empty: all), ``uid`` (repeatable) only these
+    records or volumes; ``format`` is ``xlsx`` or ``pdf`` (the kind's first by default). A
+    year that is not a number, an unknown kind or format is a 400 in the one error shape."""
 
     def render(self):
         self.check_permission()
         form = self.request.form
         try:
-            data, media_type, name = render(
-                self.context, CatalogueSelection.from_form(form), form.get("format") or "xlsx"
-            )
+            data, media_type, name = render(self.context, form)
         except ArchiveError as error:
             self.request.response.setHeader("Content-Type", "application/json")
             return json.dumps(error_body(self.request, error), ensure_ascii=False)
