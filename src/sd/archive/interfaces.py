@@ -29,6 +29,14 @@ class ITransferBatch(Interface):
     """移交批次 (transfer batch): one transfer from a records room to the archives."""
 
 
+class IAccessRequest(Interface):
+    """利用申请 (access request): a person asks to read or copy records they may not open."""
+
+
+class IAccessRequestFolder(Interface):
+    """利用申请 (the site's folder of access requests)."""
+
+
 class IComponentStoredEvent(IObjectEvent):
     """A component was stored in its record (电子文件入库): digests, seal verification, the
     record's digest index and a new AIP version follow from this event.

@@ -1,5 +1,6 @@
 """全宗 (Fonds): the records of one agency, its code, domain and service accounts."""
 
+from plone.autoform import directives
 from plone.dexterity.content import Container
 from plone.supermodel import model
 from zope import schema
@@ -36,6 +37,13 @@ class IFondsSchema(model.Schema):
     )
     own_records_room = schema.Bool(
         title=_("Runs its own digital records room system"),  # 自建数字档案室
+        default=False,
+    )
+    directives.write_permission(public_reading="sd.archive.ManagePublicReading")
+    public_reading = schema.Bool(
+        title=_("Public reading of open records"),  # 开放档案公开阅览（匿名访客，带水印）
+        description=_("Anonymous visitors may read this fonds' open records online, watermarked."),
+        required=False,
         default=False,
     )
 

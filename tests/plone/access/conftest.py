@@ -1,0 +1,96 @@
+"""Fixtures of the access tests (档案利用): records in each state with real PDF text, the
+requester, the archivist, a leader and the administrators."""
+
+import pytest
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
+
+from sd.archive.demo import pdf_bytes
+from sd.archive.numbering import assign_code
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
+
+PASSWORD = "secret-12345"
+ACCESS_USERS = {
+    "reader": ["Member"],  # 社会利用者 / 机关工作人员
+    "reader2": ["Member"],
+    "archivist": ["Archivist"],
+    "leader": ["Leader"],
+    "sysadmin": ["SystemAdministrator"],
+}
+PATHS = {
+    "archived": ["archive"],
+    "received": ["archive", "request_transfer", "transfer", "receive"],
+    "open": ["archive", "request_transfer", "transfer", "receive", "open"],
+    "controlled": ["archive", "request_transfer", "transfer", "receive", "control"],
+    "pre_archived": [],
+}
+
+
+def real_record(fonds, n, state, **metadata):
+    """A record of ``fonds`` whose PDF holds real text, moved to ``state``."""
+    values = {
+        "title": f"关于档案利用工作的通知（{n}）",
+        "record_kind": "电子公文",
+        "electronic_record_id": f"OA-{fonds.fonds_code}-A{n:05d}",
+        "fonds_code": fonds.fonds_code,
+        "year": 2023,
+        "retention_period": "Y",
+        **metadata,
+    }
+    data = pdf_bytes(values["title"], ["正文内容：档案利用测试", f"第 {n} 件"])
+    record = create_record(
+        fonds,
+        values,
+        [
+            ComponentData(
+                filename="正本.pdf",
+                data=data,
+                role="正本",
+                sequence=1,
+                content_type="application/pdf",
+                format_name="PDF",
+            )
+        ],
+    )
+    if state != "pre_archived":
+        assign_code(record, "WS", 2023, "Y", "BGS")
+    for transition in PATHS[state]:
+        api.content.transition(record, transition=transition)
+    return record
+
+
+@pytest.fixture
+def access_users(manager):
+    for user_id, roles in ACCESS_USERS.items():
+        api.user.create(
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password=PASSWORD,
+            roles=roles,
+            properties={"fullname": {"reader": "张读者"}.get(user_id, user_id)},
+        )
+    return ACCESS_USERS
+
+
+@pytest.fixture
+def holdings(fonds, access_users):
+    """{state: record} plus ``internal`` (a controlled record classified 内部)."""
+    found = {state: real_record(fonds, i + 1, state) for i, state in enumerate(PATHS)}
+    found["internal"] = real_record(fonds, 50, "controlled", security_level="内部")
+    return found
+
+
+@pytest.fixture
+def as_user(portal):
+    """``as_user(user_id)``: act as that user (the test user again afterwards)."""
+    from plone.app.testing import TEST_USER_NAME
+
+    def switch(user_id):
+        logout()
+        login(portal, user_id)
+
+    yield switch
+    logout()
+    login(portal, TEST_USER_NAME)
