@@ -1,6 +1,7 @@
 """Catalog indexers: fields that live in behaviors, under the names the catalog uses."""
 
 from plone.base.interfaces import IImageScalesAdapter
+from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
 from Products.CMFPlone.CatalogTool import object_provides as plone_object_provides
 from zope.component import adapter
@@ -70,6 +71,29 @@ arrangement_status = _attr("arrangement_status")  # 整理状态: pending_review
 item_number = _attr("item_number")
 document_number = _attr("document_number")
 author = _attr("author")
+# field search 字段检索 (#30): 机构或问题, 日期, 密级, 开放状态
+org_code = _attr("org_code")
+document_date = _attr("document_date")
+security_level = _attr("security_level")
+open_status = _attr("open_status")
+
+
+#: names of the record's field indexes other content never has: answered at once for every
+#: other content type (a Page would otherwise look for ``author`` by acquisition)
+RECORD_ONLY = (
+    "document_number",
+    "author",
+    "org_code",
+    "document_date",
+    "security_level",
+    "open_status",
+    "keywords",
+)
+
+
+@indexer(IDexterityContent)
+def not_a_record(obj):
+    raise AttributeError("only records have this attribute")
 
 
 @indexer(IDossier)
