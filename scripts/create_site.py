@@ -87,6 +87,11 @@ def main(app):
     from sd.archive.preservation import postprocess
 
     postprocess.drain(site)  # the demo records' archiving seals and AIPs, before serving
+    from sd.archive.text import queue as text_queue
+
+    text_queue.drain(site)  # the text of their files (OCR of the scan) not done above (#30)
+    if args.demo:  # a demo site made before #30: its archived records' text, once
+        text_queue.reextract(site)
     print("site ready")
 
 

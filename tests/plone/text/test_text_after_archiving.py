@@ -6,11 +6,11 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
-from conftest import NOTICE
-from conftest import REPORT
-from conftest import SCAN
-from conftest import record_with
 from plone import api
+from text_helpers import NOTICE
+from text_helpers import REPORT
+from text_helpers import SCAN
+from text_helpers import record_with
 
 from sd.archive.core.preservation.aip import read_aip_file
 from sd.archive.core.text import ocr_available

@@ -141,3 +141,60 @@ def drain(site=None, limit: int | None = None, polite: bool = False, retries: bo
             transaction.commit()
         done += 1
     return done
+
+
+# --- re-extraction of existing records (demo data, migration) -------------------------------
+
+ARCHIVED_STATES = (
+    "archived",
+    "transfer_pending",
+    "transferred",
+    "received",
+    "open",
+    "controlled",
+    "appraisal",
+)
+
+
+def record_uids(site=None, states=ARCHIVED_STATES) -> list[str]:
+    """UIDs of the records in ``states`` (the archived ones: their files are final)."""
+    from plone import api
+
+    catalog = api.portal.get_tool("portal_catalog")
+    query = {"portal_type": "Record", "sort_on": "path"}
+    if states:
+        query["review_state"] = list(states)
+    return [brain.UID for brain in catalog.unrestrictedSearchResults(**query)]
+
+
+def reextract(
+    site=None,
+    *,
+    force: bool = False,
+    only_queue: bool = False,
+    states=ARCHIVED_STATES,
+    progress=None,
+) -> dict:
+    """Extract the text of existing records again (重新提取), one committed transaction each.
+
+    ``force``: every file again (else only files without text, changed or due for a retry);
+    ``only_queue``: queue them for the worker instead; ``progress(n, total, code)`` after each.
+    """
+    from sd.archive.preservation import store as aip_store
+
+    uids = record_uids(site, states)
+    totals = {"records": len(uids), "extracted": 0, "failed": 0, "changed": 0}
+    for n, uid in enumerate(uids, 1):
+        record = aip_store.record_by_uid(uid)
+        if record is None or aip_store._destroyed(record):
+            continue
+        if only_queue:
+            enqueue(record, site)
+        else:
+            summary = store.extract_record(record, force=force, site=site)
+            for key in ("extracted", "failed", "changed"):
+                totals[key] += summary[key]
+        transaction.commit()
+        if progress is not None:
+            progress(n, len(uids), getattr(record, "archival_code", "") or uid)
+    return totals

@@ -40,14 +40,15 @@ def ocr_image(path: str | os.PathLike, timeout: float | None = None) -> str:
 
 
 def render_page(pdf: str | os.PathLike, page: int, folder: str, timeout=None) -> Path:
-    """Page ``page`` (1-based) of ``pdf`` as a 300-dpi greyscale PNG in ``folder``."""
+    """Page ``page`` (1-based) of ``pdf`` as a 300-dpi greyscale PGM in ``folder`` (raw
+    pixels: no PNG compression to spend time on, the file lives for one tesseract call)."""
     prefix = Path(folder) / f"p{page}"
     run(
-        ["pdftoppm", "-r", str(DPI), "-gray", "-png", "-f", str(page), "-l", str(page),
+        ["pdftoppm", "-r", str(DPI), "-gray", "-f", str(page), "-l", str(page),
          "-singlefile", os.fspath(pdf), str(prefix)],
         timeout,
     )  # fmt: skip
-    return prefix.with_suffix(".png")
+    return prefix.with_suffix(".pgm")
 
 
 def ocr_pdf_pages(pdf: str | os.PathLike, pages: list[int], timeout: float | None = None) -> dict:

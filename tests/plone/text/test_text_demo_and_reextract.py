@@ -1,0 +1,45 @@
+"""The demo's records with Chinese text (#30 item 2) and re-extraction of existing records."""
+
+import transaction
+from plone import api
+
+from sd.archive.demo import make_text_records
+from sd.archive.testing import make_fonds
+from sd.archive.text import queue
+from sd.archive.text import record_text
+from sd.archive.text import text_status
+
+
+def test_demo_text_records_are_archived_and_queued(fonds):
+    made = make_text_records(fonds)
+    assert [r.getId() for r in made] == ["text-demo-report", "text-demo-ofd", "text-demo-scan"]
+    assert make_text_records(fonds) == []  # idempotent
+    assert all(api.content.get_state(r) == "archived" and queue.is_pending(r) for r in made)
+    report, ofd, _scan = made
+    queue.take(report.UID())
+    queue.take(ofd.UID())
+    assert "结余资金已按规定上缴" in record_text(report)
+    assert "馆藏纸质档案数字化工作" in record_text(ofd)
+    assert text_status(ofd)["methods"] == ["ofd-text"]
+
+
+def test_reextract_existing_records_with_progress(fportal, files):
+    from text_helpers import record_with
+
+    fonds = make_fonds(fportal)
+    records = [record_with(fonds, n, [files["pdf"]]) for n in (11, 12)]
+    record_with(fonds, 13, [files["pdf"]], archive=False)  # pre-archived: not touched
+    transaction.commit()
+    seen = []
+    totals = queue.reextract(progress=lambda n, total, code: seen.append((n, total)))
+    assert totals == {"records": 2, "extracted": 2, "failed": 0, "changed": 2}
+    assert seen == [(1, 2), (2, 2)]
+    assert all("财务预算" in record_text(r) for r in records)
+    # again: nothing to do; with force every file once more, same text, nothing changed
+    assert queue.reextract()["extracted"] == 0
+    assert queue.reextract(force=True) == {
+        "records": 2,
+        "extracted": 2,
+        "failed": 0,
+        "changed": 0,
+    }
