@@ -3,7 +3,6 @@ export, the chain check against the latest anchor and anchoring on demand."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from plone.protect import CheckAuthenticator
@@ -12,6 +11,7 @@ from Products.Five.browser import BrowserView
 from sd.archive import audit
 from sd.archive.audit import anchor
 from sd.archive.audit import reading
+from sd.archive.browser import details
 from sd.archive.core.audit.entry import OUTCOMES
 from sd.archive.core.errors import ArchiveError
 
@@ -47,9 +47,15 @@ class AuditTrailView(BrowserView):
             self.start, self.size = 0, reading.PAGE_SIZE
         return self.index()
 
-    @staticmethod
-    def details(item: dict) -> str:
-        return json.dumps(item["details"], ensure_ascii=False, sort_keys=True)
+    def details(self, item: dict) -> list[dict]:
+        """The entry's details as labelled rows in words (never JSON)."""
+        return details.readable(self.request, item["details"])
+
+    def action(self, item: dict) -> str:
+        return details.action_label(self.request, item["action"])
+
+    def outcome(self, value: str) -> str:
+        return details.outcome_label(self.request, value)
 
     def value(self, name: str) -> str:
         value = self.request.form.get(name, "")

@@ -11,10 +11,14 @@ from plone import api
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
+from sd.archive.browser.details import OUTCOMES
+from sd.archive.browser.details import action_label
 from sd.archive.browser.workbench import queues
 
 #: the navigation (功能导航): (group, label, view on the site, permission)
 NAVIGATION = (
+    # 档案检索 (#30): every role searches what it may see
+    (_("Search"), _("Archive search"), "@@archive-search", "View"),
     (
         _("Records room"),
         _("Review queue (all fonds)"),
@@ -66,12 +70,6 @@ NAVIGATION = (
 )
 
 SUPERVISE = "sd.archive: Supervise archiving"
-#: the outcomes of the audit trail (core.audit.entry.OUTCOMES) as a person reads them
-OUTCOMES = {
-    "ok": _("Action succeeded"),
-    "refused": _("Action refused"),
-    "failed": _("Action failed"),
-}
 
 
 class WorkbenchView(BrowserView):
@@ -220,6 +218,7 @@ class WorkbenchView(BrowserView):
             {
                 "time": local_time(e.time),
                 "action": e.action,
+                "action_title": action_label(self.request, e.action),
                 "object": e.code or e.path,
                 "outcome": OUTCOMES.get(e.outcome, e.outcome),
             }
