@@ -188,7 +188,7 @@ def start(var: pathlib.Path, port: int) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://localhost:{port}/archive"
-    for _ in range(120):
+    for _ in range(600):  # up to 5 minutes: a start takes over a minute on a busy host
         try:
             if requests.get(
                 f"{base}/@openapi", headers={"Accept": "application/json"}, timeout=2
