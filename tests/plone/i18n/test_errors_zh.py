@@ -84,3 +84,13 @@ def test_correction_page_shows_the_refusal_chinese_first(archived, admin):
     texts = [t.strip() for t in re.findall(r">([^<>]+)<", box) if t.strip()]
     assert texts and texts[0].startswith("更正须说明理由: ")
     assert all(starts_chinese(t) or t in ("reason",) for t in texts), texts
+
+
+def test_plain_page_errors_read_chinese_first(archived, admin):
+    fonds = archived.__parent__
+    for url, status in (
+        (f"{archived.absolute_url()}/@@detection-report.pdf?run=99", 404),
+        (f"{fonds.absolute_url()}/@@arrangement-rules-export?which=other", 400),
+    ):
+        response = admin.get(url, headers={"Accept": "text/html"})
+        assert response.status_code == status and starts_chinese(response.text), response.text

@@ -44,7 +44,7 @@ class DetectionReportPDF(BrowserView):
             report = runs[int(self.request.form.get("run", len(runs) - 1))]
         except (ValueError, IndexError):
             self.request.response.setStatus(404)
-            return "no such detection run"
+            return "无此检测记录: no such detection run"
         self.request.response.setHeader("Content-Type", "application/pdf")
         name = f"{self.context.getId()}-detection.pdf"
         self.request.response.setHeader("Content-Disposition", f'inline; filename="{name}"')

@@ -44,7 +44,7 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
         if self.request.method == "POST":
             CheckAuthenticator(self.request)
             if not api.user.has_permission(MANAGE_PERMISSION, obj=self.context):
-                raise BadRequest("not allowed")
+                raise BadRequest("无权操作: not allowed")
             form = self.request.form
             if form.get("start_fixity"):
                 fixity.start_in_background(
@@ -172,7 +172,7 @@ class ConvertComponent(BrowserView):
 
     def __call__(self):
         if self.request.method != "POST":
-            raise BadRequest("POST only")
+            raise BadRequest("只接受提交表单（POST）: POST only")
         CheckAuthenticator(self.request)
         record = self.context.__parent__
         try:

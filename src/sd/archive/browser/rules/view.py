@@ -56,7 +56,10 @@ class ArrangementRulesExport(BrowserView):
         fmt = self.request.form.get("format", "xml")
         if which not in ("scheme", "schedule") or fmt not in rules.FORMATS:
             self.request.response.setStatus(400)
-            return "which must be scheme|schedule and format xml|csv"
+            return (
+                "导出参数有误（分类方案或保管期限表，XML 或 CSV）: "
+                "which must be scheme|schedule and format xml|csv"
+            )
         data = rules.export(self.context, which, fmt)
         name = f"{self.context.fonds_code}-{which}.{fmt}"
         self.request.response.setHeader("Content-Type", CONTENT_TYPES[fmt])
