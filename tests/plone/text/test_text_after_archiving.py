@@ -180,3 +180,20 @@ def test_pre_archived_records_are_not_queued(fonds, files):
     record = record_with(fonds, 6, [files["pdf"]], archive=False)
     assert not queue.is_pending(record)
     assert text_status(record)["status"] == "waiting"
+
+
+def test_rebuild_restores_the_text_from_the_aip_without_extracting(fonds, files, var):
+    from zope.annotation.interfaces import IAnnotations
+
+    from sd.archive.text import TEXT_KEY
+
+    record = record_with(fonds, 7, [files["pdf"], files["ofd"]])
+    queue.take(record.UID())
+    aip_store.flush()
+    _, aip = read_last_aip(record, var)
+    before = record_text(record)
+    del IAnnotations(record)[TEXT_KEY]
+    assert record_text(record) == ""
+    assert store.restore_from_aip(record, aip) == 2
+    assert record_text(record) == before
+    assert text_status(record)["methods"] == ["aip"]

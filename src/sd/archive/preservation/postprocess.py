@@ -238,6 +238,13 @@ def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
     A conflict is retried; a record whose work fails otherwise raises the not-preserved
     alarm and leaves the queue, so one bad record never blocks the others. ``polite``
     (the worker) gives way to intake before each record (:func:`give_way`)."""
+    return drain_queue(next_uid, take, _give_up, "after-archiving work", site, limit, polite)
+
+
+def drain_queue(next_uid, take, give_up, what: str, site=None, limit=None, polite=False) -> int:
+    """The drain loop of a queue of this shape (this one, the text queue): ``take(uid, site)``
+    each ``next_uid(site)`` and commit; a conflict is retried, any other failure handed to
+    ``give_up(uid, site, error)`` after the abort."""
     done = conflicts = 0
     while limit is None or done < limit:
         if polite and give_way(site):
@@ -250,7 +257,7 @@ def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
             transaction.commit()
         except ConflictError as conflict:
             transaction.abort()
-            logger.info("after-archiving work for %s will be retried: %s", uid, conflict)
+            logger.info("%s for %s will be retried: %s", what, uid, conflict)
             conflicts += 1
             if conflicts > 20:
                 raise
@@ -258,7 +265,7 @@ def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
             continue
         except Exception as error:  # noqa: BLE001 - one bad record must not stop the queue
             transaction.abort()
-            _give_up(uid, site, error)
+            give_up(uid, site, error)
         done += 1
     return done
 

@@ -15,11 +15,9 @@ In ``inline`` mode (the test layers) nothing drains this queue by itself: call :
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import transaction
-from ZODB.POSException import ConflictError
 
 from sd.archive import logger
 
@@ -110,37 +108,18 @@ def drain(site=None, limit: int | None = None, polite: bool = False, retries: bo
 
     A record whose extraction fails in a way the extractor did not catch leaves the queue
     with a log line (its retry stays scheduled); ``polite`` gives way to intake."""
-    pp = _pp()
     if retries and store.due_retries(site):
         requeue_due(site)
         transaction.commit()
-    done = conflicts = 0
-    while limit is None or done < limit:
-        if polite and pp.give_way(site):
-            transaction.abort()
-        uid = next_uid(site)
-        if uid is None:
-            break
-        try:
-            take(uid, site)
-            transaction.commit()
-        except ConflictError as conflict:
-            transaction.abort()
-            conflicts += 1
-            logger.info("text extraction for %s will be retried: %s", uid, conflict)
-            if conflicts > 20:
-                raise
-            time.sleep(0.05 * conflicts)
-            continue
-        except Exception as error:  # noqa: BLE001 - one bad record must not stop the queue
-            transaction.abort()
-            logger.error("text extraction for %s failed: %s", uid, error)
-            shard = _shard(uid, site)
-            if shard is not None:
-                shard.remove(uid)
-            transaction.commit()
-        done += 1
-    return done
+    return _pp().drain_queue(next_uid, take, _give_up, "text extraction", site, limit, polite)
+
+
+def _give_up(uid: str, site, error) -> None:
+    logger.error("text extraction for %s failed: %s", uid, error)
+    shard = _shard(uid, site)
+    if shard is not None:
+        shard.remove(uid)
+    transaction.commit()
 
 
 # --- re-extraction of existing records (demo data, migration) -------------------------------
