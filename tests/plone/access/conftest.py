@@ -94,3 +94,43 @@ def as_user(portal):
     yield switch
     logout()
     login(portal, TEST_USER_NAME)
+
+
+@pytest.fixture
+def fholdings(fportal, monkeypatch, tmp_path):
+    """The functional site (HTTP) with the users and a controlled, a received and an open
+    record of fonds J001 (public reading on); committed. Each test gets its own audit trail."""
+    import transaction
+
+    from sd.archive.testing import make_fonds
+
+    monkeypatch.setenv("SD_ARCHIVE_AUDIT_DIR", str(tmp_path / "audit"))
+    fonds = make_fonds(fportal)
+    for user_id, roles in ACCESS_USERS.items():
+        api.user.create(
+            email=f"{user_id}@example.org", username=user_id, password=PASSWORD, roles=roles
+        )
+    found = {
+        "controlled": real_record(fonds, 1, "controlled"),
+        "received": real_record(fonds, 2, "received"),
+        "open": real_record(fonds, 3, "open"),
+    }
+    found["fonds"] = fonds
+    transaction.commit()
+    return found
+
+
+@pytest.fixture
+def session(fportal):
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    from sd.archive.testing import rest_session
+
+    opened = []
+
+    def make(user=None):
+        opened.append(rest_session(fportal, user, PASSWORD))
+        return opened[-1]
+
+    yield make
+    for s in opened:
+        s.close()

@@ -89,7 +89,7 @@ def entries(
             continue
         if requester and request.requester != requester.strip():
             continue
-        for entry in getattr(request, "register", None) or ():
+        for index, entry in enumerate(getattr(request, "register", None) or ()):
             if action and entry.get("action") != action:
                 continue
             if (
@@ -101,9 +101,9 @@ def entries(
             day = beijing_text(entry.get("time"))[:10]
             if (since and day < since) or (until and day > until):
                 continue
-            found.append(dict(entry))
-    found.sort(key=lambda e: e.get("time", ""), reverse=True)
-    return found
+            found.append((entry.get("time", ""), index, dict(entry)))
+    found.sort(key=lambda t: t[:2], reverse=True)  # newest first, a request's own order kept
+    return [entry for _time, _index, entry in found]
 
 
 def row(entry: dict) -> list[str]:
