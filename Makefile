@@ -132,6 +132,10 @@ test: install test-deps ## install what the tests need and run them all
 test-core: install ## the pure-Python domain core only (seconds)
 	$(BIN)/python -m pytest tests/core -q -p no:warnings
 
+.PHONY: screenshots
+screenshots: install test-deps ## the user guide's screenshots (docs/images) from the browser walks of every role
+	SD_ARCHIVE_SCREENSHOTS=docs/images TZ=Asia/Shanghai $(BIN)/python -m pytest tests/browser -q -p no:warnings
+
 LINT_PATHS := src tests bench scripts
 ZPRETTY_FILES = $(shell git ls-files 'src/*.zcml' 'src/*.xml')
 

@@ -2,7 +2,7 @@
 workbench (工作台): the review queue → archive a record → the fonds' item catalogue → download
 the XLSX → transfer out (tick one record, preview, confirm). Between the steps the officer
 comes back by the 工作台 tab of the role navigation at the top of every page. Screenshots go to
-test-artifacts/browser/."""
+test-artifacts/browser/ (and to the user guide's images with ``make screenshots``)."""
 
 import os
 import sys
@@ -15,6 +15,7 @@ from browser_helpers import ARTIFACTS
 from browser_helpers import HAVE_CHROMIUM
 from browser_helpers import as_manager
 from browser_helpers import log_in
+from browser_helpers import shoot
 from plone import api
 
 from sd.archive.testing import PACKAGE_SAMPLES
@@ -86,7 +87,7 @@ def test_officer_main_path(room, page):
     page.goto(site)
     section = page.wait_for_selector("#sd-wb-officer-J001")
     assert section.query_selector(".sd-wb-review .sd-count").inner_text() == "2"
-    page.screenshot(path=str(ARTIFACTS / "officer-path-1-workbench.png"), full_page=True)
+    shoot(page, "guide-officer-1-workbench", full_page=True)
 
     # review queue → archive the first record with category, retention and organisation
     with page.expect_navigation():
@@ -101,7 +102,7 @@ def test_officer_main_path(room, page):
         page.click("button[name='form.adjust']")
     page.wait_for_selector(f"#sel-{bodies[1]['UID']}")
     assert page.locator(".sd-review-select").count() == 1
-    page.screenshot(path=str(ARTIFACTS / "officer-path-2-archived.png"), full_page=True)
+    shoot(page, "guide-officer-2-archived", full_page=True)
 
     # the workbench counts it: one left to review, one due for transfer
     back_to_the_workbench(page)
@@ -143,12 +144,12 @@ def test_officer_main_path(room, page):
     assert preview.get_attribute("data-count") == "1"
     assert preview.get_attribute("data-first-code") == CODE
     assert int(preview.get_attribute("data-bytes")) > 0
-    page.screenshot(path=str(ARTIFACTS / "officer-path-3-preview.png"), full_page=True)
+    shoot(page, "guide-officer-3-preview", full_page=True)
     page.fill("#description", "2023年文书档案移交")
     with page.expect_navigation():
         page.click("#transfer-confirm button[name=build]")
     page.wait_for_load_state("networkidle")
-    page.screenshot(path=str(ARTIFACTS / "officer-path-4-sent.png"), full_page=True)
+    shoot(page, "guide-officer-4-sent", full_page=True)
 
     transaction.begin()
     portal = api.portal.get()

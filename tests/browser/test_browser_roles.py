@@ -168,7 +168,9 @@ def test_archivist_receives_a_transfer_and_its_registration_form(receiving, page
     shoot(page, "guide-archivist-2-received", full_page=True)
 
     # 移交与接收登记表 (PDF): Chinese title, the count, both sides' results, who reviewed
-    form = pdf_text(download(page, lambda: page.click("a[href$='what=form.pdf']")))
+    pdf = download(page, lambda: page.click("a[href$='what=form.pdf']"))
+    (ARTIFACTS / "archivist-registration-form.pdf").write_bytes(pdf)
+    form = pdf_text(pdf)
     assert "电子档案移交与接收登记表" in form, form
     assert "移交电子档案数量" in form and "5" in form.split("移交电子档案数量", 1)[1][:40], form
     assert "合格" in form and "待检" not in form, form
@@ -243,6 +245,7 @@ def test_supervisor_reads_queues_and_rejections_but_acts_for_no_agency(agencies,
     # the records officer's actions stay closed: the Chinese insufficient-privileges page for
     # transfer and receipt; the review queue opens (zope2.View) but offers nothing to act on
     assert_forbidden(page, f"{site}/j001/@@transfer-out")
+    shoot(page, "guide-supervisor-forbidden")
     assert_forbidden(page, f"{site}/@@transfer-holdings")
     page.goto(f"{site}/j001/@@review-queue")
     assert page.locator(".sd-review-empty").count() == 1
@@ -259,9 +262,13 @@ def test_system_administrator_configures_but_reads_no_record(agencies, page):
     assert section.locator(".sd-wb-alarms .sd-count").inner_text() == "1"
     with page.expect_navigation():
         section.locator("a[href$='@@sd-archive-settings']").click()
-    assert "权限" not in page.locator("h1").first.inner_text()
-    assert page.locator("form input, form select").count() > 3  # the settings form itself
+    assert page.locator("h1").first.inner_text() == "档案系统设置"
     shoot(page, "guide-sysadmin-settings")
+    page.fill("#form-widgets-transfer_after_years", "3")
+    with page.expect_navigation():
+        page.click("#form-buttons-save")
+    transaction.begin()
+    assert api.portal.get_registry_record("sd.archive.settings.transfer_after_years") == 3
     page.goto(f"{site}/@@sd-archive-storage")
     assert "权限" not in page.locator("h1").first.inner_text()
 
@@ -298,7 +305,10 @@ def test_security_administrator_grants_a_role_but_not_a_second_administrator(age
     body = page.locator("body").inner_text()
     assert page.locator("h1").inner_text().startswith("三员分立"), body
     assert "三员" in page.locator("p[lang=zh-CN]").inner_text(), body
+    # the security administrator appoints no administrator at all (rule 6, checked before rule 1)
+    assert page.locator("code").inner_text() == "administrator_roles_reserved"
     assert "Traceback" not in body
+    shoot(page, "guide-secadmin-refused")
     transaction.begin()
     assert "SecurityAuditor" not in api.user.get_roles(username="sysadmin")
 

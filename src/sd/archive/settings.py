@@ -24,6 +24,7 @@ class IArchiveSettings(Interface):
         title=_("Production deployment"),  # 生产环境
         description=_("A production deployment refuses default passwords."),
         default=False,
+        required=False,  # a required Bool is a box the browser insists on ticking before saving
     )
     digest_algorithms = schema.List(
         title=_("Digest algorithms"),  # 摘要算法
