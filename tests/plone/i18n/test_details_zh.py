@@ -58,3 +58,22 @@ def test_audit_trail_page_shows_details_in_chinese(zh_site, zh_page, trail):
     assert "修改设置" in cells and "成功" in cells  # the action and its outcome in words
     assert "settings.changed" not in cells and ">ok<" not in cells
     assert not re.search(r"[{}\[\]]|&#34;|&quot;", cells), cells  # no JSON, no repr
+
+
+def test_record_page_shows_corrections_in_words(zh_site, zh_page, trail):
+    from plone import api
+
+    from sd.archive.corrections import correct_description
+    from sd.archive.numbering import assign_code
+    from sd.archive.testing import make_fonds
+    from sd.archive.testing import make_record
+
+    record = make_record(make_fonds(zh_site))
+    assign_code(record, "WS", 2023, "Y", "BGS")
+    api.content.transition(record, transition="archive")
+    correct_description(record, {"keywords": ["预算", "决算"]}, "补充关键词")
+    transaction.commit()
+    html = zh_page(rest_session(zh_site, "admin"), record.absolute_url())
+    row = html.split('id="sd-corrections"')[1].split("</table>")[0]
+    assert "关键词：" in row and "→ 预算、决算" in row, row
+    assert "['" not in row and "keywords" not in row

@@ -122,7 +122,26 @@ class RecordView(BeijingTimeMixin, BrowserView):
         return api.user.has_permission("sd.archive: View audit log", obj=self.context)
 
     def correction_log(self):
-        return _timed(self.context.correction_log or []) if self.can_view_audit() else []
+        """The corrections, each change as ``字段：原值 → 新值`` in words (never a list repr)."""
+        if not self.can_view_audit():
+            return []
+        from sd.archive.browser.correction import FORM_FIELDS
+        from sd.archive.browser.details import value_text
+
+        labels = {name: label for name, label, _kind in FORM_FIELDS}
+        rows = _timed(self.context.correction_log or [])
+        for row in rows:
+            row["changes_text"] = "；".join(
+                "{}：{} → {}".format(
+                    translate(labels[c["field"]], context=self.request)
+                    if c.get("field") in labels
+                    else c.get("field", ""),
+                    value_text(self.request, c.get("old")),
+                    value_text(self.request, c.get("new")),
+                )
+                for c in row.get("changes", ())
+            )
+        return rows
 
     def review_history(self):
         """The workflow history, newest first, with state and transition titles (中文)."""
