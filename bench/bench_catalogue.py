@@ -5,7 +5,13 @@ baseline in the same run.
 Goals (#24): XLSX ≤ 10 s and ≤ 200 MB extra memory; PDF ≤ 30 s. Memory is the peak RSS of
 a child process that does only that output, minus the child's RSS before it starts.
 
-    .venv/bin/python bench/bench_catalogue.py [--records 10000]
+``--per-volume 10`` (the default; 0 skips it) also lays out the volume-level outputs of the
+same records arranged in volumes of that many (10,000 records: 1,000 volumes): 案卷目录 (XLSX,
+PDF), 卷内目录 (XLSX, PDF: a page run per volume), 卷内备考表 (PDF, a page per volume) and the
+归档章 of every record (PDF), each with its ratio to the 归档文件目录 of the same records in
+the same format.
+
+    .venv/bin/python bench/bench_catalogue.py [--records 10000] [--per-volume 10]
     .venv/bin/python bench/bench_catalogue.py --site [--records 10000]
 
 ``--site`` measures the whole path on a throw-away FileStorage instance instead
@@ -43,6 +49,82 @@ def synthetic(n: int):
     ]
 
 
+def synthetic_volumes(n: int, per_volume: int):
+    """The same ``n`` records as :func:`synthetic`, in volumes of ``per_volume``."""
+    from sd.archive.core.catalogues.volume_catalogue import Volume
+    from sd.archive.core.catalogues.volume_catalogue import VolumeItem
+
+    entries = synthetic(n)
+    volumes = []
+    for start in range(0, n, per_volume):
+        number = start // per_volume + 1
+        items = tuple(
+            VolumeItem(k, e.document_number, e.author, e.title, e.date, e.pages, e.remarks)
+            for k, e in enumerate(entries[start : start + per_volume], 1)
+        )
+        volumes.append(
+            Volume(
+                f"J001-WS·2023·Y-{number:04d}",
+                f"2023年度办公室关于电子文件归档与移交工作的文件（第{number}卷）",
+                items,
+                "Y",
+                "卷内文件齐全。" if number % 5 else "",
+                "张三",
+                "李四",
+                "20240110",
+            )
+        )
+    return volumes
+
+
+def synthetic_stamps(n: int, per_volume: int):
+    from sd.archive.core.catalogues.stamps import Stamp
+
+    return [
+        Stamp(
+            e.archival_code,
+            "J001",
+            "2023",
+            str(i % per_volume + 1),
+            "BGS",
+            "永久",
+            str(e.pages),
+            str(i // per_volume + 1),
+        )
+        for i, e in enumerate(synthetic(n))
+    ]
+
+
+#: the volume-level outputs and the item output each is compared with
+VOLUME_KINDS = {
+    "volumes-xlsx": "xlsx",
+    "volumes-pdf": "pdf",
+    "contents-xlsx": "xlsx",
+    "contents-pdf": "pdf",
+    "notes-pdf": "pdf",
+    "stamps-pdf": "pdf",
+}
+
+
+def _volume_output(kind: str, n: int, per_volume: int, out) -> None:
+    from sd.archive.core.catalogues import stamps
+    from sd.archive.core.catalogues import volume_catalogue as v
+    from sd.archive.core.catalogues.item_catalogue import Heading
+
+    heading = Heading("J001", "山东省档案馆", "2023", "WS", "Y")
+    if kind == "stamps-pdf":
+        stamps.write_pdf(synthetic_stamps(n, per_volume), out, "J001", "山东省档案馆")
+        return
+    writer = {
+        "volumes-xlsx": v.write_volumes_xlsx,
+        "volumes-pdf": v.write_volumes_pdf,
+        "contents-xlsx": v.write_contents_xlsx,
+        "contents-pdf": v.write_contents_pdf,
+        "notes-pdf": v.write_notes_pdf,
+    }[kind]
+    writer(synthetic_volumes(n, per_volume), out, heading)
+
+
 def _rss_kb() -> int:
     with open("/proc/self/status") as status:
         for line in status:
@@ -51,7 +133,7 @@ def _rss_kb() -> int:
     return 0
 
 
-def _run(kind: str, n: int, queue) -> None:
+def _run(kind: str, n: int, queue, per_volume: int = 10) -> None:
     from sd.archive.core.catalogues.item_catalogue import Heading
     from sd.archive.core.catalogues.item_catalogue import in_code_order
     from sd.archive.core.catalogues.item_catalogue import write_csv
@@ -60,19 +142,24 @@ def _run(kind: str, n: int, queue) -> None:
     from sd.archive.core.pdffonts import cjk_font
 
     heading = Heading("J001", "山东省档案馆", "2023", "BGS", "Y")
-    if kind == "pdf":
+    if kind.endswith("pdf"):
         cjk_font()  # registered (the font file read) before the clock starts
     import openpyxl  # noqa: F401 - imported before the clock and the memory base
     import reportlab.platypus  # noqa: F401
 
     before = _rss_kb()
     started = time.perf_counter()
-    entries = in_code_order(synthetic(n))
-    if kind == "csv":
+    if kind in VOLUME_KINDS:
+        out = io.BytesIO()
+        _volume_output(kind, n, per_volume, out)
+        size = len(out.getvalue())
+    elif kind == "csv":
+        entries = in_code_order(synthetic(n))
         out = io.StringIO()
         write_csv(entries, out)
         size = len(out.getvalue().encode())
     else:
+        entries = in_code_order(synthetic(n))
         out = io.BytesIO()
         if kind == "xlsx":
             write_xlsx(entries, out, heading)
@@ -84,10 +171,10 @@ def _run(kind: str, n: int, queue) -> None:
     queue.put({"kind": kind, "seconds": seconds, "bytes": size, "extra_mb": (peak - before) / 1024})
 
 
-def measure(kind: str, n: int) -> dict:
+def measure(kind: str, n: int, per_volume: int = 10) -> dict:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_run, args=(kind, n, queue))
+    process = context.Process(target=_run, args=(kind, n, queue, per_volume))
     process.start()
     result = queue.get()
     process.join()
@@ -190,6 +277,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--site", action="store_true", help="the whole path on a site")
+    parser.add_argument("--per-volume", type=int, default=10, help="records a volume; 0: skip")
     args = parser.parse_args()
     if args.site:
         site_run(args.records)
@@ -204,6 +292,16 @@ def main() -> None:
             f"{r['bytes'] / 1e6:6.2f} MB out  +{r['extra_mb']:6.1f} MB RSS  "
             f"ratio to csv {r['seconds'] / base:7.1f}x{verdict}"
         )
+    if args.per_volume > 0:
+        volumes = -(-args.records // args.per_volume)
+        print(f"volume outputs: {volumes} volumes x {args.per_volume} records")
+        for kind, like in VOLUME_KINDS.items():
+            r = results[kind] = measure(kind, args.records, args.per_volume)
+            item = results[like]["seconds"]
+            print(
+                f"{kind:13} {r['seconds']:7.2f} s  {r['bytes'] / 1e6:6.2f} MB out  "
+                f"+{r['extra_mb']:6.1f} MB RSS  ratio to item {like} {r['seconds'] / item:5.2f}x"
+            )
     print(json.dumps(results))
 
 

@@ -134,22 +134,39 @@ def test_volumes_xlsx():
     assert rows[3][:7] == (2, "J001-WS·2023·Y-009", "空卷", None, 0, 0, "定期30年")
 
 
-def test_contents_xlsx_one_sheet_per_volume():
+def test_contents_xlsx_volume_under_volume_on_one_sheet():
     out = io.BytesIO()
     assert write_contents_xlsx([volume(1), volume(2, (2,)), EMPTY], out, HEADING) == 4
     names, rows = _rows(out.getvalue())
-    assert names == ["J001-WS·2023·Y-001", "J001-WS·2023·Y-002", "J001-WS·2023·Y-009"]
+    assert names == ["卷内目录"]  # one sheet: a write-only sheet holds a file open until saved
     assert rows[0][0] == "卷内目录" and "案卷档号：J001-WS·2023·Y-001" in rows[0][2]
-    assert rows[1] == CONTENTS_HEADINGS
-    assert [r[5] for r in rows[2:]] == ["1-5", "6-9", "10"]
-    assert len(_rows(out.getvalue(), 2)[1]) == 2  # the empty volume: title and headings
+    assert rows[XLSX_HEADER_ROW - 1] == CONTENTS_HEADINGS
+    assert [r[5] for r in rows[2:5]] == ["1-5", "6-9", "10"]
+    blocks = [n for n, r in enumerate(rows) if r and r[0] == "卷内目录"]
+    assert blocks == [0, 6, 10]  # rows, a blank row, the next volume's title and headings
+    assert rows[8][5] == "1-2" and rows[12:] == []  # the empty volume: title and headings
+
+
+def test_contents_xlsx_of_many_volumes_with_few_files_open():
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+    try:
+        out = io.BytesIO()
+        assert write_contents_xlsx([volume(n, (1,)) for n in range(1, 401)], out, HEADING) == 400
+        assert write_notes_xlsx([volume(n, (1,)) for n in range(1, 401)], io.BytesIO(), HEADING)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_notes_xlsx():
     out = io.BytesIO()
-    assert write_notes_xlsx([volume(1, compiled_on="20240110")], out, HEADING) == 1
+    assert write_notes_xlsx([volume(1, compiled_on="20240110"), EMPTY], out, HEADING) == 2
     _, rows = _rows(out.getvalue())
-    fields = dict(rows[1:])
+    assert rows[0][0] == "卷内备考表" and "山东省某某厅" in rows[0][1]
+    fields = dict(rows[1:7])
+    assert dict(rows[9:15])["本卷情况说明"] == "本卷共 0 件，0 页。"
     assert fields["本卷情况说明"].startswith("本卷共 3 件，10 页")
     assert fields["立卷人"] == "张三" and fields["检查人"] == "李四"
     assert fields["立卷时间"] == "2024年1月10日"

@@ -63,10 +63,14 @@ def sheet_names(sections: Sequence[Section]) -> list[str]:
     return names
 
 
-def write_xlsx(sections: Sequence[Section], stream: BinaryIO, columns: Sequence[Column]) -> int:
-    """One sheet per section (openpyxl write-only: rows streamed, not kept). Row 1: the title
-    and the lines; row 2: the headings (:data:`XLSX_HEADER_ROW`); then the rows. Returns the
-    number of rows written over all sections."""
+def write_xlsx(
+    sections: Sequence[Section], stream: BinaryIO, columns: Sequence[Column], one_sheet=False
+) -> int:
+    """One sheet per section, or with ``one_sheet`` all sections one under the other on one
+    sheet, a blank row between (openpyxl write-only: rows streamed, not kept; a write-only
+    sheet holds an open temporary file until saved, so a catalogue of a thousand volumes must
+    not be a thousand sheets). Each section: its title and lines, the headings
+    (:data:`XLSX_HEADER_ROW` for the first), its rows. Returns the rows over all sections."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -74,12 +78,17 @@ def write_xlsx(sections: Sequence[Section], stream: BinaryIO, columns: Sequence[
 
     book = Workbook(write_only=True)
     bold, big = Font(bold=True), Font(bold=True, size=14)
+    names = sheet_names(sections[:1] if one_sheet else sections)
+    sheet = None
     total = 0
-    for section, name in zip(sections, sheet_names(sections), strict=True):
-        sheet = book.create_sheet(title=name)
-        for index, column in enumerate(columns, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = column.xlsx_width
-        sheet.freeze_panes = "A3"
+    for index, section in enumerate(sections):
+        if sheet is None or not one_sheet:
+            sheet = book.create_sheet(title=names[index])
+            for number, column in enumerate(columns, 1):
+                sheet.column_dimensions[get_column_letter(number)].width = column.xlsx_width
+            sheet.freeze_panes = "A3"
+        elif index:
+            sheet.append([])
         first = WriteOnlyCell(sheet, value=section.title)
         first.font = big
         sheet.append([first, *section.lines])

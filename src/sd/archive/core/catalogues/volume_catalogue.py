@@ -196,15 +196,16 @@ def _contents_sections(volumes: Sequence[Volume], fonds: Heading) -> list[Sectio
             "卷内目录",
             (line, f"案卷档号：{v.archival_code}　案卷题名：{v.title}"),
             contents_rows(v),
-            sheet=v.archival_code or v.title,
         )
         for v in volumes
     ]
 
 
 def write_contents_xlsx(volumes: Sequence[Volume], stream: BinaryIO, fonds: Heading) -> int:
-    """卷内目录, one XLSX sheet per volume. Returns the rows over all volumes."""
-    return layout.write_xlsx(_contents_sections(volumes, fonds), stream, CONTENTS_COLUMNS)
+    """卷内目录 on one XLSX sheet, volume under volume (title, headings, rows, a blank row).
+    Returns the rows over all volumes."""
+    sections = _contents_sections(volumes, fonds)
+    return layout.write_xlsx(sections, stream, CONTENTS_COLUMNS, one_sheet=True)
 
 
 def write_contents_pdf(volumes: Sequence[Volume], stream: BinaryIO, fonds: Heading) -> int:
@@ -249,20 +250,21 @@ def written_date(text: str) -> str:
 
 
 def write_notes_xlsx(volumes: Sequence[Volume], stream: BinaryIO, fonds: Heading) -> int:
-    """卷内备考表, one XLSX sheet per volume: row 1 the title and fonds, then label / value
-    rows. Returns the number of volumes."""
+    """卷内备考表 on one XLSX sheet, volume under volume: the title and fonds, then label /
+    value rows, a blank row between volumes. Returns the number of volumes."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sections = [Section(NOTES_TITLE, (), (), sheet=v.archival_code or v.title) for v in volumes]
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for volume, name in zip(volumes, layout.sheet_names(sections), strict=True):
-        sheet = book.create_sheet(title=name)
-        sheet.column_dimensions["A"].width = 16
-        sheet.column_dimensions["B"].width = 70
+    sheet = book.create_sheet(title=NOTES_TITLE)
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 70
+    wrap, bold = Alignment(wrap_text=True, vertical="top"), Font(bold=True)
+    for index, volume in enumerate(volumes):
+        if index:
+            sheet.append([])
         title = WriteOnlyCell(sheet, value=NOTES_TITLE)
         title.font = Font(bold=True, size=14)
         sheet.append([title, fonds_line(fonds.fonds_code, fonds.fonds_title)])
@@ -270,10 +272,8 @@ def write_notes_xlsx(volumes: Sequence[Volume], stream: BinaryIO, fonds: Heading
             cell = WriteOnlyCell(sheet, value=value)
             cell.alignment = wrap
             head = WriteOnlyCell(sheet, value=label)
-            head.font = Font(bold=True)
+            head.font = bold
             sheet.append([head, cell])
-    if not volumes:
-        book.create_sheet(title="Sheet")
     book.save(stream)
     return len(volumes)
 
