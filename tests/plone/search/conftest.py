@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from search_data import PASSWORD
 from search_data import PATHS
 from search_data import add
 
@@ -23,3 +24,36 @@ def two_fonds(fonds, other_fonds, users):
                 document_date=datetime.date(2023, 1, i),
             )
     return made
+
+
+@pytest.fixture
+def fsearch(fportal):
+    """The functional site: J001 with an archived and an open record (both 财务 in their file
+    text), ``officer`` its records officer; committed, for HTTP tests."""
+    import transaction
+    from plone import api
+
+    from sd.archive.testing import make_fonds
+
+    fonds = make_fonds(fportal)
+    api.user.create(email="officer@example.org", username="officer", password=PASSWORD)
+    api.user.grant_roles(username="officer", obj=fonds, roles=["RecordsOfficer", "Reader"])
+    archived = add(fonds, 1, "archived", text="二〇二三年财务预算执行情况", title="财务预算报告")
+    opened = add(fonds, 2, "open", text="关于财务公开的通知", title="财务公开通知")
+    transaction.commit()
+    return {"fonds": fonds, "archived": archived, "open": opened}
+
+
+@pytest.fixture
+def session(fportal):
+    from sd.archive.testing import rest_session
+
+    sessions = []
+
+    def open_session(user=None):
+        sessions.append(rest_session(fportal, user, PASSWORD))
+        return sessions[-1]
+
+    yield open_session
+    for s in sessions:
+        s.close()

@@ -109,7 +109,7 @@ def test_fields_combine(many):
     r = engine.run({"q": "财务", "author": "财务处"})
     # 财务 is in the author 财务处 too (search mode: 财务 inside 财务处)
     assert uids(r) == {x.UID() for x in many[3:]}
-    r = engine.run({"q": "\"财务工作\"", "author": "财务处"})  # the phrase, not its words
+    r = engine.run({"q": '"财务工作"', "author": "财务处"})  # the phrase, not its words
     assert uids(r) == {many[3].UID(), many[5].UID()}
 
 
