@@ -43,6 +43,7 @@ FONDS = [
         "network_domain": "administrative",
         "record_kinds": {"电子公文"},
         "own_records_room": False,
+        "public_reading": True,  # 开放档案公开阅览 (#30), shown on the demo
         "kind": "电子公文",
         "category": "WS",
         "orgs": ["BGS", "ZCFG", "RSC", "CWC"],
@@ -84,6 +85,8 @@ USERS = [
     ("svc-j002", [], ("j002", ["Submitter"]), "J002 审批系统服务账号"),
     ("archivist", ["Archivist"], None, "档案馆接收员"),
     ("supervisor", ["Supervisor"], None, "监督指导员"),
+    ("leader", ["Leader"], None, "分管领导"),  # 利用复审 (#30)
+    ("citizen", [], None, "社会利用者"),  # asks for records (#30)
     ("sysadmin", ["SystemAdministrator"], None, "系统管理员"),
     ("secadmin", ["SecurityAdministrator"], None, "安全保密管理员"),
     ("auditor", ["SecurityAuditor"], None, "安全审计员"),
@@ -142,6 +145,7 @@ def make_fonds(portal, spec):
             "own_records_room",
         )
     }
+    fields["public_reading"] = spec.get("public_reading", False)
     return api.content.create(container=portal, type="Fonds", id=spec["id"], **fields)
 
 

@@ -219,3 +219,31 @@ def test_effect_only_by_the_requester_after_approval(holdings, as_user):
     with pytest.raises(ArchiveError) as error:
         requests.record_effect(request, "x")
     assert codes(error) == ["access.effect-state"]
+
+
+def test_workbench_queues_count_from_the_catalog(holdings, as_user, portal):
+    from sd.archive.browser.workbench import queues
+
+    as_user("reader")
+    controlled = ask(holdings["controlled"])
+    ask(holdings["received"])
+    assert queues.my_access_requests("reader") == 2
+    assert queues.access_waiting({"Member"}) == 0
+    as_user("archivist")
+    assert queues.access_waiting({"Archivist"}) == 2
+    requests.decide(controlled, "approve")
+    assert queues.access_waiting({"Archivist"}) == 1
+    as_user("leader")
+    assert queues.access_waiting({"Leader"}) == 1
+    requests.decide(controlled, "approve")
+    # the period over: the workbench stops counting it (its catalogued expiry has passed)
+    controlled.end = date.today() - timedelta(days=1)
+    requests.set_expiry(controlled)
+    controlled.reindexObject()
+    as_user("reader")
+    assert queues.my_access_requests("reader") == 1
+    assert len(requests.mine()) == 2  # still listed among my requests
+    view = portal.restrictedTraverse("@@workbench")
+    html = view()
+    assert 'id="sd-wb-access"' in html and "sd-wb-access-mine" in html
+    assert "sd-wb-access-waiting" not in html

@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 
 from AccessControl import getSecurityManager
 from plone import api
@@ -79,8 +80,26 @@ def folder(create: bool = False):
 
 def catalog_requests(**query) -> list:
     """Catalog brains of access requests the current user may see (the catalog's own
-    security filter: requesters see their own, approvers those past the draft)."""
-    return api.portal.get_tool("portal_catalog")(portal_type="AccessRequest", **query)
+    security filter: requesters see their own, approvers those past the draft), expired ones
+    included (``show_inactive``: a request's expiration date is the end of its period)."""
+    return api.portal.get_tool("portal_catalog").searchResults(
+        portal_type="AccessRequest", show_inactive=True, **query
+    )
+
+
+def set_expiry(request) -> None:
+    """The request's expiration date (Dublin Core ``expires``, catalogued) is the first moment
+    after its period, Beijing time: the workbench counts requests in use without waking them."""
+    from datetime import datetime as dt
+    from datetime import time as dtime
+
+    from DateTime import DateTime
+
+    if request.end:
+        after = dt.combine(request.end + timedelta(days=1), dtime(0), tzinfo=period.BEIJING)
+        request.expiration_date = DateTime(after.isoformat())
+    else:
+        request.expiration_date = None
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -300,12 +319,12 @@ def create_request(data: dict):
     request.creators = (requester,)
     request.changeOwnership(getSecurityManager().getUser())
     request.manage_setLocalRoles(requester, ["Owner"])
+    set_expiry(request)
     request.reindexObjectSecurity()
     register.add(request, "requested", details={"records": [facts(r).ref for r in records]})
     if data.get("submit", True) is not False:
         submit(request)
-    else:
-        request.reindexObject()
+    request.reindexObject()  # number, requester, expiry: set after the add indexed it
     return request
 
 
@@ -336,6 +355,7 @@ def update_draft(request, data: dict) -> None:
     request.approvers = list(values.pop("approvers"))
     for key, value in values.items():
         setattr(request, key, value)
+    set_expiry(request)
     modified(request)
     register.add(request, "changed")
 

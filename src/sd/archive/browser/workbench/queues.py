@@ -131,3 +131,32 @@ def batch_states(path: str) -> list[dict]:
 
 def alarm_count() -> int:
     return len(open_alarms())
+
+
+def access_waiting(roles: set[str]) -> int:
+    """Access requests (利用申请) waiting for this approver's step: 待审批 for the archivist,
+    待复审 for a leader (catalog count; the catalog's security filter applies)."""
+    states = []
+    if roles & {"Manager", "Archivist"}:
+        states.append("pending")
+    if roles & {"Manager", "Leader"}:
+        states.append("second_review")
+    if not states:
+        return 0
+    return len(catalog()(portal_type="AccessRequest", review_state=states))
+
+
+def my_access_requests(user_id: str) -> int:
+    """The user's own requests still open or in their period (我的利用申请): counted by the
+    catalog, an approved request dropping out the day after its period (its ``expires``)."""
+    from DateTime import DateTime
+
+    return len(
+        catalog()(
+            portal_type="AccessRequest",
+            Creator=user_id,
+            review_state=["draft", "pending", "second_review", "approved"],
+            expires={"query": DateTime(), "range": "min"},
+            show_inactive=True,
+        )
+    )

@@ -37,6 +37,20 @@ NAVIGATION = (
         "@@preservation",
         "sd.archive: View preservation alarms",
     ),
+    (_("Use of records"), _("Ask for records"), "@@request-access", "sd.archive: Request access"),
+    (
+        _("Use of records"),
+        _("My access requests"),
+        "@@my-access-requests",
+        "sd.archive: Request access",
+    ),
+    (
+        _("Use of records"),
+        _("Approval queue"),
+        "@@access-queue",
+        "sd.archive: Decide access requests",
+    ),
+    (_("Use of records"), _("Register of use"), "@@use-register", "sd.archive: View use register"),
     (_("Evidence ledger"), _("Evidence ledger"), "@@ledger", "View"),
     (_("Evidence ledger"), _("Ledger nodes"), "@@ledger-nodes", "sd.archive: Manage configuration"),
     (
@@ -70,6 +84,8 @@ NAVIGATION = (
 )
 
 SUPERVISE = "sd.archive: Supervise archiving"
+#: the three administrators (三员) take no part in the use of records
+ADMINISTRATORS = {"SystemAdministrator", "SecurityAdministrator", "SecurityAuditor"}
 
 
 class WorkbenchView(BrowserView):
@@ -198,6 +214,29 @@ class WorkbenchView(BrowserView):
             "rejected": rejected,
             "backlog": backlog,
         }
+
+    def access(self) -> dict:
+        """档案利用: requests waiting for this approver, and the user's own requests."""
+        items = []
+        if self.roles & {"Manager", "Archivist", "Leader"}:
+            items.append(
+                {
+                    "id": "access-waiting",
+                    "label": _("Requests waiting for my approval"),
+                    "count": queues.access_waiting(self.roles),
+                    "url": f"{self.portal_url}/@@access-queue",
+                }
+            )
+        if not self.roles & ADMINISTRATORS:
+            items.append(
+                {
+                    "id": "access-mine",
+                    "label": _("My requests in use"),
+                    "count": queues.my_access_requests(self.user.getId()),
+                    "url": f"{self.portal_url}/@@my-access-requests",
+                }
+            )
+        return {"queues": items}
 
     def sysadmin(self) -> dict:
         return {"queues": [self.alarms_item()]}
