@@ -76,7 +76,7 @@ class VolumesView(_Page):
         from sd.archive.core import codes
 
         scheme = rules.fonds_scheme(self.context)
-        return [(c.code, c.name) for c in scheme.categories if c.code_rule.level == codes.VOLUME]
+        return [(c.code, c.title) for c in scheme.categories if c.code_rule.level == codes.VOLUME]
 
 
 class VolumeView(_Page):
