@@ -94,3 +94,17 @@ def test_plain_page_errors_read_chinese_first(archived, admin):
     ):
         response = admin.get(url, headers={"Accept": "text/html"})
         assert response.status_code == status and starts_chinese(response.text), response.text
+
+
+def test_preservation_alarms_read_chinese_first(fportal):
+    from sd.archive.preservation import alarms
+
+    alarm_id = alarms.raise_alarm(alarms.NOT_PRESERVED, "J001-WS·2023-Y-0009", "archive: disk full")
+    again = alarms.raise_alarm(alarms.NOT_PRESERVED, "J001-WS·2023-Y-0009", "archive: disk full")
+    alarm = next(a for a in alarms.open_alarms() if a["id"] == alarm_id)
+    assert again == alarm_id and alarm["message"] == "长期保存包（AIP）未能写入: archive: disk full"
+    other = alarms.raise_alarm("some-new-kind", "x", "odd failure")
+    assert next(a for a in alarms.open_alarms() if a["id"] == other)["message"] == (
+        "操作未完成: odd failure"
+    )
+    transaction.abort()

@@ -11,12 +11,19 @@ from datetime import datetime
 from BTrees.OOBTree import OOBTree
 from persistent.mapping import PersistentMapping
 
+from sd.archive.core.messages import zh_first
 from sd.archive.sitedata import site_tree
 
 KEY = "sd.archive.preservation.alarms"
 NO_GOOD_COPY = "no-good-copy"
 NOT_PRESERVED = "not-preserved"
 RESTORE = "restore"
+#: what each kind of alarm means, heading its message (告警信息中文在前)
+KIND_PHRASES = {
+    NO_GOOD_COPY: "已无完好副本",
+    NOT_PRESERVED: "长期保存包（AIP）未能写入",
+    RESTORE: "恢复未完成",
+}
 
 
 def _tree(site=None, create: bool = False) -> OOBTree:
@@ -38,7 +45,11 @@ def raise_alarm(
     details: dict | None = None,
     site=None,
 ) -> str:
-    """Open an alarm (or refresh the open one for the same kind, subject and location)."""
+    """Open an alarm (or refresh the open one for the same kind, subject and location); the
+    message reads Chinese first (the kind's phrase)."""
+    phrase = KIND_PHRASES.get(kind)
+    message = f"{phrase}: {message}" if phrase and not message.startswith(phrase) else message
+    message = zh_first(message)
     tree = _tree(site, create=True)
     for alarm_id, alarm in tree.items():
         if (alarm["kind"], alarm["subject"], alarm["location"]) == (
