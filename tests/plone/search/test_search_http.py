@@ -103,3 +103,11 @@ def test_public_front_page_has_search_box(fsearch, session):
 def test_navigation_links_search_for_every_role(fsearch, session):
     html = session("officer").get("/", headers=HTML).text
     assert "@@archive-search" in html
+
+
+def test_openapi_documents_archive_search(fsearch, session):
+    doc = session().get("/@openapi").json()
+    op = doc["paths"]["/@archive-search"]["get"]
+    names = {p["name"] for p in op["parameters"]}
+    assert {"q", "archival_code", "archival_code_prefix", "date_from", "fonds", "sort_on"} <= names
+    assert "400" in op["responses"]
