@@ -105,11 +105,13 @@ def test_missing_tool_is_a_reason_not_an_exception(monkeypatch):
 
 @needs_ocr
 def test_scanned_pdf_is_read_by_ocr():
-    scan = scanned_pdf([REPORT])
+    scan = scanned_pdf([REPORT, ["第二页：档案管理工作要点"]])
     assert extract(scan, "扫描.pdf", ocr=False).status == "unavailable"
-    result = extract(scan, "扫描.pdf")
-    assert result.ok and result.method == "ocr" and result.ocr_pages == [1]
-    assert "财务预算执行情况" in result.text and "山东省档案馆" in result.text
+    result = extract(scan, "扫描.pdf")  # two pages: rendering of page 2 runs beside OCR of 1
+    assert result.ok and result.method == "ocr" and result.ocr_pages == [1, 2]
+    lines = result.text.splitlines()
+    assert "财务预算执行情况" in lines[0] and "山东省档案馆" in lines[1]
+    assert "档案管理工作要点" in lines[-1]
 
 
 @needs_ocr

@@ -24,6 +24,7 @@ from zope.annotation.interfaces import IAnnotations
 from sd.archive import logger
 from sd.archive.core.digests import digest_bytes
 from sd.archive.core.preservation.aip_model import Component
+from sd.archive.core.text import TextResult
 from sd.archive.core.text import extract
 from sd.archive.core.text.extract import unavailable
 from sd.archive.sitedata import site_tree
@@ -37,6 +38,8 @@ FIRST_RETRY = timedelta(minutes=10)
 LONGEST_RETRY = timedelta(days=1)
 DERIVED_ROLE = "派生文本"
 DERIVED_FOLDER = "派生/文本"
+#: method of a version whose text is its original's (归档章版本、转换版本)
+ORIGINAL = "original"
 
 
 def _now() -> datetime:
@@ -90,6 +93,11 @@ def _store(record) -> PersistentMapping:
     return found
 
 
+def _source_of(component) -> str | None:
+    """The UID of the component this one is a version of (派生自), if any."""
+    return getattr(component, "version_of", None)
+
+
 def _blob_path(component) -> str:
     from sd.archive.preservation.package import blob_path
 
@@ -108,7 +116,9 @@ def extract_record(record, *, force: bool = False, site=None) -> dict:
     entries = _store(record)
     present = {}
     changed = done = failed = 0
-    for component in _components(record):
+    # originals first: a version made from one (archiving seal, conversion) holds the same
+    # text and is read only when its original's text is not available
+    for component in sorted(_components(record), key=lambda c: bool(_source_of(c))):
         uid = component.UID()
         present[uid] = True
         old = entries.get(uid)
@@ -118,10 +128,14 @@ def extract_record(record, *, force: bool = False, site=None) -> dict:
             if not old.get("next_try") or old["next_try"] > now.isoformat():
                 continue  # given up, or not due yet
         name = component.file.filename or component.getId()
-        try:
-            result = extract(_blob_path(component), name)
-        except Exception as error:  # noqa: BLE001 - extract never raises; reading the blob might
-            result = unavailable(f"文本提取失败 (text extraction failed: {error})")
+        source = entries.get(_source_of(component) or "", {})
+        if source.get("status") == "ok":
+            result = TextResult("", ORIGINAL, "ok", "", source.get("pages", 0))
+        else:
+            try:
+                result = extract(_blob_path(component), name)
+            except Exception as error:  # noqa: BLE001 - extract never raises; reading a blob might
+                result = unavailable(f"文本提取失败 (text extraction failed: {error})")
         tries = 0 if result.ok else ((old or {}).get("tries", 0) + 1 if not force else 1)
         entry = {
             "name": name,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .tools import have
@@ -19,6 +21,8 @@ from .tools import run
 
 LANGUAGES = os.environ.get("SD_ARCHIVE_OCR_LANG", "chi_sim+eng")
 DPI = 300
+#: Pages read side by side (tesseract processes of one thread each); 1 leaves a core to the rest
+JOBS = max(1, int(os.environ.get("SD_ARCHIVE_OCR_JOBS", 1)))
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) +(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
@@ -52,11 +56,34 @@ def render_page(pdf: str | os.PathLike, page: int, folder: str, timeout=None) ->
 
 
 def ocr_pdf_pages(pdf: str | os.PathLike, pages: list[int], timeout: float | None = None) -> dict:
-    """OCR the given 1-based pages of a PDF: ``{page: text}``."""
-    found = {}
-    with tempfile.TemporaryDirectory(prefix="sd-ocr-") as folder:
-        for page in pages:
-            image = render_page(pdf, page, folder, timeout)
-            found[page] = ocr_image(image, timeout)
+    """OCR the given 1-based pages of a PDF: ``{page: text}``.
+
+    A pipeline: one thread renders the next pages (``pdftoppm``) while ``JOBS`` threads run
+    ``tesseract`` on the ones rendered, so rendering costs no time beside the OCR; at most
+    ``JOBS + 1`` page images (≈ 9 MB each) wait on disk."""
+    slots = threading.BoundedSemaphore(JOBS + 1)
+
+    def render(page: int, folder: str) -> Path:
+        slots.acquire()
+        try:
+            return render_page(pdf, page, folder, timeout)
+        except BaseException:
+            slots.release()
+            raise
+
+    def read(rendering) -> str:
+        image = rendering.result()
+        try:
+            return ocr_image(image, timeout)
+        finally:
             image.unlink(missing_ok=True)
-    return found
+            slots.release()
+
+    with (
+        tempfile.TemporaryDirectory(prefix="sd-ocr-") as folder,
+        ThreadPoolExecutor(1, "sd-ocr-render") as renderer,
+        ThreadPoolExecutor(JOBS, "sd-ocr-read") as readers,
+    ):
+        rendered = [renderer.submit(render, page, folder) for page in pages]
+        reads = [readers.submit(read, rendering) for rendering in rendered]
+        return {page: done.result() for page, done in zip(pages, reads, strict=True)}
