@@ -147,9 +147,12 @@ class Holdings:
     def continuity(self, metadata) -> list[str]:
         """The 件号 neither repeats a number of its series nor lies before the series start.
 
-        A gap after the highest number is allowed: systems with an archiving function number
-        their records themselves and may send them out of order; the series is checked for
-        gaps as a whole at transfer (移交前连续性检查).
+        Gaps are not checked here: systems with an archiving function number their records
+        themselves and may send them out of order, so a record numbered 20 after 1 is
+        archived. The series is checked for gaps as a whole when an outgoing transfer takes
+        it (移交前连续性检查, ``sd.archive.transfer.continuity.check``: refused with 409 until
+        each missing number has a recorded reason) and again by the receiving side (YJ-2-6 on
+        the package, ``continuity.package_series_check``).
         """
         rule = self.rule(metadata.category)
         code = metadata.archival_code

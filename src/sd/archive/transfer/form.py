@@ -38,6 +38,7 @@ FORM_PATH = "其他/移交与接收登记表.xml"
 #: The receiving side's column until the archives have checked the package (待接收方检测):
 #: the records room's form never says the archives' checks passed.
 PENDING = "待接收方检测"
+GAP_NOTE = "断号说明"  # = sd.archive.core.codes.gaps.NOTE_KEY, the 说明文件 line
 
 
 def _side(parent, tag: str, checks: dict, people: dict) -> None:
@@ -60,6 +61,8 @@ def render(values: dict, transferring: dict, receiving: dict) -> bytes:
         "移交载体类型规格",
     ):
         etree.SubElement(root, label).text = str(values.get(label, ""))
+    if values.get(GAP_NOTE):  # 断号说明: the recorded reasons of the series' gaps
+        etree.SubElement(root, GAP_NOTE).text = str(values[GAP_NOTE])
     for (_key, label), side in zip(SIDES, (transferring, receiving), strict=False):
         _side(root, label, side.get("checks", {}), side.get("people", {}))
     etree.indent(root, space="  ")
@@ -86,8 +89,11 @@ def parse_side(data: bytes, tag: str = "移交单位") -> dict:
     }
 
 
-def sender_form_xml(fonds, records, *, unit: str, description: str = "") -> bytes:
-    """The records room's half (移交单位 column), checked before the package leaves."""
+def sender_form_xml(
+    fonds, records, *, unit: str, description: str = "", gap_note: str = ""
+) -> bytes:
+    """The records room's half (移交单位 column), checked before the package leaves; with
+    the 断号说明 of the series taken (``continuity.note_for``)."""
     from plone import api
 
     user = api.user.get_current()
@@ -97,6 +103,7 @@ def sender_form_xml(fonds, records, *, unit: str, description: str = "") -> byte
         "交接工作名称": f"{fonds.fonds_code} 电子档案移交",
         "内容描述": description,
         "移交电子档案数量": len(records),
+        GAP_NOTE: gap_note,
     }
     people = {
         "filled_by": user.getProperty("fullname", "") or user.getId(),
@@ -169,6 +176,7 @@ def form_values(batch) -> dict:
         "载体起止顺序号": description.get("载体编号", "") or "—",
         "移交载体类型规格": description.get("离线载体参数", "")
         or ("离线载体" if facts.get("carrier") == "offline" else "网络在线移交"),
+        GAP_NOTE: description.get(GAP_NOTE, ""),
     }
 
 

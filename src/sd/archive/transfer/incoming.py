@@ -177,8 +177,9 @@ def receive_package(
                 "全宗号",
                 "authorization",
             )
-        context = detection_context(fonds) if fonds is not None else None
-        package_report = run_detection("transfer", package, load_catalogue(), context)
+        package_report = run_detection(
+            "transfer", package, load_catalogue(), detection_context(fonds)
+        )
         if package_report.result == "failed":
             return reject_package(portal, code, spooled, package, package_report, actor)
         description = dict(package.description)

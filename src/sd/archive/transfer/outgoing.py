@@ -28,6 +28,7 @@ import transaction
 from plone import api
 
 from sd.archive.core import digests
+from sd.archive.core.codes.gaps import NOTE_KEY
 from sd.archive.core.packages.manifest import Manifest
 from sd.archive.core.packages.metadata import Component
 from sd.archive.core.packages.metadata import GovernmentService
@@ -247,8 +248,12 @@ def build_package(
     environment: str = "sd.archive (Plone 6)",
     form_xml: bytes | None = None,
     bundles=None,
+    gap_note: str = "",
 ) -> dict:
-    """Write the DA/T 93 package of ``records`` to ``target``; returns its facts."""
+    """Write the DA/T 93 package of ``records`` to ``target``; returns its facts.
+
+    ``gap_note``: the 断号说明 line of 说明文件 (the recorded reasons of the gaps in the
+    series taken, ``continuity.note_for``), left out when empty."""
     from sd.archive.ledger.current import current_ledger
 
     ledger = current_ledger()
@@ -288,6 +293,8 @@ def build_package(
         "制作单位": unit,
         "制作时间": date.today().isoformat(),
     }
+    if gap_note:
+        values[NOTE_KEY] = gap_note
     writer.add(DESCRIPTION_NAME, render_description(values))
     writer.add(CATALOGUE_NAME, render_catalogue(rows))
     if form_xml is not None:
@@ -314,7 +321,8 @@ def prepare_transfer(
     """The whole records-room step: transfer the records, commit, write the package.
 
     Returns an outgoing :class:`TransferBatch` (in the fonds) whose package waits in the
-    transfer area for download or delivery.
+    transfer area for download or delivery. Refused (409 ``SeriesGaps``) while a series the
+    records take has a gap without a recorded reason (``continuity.check``).
     """
     import secrets
 
@@ -322,19 +330,29 @@ def prepare_transfer(
     from plone.dexterity.utils import createContent
 
     from sd.archive.transfer import batch as state
+    from sd.archive.transfer import continuity
     from sd.archive.transfer import form
     from sd.archive.transfer import spool
 
     records = list(records)
+    continuity.check(fonds, records)  # 移交前连续性检查: each series as a whole (409)
+    gap_note = continuity.note_for(fonds, records)
     transfer_out(records)
     uids = [r.UID() for r in records]
     transaction.commit()  # the transfer-out entries must be committed to be proven
     witnessed = before_packaging() if before_packaging is not None else None
     token = f"outgoing-{date.today().strftime('%Y%m%d')}-{secrets.token_hex(3)}"
     area = spool.batch_area(token)
-    sender_form = form.sender_form_xml(fonds, records, unit=unit, description=description)
+    sender_form = form.sender_form_xml(
+        fonds, records, unit=unit, description=description, gap_note=gap_note
+    )
     facts = build_package(
-        records, area / spool.PACKAGE_NAME, unit=unit, description=description, form_xml=sender_form
+        records,
+        area / spool.PACKAGE_NAME,
+        unit=unit,
+        description=description,
+        form_xml=sender_form,
+        gap_note=gap_note,
     )
     shutil.rmtree(area / "work", ignore_errors=True)
     note = sender_note(facts["manifest_sm3"], facts["record_count"], fonds.fonds_code, key)

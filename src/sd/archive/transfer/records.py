@@ -30,6 +30,7 @@ from ZODB.POSException import ConflictError
 
 from sd.archive import logger
 from sd.archive.core.detection.catalogue import load_catalogue
+from sd.archive.core.detection.context import DetectionContext
 from sd.archive.core.detection.engine import run_detection
 from sd.archive.core.errors import Problem
 from sd.archive.core.packages.readahead import ReadAhead
@@ -50,11 +51,15 @@ RETRIES = 3
 
 
 def detection_context(fonds):
-    """The detection context of a fonds' holdings, with the seal/signature verifier."""
+    """The detection context of a fonds' holdings (or of no fonds yet: ``None``), with the
+    seal/signature verifier and the package-level series check."""
     from sd.archive.seals import signature_verifier
+    from sd.archive.transfer.continuity import package_series_check
 
-    context = Holdings(fonds).context()
+    context = Holdings(fonds).context() if fonds is not None else DetectionContext()
     context.signature_verifier = signature_verifier
+    # YJ-2-6 on the package: its series as a whole with the holdings, less its 断号说明
+    context.series_continuity = lambda package: package_series_check(fonds, package)
     return context
 
 

@@ -23,6 +23,9 @@ from plone.protect import CheckAuthenticator
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
+from sd.archive.browser.times import BeijingTimeMixin
+from sd.archive.core.codes.gaps import GAP_REASONS
+from sd.archive.core.codes.gaps import spans
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.messages import zh_first
 from sd.archive.intake.limits import max_package_bytes
@@ -30,6 +33,7 @@ from sd.archive.intake.outcomes import Rejected
 from sd.archive.intake.spool import spool as spool_stream
 from sd.archive.transfer import actions
 from sd.archive.transfer import batch as state
+from sd.archive.transfer import continuity
 from sd.archive.transfer import delivery
 from sd.archive.transfer import form
 from sd.archive.transfer import incoming
@@ -139,7 +143,7 @@ class BatchDownload(BrowserView):
         return data
 
 
-class TransferOutView(BrowserView):
+class TransferOutView(BeijingTimeMixin, BrowserView):
     """移交出库: select (nothing ticked) → preview → confirm; nothing moves before ``confirm``."""
 
     preview = None  # set by a preview post: transfer.preview.preview() of the selection
@@ -163,18 +167,64 @@ class TransferOutView(BrowserView):
         wanted = set(self.request.form.get("uids", []))
         return [r for r in self.eligible() if r.UID() in wanted]
 
+    gaps = ()  # the undeclared gaps of the series the selection takes (断号), with the preview
+    declared_gaps = ()  # the recorded reasons in those series
+
+    def gap_reasons(self):
+        return [{"value": code, "title": word} for code, word in GAP_REASONS.items()]
+
+    def _show_gaps(self, records) -> None:
+        """The preview's continuity section: each series taken, as a whole (移交前连续性检查)."""
+        self.gaps = [
+            gap.as_dict() | {"text": spans(gap.missing)}
+            for gap in continuity.gaps(self.context, records)
+        ]
+        taken = continuity.series_taken(self.context, records)
+        self.declared_gaps = [
+            e for e in continuity.declared_list(self.context) if e["series"] in taken
+        ]
+
+    def declare_gap(self) -> None:
+        """The records officer records why numbers are missing (登记断号原因)."""
+        data = self.request.form
+        try:
+            continuity.declare(
+                self.context,
+                data.get("series", ""),
+                continuity.parse_numbers(data.get("numbers", "")),
+                data.get("reason", ""),
+                data.get("note", ""),
+            )
+        except ArchiveError as exc:
+            details = "; ".join(p.message for p in exc.problems)
+            api.portal.show_message(f"{exc.message} {details}".strip(), self.request, "error")
+            return
+        api.portal.show_message(_("The reason for the missing numbers is recorded."), self.request)
+
     def __call__(self):
         data = self.request.form
-        if self.request.method != "POST" or not ("preview" in data or "build" in data):
+        if self.request.method != "POST" or not (
+            "preview" in data or "build" in data or "declare_gap" in data
+        ):
             return self.index()
         CheckAuthenticator(self.request)
         records = self.chosen()
         if not records:
             api.portal.show_message(_("Select at least one record."), self.request, "error")
             return self.index()
+        if "declare_gap" in data:
+            self.declare_gap()
         self.preview = transfer_preview(records)
+        self._show_gaps(records)
         if not ("build" in data and data.get("confirm") == "1"):
             return self.index()  # the preview, with the confirmation form
+        if self.gaps:
+            api.portal.show_message(
+                _("Record a reason for every missing item number before the transfer."),
+                self.request,
+                "error",
+            )
+            return self.index()
         if str(data.get("expected", "")) != str(len(records)):
             api.portal.show_message(
                 _("The selection changed; check the preview again."), self.request, "error"
@@ -187,13 +237,18 @@ class TransferOutView(BrowserView):
                 "user": data.get("node_user", ""),
                 "password": data.get("node_password", ""),
             }
-        batch = delivery.transfer_and_deliver(
-            self.context,
-            records,
-            unit=self.context.agency_name,
-            description=data.get("description", ""),
-            target=target,
-        )
+        try:
+            batch = delivery.transfer_and_deliver(
+                self.context,
+                records,
+                unit=self.context.agency_name,
+                description=data.get("description", ""),
+                target=target,
+            )
+        except ArchiveError as exc:  # e.g. SeriesGaps: nothing moved
+            details = "; ".join(f"{p.object} {p.message}" for p in exc.problems)
+            api.portal.show_message(f"{exc.message} {details}".strip(), self.request, "error")
+            return self.index()
         return self.request.response.redirect(batch.absolute_url())
 
 

@@ -31,6 +31,8 @@ class DetectionContext:
       parts compared with the metadata elements
     - ``is_unique(element, value, metadata) -> bool`` for 档号 and 电子文件号 in the holdings
     - ``continuity(metadata) -> iterable of messages`` (gaps in 件号 within the series)
+    - ``series_continuity(package) -> iterable of Problems``: a transfer package's series
+      as a whole, less the gaps its 说明文件 explains (YJ-2-6 at package level)
     - ``scope_matcher(metadata) -> bool | None`` (None = no rule decides)
     - ``signature_verifier(file, format) -> (ok: bool | None, message)``
     - ``virus_scanner(files) -> {path: signature}``; default: the deployment's clamd
@@ -45,6 +47,7 @@ class DetectionContext:
     code_validator: Callable[..., Iterable[str]] | None = None
     is_unique: Callable[..., bool] | None = None
     continuity: Callable[..., Iterable[str]] | None = None
+    series_continuity: Callable[..., Iterable] | None = None
     scope_matcher: Callable[..., bool | None] | None = None
     signature_verifier: Callable[..., tuple[bool | None, str]] | None = None
     virus_scanner: Callable[..., dict[str, str]] | None = None

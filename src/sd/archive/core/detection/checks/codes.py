@@ -69,7 +69,15 @@ def archival_code_unique(subject, item, context):
 
 @register("item_continuity")
 def item_continuity(subject, item, context):
-    """件号 run without gaps in fonds/category/year/retention (连续性)."""
+    """件号 run without gaps in fonds/category/year/retention (连续性).
+
+    A record: its number neither repeats nor lies before the series start (the holdings'
+    ``continuity``). A transfer package (it has a 目录文件): each series it carries, as a
+    whole, has no gap its 说明文件 leaves unexplained (``series_continuity``)."""
+    if hasattr(subject, "catalogue"):
+        if context.series_continuity is None:
+            return [manual("未配置件号序列检查 / no series continuity check configured")]
+        return [failed(p.message, p.object) for p in context.series_continuity(subject)]
     m = subject.metadata
     if m is None:
         return [NO_METADATA]
