@@ -49,6 +49,8 @@ def font_file() -> tuple[str, int] | None:
 
 
 def _register() -> dict:
+    if _state:  # registered: no lock (font_for asks once per character of every PDF)
+        return _state
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
