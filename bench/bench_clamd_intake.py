@@ -1,0 +1,122 @@
+"""Intake with and without the clamd virus scan (病毒扫描对接收性能的影响, #29 item 1).
+
+    .venv/bin/python bench/bench_clamd_intake.py [--records 300] [--kb 300] [--block 50]
+
+1. Starts a clamd of its own (``sd.archive.core.detection.clamd_local``: own socket, the
+   project's test signature database) and two throw-away instances like ``bench_intake.py``
+   (FileStorage, fonds J001, its service account): one with ``SD_ARCHIVE_CLAMD_SOCKET`` set
+   (every file of every package streamed to clamd), one without (the virus items manual).
+2. ``POST @archive`` of ``--records`` packages (3 components of ``--kb`` KB) to each, in
+   alternating blocks of ``--block`` records, both after-archiving queues emptied before each
+   block (``bench_audit_overhead.alternate``). Prints records/s answered of both and the
+   ratio on/off (goal: >= 0.87, i.e. clamd adds at most 15 %).
+3. Checks that the scanning instance really scanned: one more clean package has GD-4-2
+   ``passed``, a package carrying the hash-signature test file answers 422 naming it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import pathlib
+import sys
+import tempfile
+import time
+import zipfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+import bench_intake as bi  # noqa: E402
+from bench_audit_overhead import alternate  # noqa: E402
+
+from sd.archive.core.detection.clamd import SOCKET_ENV  # noqa: E402
+from sd.archive.core.detection.clamd_local import HASH_SAMPLE  # noqa: E402
+from sd.archive.core.detection.clamd_local import LocalClamd  # noqa: E402
+
+
+def start(root: pathlib.Path, name: str, socket_path: str | None):
+    port = bi.free_port()
+    os.environ.pop(SOCKET_ENV, None)
+    if socket_path:
+        os.environ[SOCKET_ENV] = socket_path
+    try:
+        server = bi.start(root / name, port)
+    finally:
+        os.environ.pop(SOCKET_ENV, None)
+    return server, f"http://localhost:{port}/archive"
+
+
+def infected(n: int, kb: int) -> bytes:
+    """Package n with its last component replaced by the hash-signature test file (its size
+    and SM3 in 元数据.xml and the manifest kept right, so only the virus scan refuses it)."""
+    source = zipfile.ZipFile(io.BytesIO(bi.package(n, kb)))
+    files = {name: source.read(name) for name in source.namelist()}
+    path = bi.ROLES[-1][1]
+    old = files[path]
+    meta = files["元数据.xml"].decode("utf-8")
+    meta = meta.replace(bi.sm3(old), bi.sm3(HASH_SAMPLE)).replace(
+        f"<计算机文件大小>{len(old)}<", f"<计算机文件大小>{len(HASH_SAMPLE)}<"
+    )
+    files[path], files["元数据.xml"] = HASH_SAMPLE, meta.encode("utf-8")
+    files.pop("manifest-sm3.txt")
+    files["manifest-sm3.txt"] = "".join(f"{bi.sm3(d)}  {p}\n" for p, d in files.items()).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def check_scanning(base: str, n: int, kb: int) -> str:
+    svc, admin = bi.session("svc-j001", "svc-j001-bench"), bi.session("admin", "admin")
+    headers = {"Content-Type": "application/zip"}
+    clean = svc.post(f"{base}/@archive", data=bi.package(n, kb), headers=headers)
+    assert clean.status_code == 201, clean.text[:500]
+    runs = admin.get(clean.json()["@id"] + "/@detection").json()["reports"]
+    virus = {i["code"]: i["result"] for i in runs[-1]["items"] if i["code"].startswith("GD-4")}
+    bad = svc.post(f"{base}/@archive", data=infected(n + 1, kb), headers=headers)
+    messages = [e["message"] for e in bad.json().get("errors", []) if e["code"] == "GD-4-2"]
+    return f"clean package {virus}; infected package {bad.status_code} {messages}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=300)
+    parser.add_argument("--kb", type=int, default=300)
+    parser.add_argument("--block", type=int, default=50)
+    parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var"))
+    args = parser.parse_args(argv)
+    pathlib.Path(args.dir).mkdir(parents=True, exist_ok=True)
+    root = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-clamd-", dir=args.dir))
+    servers = []
+    clamd = LocalClamd(root / "clamd")
+    try:
+        scanner = clamd.start()
+        print(f"clamd: {scanner.version()} on {clamd.socket}")
+        on_server, on = start(root, "on", clamd.socket)
+        servers.append(on_server)
+        off_server, off = start(root, "off", None)
+        servers.append(off_server)
+        print(
+            f"instances: clamd on {on}, clamd off {off}; {args.kb} KB × 3 components per "
+            f"record, alternating blocks of {args.block} records"
+        )
+        t0 = time.perf_counter()
+        rates = alternate({"on": on, "off": off}, args.records, args.kb, args.block)
+        print(f"clamd off  POST @archive: {args.records} records: {rates['off']:.2f} records/s")
+        print(f"clamd on   POST @archive: {args.records} records: {rates['on']:.2f} records/s")
+        print(
+            f"ratio on / off: {rates['on'] / rates['off']:.3f}  (goal >= 0.87: at most 15 % "
+            f"slower; {time.perf_counter() - t0:.0f} s)"
+        )
+        print("scanning instance:", check_scanning(on, args.records + 1, args.kb))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=60)
+        clamd.stop()
+
+
+if __name__ == "__main__":
+    main()
