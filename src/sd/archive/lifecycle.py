@@ -55,7 +55,10 @@ def component_stored(component, event):
     """IComponentStoredEvent: digests, seal verification (入库验签), AIP queue."""
     fill_digests(component)
     verify_stored(component)
-    store.queue_if_preserved(getattr(component, "__parent__", None))
+    record = getattr(component, "__parent__", None)
+    store.queue_if_preserved(record)
+    if record is not None and store.last_version(record) is not None:
+        text_queue.enqueue(record)  # a file added to a preserved record: its text too (#30)
 
 
 def component_modified(component, event):

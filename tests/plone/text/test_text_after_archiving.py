@@ -197,3 +197,17 @@ def test_rebuild_restores_the_text_from_the_aip_without_extracting(fonds, files,
     assert store.restore_from_aip(record, aip) == 2
     assert record_text(record) == before
     assert text_status(record)["methods"] == ["aip"]
+
+
+def test_a_file_added_to_a_preserved_record_is_queued(fonds, files):
+    from sd.archive.repository import ComponentData
+    from sd.archive.repository import add_component
+
+    record = record_with(fonds, 8, [files["pdf"]])
+    queue.take(record.UID())
+    assert text_status(record)["status"] == "extracted" and not queue.is_pending(record)
+    name, data = files["ofd"]
+    add_component(record, ComponentData(name, data, "附件", 2, content_type="application/ofd"))
+    assert queue.is_pending(record) and text_status(record)["status"] == "waiting"
+    queue.take(record.UID())
+    assert NOTICE[0] in record_text(record)
