@@ -181,3 +181,33 @@ def test_kinds_of_each_context(shelf, fonds, catalogued):
     assert kinds_of(fonds) == ("items", "volumes", "contents", "notes", "stamps")
     assert kinds_of(shelf[0])[0] == "contents" and "items" not in kinds_of(shelf[0])
     assert kinds_of(catalogued[0]) == ("stamps",)
+
+
+@pytest.mark.parametrize(
+    "kind,allowed",
+    [
+        ("volumes", {"Dossier"}),
+        ("contents", {"Dossier"}),
+        ("stamps", set()),
+        ("notes", {"Dossier"}),
+    ],
+)
+def test_outputs_do_not_wake_records(shelf, fonds, monkeypatch, kind, allowed):
+    """Rows come from catalog metadata: no record is woken (a volume only for its 备考表, or
+    when it lists no records: the empty volume 2)."""
+    from Products.ZCatalog.CatalogBrains import AbstractCatalogBrain
+
+    woken = []
+    original = AbstractCatalogBrain.getObject
+
+    def get_object(self, REQUEST=None):
+        woken.append((self.portal_type, self.getPath().rsplit("/", 1)[-1]))
+        return original(self, REQUEST)
+
+    monkeypatch.setattr(AbstractCatalogBrain, "getObject", get_object)
+    render(fonds, {"kind": kind, "format": "xlsx" if kind != "stamps" else "pdf"})
+    assert {t for t, _ in woken} <= allowed
+    if kind in ("volumes", "contents"):
+        assert [name for _, name in woken] == ["volume-2"]
+    if kind == "notes":
+        assert sorted(name for _, name in woken) == ["volume-1", "volume-2", "volume-3"]
