@@ -128,3 +128,18 @@ def test_code_highlight_case_insensitive():
     parsed = query.parse("j001-ws·2023")
     html = highlight.mark_all("J001-WS·2023-D30-BGS-0001", parsed.words, parsed.phrases)
     assert html == "<mark>J001-WS·2023</mark>-D30-BGS-0001"
+
+
+def test_fast_cutter_agrees_with_jieba():
+    """rjieba (the fast cutter) and jieba (the reference) segment alike."""
+    import jieba
+
+    texts = [
+        "关于印发山东省财务预算管理办法的通知",
+        "鲁某发〔2023〕5号 J001-WS·2023-D30-BGS-0001",
+        "各市人民政府，省政府各部门：现将有关事项通知如下，请认真贯彻执行。",
+        "理财务实，固定资产清查登记，张三丰与李四的往来函件",
+    ]
+    for text in texts:
+        norm = segment.normalize(text)
+        assert list(segment.cutter()(norm)) == list(jieba.cut(norm, HMM=False))

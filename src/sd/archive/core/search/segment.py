@@ -40,6 +40,7 @@ _GLOB = str.maketrans({"*": " ", "?": " "})
 
 _lock = threading.Lock()
 _tokenizer = None
+_cut = None
 
 
 def tokenizer():
@@ -56,6 +57,21 @@ def tokenizer():
     return _tokenizer
 
 
+def cutter():
+    """The default-mode cut without HMM: ``rjieba`` (jieba-rs, the same dictionary and
+    algorithm, ~25× faster: 0.2 ms instead of 4 ms for 500 characters) when installed, else
+    jieba itself. tests/core/search checks that both cut alike."""
+    global _cut
+    if _cut is None:
+        try:
+            import rjieba
+
+            _cut = lambda text: rjieba.cut(text, False)  # noqa: E731
+        except ImportError:  # pragma: no cover - rjieba is a dependency; jieba is the reference
+            _cut = lambda text: tokenizer().cut(text, HMM=False)  # noqa: E731
+    return _cut
+
+
 def normalize(text: str) -> str:
     """NFKC and lower case (全角转半角、小写); glob characters become spaces."""
     return unicodedata.normalize("NFKC", text or "").lower().translate(_GLOB)
@@ -70,7 +86,7 @@ def words(text: str) -> list[str]:
     norm = normalize(text)
     if not norm.strip():
         return []
-    return [w for w in tokenizer().cut(norm, HMM=False) if _WORDLIKE.search(w)]
+    return [w for w in cutter()(norm) if _WORDLIKE.search(w)]
 
 
 def inner_words(word: str) -> list[str]:
