@@ -234,10 +234,57 @@ print(f"RESULT made={N} in {made:.0f}s listed={n}")
 for kind, (sec, mb, size) in out.items():
     ratio = sec / out["csv"][0]
     print(f"RESULT {kind} {sec:.2f}s +{mb:.1f}MB {size / 1e6:.2f}MB ratio={ratio:.1f}x")
+
+# the same number of records in volumes of P (fonds B002): every kind of @catalogue on it,
+# each against the 归档文件目录 of the same records in the same format
+P = int(os.environ.get("BENCH_PER_VOLUME", "0"))
+if P:
+    from sd.archive.catalogues.outputs import render as render_kind
+    with api.env.adopt_roles(["Manager"]):
+        vfonds = make_fonds(site, "bench-volumes", "B002")
+        transaction.commit()
+        t0 = time.perf_counter()
+        for v in range(1, N // P + 1):
+            code = f"B002-WS·2023·Y-{v:03d}"
+            dossier = api.content.create(
+                container=vfonds, type="Dossier", id=f"v{v:04d}", title=f"2023年度文件（第{v}卷）"
+            )
+            for name, value in dict(archival_code=code, dossier_number=str(v), year=2023,
+                                    category="WS", retention_period="Y", compiler="张三",
+                                    checker="李四").items():
+                setattr(dossier, name, value)
+            dossier.reindexObject()
+            for k in range(1, P + 1):
+                record = create_record(dossier, {
+                    "title": f"关于做好第{v}卷第{k}件电子文件归档工作的通知",
+                    "record_kind": "电子公文",
+                    "electronic_record_id": f"V-{v:05d}-{k:03d}", "fonds_code": "B002",
+                    "year": 2023, "retention_period": "Y", "author": "办公室",
+                    "pages": k % 40 + 1, "document_number": f"鲁档发〔2023〕{v * 100 + k}号"})
+                record.archival_code, record.item_number = f"{code}-{k:03d}", k
+                record.volume_number, record.category_code = str(v), "WS"
+                record.reindexObject()
+            if v % 50 == 0:
+                transaction.commit()
+        transaction.commit()
+        made = time.perf_counter() - t0
+        site._p_jar.cacheMinimize()
+    with api.env.adopt_user(username="admin"):
+        times = {}
+        for kind, fmt in (("items", "xlsx"), ("items", "pdf"), ("volumes", "xlsx"),
+                          ("volumes", "pdf"), ("contents", "xlsx"), ("contents", "pdf"),
+                          ("notes", "xlsx"), ("notes", "pdf"), ("stamps", "pdf")):
+            site._p_jar.cacheMinimize()
+            before, t0 = rss(), time.perf_counter()
+            size = len(render_kind(vfonds, {"kind": kind, "format": fmt})[0])
+            times[kind, fmt] = sec = time.perf_counter() - t0
+            ratio = sec / times["items", fmt]
+            print(f"RESULT volumes={N // P}x{P} (made in {made:.0f}s) {kind}-{fmt} {sec:.2f}s "
+                  f"+{rss() - before:.1f}MB {size / 1e6:.2f}MB ratio_to_items_{fmt}={ratio:.2f}x")
 """
 
 
-def site_run(n: int) -> None:
+def site_run(n: int, per_volume: int = 0) -> None:
     import os
     import pathlib
     import subprocess
@@ -267,7 +314,7 @@ def site_run(n: int) -> None:
             capture_output=True,
             text=True,
             cwd=root,
-            env={**os.environ, "BENCH_RECORDS": str(n)},
+            env={**os.environ, "BENCH_RECORDS": str(n), "BENCH_PER_VOLUME": str(per_volume)},
         )
         lines = [x for x in run.stdout.splitlines() if x.startswith("RESULT")]
         print("\n".join(lines) if lines else run.stderr[-3000:])
@@ -280,7 +327,7 @@ def main() -> None:
     parser.add_argument("--per-volume", type=int, default=10, help="records a volume; 0: skip")
     args = parser.parse_args()
     if args.site:
-        site_run(args.records)
+        site_run(args.records, args.per_volume)
         return
     results = {kind: measure(kind, args.records) for kind in ("csv", "xlsx", "pdf")}
     base = results["csv"]["seconds"]
