@@ -197,6 +197,7 @@ def test_archivist_uploads_an_offline_package(receiving, page):
     log_in_to_workbench(page, site, "archivist", PASSWORD)
     with page.expect_navigation():
         page.locator("#sd-workbench-nav a[href$='@@transfer-holdings']").first.click()
+    assert page.locator("h1").first.inner_text() == "馆藏与待接收移交"
     assert page.locator("#transfer-batches tr").count() == 0
     page.set_input_files("#transfer-upload input[name=package]", str(TRANSFER_SAMPLE))
     shoot(page, "guide-archivist-3-upload")
