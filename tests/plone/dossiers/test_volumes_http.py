@@ -192,3 +192,12 @@ def test_pages_show_volumes_and_arrange_with_preview(zh_site, site, session):
     refused = supervisor.get(f"{volume_url}/@@volume-arrange", allow_redirects=False)
     assert refused.status_code in (302, 401, 403)
     assert "sd-arrange-form" not in refused.text
+
+
+def test_the_openapi_document_names_the_volume_endpoints(fportal):
+    anon = rest_session(fportal)
+    document = anon.get("@openapi").json()
+    anon.close()
+    assert {"/{fonds}/@volumes", "/{fonds}/{dossier}/@volume-records"} <= set(document["paths"])
+    assert "post" in document["paths"]["/{fonds}/@volumes"]
+    assert "Volume" in document["components"]["schemas"]
