@@ -10,6 +10,7 @@ import pytest
 import transaction
 from plone import api
 
+from sd.archive.core.errors import Problem
 from sd.archive.core.messages import starts_chinese
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
@@ -108,3 +109,42 @@ def test_preservation_alarms_read_chinese_first(fportal):
         "操作未完成: odd failure"
     )
     transaction.abort()
+
+
+def test_rejections_read_chinese_first_old_and_new(fportal, admin):
+    from persistent.mapping import PersistentMapping
+
+    from sd.archive.browser.workbench import queues
+    from sd.archive.intake import rejections
+
+    new = rejections.add_rejection(
+        fportal,
+        actor="admin",
+        kind="archive",
+        fonds_code="J001",
+        package_digest="00" * 32,
+        record_id="OA-1",
+        error={
+            "type": "DetectionFailed",
+            "message": "1 checks failed",
+            "errors": [Problem("GD-1-1", "SM3 digest differs").as_dict()],
+        },
+    )
+    assert new["message"] == "四性检测不通过: 1 checks failed"
+    assert new["errors"][0]["message"].startswith("固化信息有效性（清单摘要值）未通过: ")
+    tree = rejections._store(fportal)
+    tree["old"] = PersistentMapping(  # kept by an earlier release, English only
+        {
+            **tree[new["id"]],
+            "id": "old",
+            "message": "2 checks failed",
+            "errors": [{"code": "zip.crc", "message": "CRC mismatch", "object": "a.pdf"}],
+        }
+    )
+    transaction.commit()
+    body = admin.get(f"{fportal.absolute_url()}/@rejections/old").json()
+    assert body["type"] == "DetectionFailed" and body["errors"][0]["code"] == "zip.crc"
+    assert body["message"] == "四性检测不通过: 2 checks failed"
+    assert body["errors"][0]["message"] == "信息包不可读或不安全: CRC mismatch"
+    assert all(starts_chinese(r["message"]) for r in queues.rejections({"J001"})[1])
+    assert tree["old"]["message"] == "2 checks failed"  # nothing written on a read

@@ -13,6 +13,7 @@ from persistent.mapping import PersistentMapping
 from plone import api
 
 from sd.archive.actors import now
+from sd.archive.core.messages import zh_first
 from sd.archive.sitedata import site_tree
 
 ANNOTATION_KEY = "sd.archive.intake.rejections"
@@ -54,13 +55,25 @@ def add_rejection(
         }
     )
     tree[rejection_id] = entry
-    return dict(entry)
+    return readable(entry)
+
+
+def readable(entry) -> dict:
+    """A rejection as it is shown: its messages Chinese first (records kept before the
+    messages were did not store them so; nothing is written on a read)."""
+    data = dict(entry)
+    data["message"] = zh_first(data.get("message", ""), type_=data.get("type", ""))
+    data["errors"] = [
+        {**e, "message": zh_first(e.get("message", ""), e.get("code", ""))}
+        for e in data.get("errors", [])
+    ]
+    return data
 
 
 def get_rejection(portal, rejection_id: str) -> dict | None:
     tree = _store(portal)
     entry = tree.get(rejection_id) if tree is not None else None
-    return dict(entry) if entry is not None else None
+    return readable(entry) if entry is not None else None
 
 
 def may_see(portal, entry: dict) -> bool:
@@ -78,7 +91,7 @@ def visible_rejections(portal, limit: int = 100) -> list[dict]:
     tree = _store(portal)
     if tree is None:
         return []
-    found = [dict(e) for e in tree.values() if may_see(portal, e)]
+    found = [readable(e) for e in tree.values() if may_see(portal, e)]
     found.sort(key=lambda e: e["time"], reverse=True)
     return found[:limit]
 

@@ -13,6 +13,7 @@ from plone import api
 from zope.i18nmessageid import MessageFactory
 
 from sd.archive.browser.times import beijing_time
+from sd.archive.core.messages import zh_first
 from sd.archive.intake.rejections import ANNOTATION_KEY as REJECTIONS
 from sd.archive.intake.review import PENDING_REVIEW
 from sd.archive.preservation.alarms import open_alarms
@@ -93,7 +94,7 @@ def rejections(fonds_codes: set[str] | None = None, limit: int = 5) -> tuple[int
             "time": beijing_time(e.get("time")),
             "fonds": e.get("fonds_code", ""),
             "record_id": e.get("electronic_record_id", ""),
-            "message": e.get("message", ""),
+            "message": zh_first(e.get("message", ""), type_=e.get("type", "")),
         }
         for e in found[:limit]
     ]
