@@ -247,3 +247,14 @@ def test_workbench_queues_count_from_the_catalog(holdings, as_user, portal):
     html = view()
     assert 'id="sd-wb-access"' in html and "sd-wb-access-mine" in html
     assert "sd-wb-access-waiting" not in html
+
+
+def test_transitions_only_through_the_recorded_actions(holdings, as_user):
+    """The toolbar or content_status_modify cannot approve without a decision entry."""
+    as_user("reader")
+    request = ask(holdings["received"])
+    as_user("archivist")
+    assert not api.portal.get_tool("portal_workflow").getTransitionsFor(request)
+    with pytest.raises(api.exc.InvalidParameterError):
+        api.content.transition(request, transition="approve")
+    assert api.content.get_state(request) == "pending" and request.decisions == []

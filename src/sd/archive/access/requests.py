@@ -372,6 +372,7 @@ def submit(request) -> None:
 
 
 def _transition(request, name: str) -> None:
+    request._v_recorded_action = True  # the workflow's guards let only these actions through
     try:
         api.content.transition(request, transition=name)
     except api.exc.InvalidParameterError:
@@ -381,6 +382,8 @@ def _transition(request, name: str) -> None:
             409,
             "Conflict",
         ) from None
+    finally:
+        request._v_recorded_action = False
 
 
 # -- decisions -------------------------------------------------------------------------------

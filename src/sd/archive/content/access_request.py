@@ -93,6 +93,12 @@ class AccessRequest(Item):
             self.register = PersistentList(getattr(self, "register", None) or [])
         self.register.append(dict(entry))
 
+    def in_recorded_action(self) -> bool:
+        """Guard of every transition but ``expire``: it is taken inside one of the recorded
+        actions of ``sd.archive.access.requests`` (which write the decision, the reason and
+        the register entry), never from the toolbar or ``content_status_modify``."""
+        return bool(getattr(self, "_v_recorded_action", False))
+
     def period_over(self) -> bool:
         """Guard of ``expire``: the last day of the period has passed (Beijing days), whoever
         asks: an expiry only states what the calendar says."""
