@@ -164,6 +164,7 @@ def test_archivist_receives_a_transfer_and_its_registration_form(receiving, page
         page.get_by_role("button", name="接收", exact=True).click()
     assert page.locator("#transfer-state").inner_text() == "已接收"
     assert "批次已接收" in portal_message(page)
+    assert "提示" in portal_message(page) and "Info" not in portal_message(page)
     assert page.get_by_role("button", name="接收", exact=True).count() == 0
     shoot(page, "guide-archivist-2-received", full_page=True)
 
