@@ -27,12 +27,11 @@ TRANSFER_SAMPLE = (
 )
 
 
-@pytest.fixture
-def page():
-    """A page of a fresh zh-CN browser context; screenshots go to ``ARTIFACTS``."""
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the session (starting Playwright and the browser costs about 2 s)."""
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -45,10 +44,18 @@ def page():
                 "--disable-sync",
             ],
         )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-        yield context.new_page()
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A page of a fresh zh-CN browser context (no cookies of another test); screenshots go
+    to ``ARTIFACTS``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    yield context.new_page()
+    context.close()
 
 
 @contextmanager
