@@ -98,6 +98,7 @@ def test_pages_offer_the_kinds_and_the_stamp_buttons(zh, fvolume, ffonds, sessio
     assert stamps.headers["Content-Type"] == "application/pdf"
     contents = officer.get(f"{ffonds.absolute_url()}/@@catalogue?kind=contents&format=xlsx")
     assert contents.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"{fvolume.absolute_url()}/@@catalogue" in officer.get(fvolume.absolute_url()).text
     volume_page = officer.get(f"{fvolume.absolute_url()}/@@catalogue")
     assert volume_page.status_code == 200
     assert 'id="catalogue-contents-pdf"' in volume_page.text and "卷内备考表" in volume_page.text
