@@ -148,3 +148,15 @@ def test_rejections_read_chinese_first_old_and_new(fportal, admin):
     assert body["errors"][0]["message"] == "信息包不可读或不安全: CRC mismatch"
     assert all(starts_chinese(r["message"]) for r in queues.rejections({"J001"})[1])
     assert tree["old"]["message"] == "2 checks failed"  # nothing written on a read
+
+
+def test_ledger_discrepancy_reads_chinese_first(archived):
+    from sd.archive.ledger.current import current_ledger
+    from sd.archive.ledger.records import tamper_status
+
+    archived.title = "背着系统改过的题名"  # behind the system: no event, no entry
+    status = tamper_status(archived, current_ledger())
+    messages = {p["code"]: p["message"] for p in status.problems}
+    assert messages["LEDGER-TITLE"] == "题名与存证不一致: the title differs from the one logged"
+    assert all(starts_chinese(m) for m in messages.values()), messages
+    transaction.abort()

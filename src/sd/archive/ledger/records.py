@@ -20,6 +20,7 @@ from sd.archive.core.errors import Problem
 from sd.archive.core.ledger.entry import code_title_digest
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.merkle import verify_inclusion
+from sd.archive.core.messages import zh_first
 from sd.archive.interfaces import IComponent
 from sd.archive.repository import RECORD_FIELDS
 
@@ -210,7 +211,7 @@ def tamper_status(record, ledger, rehash_limit: int | None = None) -> TamperStat
     status.logged, status.index = True, index
 
     def problem(code, message, obj=""):
-        status.problems.append({"code": code, "message": message, "object": obj})
+        status.problems.append({"code": code, "message": zh_first(message, code), "object": obj})
 
     if not verify_inclusion(index, size, leaf, proof, root, log.algorithm):
         problem("LEDGER-INCLUSION", "the entry is not in the log any more", str(index))

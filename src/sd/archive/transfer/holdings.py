@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from plone import api
 
+from sd.archive.core.messages import zh_first
 from sd.archive.ledger.current import current_ledger
 from sd.archive.ledger.records import tamper_status
 from sd.archive.transfer import batch as state
@@ -24,7 +25,7 @@ def check(portal, rehash_limit: int | None = None) -> dict:  # noqa: C901 - one 
     problems: list[dict] = []
 
     def problem(code, message, obj):
-        problems.append({"code": code, "message": message, "object": obj})
+        problems.append({"code": code, "message": zh_first(message, code), "object": obj})
 
     reported: dict[str, str] = {}
     batches = [
