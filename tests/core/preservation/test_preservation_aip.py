@@ -94,10 +94,67 @@ def test_signature_survives_reindenting_outside_signed_object(record, signer, ve
     assert read_eep(io.BytesIO(data), verifier=verifier).signature.verified is True
 
 
-def test_version_two_is_a_modified_package(signer):
-    rec = make_record(version=2)
-    back = read_eep(io.BytesIO(written(rec, signer)))
-    assert back.version == 2 and back.package_type == N.MODIFIED
+def versions(signer, count=3):
+    """v1 … v<count> of one record, each later one written on the one before (bytes)."""
+    out, previous = [], None
+    for version in range(1, count + 1):
+        rec = make_record(version=version, content=f"%PDF-1.7 v{version}".encode())
+        rec.original = previous
+        previous = written(rec, signer)
+        out.append(previous)
+    return out
+
+
+def test_later_versions_carry_the_original_package(signer, verifier):
+    """DA/T 48 修改型: 修改封装内容 = 修改标识符, 原封装包 (the previous version's 被签名对象
+    and 电子签名块, unchanged: its signature still verifies), 修订内容 (the record now)."""
+    v1, v2, v3 = versions(signer)
+    first = read_eep(io.BytesIO(v1), verifier=verifier)
+    assert first.package_type == N.ORIGINAL and first.original_digest is None
+    second = read_eep(io.BytesIO(v2), verifier=verifier, require_signature=True)
+    assert (second.version, second.package_type) == (2, N.MODIFIED)
+    assert second.modification_id == "uid-0001-v2" and second.original_type == N.ORIGINAL
+    assert second.original_signature.verified is True and second.signature.verified is True
+    assert second.original_digest == first.signature.signed_digest
+    assert [c.sm3 for c in second.components] == [sm3(b"%PDF-1.7 v2")]  # 修订内容, not v1
+    third = read_eep(io.BytesIO(v3), verifier=verifier)
+    assert third.original_type == N.MODIFIED
+    assert third.original_digest == second.signature.signed_digest
+    text = v3.decode("utf-8")
+    assert text.count("<原封装包>") == 2 and "<封装内容>" in text  # v2 inside v3, v1 inside v2
+    assert text.index("<修改封装内容>") < text.index("<原封装包>") < text.index("<修订内容>")
+
+
+def test_a_modified_package_without_its_original_is_not_written(signer):
+    with pytest.raises(PackageError) as refused:
+        written(make_record(version=2), signer)
+    assert codes(refused.value) == {"AIP-ORIGINAL"}
+
+
+def test_a_changed_original_fails_both_signatures(signer, verifier):
+    _v1, v2 = versions(signer, 2)
+    head, _, tail = v2.partition("<原封装包>".encode())
+    tampered = head + "<原封装包>".encode() + tail.replace("拟稿".encode(), "改稿".encode(), 1)
+    with pytest.raises(PackageError) as refused:
+        read_eep(io.BytesIO(tampered), verifier=verifier)
+    assert {(p.code, p.object) for p in refused.value.problems} == {
+        ("AIP-SIGNATURE", "电子签名块"),
+        ("AIP-SIGNATURE", "原封装包/电子签名块"),
+    }
+
+
+def test_package_type_and_version_must_agree(signer):
+    as_original = make_record(version=2)
+    as_original.package_type = N.ORIGINAL
+    with pytest.raises(PackageError) as refused:
+        read_eep(io.BytesIO(written(as_original, signer)))
+    assert "AIP-VALUE" in codes(refused.value)
+    v1 = versions(signer, 1)[0]
+    modified_v1 = make_record(version=1)
+    modified_v1.package_type, modified_v1.original = N.MODIFIED, v1
+    with pytest.raises(PackageError) as refused:
+        read_eep(io.BytesIO(written(modified_v1, signer)))
+    assert "AIP-VALUE" in codes(refused.value)
 
 
 def test_large_component_streams_from_file(tmp_path, signer, verifier):

@@ -68,6 +68,15 @@ class AIPRecord:
     creator_unit: str | None = None  # 封装包创建单位
     package_type: str | None = None  # 原始型 | 修改型 (from version when None)
     signature: SignatureInfo | None = None  # filled by the reader
+    #: 原封装包 of a version >= 2 (修改型): the previous version's EEP (path or bytes), whose
+    #: 被签名对象 and 电子签名块 the writer embeds unchanged (DA/T 48 修改封装内容)
+    original: bytes | str | os.PathLike | None = None
+    #: filled by the reader for a 修改型 package: 修改标识符, the SM3 of the canonical
+    #: 被签名对象 of the 原封装包, its 封装包类型 and its signature (verified with the verifier)
+    modification_id: str | None = None
+    original_digest: str | None = None
+    original_type: str | None = None
+    original_signature: SignatureInfo | None = None
 
     def __post_init__(self):
         self.components = [

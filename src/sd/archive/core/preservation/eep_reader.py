@@ -102,17 +102,56 @@ class _Base64Stream:
             self.error = "Base64 length is not a multiple of 4"
 
 
+class _Canon:
+    """Canonical XML 1.0 of one element's subtree, hashed while parsing (规范化摘要): the
+    apex renders every namespace in scope, descendants only what changes."""
+
+    def __init__(self, depth: int, node, digest):
+        self.depth, self.node, self.hash = depth, node, digest
+        self.out_ns_stack: list[dict[str, str]] = [{}]
+
+    def start(self, qname: str, scope: dict, sortable: list) -> None:
+        rendered = dict(self.out_ns_stack[-1])
+        decls = []
+        for pfx, ns_uri in sorted(scope.items()):
+            if pfx == "xml":
+                continue
+            if rendered.get(pfx, "") != ns_uri and not (
+                pfx == "" and ns_uri == "" and "" not in rendered
+            ):
+                decls.append((pfx, ns_uri))
+                rendered[pfx] = ns_uri
+        self.out_ns_stack.append(rendered)
+        out = ["<", qname]
+        for pfx, ns_uri in decls:
+            out.append(
+                f' xmlns:{pfx}="{c14n.attr(ns_uri)}"' if pfx else f' xmlns="{c14n.attr(ns_uri)}"'
+            )
+        for _, qn, value in sorted(sortable):
+            out.append(f' {qn}="{c14n.attr(value)}"')
+        out.append(">")
+        self.hash.update("".join(out).encode("utf-8"))
+
+    def end(self, qname: str) -> None:
+        self.hash.update(f"</{qname}>".encode())
+        self.out_ns_stack.pop()
+
+
 class _Parser:
     def __init__(self, sink_for: Callable[[_Node], BinaryIO | None]):
         self.sink_for = sink_for
         self.root: _Node | None = None
         self.stack: list[_Node] = []
         self.ns_stack: list[dict[str, str]] = [{}]  # in-scope prefix → uri
-        self.out_ns_stack: list[dict[str, str]] = []  # rendered prefix → uri (C14N)
         self.pending_ns: list[tuple[str, str]] = []
         self.signed_hash = new_sm3()
         self.signed_depth: int | None = None
         self.signed_count = 0
+        # one Canonical XML rendering per open 被签名对象: the package's own and, inside
+        # 原封装包, each original's (its digest is what the original's signature signs)
+        self.canons: list[_Canon] = []
+        self.nested_digests: dict[int, bytes] = {}  # id(被签名对象 node) → SM3
+        self.in_original = 0  # depth of 原封装包 elements around the parser
         self.b64: _Base64Stream | None = None
         self.streams: list[tuple[_Node, _Base64Stream]] = []
         p = expat.ParserCreate("UTF-8", SEP)
@@ -181,52 +220,43 @@ class _Parser:
         if self.signed_depth is None and depth == 2 and local == N.SIGNED_OBJECT:
             self.signed_depth = depth
             self.signed_count += 1
-            self.out_ns_stack = [{}]
-        if self.signed_depth is not None:
-            rendered = dict(self.out_ns_stack[-1])
-            decls = []
-            for pfx, ns_uri in sorted(scope.items()):
-                if pfx == "xml":
-                    continue
-                if rendered.get(pfx, "") != ns_uri and not (
-                    pfx == "" and ns_uri == "" and "" not in rendered
-                ):
-                    decls.append((pfx, ns_uri))
-                    rendered[pfx] = ns_uri
-            self.out_ns_stack.append(rendered)
-            qname = f"{prefix}:{local}" if prefix else local
-            out = ["<", qname]
-            for pfx, ns_uri in decls:
-                out.append(
-                    f' xmlns:{pfx}="{c14n.attr(ns_uri)}"'
-                    if pfx
-                    else f' xmlns="{c14n.attr(ns_uri)}"'
-                )
-            for _, qn, value in sorted(sortable):
-                out.append(f' {qn}="{c14n.attr(value)}"')
-            out.append(">")
-            self.signed_hash.update("".join(out).encode("utf-8"))
+            self.canons.append(_Canon(depth, node, self.signed_hash))
+        elif local == N.SIGNED_OBJECT and parent is not None and parent.name == "原封装包":
+            self.canons.append(_Canon(depth, node, new_sm3()))
+        if local == "原封装包":
+            self.in_original += 1
+        qname = f"{prefix}:{local}" if prefix else local
+        for canon in self.canons:
+            canon.start(qname, scope, sortable)
         if local == "编码数据":
-            self.b64 = _Base64Stream(self.sink_for(node))
+            # an original's content is checked (Base64, digest) but not stored again
+            self.b64 = _Base64Stream(None if self.in_original else self.sink_for(node))
             self.streams.append((node, self.b64))
 
     def _end(self, name):
         uri, local, prefix = self._split(name)
+        depth = len(self.stack)
         self.stack.pop()
         self.ns_stack.pop()
-        if self.signed_depth is not None:
-            qname = f"{prefix}:{local}" if prefix else local
-            self.signed_hash.update(f"</{qname}>".encode())
-            self.out_ns_stack.pop()
-            if len(self.stack) + 1 == self.signed_depth:
-                self.signed_depth = None
+        qname = f"{prefix}:{local}" if prefix else local
+        for canon in self.canons:
+            canon.end(qname)
+        while self.canons and self.canons[-1].depth == depth:
+            done = self.canons.pop()
+            self.nested_digests[id(done.node)] = done.hash.digest()
+        if self.signed_depth == depth:
+            self.signed_depth = None
+        if local == "原封装包":
+            self.in_original -= 1
         if local == "编码数据" and self.b64 is not None:
             self.b64.close()
             self.b64 = None
 
     def _chars(self, data):
-        if self.signed_depth is not None:
-            self.signed_hash.update(c14n.text(data).encode("utf-8"))
+        if self.canons:
+            text = c14n.text(data).encode("utf-8")
+            for canon in self.canons:
+                canon.hash.update(text)
         if self.b64 is not None:
             self.b64.feed(data)
         elif self.stack:
@@ -373,7 +403,25 @@ def _check(  # noqa: C901 - the DA/T 48 checklist, read top to bottom
         problems.append(Problem("AIP-VALUE", "封装包类型 must be 原始型 or 修改型", "封装包类型"))
     for req in ("封装包创建时间", "封装包创建单位"):
         _required(signed, req, problems)
-    content = _required(signed, "封装内容", problems)
+    modified = ptype is not None and ptype.value() == N.MODIFIED
+    original = None
+    if modified:  # DA/T 48: 修改封装内容 = 修改标识符, 原封装包, 修订内容
+        if signed.child("封装内容") is not None:
+            problems.append(
+                Problem(
+                    "AIP-STRUCTURE", "a 修改型 package has 修改封装内容, not 封装内容", "封装内容"
+                )
+            )
+        change = _required(signed, "修改封装内容", problems)
+        _required(change, "修改标识符", problems, "修改封装内容/")
+        original = _original(_required(change, "原封装包", problems, "修改封装内容/"), problems)
+        content = _required(change, "修订内容", problems, "修改封装内容/")
+    else:
+        if signed.child("修改封装内容") is not None:
+            problems.append(
+                Problem("AIP-STRUCTURE", "an 原始型 package has no 修改封装内容", "修改封装内容")
+            )
+        content = _required(signed, "封装内容", problems)
     files = _required(content, "文件实体块", problems)
     entity = _required(files, "文件实体", problems)
     if files is not None and len(files.all("文件实体")) != 1:
@@ -455,9 +503,25 @@ def _check(  # noqa: C901 - the DA/T 48 checklist, read top to bottom
                     Problem("AIP-VALUE", "version is not a number", "文件实体关系/关系")
                 )
 
+    if version >= 2 and not modified:
+        problems.append(
+            Problem("AIP-VALUE", "a version from 2 on is 修改型 (DA/T 48)", "封装包类型")
+        )
+    if modified and version < 2:
+        problems.append(Problem("AIP-VALUE", "version 1 is 原始型", "封装包类型"))
     signature = _read_signature(root, parser, verifier, problems)
     if signature is None and require_signature:
         problems.append(Problem("AIP-SIGNATURE", "the package is not signed", "电子签名块"))
+    original_signature = None
+    if original is not None:
+        original_signature = _read_signature(
+            original,
+            parser,
+            verifier,
+            problems,
+            digest=parser.nested_digests.get(id(original.child(N.SIGNED_OBJECT))),
+            where="原封装包/电子签名块",
+        )
     if problems:
         raise PackageError("EEP failed its checks", problems, 422)
     return AIPRecord(
@@ -471,10 +535,52 @@ def _check(  # noqa: C901 - the DA/T 48 checklist, read top to bottom
         creator_unit=signed.child_value("封装包创建单位"),
         package_type=ptype.value() if ptype is not None else None,
         signature=signature,
+        modification_id=signed.child("修改封装内容").child_value("修改标识符")
+        if modified
+        else None,
+        original_digest=(
+            parser.nested_digests[id(original.child(N.SIGNED_OBJECT))].hex()
+            if original is not None
+            else None
+        ),
+        original_type=(
+            original.child(N.SIGNED_OBJECT).child_value("封装包类型")
+            if original is not None
+            else None
+        ),
+        original_signature=original_signature,
     )
 
 
-def _read_signature(root: _Node, parser: _Parser, verifier, problems) -> SignatureInfo | None:
+def _original(block: _Node | None, problems: list[Problem]) -> _Node | None:
+    """原封装包: the previous package's 被签名对象 (with its type and content) and, when it was
+    signed, its 电子签名块. Returns the block when it is complete."""
+    if block is None:
+        return None
+    signed = _required(block, N.SIGNED_OBJECT, problems, "原封装包/")
+    if signed is None:
+        return None
+    ptype = _required(signed, "封装包类型", problems, "原封装包/")
+    if ptype is not None and ptype.value() not in (N.ORIGINAL, N.MODIFIED):
+        problems.append(
+            Problem("AIP-VALUE", "封装包类型 must be 原始型 or 修改型", "原封装包/封装包类型")
+        )
+    if signed.child("封装内容") is None and signed.child("修改封装内容") is None:
+        problems.append(Problem("AIP-REQUIRED", "required element missing", "原封装包/封装内容"))
+    return block
+
+
+def _read_signature(
+    root: _Node,
+    parser: _Parser,
+    verifier,
+    problems,
+    *,
+    digest: bytes | None = None,
+    where: str = "电子签名块",
+) -> SignatureInfo | None:
+    """The 电子签名块 under ``root`` (the package, or an 原封装包 with ``digest``, the SM3 of
+    its canonical 被签名对象), checked with ``verifier`` when one is given."""
     block = root.child("电子签名块")
     sig = block.child("电子签名") if block is not None else None
     if sig is None:
@@ -488,7 +594,7 @@ def _read_signature(root: _Node, parser: _Parser, verifier, problems) -> Signatu
     except binascii.Error:
         problems.append(Problem("AIP-BASE64", "签名结果 or 证书 is not Base64", "电子签名"))
         return None
-    digest = parser.signed_hash.digest()
+    digest = parser.signed_hash.digest() if digest is None else digest
     info = SignatureInfo(
         rule=sig.child_value("签名规则"),
         time=sig.child_value("签名时间"),
@@ -505,9 +611,7 @@ def _read_signature(root: _Node, parser: _Parser, verifier, problems) -> Signatu
             ok = False
         info.verified = ok
         if not ok:
-            problems.append(
-                Problem("AIP-SIGNATURE", "package signature does not verify", "电子签名块")
-            )
+            problems.append(Problem("AIP-SIGNATURE", "package signature does not verify", where))
     return info
 
 

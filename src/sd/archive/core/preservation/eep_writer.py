@@ -1,7 +1,10 @@
 """Streaming DA/T 48 EEP writer (电子文件封装包写出).
 
 Writes one AIP as a DA/T 48-2009 EEP in one pass: content is read in chunks and written as
-Base64 lines, never held whole in memory. 被签名对象 is emitted in Canonical XML 1.0 form and
+Base64 lines, never held whole in memory. Version 1 is 原始型 (封装内容); every later version
+is 修改型: 修改封装内容 = 修改标识符, 原封装包 (the previous version's 被签名对象 and 电子签名块,
+copied byte for byte, so its own signature still verifies inside) and 修订内容 (the record as
+it is now, the same blocks as 封装内容). 被签名对象 is emitted in Canonical XML 1.0 form and
 hashed (SM3) on the way; the package signature (电子签名块) signs that digest.
 """
 
@@ -221,6 +224,77 @@ def _write_component(tee: _Tee, seq: int, component: Component) -> str:
     return digest
 
 
+_SIGNED_OPEN = f"<{N.SIGNED_OBJECT}".encode()
+_SIGNED_CLOSE = f"</{N.SIGNED_OBJECT}>".encode()
+_SIGNATURE_OPEN = "<电子签名块>".encode()
+_SIGNATURE_CLOSE = "</电子签名块>".encode()
+
+
+def _open_original(original):
+    if isinstance(original, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(original))
+    return open(os.fspath(original), "rb")
+
+
+def _original_ranges(original) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """Byte ranges of the previous EEP's top-level 被签名对象 and 电子签名块 (one pass).
+
+    The top-level 被签名对象 opens first and closes last (older versions nest inside it);
+    the package's own 电子签名块 is the last one, after that close."""
+    needles = (_SIGNED_OPEN, _SIGNED_CLOSE, _SIGNATURE_OPEN, _SIGNATURE_CLOSE)
+    overlap = max(len(n) for n in needles) - 1
+    first_open, last = None, dict.fromkeys(needles[1:], -1)
+    offset, tail = 0, b""
+    with _open_original(original) as src:
+        while chunk := src.read(B64_READ):
+            buf = tail + chunk
+            base = offset - len(tail)
+            if first_open is None and (i := buf.find(_SIGNED_OPEN)) >= 0:
+                first_open = base + i
+            for needle in needles[1:]:
+                if (i := buf.rfind(needle)) >= 0:
+                    last[needle] = max(last[needle], base + i)
+            offset += len(chunk)
+            tail = buf[-overlap:]
+    close = last[_SIGNED_CLOSE]
+    if first_open is None or close < first_open:
+        raise PackageError(
+            "the original package has no 被签名对象",
+            [Problem("AIP-ORIGINAL", "not a DA/T 48 EEP", N.SIGNED_OBJECT)],
+            422,
+        )
+    signed = (first_open, close + len(_SIGNED_CLOSE))
+    sig_open, sig_close = last[_SIGNATURE_OPEN], last[_SIGNATURE_CLOSE]
+    signature = None
+    if sig_open > signed[1] and sig_close > sig_open:
+        signature = (sig_open, sig_close + len(_SIGNATURE_CLOSE))
+    return signed, signature
+
+
+def _copy_range(tee: _Tee, original, start: int, end: int) -> None:
+    """Copy bytes of the previous EEP unchanged: written by this writer, they are canonical
+    already (so the embedded signature still verifies and the new one covers them as read)."""
+    with _open_original(original) as src:
+        src.seek(start)
+        left = end - start
+        while left > 0 and (chunk := src.read(min(B64_READ, left))):
+            tee.write(chunk)
+            left -= len(chunk)
+
+
+def _write_original(tee: _Tee, record: AIPRecord) -> None:
+    """修改标识符 and 原封装包 (the previous version's 被签名对象 and 电子签名块)."""
+    signed, signature = _original_ranges(record.original)
+    tee.element("修改标识符", f"{record.uid}-v{int(record.version)}")
+    tee.write("<原封装包>\n")
+    _copy_range(tee, record.original, *signed)
+    tee.write("\n")
+    if signature is not None:
+        _copy_range(tee, record.original, *signature)
+        tee.write("\n")
+    tee.write("</原封装包>\n")
+
+
 def write_eep(
     record: AIPRecord,
     out: BinaryIO,
@@ -234,11 +308,16 @@ def write_eep(
     incomplete, and while writing when a component's bytes do not match its SM3.
     """
     problems = _validate(record)
+    package_type = record.package_type or (N.ORIGINAL if int(record.version) == 1 else N.MODIFIED)
+    modified = package_type == N.MODIFIED
+    if modified and record.original is None:
+        problems.append(
+            Problem("AIP-ORIGINAL", "a 修改型 package carries its 原封装包 (DA/T 48)", "原封装包")
+        )
     if problems:
         raise PackageError("the record cannot be packaged", problems, 422)
     now = now or datetime.now(UTC).astimezone()
     created = record.created or now.isoformat(timespec="seconds")
-    package_type = record.package_type or (N.ORIGINAL if int(record.version) == 1 else N.MODIFIED)
     md = _metadata_with_defaults(record)
     file_id = str(md["电子文件号"])
 
@@ -257,7 +336,13 @@ def write_eep(
     tee.element("封装包类型描述", N.PACKAGE_TYPE_DESCRIPTIONS[package_type])
     tee.element("封装包创建时间", created)
     tee.element("封装包创建单位", record.creator_unit or str(md.get("立档单位名称", "")))
-    tee.write("<封装内容>\n<文件实体块>\n<文件实体>\n")
+    if modified:  # 修改封装内容: 修改标识符, 原封装包, 修订内容 (the record as it is now)
+        tee.write("<修改封装内容>\n")
+        _write_original(tee, record)
+        tee.write("<修订内容>\n")
+    else:
+        tee.write("<封装内容>\n")
+    tee.write("<文件实体块>\n<文件实体>\n")
     _write_file_entity_metadata(tee, md)
     tee.write("<文件数据>\n")
     digests = [_write_component(tee, i, c) for i, c in enumerate(record.components, 1)]
@@ -286,7 +371,8 @@ def write_eep(
         tee.element("机构人员标识符", actor_id)
         tee.element("机构人员名称", actor)
         tee.write("</机构人员实体>\n")
-    tee.write("</机构人员实体块>\n</封装内容>\n")
+    tee.write("</机构人员实体块>\n")
+    tee.write("</修订内容>\n</修改封装内容>\n" if modified else "</封装内容>\n")
     tee.write(f"</{N.SIGNED_OBJECT}>")
     tee.signing = False
     tee.write("\n")

@@ -192,7 +192,9 @@ def write_aip(
     """Write ``record`` to every online location; refuse to overwrite an existing version.
 
     The first copy is written from the record, the others are copied from it and checked
-    against its SM3. Returns the package SM3 for the ledger's ``preserve`` entry.
+    against its SM3. A version from 2 on embeds version N-1 as its 原封装包
+    (:func:`previous_version`, unless ``record.original`` is given). Returns the package SM3
+    for the ledger's ``preserve`` entry.
     """
     online = [loc for loc in locations if loc.online]
     if (
@@ -221,6 +223,8 @@ def write_aip(
             409,
             "Conflict",
         )
+    if int(record.version) >= 2 and record.original is None:
+        record.original = previous_version(online, record)
     first = aip_path(online[0], relpath)
     result = write_aip_file(record, first, signer, now=now)
     stored = StoredAIP(
@@ -238,6 +242,22 @@ def write_aip(
             )
         stored.copies[loc.id] = str(target)
     return stored
+
+
+def previous_version(locations: Iterable[StorageLocation], record: AIPRecord) -> str:
+    """The file of version N-1 of ``record`` (its 原封装包, DA/T 48 修改型) in the first online
+    location that has it; refused (409) when none has: a modified package without its
+    original would not be what the standard asks for."""
+    relpath = aip_relpath(record.fonds, record.year, record.archival_code, int(record.version) - 1)
+    for loc in locations:
+        if loc.online and aip_path(loc, relpath).is_file():
+            return str(aip_path(loc, relpath))
+    raise ArchiveError(
+        "the previous AIP version is missing",
+        [Problem("STORE-ORIGINAL", "version N-1 (原封装包) is on no online location", relpath)],
+        409,
+        "Conflict",
+    )
 
 
 def list_aips(location: StorageLocation) -> Iterator[AIPRef]:
