@@ -233,6 +233,7 @@ def test_supervisor_reads_queues_and_rejections_but_acts_for_no_agency(agencies,
     assert backlog == {"J001": ["3", "2"], "J002": ["1", "4"]}
     rejected = section.locator(".sd-wb-rejected").inner_text()
     assert all(r in rejected for r in ("OA-J001-9", "OA-J001-8", "OA-J002-7")), rejected
+    assert "四性检测未通过" in rejected  # the reason, in Chinese
     assert page.locator("#sd-wb-officer-J001").count() == 0
 
     # one agency's rejections
@@ -372,6 +373,10 @@ def test_anonymous_sees_the_public_page_and_no_record(agencies, page):
     assert page.locator("#__ac_name").count() == 1
     assert title not in page.locator("body").inner_text()
 
+    # nor through the site search
+    page.goto(f"{site}/@@search?SearchableText=%E9%80%9A%E7%9F%A5")  # 通知
+    assert "关于档案工作的通知" not in page.locator("body").inner_text()
+
     # the login link of the public page works
     page.goto(site)
     with page.expect_navigation():
@@ -383,3 +388,5 @@ def test_anonymous_sees_the_public_page_and_no_record(agencies, page):
         page.click("#buttons-login")
     page.goto(site)
     assert page.locator("#sd-wb-supervisor").count() == 1
+    page.goto(f"{site}/@@search?SearchableText=%E9%80%9A%E7%9F%A5")  # the same search, logged in
+    assert "关于档案工作的通知" in page.locator("body").inner_text()
