@@ -160,3 +160,12 @@ def test_ledger_discrepancy_reads_chinese_first(archived):
     assert messages["LEDGER-TITLE"] == "题名与存证不一致: the title differs from the one logged"
     assert all(starts_chinese(m) for m in messages.values()), messages
     transaction.abort()
+
+
+def test_rest_bodies_built_by_hand_read_chinese_first(archived, admin):
+    response = admin.get(f"{archived.absolute_url()}/@detection?format=pdf&run=99")
+    body = response.json()
+    assert response.status_code == 404 and body["errors"][0]["code"] == "detection.run"
+    assert_chinese_first(body)
+    response = admin.get(f"{archived.__parent__.absolute_url()}/@arrangement-rules?which=x")
+    assert response.status_code == 400 and starts_chinese(response.json()["message"])

@@ -1,6 +1,7 @@
 """GET {fonds}/@arrangement-rules: the fonds' scheme and schedule as data files."""
 
 from sd.archive import rules
+from sd.archive.core.messages import zh_first
 from sd.archive.services.base import ArchiveService
 
 
@@ -16,7 +17,9 @@ class ArrangementRulesGet(ArchiveService):
                 self.request.response.setStatus(400)
                 return {
                     "type": "BadRequest",
-                    "message": "which: scheme|schedule, format: xml|csv",
+                    "message": zh_first(
+                        "which: scheme|schedule, format: xml|csv", "rules.export", "BadRequest"
+                    ),
                     "errors": [],
                 }
             self.request.response.setHeader(

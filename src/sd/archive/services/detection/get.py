@@ -5,6 +5,7 @@ import json
 
 from sd.archive import detection
 from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import problem
 
 
 class DetectionGet(ArchiveService):
@@ -18,19 +19,15 @@ class DetectionGet(ArchiveService):
         except (ValueError, IndexError):
             self.request.response.setStatus(404)
             self.request.response.setHeader("Content-Type", "application/json")
-            return json.dumps(
-                {
-                    "type": "NotFound",
-                    "message": "no such detection run",
-                    "errors": [
-                        {
-                            "code": "detection.run",
-                            "object": str(index),
-                            "message": f"{len(runs)} runs stored",
-                        }
-                    ],
-                }
+            error = problem(
+                404,
+                "NotFound",
+                "no such detection run",
+                "detection.run",
+                f"{len(runs)} runs stored",
+                str(index),
             )
+            return json.dumps(error.as_dict(), ensure_ascii=False)
         self.request.response.setHeader("Content-Type", "application/pdf")
         return detection.report_pdf(self.context, report)
 
