@@ -583,6 +583,23 @@ def volume_modified(dossier, event) -> None:
     check_volume_code(dossier)
 
 
+def volume_removing(dossier, event) -> None:
+    """IObjectWillBeRemovedEvent of a volume: a volume holding records is not deleted (its
+    archived records would go with it); take them out first (调出案卷)."""
+    inside = volume_records(dossier)
+    if inside:
+        raise VolumeRefused(
+            f"案卷 {dossier.archival_code} 中还有 {len(inside)} 件文件，不能删除：请先调出 "
+            "/ a volume holding records is not deleted: take them out first",
+            [
+                Problem("VOLUME-NOT-EMPTY", "卷内还有文件 / records inside", r.archival_code or "")
+                for r in inside
+            ],
+            409,
+            "VolumeNotEmpty",
+        )
+
+
 def fonds_volumes(fonds) -> list:
     """The volumes of a fonds (案卷), by 类别号 and 案卷号."""
     brains = api.content.find(portal_type="Dossier", path=_path(fonds))

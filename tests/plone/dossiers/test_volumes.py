@@ -187,3 +187,18 @@ def test_an_item_rule_category_keeps_working_for_unplaced_records(vfonds, three)
     """A record of a 按卷 category outside a volume carries the 按件 form and may be corrected."""
     entry = correct_code(three[0], "年度著录有误", year=2022)
     assert entry["new"].startswith("J003-WS·2022·Y-")
+
+
+def test_a_volume_holding_records_is_not_deleted(vfonds, three):
+    volume = dossiers.create_volume(vfonds, DESCRIPTION)
+    empty = dossiers.create_volume(vfonds, {**DESCRIPTION, "title": "空卷"})
+    dossiers.place_in_volume(volume, three[:1], "组卷")
+    with pytest.raises(dossiers.VolumeRefused) as info:
+        api.content.delete(volume, check_linkintegrity=False)
+    assert info.value.type == "VolumeNotEmpty"
+    api.content.delete(empty, check_linkintegrity=False)
+    assert empty.getId() not in vfonds
+
+
+def test_the_add_menu_leads_to_the_new_volume_form(portal):
+    assert portal.portal_types.Dossier.add_view_expr.endswith("/@@volumes")

@@ -38,11 +38,15 @@ NOT_FIELDS = frozenset(
 
 
 class _ProtectedDeserializer(DeserializeFromJson):
+    def check(self, names) -> None:
+        """Refuse the write of ``names`` as a whole (raise), before anything is written."""
+        check_write(self.context, names)
+
     def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
         if data is None:
             data = json_object(self.request)  # malformed: 400 in the sd.archive error shape
         if isinstance(data, dict):
-            check_write(self.context, set(data) - NOT_FIELDS)
+            self.check(set(data) - NOT_FIELDS)
         return super().__call__(
             validate_all=validate_all,
             data=data,

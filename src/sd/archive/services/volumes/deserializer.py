@@ -4,7 +4,6 @@ numbered volume; the request is refused as a whole, nothing is written."""
 
 from __future__ import annotations
 
-from plone.restapi.deserializer.dxcontent import DeserializeFromJson
 from plone.restapi.interfaces import IDeserializeFromJson
 from zope.component import adapter
 from zope.interface import implementer
@@ -12,23 +11,13 @@ from zope.interface import implementer
 from sd.archive.dossiers import check_description_write
 from sd.archive.interfaces import IDossier
 from sd.archive.interfaces import ISdArchiveLayer
-from sd.archive.services.base import json_object
-from sd.archive.services.record.deserializer import NOT_FIELDS
+from sd.archive.services.record.deserializer import _ProtectedDeserializer
 
 
 @implementer(IDeserializeFromJson)
 @adapter(IDossier, ISdArchiveLayer)
-class DeserializeDossierFromJson(DeserializeFromJson):
+class DeserializeDossierFromJson(_ProtectedDeserializer):
     """案卷."""
 
-    def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
-        if data is None:
-            data = json_object(self.request)
-        if isinstance(data, dict):
-            check_description_write(self.context, set(data) - NOT_FIELDS)
-        return super().__call__(
-            validate_all=validate_all,
-            data=data,
-            create=create,
-            mask_validation_errors=mask_validation_errors,
-        )
+    def check(self, names) -> None:
+        check_description_write(self.context, names)

@@ -18,6 +18,7 @@ from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
 
 from sd.archive import dossiers
+from sd.archive.content.dossier import DOSSIER_SERVER_FIELDS
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import json_object
 
@@ -25,24 +26,7 @@ from sd.archive.services.base import json_object
 def volume_json(dossier) -> dict:
     """A volume's description (案卷级著录) as the REST API gives it."""
     out = {"@id": dossier.absolute_url(), "UID": dossier.UID(), "title": dossier.Title()}
-    for name in (
-        "archival_code",
-        "dossier_number",
-        "year",
-        "retention_period",
-        "category",
-        "org_code",
-        "date_start",
-        "date_end",
-        "item_count",
-        "page_count",
-        "compiler",
-        "checker",
-        "compiled_on",
-        "security_level",
-        "note",
-        "case_number",
-    ):
+    for name in (*sorted(DOSSIER_SERVER_FIELDS), *dossiers.DESCRIPTION_FIELDS[1:]):
         value = getattr(dossier, name, None)
         out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
