@@ -50,14 +50,19 @@ def page_images(pdf: bytes, folder: str | os.PathLike, dpi: int = 300) -> list[P
 
 
 def scanned_pdf(pages: list[list[str]], size: float = 16) -> bytes:
-    """An image-only PDF of the given lines (one 300-dpi greyscale image per page)."""
+    """An image-only PDF of the given lines (one 300-dpi 8-bit greyscale image per page, as a
+    scanner's grey mode makes)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, initialFontName="Helvetica")
     with tempfile.TemporaryDirectory(prefix="sd-scan-") as folder:
         for image in page_images(text_pdf(pages, size), folder):
-            pdf.drawImage(str(image), 0, 0, width=A4[0], height=A4[1])
+            with Image.open(image) as picture:
+                grey = ImageReader(picture.convert("L"))
+            pdf.drawImage(grey, 0, 0, width=A4[0], height=A4[1])
             pdf.showPage()
         pdf.save()
     return out.getvalue()
