@@ -20,7 +20,8 @@ The Chinese phrase comes, in this order, from
 4. :data:`TYPES`, the phrase of the error's type (``NotFound`` 未找到), else
    :data:`GENERIC`.
 
-The function is idempotent (a message that already starts with its phrase is not changed), so
+A new rule code needs a phrase here, its own or its family's: ``tests/core/messages`` lists
+every literal code in ``src/`` that has none. The function is idempotent (a message that already starts with its phrase is not changed), so
 problems stored as dicts and made again (a rejection record, a ledger status) do not grow.
 """
 
@@ -236,6 +237,7 @@ FAMILIES: dict[str, str] = {
     "time": "时间有误",
     "form": "表单有误",
     "access": "利用申请不予受理",
+    "register": "利用登记查询参数有误",
     "VOLUME": "案卷有误",
     "DOSSIER": "案卷有误",
     "pkcs7": "签名数据有误",
