@@ -17,7 +17,7 @@ PATHS = {
 }
 
 
-def real_record(fonds, n, state, **metadata):
+def real_record(fonds, n, state, extra=(), **metadata):
     """A record of ``fonds`` whose PDF holds real text, moved to ``state``."""
     values = {
         "title": f"关于档案利用工作的通知（{n}）",
@@ -40,7 +40,8 @@ def real_record(fonds, n, state, **metadata):
                 sequence=1,
                 content_type="application/pdf",
                 format_name="PDF",
-            )
+            ),
+            *extra,
         ],
     )
     if state != "pre_archived":
