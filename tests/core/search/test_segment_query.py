@@ -47,6 +47,15 @@ def test_full_width_and_case_normalised():
     assert segment.words("*财务?") == ["财务"]
 
 
+def test_file_text_has_words_but_no_character_section():
+    tokens = segment.index_tokens("财务 报告" + segment.BODY + "理财务实")
+    first = tokens.index(BOUNDARY)
+    assert tokens[:first] == ["财务", "报告"]  # the description's words
+    assert "理财" in tokens and "务实" in tokens
+    assert tokens[-4:] == ["财", "务", "报", "告"]  # characters of the description only
+    assert "实" not in tokens
+
+
 def test_empty_text_has_no_tokens():
     assert segment.index_tokens("") == []
     assert segment.index_tokens("  ，。！") == []
@@ -57,7 +66,7 @@ def test_empty_text_has_no_tokens():
     [
         ("财务", '(("财务"))'),
         ("财务预算", '((("财务预算" OR ("财务" AND "预算"))))'),
-        ('"预算报告"', '(("预 算 报 告" AND "预算" AND "报告"))'),
+        ('"预算报告"', '((("预 算 报 告" OR "预算 报告") AND "预算" AND "报告"))'),
         ("J001-WS·2023-D30", '(("j001 ws 2023 d30"))'),
         ("鲁某发〔2023〕5号", '(("鲁 某 发 2023 5 号"))'),
         ("财务 OR 预算", '(("财务")) OR (("预算"))'),

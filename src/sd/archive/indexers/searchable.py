@@ -8,6 +8,7 @@ wakes the record only — never its components or their blobs).
 
 from plone.indexer import indexer
 
+from sd.archive.core.search.segment import BODY
 from sd.archive.interfaces import IRecord
 
 try:
@@ -52,7 +53,8 @@ def metadata_text(record) -> str:
 def record_searchable_text(obj):
     text = record_text(obj)
     meta = metadata_text(obj)
-    return f"{meta}\n{text}" if text else meta
+    # the file text after BODY: the index keeps no character sequence of it (core/search)
+    return f"{meta}{BODY}{text}" if text else meta
 
 
 @indexer(IRecord)

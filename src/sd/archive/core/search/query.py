@@ -105,10 +105,13 @@ def split_terms(text: str) -> list[list[Term]]:
 
 
 def _phrase_clause(text: str) -> tuple[str, list[str]]:
+    """Its characters together (the description part) or its words together (file text)."""
     chars = segment.phrase_tokens(text)
     if not chars:
         return "", []
-    clause = [_quote(chars)]
+    words = segment.query_words(text)
+    together = _quote(chars) if chars == words else f"({_quote(chars)} OR {_quote(words)})"
+    clause = [together]
     # the phrase's own words too: a quoted 财务 is not found in 理财务实 (理财/务实)
     clause += [_quote([w]) for w in segment.query_words(text) if len(w) > 1 and segment.is_cjk(w)]
     mark = text.strip()

@@ -8,13 +8,18 @@ character bigrams (理财务实 → 理财/财务/务实) — not 理财务实 (
 The token stream of one text (``index_tokens``) has three sections, each in text order:
 
 1. **words** (词): jieba's default segmentation (no HMM: the same text always gives the same
-   words, and unknown names fall apart into characters, which section 3 finds as a phrase);
+   words, and unknown names fall apart into characters, which a phrase finds);
 2. **inner words** (词内词): the dictionary 2- and 3-character words inside each word longer
    than two characters — what ``cut_for_search`` adds to section 1;
-3. **characters** (字序列): the text again, Chinese one character a token, Latin letters and
-   digits one run a token, so that a quoted phrase is found wherever its characters stand in
-   the text, across word boundaries (预算报告 inside 财务预算报告).
+3. **characters** (字序列) of the *description* part only (题名, 档号, 文号 … — short): Chinese
+   one character a token, Latin letters and digits one run a token, so a quoted phrase is found
+   there wherever its characters stand, across word boundaries (预算报告 inside 财务预算报告).
+   The file text (long) is left out of section 3: it would double the index (measured: indexing
+   time grows with the tokens, bench/bench_search.py); a phrase is found in file text when its
+   words stand together in section 1 — a phrase of whole words.
 
+A record's SearchableText gives its description part, then :data:`BODY` and the file text
+(``document_tokens``); a text without :data:`BODY` is all description.
 A :data:`BOUNDARY` token separates the sections, so no phrase runs from one into the next.
 A query is cut into section-1 words (``query_words``); quoted phrases and codes into
 section-3 tokens (``phrase_tokens``). Normalisation (归一化) is NFKC (full-width Ａ１ → a1),
@@ -31,6 +36,8 @@ from functools import lru_cache
 
 #: separates the sections of a token stream (never produced from text: it is not a word)
 BOUNDARY = "\x1e"
+#: separates a record's description part from its file text in the text given to the index
+BODY = "\x1d"
 
 #: a token worth indexing: at least one letter, digit or CJK ideograph
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -114,12 +121,16 @@ def characters(tokens: list[str]) -> list[str]:
 
 
 def index_tokens(text: str) -> list[str]:
-    """The whole token stream of a text for the index (索引词流), three sections."""
-    section1 = words(text)
-    if not section1:
+    """The whole token stream of a text for the index (索引词流), three sections; the part
+    after :data:`BODY` (file text) has no section 3."""
+    head, _sep, body = (text or "").partition(BODY)
+    described = words(head)
+    bodied = words(body)
+    if not (described or bodied):
         return []
+    section1 = [*described, BOUNDARY, *bodied] if bodied else described
     section2 = [inner for word in section1 for inner in inner_words(word)]
-    return [*section1, BOUNDARY, *section2, BOUNDARY, *characters(section1)]
+    return [*section1, BOUNDARY, *section2, BOUNDARY, *characters(described)]
 
 
 def search_tokens(text: str) -> list[str]:

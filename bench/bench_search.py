@@ -1,0 +1,242 @@
+"""Search over N records with Chinese file text (检索基准): field and full-text query p50/p95
+on the jieba index, beside Plone's stock text index (its CJK bigram splitter, ``plone_lexicon``)
+queried on the same records in the same run; and the full rebuild time of each text index.
+
+    .venv/bin/python bench/bench_search.py [--records 100000] [--queries 200]
+
+Makes a throw-away instance (scripts/write_instance.py + scripts/create_site.py, no demo) with
+one fonds B001 whose officer is ``officer``, and ``--records`` lightweight catalog entries made
+from ``search_text.record(i)`` (title, 档号, 文号, 电子文件号, 责任者, 主题词, ~520 characters of
+real Chinese words from jieba's dictionary as file text): objects carrying what the catalog
+indexes, put into ``Catalog.catalogObject`` directly, because making 100,000 real records with
+files takes hours here (bench_workbench.py does the same). A second ZCTextIndex,
+``SearchableText_stock`` on ``plone_lexicon`` (Plone's own), indexes the same text.
+
+Queries run as ``officer`` through ``sd.archive.search.engine.run`` (security, one result set,
+page of 20 and facet counts: what @archive-search does without rendering rows) and, for the
+ratio, the same words through ``portal_catalog.searchResults`` on each text index.
+"""
+
+import argparse
+
+import fresh_site
+
+LOAD = r"""
+import os, random, statistics, sys, time
+sys.path.insert(0, "bench")
+import transaction
+from AccessControl.SecurityManagement import newSecurityManager
+from plone import api
+from Testing.makerequest import makerequest
+from types import SimpleNamespace
+from zope.component.hooks import setSite
+import datetime
+import search_text
+from sd.archive.core.search import query as textquery
+from sd.archive.core.search.segment import BODY
+from sd.archive.search import engine
+from sd.archive.testing import make_fonds
+
+N = int(os.environ["BENCH_RECORDS"]); QUERIES = int(os.environ["BENCH_QUERIES"])
+app = makerequest(app)
+site = app.archive
+setSite(site)
+STATES = ["archived"] * 70 + ["transferred"] * 10 + ["open"] * 15 + ["pre_archived"] * 5
+
+
+class Entry:
+    # the catalog entry of a generated record (without the record)
+    portal_type = "Record"
+    Type = "Record"
+    effective = expires = None
+
+    def __init__(self, path, i):
+        r = search_text.record(i)
+        self._path = path
+        self.id = self.getId = path.rsplit("/", 1)[1]
+        self.review_state = STATES[i % 100]
+        self.fonds_code = "B001"
+        self.archive_year = r["year"]
+        self.category_code = "WS"
+        self.retention_period = r["retention"]
+        self.org_code = r["org"]
+        self.archival_code = r["archival_code"]
+        self.document_number = r["document_number"]
+        self.electronic_record_id = r["electronic_record_id"]
+        self.author = r["author"]
+        self.keywords = r["keywords"]
+        self.security_level = r["security"]
+        self.open_status = r["open_status"]
+        self.document_date = datetime.date(r["year"], r["month"], 1 + i % 28)
+        self.allowedRolesAndUsers = ["Manager", "Site Administrator", "user:officer"]
+        self.Title = self.title = r["title"]
+        self.sortable_title = r["title"][:40]
+        self.UID = f"bench{i:027d}"
+        meta = "\n".join(
+            [r["title"], r["archival_code"], r["document_number"], r["electronic_record_id"],
+             r["author"], " ".join(r["keywords"])])
+        # as the record indexer gives it: description, BODY, file text
+        self.SearchableText = meta + BODY + r["text"]
+        self.SearchableText_stock = meta + "\n" + r["text"]
+
+    def getPhysicalPath(self):
+        return tuple(self._path.split("/"))
+
+
+catalog_tool = site.portal_catalog
+catalog = catalog_tool._catalog
+if "SearchableText_stock" not in catalog_tool.indexes():
+    catalog_tool.addIndex(
+        "SearchableText_stock", "ZCTextIndex",
+        SimpleNamespace(lexicon_id="plone_lexicon", index_type="Okapi BM25 Rank",
+                        doc_attr="SearchableText_stock"))
+TEXT = ("SearchableText", "SearchableText_stock")
+others = [i for i in catalog_tool.indexes() if i not in TEXT]
+
+t0 = time.perf_counter()
+with api.env.adopt_roles(["Manager"]):
+    api.user.create(email="officer@example.org", username="officer", password="bench-12345")
+    fonds = make_fonds(site, "bench", "B001")
+    api.user.grant_roles(username="officer", obj=fonds, roles=["RecordsOfficer", "Reader"])
+    transaction.commit()
+    base = "/".join(fonds.getPhysicalPath())
+    paths = []
+    for i in range(N):
+        path = f"{base}/lw-{i:06d}"
+        catalog.catalogObject(Entry(path, i), path, idxs=others)
+        paths.append(path)
+        if i % 5000 == 4999:
+            transaction.commit()
+    transaction.commit()
+built = time.perf_counter() - t0
+
+
+BATCH = int(os.environ.get("BENCH_BATCH", "5000"))
+
+
+def rebuild(index_id):
+    # the full text index made again from the records, in batches with a commit each (what
+    # scripts/reindex_search.py does on a running site); (total s, of which commits s)
+    index = catalog.getIndex(index_id)
+    index.clear()
+    transaction.commit()
+    t = time.perf_counter()
+    committing = 0.0
+    for n, path in enumerate(paths):
+        rid = catalog.uids[path]
+        index.index_object(rid, Entry(path, n))
+        if n % BATCH == BATCH - 1:
+            c = time.perf_counter()
+            transaction.commit()
+            committing += time.perf_counter() - c
+    c = time.perf_counter()
+    transaction.commit()
+    committing += time.perf_counter() - c
+    return time.perf_counter() - t, committing
+
+
+# the cost of making the entries (generating text) alone, to take out of the rebuild figure
+t = time.perf_counter()
+for n in range(min(N, 5000)):
+    Entry(paths[n], n)
+make_cost = (time.perf_counter() - t) / min(N, 5000) * N
+
+jieba_s, jieba_c = rebuild("SearchableText")
+stock_s, stock_c = rebuild("SearchableText_stock")
+total = len(catalog_tool.unrestrictedSearchResults(portal_type="Record", path=base))
+
+request = site.REQUEST
+user = site.acl_users.getUserById("officer").__of__(site.acl_users)
+newSecurityManager(request, user)
+
+rnd = random.Random(7)
+samples = [search_text.record(rnd.randrange(N)) for _ in range(QUERIES)]
+WORDS = [s["topic"][0] for s in samples]  # words of the vocabulary, common and rare
+
+
+def timed(fn, args):
+    fn(args[0])  # warm up
+    times = []
+    for a in args:
+        t = time.perf_counter()
+        fn(a)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+
+
+def jieba_text(word):
+    q = textquery.parse(word).index_query
+    return list(catalog_tool.searchResults(SearchableText=q)[:20])
+
+
+def stock_text(word):
+    return list(catalog_tool.searchResults(SearchableText_stock=word)[:20])
+
+
+def engine_text(word):
+    return engine.run({"q": word})
+
+
+def engine_fields(s):
+    return engine.run({"author": s["author"], "year_from": str(s["year"] - 2),
+                       "year_to": str(s["year"]), "retention": s["retention"]})
+
+
+def engine_code(s):
+    return engine.run({"archival_code": s["archival_code"]})
+
+
+def engine_prefix(s):
+    return engine.run({"archival_code_prefix": s["archival_code"].rsplit("-", 1)[0]})
+
+
+def stock_code(s):
+    return list(catalog_tool.searchResults(SearchableText_stock=s["archival_code"])[:20])
+
+
+jt = timed(jieba_text, WORDS)
+st = timed(stock_text, WORDS)
+et = timed(engine_text, WORDS)
+ef = timed(engine_fields, samples)
+ec = timed(engine_code, samples)
+ep = timed(engine_prefix, samples)
+sc = timed(stock_code, samples)
+found = [(len(catalog_tool.searchResults(SearchableText=textquery.parse(w).index_query)),
+          len(catalog_tool.searchResults(SearchableText_stock=w))) for w in WORDS[:50]]
+per_rec = lambda s: s / N * 1000
+print(f"RESULT records={total} (lightweight catalog entries, ~520 characters of text each) "
+      f"catalogued without text indexes in {built:.0f} s")
+print(f"RESULT rebuild SearchableText (jieba) {jieba_s:.0f} s ({per_rec(jieba_s):.2f} ms/record, "
+      f"of which commits {jieba_c:.0f} s, making the entries ~{make_cost:.0f} s); stock bigram "
+      f"index {stock_s:.0f} s (commits {stock_c:.0f} s); batch {BATCH}; "
+      f"ratio {jieba_s / stock_s:.2f}")
+print(f"RESULT full-text searchResults p50={jt[0]:.1f} p95={jt[1]:.1f} ms (jieba) vs stock "
+      f"p50={st[0]:.1f} p95={st[1]:.1f} ms: ratio p95={jt[1] / st[1]:.2f}")
+print(f"RESULT @archive-search engine full text (page + facets) p50={et[0]:.1f} p95={et[1]:.1f} ms")
+print(f"RESULT @archive-search engine fields (author+years+retention) p50={ef[0]:.1f} "
+      f"p95={ef[1]:.1f} ms; 档号 exact p95={ec[1]:.1f} ms; 档号 prefix p95={ep[1]:.1f} ms; "
+      f"档号 through the stock text index p95={sc[1]:.1f} ms: ratio fields/stock p95="
+      f"{ef[1] / sc[1]:.2f}")
+print(f"RESULT hits for 50 sampled words: jieba {sum(a for a, _ in found)}, stock "
+      f"{sum(b for _, b in found)} (bigram false hits included)")
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=5000, help="records per commit in a rebuild")
+    args = parser.parse_args()
+    env = {
+        "BENCH_RECORDS": str(args.records),
+        "BENCH_QUERIES": str(args.queries),
+        "BENCH_BATCH": str(args.batch),
+        "TZ": "Asia/Shanghai",
+    }
+    print("\n".join(fresh_site.results(LOAD, env)))
+
+
+if __name__ == "__main__":
+    main()
