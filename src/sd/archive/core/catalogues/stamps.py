@@ -88,6 +88,8 @@ def _fit(text: str, width: float, size: float) -> float:
     """The largest size ≤ ``size`` at which ``text`` fits ``width`` points (not below 4 pt)."""
     from sd.archive.core import pdffonts
 
+    if len(text) * size <= width:  # no glyph is wider than 1 em: fits without measuring
+        return size
     while size > 4 and pdffonts.string_width(text, size) > width:
         size -= 0.5
     return size
