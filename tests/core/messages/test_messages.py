@@ -107,3 +107,15 @@ def test_every_literal_rule_code_has_a_chinese_phrase():
 def test_every_message_reads_chinese_first_whatever_its_code():
     for code, _where in literal_codes():
         assert starts_chinese(Problem(code, "an English message").message), code
+
+
+def test_audit_chain_check_reasons_read_chinese_first():
+    from sd.archive.core.audit.check import Anchor
+    from sd.archive.core.audit.check import check_chain
+    from sd.archive.core.audit.entry import Event
+    from sd.archive.core.audit.entry import chain_all
+
+    entries = chain_all([Event(f"action-{i}", actor="admin") for i in range(4)], None)
+    assert check_chain(entries[:1] + entries[2:]).reason.startswith("审计条目缺失: entry 1")
+    result = check_chain(entries[:2], Anchor(3, entries[3].hash))
+    assert result.reason.startswith("审计条目被删除: the trail ends at 1")

@@ -47,16 +47,22 @@ def check_chain(
     checked, expected, head = 0, start, prev
     for entry in entries:
         if entry.seq != expected:
-            return _bad(checked, anchor, expected, f"entry {expected} is missing")
+            return _bad(checked, anchor, expected, f"审计条目缺失: entry {expected} is missing")
         if entry.prev != head:
             return _bad(
-                checked, anchor, expected, f"entry {expected} does not link to the entry before it"
+                checked,
+                anchor,
+                expected,
+                f"审计链断开: entry {expected} does not link to the entry before it",
             )
         if entry.computed_hash() != entry.hash:
-            return _bad(checked, anchor, expected, f"entry {expected} was altered")
+            return _bad(checked, anchor, expected, f"审计条目被篡改: entry {expected} was altered")
         if anchor is not None and entry.seq == anchor.seq and entry.hash != anchor.hash:
             return _bad(
-                checked, anchor, expected, f"entry {expected} differs from the anchor in the ledger"
+                checked,
+                anchor,
+                expected,
+                f"与存证锚点不一致: entry {expected} differs from the anchor in the ledger",
             )
         checked, expected, head = checked + 1, expected + 1, entry.hash
     if anchor is not None and anchor.seq >= expected:
@@ -64,7 +70,7 @@ def check_chain(
             checked,
             anchor,
             expected,
-            f"the trail ends at {expected - 1} but the ledger anchored entry "
+            f"审计条目被删除: the trail ends at {expected - 1} but the ledger anchored entry "
             f"{anchor.seq}: entries were removed",
         )
     return CheckResult(True, checked, anchor.seq if anchor else None, None, "", head)
