@@ -55,3 +55,5 @@ class DetectionContext:
     declared_package_digest: str | None = None
     ledger_digest: Callable[[str], str | None] | None = None
     use_clamav: bool = True
+    #: work a check started early in this run, by check and subject (see registry.PREFETCH)
+    started: dict = field(default_factory=dict, repr=False, compare=False)

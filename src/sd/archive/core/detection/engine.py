@@ -10,6 +10,7 @@ never passes by accident.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 
 from sd.archive.core.detection import checks  # noqa: F401  (registers the checks)
 from sd.archive.core.detection.catalogue import Catalogue
@@ -17,6 +18,7 @@ from sd.archive.core.detection.catalogue import CatalogueItem
 from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.context import DetectionContext
 from sd.archive.core.detection.registry import CHECKS
+from sd.archive.core.detection.registry import PREFETCH
 from sd.archive.core.detection.report import Finding
 from sd.archive.core.detection.report import ItemResult
 from sd.archive.core.detection.report import Report
@@ -63,7 +65,13 @@ def run_detection(
         time=context.now,
         object=getattr(subject, "object", "") or "",
     )
-    for item in catalogue.for_stage(stage, level):
+    items = catalogue.for_stage(stage, level)
+    for item in items:  # slow outside work (clamd) starts now and runs beside the other checks
+        start = PREFETCH.get(item.check or "") if item.executor == "auto" else None
+        if start is not None:
+            with suppress(Exception):  # the check itself runs later and reports
+                start(subject, item, context)
+    for item in items:
         report.items.extend(_results(item, subject, context))
     return report
 

@@ -17,3 +17,18 @@ def register(name: str) -> Callable:
         return func
 
     return decorate
+
+
+#: checks that can start work before the run reaches them (预先启动), e.g. the virus scan:
+#: ``f(subject, item, context)`` is called when the run begins, the check collects the result
+PREFETCH: dict[str, Callable] = {}
+
+
+def prefetch(name: str) -> Callable:
+    """Register the early start of the check ``name`` (see :data:`PREFETCH`)."""
+
+    def decorate(func: Callable) -> Callable:
+        PREFETCH[name] = func
+        return func
+
+    return decorate

@@ -14,6 +14,7 @@ from sd.archive.core.detection.checks.common import manual
 from sd.archive.core.detection.clamd import SOCKET_ENV
 from sd.archive.core.detection.clamd import ClamdScanner
 from sd.archive.core.detection.clamd import ScannerUnavailable
+from sd.archive.core.detection.registry import prefetch
 from sd.archive.core.detection.registry import register
 
 NOT_CONFIGURED = (
@@ -28,17 +29,31 @@ def _scanner(context) -> ClamdScanner | None:
 
 @register("antivirus_available")
 def antivirus_available(subject, item, context):
-    """An antivirus scanner is installed and answers (是否安装杀毒软件)."""
+    """An antivirus scanner is installed and answers (是否安装杀毒软件): clamd's ``VERSION``,
+    remembered for half a minute."""
     if context.virus_scanner is not None:
         return []
     scanner = _scanner(context)
     if scanner is None:
         return [manual(NOT_CONFIGURED)]
     try:
-        scanner.version()
+        scanner.available()
     except ScannerUnavailable as exc:
         return [manual(f"病毒扫描不可用 / virus scanner unavailable: {exc}")]
     return []
+
+
+def _stored(subject) -> dict[str, str]:
+    files = getattr(subject, "files", {}) or {}
+    return {path: f.location for path, f in sorted(files.items()) if f.location}
+
+
+@prefetch("virus_scan")
+def start_virus_scan(subject, item, context):
+    """Send the subject's stored files to clamd when the run begins: the scans run beside the
+    other checks and :func:`virus_scan` collects them."""
+    if context.virus_scanner is None and (scanner := _scanner(context)) is not None:
+        context.started[("virus_scan", id(subject))] = scanner.submit(_stored(subject))
 
 
 @register("virus_scan")
@@ -52,12 +67,15 @@ def virus_scan(subject, item, context):
     elif (scanner := _scanner(context)) is None:
         findings.append(manual(NOT_CONFIGURED))
     else:
+        pending = context.started.pop(("virus_scan", id(subject)), None)
+        if pending is None:
+            pending = scanner.submit(_stored(subject))
         for path, file in sorted(files.items()):
             if not file.location:
                 findings.append(manual("文件未存储，未扫描 / file not stored, not scanned", path))
                 continue
             try:
-                signature = scanner.scan_file(file.location)
+                signature = pending[path].result()
             except ScannerUnavailable as exc:
                 findings.append(manual(f"未完成病毒扫描 / virus scan not done: {exc}", path))
                 continue
