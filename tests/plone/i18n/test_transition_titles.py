@@ -16,7 +16,7 @@ from sd.archive.testing import rest_session
 PACKAGE = Path(__file__).parents[3] / "src" / "sd" / "archive"
 WORKFLOWS = sorted((PACKAGE / "profiles" / "default" / "workflows").glob("*/definition.xml"))
 PLONE_PO = PACKAGE / "locales" / "zh_CN" / "LC_MESSAGES" / "plone.po"
-TRANSLATED = ("sd_record_workflow", "sd_transfer_workflow")
+TRANSLATED = ("sd_record_workflow", "sd_transfer_workflow", "sd_access_request_workflow")
 
 
 def plone_zh() -> dict[str, str]:
