@@ -148,3 +148,13 @@ def test_public_reading_follows_the_fonds_setting(fholdings, fportal):
         assert "公开阅览" in pdf_text(browser.contents)
     browser.open(url + fholdings["controlled"].UID())  # not open: not even said to exist
     assert browser.headers["status"].startswith("404")
+
+
+def test_requests_are_made_only_through_the_endpoint(fholdings, fportal, session):
+    """Neither a member nor a manager adds an unnumbered request through plone.restapi."""
+    ask(session("reader"), fholdings["received"])  # the folder exists now
+    for user in ("reader", "admin"):
+        answer = session(user).post(
+            "access-requests", json={"@type": "AccessRequest", "purpose": "work"}
+        )
+        assert answer.status_code in (400, 401, 403), (user, answer.status_code)
