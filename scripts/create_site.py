@@ -75,6 +75,13 @@ def main(app):
         setup.runImportStepFromProfile("profile-sd.archive:default", "typeinfo")
         setup.runImportStepFromProfile("profile-sd.archive:default", "catalog")
         site.portal_catalog.manage_reindexIndex(ids=["arrangement_status"])
+    if "AccessRequest" not in site.portal_types.objectIds():
+        # 档案利用 (#30): a site made before access requests gets their types, workflow, the
+        # Leader role and the access permissions; the demo fonds J001 its public reading
+        for step in ("typeinfo", "workflow", "rolemap"):
+            setup.runImportStepFromProfile("profile-sd.archive:default", step)
+        if args.demo and "j001" in site.objectIds():
+            site["j001"].public_reading = True
     site.portal_registry["sd.archive.settings.network_domain"] = args.domain
     site.portal_registry["sd.archive.settings.production"] = (
         os.environ.get("SD_ARCHIVE_PRODUCTION") == "1"
