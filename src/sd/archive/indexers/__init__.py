@@ -76,6 +76,24 @@ org_code = _attr("org_code")
 document_date = _attr("document_date")
 security_level = _attr("security_level")
 open_status = _attr("open_status")
+# the review queue 待人工整理 (browser/review) lists its rows from metadata, no record woken
+document_type = _attr("document_type")
+service_item_name = _attr("service_item_name")
+
+
+@indexer(IRecord)
+def review_proposal(obj):
+    """What arrangement proposed for a record waiting for review (整理建议): category,
+    retention, organisation code and the reasons it waits, as the queue shows them."""
+    proposed = getattr(obj, "arrangement", None) or {}
+    if getattr(obj, "arrangement_status", None) != "pending_review" or not proposed:
+        raise AttributeError("review_proposal")
+    return {
+        "category": proposed.get("category") or "",
+        "retention": proposed.get("retention") or "",
+        "org_code": proposed.get("org_code") or "",
+        "problems": tuple(p.get("message", "") for p in proposed.get("problems", ())),
+    }
 
 
 #: names of the record's field indexes other content never has: answered at once for every

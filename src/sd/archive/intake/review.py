@@ -27,23 +27,43 @@ class ReviewError(ArchiveError):
         super().__init__(message, list(problems or []), 422, "ReviewRefused")
 
 
-def pending_records(context) -> list:
-    """Records under ``context`` waiting for review that the current user may archive."""
+def pending_brains(context) -> list:
+    """Catalog entries of the records under ``context`` waiting for review (待人工整理) that
+    the current user may archive, oldest first — from the catalog (``arrangement_status``
+    index, metadata for the page), not the records.
+
+    The permission is asked once per container (fonds or volume), of its first waiting record:
+    the records of one container share their workflow state and the local roles that grant
+    ``sd.archive: Archive records``."""
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog(
         portal_type="Record",
         review_state="pre_archived",
+        arrangement_status=PENDING_REVIEW,
         path="/".join(context.getPhysicalPath()),
         sort_on="created",
     )
+    allowed: dict[str, bool] = {}
     found = []
     for brain in brains:
-        record = brain.getObject()
-        if getattr(record, "arrangement_status", None) != PENDING_REVIEW:
-            continue
-        if api.user.has_permission(ARCHIVE_RECORDS, obj=record):
-            found.append(record)
+        container = brain.getPath().rpartition("/")[0]
+        if container not in allowed:
+            allowed[container] = bool(
+                api.user.has_permission(ARCHIVE_RECORDS, obj=brain.getObject())
+            )
+        if allowed[container]:
+            found.append(brain)
     return found
+
+
+def pending_records(context, uids=None) -> list:
+    """The records of :func:`pending_brains` (only those of ``uids`` when given), woken."""
+    wanted = None if uids is None else set(uids)
+    return [
+        brain.getObject()
+        for brain in pending_brains(context)
+        if wanted is None or brain.UID in wanted
+    ]
 
 
 def proposal(record) -> dict:

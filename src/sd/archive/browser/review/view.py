@@ -30,7 +30,7 @@ class ReviewQueueView(BrowserView):
         uids = [one] if one else form.get("uids", [])
         if isinstance(uids, str):
             uids = [uids]
-        allowed = {r.UID(): r for r in review.pending_records(self.context)}
+        allowed = {r.UID(): r for r in review.pending_records(self.context, uids)}
         return [allowed[uid] for uid in uids if uid in allowed]
 
     def handle(self):
@@ -76,26 +76,34 @@ class ReviewQueueView(BrowserView):
     # -- for the template ----------------------------------------------------------------
 
     def records(self) -> list[dict]:
+        """The rows, from catalog metadata (no record is woken for the page)."""
         rows = []
-        for record in review.pending_records(self.context):
-            proposed = review.proposal(record)
+        for brain in review.pending_brains(self.context):
+            proposed = _metadata(brain, "review_proposal") or {}
             rows.append(
                 {
-                    "uid": record.UID(),
-                    "url": record.absolute_url(),
-                    "title": record.Title(),
-                    "record_id": record.electronic_record_id,
-                    "fonds": record.fonds_code,
-                    "year": record.year,
-                    "kind": record.record_kind,
-                    "doc_type": record.document_type or record.service_item_name or "",
+                    "uid": brain.UID,
+                    "url": brain.getURL(),
+                    "title": brain.Title,
+                    "record_id": _metadata(brain, "electronic_record_id"),
+                    "fonds": _metadata(brain, "fonds_code"),
+                    "year": _metadata(brain, "archive_year"),
+                    "kind": _metadata(brain, "record_kind"),
+                    "doc_type": _metadata(brain, "document_type")
+                    or _metadata(brain, "service_item_name"),
                     "category": proposed.get("category") or "",
                     "retention": proposed.get("retention") or "",
                     "org_code": proposed.get("org_code") or "",
-                    "problems": [p.get("message", "") for p in proposed.get("problems", [])],
+                    "problems": list(proposed.get("problems", ())),
                 }
             )
         return rows
 
     def retention_periods(self):
         return RETENTION_PERIODS
+
+
+def _metadata(brain, name: str):
+    """A metadata value of ``brain``; "" for none (Missing.Value)."""
+    value = getattr(brain, name, None)
+    return value if isinstance(value, (str, int, dict)) and not isinstance(value, bool) else ""
