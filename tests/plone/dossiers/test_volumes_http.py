@@ -187,6 +187,10 @@ def test_pages_show_volumes_and_arrange_with_preview(zh_site, site, session):
     volume_page = officer.get(volume_url)
     assert "卷内文件" in volume_page.text and "J003-WS·2023·Y-001" in volume_page.text
     assert "立卷人" in volume_page.text and "张三" in volume_page.text
+    edit = officer.get(f"{volume_url}/@@edit")
+    assert edit.status_code == 200 and "立卷人" in edit.text
+    assert "form.widgets.IDossierSchema.item_count" not in edit.text  # computed: not editable
+    assert "form.widgets.IDossierSchema.dossier_number" not in edit.text
     supervisor = session("supervisor")
     supervisor.headers["Accept"] = "text/html"
     refused = supervisor.get(f"{volume_url}/@@volume-arrange", allow_redirects=False)
