@@ -75,6 +75,7 @@ start: site ## set everything up and serve the demo site
 	@echo
 	@echo "  sd.archive: http://$(LISTEN)/$(SITE)   (use localhost, not 127.0.0.1: theming is off there)"
 	@echo "  logins: admin/admin (Manager); officer-j001/officer-j001-demo (档案员 J001);"
+	@echo "          officer-j003/officer-j003-demo (档案员 J003, 按卷整理: 案卷);"
 	@echo "          svc-j001/svc-j001-demo (OA service account J001); svc-j002/svc-j002-demo;"
 	@echo "          archivist/archivist-demo; supervisor/supervisor-demo; sysadmin/sysadmin-demo;"
 	@echo "          secadmin/secadmin-demo; auditor/auditor-demo"
