@@ -12,6 +12,11 @@
    ratio on/off (goal: >= 0.87, i.e. clamd adds at most 15 %).
 3. Checks that the scanning instance really scanned: one more clean package has GD-4-2
    ``passed``, a package carrying the hash-signature test file answers 422 naming it.
+
+``--detection-only [--records 200]``: no instance; the same packages read (core reader, files
+to temporary sinks) and checked (``run_detection`` at the archiving stage) in this process,
+with and without ``SD_ARCHIVE_CLAMD_SOCKET`` in alternating blocks: the milliseconds clamd adds
+per record, to set beside the whole request's time.
 """
 
 from __future__ import annotations
@@ -80,13 +85,59 @@ def check_scanning(base: str, n: int, kb: int) -> str:
     return f"clean package {virus}; infected package {bad.status_code} {messages}"
 
 
+def detection_only(records: int, kb: int, block: int) -> None:
+    import shutil
+    import statistics
+
+    from sd.archive.core.detection.catalogue import load_catalogue
+    from sd.archive.core.detection.context import DetectionContext
+    from sd.archive.core.detection.engine import run_detection
+    from sd.archive.core.packages.reader import TempDirSinks
+    from sd.archive.core.packages.reader import read_package
+
+    root = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-clamd-detect-"))
+    catalogue = load_catalogue()
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    with LocalClamd(root / "clamd") as _scanner:
+        socket_path = str(root / "clamd" / "clamd.sock")
+        paths = []
+        for n in range(1, block + 1):
+            path = root / f"p{n}.zip"
+            path.write_bytes(bi.package(n, kb))
+            paths.append(path)
+        for round_no in range(records // block + 1):  # round 0 warms both sides up
+            for on in (False, True) if round_no % 2 else (True, False):
+                if on:
+                    os.environ[SOCKET_ENV] = socket_path
+                else:
+                    os.environ.pop(SOCKET_ENV, None)
+                for path in paths:
+                    sinks = pathlib.Path(tempfile.mkdtemp(dir=root))
+                    t0 = time.perf_counter()
+                    package = read_package(str(path), "archive", sink_factory=TempDirSinks(sinks))
+                    run_detection("archiving", package, catalogue, DetectionContext())
+                    if round_no:
+                        timings[on].append(time.perf_counter() - t0)
+                    shutil.rmtree(sinks)
+        os.environ.pop(SOCKET_ENV, None)
+    off, on = statistics.median(timings[False]), statistics.median(timings[True])
+    print(f"read + detection, {len(timings[True])} packages per side ({kb} KB × 3 components):")
+    print(f"clamd off {off * 1000:7.1f} ms/record (median)")
+    print(f"clamd on  {on * 1000:7.1f} ms/record (median): clamd adds {(on - off) * 1000:.1f} ms")
+    shutil.rmtree(root, ignore_errors=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=300)
     parser.add_argument("--kb", type=int, default=300)
     parser.add_argument("--block", type=int, default=50)
     parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var"))
+    parser.add_argument("--detection-only", action="store_true", help="see the docstring")
     args = parser.parse_args(argv)
+    if args.detection_only:
+        detection_only(args.records, args.kb, args.block)
+        return
     pathlib.Path(args.dir).mkdir(parents=True, exist_ok=True)
     root = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-clamd-", dir=args.dir))
     servers = []
