@@ -176,3 +176,23 @@ class ArchiveSearchView(BrowserView):
 
             return [(s, state_title(s, self.request)) for s in STATE_TITLES]
         return []
+
+
+class ReindexSearchView(BrowserView):
+    """``@@reindex-search`` (Manager): start a rebuild of the search index in the running site
+    (a thread with its own connection) and follow its progress (重建检索索引)."""
+
+    def __call__(self):
+        from sd.archive.search import rebuild
+
+        self.started = None
+        if self.request.method == "POST" and self.request.form.get("start"):
+            from plone.protect import CheckAuthenticator
+
+            CheckAuthenticator(self.request)
+            self.started = rebuild.start_in_background(
+                api.portal.get(), api.user.get_current().getId()
+            )
+        self.progress = dict(rebuild.PROGRESS)
+        self.line = rebuild.describe(self.progress) if self.progress["total"] else ""
+        return self.index()

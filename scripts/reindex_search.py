@@ -1,0 +1,49 @@
+"""Rebuild the Chinese full-text index from the records (重建检索索引); run with `zconsole run`.
+
+    zconsole run instance/var/etc/zope.conf scripts/reindex_search.py [--site archive] [--batch 500]
+
+Indexes every record's SearchableText (description fields + the extracted text of its files,
+no OCR again) and record_title again, in batches with a commit each, printing progress
+(done/total, records/s, time left). On ZEO or RelStorage it runs beside the serving instances;
+on the embedded FileStorage (one process holds Data.fs) start it from the running site instead:
+``@@reindex-search`` (Manager). See docs/search.md.
+"""
+
+import argparse
+import sys
+
+from AccessControl.SecurityManagement import newSecurityManager
+from zope.component.hooks import setSite
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(prog="reindex_search.py")
+    parser.add_argument("--site", default="archive")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--keep", action="store_true", help="do not clear the index first")
+    script = next((i for i, a in enumerate(sys.argv) if a.endswith("reindex_search.py")), 0)
+    return parser.parse_args(sys.argv[script + 1 :])
+
+
+def main(app):
+    from Testing.makerequest import makerequest
+
+    from sd.archive.search.rebuild import describe
+    from sd.archive.search.rebuild import rebuild
+
+    args = parse_args()
+    app = makerequest(app)
+    site = app[args.site]
+    setSite(site)
+    user = app.acl_users.getUserById(args.user) or site.acl_users.getUserById(args.user)
+    newSecurityManager(None, user.__of__(app.acl_users))
+
+    def progress(p):
+        print(describe(p), flush=True)
+
+    final = rebuild(site, batch=args.batch, progress=progress, clear=not args.keep)
+    print(f"done: {final['done']} records in {final['seconds']:.0f} s", flush=True)
+
+
+main(app)  # noqa: F821 - zconsole run provides `app`
