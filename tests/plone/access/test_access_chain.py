@@ -258,3 +258,11 @@ def test_transitions_only_through_the_recorded_actions(holdings, as_user):
     with pytest.raises(api.exc.InvalidParameterError):
         api.content.transition(request, transition="approve")
     assert api.content.get_state(request) == "pending" and request.decisions == []
+
+
+def test_an_administrator_cannot_also_be_a_leader(access_users):
+    """Leader is a business role: the separation of the three administrators keeps it apart."""
+    from sd.archive.security.separation import RoleSeparationRefused
+
+    with pytest.raises(RoleSeparationRefused, match="administrator_holds_no_other_role"):
+        api.user.grant_roles(username="sysadmin", roles=["Leader"])
