@@ -132,7 +132,7 @@ class WorkbenchView(BrowserView):
                             "id": "rejections",
                             "label": _("Rejected submissions"),
                             "count": n_rejected,
-                            "url": "",
+                            "url": f"{url}/@@rejections",
                         },
                         {
                             "id": "due",
@@ -202,7 +202,7 @@ class WorkbenchView(BrowserView):
                     "id": "rejections-all",
                     "label": _("Rejected submissions (all fonds)"),
                     "count": n_rejected,
-                    "url": "",
+                    "url": f"{self.portal_url}/@@rejections",
                 },
                 {
                     "id": "review-all",
