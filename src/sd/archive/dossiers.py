@@ -275,7 +275,7 @@ def create_volume(fonds, values: dict):
         type="Dossier",
         id=new_id,
         title=out["title"],
-        safe_id=True,
+        safe_id=False,  # the id is free (checked above): no temporary id, rename or savepoint
     )
     for name in DESCRIPTION_FIELDS:
         if name != "title":
@@ -304,6 +304,15 @@ def _member(record) -> core.Member:
         pages=getattr(record, "pages", None),
         number=getattr(record, "item_number", None),
     )
+
+
+def _reorder(dossier, uids) -> None:
+    """The volume's folder order follows the 卷内件号 (``items`` over REST, folder contents)."""
+    by_uid = {r.UID(): r for r in dossier.objectValues() if IRecord.providedBy(r)}
+    for position, uid in enumerate(uids):
+        dossier.moveObjectToPosition(by_uid[uid].getId(), position, suppress_events=True)
+    for record in by_uid.values():
+        record.reindexObject(idxs=["getObjPositionInParent"])
 
 
 def update_summary(dossier) -> core.Summary:
@@ -487,6 +496,7 @@ def place_in_volume(dossier, records, reason: str, order: str = core.ORDER_DATE)
         for record in records:
             with sanctioned(record, PLACE):
                 by_uid[record.UID()] = _move(record, dossier)
+        _reorder(dossier, [row["uid"] for row in rows])
         for row in rows:
             if not row["changed"]:
                 continue
@@ -543,6 +553,7 @@ def remove_from_volume(dossier, records, reason: str) -> dict:
                 moved = _move(record, fonds)
             entry = place_code(moved, reason, None, 1, REMOVE, members)
             removed.append({"uid": moved.UID(), "old": old, "archival_code": entry["new"]})
+        _reorder(dossier, [row["uid"] for row in rows])
         volume = int(dossier.dossier_number)
         for row in rows:
             if row["changed"]:

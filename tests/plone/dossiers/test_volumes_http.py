@@ -85,6 +85,8 @@ def test_officer_makes_a_volume_and_puts_records_in(site, session):
         "J003-WS·2023·Y-001-0003",
     ]
     assert body["date_start"] == "2023-01-06" and body["item_count"] == 3
+    ordered = [r["@id"] for r in body["volume_records"]]
+    assert [i["@id"] for i in body["items"]] == ordered  # the folder order follows 卷内件号
     listed = officer.get(f"{fonds.absolute_url()}/@volumes").json()["items"]
     assert [v["archival_code"] for v in listed] == ["J003-WS·2023·Y-001"]
     removed = officer.post(
