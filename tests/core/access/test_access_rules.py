@@ -36,9 +36,9 @@ def test_chain_by_state(state, level, chain):
         ("controlled", "内部", "access.classified", 403),
         ("received", "秘密", "access.classified", 403),
         ("open", "机密", "access.classified", 403),  # classified wins over open
-        ("destroyed", "公开", "access.state", 403),
-        ("pre_archived", "公开", "access.state", 403),
-        ("", "公开", "access.state", 403),
+        ("destroyed", "公开", "access.record-unknown", 400),
+        ("pre_archived", "公开", "access.record-unknown", 400),
+        ("", "公开", "access.record-unknown", 400),
     ],
 )
 def test_records_not_asked_for(state, level, code, status):

@@ -55,7 +55,11 @@ def test_received_record_needs_the_archivist_only(holdings, as_user):
 
 @pytest.mark.parametrize(
     "which, code",
-    [("open", "access.open"), ("internal", "access.classified"), ("pre_archived", "access.state")],
+    [
+        ("open", "access.open"),
+        ("internal", "access.classified"),
+        ("pre_archived", "access.record-unknown"),
+    ],
 )
 def test_records_that_are_not_asked_for(holdings, as_user, which, code):
     as_user("reader")

@@ -152,10 +152,7 @@ def resolve(refs) -> list:
             seen.add(record.UID())
             found.append(record)
     if missing:
-        raise ArchiveError(
-            "no such record (档案不存在): " + ", ".join(missing),
-            [Problem("access.record-unknown", "no such record", m, "records") for m in missing],
-        )
+        raise rules.unknown_records(missing)
     return found
 
 

@@ -4,7 +4,8 @@
 - 控制使用 (state ``controlled``): the archivist (档案馆利用审批) then a leader (领导复审).
 - other records still kept (归档、进馆、待鉴定…): the archivist alone.
 - a 密级 other than 无/公开 (``内部`` and above): never served online (``Classified``).
-- pre-archived, rejected or destroyed records cannot be asked for.
+- pre-archived, rejected or destroyed records cannot be asked for: they are answered as
+  records that do not exist (``access.record-unknown``), as unknown 档号 are.
 
 A request over several records takes the longest chain of any of them.
 """
@@ -59,6 +60,14 @@ class AccessRefused(ArchiveError):
         super().__init__(message, list(problems or []), status, type)
 
 
+def unknown_records(refs: list[str]) -> ArchiveError:
+    """The answer for records that do not exist or are not in the holdings (档案不存在)."""
+    return ArchiveError(
+        "no such record (档案不存在): " + ", ".join(refs),
+        [Problem("access.record-unknown", "no such record", ref, "records") for ref in refs],
+    )
+
+
 def check_record(facts: RecordFacts) -> tuple[str, ...]:
     """The approvers ``facts`` needs, in order; raises when it cannot be asked for."""
     level = (facts.security_level or "").strip()
@@ -76,11 +85,9 @@ def check_record(facts: RecordFacts) -> tuple[str, ...]:
             "NoRequestNeeded",
         )
     if facts.state in NOT_REQUESTABLE or not facts.state:
-        raise AccessRefused(
-            f"{facts.ref} cannot be asked for in state {facts.state or 'unknown'} "
-            f"(该档案当前状态不提供利用)",
-            [Problem("access.state", facts.state or "unknown", facts.ref, "state")],
-        )
+        # not in the holdings (not yet archived, returned, destroyed): answered as a record
+        # that does not exist, so that asking says nothing about what a caller may not see
+        raise unknown_records([facts.ref])
     if facts.state == CONTROLLED:
         return (ARCHIVIST, LEADER)
     return (ARCHIVIST,)
