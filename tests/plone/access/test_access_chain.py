@@ -270,3 +270,20 @@ def test_an_administrator_cannot_also_be_a_leader(access_users):
 
     with pytest.raises(RoleSeparationRefused, match="administrator_holds_no_other_role"):
         api.user.grant_roles(username="sysadmin", roles=["Leader"])
+
+
+def test_navigation_of_use_of_records(access_users, as_user, portal):
+    from sd.archive.browser.workbench.view import navigation
+
+    def links(user):
+        as_user(user)
+        return {
+            link["url"].rsplit("/", 1)[1]
+            for group in navigation(portal, [])
+            if group["title"] == "Use of records"
+            for link in group["links"]
+        }
+
+    assert links("reader") == {"@@request-access", "@@my-access-requests"}
+    assert links("archivist") >= {"@@access-queue", "@@use-register", "@@request-access"}
+    assert links("sysadmin") == set()  # 三员 take no part

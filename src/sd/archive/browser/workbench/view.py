@@ -15,6 +15,7 @@ from sd.archive.browser.details import OUTCOMES
 from sd.archive.browser.details import action_label
 from sd.archive.browser.workbench import queues
 
+USE_OF_RECORDS = _("Use of records")  # 档案利用
 #: the navigation (功能导航): (group, label, view on the site, permission)
 NAVIGATION = (
     # 档案检索 (#30): every role searches what it may see
@@ -37,20 +38,20 @@ NAVIGATION = (
         "@@preservation",
         "sd.archive: View preservation alarms",
     ),
-    (_("Use of records"), _("Ask for records"), "@@request-access", "sd.archive: Request access"),
+    (USE_OF_RECORDS, _("Ask for records"), "@@request-access", "sd.archive: Request access"),
     (
-        _("Use of records"),
+        USE_OF_RECORDS,
         _("My access requests"),
         "@@my-access-requests",
         "sd.archive: Request access",
     ),
     (
-        _("Use of records"),
+        USE_OF_RECORDS,
         _("Approval queue"),
         "@@access-queue",
         "sd.archive: Decide access requests",
     ),
-    (_("Use of records"), _("Register of use"), "@@use-register", "sd.archive: View use register"),
+    (USE_OF_RECORDS, _("Register of use"), "@@use-register", "sd.archive: View use register"),
     (_("Evidence ledger"), _("Evidence ledger"), "@@ledger", "View"),
     (_("Evidence ledger"), _("Ledger nodes"), "@@ledger-nodes", "sd.archive: Manage configuration"),
     (
@@ -300,7 +301,10 @@ def navigation(portal=None, my_fonds=None) -> list[dict]:
             {"label": f"{b.fonds_code or b.getId} {b.Title}", "url": b.getURL()}
             for b in queues.all_fonds()
         ]
+    administrator = bool(ADMINISTRATORS & set(api.user.get_roles(obj=portal)))
     for group, label, view, permission in NAVIGATION:
+        if administrator and group == USE_OF_RECORDS:
+            continue  # the three administrators take no part in the use of records
         if api.user.has_permission(permission, obj=portal):
             groups.setdefault(group, []).append({"label": label, "url": f"{portal_url}/{view}"})
     return [{"title": k, "links": v} for k, v in groups.items()]
