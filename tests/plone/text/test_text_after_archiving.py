@@ -211,3 +211,25 @@ def test_a_file_added_to_a_preserved_record_is_queued(fonds, files):
     assert queue.is_pending(record) and text_status(record)["status"] == "waiting"
     queue.take(record.UID())
     assert NOTICE[0] in record_text(record)
+
+
+def test_preservation_overview_counts_the_text_queue_and_retries(fonds, files, portal):
+    import re
+
+    from zope.component import getMultiAdapter
+    from zope.interface import alsoProvides
+
+    from sd.archive.interfaces import ISdArchiveLayer
+
+    request = portal.REQUEST
+    alsoProvides(request, ISdArchiveLayer)
+
+    def counts():
+        html = getMultiAdapter((portal, request), name="preservation")()
+        part = html[html.index('id="sd-text-queue"') :].split("</p>")[0]
+        return [int(n) for n in re.findall(r"<strong>(\d+)</strong>", part)]
+
+    record = record_with(fonds, 9, [files["corrupt"]])
+    assert counts() == [1, 0]
+    queue.take(record.UID())
+    assert counts() == [0, 1]

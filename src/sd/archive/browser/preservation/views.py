@@ -68,8 +68,17 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
         return {"locations": locations, "problems": problems}
 
     def queue(self):
-        """The after-archiving queue: how many records wait for their seal and AIP."""
-        return {"pending": postprocess.pending(), "oldest": postprocess.entries(limit=5)}
+        """The after-archiving queue: how many records wait for their seal and AIP, and for the
+        text of their files (#30: queued, or waiting for a retry)."""
+        from sd.archive.text import queue as text_queue
+        from sd.archive.text import store as text_store
+
+        return {
+            "pending": postprocess.pending(),
+            "oldest": postprocess.entries(limit=5),
+            "text_pending": text_queue.pending(),
+            "text_retries": text_store.retry_count(),
+        }
 
     def runs(self):
         try:

@@ -4,10 +4,13 @@ from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess
 from sd.archive.services.base import ArchiveService
+from sd.archive.text import queue as text_queue
+from sd.archive.text import store as text_store
 
 
 class PreservationGet(ArchiveService):
-    """``GET @preservation``: locations, the after-archiving queue (归档后处理队列), alarms."""
+    """``GET @preservation``: locations, the after-archiving queue (归档后处理队列), the text
+    queue (文本提取队列), alarms."""
 
     def reply(self):
         return {
@@ -20,6 +23,11 @@ class PreservationGet(ArchiveService):
                 "mode": postprocess.mode(),
                 "pending": postprocess.pending(),
                 "oldest": postprocess.entries(limit=10),
+            },
+            "text": {  # the text of the files (#30): queued, waiting for a retry, due now
+                "pending": text_queue.pending(),
+                "retries": text_store.retry_count(),
+                "due": len(text_store.due_retries()),
             },
             "alarms": {"open": len(alarms.open_alarms())},
         }
