@@ -57,6 +57,17 @@ def tear_down(layers) -> None:
         layer.tearDown()
 
 
+def alternate(batch, records: int, size: int, reset) -> None:
+    """One warm-up batch of each variant, ``reset()``, then ``batch(False)`` and
+    ``batch(True)`` in turn for about ``records`` records, so both meet the same machine."""
+    batch(False)
+    batch(True)
+    reset()
+    for _ in range(max(1, records // (2 * size))):
+        batch(False)
+        batch(True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=200)
@@ -87,12 +98,11 @@ def main():
             transaction.commit()
             timings[with_ledger].append(time.perf_counter() - start)
 
-    batch(False)  # warm up
-    batch(True)
-    timings = {False: [], True: []}
-    for _ in range(max(1, args.records // (2 * args.batch))):
-        batch(False)
-        batch(True)
+    def reset():
+        for found in (*timings.values(), in_log_event):
+            found.clear()
+
+    alternate(batch, args.records, args.batch, reset)
     plain = statistics.median(timings[False])
     logged = statistics.median(timings[True])
     print(f"records per variant: {len(timings[False])}")

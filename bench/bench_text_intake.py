@@ -35,6 +35,7 @@ def main():
     args = parser.parse_args()
 
     import transaction
+    from bench_ledger_intake import alternate
     from bench_ledger_intake import functional_fonds
     from bench_ledger_intake import tear_down
     from plone import api
@@ -77,12 +78,7 @@ def main():
             transaction.commit()
             timings[text_on].append(time.perf_counter() - start)
 
-    batch(False)  # warm up
-    batch(True)
-    timings = {False: [], True: []}
-    for _ in range(max(1, args.records // (2 * args.batch))):
-        batch(False)
-        batch(True)
+    alternate(batch, args.records, args.batch, lambda: [t.clear() for t in timings.values()])
     queue.enqueue = enqueue
     queued = queue.pending()
     off, on = statistics.median(timings[False]), statistics.median(timings[True])
