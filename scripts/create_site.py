@@ -82,6 +82,17 @@ def main(app):
             setup.runImportStepFromProfile("profile-sd.archive:default", step)
         if args.demo and "j001" in site.objectIds():
             site["j001"].public_reading = True
+    if "record_title" not in site.portal_catalog.indexes():
+        # 档案检索 (#30): a site made before search gets the jieba lexicon, the field indexes
+        # and SearchableText on that lexicon, and anonymous visitors the catalogue entries of
+        # open records (workflow); every record indexed again with its metadata
+        from sd.archive.search.setuphandlers import use_chinese_index
+
+        for step in ("catalog", "workflow"):
+            setup.runImportStepFromProfile("profile-sd.archive:default", step)
+        site.portal_workflow.updateRoleMappings()
+        use_chinese_index(site.portal_catalog, reindex=False)
+        site.portal_catalog.refreshCatalog(clear=0)
     site.portal_registry["sd.archive.settings.network_domain"] = args.domain
     site.portal_registry["sd.archive.settings.production"] = (
         os.environ.get("SD_ARCHIVE_PRODUCTION") == "1"
