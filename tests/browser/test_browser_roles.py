@@ -237,9 +237,23 @@ def test_supervisor_reads_queues_and_rejections_but_acts_for_no_agency(agencies,
     assert page.locator("#sd-wb-officer-J001").count() == 0
 
     # one agency's rejections
-    # TODO(#24 item 2): open J001's rejections on the @@rejections page once it lands (another
-    # helper's work): the two of J001 listed there, none of J002. Until then the walk opens the
-    # agency (全宗) from the backlog table and reads its rejections from the workbench list.
+    # 退回/不合格: every fonds' rejections from the workbench, then one agency's (J001) and one
+    # rejection in detail
+    with page.expect_navigation():
+        section.locator(".sd-wb-rejections-all a").click()
+    assert page.url.endswith("/@@rejections")
+    assert page.locator("#sd-rejections-list tbody tr").count() == 3
+    page.goto(f"{site}/j001/@@rejections")  # the agency's own list (a fonds' @@rejections)
+    listed = page.locator("#sd-rejections-list tbody tr td:nth-child(4)").all_inner_texts()
+    assert sorted(listed) == ["OA-J001-8", "OA-J001-9"], listed
+    shoot(page, "guide-supervisor-rejections")
+    with page.expect_navigation():
+        page.locator("#sd-rejections-list tbody tr").first.get_by_role("link").click()
+    detail = page.locator("#sd-rejection").inner_text()
+    assert "J001" in detail and "四性检测未通过" in detail, detail
+
+    # the agency (全宗) itself opens from the backlog table, read only
+    page.goto(site)
     with page.expect_navigation():
         section.locator(".sd-wb-backlog tr[data-fonds=J001] a").click()
     assert page.url.rstrip("/").endswith("/j001") or "/j001/" in page.url
