@@ -13,6 +13,16 @@ import pytest
 # a test has a virus scanner only when it asks for the `clamd` fixture
 os.environ.pop("SD_ARCHIVE_CLAMD_SOCKET", None)
 os.environ.setdefault("SD_ARCHIVE_VAR", tempfile.mkdtemp(prefix="sd-archive-test-var-"))
+# the session's own temporary directory: tests that count loose files there (uncommitted blobs
+# of a refused package) must not see another process's
+tempfile.tempdir = tempfile.mkdtemp(prefix="sd-archive-test-tmp-")
+
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# generated cases are checked by content, not speed: a busy CI host must not fail them
+settings.register_profile("sd-archive", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("sd-archive")
 
 from pytest_plone import fixtures_factory  # noqa: E402
 
