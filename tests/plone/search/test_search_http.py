@@ -111,3 +111,11 @@ def test_openapi_documents_archive_search(fsearch, session):
     names = {p["name"] for p in op["parameters"]}
     assert {"q", "archival_code", "archival_code_prefix", "date_from", "fonds", "sort_on"} <= names
     assert "400" in op["responses"]
+
+
+@pytest.mark.parametrize("text", ['"财务', "财务 AND", "NOT", "*", "((财务"])
+def test_plone_search_endpoint_odd_text_never_500(fsearch, session, text):
+    response = session("officer").get("/@search", params={"SearchableText": text})
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 400:
+        assert response.json()["errors"][0]["code"] == "SEARCH-QUERY-SYNTAX"

@@ -62,6 +62,7 @@ CODES: dict[str, str] = {
     # search 检索 (core/search/query.py, search/)
     "SEARCH-QUERY-LENGTH": "检索式过长",
     "SEARCH-QUERY-TERMS": "检索词过多",
+    "SEARCH-QUERY-SYNTAX": "检索式无法解析",
     "SEARCH-DATE": "日期格式不符（YYYY-MM-DD）",
     "SEARCH-YEAR": "年度格式不符（四位数字）",
     "SEARCH-SORT": "不支持的排序字段",

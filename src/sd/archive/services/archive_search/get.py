@@ -7,9 +7,16 @@ OpenAPI document, ``services/intake/openapi.yaml``); what a row shows is
 
 from __future__ import annotations
 
+from plone.rest.interfaces import IAPIRequest
+from Products.ZCTextIndex.ParseTree import ParseError
+from zope.component import adapter
+
+from sd.archive.core.errors import Problem
+from sd.archive.core.search.query import SearchQueryError
 from sd.archive.search import engine
 from sd.archive.search.results import rows
 from sd.archive.services.base import ArchiveService
+from sd.archive.services.errors import ArchiveErrorHandling
 
 
 class ArchiveSearchGet(ArchiveService):
@@ -32,3 +39,16 @@ class ArchiveSearchGet(ArchiveService):
             },
             "query": {"text": c.text.index_query, "title": c.title.index_query},
         }
+
+
+@adapter(ParseError, IAPIRequest)
+class QueryParseErrorHandling(ArchiveErrorHandling):
+    """plone.restapi's ``@search`` hands ``SearchableText`` to the index's own query parser,
+    which refuses ``财务 AND`` or a lone ``NOT``: a 400 in the one error shape, not a 500."""
+
+    def __init__(self, context, request):
+        error = SearchQueryError(
+            f"the full-text query cannot be read: {context}",
+            [Problem("SEARCH-QUERY-SYNTAX", str(context), "SearchableText")],
+        )
+        super().__init__(error, request)
