@@ -369,3 +369,14 @@ def test_a_component_is_made_as_create_content_would(portal):
         k: v for k, v in vars(expected).items() if k not in ignored
     }
     assert made.file.data == expected.file.data == PDF
+
+
+@pytest.mark.parametrize("type_id", ["Fonds", "Dossier"])
+def test_record_containers_provide_their_fti_schema(fonds, type_id):
+    """The local-roles mixin must not hide Dexterity's ``__providedBy__``: REST adapts a fonds
+    or volume to its FTI schema for GET and PATCH (it answered 500 when the schema was missing)."""
+    obj = fonds if type_id == "Fonds" else None
+    if obj is None:
+        obj = api.content.create(container=fonds, type="Dossier", id="v-schema", title="卷")
+    fti = queryUtility(IDexterityFTI, name=type_id)
+    assert fti.lookupSchema() in providedBy(obj)

@@ -18,7 +18,6 @@ Records inside a volume carry their 卷内件号 in ``item_number`` (1..N within
 
 from plone.autoform import directives
 from plone.dexterity.content import Container
-from plone.dexterity.content import FTIAwareSpecification
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
@@ -77,10 +76,6 @@ class IDossierSchema(model.Schema):
 @implementer(IDossier)
 class Dossier(LocalRolesReindexing, Container):
     """案卷."""
-
-    # the mixin's plain class got zope.interface's own descriptor, which hid Dexterity's: the
-    # schema of the FTI (IDossierSchema) was not provided, so REST could not adapt to it
-    __providedBy__ = FTIAwareSpecification()
 
     # defaults for volumes made before these fields existed
     archival_code = None

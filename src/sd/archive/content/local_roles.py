@@ -9,9 +9,16 @@ could open. Here every grant and revocation reindexes the security of what lies 
 
 from __future__ import annotations
 
+from plone.dexterity.content import FTIAwareSpecification
+
 
 class LocalRolesReindexing:
     """Mixin for containers of records: reindex object security after local-role changes."""
+
+    # a plain class listed before Dexterity's gets zope.interface's own ``__providedBy__``,
+    # which hid Dexterity's: the FTI schema (fields of the fonds or volume) was not provided
+    # and plone.restapi could not adapt to it (GET/PATCH answered 500)
+    __providedBy__ = FTIAwareSpecification()
 
     def manage_addLocalRoles(self, userid, roles):
         super().manage_addLocalRoles(userid, roles)
