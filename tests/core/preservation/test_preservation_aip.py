@@ -19,6 +19,7 @@ from sd.archive.core.preservation.aip import read_aip_file
 from sd.archive.core.preservation.aip import read_eep
 from sd.archive.core.preservation.aip import write_aip_file
 from sd.archive.core.preservation.aip import write_eep
+from sd.archive.core.preservation.aip_model import DERIVED_ROLE
 from sd.archive.core.preservation.aip_model import Component
 
 
@@ -287,3 +288,15 @@ def test_prefixed_namespace_variant_is_read(record, signer):
     p.parse(io.BytesIO(data.encode()))
     subtree = etree.tostring(signed, encoding="utf-8")
     assert p.signed_hash.hexdigest() == sm3(ElementTree.canonicalize(subtree.decode()).encode())
+
+
+def test_derived_text_does_not_make_a_single_file_a_combination(tmp_path, record, signer):
+    """The extracted text (派生/文本/…) travels in the AIP beside the file but is no file of the
+    record: a one-file record stays 单件 (it was labelled 组合文件 once its text was added)."""
+    text = "关于做好档案工作的通知".encode()
+    record.components.append(
+        Component("派生/文本/正文.pdf.txt", DERIVED_ROLE, "TXT", text, sm3(text), len(text))
+    )
+    back = read_eep(io.BytesIO(written(record, signer)), content_dir=tmp_path / "out")
+    assert back.metadata["文件组合类型"] == "单件"
+    assert [c.role for c in back.components][-1] == DERIVED_ROLE

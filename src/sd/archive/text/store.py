@@ -23,6 +23,7 @@ from zope.annotation.interfaces import IAnnotations
 
 from sd.archive import logger
 from sd.archive.core.digests import digest_bytes
+from sd.archive.core.preservation.aip_model import DERIVED_ROLE
 from sd.archive.core.preservation.aip_model import Component
 from sd.archive.core.text import TextResult
 from sd.archive.core.text import extract
@@ -36,7 +37,6 @@ RETRY_KEY = "sd.archive.text.retry"
 MAX_TRIES = int(os.environ.get("SD_ARCHIVE_TEXT_MAX_TRIES", 5))
 FIRST_RETRY = timedelta(minutes=10)
 LONGEST_RETRY = timedelta(days=1)
-DERIVED_ROLE = "派生文本"
 DERIVED_FOLDER = "派生/文本"
 #: method of a version whose text is its original's (归档章版本、转换版本)
 ORIGINAL = "original"

@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
+#: role of a derived representation (派生表现形式): the extracted text of a file, kept in the AIP
+#: beside the originals but not one of the record's files
+DERIVED_ROLE = "派生文本"
+
 
 @dataclass
 class Component:

@@ -27,6 +27,7 @@ from sd.archive.core.errors import Problem
 from . import c14n
 from . import dat46
 from . import eep_names as N
+from .aip_model import DERIVED_ROLE
 from .aip_model import AIPRecord
 from .aip_model import Component
 from .aip_model import PackageSigner
@@ -123,8 +124,14 @@ def _metadata_with_defaults(record: AIPRecord) -> dict:
     md = dict(record.metadata)
     md.setdefault("聚合层次", "文件")
     md.setdefault("档号", record.archival_code)
-    md.setdefault("文件组合类型", "单件" if len(record.components) == 1 else "组合文件")
+    files = [c for c in record.components if _role(c) != DERIVED_ROLE]
+    md.setdefault("文件组合类型", "单件" if len(files) == 1 else "组合文件")
     return md
+
+
+def _role(component) -> str:
+    """The role of a component given as an ``aip_model.Component`` or a plain tuple."""
+    return component.role if hasattr(component, "role") else component[1]
 
 
 def _values(value) -> list[str]:
