@@ -119,3 +119,35 @@ def test_plone_search_endpoint_odd_text_never_500(fsearch, session, text):
     assert response.status_code in (200, 400), response.text
     if response.status_code == 400:
         assert response.json()["errors"][0]["code"] == "SEARCH-QUERY-SYNTAX"
+
+
+def test_page_reads_chinese_first(fsearch, session):
+    """The site in zh-CN: the page's headings, columns, facets and states read Chinese."""
+    import transaction
+    from plone import api
+
+    portal = api.portal.get()
+    api.portal.set_registry_record("plone.default_language", "zh-cn")
+    api.portal.set_registry_record("plone.available_languages", ["zh-cn", "en"])
+    portal.setLanguage("zh-cn")
+    transaction.commit()
+    try:
+        html = session("officer").get("/@@archive-search", params={"q": "财务"}, headers=HTML).text
+    finally:
+        api.portal.set_registry_record("plone.default_language", "en")
+        api.portal.set_registry_record("plone.available_languages", ["en"])
+        portal.setLanguage("en")
+        transaction.commit()
+    for phrase in (
+        "档案检索",
+        "全文检索",
+        "检索结果",
+        "档号",
+        "题名",
+        "年度",
+        "责任者",
+        "已归档",
+        "已开放",
+    ):
+        assert phrase in html, phrase
+    assert "Archive search" not in html
