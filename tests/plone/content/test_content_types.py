@@ -380,3 +380,16 @@ def test_record_containers_provide_their_fti_schema(fonds, type_id):
         obj = api.content.create(container=fonds, type="Dossier", id="v-schema", title="卷")
     fti = queryUtility(IDexterityFTI, name=type_id)
     assert fti.lookupSchema() in providedBy(obj)
+
+
+@pytest.mark.parametrize("type_id", ["Fonds", "Dossier", "Record", "Component"])
+def test_no_yes_no_field_is_required(portal, type_id):
+    """A required ``Bool`` makes the edit form demand the box ticked: "no" could not be saved
+    (the fonds' 自建数字档案室 could not be left unticked)."""
+    from plone.dexterity.utils import iterSchemataForType
+    from zope import schema as zschema
+
+    for iface in iterSchemataForType(type_id):
+        for name, field in zschema.getFieldsInOrder(iface):
+            if isinstance(field, zschema.Bool) and not field.readonly:
+                assert not field.required, f"{iface.__identifier__}.{name}"

@@ -37,6 +37,8 @@ class IFondsSchema(model.Schema):
     )
     own_records_room = schema.Bool(
         title=_("Runs its own digital records room system"),  # 自建数字档案室
+        # a required yes/no field cannot be saved unticked: the form demands the box
+        required=False,
         default=False,
     )
     directives.write_permission(public_reading="sd.archive.ManagePublicReading")
