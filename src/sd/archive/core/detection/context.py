@@ -41,6 +41,8 @@ class DetectionContext:
     - ``format_identifier(file) -> str | None`` (e.g. a PRONOM PUID from fido), reported only
     - ``declared_package_digest``: the sender's SM3 of the package, when it sent one
     - ``ledger_digest(path) -> str | None``: preservation fixity reference
+    - ``format_watch_list``: formats the archive watches (格式观察名单), replacing the
+      catalogue's list when given; ``min_copies``: copies the storage policy requires
     """
 
     now: datetime = field(default_factory=_now)
@@ -55,5 +57,7 @@ class DetectionContext:
     declared_package_digest: str | None = None
     ledger_digest: Callable[[str], str | None] | None = None
     use_clamav: bool = True
+    format_watch_list: tuple[str, ...] | None = None
+    min_copies: int | None = None
     #: work a check started early in this run, by check and subject (see registry.PREFETCH)
     started: dict = field(default_factory=dict, repr=False, compare=False)

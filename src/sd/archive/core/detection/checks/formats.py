@@ -111,7 +111,10 @@ def format_genuine(subject, item, context):
 @register("format_risk")
 def format_risk(subject, item, context):
     """Formats on the watch list (格式风险) for preservation planning."""
-    watch = {canonical(f) for f in item.parameters.get("watch_list", [])}
+    listed = context.format_watch_list
+    if listed is None:
+        listed = item.parameters.get("watch_list", [])
+    watch = {canonical(f) for f in listed}
     findings = []
     for path, file in sorted(content_files(subject).items()):
         actual, _ = sniff(file.head, file.tail, file.location)
