@@ -46,5 +46,7 @@ def test_security_administrator_cannot_join_site_administrators_in_the_form(
     assert browser.headers["status"].startswith("403")
     assert browser.headers["content-type"].startswith("text/html")
     assert "superuser_roles_reserved" in browser.contents and "只有超级管理员" in browser.contents
+    # a page of the site (header, navigation back to the workbench), not a bare page
+    assert 'id="sd-refusal"' in browser.contents and 'id="portal-globalnav"' in browser.contents
     transaction.begin()
     assert "secadmin" not in api.group.get("Site Administrators").getGroupMemberIds()
