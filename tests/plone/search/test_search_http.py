@@ -93,6 +93,8 @@ def test_page_for_anonymous_is_the_public_catalogue(fsearch, session):
     assert fsearch["open"].archival_code in html
     assert fsearch["archived"].archival_code not in html
     assert fsearch["open"].absolute_url() + '"' not in html  # no record page link
+    # where the fonds allows no public reading, the row leads to an access request (申请利用)
+    assert f"@@request-access?records={fsearch['open'].UID()}" in html
 
 
 def test_public_front_page_has_search_box(fsearch, session):
