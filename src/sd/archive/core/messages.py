@@ -239,6 +239,8 @@ FAMILIES: dict[str, str] = {
     "form": "表单有误",
     "access": "利用申请不予受理",
     "register": "利用登记查询参数有误",
+    "DESTROY": "不得销毁",
+    "DUE": "到期查询参数有误",
     "VOLUME": "案卷有误",
     "DOSSIER": "案卷有误",
     "pkcs7": "签名数据有误",
