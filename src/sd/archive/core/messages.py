@@ -241,6 +241,7 @@ FAMILIES: dict[str, str] = {
     "register": "利用登记查询参数有误",
     "DESTROY": "不得销毁",
     "DUE": "到期查询参数有误",
+    "service": "政务服务事项与办件信息不一致",
     "VOLUME": "案卷有误",
     "DOSSIER": "案卷有误",
     "pkcs7": "签名数据有误",
