@@ -28,3 +28,9 @@ def archived(fonds):
         archive(make_record(fonds, n, agency_name="山东省某某厅", author="山东省某某厅"))
         for n in (1, 2, 3)
     ]
+
+
+@pytest.fixture
+def archive_record():
+    """``archive(record)``: number and archive a record (its AIP v1 is written)."""
+    return archive

@@ -18,11 +18,13 @@ KEY = "sd.archive.preservation.alarms"
 NO_GOOD_COPY = "no-good-copy"
 NOT_PRESERVED = "not-preserved"
 RESTORE = "restore"
+CHECK_FAILED = "preservation-check"
 #: what each kind of alarm means, heading its message (告警信息中文在前)
 KIND_PHRASES = {
     NO_GOOD_COPY: "已无完好副本",
     NOT_PRESERVED: "长期保存包（AIP）未能写入",
     RESTORE: "恢复未完成",
+    CHECK_FAILED: "长期保存检测不通过",
 }
 
 

@@ -4,7 +4,8 @@ complete run is older than ``fixity_interval_days`` (storage control panel).
 A daemon thread started when the Zope process opens its database looks once an hour
 (``SD_ARCHIVE_FIXITY_CHECK_SECONDS``) at every Plone site with sd.archive, and runs the due
 locations one after the other with its own connection, repairing and raising alarms as the
-on-demand runs do. Set ``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron
+on-demand runs do; then the preservation stage (长期保存检测, ``checks.run``) over the
+holdings, whenever fixity ran or the last holdings run is older than the same interval. Set ``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron
 (``scripts/preservation.py fixity``). Unfinished runs are resumed first.
 """
 
@@ -21,6 +22,7 @@ import transaction
 
 from sd.archive import logger
 
+from . import checks
 from . import config
 from . import fixity
 
@@ -60,6 +62,8 @@ def tick(now: datetime | None = None) -> list[str]:
     due = due_locations(ids, fixity.list_runs(), interval, now or datetime.now(UTC))
     for location_id in due:
         fixity.run(location_id)
+    if due or checks.interval_due(interval, now):  # 长期保存检测 with fixity
+        checks.run(checks.preserved_records(), scope="holdings", actor="system")
     return due
 
 

@@ -84,7 +84,7 @@ def record_by_uid(uid: str):
 NOT_IN_LEDGER = "not-in-ledger"  # never a digest: such a copy fails fixity and cannot be "repaired"
 
 
-def expected_digests(site=None) -> dict[str, str]:
+def expected_digests(site=None, relpaths=None) -> dict[str, str]:
     """{relpath: SM3} of every AIP copy as the evidence ledger attests it (a plain snapshot,
     for runs outside the transaction).
 
@@ -95,7 +95,11 @@ def expected_digests(site=None) -> dict[str, str]:
     """
     from sd.archive.ledger.current import current_ledger
 
-    found = {relpath: entry["sm3"] for relpath, entry in index(site).items()}
+    idx = index(site)
+    if relpaths is None:
+        found = {relpath: entry["sm3"] for relpath, entry in idx.items()}
+    else:  # only these (one record's versions, 长期保存检测)
+        found = {r: idx[r]["sm3"] for r in relpaths if r in idx}
     ledger = current_ledger(site)
     with ledger.log.view() as conn:  # includes what this transaction logged
         return {

@@ -36,10 +36,12 @@ def fixity(subject, item, context):
 
 @register("copy_count")
 def copy_count(subject, item, context):
-    """At least ``min_copies`` copies are held (副本数量)."""
+    """At least ``min_copies`` copies are held (副本数量): a copy counts when it holds every
+    path the subject expects (a location that lost a version holds no full copy)."""
     wanted = context.min_copies or item.parameters.get("min_copies", 2)
-    if len(subject.copies) < wanted:
-        return [failed(f"副本 {len(subject.copies)} 份，少于 {wanted} 份 / too few copies")]
+    held = sum(1 for digests in subject.copies.values() if set(subject.expected) <= set(digests))
+    if held < wanted:
+        return [failed(f"副本 {held} 份，少于 {wanted} 份 / too few copies")]
     return []
 
 
