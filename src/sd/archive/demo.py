@@ -158,6 +158,12 @@ def make_records(fonds, spec, count=RECORDS_PER_FONDS):
         doc_type, retention = spec["doc_types"][i % len(spec["doc_types"])]
         # records to be transferred or received are old enough (≥ 5 years)
         year = 2017 + (i % 3) if state not in ("pre_archived", "archived") else 2022 + (i % 3)
+        if state in ("appraisal", "destroyed"):
+            # only an expired record is appraised or destroyed, never a permanent one (#25):
+            # 2011–2013 + 定期10年 → kept to 2021–2023
+            year, retention = 2011 + (i % 3), "D10"
+        elif state == "archived" and retention == "D10":
+            year = 2016  # 定期10年 kept to 2026-12-31: on the due list as expiring (#25)
         when = base.replace(year=year) + timedelta(days=i * 3)
         org = spec["orgs"][i % len(spec["orgs"])]
         gov = spec["kind"] == "政务服务电子文件"

@@ -45,6 +45,7 @@ SERVER_FIELDS = frozenset(
         "code_frozen",
         # 保管期限: computed, and set by appraisal and destruction
         "retention_expiry",
+        "next_review",
         "disposition_state",
         # logs (著录更正记录、档号变更记录)
         "correction_log",

@@ -12,9 +12,14 @@ or destruction (处置) is set here too (:func:`record_disposition`).
 
 from __future__ import annotations
 
+import datetime
+import time
+
+from plone import api
 from Products.CMFCore.indexing import processQueue
 
 from sd.archive.core import retention
+from sd.archive.core.errors import ArchiveError
 
 #: the fields the expiry is computed from
 INPUTS = ("retention_period", "retention_start", "year", "document_date")
@@ -32,15 +37,94 @@ def retention_basis(record):
     return getattr(record, "document_date", None)
 
 
-def update_expiry(record) -> None:
-    """Set ``retention_expiry`` from the period and the basis (None for permanent or unknown)."""
+def computed_expiry(record) -> datetime.date | None:
+    """The expiry the record should carry (None for permanent or unknown inputs)."""
     period = getattr(record, "retention_period", None)
     basis = retention_basis(record)
-    expiry = None
     if period and basis is not None and retention.is_valid_code(period):
-        expiry = retention.expiry_date(basis, period)
+        return retention.expiry_date(basis, period)
+    return None
+
+
+def update_expiry(record) -> bool:
+    """Set ``retention_expiry`` from the period and the basis (None for permanent or unknown);
+    True when it changed."""
+    expiry = computed_expiry(record)
     if getattr(record, "retention_expiry", None) != expiry:
         record.retention_expiry = expiry
+        return True
+    return False
+
+
+def due_date(record) -> datetime.date | None:
+    """The day after which the record is due for appraisal (到期日期, indexed as
+    ``retention_due``): the next review date once an appraisal kept it, else its expiry;
+    None for permanent and destroyed records (never due)."""
+    state = getattr(record, "disposition_state", None)
+    if state == retention.Disposition.DESTROYED.value:
+        return None
+    if state == retention.Disposition.RETAINED.value:
+        return getattr(record, "next_review", None)
+    code = getattr(record, "retention_period", None)
+    if code and retention.is_valid_code(code) and retention.parse_period(code).permanent:
+        return None
+    return getattr(record, "retention_expiry", None)
+
+
+def today() -> datetime.date:
+    """Today in Beijing (the archive's calendar)."""
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+
+
+class DestructionRefused(ArchiveError):
+    """The record may not be destroyed (不得销毁): 409, nothing changes."""
+
+    def __init__(self, problems):
+        super().__init__(
+            "the record may not be destroyed (不得销毁)", problems, 409, "DestructionRefused"
+        )
+
+
+def destruction_problems(record, on: datetime.date | None = None) -> list:
+    """The rules a destruction of ``record`` would break today (empty when it may go)."""
+    return retention.destruction_problems(
+        getattr(record, "retention_period", None),
+        due_date(record),
+        on or today(),
+        getattr(record, "holds", None) or (),
+        getattr(record, "archival_code", None) or record.getId(),
+    )
+
+
+def check_destruction(record, on: datetime.date | None = None) -> None:
+    """Raise :class:`DestructionRefused` unless ``record`` may be destroyed today."""
+    problems = destruction_problems(record, on)
+    if problems:
+        raise DestructionRefused(problems)
+
+
+def recompute_expiry(portal, batch: int = 500, progress=print, commit=None) -> dict:
+    """Compute the expiry of every existing record (补算保管期满日; upgrade-style).
+
+    Walks the records through the catalog, sets ``retention_expiry`` where it is missing or
+    wrong and reindexes the dates; ``commit`` (e.g. ``transaction.commit``) is called every
+    ``batch`` records; ``progress`` gets a line per batch (done/total, records/s). Returns
+    ``{"total", "changed"}``. Idempotent: run again, it changes nothing.
+    """
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(portal_type="Record")
+    total, changed, started = len(brains), 0, time.monotonic()
+    for done, brain in enumerate(brains, 1):
+        record = brain._unrestrictedGetObject()
+        if update_expiry(record):
+            changed += 1
+        record.reindexObject(idxs=["retention_due"])
+        if done % batch == 0 or done == total:
+            if commit is not None:
+                commit()
+            rate = done / max(time.monotonic() - started, 1e-6)
+            progress(f"{done}/{total} records, {changed} changed, {rate:.0f} records/s")
+    return {"total": total, "changed": changed}
 
 
 def record_disposition(record, action: str | None) -> None:
@@ -58,3 +142,57 @@ def record_disposition(record, action: str | None) -> None:
         record.disposition_state = retention.Disposition.RETAINED.value
     elif action in ("appraise", "appraise_holdings"):
         record.disposition_state = retention.Disposition.DUE.value
+
+
+#: states whose records are not (or no longer) in the holdings: never on a due list
+NOT_HELD = frozenset({"pre_archived", "rejected", "destroyed"})
+
+
+def due_list(fonds, within: int = retention.DEFAULT_WITHIN, on: datetime.date | None = None):
+    """The fonds' records due for appraisal (到期档案清单): expired, or expiring within
+    ``within`` months, soonest first; permanent records never (they have no due date).
+
+    Read from the catalog (index ``retention_due``, metadata columns): no record is woken.
+    Only the records the current user may view are listed. Each row: ``uid, url,
+    archival_code, title, year, retention_period, retention_label, due, status,
+    status_label, review_state``.
+    """
+    on = on or today()
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.searchResults(
+        portal_type="Record",
+        path="/".join(fonds.getPhysicalPath()),
+        retention_due={"query": retention.add_months(on, within), "range": "max"},
+        sort_on="retention_due",
+    )
+    rows = []
+    for brain in brains:
+        if brain.review_state in NOT_HELD:
+            continue
+        due = brain.retention_due
+        status = retention.due_status(due, on, within)
+        if status is None:  # pragma: no cover - the index query already bounds it
+            continue
+        code = brain.retention_period or ""
+        rows.append(
+            {
+                "uid": brain.UID,
+                "url": brain.getURL(),
+                "archival_code": brain.archival_code or "",
+                "title": brain.Title or "",
+                "year": brain.archive_year,
+                "retention_period": code,
+                "retention_label": retention.label(code) if retention.is_valid_code(code) else "",
+                "due": due,
+                "status": status.value,
+                "status_label": status.label_zh,
+                "review_state": brain.review_state,
+            }
+        )
+    rows.sort(key=lambda r: (r["due"], r["archival_code"]))
+    return rows
+
+
+def due_count(fonds, within: int = retention.DEFAULT_WITHIN) -> int:
+    """How many records of the fonds are on its due list (the workbench's count)."""
+    return len(due_list(fonds, within))

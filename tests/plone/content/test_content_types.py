@@ -228,18 +228,19 @@ def test_frozen_code_cannot_be_edited(record):
 
 
 def test_destroy_keeps_tombstone(record):
-    assign_code(record, "WS", 2023, "D10", "BGS")
+    # destroyed only once its period has run out (#25): 2013 + D10 → kept to 2023-12-31
+    assign_code(record, "WS", 2013, "D10", "BGS")
     for t in ("archive", "appraise", "destroy"):
         api.content.transition(record, transition=t)
     assert api.content.get_state(record) == "destroyed"
     assert record.objectIds() == []
     assert record.title == "关于档案工作的通知（1）"
-    assert record.archival_code == "J001-WS·2023-D10-BGS-0001"
+    assert record.archival_code == "J001-WS·2013-D10-BGS-0001"
     assert record.disposition_state == "destroyed"
 
 
 def test_hold_blocks_destruction(record):
-    assign_code(record, "WS", 2023, "D10", "BGS")
+    assign_code(record, "WS", 2013, "D10", "BGS")  # expired: only the hold stands in the way
     for t in ("archive", "appraise"):
         api.content.transition(record, transition=t)
     record.holds = ["诉讼冻结 2024-01"]

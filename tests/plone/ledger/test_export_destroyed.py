@@ -3,10 +3,14 @@
 import transaction
 from plone import api
 
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_record
 
-def test_export_of_a_destroyed_record_is_410(admin, ffonds, archive):
-    record = archive(ffonds, 4)
-    for transition in ("appraise", "destroy"):
+
+def test_export_of_a_destroyed_record_is_410(admin, ffonds):
+    record = make_record(ffonds, 4)
+    assign_code(record, "WS", 2013, "D10", "BGS")  # expired: it may be destroyed (#25)
+    for transition in ("archive", "appraise", "destroy"):
         api.content.transition(record, transition=transition)
     transaction.commit()
     response = admin.get(f"{record.absolute_url()}/@export")

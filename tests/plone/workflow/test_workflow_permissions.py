@@ -60,7 +60,10 @@ MATRIX = {
 
 
 def bring_to(record, state):
-    if state != "pre_archived" and state != "rejected":
+    if state in ("appraisal", "destroyed"):
+        # only an expired record is destroyed (#25): 2013 + D10 → kept to 2023-12-31
+        assign_code(record, "WS", 2013, "D10", "BGS")
+    elif state != "pre_archived" and state != "rejected":
         assign_code(record, "WS", 2018, "D30", "BGS")
     for transition in PATHS[state]:
         api.content.transition(record, transition=transition)

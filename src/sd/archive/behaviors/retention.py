@@ -20,6 +20,7 @@ class IRetention(model.Schema):
             "retention_period",
             "retention_start",
             "retention_expiry",
+            "next_review",
             "disposition_state",
             "holds",
         ],
@@ -34,6 +35,13 @@ class IRetention(model.Schema):
     retention_expiry = schema.Date(
         title=_("Retention expires"),  # 到期日期
         description=_("Computed from the period and the start; empty for permanent records."),
+        required=False,
+        readonly=True,
+    )
+    directives.mode(next_review="display")
+    next_review = schema.Date(
+        title=_("Next appraisal"),  # 下次鉴定日期
+        description=_("Set when an appraisal keeps the record for more years."),
         required=False,
         readonly=True,
     )

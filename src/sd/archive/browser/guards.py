@@ -6,6 +6,7 @@ from Products.Five.browser import BrowserView
 from sd.archive.core import codes
 from sd.archive.core.errors import ArchiveError
 from sd.archive.numbering import fonds_of
+from sd.archive.retention import destruction_problems
 from sd.archive.rules import code_rule
 
 
@@ -52,5 +53,6 @@ class LifecycleGuards(BrowserView):
         return any(entry.get("action") == "receive" for entry in history)
 
     def may_dispose(self):
-        """No hold (冻结) blocks disposition."""
-        return not (getattr(self.context, "holds", None) or [])
+        """Destroy (销毁) only a record whose period has run out, never a permanent one, and
+        no hold (冻结) on it (``sd.archive.retention.destruction_problems``)."""
+        return not destruction_problems(self.context)

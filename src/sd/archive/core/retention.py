@@ -185,3 +185,127 @@ def disposition_state(
     if is_due(start, code, today, state, review_after):
         return Disposition.DUE
     return state
+
+
+# --- due dates and the due list (到期日期与到期档案清单, #25) -------------------------------
+
+#: months a due list looks ahead by default, and the longest it may (10 years)
+DEFAULT_WITHIN = 12
+MAX_WITHIN = 120
+
+
+def next_review_date(decided: datetime.date, years: int) -> datetime.date:
+    """Next review date after a "keep for N more years" decision (继续保存N年后再鉴定):
+    counted as periods are, from 1 January after the decision's year: kept ``years`` full
+    years, due again the day after the returned date."""
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 999:
+        raise ValueError("years must be 1–999")
+    return datetime.date(decided.year + years, 12, 31)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months (the last day of a shorter month)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def parse_within(value) -> int:
+    """Months of a due list's look-ahead (``within``): an integer 0–120; else a 400."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return DEFAULT_WITHIN
+    if not text.isdigit() or int(text) > MAX_WITHIN:
+        raise ArchiveError(
+            "within must be a whole number of months, 0–120",
+            [
+                Problem(
+                    "DUE-WITHIN",
+                    f"到期范围应为0至{MAX_WITHIN}的整月数 / within: 0–{MAX_WITHIN} months",
+                    text,
+                    "within",
+                )
+            ],
+            400,
+            "BadRequest",
+        )
+    return int(text)
+
+
+class DueStatus(StrEnum):
+    """Where a record stands on the due list (到期状态)."""
+
+    EXPIRED = "expired"  # 已到期
+    EXPIRING = "expiring"  # 即将到期
+
+    @property
+    def label_zh(self) -> str:
+        return "已到期" if self is DueStatus.EXPIRED else "即将到期"
+
+
+def due_status(due: datetime.date | None, today: datetime.date, within: int) -> DueStatus | None:
+    """``EXPIRED`` once ``today`` is past ``due`` (the last day kept), ``EXPIRING`` when ``due``
+    falls within ``within`` months from today, else None (permanent records have no ``due``)."""
+    if due is None:
+        return None
+    if today > due:
+        return DueStatus.EXPIRED
+    if due <= add_months(today, within):
+        return DueStatus.EXPIRING
+    return None
+
+
+def destruction_problems(
+    code: str | None,
+    due: datetime.date | None,
+    today: datetime.date,
+    holds=(),
+    obj: str = "",
+) -> list[Problem]:
+    """Why a record may not be destroyed today (不得销毁的理由), empty when it may.
+
+    Permanent records never (永久保管); others only once their period (or the period set at
+    the last appraisal) has run out; never while a hold (冻结) is on them.
+    """
+    problems = []
+    if not code or not is_valid_code(code):
+        problems.append(
+            Problem(
+                "DESTROY-NO-PERIOD",
+                "无有效保管期限，不得销毁 / no retention period",
+                obj,
+                "retention_period",
+            )
+        )
+    elif parse_period(code).permanent:
+        problems.append(
+            Problem(
+                "DESTROY-PERMANENT",
+                "永久保管的档案不得销毁 / a permanent record is never destroyed",
+                obj,
+                "retention_period",
+            )
+        )
+    elif due is None or today <= due:
+        until = due.isoformat() if due else "—"
+        problems.append(
+            Problem(
+                "DESTROY-NOT-DUE",
+                f"保管期限未满（保管至{until}），不得销毁 / the retention period has not run out",
+                obj,
+                "retention_expiry",
+            )
+        )
+    if holds:
+        problems.append(
+            Problem(
+                "DESTROY-HELD", "档案已冻结，不得销毁 / the record is under a hold", obj, "holds"
+            )
+        )
+    return problems

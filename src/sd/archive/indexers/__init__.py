@@ -50,6 +50,18 @@ ABSENT = (
 
 
 @indexer(IRecord)
+def retention_due(obj):
+    """到期日期 (#25): the day after which the record is due for appraisal; permanent and
+    destroyed records have none, so a date range never finds them."""
+    from sd.archive.retention import due_date
+
+    value = due_date(obj)
+    if value is None:
+        raise AttributeError("retention_due")
+    return value
+
+
+@indexer(IRecord)
 def absent(obj):
     raise AttributeError("a record has no such attribute")
 
