@@ -914,3 +914,84 @@ CORPUS += [
         ("GD-1-5",),
     ),
 ]
+
+
+# ------------------------------------------- DA/T 85 / GB/T 42727 layout (事项 → 办件 → 材料)
+
+ZHENGWU = "archive-zhengwu.zip"
+SERVICE_BLOCK = re.compile(r"<政务服务>.*?</政务服务>", re.S)
+
+
+def dat85_text(files: dict[str, bytes]) -> str:
+    """The zhengwu sample's 元数据.xml in DA/T 85's nesting, each 材料 named after its file."""
+    from sd.archive.core.packages.metadata import LAYOUT_DAT85
+    from sd.archive.core.packages.metadata import parse_metadata
+    from sd.archive.core.packages.metadata import render_metadata
+
+    record = parse_metadata(files[META])
+    for component in record.components:
+        component.name = Path(component.path).stem
+    return render_metadata(record, LAYOUT_DAT85).decode("utf-8")
+
+
+def dat85(
+    mutate: Callable[[str], str] = lambda text: text,
+    files_mutate: Callable[[dict[str, bytes]], dict[str, bytes]] = lambda f: f,
+) -> Callable[[str], None]:
+    """A builder: the zhengwu sample in DA/T 85's layout, its XML and files changed."""
+
+    def make() -> dict[str, bytes]:
+        files = load(ZHENGWU)
+        text = mutate(dat85_text(files))
+        return remanifest(files_mutate({**files, META: text.encode("utf-8")}))
+
+    return zip_with(make)
+
+
+def _case_outside_item(text: str) -> str:
+    """The 办件 straight under <电子文件>: its 事项 (code, name) is gone."""
+    text = re.sub(r"<事项>\s*<事项名称>[^<]*</事项名称>\s*<事项编码>[^<]*</事项编码>", "", text)
+    return text.replace("</事项>", "", 1)
+
+
+def _two_cases(text: str) -> str:
+    start, end = text.index("<办件>"), text.index("</办件>") + len("</办件>")
+    return (
+        text[:end]
+        + text[start:end].replace("000000008</办件编号>", "000000009</办件编号>")
+        + text[end:]
+    )
+
+
+def _both_layouts(text: str) -> str:
+    block = SERVICE_BLOCK.search(load(ZHENGWU)[META].decode("utf-8")).group(0)
+    return text.replace("</电子文件>", block + "\n</电子文件>")
+
+
+DAT85_FAULTS: list[tuple[str, Callable[[str], None], tuple[str, ...]]] = [
+    (
+        "material-missing",
+        dat85(files_mutate=lambda f: {k: v for k, v in f.items() if k != "材料/许可证.pdf"}),
+        ("GD-1-11",),
+    ),
+    ("case-without-item", dat85(_case_outside_item), ("GD-2-5",)),
+    ("several-cases", dat85(_two_cases), ("GD-2-5",)),
+    (
+        "no-case-number",
+        dat85(lambda t: re.sub(r"<办件编号>[^<]*</办件编号>", "", t)),
+        ("GD-2-5",),
+    ),
+    (
+        "material-without-path",
+        dat85(lambda t: t.replace("<计算机文件名>材料/许可证.pdf</计算机文件名>", "")),
+        ("GD-2-3",),
+    ),
+    ("both-layouts", dat85(_both_layouts), ("GD-3-1",)),
+]
+
+for _kind, _suffix in (("archive", ""), (P, "-pre-archive")):
+    CORPUS.append(Case(f"valid-dat85-zhengwu{_suffix}", dat85(), 201, kind=_kind))
+    CORPUS += [
+        Case(f"dat85-zhengwu-{name}{_suffix}", build, 422, codes, kind=_kind)
+        for name, build, codes in DAT85_FAULTS
+    ]

@@ -15,6 +15,7 @@ from dataclasses import fields as dc_fields
 
 from lxml import etree
 
+from sd.archive.core.errors import Problem
 from sd.archive.core.packages.xmlsafe import parse_xml
 from sd.archive.core.packages.xmlsafe import xml_error
 
@@ -72,6 +73,28 @@ SERVICE_ELEMENTS = (
     ("result", "办理结果"),
 )
 
+#: The two layouts of a government-service record (政务服务电子文件的两种元数据结构), see
+#: docs/dat85.md: the province's flat ``<政务服务>`` block beside ``<组件>`` (packages.md §2),
+#: and DA/T 85 / GB/T 42727's nesting ``<事项>`` → ``<办件>`` → ``<材料>``. Both use the element
+#: names of ``SERVICE_ELEMENTS`` and ``COMPONENT_ELEMENTS``; only where they sit differs.
+LAYOUT_PROVINCE = "province"
+LAYOUT_DAT85 = "dat85"
+ITEM = "事项"
+CASE = "办件"
+MATERIAL = "材料"
+MATERIAL_NAME = "材料名称"
+#: the 政务服务 fields that DA/T 85 puts on the 事项 (the rest sit on the 办件)
+ITEM_FIELDS = ("item_name", "item_code")
+
+
+def service_element_path(attr: str, layout: str | None) -> str:
+    """Where a government-service field sits in ``layout`` (政务服务元素路径), e.g.
+    ``政务服务/办件编号`` or ``事项/办件/办件编号``."""
+    name = dict(SERVICE_ELEMENTS)[attr]
+    if layout == LAYOUT_DAT85:
+        return f"{ITEM}/{name}" if attr in ITEM_FIELDS else f"{ITEM}/{CASE}/{name}"
+    return f"政务服务/{name}"
+
 
 @dataclass
 class Component:
@@ -87,6 +110,8 @@ class Component:
     digest: str | None = None
     digest_algorithm: str = "SM3"
     signature_hint: bool | None = None
+    #: 材料名称 of a DA/T 85 材料 (the province's 文档 has none)
+    name: str | None = None
 
     @property
     def size_int(self) -> int | None:
@@ -148,6 +173,10 @@ class RecordMetadata:
     components: list[Component] = field(default_factory=list)
     process: list[ProcessStep] | None = None
     government_service: GovernmentService | None = None
+    #: LAYOUT_PROVINCE / LAYOUT_DAT85 for a record with government-service metadata, else None
+    layout: str | None = field(default=None, compare=False)
+    #: what the reader found wrong in the layout itself (given to detection, never raised)
+    problems: list[Problem] = field(default_factory=list, compare=False, repr=False)
 
     def value(self, element: str) -> str | None:
         """The raw value of an element path such as ``来源/全宗号`` (None when missing)."""
@@ -184,24 +213,96 @@ def _text(parent: etree._Element, path: str) -> str | None:
     return "".join(node.itertext()).strip()
 
 
+def _component(node: etree._Element) -> Component:
+    """A 文档 (province) or 材料 (DA/T 85) element as a Component: one rule for both."""
+    component = Component(seq=node.get("序号"), role=node.get("角色"))
+    for attr, path in COMPONENT_ELEMENTS:
+        setattr(component, attr, _text(node, path))
+    digest = node.find("摘要值")
+    if digest is not None:
+        component.digest_algorithm = (digest.get("算法") or "SM3").upper()
+    signature = node.find("电子签名")
+    if signature is not None:
+        component.signature_hint = signature.get("有", "是") == "是"
+    if node.tag == MATERIAL:
+        component.name = _text(node, MATERIAL_NAME)
+    return component
+
+
+def _service(parents: dict[str, etree._Element | None]) -> GovernmentService:
+    """The 政务服务 fields, each read from the element its layout puts it in (``parents``
+    maps 'item' / 'case' to that element)."""
+    service = GovernmentService()
+    for attr, path in SERVICE_ELEMENTS:
+        parent = parents["item" if attr in ITEM_FIELDS else "case"]
+        setattr(service, attr, None if parent is None else _text(parent, path))
+    return service
+
+
+def _case_label(case: etree._Element) -> str:
+    return f"{CASE} {_text(case, '办件编号') or '(无办件编号)'}"
+
+
+def _read_dat85(root: etree._Element, record: RecordMetadata) -> None:
+    """The DA/T 85 nesting 事项 → 办件 → 材料 (GB/T 42727 附录B/C): one 办件 is one record."""
+    items = root.findall(ITEM)
+    cases = [(item, case) for item in items for case in item.findall(CASE)]
+    orphans = root.findall(CASE)
+    problems = record.problems
+    for case in orphans:
+        problems.append(
+            Problem(
+                "service.case-without-item",
+                f"{CASE}不在任何<{ITEM}>之内 / a {CASE} outside any {ITEM}",
+                _case_label(case),
+            )
+        )
+    for item in items:
+        if item.find(CASE) is None:
+            code = _text(item, "事项编码") or "(无事项编码)"
+            problems.append(
+                Problem(
+                    "service.item-without-case",
+                    f"{ITEM}没有<{CASE}> / {ITEM} without a {CASE}",
+                    f"{ITEM} {code}",
+                )
+            )
+    everything = cases + [(None, case) for case in orphans]
+    if len(everything) > 1:
+        problems.append(
+            Problem(
+                "service.several-cases",
+                f"一个信息包只能有一个{CASE}（一办件一件）/ one {CASE} per package",
+                ", ".join(_case_label(case) for _, case in everything),
+            )
+        )
+    if not everything:
+        item = items[0] if items else None
+        record.government_service = _service({"item": item, "case": None})
+        return
+    item, case = everything[0]
+    record.government_service = _service({"item": item, "case": case})
+    record.components = [_component(node) for node in case.findall(MATERIAL)]
+
+
+def service_layout(root: etree._Element) -> str | None:
+    """Which government-service layout a <电子文件> uses (识别元数据结构), None for neither.
+
+    Raises nothing: both at once is reported by :func:`metadata_from_element`."""
+    if root.find(ITEM) is not None or root.find(CASE) is not None:
+        return LAYOUT_DAT85
+    if root.find("政务服务") is not None:
+        return LAYOUT_PROVINCE
+    return None
+
+
 def metadata_from_element(root: etree._Element, name: str = METADATA_NAME) -> RecordMetadata:
-    """Map a parsed <电子文件> element to RecordMetadata (元数据映射)."""
+    """Map a parsed <电子文件> element to RecordMetadata (元数据映射), in either layout."""
     if root.tag != "电子文件":
         raise xml_error("metadata.root", f"root element is <{root.tag}>, expected <电子文件>", name)
     record = RecordMetadata(kind=root.get("类型"), version=root.get("版本"))
     for attr, path in ELEMENTS:
         setattr(record, attr, _text(root, path))
-    for doc in root.findall("组件/文档"):
-        component = Component(seq=doc.get("序号"), role=doc.get("角色"))
-        for attr, path in COMPONENT_ELEMENTS:
-            setattr(component, attr, _text(doc, path))
-        digest = doc.find("摘要值")
-        if digest is not None:
-            component.digest_algorithm = (digest.get("算法") or "SM3").upper()
-        signature = doc.find("电子签名")
-        if signature is not None:
-            component.signature_hint = signature.get("有", "是") == "是"
-        record.components.append(component)
     process = root.find("办理过程")
     if process is not None:
         record.process = []
@@ -210,11 +311,24 @@ def metadata_from_element(root: etree._Element, name: str = METADATA_NAME) -> Re
             for attr, path in PROCESS_ELEMENTS:
                 setattr(step, attr, _text(row, path))
             record.process.append(step)
+    record.layout = service_layout(root)
+    province = [tag for tag in ("政务服务", "组件") if root.find(tag) is not None]
+    if record.layout == LAYOUT_DAT85 and province:
+        record.problems.append(
+            Problem(
+                "metadata.layout-conflict",
+                f"同时使用两种结构：<{ITEM}>/<{CASE}> 与 <{'>、<'.join(province)}> "
+                "/ both the DA/T 85 and the province layout",
+                name,
+            )
+        )  # the standard's own nesting is read, the province parts ignored: fails GD-3-1
+    if record.layout == LAYOUT_DAT85:
+        _read_dat85(root, record)
+        return record
+    record.components = [_component(doc) for doc in root.findall("组件/文档")]
     service = root.find("政务服务")
     if service is not None:
-        record.government_service = GovernmentService(
-            **{a: _text(service, p) for a, p in SERVICE_ELEMENTS}
-        )
+        record.government_service = _service({"item": service, "case": service})
     return record
 
 
@@ -230,8 +344,54 @@ def _sub(parent: etree._Element, tag: str, value: str | None) -> None:
         etree.SubElement(parent, tag).text = value
 
 
-def render_metadata(record: RecordMetadata) -> bytes:  # noqa: C901 - one branch per element
-    """Write RecordMetadata back to 元数据.xml (生成元数据), UTF-8; parse(render(m)) == m."""
+def _render_component(parent: etree._Element, tag: str, component: Component) -> None:
+    doc = etree.SubElement(parent, tag)
+    if component.seq is not None:
+        doc.set("序号", component.seq)
+    if component.role is not None:
+        doc.set("角色", component.role)
+    if tag == MATERIAL:
+        _sub(doc, MATERIAL_NAME, component.name)
+    for attr, path in COMPONENT_ELEMENTS:
+        _sub(doc, path, getattr(component, attr))
+    digest = doc.find("摘要值")
+    if digest is not None:
+        digest.set("算法", component.digest_algorithm)
+    if component.signature_hint is not None:
+        etree.SubElement(doc, "电子签名").set("有", "是" if component.signature_hint else "否")
+
+
+def _render_process(root: etree._Element, steps: list[ProcessStep]) -> None:
+    process = etree.SubElement(root, "办理过程")
+    for step in steps:
+        row = etree.SubElement(process, "业务")
+        if step.seq is not None:
+            row.set("序号", step.seq)
+        for attr, path in PROCESS_ELEMENTS:
+            _sub(row, path, getattr(step, attr))
+
+
+def _render_service(root: etree._Element, record: RecordMetadata, layout: str) -> None:
+    service = record.government_service
+    if layout != LAYOUT_DAT85:
+        block = etree.SubElement(root, "政务服务")
+        for attr, path in SERVICE_ELEMENTS:
+            _sub(block, path, getattr(service, attr))
+        return
+    item = etree.SubElement(root, ITEM)
+    case = etree.Element(CASE)
+    for attr, path in SERVICE_ELEMENTS:
+        _sub(item if attr in ITEM_FIELDS else case, path, getattr(service, attr))
+    item.append(case)
+    for component in record.components:
+        _render_component(case, MATERIAL, component)
+
+
+def render_metadata(record: RecordMetadata, layout: str | None = None) -> bytes:
+    """Write RecordMetadata back to 元数据.xml (生成元数据), UTF-8; parse(render(m)) == m.
+
+    ``layout``: LAYOUT_DAT85 writes a government-service record in DA/T 85's nesting (its
+    components as the 办件's 材料); otherwise the province layout (packages.md §2)."""
     root = etree.Element("电子文件")
     if record.kind is not None:
         root.set("类型", record.kind)
@@ -247,40 +407,20 @@ def render_metadata(record: RecordMetadata) -> bytes:  # noqa: C901 - one branch
                 _sub(source, path.split("/", 1)[1], value)
             continue
         _sub(root, path, value)
-    if record.components:
+    nested = layout == LAYOUT_DAT85 and record.government_service is not None
+    if record.components and not nested:
         container = etree.SubElement(root, "组件")
         for component in record.components:
-            doc = etree.SubElement(container, "文档")
-            if component.seq is not None:
-                doc.set("序号", component.seq)
-            if component.role is not None:
-                doc.set("角色", component.role)
-            for attr, path in COMPONENT_ELEMENTS:
-                _sub(doc, path, getattr(component, attr))
-            digest = doc.find("摘要值")
-            if digest is not None:
-                digest.set("算法", component.digest_algorithm)
-            if component.signature_hint is not None:
-                etree.SubElement(doc, "电子签名").set(
-                    "有", "是" if component.signature_hint else "否"
-                )
+            _render_component(container, "文档", component)
     if record.process is not None:
-        process = etree.SubElement(root, "办理过程")
-        for step in record.process:
-            row = etree.SubElement(process, "业务")
-            if step.seq is not None:
-                row.set("序号", step.seq)
-            for attr, path in PROCESS_ELEMENTS:
-                _sub(row, path, getattr(step, attr))
+        _render_process(root, record.process)
     if record.government_service is not None:
-        service = etree.SubElement(root, "政务服务")
-        for attr, path in SERVICE_ELEMENTS:
-            _sub(service, path, getattr(record.government_service, attr))
+        _render_service(root, record, LAYOUT_DAT85 if nested else LAYOUT_PROVINCE)
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def metadata_fields() -> list[str]:
     """Names of the scalar fields, for serialisers on the Plone side."""
-    skip = {"components", "process", "government_service"}
+    skip = {"components", "process", "government_service", "layout", "problems"}
     return [f.name for f in dc_fields(RecordMetadata) if f.name not in skip]

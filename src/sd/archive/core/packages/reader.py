@@ -74,6 +74,7 @@ def read_record_zip(
     )
     metadata = parse_metadata(data or b"", METADATA_NAME, archive.limits.max_metadata_size)
     files[METADATA_NAME] = described
+    problems.extend(metadata.problems)  # a government-service layout fault: for detection
     need_sha = _needs_sha256(manifest, metadata, sha256)
     if need_sha and described.sha256 is None:
         described.sha256 = _sha256_of(data or b"")

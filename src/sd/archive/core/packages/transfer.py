@@ -287,6 +287,7 @@ class TransferPackage:
                 except PackageError as exc:
                     problems.extend(exc.problems)
         if metadata is not None:
+            problems.extend(metadata.problems)
             problems.extend(_folder_path_problems(folder, metadata))
         return TransferRecord(
             folder=folder,

@@ -19,6 +19,9 @@ from sd.archive.core.packages.metadata import COMPONENT_ELEMENTS
 from sd.archive.core.packages.metadata import ELEMENTS
 from sd.archive.core.packages.metadata import KIND_DOCUMENT
 from sd.archive.core.packages.metadata import KIND_SERVICE
+from sd.archive.core.packages.metadata import LAYOUT_DAT85
+from sd.archive.core.packages.metadata import SERVICE_ELEMENTS
+from sd.archive.core.packages.metadata import service_element_path
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -53,15 +56,17 @@ def required_elements_present(subject, item, context):
     ]
     if not metadata.kind:
         findings.append(failed("<电子文件> 缺少 类型 属性 / kind attribute missing"))
+    dat85 = metadata.layout == LAYOUT_DAT85  # DA/T 85: the 办件's 材料 are the components
     if not metadata.components:
-        findings.append(failed("缺少 <组件> / no components"))
+        findings.append(
+            failed("缺少 <材料> / no materials" if dat85 else "缺少 <组件> / no components")
+        )
     names = dict((p, a) for a, p in COMPONENT_ELEMENTS)
     for index, component in enumerate(metadata.components, 1):
+        label = f"{'材料' if dat85 else '文档'} {index}"
         for path in item.parameters.get("component_required", []):
             if getattr(component, names[path]) is None:
-                findings.append(
-                    failed(f"文档 {index} 缺少 <{path}>", component.path or f"文档 {index}")
-                )
+                findings.append(failed(f"{label} 缺少 <{path}>", component.path or label))
     return findings
 
 
@@ -259,18 +264,19 @@ def process_history(subject, item, context):
                     )
                 )
     elif m.kind == KIND_SERVICE:
+        # a DA/T 85 办件 outside any 事项, a 事项 without 办件, several 办件 (docs/dat85.md)
+        findings.extend(reader_problems(subject, "service."))
         service = m.government_service
         if service is None:
             findings.append(
                 failed("政务服务电子文件缺少 <政务服务> / government-service block missing")
             )
         else:
-            from sd.archive.core.packages.metadata import SERVICE_ELEMENTS
-
             names = {path: attr for attr, path in SERVICE_ELEMENTS}
             for path in item.parameters.get("service_required", []):
                 if not getattr(service, names[path]):
-                    findings.append(failed(f"<政务服务/{path}> 缺失或为空"))
+                    where = service_element_path(names[path], m.layout)
+                    findings.append(failed(f"<{where}> 缺失或为空 / missing or empty"))
     return findings
 
 
