@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+from BTrees.IIBTree import IIBucket
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import intersection
 from DateTime import DateTime
@@ -272,12 +273,40 @@ class Outcome:
     facets: dict = field(default_factory=dict)
 
 
+def postgresql_result_set(catalog, query: dict, text: str):
+    """The result set when the full text is PostgreSQL's (``SD_ARCHIVE_SEARCH_BACKEND``):
+    the catalog answers every other criterion, PostgreSQL the text (with the caller's
+    ``allowedRolesAndUsers`` against the row's ``allowed``); the two meet by UID, the ranks of
+    PostgreSQL (``ts_rank``) becoming the scores a relevance sort reads."""
+    from sd.archive.search import postgresql
+
+    query = {k: v for k, v in query.items() if k != "SearchableText"}
+    rs = result_set(catalog, query)
+    if not rs:
+        return rs
+    found = postgresql.search(text, query["allowedRolesAndUsers"])
+    ids = rs if isinstance(rs, IISet) else IISet(rs.keys() if hasattr(rs, "keys") else rs)
+    rid_of = catalog._catalog.getIndex("UID")._index
+    scored = IIBucket()
+    for uid, rank in found:
+        rid = rid_of.get(uid)
+        if rid is not None and rid in ids:
+            scored[rid] = int(rank * 1_000_000) + 1
+    return scored
+
+
 def run(params, with_facets: bool = True) -> Outcome:
     """Search records with ``params`` as the current user; raises SearchQueryError (400)."""
+    from sd.archive.search import postgresql
+
     c = criteria_from(params)
     catalog = api.portal.get_tool("portal_catalog")
     query = secured(catalog, catalog_query(c, api.user.is_anonymous()))
-    rs = result_set(catalog, query)
+    if c.text and postgresql.enabled():
+        text = _one(params, "q", None) or _one(params, "SearchableText", None)
+        rs = postgresql_result_set(catalog, query, text)
+    else:
+        rs = result_set(catalog, query)
     if not rs:
         return Outcome(c)
     return Outcome(
