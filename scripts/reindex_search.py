@@ -1,12 +1,15 @@
 """Rebuild the Chinese full-text index from the records (重建检索索引); run with `zconsole run`.
 
     zconsole run instance/var/etc/zope.conf scripts/reindex_search.py [--site archive] [--batch 500]
+        [--keep] [--backend catalog|postgresql]
 
 Indexes every record's SearchableText (description fields + the extracted text of its files,
 no OCR again) and record_title again, in batches with a commit each, printing progress
 (done/total, records/s, time left). On ZEO or RelStorage it runs beside the serving instances;
 on the embedded FileStorage (one process holds Data.fs) start it from the running site instead:
-``@@reindex-search`` (Manager). See docs/search.md.
+``@@reindex-search`` (Manager). ``--backend postgresql`` writes the rows of the PostgreSQL
+full-text table ``sd_search`` again instead (``SD_ARCHIVE_SEARCH_DSN``; with ``--keep`` the table
+is not emptied first, rows of records gone are removed at the end). See docs/search.md.
 """
 
 import argparse
@@ -22,6 +25,12 @@ def parse_args():
     parser.add_argument("--user", default="admin")
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="do not clear the index first")
+    parser.add_argument(
+        "--backend",
+        choices=("catalog", "postgresql"),
+        default="catalog",
+        help="postgresql: the rows of sd_search (SD_ARCHIVE_SEARCH_DSN) instead of the catalog",
+    )
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("reindex_search.py")), 0)
     return parser.parse_args(sys.argv[script + 1 :])
 
@@ -42,7 +51,12 @@ def main(app):
     def progress(p):
         print(describe(p), flush=True)
 
-    final = rebuild(site, batch=args.batch, progress=progress, clear=not args.keep)
+    if args.backend == "postgresql":
+        from sd.archive.search import postgresql
+
+        final = postgresql.rebuild(site, batch=args.batch, progress=progress, clear=not args.keep)
+    else:
+        final = rebuild(site, batch=args.batch, progress=progress, clear=not args.keep)
     print(f"done: {final['done']} records in {final['seconds']:.0f} s", flush=True)
 
 
