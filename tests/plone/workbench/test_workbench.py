@@ -32,7 +32,13 @@ def test_officer_sees_the_queues_of_the_own_fonds(desk):
     view, html = workbench(desk, "officer")
     [j001] = view.officer()
     assert j001["code"] == "J001"
-    assert counts(j001["queues"]) == {"review": 3, "rejections": 2, "due": 2, "sent": 2}
+    assert counts(j001["queues"]) == {
+        "review": 3,
+        "rejections": 2,
+        "due": 2,
+        "appraisal-due": 0,
+        "sent": 2,
+    }
     assert {r["record_id"] for r in j001["rejected"]} == {"OA-J001-8", "OA-J001-9"}
     assert {b["title"] for b in j001["batches"]} == {"移交 J001 批次 1", "移交 J001 批次 2"}
     assert "j001/@@review-queue" in html
@@ -46,7 +52,13 @@ def test_officer_sees_the_queues_of_the_own_fonds(desk):
 def test_other_officer_sees_j002(desk):
     view, _html = workbench(desk, "other-officer")
     [j002] = view.officer()
-    assert counts(j002["queues"]) == {"review": 1, "rejections": 1, "due": 4, "sent": 1}
+    assert counts(j002["queues"]) == {
+        "review": 1,
+        "rejections": 1,
+        "due": 4,
+        "appraisal-due": 0,
+        "sent": 1,
+    }
 
 
 def test_archivist_sees_batches_to_accept_and_alarms(desk):

@@ -309,3 +309,38 @@ def destruction_problems(
             )
         )
     return problems
+
+
+#: the due list's columns (到期档案清单)
+DUE_COLUMNS = ("档号", "题名", "年度", "保管期限", "到期日期", "状态")
+
+
+def due_row(row: dict) -> list[str]:
+    """A due-list row (``sd.archive.retention.due_list``) as its columns' text."""
+    due = row.get("due")
+    return [
+        row.get("archival_code") or "",
+        row.get("title") or "",
+        str(row.get("year") or ""),
+        row.get("retention_label") or row.get("retention_period") or "",
+        due.isoformat() if due else "",
+        row.get("status_label") or "",
+    ]
+
+
+def due_xlsx(rows, title: str = "到期档案清单") -> bytes:
+    """The due list as XLSX (write-only: any number of rows); no cell reads as a formula."""
+    import io
+
+    from openpyxl import Workbook
+
+    from sd.archive.core.csvcells import neutral
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(DUE_COLUMNS))
+    for row in rows:
+        sheet.append([neutral(v) for v in due_row(row)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -82,6 +82,25 @@ def due_for_transfer(fonds_brain, today: date | None = None) -> int:
     )
 
 
+def due_for_appraisal(fonds_brain, today: date | None = None) -> int:
+    """Records of a fonds on its due list (到期档案清单, #25): expired or expiring within the
+    default 12 months, never permanent or destroyed ones (they have no ``retention_due``)."""
+    from sd.archive.core.retention import DEFAULT_WITHIN
+    from sd.archive.core.retention import add_months
+    from sd.archive.retention import NOT_HELD
+    from sd.archive.retention import today as beijing_today
+
+    return count(
+        portal_type="Record",
+        path=path_of(fonds_brain),
+        review_state={"not": sorted(NOT_HELD)},
+        retention_due={
+            "query": add_months(today or beijing_today(), DEFAULT_WITHIN),
+            "range": "max",
+        },
+    )
+
+
 def rejections(fonds_codes: set[str] | None = None, limit: int = 5) -> tuple[int, list[dict]]:
     """(number, newest ``limit``) of intake rejections (拒收记录), of the given fonds or all."""
     tree = site_tree(api.portal.get(), REJECTIONS, False)

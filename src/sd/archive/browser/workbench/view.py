@@ -142,6 +142,12 @@ class WorkbenchView(BrowserView):
                             "url": f"{url}/@@transfer-out",
                         },
                         {
+                            "id": "appraisal-due",
+                            "label": _("Records due for appraisal"),
+                            "count": queues.due_for_appraisal(brain),
+                            "url": f"{url}/@@retention-due",
+                        },
+                        {
                             "id": "sent",
                             "label": _("Transfers sent"),
                             "count": n_batches,

@@ -1,0 +1,42 @@
+"""``{fonds}/@@retention-due``: records due for appraisal (到期档案清单).
+
+Expired records and those expiring within ``within`` months (default 12), from catalog
+metadata only (no record is woken); dates are calendar days in Beijing. The XLSX is the REST
+``@retention-due?format=xlsx``. A bad ``within`` shows the refusal in words (400).
+"""
+
+from __future__ import annotations
+
+from Products.Five.browser import BrowserView
+
+from sd.archive import retention
+from sd.archive.core import retention as rules
+from sd.archive.core.errors import ArchiveError
+
+
+class RetentionDueView(BrowserView):
+    def __call__(self):
+        self.error = ""
+        self.within = rules.DEFAULT_WITHIN
+        self.rows = []
+        try:
+            self.within = rules.parse_within(self.request.form.get("within"))
+        except ArchiveError as error:
+            self.request.response.setStatus(400)
+            self.error = error.problems[0].message
+            return self.index()
+        self.today = retention.today()
+        self.rows = [
+            dict(r, due_text=r["due"].isoformat() if r["due"] else "")
+            for r in retention.due_list(self.context, self.within, on=self.today)
+        ]
+        return self.index()
+
+    def today_text(self) -> str:
+        return retention.today().isoformat()
+
+    def xlsx_url(self) -> str:
+        return f"{self.context.absolute_url()}/@retention-due?within={self.within}&format=xlsx"
+
+    def expired_count(self) -> int:
+        return sum(1 for r in self.rows if r["status"] == rules.DueStatus.EXPIRED.value)
