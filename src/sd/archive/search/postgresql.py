@@ -1,8 +1,8 @@
 """PostgreSQL full text for a RelStorage deployment (PostgreSQL 全文检索后端).
 
 Switched on by ``SD_ARCHIVE_SEARCH_BACKEND=postgresql`` (default ``catalog``) with the server in
-``SD_ARCHIVE_SEARCH_DSN`` (a libpq DSN; the same server and database RelStorage uses is
-fine: the table ``sd_search`` lives beside RelStorage's own tables).
+``SD_ARCHIVE_SEARCH_DSN`` (a libpq DSN), or when that is not set the database of the site's own
+RelStorage (the table ``sd_search`` lives beside RelStorage's own tables).
 
 **Writing (写入)**: :class:`SearchQueueProcessor` is one more processor of Plone's index queue
 (``IIndexQueueProcessor``, beside the catalog's): whenever a record is indexed, reindexed
@@ -92,10 +92,27 @@ def enabled() -> bool:
     return backend() == "postgresql"
 
 
+def relstorage_dsn() -> str:
+    """The DSN of the RelStorage (PostgreSQL) the current site is stored in, or ""."""
+    from zope.component.hooks import getSite
+
+    site = getSite()
+    jar = getattr(site, "_p_jar", None)
+    storage = jar.db().storage if jar is not None else None
+    adapter = getattr(storage, "_adapter", None)
+    if adapter is None or "postgresql" not in type(adapter).__module__:
+        return ""
+    return getattr(adapter, "_dsn", "") or ""
+
+
 def dsn() -> str:
-    value = os.environ.get(DSN_ENV, "").strip()
+    """``SD_ARCHIVE_SEARCH_DSN``, else the DSN of the site's own RelStorage on PostgreSQL."""
+    value = os.environ.get(DSN_ENV, "").strip() or relstorage_dsn()
     if not value:
-        raise SearchBackendError(f"{BACKEND_ENV}=postgresql needs {DSN_ENV} (a libpq DSN)")
+        raise SearchBackendError(
+            f"{BACKEND_ENV}=postgresql needs {DSN_ENV} (a libpq DSN) or a site on RelStorage"
+            " with PostgreSQL"
+        )
     return value
 
 
