@@ -2,7 +2,11 @@
 on the jieba index, beside Plone's stock text index (its CJK bigram splitter, ``plone_lexicon``)
 queried on the same records in the same run; and the full rebuild time of each text index.
 
-    .venv/bin/python bench/bench_search.py [--records 100000] [--queries 200]
+    .venv/bin/python bench/bench_search.py [--records 100000] [--queries 200] [--postgresql DSN]
+
+``--postgresql DSN``: the PostgreSQL full-text backend too (``sd_search`` on that server), its
+rows written from the same records, the engine's full-text p50/p95 through it beside the catalog
+backend in the same run.
 
 Makes a throw-away instance (scripts/write_instance.py + scripts/create_site.py, no demo) with
 one fonds B001 whose officer is ``officer``, and ``--records`` lightweight catalog entries made
@@ -141,8 +145,38 @@ for n in range(min(N, 5000)):
     Entry(paths[n], n)
 make_cost = (time.perf_counter() - t) / min(N, 5000) * N
 
+PROFILE = os.environ.get("BENCH_PROFILE") == "1"
+
+
+def profiled(label, fn, *args):
+    # cProfile of fn(*args): the top functions by own time, as RESULT lines
+    import cProfile, io, pstats
+    prof = cProfile.Profile()
+    prof.enable()
+    fn(*args)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = stats.total_tt or 1e-9
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:14]
+    print(f"RESULT profile {label}: total {total:.2f} s")
+    for (filename, line, name), (_cc, ncalls, tt, ct, _callers) in rows:
+        where = "/".join(filename.split("/")[-2:])
+        print(f"RESULT   {100 * tt / total:5.1f}% own {tt:.2f} s cum {ct:.2f} s {ncalls} calls "
+              f"{where}:{line} {name}")
+
+
+if PROFILE:
+    def some_records(index_id, n=1000):
+        index = catalog.getIndex(index_id)
+        for k, path in enumerate(paths[:n]):
+            index.index_object(catalog.uids[path], Entry(path, k))
+        transaction.commit()
+    profiled("index 1000 records (jieba, into the empty index)",
+             some_records, "SearchableText")
+
 jieba_s, jieba_c = rebuild("SearchableText")
-stock_s, stock_c = rebuild("SearchableText_stock")
+SKIP_STOCK = os.environ.get("BENCH_SKIP_STOCK") == "1"
+stock_s, stock_c = (float("nan"), 0.0) if SKIP_STOCK else rebuild("SearchableText_stock")
 total = len(catalog_tool.unrestrictedSearchResults(portal_type="Record", path=base))
 
 request = site.REQUEST
@@ -195,6 +229,10 @@ def stock_code(s):
     return list(catalog_tool.searchResults(SearchableText_stock=s["archival_code"])[:20])
 
 
+if PROFILE:
+    profiled("engine full text + facets, 50 words",
+             lambda: [engine_text(w) for w in WORDS[:50]])
+
 jt = timed(jieba_text, WORDS)
 st = timed(stock_text, WORDS)
 et = timed(engine_text, WORDS)
@@ -220,6 +258,45 @@ print(f"RESULT @archive-search engine fields (author+years+retention) p50={ef[0]
       f"{ef[1] / sc[1]:.2f}")
 print(f"RESULT hits for 50 sampled words: jieba {sum(a for a, _ in found)}, stock "
       f"{sum(b for _, b in found)} (bigram false hits included)")
+
+PG_DSN = os.environ.get("BENCH_PG_DSN", "")
+if PG_DSN:
+    # the PostgreSQL backend (search/postgresql.py) on the same records: rows written from the
+    # same entries (what postgresql.rebuild writes), then the same engine queries through it
+    import json
+    from psycopg2.extras import execute_values
+    from sd.archive.core.search import tsquery
+    from sd.archive.search import postgresql
+
+    os.environ[postgresql.DSN_ENV] = PG_DSN
+    conn = postgresql.connect()
+    cur = conn.cursor()
+    cur.execute("TRUNCATE sd_search")
+    t = time.perf_counter()
+    rows = []
+    for n, path in enumerate(paths):
+        e = Entry(path, n)
+        rows.append((e.UID, path, e.allowedRolesAndUsers, "{}", tsquery.vector(e.SearchableText)))
+        if len(rows) == BATCH or n == len(paths) - 1:
+            execute_values(cur, "INSERT INTO sd_search VALUES %s", rows,
+                           template="(%s, %s, %s, %s, %s::tsvector)")
+            conn.commit()
+            rows = []
+    pg_build = time.perf_counter() - t
+    cur.execute("ANALYZE sd_search")
+    conn.commit()
+    os.environ[postgresql.BACKEND_ENV] = "postgresql"
+    pg_hits = sum(engine.run({"q": w}).total for w in WORDS[:50])
+    pt = timed(engine_text, WORDS)
+    os.environ[postgresql.BACKEND_ENV] = "catalog"
+    et2 = timed(engine_text, WORDS)
+    print(f"RESULT PostgreSQL backend: rows of {N} records written in {pg_build:.0f} s "
+          f"({per_rec(pg_build):.2f} ms/record, segmentation included)")
+    print(f"RESULT @archive-search engine full text (page + facets) PostgreSQL p50={pt[0]:.1f} "
+          f"p95={pt[1]:.1f} ms vs catalog (jieba ZCTextIndex) p50={et2[0]:.1f} p95={et2[1]:.1f} "
+          f"ms, same run: ratio p95={pt[1] / et2[1]:.2f}; hits for 50 words {pg_hits} "
+          f"(catalog {sum(a for a, _ in found)})")
+    conn.close()
 """
 
 
@@ -228,12 +305,27 @@ def main():
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--batch", type=int, default=5000, help="records per commit in a rebuild")
+    parser.add_argument("--profile", action="store_true", help="cProfile summaries too")
+    parser.add_argument(
+        "--skip-stock",
+        action="store_true",
+        help="leave Plone's stock bigram index empty (its figures are then meaningless)",
+    )
+    parser.add_argument(
+        "--postgresql",
+        default="",
+        metavar="DSN",
+        help="also the PostgreSQL backend (sd_search) on this server, beside the catalog",
+    )
     args = parser.parse_args()
     env = {
         "BENCH_RECORDS": str(args.records),
         "BENCH_QUERIES": str(args.queries),
         "BENCH_BATCH": str(args.batch),
+        "BENCH_PROFILE": "1" if args.profile else "0",
         "TZ": "Asia/Shanghai",
+        "BENCH_PG_DSN": args.postgresql,
+        "BENCH_SKIP_STOCK": "1" if args.skip_stock else "0",
     }
     print("\n".join(fresh_site.results(LOAD, env)))
 

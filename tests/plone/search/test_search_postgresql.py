@@ -200,3 +200,30 @@ def test_missing_dsn_is_a_clear_error(monkeypatch):
     monkeypatch.setenv(postgresql.BACKEND_ENV, "elastic")
     with pytest.raises(postgresql.SearchBackendError):
         postgresql.backend()
+
+
+def test_rest_and_page_unchanged_over_http(pg, fsearch, session):
+    """@archive-search over HTTP through PostgreSQL: same shape, same security, rows committed
+    by the request-less fixture are what the server threads find."""
+    assert {fsearch["archived"].UID(), fsearch["open"].UID()} <= set(committed_rows(pg))
+    body = session("officer").get("/@archive-search", params={"q": "财务"}).json()
+    assert body["items_total"] == 2
+    row = next(i for i in body["items"] if i["UID"] == fsearch["archived"].UID())
+    assert row["highlight"]["title"] == "<mark>财务</mark>预算报告"
+    assert {f["value"]: f["count"] for f in body["facets"]["review_state"]} == {
+        "archived": 1,
+        "open": 1,
+    }
+    anonymous = session().get("/@archive-search", params={"q": "财务"}).json()
+    assert [i["UID"] for i in anonymous["items"]] == [fsearch["open"].UID()]
+    bad = session("officer").get("/@archive-search", params={"q": "财务 & ! <-> '"})
+    assert bad.status_code == 200
+    assert session("officer").get("/@archive-search", params={"q": "财" * 500}).status_code == 400
+    # it is PostgreSQL that answered: without the rows nothing is found (the catalog still has them)
+    with pg.cursor() as cur:
+        cur.execute("DELETE FROM sd_search")
+    pg.commit()
+    body = session("officer").get("/@archive-search", params={"q": "财务"}).json()
+    assert body["items_total"] == 0
+    body = session("officer").get("/@archive-search", params={"fonds": "J001"}).json()
+    assert body["items_total"] == 2  # field search stays the catalog's
