@@ -86,6 +86,8 @@ CODES: dict[str, str] = {
     "record.destroyed": "档案已销毁",
     "workflow.transition": "不能执行此流转",
     "detection.run": "无此检测记录",
+    "signoff.run": "无此检测记录",
+    "preservation-check.run": "无此检测任务",
     "rules.export": "导出参数有误（分类方案或保管期限表，XML 或 CSV）",
     "import.size": "表格过大",
     # transfer 移交接收
