@@ -156,3 +156,31 @@ def test_classic_ui_page_workbench_and_fonds_link(due_site):
     refused = admin.get(f"{fonds.absolute_url()}/@@retention-due", allow_redirects=False)
     assert refused.status_code in (302, 401, 403)
     assert "J001-WS·2011-D10-BGS-0001" not in refused.text
+
+
+def test_rest_destroy_refused_in_the_error_shape(due_site):
+    portal, fonds, made = due_site
+    for n in (1, 2):
+        api.content.transition(made[n], transition="appraise")
+    transaction.commit()
+    officer = rest_session(portal, "officer")
+    response = officer.post(f"{made[2].absolute_url()}/@workflow/destroy", json={})
+    assert response.status_code == 409, response.text[:1000]
+    body = response.json()
+    assert body["type"] == "DestructionRefused"
+    assert body["errors"][0]["code"] == "DESTROY-PERMANENT"
+    assert body["errors"][0]["message"].startswith("永久保管的档案不得销毁")
+    transaction.begin()
+    assert api.content.get_state(made[2]) == "appraisal" and len(made[2].objectIds()) == 2
+    # someone who may not destroy at all is not told why (plone.restapi's own answer)
+    auditor = rest_session(portal, "auditor")
+    assert auditor.post(f"{made[2].absolute_url()}/@workflow/destroy", json={}).status_code in (
+        400,
+        401,
+        403,
+    )
+    # the expired record goes
+    response = officer.post(f"{made[1].absolute_url()}/@workflow/destroy", json={"comment": "x"})
+    assert response.status_code == 200, response.text[:1000]
+    transaction.begin()
+    assert api.content.get_state(made[1]) == "destroyed"

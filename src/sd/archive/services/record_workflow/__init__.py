@@ -1,0 +1,2 @@
+"""POST {record}/@workflow/{transition}: plone.restapi's, with the refusals of ``destroy`` in
+the error shape (#25)."""
