@@ -113,6 +113,9 @@ def world(functional, tmp_path, monkeypatch):
     assign_code(old, "WS", 2001, "Y", "BGS")
     api.content.transition(old, transition="archive")
     controlled = real_record(j001, 903, "controlled")
+    flowing = make_record(j001, 905, year=2023)
+    assign_code(flowing, "WS", 2023, "Y", "BGS")
+    api.content.transition(flowing, transition="archive")
     in_volume = volume_record(j003, 904)
     transaction.commit()
     logout()
@@ -127,6 +130,7 @@ def world(functional, tmp_path, monkeypatch):
         "old_uid": old.UID(),
         "controlled_uid": controlled.UID(),
         "volume_record_uid": in_volume.UID(),
+        "flowing": flowing.absolute_url(),
     }
 
 
@@ -435,6 +439,9 @@ def _fonds_services(w, j001, world):
         data=b"<scheme",
         headers=xml,
     )
+    path = "/{fonds}/@retention-due"
+    w.call("valid", path, "get", f"{j001}/@retention-due", "admin", 200, params={"within": 24})
+    w.call("invalid", path, "get", f"{j001}/@retention-due", "admin", 400, params={"within": "abc"})
     path = "/{fonds}/@batch-describe"
     body = {"uids": [world["record_uid"]], "field": "author", "value": "办公室", "reason": "补录"}
     w.call("valid", path, "post", f"{j001}/@batch-describe", "admin", 200, json=body)
@@ -515,6 +522,11 @@ def _record_services(w, record, world):
         data=b"{",
         headers={"Content-Type": "application/json"},
     )
+    path = "/{fonds}/{record}/@workflow/{transition}"
+    flowing = world["flowing"]
+    # a permanent record is never destroyed: refused in words (409), nothing changed
+    w.call("invalid", path, "post", f"{flowing}/@workflow/destroy", "admin", 409, json={})
+    w.call("valid", path, "post", f"{flowing}/@workflow/request_transfer", "admin", 200, json={})
     path = "/{fonds}/{record}/@correct"
     body = {"changes": {"title": "关于档案工作的通知（更正）"}, "reason": "题名有误"}
     w.call("valid", path, "post", f"{record}/@correct", "admin", 200, json=body)
