@@ -39,6 +39,17 @@ def item_titles() -> dict[str, str]:
     return {item.code: item.title_zh for item in catalogue.items}
 
 
+def _message(item: dict) -> str:
+    """The line's message, with who signed it off, when and why (人工检测签字)."""
+    message = item.get("message") or ""
+    if item.get("signed_by"):
+        message += (
+            f"（签字：{item['signed_by']} {item.get('signed_at', '')}；"
+            f"说明：{item.get('note', '')}）"
+        )
+    return message
+
+
 def report_pdf(record, report: dict) -> bytes:
     """The report of one run as an A4 PDF (检测报告), Chinese first."""
     from reportlab.lib import colors
@@ -83,7 +94,7 @@ def report_pdf(record, report: dict) -> bytes:
                     PROPERTY_TITLES.get(item.get("property"), item.get("property")),
                     item.get("object"),
                     RESULT_TITLES.get(item.get("result"), item.get("result")),
-                    item.get("message"),
+                    _message(item),
                 )
             ]
         )
@@ -113,3 +124,47 @@ def report_pdf(record, report: dict) -> bytes:
         initialFontName=cjk_font(),
     ).build(story)
     return out.getvalue()
+
+
+def sign_off(record, run: int, code: str, obj: str | None, outcome: str, note: str) -> dict:
+    """A person signs off a manual result of the record's stored run ``run`` (人工检测签字),
+    as the role the catalogue names; the line keeps who and when; the audit trail logs it."""
+    from datetime import datetime
+
+    from plone import api
+
+    from sd.archive import audit
+    from sd.archive.core.detection.signoff import sign_off as signed
+    from sd.archive.core.errors import ArchiveError
+    from sd.archive.core.errors import Problem
+
+    runs = reports(record)
+    try:
+        report = runs[int(run)]
+    except (TypeError, ValueError, IndexError):
+        raise ArchiveError(
+            "no such detection run (无此检测记录)",
+            [Problem("signoff.run", f"{len(runs)} runs stored", str(run), "run")],
+            404,
+            "NotFound",
+        ) from None
+    user = api.user.get_current()
+    new = signed(
+        report,
+        load_catalogue(),
+        code=code,
+        obj=obj,
+        outcome=outcome,
+        note=note,
+        actor=user.getId(),
+        roles=api.user.get_roles(user=user, obj=record),
+        when=datetime.now().astimezone().isoformat(timespec="seconds"),
+    )
+    runs[int(run)] = new
+    record.detection_reports = runs
+    audit.log(
+        "detection.signed-off",
+        record,
+        details={"run": int(run), "code": code, "object": obj or "", "outcome": outcome},
+    )
+    return new

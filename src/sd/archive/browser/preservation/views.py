@@ -14,7 +14,9 @@ from zExceptions import BadRequest
 from sd.archive import _
 from sd.archive.browser.times import BeijingTimeMixin
 from sd.archive.core.errors import ArchiveError
+from sd.archive.detection import RESULT_TITLES
 from sd.archive.preservation import alarms
+from sd.archive.preservation import checks
 from sd.archive.preservation import config
 from sd.archive.preservation import conversion
 from sd.archive.preservation import discs
@@ -51,6 +53,19 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
                     self.context, form["location"], api.user.get_current().getId()
                 )
                 api.portal.show_message(_("Fixity run started."), self.request)
+            elif form.get("preservation_check"):
+                summary = checks.run(
+                    checks.preserved_records(),
+                    scope="holdings",
+                    actor=api.user.get_current().getId(),
+                )
+                api.portal.show_message(
+                    _(
+                        "Preservation check finished: ${total} records, ${failed} failed.",
+                        mapping={"total": summary["total"], "failed": summary["failed"]},
+                    ),
+                    self.request,
+                )
             elif form.get("resolve_alarm"):
                 alarms.resolve_alarm(
                     form["alarm_id"], api.user.get_current().getId(), form.get("note", "")
@@ -86,6 +101,16 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
         except ArchiveError:
             return []
 
+    def check_runs(self):
+        """The preservation-stage runs (长期保存检测), newest first."""
+        try:
+            return checks.list_runs()
+        except ArchiveError:
+            return []
+
+    def scope_title(self, row):
+        return "全部馆藏" if row.get("scope") == "holdings" else row.get("scope", "")
+
     def alarms(self):
         return sorted(alarms.open_alarms(), key=lambda a: a["raised"], reverse=True)
 
@@ -105,6 +130,23 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
         p = row.get("progress") or {}
         total = p.get("total") or row.get("total") or 0
         return (total if row["complete"] and not p else p.get("done", 0)), total
+
+
+class PreservationCheckRunView(BeijingTimeMixin, BrowserView):
+    """@@preservation-check-run?run_id=…: one preservation-stage run, record by record."""
+
+    def details(self):
+        found = checks.run_details(self.request.form.get("run_id", ""))
+        if found is None:
+            return None
+        for row in found["records"]:
+            record = store.record_by_uid(row["uid"])
+            row["url"] = f"{record.absolute_url()}/@@detection-report" if record else ""
+            row["result_title"] = RESULT_TITLES.get(row["result"], row["result"])
+        return found
+
+    def scope_title(self, row):
+        return "全部馆藏" if row.get("scope") == "holdings" else row.get("scope", "")
 
 
 class FixityProgressJSON(BrowserView):

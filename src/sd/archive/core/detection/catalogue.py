@@ -43,6 +43,8 @@ class CatalogueItem:
     check: str | None = None
     parameters: Mapping = field(default_factory=dict)
     enabled: bool = True
+    #: the role that signs off this item's ``manual`` results (人工检测签字角色)
+    sign_off_role: str = "Archivist"
 
     def __post_init__(self):
         if self.stage not in STAGES:
