@@ -177,3 +177,17 @@ def test_reader_reads_a_valid_dat85_package(tmp_path):
     assert package.problems == []
     assert package.metadata.layout == LAYOUT_DAT85
     assert sorted(package.content_files()) == sorted(c.path for c in package.metadata.components)
+
+
+def test_transfer_record_carries_its_layout_problem(tmp_path):
+    from build_corpus import T1
+    from build_corpus import t_meta
+    from build_corpus import transfer
+
+    path = tmp_path / "t.zip"
+    transfer(lambda f: t_meta(f, "</电子文件>", "<事项><办件/></事项></电子文件>"))(str(path))
+    with read_package(path, "transfer") as package:
+        records = {r.folder: r for r in package.records()}
+    first = records[T1.rstrip("/")]
+    assert [p.code for p in first.problems] == ["metadata.layout-conflict"]
+    assert all(not r.problems for f, r in records.items() if f != T1.rstrip("/"))
