@@ -184,3 +184,29 @@ def test_rest_destroy_refused_in_the_error_shape(due_site):
     assert response.status_code == 200, response.text[:1000]
     transaction.begin()
     assert api.content.get_state(made[1]) == "destroyed"
+
+
+def test_holds_over_rest(due_site):
+    portal, fonds, made = due_site
+    url = f"{made[1].absolute_url()}/@holds"
+    officer = rest_session(portal, "officer")
+    placed = officer.post(url, json={"action": "place", "hold": "诉讼冻结", "reason": "审理需要"})
+    assert placed.status_code == 200, placed.text[:1000]
+    assert placed.json()["holds"] == ["诉讼冻结"] and placed.json()["entry"]["actor"] == "officer"
+    for bad, code in (
+        ({"action": "freeze", "hold": "x", "reason": "y"}, "HOLD-ACTION"),
+        ({"action": "place", "hold": "另一冻结", "reason": ""}, "HOLD-REASON"),
+        ({"action": "lift", "hold": "没有的冻结", "reason": "y"}, "HOLD-UNKNOWN"),
+    ):
+        response = officer.post(url, json=bad)
+        assert 400 <= response.status_code < 500
+        assert response.json()["errors"][0]["code"] == code
+    assert officer.get(url).json()["holds"] == ["诉讼冻结"]  # nothing changed
+    for user in ("sysadmin", "auditor"):
+        response = rest_session(portal, user).post(
+            url, json={"action": "lift", "hold": "诉讼冻结", "reason": "y"}
+        )
+        assert response.status_code in (401, 403), user
+    lifted = officer.post(url, json={"action": "lift", "hold": "诉讼冻结", "reason": "已审结"})
+    assert lifted.status_code == 200 and lifted.json()["holds"] == []
+    assert [e["action"] for e in lifted.json()["log"]] == ["placed", "lifted"]
