@@ -184,6 +184,7 @@ def test_every_operation_answers_as_documented(world):
         (_record_services, record, world),
         (_ledger_and_verify, site),
         (_audit_and_preservation, site),
+        (_preservation_stage, site, j001, world),
         (_transfer, site, j001, world),
     ]
     try:
@@ -613,6 +614,44 @@ def _audit_and_preservation(w, site):
     w.call("invalid", path, "get", f"{site}/@audit-trail/pdf", "auditor", 404)
     w.call("valid", "/@preservation", "get", f"{site}/@preservation", "admin", 200)
     w.call("invalid", "/@preservation", "get", f"{site}/@preservation", None, 401)
+
+
+def _preservation_stage(w, site, j001, world):
+    path, record = "/@preservation-check", world["flowing"]
+    w.call("valid", path, "post", f"{site}{path}", "admin", 200)
+    w.call("invalid", path, "post", f"{site}{path}", None, 401)
+    runs = w.call("valid", path, "get", f"{site}{path}", "admin", 200)
+    w.call("invalid", path, "get", f"{site}{path}", "admin", 404, params={"run": "no-such-run"})
+    if runs.status_code == 200 and runs.json().get("runs"):
+        w.call(
+            "valid",
+            path,
+            "get",
+            f"{site}{path}",
+            "admin",
+            200,
+            params={"run": runs.json()["runs"][0]["run_id"]},
+        )
+    path = "/{fonds}/@preservation-check"
+    w.call("valid", path, "post", f"{j001}/@preservation-check", "admin", 200)
+    w.call("invalid", path, "post", f"{j001}/@preservation-check", None, 401)
+    path = "/{fonds}/{record}/@preservation-check"
+    ran = w.call("valid", path, "post", f"{record}/@preservation-check", "admin", 200)
+    w.call("invalid", path, "post", f"{record}/@preservation-check", None, 401)
+    path = "/{fonds}/{record}/@detection-signoff"
+    reports = w.session("admin").get(f"{record}/@detection").json()["reports"]
+    manual = ran.json()["records"][0]["manual"]
+    body = {"run": len(reports) - 1, "code": manual[0], "outcome": "passed", "note": "已人工核对"}
+    w.call(
+        "invalid",
+        path,
+        "post",
+        f"{record}/@detection-signoff",
+        "admin",
+        400,
+        json={**body, "note": ""},
+    )
+    w.call("valid", path, "post", f"{record}/@detection-signoff", "admin", 200, json=body)
 
 
 def _transfer(w, site, j001, world):
