@@ -139,7 +139,9 @@ def record_disposition(record, action: str | None) -> None:
         record.disposition_state = retention.Disposition.DESTROYED.value
         record.reindexObject()
     elif action in ("retain", "retain_holdings"):
+        # kept (经鉴定继续保存): due again at its next review date, none set yet → off the list
         record.disposition_state = retention.Disposition.RETAINED.value
+        record.reindexObject(idxs=["retention_due"])
     elif action in ("appraise", "appraise_holdings"):
         record.disposition_state = retention.Disposition.DUE.value
 

@@ -122,3 +122,15 @@ def test_destroy_allowed_once_expired(fonds):
     check_destruction(record)
     api.content.transition(record, transition="destroy")
     assert api.content.get_state(record) == "destroyed"
+
+
+def test_a_retained_record_leaves_the_due_list(fonds):
+    record = archived(fonds, 1, 2011, "D10", state="appraisal")
+    assert [r["uid"] for r in due_list(fonds, 12, on=TODAY)] == [record.UID()]
+    api.content.transition(record, transition="retain")
+    assert record.disposition_state == "retained"
+    assert due_list(fonds, 12, on=TODAY) == []
+    record.next_review = D(2030, 12, 31)  # what the appraisal batch will set (#25 item 2)
+    record.reindexObject(idxs=["retention_due"])
+    assert due_list(fonds, 12, on=TODAY) == []
+    assert [r["due"] for r in due_list(fonds, 0, on=D(2031, 1, 1))] == [D(2030, 12, 31)]
