@@ -528,6 +528,14 @@ def _record_services(w, record, world):
     # a permanent record is never destroyed: refused in words (409), nothing changed
     w.call("invalid", path, "post", f"{flowing}/@workflow/destroy", "admin", 409, json={})
     w.call("valid", path, "post", f"{flowing}/@workflow/request_transfer", "admin", 200, json={})
+    path = "/{fonds}/{record}/@holds"
+    hold = {"action": "place", "hold": "诉讼冻结 2026-12", "reason": "诉讼未结"}
+    w.call("valid", path, "post", f"{record}/@holds", "admin", 200, json=hold)
+    w.call(
+        "invalid", path, "post", f"{record}/@holds", "admin", 400, json={**hold, "action": "melt"}
+    )
+    w.call("valid", path, "get", f"{record}/@holds", "admin", 200)
+    w.call("invalid", path, "get", f"{record}/@holds", None, 401)
     path = "/{fonds}/{record}/@correct"
     body = {"changes": {"title": "关于档案工作的通知（更正）"}, "reason": "题名有误"}
     w.call("valid", path, "post", f"{record}/@correct", "admin", 200, json=body)
