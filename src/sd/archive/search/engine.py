@@ -14,6 +14,7 @@ workflow lets them find those only, and the run says so again in the query.
 from __future__ import annotations
 
 import datetime
+import heapq
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -274,15 +275,24 @@ def _counts_by_hit(index, ids) -> dict:
     return counts
 
 
+def _score_then_rid(item):
+    return (item[1], item[0])
+
+
+def ranked(rs, end: int, reverse: bool = False) -> list[tuple[int, int]]:
+    """The first ``end`` (score, record id) of a scored result set, highest score first (lowest
+    with ``reverse``), ties by the higher id first — the order of ``rs.byValue(0)`` — picked
+    with a heap of ``end`` items instead of sorting the whole set (按相关度取一页)."""
+    pick = heapq.nsmallest if reverse else heapq.nlargest
+    return [(score, rid) for rid, score in pick(end, rs.items(), key=_score_then_rid)]
+
+
 def page(catalog, rs, c: Criteria):
     """The brains of the requested batch."""
     cat = catalog._catalog
     end = c.b_start + c.b_size
     if SORTS[c.sort_on] is None and hasattr(rs, "items"):
-        ranked = rs.byValue(0)
-        if c.reverse:
-            ranked.reverse()
-        return [cat[rid] for _score, rid in ranked[c.b_start : end]]
+        return [cat[rid] for _score, rid in ranked(rs, end, c.reverse)[c.b_start :]]
     index = cat.getIndex(SORTS[c.sort_on] or "archival_code")
     brains = cat.sortResults(rs, index, c.reverse, limit=end, merge=True)
     return list(brains[c.b_start : end])
