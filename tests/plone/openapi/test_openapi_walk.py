@@ -28,16 +28,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "access"))
 sys.path.insert(0, str(HERE.parent / "dossiers"))
+sys.path.insert(0, str(HERE.parent / "seals"))
 from access_data import real_record  # noqa: E402
 from openapi_doc import _short  # noqa: E402
 from openapi_doc import check_answer  # noqa: E402
 from openapi_doc import load  # noqa: E402
 from openapi_doc import operations  # noqa: E402
+from seal_helpers import record_with  # noqa: E402
 from volume_helpers import DESCRIPTION  # noqa: E402
 from volume_helpers import archived as volume_record  # noqa: E402
 from volume_helpers import volume_fonds  # noqa: E402
 
 from sd.archive.numbering import assign_code  # noqa: E402
+from sd.archive.testing import OFD_SAMPLES  # noqa: E402
 from sd.archive.testing import PACKAGE_SAMPLES  # noqa: E402
 from sd.archive.testing import make_fonds  # noqa: E402
 from sd.archive.testing import make_record  # noqa: E402
@@ -117,6 +120,9 @@ def world(functional, tmp_path, monkeypatch):
     assign_code(flowing, "WS", 2023, "Y", "BGS")
     api.content.transition(flowing, transition="archive")
     in_volume = volume_record(j003, 904)
+    sealed = record_with(j001, "正本.ofd", (OFD_SAMPLES / "allprotected.ofd").read_bytes(), n=906)
+    assign_code(sealed, "WS", 2023, "Y", "BGS")
+    api.content.transition(sealed, transition="archive")
     transaction.commit()
     logout()
     return {
@@ -131,6 +137,8 @@ def world(functional, tmp_path, monkeypatch):
         "controlled_uid": controlled.UID(),
         "volume_record_uid": in_volume.UID(),
         "flowing": flowing.absolute_url(),
+        "sealed": sealed.absolute_url(),
+        "sealed_main_uid": sealed["c001"].UID(),
     }
 
 
@@ -510,9 +518,10 @@ def _record_services(w, record, world):
     w.call("valid", path, "get", f"{record}/@export", "admin", 200)
     w.call("invalid", path, "get", f"{record}/@export", None, 401)
     path = "/{fonds}/{record}/@strip-seal"
-    body = {"component": world["main_uid"], "reason": "去除数字签名以便长期保存"}
-    # well formed; the fixture's PDF has no seal, so the documented refusal answers
-    w.call("valid", path, "post", f"{record}/@strip-seal", "admin", 422, json=body)
+    body = {"component": world["sealed_main_uid"], "reason": "利用版：证书将过期"}
+    w.call("valid", path, "post", f"{world['sealed']}/@strip-seal", "admin", 201, json=body)
+    unsigned = {"component": world["main_uid"], "reason": "去除数字签名"}
+    w.call("invalid", path, "post", f"{record}/@strip-seal", "admin", 422, json=unsigned)
     w.call(
         "invalid",
         path,
