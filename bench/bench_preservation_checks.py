@@ -9,7 +9,8 @@ FILE_KB stream) and its AIP (the content plus metadata) written to two online lo
 - the fixity run over the holdings: ``core.preservation.fixity.run_fixity`` of each location,
   all cores (the baseline: what ``preservation/fixity.py`` runs);
 - the preservation-stage run: ``preservation.checks.check_facts`` of every record in a pool of
-  the same size — every AIP version measured in both copies against the ledger digest
+  twice that size (``checks.check_workers``: the structure readers hold the GIL) — every
+  AIP version measured in both copies against the ledger digest
   (BC-1-1), the copy count (BC-2-1), the PDF opened with pyHanko (BC-3-1), the watch list
   (BC-3-2); clamd off (BC-4-x manual).
 
@@ -117,7 +118,7 @@ def main() -> None:
                 assert run.ok and len(run.passed) == count
             fixity_secs = time.perf_counter() - t
             t = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=cores) as pool:
+            with ThreadPoolExecutor(max_workers=2 * cores) as pool:  # checks.check_workers()
                 reports = list(pool.map(lambda f: check_facts(f, locations, ctx, catalogue), facts))
             check_secs = time.perf_counter() - t
             failed = [r for r in reports if r["result"] == "failed"]

@@ -138,6 +138,12 @@ def check_facts(facts: RecordFacts, locations, context: DetectionContext, catalo
     return data
 
 
+def check_workers() -> int:
+    """Twice fixity's workers: hashing releases the GIL, the PDF/OFD readers hold it, so a
+    worker reading a structure leaves its core to another one hashing a copy."""
+    return 2 * config.fixity_workers()
+
+
 def context() -> DetectionContext:
     """The run's context: the archive's watch list and the copy policy (存储策略)."""
     return DetectionContext(
@@ -185,7 +191,7 @@ def run(records, *, scope: str = "", workers: int | None = None, actor: str = ""
     facts = [record_facts(r, attested) for r in records]
     locations = config.online_locations()
     ctx, catalogue = context(), load_catalogue()
-    workers = workers or config.fixity_workers()
+    workers = workers or check_workers()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         reports = list(pool.map(lambda f: check_facts(f, locations, ctx, catalogue), facts))
     rows = []
