@@ -243,6 +243,7 @@ FAMILIES: dict[str, str] = {
     "register": "利用登记查询参数有误",
     "DESTROY": "不得销毁",
     "DUE": "到期查询参数有误",
+    "HOLD": "冻结或解冻不予办理",
     "service": "政务服务事项与办件信息不一致",
     "VOLUME": "案卷有误",
     "DOSSIER": "案卷有误",
