@@ -66,3 +66,11 @@ def clamd(clamd_server, monkeypatch):
 
     monkeypatch.setenv(SOCKET_ENV, clamd_server.socket)
     return clamd_server
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The browser tests run last, whatever order the paths were given in: their one Playwright
+    (tests/browser/conftest.py) keeps an event loop running in the main thread until the session
+    ends, and ``asyncio.run`` (pyHanko) refuses to run beside it."""
+    browser = os.sep + "browser" + os.sep
+    items.sort(key=lambda item: browser in str(item.path))

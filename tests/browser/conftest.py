@@ -29,7 +29,12 @@ TRANSFER_SAMPLE = (
 
 @pytest.fixture(scope="session")
 def chromium():
-    """One Chromium for the session (starting Playwright and the browser costs about 2 s)."""
+    """One Chromium for the session (starting Playwright and the browser costs about 2 s).
+
+    Playwright's sync API keeps its event loop running in the main thread while it is open, so
+    any ``asyncio.run`` after the first browser test (pyHanko signing and validation in the seal
+    tests) would fail with "cannot be called from a running event loop": the root conftest runs
+    the browser tests last."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
