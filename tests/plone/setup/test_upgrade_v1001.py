@@ -4,6 +4,7 @@ columns and with Plone's front page gets them back, its records indexed, and @@w
 from plone import api
 
 from sd.archive.intake.review import PENDING_REVIEW
+from sd.archive.retention import computed_expiry
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
@@ -26,6 +27,10 @@ def test_upgrade_1001_from_an_old_site(manager):
     record.arrangement_status = PENDING_REVIEW
     record.arrangement = {"category": "WS", "problems": [{"message": "没有适用的整理规则"}]}
     record.document_type = "通知"
+    record.retention_period = "D30"
+    expiry = computed_expiry(record)
+    assert expiry is not None
+    record.retention_expiry = None  # a record of a release that did not set it
     record.reindexObject()
     # the site as 1000 left it
     for name in NEW_INDEXES:
@@ -49,6 +54,8 @@ def test_upgrade_1001_from_an_old_site(manager):
     assert brains[0].document_type == "通知"
     assert brains[0].review_proposal["problems"] == ("没有适用的整理规则",)
     assert len(catalog(record_title=record.Title())) == 1
+    assert record.retention_expiry == expiry  # computed in the one place, and indexed
+    assert [b.getObject() for b in catalog(retention_due=expiry)] == [record]
     assert portal.getLayout() == "workbench"
     roles = {
         r["name"] for r in portal.rolesOfPermission("sd.archive: Arrange volumes") if r["selected"]

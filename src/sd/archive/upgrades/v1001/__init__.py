@@ -17,6 +17,8 @@ Re-imported from ``profiles/default`` (only these steps):
 - ``sd.archive.search``: ``SearchableText`` on the jieba lexicon (once; it indexes the site's
   text again, see ``search/setuphandlers.py``).
 - The workflows' new permission maps applied to existing objects (``updateRoleMappings``).
+- The retention expiry of every record computed where it is missing or wrong, and the new
+  ``retention_due`` index filled (``retention.recompute_expiry``, savepoints every 500 records).
 - The site's front page becomes ``@@workbench`` if it is not already.
 """
 
@@ -24,8 +26,10 @@ from __future__ import annotations
 
 import logging
 
+import transaction
 from plone import api
 
+from sd.archive.retention import recompute_expiry
 from sd.archive.search.setuphandlers import use_chinese_index
 
 logger = logging.getLogger("sd.archive.upgrades")
@@ -82,5 +86,12 @@ def upgrade(setup_tool):
     use_chinese_index(catalog)
     done = index_new(catalog, indexes, columns)
     logger.info("1001: new indexes %s, new columns %s, %d objects", indexes, columns, done)
+    # the due list (到期档案清单) reads retention_due: every record's expiry, computed in one place
+    due = recompute_expiry(
+        portal,
+        progress=logger.info,
+        commit=lambda: transaction.savepoint(optimistic=True),
+    )
+    logger.info("1001: retention expiry of %(total)s records, %(changed)s changed", due)
     if portal.getLayout() != FRONT_PAGE:
         portal.setLayout(FRONT_PAGE)
