@@ -73,6 +73,8 @@ def test_rejections_page_per_role(fportal):
     assert f'data-id="{mine["id"]}"' in html and f'data-id="{other["id"]}"' in html
     html = page(supervisor, f"{site}/j001/@@rejections").text  # one fonds' page
     assert f'data-id="{other["id"]}"' not in html
+    assert html.count("<h1") == 1  # the page's own heading, not the fonds' title above it
+    assert detail.text.count("<h1") == 1
     # the workbench's queues link to the page
     home = page(officer, site).text
     assert f"{site}/j001/@@rejections" in home
