@@ -21,8 +21,9 @@ The Chinese phrase comes, in this order, from
    :data:`GENERIC`.
 
 A new rule code needs a phrase here, its own or its family's: ``tests/core/messages`` lists
-every literal code in ``src/`` that has none. The function is idempotent (a message that already starts with its phrase is not changed), so
-problems stored as dicts and made again (a rejection record, a ledger status) do not grow.
+every literal code in ``src/`` that has none. The function is idempotent (a message that
+already starts with its phrase is not changed), so problems stored as dicts and made again (a
+rejection record, a ledger status) do not grow.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ A daemon thread started when the Zope process opens its database looks once an h
 (``SD_ARCHIVE_FIXITY_CHECK_SECONDS``) at every Plone site with sd.archive, and runs the due
 locations one after the other with its own connection, repairing and raising alarms as the
 on-demand runs do; then the preservation stage (长期保存检测, ``checks.run``) over the
-holdings, whenever fixity ran or the last holdings run is older than the same interval. Set ``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron
-(``scripts/preservation.py fixity``). Unfinished runs are resumed first.
+holdings, whenever fixity ran or the last holdings run is older than the same interval. Set
+``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron (``scripts/preservation.py fixity``).
+Unfinished runs are resumed first.
 """
 
 from __future__ import annotations
