@@ -79,8 +79,12 @@ start: site ## set everything up and serve the demo site
 	@echo "          svc-j001/svc-j001-demo (OA service account J001); svc-j002/svc-j002-demo;"
 	@echo "          archivist/archivist-demo; supervisor/supervisor-demo; sysadmin/sysadmin-demo;"
 	@echo "          secadmin/secadmin-demo; auditor/auditor-demo"
+	@echo "  virus scanner: a clamd of the demo on the project's test signatures (EICAR; scripts/demo_clamd.py)"
 	@echo
-	$(BIN)/runwsgi $(VAR)/etc/zope.ini
+	$(call apt_install,clamav-daemon)
+	@$(BIN)/python scripts/demo_clamd.py start $(VAR)/clamd >/dev/null
+	@trap '$(BIN)/python scripts/demo_clamd.py stop $(VAR)/clamd' EXIT; \
+	SD_ARCHIVE_CLAMD_SOCKET=$(CURDIR)/$(VAR)/clamd/clamd.sock $(BIN)/runwsgi $(VAR)/etc/zope.ini
 
 # --- PostgreSQL for RelStorage (runs as the postgres user, on loopback, data outside the checkout:
 # PG_DIR, kept between runs; `make test` uses a cluster of its own in PG_TEST_DIR on PG_TEST_PORT) ---
