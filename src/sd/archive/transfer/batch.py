@@ -120,10 +120,16 @@ def manual_items(batch) -> list[dict]:
 
 
 def sign_off(batch, code: str, outcome: str, note: str, actor: str) -> dict:
-    """An archivist records a manual item as passed or failed (人工检测签字)."""
+    """An archivist records a manual item as passed or failed (人工检测签字), as the role the
+    detection catalogue names for the item (checked in ``core.detection.signoff``)."""
+    from sd.archive.core.detection.catalogue import load_catalogue
+    from sd.archive.core.detection.signoff import signer_item
+
     if outcome not in ("passed", "failed"):
         raise ValueError("a manual item is signed off as passed or failed")
     item = batch.manual[code]
+    if code != HANDOVER[0]:  # the handover itself is the receiving archivist's (Receive records)
+        signer_item(load_catalogue(), code, api.user.get_roles(obj=batch))
     item.update(outcome=outcome, note=note, by=actor, time=now())
     return dict(item)
 

@@ -29,6 +29,25 @@ def run_result(items: Iterable[dict]) -> str:
     return "warning" if "warning" in outcomes else "passed"
 
 
+def signer_item(catalogue: Catalogue, code: str, roles: Iterable[str]):
+    """The catalogue item ``code`` when ``roles`` may sign it off (its ``sign_off_role``, or
+    Manager); refused (404 no such item, 403 another role) otherwise. Every sign-off — a
+    stored report's line, a transfer batch's manual item — asks here."""
+    item = next((i for i in catalogue.items if i.code == code), None)
+    if item is None:
+        raise _refuse("检测项不存在 / no such item", "signoff.item", code, 404, "NotFound")
+    roles = set(roles)
+    if item.sign_off_role not in roles and "Manager" not in roles:
+        raise _refuse(
+            f"该项须由 {item.sign_off_role} 签字 / only the {item.sign_off_role} signs this item",
+            "signoff.role",
+            code,
+            403,
+            "Forbidden",
+        )
+    return item
+
+
 def sign_off(
     report: dict,
     catalogue: Catalogue,
@@ -48,18 +67,7 @@ def sign_off(
         )
     if not (note or "").strip():
         raise _refuse("签字须附说明 / a note is required", "signoff.note", code)
-    item = next((i for i in catalogue.items if i.code == code), None)
-    if item is None:
-        raise _refuse("检测项不存在 / no such item", "signoff.item", code, 404, "NotFound")
-    roles = set(roles)
-    if item.sign_off_role not in roles and "Manager" not in roles:
-        raise _refuse(
-            f"该项须由 {item.sign_off_role} 签字 / only the {item.sign_off_role} signs this item",
-            "signoff.role",
-            code,
-            403,
-            "Forbidden",
-        )
+    item = signer_item(catalogue, code, roles)
     lines = [dict(i) for i in report.get("items", [])]
     target = [
         i
