@@ -6,21 +6,9 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 from zope.component.hooks import setSite
 
+from sd.archive.testing import ROLE_USERS
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-
-ROLE_USERS = {
-    # user id: (global roles, local roles on fonds J001)
-    "officer": ([], ["RecordsOfficer", "Reader"]),
-    "submitter": ([], ["Submitter"]),
-    "archivist": (["Archivist"], []),
-    "supervisor": (["Supervisor"], []),
-    "sysadmin": (["SystemAdministrator"], []),
-    "secadmin": (["SecurityAdministrator"], []),
-    "auditor": (["SecurityAuditor"], []),
-    "other-officer": ([], []),  # records officer of fonds J002
-    "member": ([], []),
-}
 
 
 @pytest.fixture

@@ -159,3 +159,19 @@ def ledger_nodes_script(name: str = "ledger_nodes"):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+#: the users of the role tests (one per role; "other-officer" keeps fonds J002), shared by the
+#: permission, search and PostgreSQL search tests
+ROLE_USERS = {
+    # user id: (global roles, local roles on fonds J001)
+    "officer": ([], ["RecordsOfficer", "Reader"]),
+    "submitter": ([], ["Submitter"]),
+    "archivist": (["Archivist"], []),
+    "supervisor": (["Supervisor"], []),
+    "sysadmin": (["SystemAdministrator"], []),
+    "secadmin": (["SecurityAdministrator"], []),
+    "auditor": (["SecurityAuditor"], []),
+    "other-officer": ([], []),  # records officer of fonds J002
+    "member": ([], []),
+}

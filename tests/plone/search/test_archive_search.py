@@ -9,18 +9,9 @@ from search_data import add
 
 from sd.archive.core.search.query import SearchQueryError
 from sd.archive.search import engine
+from sd.archive.testing import ROLE_USERS
 
-ROLES = (
-    "officer",
-    "submitter",
-    "archivist",
-    "supervisor",
-    "other-officer",
-    "member",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-)
+ROLES = tuple(ROLE_USERS)  # one user per role (sd.archive.testing)
 
 
 def uids(outcome):

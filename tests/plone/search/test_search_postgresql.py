@@ -16,22 +16,13 @@ from search_data import add
 
 from sd.archive.search import engine
 from sd.archive.search import postgresql
+from sd.archive.testing import ROLE_USERS
 
 DSN = os.environ.get("SD_ARCHIVE_PG_DSN", "")
 
 pytestmark = [pytest.mark.postgres]
 
-ROLES = (
-    "officer",
-    "submitter",
-    "archivist",
-    "supervisor",
-    "other-officer",
-    "member",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-)
+ROLES = tuple(ROLE_USERS)  # one user per role (sd.archive.testing)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 from plone import api
 
 from sd.archive.numbering import assign_code
+from sd.archive.testing import ROLE_USERS
 from sd.archive.testing import make_record
 
 PATHS = {
@@ -20,17 +21,7 @@ PATHS = {
 }
 
 V, M = "View", "Modify portal content"
-ROLES = (
-    "officer",
-    "submitter",
-    "archivist",
-    "supervisor",
-    "other-officer",
-    "member",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-)
+ROLES = tuple(ROLE_USERS)  # one user per role (sd.archive.testing)
 # state: (users who may View, users who may Modify)
 MATRIX = {
     "pre_archived": ({"officer", "submitter", "supervisor"}, {"officer"}),
