@@ -45,6 +45,8 @@ SERVER_FIELDS = frozenset(
         "code_frozen",
         # 保管期限: computed, and set by appraisal and destruction
         "retention_expiry",
+        # 冻结: placed and lifted only by the holds action (@holds: reason, log, audit trail)
+        "holds",
         "next_review",
         "disposition_state",
         # logs (著录更正记录、档号变更记录)
@@ -94,9 +96,6 @@ CORRECTABLE_FIELDS = (
     *SERVICE_FIELDS,
 )
 
-#: fields with their own permission that stay writable after archiving: holds (冻结) are
-#: placed and lifted by those with ``sd.archive: Place holds`` (schema write_permission)
-HOLD_FIELDS = frozenset({"holds"})
 
 _SANCTIONED = "_v_sd_archive_sanctioned"
 
@@ -171,9 +170,8 @@ def check_write(obj, names) -> None:
     readonly = names & SERVER_FIELDS
     if readonly:
         raise ReadOnlyFields(readonly, path)
-    locked = names - HOLD_FIELDS
-    if locked and is_archived(obj) and not is_sanctioned(obj):
-        raise RecordProtected(locked, path)
+    if names and is_archived(obj) and not is_sanctioned(obj):
+        raise RecordProtected(names, path)
 
 
 def guard_change(obj, names) -> None:

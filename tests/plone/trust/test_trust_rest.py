@@ -19,6 +19,8 @@ SERVER_FIELDS = {
     "ledger_index": 1,
     "leaf_hash": "00" * 32,
     "retention_expiry": "2999-12-31",
+    # 冻结: placed and lifted only through @holds (reason, log, audit trail), never a plain PATCH
+    "holds": ["绕过登记的冻结"],
 }
 
 

@@ -53,11 +53,13 @@ class IRetention(model.Schema):
         required=False,
         readonly=True,
     )
-    directives.write_permission(holds="sd.archive.PlaceHolds")
+    # placed and lifted only through the holds action (sd.archive.holds, ``@holds``: the
+    # ``sd.archive: Place holds`` permission, a reason, the record's log and the audit trail)
     holds = schema.List(
         title=_("Holds"),  # 冻结
         description=_("While any hold is present the record cannot be disposed of."),
         value_type=schema.TextLine(),
         default=[],
         required=False,
+        readonly=True,
     )
