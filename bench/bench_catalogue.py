@@ -293,39 +293,11 @@ if P:
 
 
 def site_run(n: int, per_volume: int = 0) -> None:
-    import os
-    import pathlib
-    import subprocess
-    import sys
-    import tempfile
+    """The whole path on a throw-away instance and site (bench/fresh_site.py)."""
+    import fresh_site
 
-    root = pathlib.Path(__file__).resolve().parents[1]
-    bindir = pathlib.Path(sys.executable).parent
-    with tempfile.TemporaryDirectory() as tmp:
-        var = pathlib.Path(tmp) / "var"
-        subprocess.run(
-            [sys.executable, str(root / "scripts/write_instance.py"), "--var", str(var)],
-            check=True,
-            capture_output=True,
-        )
-        conf = str(var / "etc" / "zope.conf")
-        subprocess.run(
-            [str(bindir / "zconsole"), "run", conf, str(root / "scripts/create_site.py")],
-            check=True,
-            capture_output=True,
-            cwd=root,
-        )
-        script = pathlib.Path(tmp) / "load.py"
-        script.write_text(SITE_LOAD)
-        run = subprocess.run(
-            [str(bindir / "zconsole"), "run", conf, str(script)],
-            capture_output=True,
-            text=True,
-            cwd=root,
-            env={**os.environ, "BENCH_RECORDS": str(n), "BENCH_PER_VOLUME": str(per_volume)},
-        )
-        lines = [x for x in run.stdout.splitlines() if x.startswith("RESULT")]
-        print("\n".join(lines) if lines else run.stderr[-3000:])
+    env = {"BENCH_RECORDS": str(n), "BENCH_PER_VOLUME": str(per_volume)}
+    print("\n".join(fresh_site.results(SITE_LOAD, env)))
 
 
 def main() -> None:
