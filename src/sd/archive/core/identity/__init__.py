@@ -1,0 +1,1 @@
+"""Identity (统一身份认证, #27): OpenID Connect sign-on, the province platform's sign-on, organisation-tree sync. Pure Python, no Zope imports."""

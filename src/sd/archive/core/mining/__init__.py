@@ -1,0 +1,1 @@
+"""Intelligent mining (智能挖掘, #28): suggestions, findings. Pure Python, no Zope imports."""

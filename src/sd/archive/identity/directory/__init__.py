@@ -1,0 +1,1 @@
+"""Organisation-tree synchronisation (组织机构同步)."""

@@ -1,0 +1,1 @@
+"""OpenID Connect sign-on (单点登录)."""

@@ -1,0 +1,1 @@
+"""Rectification notices (整改通知, #26)."""

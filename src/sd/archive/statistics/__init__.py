@@ -1,0 +1,1 @@
+"""Statistics and the annual statistics report (档案统计, 统计年报, #26)."""
