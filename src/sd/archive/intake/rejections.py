@@ -55,6 +55,9 @@ def add_rejection(
         }
     )
     tree[rejection_id] = entry
+    from sd.archive.supervision.aggregates import rejection_added  # 监督指标 (#26)
+
+    rejection_added(portal, entry)
     return readable(entry)
 
 

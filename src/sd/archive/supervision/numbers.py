@@ -1,0 +1,155 @@
+"""文号 series of an agency (发文字号序列): the gaps found and the numbers marked void.
+
+A missing 文号 counts against the agency's completeness until its records officer records why
+it is missing (:func:`declare`), with the same reasons and the same shape as a missing 件号
+(``transfer.continuity.declare``: 作废 void, 撤回 withdrawn, 本单位留存 kept, a note, who and
+when), each declaration in the audit trail (``supervision.number-declared``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from persistent.mapping import PersistentMapping
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+
+from sd.archive import audit
+from sd.archive.actors import now
+from sd.archive.core.codes.gaps import GAP_REASONS
+from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
+from sd.archive.core.supervision.docnumbers import NumberGap
+from sd.archive.core.supervision.docnumbers import gap_count
+from sd.archive.core.supervision.docnumbers import series_gaps
+from sd.archive.core.supervision.docnumbers import series_year
+from sd.archive.sitedata import site_tree
+from sd.archive.supervision.aggregates import NUMBERS
+
+ANNOTATION = "sd.archive.supervision.void_numbers"
+
+
+def _registry(fonds, create: bool = False):
+    annotations = IAnnotations(fonds)
+    registry = annotations.get(ANNOTATION)
+    if registry is None and create:
+        registry = annotations[ANNOTATION] = PersistentMapping()
+    return registry
+
+
+def declared(fonds) -> dict[str, dict[int, dict]]:
+    """``{series: {number: {reason, reason_zh, note, by, time}}}`` recorded for ``fonds``."""
+    registry = _registry(fonds) or {}
+    return {
+        series: {n: dict(entry) for n, entry in sorted(entries.items())}
+        for series, entries in sorted(registry.items())
+    }
+
+
+def declared_list(fonds, year: int | None = None) -> list[dict]:
+    return [
+        {"series": series, "number": number, **entry}
+        for series, entries in declared(fonds).items()
+        if year is None or series_year(series) == year
+        for number, entry in entries.items()
+    ]
+
+
+def series_numbers(portal, fonds_code: str, year: int | None = None) -> dict[str, list[int]]:
+    """``{series: 文号 numbers archived}`` of an agency (one year or all)."""
+    tree = site_tree(portal, NUMBERS)
+    if tree is None:
+        return {}
+    low, high = (year, year) if year is not None else (0, 9999)
+    return {
+        key[2]: list(present.keys())
+        for key, present in tree.items(min=(fonds_code, low, ""), max=(fonds_code, high, "\uffff"))
+        if len(present)
+    }
+
+
+def gaps(portal, fonds, year: int | None = None) -> list[NumberGap]:
+    """The missing 文号 of each series not marked void (发文断号明细)."""
+    registry = declared(fonds)
+    numbers = series_numbers(portal, fonds.fonds_code, year)
+    return series_gaps(numbers, {s: list(registry.get(s, {})) for s in numbers})
+
+
+def gap_summary(portal, fonds_code: str, void: dict, year: int | None) -> tuple[int, int]:
+    """(missing numbers, series) from the counters alone: highest number minus numbers present
+    minus numbers marked void, per series (the dashboard's figure, no list is built)."""
+    tree = site_tree(portal, NUMBERS)
+    if tree is None:
+        return 0, 0
+    low, high = (year, year) if year is not None else (0, 9999)
+    missing = series = 0
+    for key, present in tree.items(min=(fonds_code, low, ""), max=(fonds_code, high, "\uffff")):
+        if not present:
+            continue
+        series += 1
+        highest = present.maxKey()
+        voided = sum(1 for n in void.get(key[2], ()) if n < highest and n not in present)
+        missing += gap_count(highest, len(present), voided)
+    return missing, series
+
+
+def _refuse(message: str, code: str, obj: str, prop: str, text: str):
+    raise ArchiveError(message, [Problem(code, text, obj, prop)], 422, "NumberDeclarationRefused")
+
+
+def declare(fonds, series: str, numbers: Iterable, reason: str, note: str) -> list[dict]:
+    """Record why 文号 of a series are missing (登记发文断号原因): a recorded action in the
+    audit trail; only numbers missing below the series' highest archived number."""
+    series = str(series or "").strip()
+    note = " ".join(str(note or "").split())
+    if reason not in GAP_REASONS:
+        _refuse(
+            "unknown reason",
+            "supervision.gap-reason",
+            str(reason),
+            "reason",
+            f"原因须为 {', '.join(GAP_REASONS)}（{'、'.join(GAP_REASONS.values())}）",
+        )
+    if not note:
+        _refuse("a note is required", "supervision.gap-note", series, "note", "须说明断号情况")
+    try:
+        wanted = sorted({int(n) for n in numbers})
+    except (TypeError, ValueError):
+        wanted = []
+    if not wanted:
+        _refuse("no numbers", "supervision.gap-numbers", series, "numbers", "须列出缺失的文号")
+    portal = api.portal.get()
+    present = series_numbers(portal, fonds.fonds_code, series_year(series)).get(series)
+    if not present:
+        _refuse(
+            "no such series",
+            "supervision.gap-series",
+            series,
+            "series",
+            f"全宗 {fonds.fonds_code} 没有这一文号序列的档案 / no records in this series",
+        )
+    missing = {n for gap in series_gaps({series: present}) for n in gap.missing}
+    not_missing = [n for n in wanted if n not in missing]
+    if not_missing:
+        _refuse(
+            "not a gap",
+            "supervision.gap-not-missing",
+            series,
+            "numbers",
+            f"文号 {', '.join(map(str, not_missing))} 不是断号（已归档或在最大号之后）",
+        )
+    registry = _registry(fonds, create=True)
+    entries = registry.setdefault(series, PersistentMapping())
+    actor = api.user.get_current().getId()
+    time = now()
+    for number in wanted:
+        entries[number] = PersistentMapping(
+            reason=reason, reason_zh=GAP_REASONS[reason], note=note, by=actor, time=time
+        )
+    registry[series] = entries
+    audit.log(
+        "supervision.number-declared",
+        fonds,
+        details={"series": series, "numbers": wanted, "reason": reason, "note": note},
+    )
+    return [{"series": series, "number": n, **dict(entries[n])} for n in wanted]
