@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from persistent.mapping import PersistentMapping
 from zope.annotation.interfaces import IAnnotations
+from zope.event import notify
 
 from sd.archive import logger
 from sd.archive.core.digests import digest_bytes
@@ -32,6 +33,7 @@ from sd.archive.sitedata import site_tree
 
 from . import TEXT_KEY
 from . import _entries
+from .events import TextExtracted
 
 RETRY_KEY = "sd.archive.text.retry"
 MAX_TRIES = int(os.environ.get("SD_ARCHIVE_TEXT_MAX_TRIES", 5))
@@ -172,6 +174,7 @@ def extract_record(record, *, force: bool = False, site=None) -> dict:
     if changed:
         record.reindexObject(idxs=["SearchableText"])
         aip_store.queue_if_preserved(record)
+        notify(TextExtracted(record))  # mining findings (#28) read the new text
     return {"extracted": done, "failed": failed, "changed": changed}
 
 
