@@ -1,0 +1,50 @@
+"""Fixtures of the organisation-tree sync tests: the platform's contract stub with a small
+province (two agencies bound to fonds J001 and J002), and the client the site uses."""
+
+import pytest
+from platform_stub import PlatformStub
+from zope.component.hooks import setSite
+
+from sd.archive.identity.directory import store
+from sd.archive.identity.platform.client import PlatformClient
+from sd.archive.testing import make_fonds
+
+
+def small_province(stub):
+    stub.add_department(1, "山东省")
+    stub.add_department(2, "省档案局", 1)
+    stub.add_department(3, "办公室", 2)
+    stub.add_department(4, "省财政厅", 1)
+    stub.add_department(5, "综合处", 4)
+    stub.add_member("zhang", "张三", [3], position="档案员")
+    stub.add_member("li", "李四", [5], position="档案员")
+    stub.add_member("wang", "王五", [5], position="科员", tags=["分管领导"])
+    stub.add_member("zhao", "赵六", [4], position="科员")
+
+
+@pytest.fixture
+def stub():
+    platform = PlatformStub()
+    small_province(platform)
+    platform.start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture
+def client(stub):
+    return PlatformClient(stub.url, stub.corp_id, stub.secret, timeout=5)
+
+
+def bind(portal):
+    store.save_settings(portal, "2 = J001\n4 = J002", store.mapping_text(portal))
+
+
+@pytest.fixture
+def site(manager):
+    """The integration portal with fonds J001 and J002 bound to agencies 2 and 4."""
+    setSite(manager)
+    make_fonds(manager)
+    make_fonds(manager, "j002", "J002", "DA/T 13-2022")
+    bind(manager)
+    return manager
