@@ -23,6 +23,11 @@ APT_TEST := postgresql chromium chromium-driver clamav-daemon
 APT_TOOLS := libreoffice-writer-nogui fonts-noto-cjk ghostscript poppler-utils
 # text of files (#30): pdftotext/pdftoppm and Tesseract with simplified Chinese, for the demo too
 APT_OCR := poppler-utils tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
+# the test OpenID provider (#27, tests/oidc: node-oidc-provider, pinned by package-lock.json):
+# Node.js 20 or later with npm (Debian's package or NodeSource's, whose nodejs carries npm)
+APT_NODE := nodejs
+OIDC_OP := tests/oidc
+OIDC_PORT ?= 8089
 
 .PHONY: help
 help: ## list the targets
@@ -86,6 +91,31 @@ start: site ## set everything up and serve the demo site
 	@trap '$(BIN)/python scripts/demo_clamd.py stop $(VAR)/clamd' EXIT; \
 	SD_ARCHIVE_CLAMD_SOCKET=$(CURDIR)/$(VAR)/clamd/clamd.sock $(BIN)/runwsgi $(VAR)/etc/zope.ini
 
+# --- the test OpenID provider (#27): packages (npm ci) and the demo signing on through it ---
+.PHONY: oidc-op
+oidc-op: $(OIDC_OP)/node_modules/.package-lock.json ## the test OpenID provider's npm packages (npm ci, pinned)
+
+$(OIDC_OP)/node_modules/.package-lock.json: $(OIDC_OP)/package.json $(OIDC_OP)/package-lock.json
+	$(call apt_install,$(APT_NODE))
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	cd $(OIDC_OP) && npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: start-oidc
+start-oidc: site oidc-op ## the demo site signing on through the test OpenID provider (development only, docs/identity.md)
+	$(BIN)/zconsole run $(VAR)/etc/zope.conf scripts/demo_oidc.py --site $(SITE) --issuer http://localhost:$(OIDC_PORT) 2>&1 | grep -v "^WARNING" || true
+	@echo
+	@echo "  sd.archive: http://$(LISTEN)/$(SITE)  — 登录页: 通过统一身份认证登录 (test provider http://localhost:$(OIDC_PORT))"
+	@echo "  provider accounts: zhangwei/zhangwei-demo, lina/lina-demo, wangqiang/wangqiang-demo (tests/oidc/users.json)"
+	@echo "  local logins as in make start (password login for every local account stays on in the demo)"
+	@echo
+	$(call apt_install,clamav-daemon)
+	@$(BIN)/python scripts/demo_clamd.py start $(VAR)/clamd >/dev/null
+	@OP_PORT=$(OIDC_PORT) OP_REDIRECT_URIS=http://$(LISTEN)/$(SITE)/acl_users/oidc/callback \
+	  OP_POST_LOGOUT_URIS=http://$(LISTEN)/$(SITE),http://$(LISTEN)/$(SITE)/logged-out \
+	  node $(OIDC_OP)/server.mjs & op=$$!; \
+	trap '$(BIN)/python scripts/demo_clamd.py stop $(VAR)/clamd; kill $$op' EXIT; \
+	SD_ARCHIVE_CLAMD_SOCKET=$(CURDIR)/$(VAR)/clamd/clamd.sock $(BIN)/runwsgi $(VAR)/etc/zope.ini
+
 # --- PostgreSQL for RelStorage (runs as the postgres user, on loopback, data outside the checkout:
 # PG_DIR, kept between runs; `make test` uses a cluster of its own in PG_TEST_DIR on PG_TEST_PORT) ---
 .PHONY: pg-start
@@ -125,7 +155,7 @@ ledger-nodes: install ## three evidence-ledger nodes on loopback (8181-8183, dat
 
 # --- tests ---
 .PHONY: test
-test: install test-deps ## install what the tests need and run them all
+test: install test-deps oidc-op ## install what the tests need and run them all
 	@$(MAKE) --no-print-directory pg-start $(PG_TEST)
 	@set -o pipefail; status=0; \
 	SD_ARCHIVE_PG_DSN="host=127.0.0.1 port=$(PG_TEST_PORT) dbname=sdarchive user=postgres" \
