@@ -117,6 +117,11 @@ def _dated(counts, fonds_code: str, kind: str, start: date, end: date) -> int:
     )
 
 
+def archived_in_period(portal, fonds_code: str, kind: str, start: date, end: date) -> int:
+    """Records of the declared kind archived from a period (by document date or completion)."""
+    return _dated(site_tree(portal, COUNTS), fonds_code, kind, start, end)
+
+
 def declared_entries(portal, fonds_code: str, year: int | None = None) -> list[dict]:
     """The counts declared for an agency (申报数), periods starting in ``year`` (or all)."""
     tree = site_tree(portal, DECLARED)

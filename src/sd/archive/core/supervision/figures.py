@@ -142,3 +142,46 @@ def rank(rows: Iterable[Mapping], metric: str) -> list[dict]:
     for i, row in enumerate(ranked, 1):
         row["rank"] = i
     return ranked
+
+
+def parse_year(value) -> int | None:
+    """A query's ``year`` (年度): None when absent or ``all``; 400 when not a year."""
+    from sd.archive.core.errors import ArchiveError
+    from sd.archive.core.errors import Problem
+
+    if value in (None, "", "all"):
+        return None
+    text = str(value).strip()
+    if text.isdigit() and 1900 <= int(text) <= 2999:
+        return int(text)
+    raise ArchiveError(
+        "the year is not valid",
+        [Problem("supervision.year", f"年度须为四位数字 / not a year: {value!r}", text, "year")],
+        400,
+        "BadRequest",
+    )
+
+
+def parse_metric(value, allowed=None) -> str:
+    """A query's ranking ``metric`` (default ``completeness``); 400 when unknown."""
+    from sd.archive.core.errors import ArchiveError
+    from sd.archive.core.errors import Problem
+
+    allowed = allowed or RANKINGS
+    if value in (None, ""):
+        return next(iter(allowed))
+    if value in allowed:
+        return value
+    raise ArchiveError(
+        "unknown metric",
+        [
+            Problem(
+                "supervision.metric",
+                f"指标须为 {', '.join(allowed)} 之一 / unknown metric: {value!r}",
+                str(value),
+                "metric",
+            )
+        ],
+        400,
+        "BadRequest",
+    )
