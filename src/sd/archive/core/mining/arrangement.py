@@ -207,6 +207,8 @@ class ArrangementModel:
         self.counts: dict[str, dict[str, int]] = {}
         self.samples = 0
         self.version = ""
+        #: word document frequencies of the fonds (for free keywords), learned alongside
+        self.term_statistics = None
 
     # -- vectors --------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""GET/POST {record}/@mining-suggestions: arrangement and keyword suggestions (#28)."""

@@ -1,0 +1,214 @@
+"""Arrangement and keyword suggestions on a site (#28 items 1, 2, 6): training from a fonds'
+archived records, suggestions for the review queue, accepting (through the review action),
+correcting, rejecting, the counters, keywords with the thesaurus, bad input."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+
+from sd.archive import rules
+from sd.archive.core import scheme as core_scheme
+from sd.archive.core.mining import model_store
+from sd.archive.core.mining import sampledata
+from sd.archive.core.mining.keywords import ThesaurusError
+from sd.archive.intake.review import ReviewError
+from sd.archive.mining.suggestions import models
+from sd.archive.mining.suggestions import suggest
+from sd.archive.mining.suggestions import thesaurus
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_record
+from sd.archive.text import TEXT_KEY
+
+BUDGET = ("关于{}年度部门预算的请示", "根据预算编制要求，现将部门预算草案报请审核。财政拨款。")
+VOUCHER = ("{}年会计凭证", "本月共编制记账凭证，附原始凭证。借方科目为业务费，贷方科目为银行存款。")
+
+
+def _text(record, text: str) -> None:
+    IAnnotations(record)[TEXT_KEY] = {"c1": {"text": text, "sequence": 1, "status": "ok"}}
+
+
+def _arranged(fonds, n, title, text, category, retention, org, doc_type="请示"):
+    record = make_record(
+        fonds, n, title=title, document_type=doc_type, author="省财政厅", year=2023
+    )
+    _text(record, text)
+    assign_code(record, category, 2023, retention, org)
+    api.content.transition(record, transition="archive")
+    return record
+
+
+def _pending(fonds, n, title, text="", doc_type="请示"):
+    record = make_record(fonds, n, title=title, document_type=doc_type, year=2024)
+    _text(record, text)
+    record.arrangement = {"status": "pending_review", "problems": []}
+    record.arrangement_status = "pending_review"
+    record.reindexObject()
+    return record
+
+
+@pytest.fixture
+def mining_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SD_ARCHIVE_MINING_DIR", str(tmp_path))
+    monkeypatch.setattr(models, "MIN_RECORDS", 10)
+    model_store.clear_cache()
+    return tmp_path
+
+
+@pytest.fixture
+def learned(fonds, mining_dir):
+    """Fonds J001 with the generated scheme (five categories) and 24 archived records."""
+    notes = IAnnotations(fonds)
+    notes[rules.SCHEME_KEY] = core_scheme.write_scheme_xml(sampledata.scheme("J001")).decode()
+    notes[rules.SCHEDULE_KEY] = core_scheme.write_schedule_xml(sampledata.schedule("J001")).decode()
+    for i in range(12):
+        _arranged(fonds, 100 + i, BUDGET[0].format(2010 + i), BUDGET[1], "WS", "Y", "CWC")
+        _arranged(
+            fonds, 200 + i, VOUCHER[0].format(2010 + i), VOUCHER[1], "KJ", "D30", "CWC", "报告"
+        )
+    run = models.retrain(fonds, actor="test")
+    assert run["status"] == "trained", run
+    return fonds
+
+
+def test_a_pending_record_gets_the_arrangement_of_records_like_it(learned):
+    record = _pending(learned, 1, "2024年会计凭证", "记账凭证与原始凭证")
+    found = suggest.arrangement_for(record)
+    assert found["ok"], found
+    assert found["values"]["category"]["value"] == "KJ"
+    assert found["values"]["retention"]["value"] == "D30"
+    assert found["neighbours"] and found["neighbours"][0]["url"].startswith("http")
+    assert models.status(learned)["version"] == "v000001"
+
+
+def test_accepting_archives_through_the_review_action_and_counts(learned):
+    record = _pending(learned, 2, "2024年会计凭证", "记账凭证")
+    result = suggest.accept_arrangement(record)
+    assert result["outcome"] == "accepted"
+    assert api.content.get_state(record) == "archived"
+    assert record.archival_code.startswith("J001-KJ")
+    assert record.arrangement["status"] == "reviewed"  # the review queue's own accept
+    answer = IAnnotations(record)[models.DECISIONS_KEY]["arrangement"]
+    assert answer["chosen"]["category"] == "KJ" and answer["by"]
+    rows = suggest.acceptance(learned)["rows"]
+    assert [(r["kind"], r["accepted"], r["corrected"], r["rejected"]) for r in rows] == [
+        ("arrangement", 1, 0, 0)
+    ]
+
+
+def test_a_correction_is_counted_as_corrected(learned):
+    record = _pending(learned, 3, "2024年会计凭证", "记账凭证")
+    result = suggest.accept_arrangement(record, {"category": "WS", "retention": "D30"})
+    assert result["outcome"] == "corrected"
+    assert record.archival_code.startswith("J001-WS")
+    assert suggest.acceptance(learned)["totals"]["arrangement"]["corrected"] == 1
+
+
+def test_a_wrong_correction_changes_nothing(learned):
+    record = _pending(learned, 4, "2024年会计凭证", "记账凭证")
+    with pytest.raises(ReviewError) as caught:
+        suggest.accept_arrangement(record, {"category": "ZZ"})
+    assert caught.value.status == 422
+    assert api.content.get_state(record) == "pre_archived"
+    assert suggest.acceptance(learned)["rows"] == []
+
+
+def test_rejecting_keeps_the_record_in_the_queue_and_hides_the_suggestion(learned):
+    record = _pending(learned, 5, "关于2025年度部门预算的请示", "部门预算")
+    assert suggest.reject_arrangement(record, "不是预算")["outcome"] == "rejected"
+    assert api.content.get_state(record) == "pre_archived"
+    assert suggest.arrangement_for(record) == {
+        "ok": False,
+        "reason": "rejected",
+        "detail": "不是预算",
+    }
+    assert suggest.acceptance(learned)["totals"]["arrangement"]["rejected"] == 1
+    # a new model shows it again
+    models.retrain(learned)
+    assert suggest.arrangement_for(record)["ok"]
+
+
+def test_only_records_waiting_for_review_are_answered(learned):
+    archived = _arranged(learned, 6, "2025年会计凭证", "凭证", "KJ", "D30", "CWC")
+    with pytest.raises(suggest.SuggestionRefused) as caught:
+        suggest.accept_arrangement(archived)
+    assert caught.value.status == 409
+
+
+def test_text_in_another_language_gets_no_suggestion(learned):
+    record = _pending(learned, 7, "Budget request", "Please approve the budget for next year.")
+    assert suggest.arrangement_for(record)["reason"] == "not-chinese"
+
+
+def test_a_damaged_model_falls_back_then_gives_no_suggestion(learned, mining_dir):
+    models.retrain(learned)  # v000002
+    folder = models.store().folder("J001")
+    (folder / "v000002" / model_store.MODEL_FILE).write_bytes(b"damaged")
+    model_store.clear_cache()
+    record = _pending(learned, 8, "2024年会计凭证", "记账凭证")
+    found = suggest.arrangement_for(record)
+    assert found["ok"] and found["version"] == "v000001"
+    assert models.status(learned)["fell_back"] == ["v000002"]
+    (folder / "v000001" / model_store.MODEL_FILE).write_bytes(b"damaged too")
+    model_store.clear_cache()
+    assert suggest.arrangement_for(record)["ok"] is False
+
+
+def test_a_fonds_with_one_category_is_not_trained_and_says_so(fonds, mining_dir):
+    for i in range(12):
+        _arranged(fonds, 300 + i, BUDGET[0].format(2000 + i), BUDGET[1], "WS", "Y", "CWC")
+    run = models.retrain(fonds)
+    assert (run["status"], run["reason"]) == ("not-trained", "one-category")
+    record = _pending(fonds, 9, "关于部门预算的请示")
+    assert suggest.arrangement_for(record)["reason"] == "one-category"
+
+
+def test_a_fonds_with_too_few_records_is_not_trained(fonds, mining_dir):
+    _arranged(fonds, 400, "关于部门预算的请示", "", "WS", "Y", "BGS")
+    assert models.retrain(fonds)["reason"] == "too-few-records"
+
+
+def _sheet(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_keywords_prefer_the_thesaurus_and_are_added(learned):
+    thesaurus.import_xlsx(learned, _sheet([["主题词", "入口词"], ["部门预算", "单位预算"]]))
+    record = _pending(learned, 10, "关于单位预算的请示", "单位预算草案。档案数字化外包。")
+    found = suggest.keywords_for(record)
+    assert found["terms"][0] == {
+        "term": "部门预算",
+        "source": "vocabulary",
+        "score": 4.0,
+        "found_as": "单位预算",
+    }
+    assert found["thesaurus"] == 1
+    result = suggest.accept_keywords(record, ["部门预算"], [t["term"] for t in found["terms"]])
+    assert result["outcome"] == "corrected" and record.keywords == ["部门预算"]
+    assert "部门预算" not in [t["term"] for t in suggest.keywords_for(record)["terms"]]
+
+
+def test_keywords_of_an_archived_record_go_through_a_correction(learned):
+    record = _arranged(learned, 11, "关于部门预算的请示", "部门预算", "WS", "Y", "CWC")
+    before = len(record.correction_log or [])
+    result = suggest.accept_keywords(record, ["部门预算"], ["部门预算"], "补充主题词")
+    assert result["outcome"] == "accepted"
+    assert record.keywords == ["部门预算"]
+    assert len(record.correction_log) == before + 1
+    assert record.correction_log[-1]["reason"] == "补充主题词"
+
+
+def test_a_bad_thesaurus_changes_nothing(learned):
+    thesaurus.import_xlsx(learned, _sheet([["主题词"], ["公务用车"]]))
+    with pytest.raises(ThesaurusError):
+        thesaurus.import_xlsx(learned, _sheet([["主题词"], ["预算"], ["预算"]]))
+    assert [t.term for t in thesaurus.get(learned).terms] == ["公务用车"]
