@@ -117,7 +117,7 @@ class PlatformStub:
             self.server.server_close()
             self.server = None
 
-    # -- answers ------------------------------------------------------------------------------------
+    # -- answers ---------------------------------------------------------------------------
 
     def answer(self, path: str, query: dict) -> tuple[int, dict | str, dict]:
         self.calls.append(path)
