@@ -17,6 +17,7 @@ from sd.archive import logger
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+from sd.archive.supervision.demo import make_supervision_demo
 
 RECORDS_PER_FONDS = 54
 
@@ -233,6 +234,12 @@ def make_records(fonds, spec, count=RECORDS_PER_FONDS):
         if state != "pre_archived":
             assign_code(record, spec["category"], year, retention, org)
         for transition in path:
+            if transition == "destroy":  # an expired D10 record, as an executed batch does (#25)
+                from sd.archive.appraisal.execution import sanctioned
+
+                with sanctioned(record, "demo"):
+                    wf.doActionFor(record, transition, comment="演示数据")
+                continue
             wf.doActionFor(record, transition, comment="演示数据")
 
 
@@ -472,3 +479,4 @@ def create_demo_content(context=None):
         if make_volume_fonds(portal) is not None:
             logger.info("demo fonds J003 arranged by volume created (2 volumes)")
         ensure_users(portal)
+        make_supervision_demo(portal)  # 监督指标演示 J004 (#26)
