@@ -26,18 +26,16 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from sd.archive.core.detection.catalogue import load_catalogue  # noqa: E402
 from sd.archive.core.detection.context import DetectionContext  # noqa: E402
 from sd.archive.core.preservation.fixity import run_fixity  # noqa: E402
+from sd.archive.core.preservation.stage import RecordFacts  # noqa: E402
+from sd.archive.core.preservation.stage import check_many  # noqa: E402
 from sd.archive.core.preservation.storage import StorageLocation  # noqa: E402
 from sd.archive.core.preservation.storage import aip_relpath  # noqa: E402
-from sd.archive.preservation.checks import RecordFacts  # noqa: E402
-from sd.archive.preservation.checks import check_facts  # noqa: E402
 
 
 def pdf_bytes(payload: bytes) -> bytes:
@@ -109,7 +107,6 @@ def main() -> None:
         )
         ctx = DetectionContext(format_watch_list=("DOC", "WPS", "TIFF"), min_copies=2)
         ctx.use_clamav = False
-        catalogue = load_catalogue()
         rounds = []
         for _ in range(2):  # twice, alternating, so that neither profits from a warmer cache
             t = time.perf_counter()
@@ -118,8 +115,7 @@ def main() -> None:
                 assert run.ok and len(run.passed) == count
             fixity_secs = time.perf_counter() - t
             t = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=2 * cores) as pool:  # checks.check_workers()
-                reports = list(pool.map(lambda f: check_facts(f, locations, ctx, catalogue), facts))
+            reports = [r for _f, r in check_many(facts, locations, ctx, workers=cores)]
             check_secs = time.perf_counter() - t
             failed = [r for r in reports if r["result"] == "failed"]
             assert not failed, failed[0]

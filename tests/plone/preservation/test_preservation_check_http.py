@@ -208,3 +208,39 @@ def test_the_pages_run_the_check_list_the_runs_and_sign_off(site, session, fport
         headers=html,
     )
     assert "经核对属于归档范围" in signed.text and "officer" in signed.text
+
+
+def test_a_fonds_run_works_in_the_background_and_shows_its_progress(site, session, fportal):
+    import time
+
+    from sd.archive.preservation import checks
+
+    fonds, records = site
+    archivist = session("archivist")
+    answer = archivist.post(
+        f"{fonds.absolute_url()}/@preservation-check", headers={"Prefer": "respond-async"}
+    )
+    assert answer.status_code == 202, answer.text
+    body = answer.json()
+    assert body["complete"] is False and body["total"] == 2 and body["scope"] == "J001"
+    poll = answer.headers["Location"]
+    assert poll.endswith(f"/@preservation-check?run={body['run_id']}")
+    for _ in range(100):
+        found = archivist.get(poll).json()
+        if found["complete"]:
+            break
+        assert found["progress"]["total"] == 2
+        time.sleep(0.1)
+    assert found["complete"] and {r["uid"] for r in found["records"]} == {r.UID() for r in records}
+    bad = archivist.post(f"{fonds.absolute_url()}/@preservation-check?wait=soon")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["code"] == "preservation-check.wait"
+    # an unfinished run (begun, its worker gone): the pages show its progress, not a result
+    run_id = checks.begin([r.UID() for r in records], scope="holdings", actor="archivist")
+    html = {"Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"}
+    page = archivist.get(f"{fportal.absolute_url()}/@@preservation", headers=html)
+    row = page.text.split(f'data-run="{run_id}"')[1].split("</tr>")[0]
+    assert "已检测件数" in row and "0 / 2" in row and "progress-bar" in row
+    run = archivist.get(
+        f"{fportal.absolute_url()}/@@preservation-check-run?run_id={run_id}", headers=html
+    )
+    assert 'id="sd-check-run-progress"' in run.text and "0 / 2" in run.text

@@ -124,8 +124,54 @@ def test_fonds_run_covers_its_records_and_the_pdf_has_the_cjk_font(good, fonds):
 
 def test_the_schedule_runs_the_stage_over_the_holdings_with_fixity(good):
     assert checks.list_runs() == []
-    schedule.tick()
+    schedule.tick(commit=no_commit)
     (run,) = checks.list_runs()
     assert run["scope"] == "holdings" and run["total"] == 2
-    schedule.tick()  # fixity not due, the last holdings run is fresh
+    schedule.tick(commit=no_commit)  # fixity not due, the last holdings run is fresh
     assert len(checks.list_runs()) == 1
+
+
+def no_commit():
+    """The integration layer's transaction is the test's: a batch 'commit' keeps it open."""
+
+
+def test_a_run_cut_off_half_way_resumes_where_its_last_batch_ended(good, monkeypatch):
+    run_id = checks.begin([r.UID() for r in good], scope="holdings", actor="test")
+    stored, real = [], checks.store_report
+
+    def store_then_die(record, report, run_id, site=None):
+        if len(stored) == 1:
+            raise KeyboardInterrupt("killed")  # the process dies after one batch of one
+        stored.append(record.UID())
+        real(record, report, run_id, site)
+
+    monkeypatch.setattr(checks, "store_report", store_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        checks.resume(run_id, commit=no_commit, batch=1)
+    (row,) = checks.list_runs()
+    assert row["complete"] is False and row["progress"] == {"done": 1, "total": 2}
+    assert checks.unfinished_runs() == [run_id]
+    details = checks.run_details(run_id)
+    assert details["complete"] is False and [r["uid"] for r in details["records"]] == stored
+    stored.clear()
+    monkeypatch.setattr(
+        checks, "store_report", lambda *a, **k: (stored.append(a[0].UID()), real(*a, **k))
+    )
+    schedule.tick(commit=no_commit)  # the scheduler resumes it first
+    assert stored[0] == good[1].UID()  # the second record only, then the scheduled run
+    done = checks.run_details(run_id)
+    assert done["complete"] is True and done["total"] == 2
+    assert [r["uid"] for r in done["records"]] == [r.UID() for r in good]
+    assert checks.unfinished_runs() == []
+    reports = [r for r in detection.reports(good[0]) if r.get("run_id") == run_id]
+    assert len(reports) == 1  # one report per run, a resumed record is not reported twice
+
+
+def test_a_record_checked_again_by_a_resumed_run_keeps_one_report(good):
+    run_id = checks.begin([good[0].UID()])
+    checks.resume(run_id)
+    (folder,) = [p for p in checks.runs_dir().iterdir() if p.name == run_id]
+    (folder / checks.SUMMARY).unlink()
+    (folder / checks.ROWS).unlink()  # as if killed after the commit, before the rows were kept
+    checks.resume(run_id)
+    assert len([r for r in detection.reports(good[0]) if r.get("run_id") == run_id]) == 1

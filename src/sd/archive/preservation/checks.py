@@ -2,44 +2,49 @@
 
 Why here (in ``preservation/``, not ``detection/``): a run needs what this package owns — the
 storage locations and the copy policy (``config``), the ledger-attested digests of every AIP
-version (``store.expected_digests``), the file hashing of fixity (``core.preservation.fixity
-.hash_file``, the same function a fixity run uses), alarms and the schedule. ``detection/``
-only renders the stored reports (page and PDF), which these runs reuse.
+version (``store.expected_digests``), alarms and the schedule. ``detection/`` only renders the
+stored reports (page and PDF), which these runs reuse. The file work itself is pure and lives
+in :mod:`sd.archive.core.preservation.stage` (worker processes: the structure readers hold the
+GIL).
 
-A run over a record, a fonds or the holdings:
+A run over a record, a fonds or the holdings (一次检测任务):
 
-1. gathers, in the transaction, plain facts per record: its content files (blob paths with
-   their SM3), its AIP versions with the ledger's digest of each;
-2. measures every copy (every online location × every version) and runs the ``preservation``
-   items of the catalogue on each record (:func:`sd.archive.core.detection.engine.run_detection`)
-   in a thread pool — file work only, no database access;
-3. stores each record's report on the record (``detection_reports``, shown by
-   ``@@detection-report`` and its PDF), adds a preservation event, raises an alarm for each
-   record that failed, and writes the run's summary to ``var/preservation/checks/<run id>``.
+1. :func:`begin` writes the run's ``state.json`` (scope, actor, the records' UIDs) under
+   ``var/preservation/checks/<run id>``;
+2. :func:`resume` gathers plain facts per record in the transaction (content files with their
+   SM3, AIP versions with the ledger's digest), checks them in worker processes, stores each
+   report on its record (``detection_reports``, shown by ``@@detection-report`` and its PDF)
+   with a preservation event and an alarm on failure, and — given ``commit`` — commits every
+   :data:`BATCH` records, then appends their rows to ``rows.jsonl`` and the count to
+   ``progress.json``. Killed half way, the run resumes where the last commit left it (the
+   scheduler resumes unfinished runs; a record checked twice keeps one report per run);
+3. at the end the summary goes to ``summary.json`` and the audit trail.
+
+A record's run is short and answers in the request; a fonds' or the holdings' runs in a thread
+of its own (:func:`start_in_background`) whose progress the pages and ``@preservation-check``
+show.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
+import transaction
 from plone import api
 
 from sd.archive import audit
-from sd.archive.core.detection.catalogue import load_catalogue
+from sd.archive import logger
 from sd.archive.core.detection.context import DetectionContext
-from sd.archive.core.detection.engine import run_detection
-from sd.archive.core.detection.subjects import PreservationSubject
-from sd.archive.core.detection.subjects import stored_file
 from sd.archive.core.preservation.atomic import atomic_writer
-from sd.archive.core.preservation.fixity import hash_file
-from sd.archive.core.preservation.storage import aip_path
+from sd.archive.core.preservation.stage import STAGE
+from sd.archive.core.preservation.stage import RecordFacts
+from sd.archive.core.preservation.stage import check_facts
+from sd.archive.core.preservation.stage import check_many
 from sd.archive.repository import is_original_package
 
 from . import alarms
@@ -49,10 +54,13 @@ from .package import add_preservation_event
 from .package import blob_path
 from .package import components
 
-STAGE = "preservation"
+__all__ = ["STAGE", "RecordFacts", "check_facts"]
+
 WATCH_LIST_RECORD = "sd.archive.preservation.format_watch_list"
 DEFAULT_WATCH_LIST = ("DOC", "WPS", "TIFF")
-SUMMARY = "summary.json"
+STATE, ROWS, PROGRESS, SUMMARY = "state.json", "rows.jsonl", "progress.json", "summary.json"
+BATCH = 100  # records per commit in a background run (每批提交)
+_running: set[str] = set()  # run ids a thread of this process works on
 
 
 def runs_dir() -> Path:
@@ -64,17 +72,6 @@ def format_watch_list() -> tuple[str, ...]:
     ``sd.archive.preservation.format_watch_list``; the default before it is set."""
     value = api.portal.get_registry_record(WATCH_LIST_RECORD, default=None)
     return tuple(value) if value is not None else DEFAULT_WATCH_LIST
-
-
-@dataclass
-class RecordFacts:
-    """What a run needs of one record, read in the transaction (plain data only)."""
-
-    uid: str
-    code: str
-    files: dict[str, tuple[str, str, int]]  # path → (blob file, SM3, size)
-    expected: dict[str, str]  # AIP relpath → the ledger's SM3 (or store.NOT_IN_LEDGER)
-    missing_files: list[str] = field(default_factory=list)
 
 
 def record_facts(record, expected: dict[str, str] | None = None) -> RecordFacts:
@@ -101,47 +98,10 @@ def record_facts(record, expected: dict[str, str] | None = None) -> RecordFacts:
     )
 
 
-def _measure(facts: RecordFacts, locations) -> dict[str, dict[str, str]]:
-    """{location id: {relpath: SM3}} of every copy found (a missing copy is left out)."""
-    copies: dict[str, dict[str, str]] = {}
-    for location in locations:
-        held = copies.setdefault(location.id, {})
-        for relpath in facts.expected:
-            digest, _size, _error = hash_file(str(aip_path(location, relpath)))
-            if digest is not None:
-                held[relpath] = digest
-    return copies
-
-
-def check_facts(facts: RecordFacts, locations, context: DetectionContext, catalogue=None):
-    """The preservation report of one record (file work only: runs in worker threads)."""
-    files = {}
-    for path, (location, sm3, size) in facts.files.items():
-        try:
-            files[path] = stored_file(path, location, sm3, size)
-        except OSError:
-            facts.missing_files.append(path)
-    subject = PreservationSubject(facts.code, files, _measure(facts, locations), facts.expected)
-    report = run_detection(STAGE, subject, catalogue or load_catalogue(), context)
-    data = report.as_dict()
-    for path in facts.missing_files:  # a content file gone from the store fails readability
-        data["items"].append(
-            {
-                "code": "BC-3-1",
-                "property": "usability",
-                "object": path,
-                "result": "failed",
-                "message": "文件缺失，无法读取 / stored file is missing",
-            }
-        )
-        data["result"] = "failed"
-    return data
-
-
 def check_workers() -> int:
-    """Twice fixity's workers: hashing releases the GIL, the PDF/OFD readers hold it, so a
-    worker reading a structure leaves its core to another one hashing a copy."""
-    return 2 * config.fixity_workers()
+    """Worker processes of a run: as many as fixity's workers (each hashes and reads
+    structures; in processes the readers no longer wait for one another's GIL)."""
+    return config.fixity_workers()
 
 
 def context() -> DetectionContext:
@@ -156,9 +116,13 @@ def _failed_codes(report: dict) -> list[str]:
 
 
 def store_report(record, report: dict, run_id: str, site=None) -> None:
-    """Keep the report on the record, note it among its preservation events, alarm on failure."""
+    """Keep the report on the record (one per run: a resumed run replaces its own), note it
+    among its preservation events, alarm on failure."""
     report = {**report, "run_id": run_id}
-    record.detection_reports = [*(getattr(record, "detection_reports", None) or []), report]
+    kept = [
+        r for r in (getattr(record, "detection_reports", None) or []) if r.get("run_id") != run_id
+    ]
+    record.detection_reports = [*kept, report]
     failed = _failed_codes(report)
     verdict = "不通过 " + ", ".join(failed) if failed else "通过"
     add_preservation_event(record, "长期保存检测", f"{run_id}: {verdict}")
@@ -181,53 +145,206 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def run(records, *, scope: str = "", workers: int | None = None, actor: str = "") -> dict:
-    """Run the preservation stage over ``records`` (an iterable of records) in this transaction;
-    returns the run's summary (also written to ``var/preservation/checks/<run id>``)."""
+def _row(record, report: dict) -> dict:
+    return {
+        "uid": record.UID(),
+        "code": record.archival_code or "",
+        "title": record.Title(),
+        "result": report["result"],
+        "failed": _failed_codes(report),
+        "manual": sorted({i["code"] for i in report["items"] if i.get("result") == "manual"}),
+    }
+
+
+def _write_json(path: Path, data) -> None:
+    with atomic_writer(path) as f:
+        f.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _run_folder(run_id: str) -> Path | None:
+    if not run_id or "/" in run_id or run_id.startswith("."):
+        return None
+    folder = runs_dir() / run_id
+    return folder if (folder / STATE).exists() or (folder / SUMMARY).exists() else None
+
+
+def _rows(folder: Path) -> list[dict]:
+    """The rows kept so far, one per record (a record checked again after a resume: the last)."""
+    path = folder / ROWS
+    if not path.exists():
+        return []
+    rows: dict[str, dict] = {}
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # a line cut by a kill: its record is checked again
+        rows[row["uid"]] = row
+    return list(rows.values())
+
+
+def begin(uids: list[str], *, scope: str = "", actor: str = "") -> str:
+    """Write the run's state (its records) and return its id; :func:`resume` does the work."""
     run_id = new_run_id()
-    started = time.perf_counter()
-    records = list(records)
-    attested = store.expected_digests()
-    facts = [record_facts(r, attested) for r in records]
-    locations = config.online_locations()
-    ctx, catalogue = context(), load_catalogue()
-    workers = workers or check_workers()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        reports = list(pool.map(lambda f: check_facts(f, locations, ctx, catalogue), facts))
-    rows = []
-    for record, report in zip(records, reports, strict=True):
-        store_report(record, report, run_id)
-        rows.append(
-            {
-                "uid": record.UID(),
-                "code": record.archival_code or "",
-                "title": record.Title(),
-                "result": report["result"],
-                "failed": _failed_codes(report),
-                "manual": sorted(
-                    {i["code"] for i in report["items"] if i.get("result") == "manual"}
-                ),
-            }
-        )
-    summary = {
+    folder = runs_dir() / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {
         "run_id": run_id,
         "scope": scope,
         "actor": actor,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "uids": list(uids),
+    }
+    _write_json(folder / STATE, state)
+    _write_json(folder / PROGRESS, {"done": 0, "total": len(uids)})
+    return run_id
+
+
+def resume(run_id: str, *, commit=None, workers: int | None = None, batch: int = BATCH) -> dict:
+    """Check the records of ``run_id`` not checked yet; returns the run's summary.
+
+    ``commit`` (e.g. ``transaction.commit``) is called after every ``batch`` records and the
+    rows are kept only then, so that a kill loses no more than the last batch's work; without
+    it (a record's run in a request) everything stays in the caller's transaction."""
+    folder = runs_dir() / run_id
+    state = json.loads((folder / STATE).read_text("utf-8"))
+    started = time.perf_counter()
+    done = {row["uid"] for row in _rows(folder)}
+    records = [store.record_by_uid(uid) for uid in state["uids"] if uid not in done]
+    records = [r for r in records if r is not None]  # a record gone since: nothing to check
+    attested = store.expected_digests()
+    facts = [record_facts(r, attested) for r in records]
+    by_uid = {r.UID(): r for r in records}
+    locations, ctx = config.online_locations(), context()
+    pending: list[dict] = []
+    total = len(state["uids"])
+
+    def keep():
+        if commit is not None:
+            commit()
+        with open(folder / ROWS, "a", encoding="utf-8") as out:
+            out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in pending)
+        done.update(row["uid"] for row in pending)
+        pending.clear()
+        _write_json(folder / PROGRESS, {"done": len(done), "total": total})
+
+    checked = check_many(
+        facts,
+        locations,
+        ctx,
+        workers=workers or check_workers(),
+        processes=commit is not None and len(facts) > 1,
+    )
+    for item, report in checked:
+        record = by_uid[item.uid]
+        store_report(record, report, run_id)
+        pending.append(_row(record, report))
+        if commit is not None and len(pending) >= batch:
+            keep()
+    keep()
+    rows = _rows(folder)
+    order = {uid: n for n, uid in enumerate(state["uids"])}
+    rows.sort(key=lambda r: order.get(r["uid"], len(order)))
+    summary = {
+        "run_id": run_id,
+        "scope": state["scope"],
+        "actor": state["actor"],
+        "started": state["started"],
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 3),
         "total": len(rows),
         "failed": sum(1 for r in rows if r["result"] == "failed"),
+        "complete": True,
         "records": rows,
     }
-    folder = runs_dir() / run_id
-    folder.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(folder / SUMMARY) as f:
-        f.write(json.dumps(summary, ensure_ascii=False, indent=1).encode("utf-8"))
+    _write_json(folder / SUMMARY, summary)
     audit.log(
         "preservation.checked",
-        details={"run_id": run_id, "scope": scope, "total": len(rows), "failed": summary["failed"]},
+        details={
+            "run_id": run_id,
+            "scope": state["scope"],
+            "total": len(rows),
+            "failed": summary["failed"],
+        },
     )
     return summary
+
+
+def run(records, *, scope: str = "", workers: int | None = None, actor: str = "") -> dict:
+    """Run the preservation stage over ``records`` now, in this transaction (a record's run,
+    tests); returns the run's summary."""
+    run_id = begin([r.UID() for r in records], scope=scope, actor=actor)
+    return resume(run_id, workers=workers)
+
+
+def scope_of(context) -> tuple[str, list[str]]:
+    """(scope, record UIDs) of what ``context`` is: a record, a fonds (any folder), the site."""
+    from sd.archive.interfaces import IRecord
+
+    if IRecord.providedBy(context):
+        return context.archival_code or context.UID(), [context.UID()]
+    if context is api.portal.get():
+        return "holdings", sorted({entry["uid"] for entry in store.index().values()})
+    catalog = api.portal.get_tool("portal_catalog")
+    path = "/".join(context.getPhysicalPath())
+    brains = catalog.unrestrictedSearchResults(portal_type="Record", path=path)
+    return getattr(context, "fonds_code", "") or context.getId(), [b.UID for b in brains]
+
+
+def _work(db, site_path, user_id: str, run_id: str) -> None:
+    """A run in a thread with its own connection, as ``user_id`` (its commits are its own)."""
+    from AccessControl.SecurityManagement import newSecurityManager
+    from AccessControl.SecurityManagement import noSecurityManager
+    from Testing.makerequest import makerequest
+    from zope.component.hooks import setSite
+
+    conn = db.open()
+    try:
+        app = makerequest(conn.root()["Application"])
+        portal = app.unrestrictedTraverse("/".join(site_path))
+        setSite(portal)
+        user = portal.acl_users.getUserById(user_id) or app.acl_users.getUserById(user_id)
+        if user is None:
+            from AccessControl.users import system as user
+        else:
+            user = user.__of__(portal.acl_users)
+        newSecurityManager(None, user)
+        resume(run_id, commit=transaction.commit)
+        transaction.commit()
+    except Exception:  # noqa: BLE001 - a thread: log it; the run resumes later
+        transaction.abort()
+        logger.exception("preservation check run %s failed", run_id)
+    finally:
+        _running.discard(run_id)
+        noSecurityManager()
+        setSite(None)
+        conn.close()
+
+
+def start_in_background(
+    site, scope: str, uids: list[str], actor: str
+) -> tuple[str, threading.Thread]:
+    """Begin a run and work it off the request thread; returns its id and thread."""
+    run_id = begin(uids, scope=scope, actor=actor)
+    _running.add(run_id)
+    thread = threading.Thread(
+        target=_work,
+        args=(site._p_jar.db(), site.getPhysicalPath(), actor, run_id),
+        name=f"sd-check-{run_id}",
+        daemon=True,
+    )
+    thread.start()
+    return run_id, thread
+
+
+def unfinished_runs() -> list[str]:
+    """Runs begun and not finished, and not worked on by this process (to resume)."""
+    folder = runs_dir()
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if (p / STATE).exists() and not (p / SUMMARY).exists() and p.name not in _running
+    )
 
 
 def records_under(container) -> list:
@@ -244,28 +361,53 @@ def preserved_records() -> list:
     return [r for r in (store.record_by_uid(uid) for uid in uids) if r is not None]
 
 
+def _progress(folder: Path) -> dict:
+    path = folder / PROGRESS
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
 def list_runs() -> list[dict]:
-    """Every run's summary without its rows (newest first)."""
+    """Every run without its rows (newest first); an unfinished one with its progress."""
     rows = []
     for folder in sorted((p for p in runs_dir().iterdir() if p.is_dir()), reverse=True):
-        path = folder / SUMMARY
-        if path.exists():
-            data = json.loads(path.read_text("utf-8"))
+        if (folder / SUMMARY).exists():
+            data = json.loads((folder / SUMMARY).read_text("utf-8"))
             data.pop("records", None)
-            rows.append(data)
+            data.setdefault("complete", True)
+        elif (folder / STATE).exists():
+            state = json.loads((folder / STATE).read_text("utf-8"))
+            data = {k: state[k] for k in ("run_id", "scope", "actor", "started")}
+            data.update(total=len(state["uids"]), complete=False, progress=_progress(folder))
+        else:
+            continue
+        rows.append(data)
     return rows
 
 
 def run_details(run_id: str) -> dict | None:
-    if "/" in run_id or run_id.startswith(".") or not run_id:
+    """One run with its records (those checked so far while it runs), or None."""
+    folder = _run_folder(run_id)
+    if folder is None:
         return None
-    path = runs_dir() / run_id / SUMMARY
-    return json.loads(path.read_text("utf-8")) if path.exists() else None
+    if (folder / SUMMARY).exists():
+        data = json.loads((folder / SUMMARY).read_text("utf-8"))
+        data.setdefault("complete", True)
+        return data
+    state = json.loads((folder / STATE).read_text("utf-8"))
+    rows = _rows(folder)
+    return {
+        **{k: state[k] for k in ("run_id", "scope", "actor", "started")},
+        "total": len(state["uids"]),
+        "complete": False,
+        "progress": _progress(folder),
+        "failed": sum(1 for r in rows if r["result"] == "failed"),
+        "records": rows,
+    }
 
 
 def interval_due(interval_days: int, now: datetime | None = None) -> bool:
     """Whether the holdings are due a scheduled run (the last one finished longer ago)."""
-    runs = [r for r in list_runs() if r.get("scope") == "holdings"]
+    runs = [r for r in list_runs() if r.get("scope") == "holdings" and r.get("complete")]
     if not runs:
         return True
     last = datetime.fromisoformat(runs[0]["finished"])

@@ -7,7 +7,7 @@ locations one after the other with its own connection, repairing and raising ala
 on-demand runs do; then the preservation stage (长期保存检测, ``checks.run``) over the
 holdings, whenever fixity ran or the last holdings run is older than the same interval. Set
 ``SD_ARCHIVE_FIXITY_SCHEDULER=off`` to leave it to cron (``scripts/preservation.py fixity``).
-Unfinished runs are resumed first.
+Unfinished runs (fixity and preservation checks) are resumed first.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import transaction
+from plone import api
 
 from sd.archive import logger
 
@@ -53,9 +54,11 @@ def due_locations(
     return [loc for loc in location_ids if loc not in last or last[loc] < limit]
 
 
-def tick(now: datetime | None = None) -> list[str]:
+def tick(now: datetime | None = None, commit=None) -> list[str]:
     """Resume unfinished runs, then run every due location of the current site; returns the
-    location ids checked. Runs in the caller's transaction (the thread commits)."""
+    location ids checked. Fixity runs in the caller's transaction (the thread commits); the
+    preservation check commits every batch with ``commit`` when given (the thread's
+    ``transaction.commit``), else it too stays in the caller's transaction."""
     for run_id in fixity.resume_unfinished():
         fixity.run(fixity.location_of_run(run_id), run_id=run_id)
     interval = getattr(config.settings(), "fixity_interval_days", None) or 30
@@ -63,8 +66,12 @@ def tick(now: datetime | None = None) -> list[str]:
     due = due_locations(ids, fixity.list_runs(), interval, now or datetime.now(UTC))
     for location_id in due:
         fixity.run(location_id)
+    for run_id in checks.unfinished_runs():  # a check run cut off by a stop or a kill
+        checks.resume(run_id, commit=commit)
     if due or checks.interval_due(interval, now):  # 长期保存检测 with fixity
-        checks.run(checks.preserved_records(), scope="holdings", actor="system")
+        _scope, uids = checks.scope_of(api.portal.get())
+        run_id = checks.begin(uids, scope="holdings", actor="system")
+        checks.resume(run_id, commit=commit)
     return due
 
 
@@ -111,7 +118,7 @@ def in_every_site(db, work, what: str) -> None:
 
 
 def _fixity(site) -> None:
-    checked = tick()
+    checked = tick(commit=transaction.commit)
     transaction.commit()
     if checked:
         logger.info("scheduled fixity of %s: %s", site.getId(), ", ".join(checked))
