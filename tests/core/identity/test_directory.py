@@ -223,3 +223,54 @@ def test_mapping_roles_and_bindings():
     assert parse_bindings("2 = j001\n# c\n4=j002") == BINDINGS
     with pytest.raises(MappingError):
         parse_bindings("2 = j001\n2 = j002")
+
+
+def test_callback_signature_and_checks():
+    from sd.archive.core.identity.directory import callback_signature
+    from sd.archive.core.identity.directory import check_callback
+
+    body = '{"ChangeType": "update_user", "UserID": "zhang"}'
+    signature = callback_signature("tok", "1700000000", "n1", body)
+    assert check_callback("tok", signature, "1700000000", "n1", body, 1700000010) == []
+    # any change of the body, a wrong token or an old timestamp is refused
+    assert (
+        check_callback("tok", signature, "1700000000", "n1", body + " ", 1700000010)[0].code
+        == "callback.signature"
+    )
+    assert (
+        check_callback("other", signature, "1700000000", "n1", body, 1700000010)[0].code
+        == "callback.signature"
+    )
+    assert (
+        check_callback("tok", signature, "1700000000", "n1", body, 1700009999)[0].code
+        == "callback.stale"
+    )
+    assert (
+        check_callback("", signature, "1700000000", "n1", body, 0)[0].code
+        == "callback.not-configured"
+    )
+
+
+def test_parse_events():
+    from sd.archive.core.identity.directory import parse_events
+
+    assert parse_events({"ChangeType": "update_user", "UserID": "a", "NewUserID": "b"}) == (
+        ["a", "b"],
+        False,
+        [],
+    )
+    users, departments, problems = parse_events(
+        {"events": [{"ChangeType": "update_party", "Id": 3}, {"ChangeType": "x"}]}
+    )
+    assert departments is True and [p.code for p in problems] == ["callback.event"]
+
+
+def test_full_sync_due():
+    from sd.archive.core.identity.directory import full_sync_due
+
+    ok = {"kind": "full", "status": "ok", "started": 1000.0}
+    assert full_sync_due([], 24, 2000.0)
+    assert not full_sync_due([ok], 24, 2000.0)
+    assert full_sync_due([ok], 24, 1000.0 + 24 * 3600)
+    assert full_sync_due([{**ok, "status": "unreachable", "started": 5000.0}], 1, 4000.0)
+    assert not full_sync_due([], 0, 2000.0)

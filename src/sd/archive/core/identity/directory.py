@@ -673,3 +673,15 @@ def parse_events(payload) -> tuple[list[str], bool, list[Problem]]:
                 )
             )
     return users, departments, problems
+
+
+def full_sync_due(runs: list[dict], hours: int, now: float) -> bool:
+    """A scheduled full sync is due: ``hours`` > 0 and no full run succeeded in the last
+    ``hours`` (a failed one does not count: the next look tries again)."""
+    if not hours or hours <= 0:
+        return False
+    last = max(
+        (r.get("started", 0) for r in runs if r.get("kind") == "full" and r.get("status") == "ok"),
+        default=None,
+    )
+    return last is None or now - last >= hours * 3600
