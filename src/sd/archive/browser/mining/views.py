@@ -198,7 +198,12 @@ class AcceptanceView(BrowserView):
 
     def totals(self) -> list[dict]:
         return [
-            {**row, "kind_title": KINDS.get(kind, kind), "rate_text": percent(row["rate"])}
+            {
+                **row,
+                "kind": kind,
+                "kind_title": KINDS.get(kind, kind),
+                "rate_text": percent(row["rate"]),
+            }
             for kind, row in self.data["totals"].items()
         ]
 

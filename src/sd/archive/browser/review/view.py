@@ -102,6 +102,12 @@ class ReviewQueueView(BrowserView):
     def retention_periods(self):
         return RETENTION_PERIODS
 
+    def suggestion(self, row: dict, index: int) -> dict:
+        """The arrangement suggestion of a row (整理建议, #28; the first rows only)."""
+        from sd.archive.browser.mining.views import queue_suggestion
+
+        return queue_suggestion(row["uid"], index)
+
 
 def _metadata(brain, name: str):
     """A metadata value of ``brain``; "" for none (Missing.Value)."""

@@ -161,6 +161,13 @@ class WorkbenchView(BrowserView):
             )
         return sections
 
+    def mining(self, section: dict) -> dict:
+        """The fonds' suggestion model (整理建议, #28): version or why there is none, and the
+        acceptance page; small (no suggestion is computed here)."""
+        from sd.archive.browser.mining.views import workbench_mining
+
+        return workbench_mining(section["code"], section["url"])
+
     def archivist(self) -> dict:
         n_waiting, waiting = queues.batches(review_state="awaiting_acceptance")
         n_checking, _rows = queues.batches(review_state="checking", limit=0)
@@ -244,6 +251,12 @@ class WorkbenchView(BrowserView):
                 }
             )
         return {"queues": items}
+
+    def rectification(self) -> dict | None:
+        """整改通知 (#26): notices to review or to answer, and the overdue ones."""
+        from sd.archive.rectification.workbench import for_user
+
+        return for_user(self)
 
     def sysadmin(self) -> dict:
         return {"queues": [self.alarms_item()]}
