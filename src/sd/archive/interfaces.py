@@ -37,6 +37,10 @@ class IAccessRequestFolder(Interface):
     """利用申请 (the site's folder of access requests)."""
 
 
+class IAppraisalBatch(Interface):
+    """Marker for an appraisal batch (鉴定批次, #25)."""
+
+
 class IComponentStoredEvent(IObjectEvent):
     """A component was stored in its record (电子文件入库): digests, seal verification, the
     record's digest index and a new AIP version follow from this event.

@@ -146,6 +146,14 @@ def record_disposition(record, action: str | None) -> None:
         record.disposition_state = retention.Disposition.DUE.value
 
 
+def keep_for(record, years: int, on: datetime.date | None = None) -> datetime.date:
+    """After a "keep N more years" decision (继续保存N年): the next review date, set here and
+    only here (``next_review``, due again the day after it) and indexed; returns the date."""
+    record.next_review = retention.next_review_date(on or today(), years)
+    record.reindexObject(idxs=["retention_due"])
+    return record.next_review
+
+
 #: states whose records are not (or no longer) in the holdings: never on a due list
 NOT_HELD = frozenset({"pre_archived", "rejected", "destroyed"})
 

@@ -1,1 +1,1 @@
-"""Appraisal and destruction (鉴定与销毁, #25): batches, opinions, register, execution, certificate."""
+"""Appraisal and destruction (鉴定与销毁, #25): batches, opinions, register, execution."""

@@ -54,5 +54,8 @@ class LifecycleGuards(BrowserView):
 
     def may_dispose(self):
         """Destroy (销毁) only a record whose period has run out, never a permanent one, and
-        no hold (冻结) on it (``sd.archive.retention.destruction_problems``)."""
-        return not destruction_problems(self.context)
+        no hold (冻结) on it (``sd.archive.retention.destruction_problems``), and only inside
+        the execution of an approved appraisal batch (#25: never a lone transition)."""
+        from sd.archive.appraisal.execution import destruction_sanctioned
+
+        return destruction_sanctioned(self.context) and not destruction_problems(self.context)

@@ -245,6 +245,7 @@ FAMILIES: dict[str, str] = {
     "DESTROY": "不得销毁",
     "DUE": "到期查询参数有误",
     "HOLD": "冻结或解冻不予办理",
+    "APPRAISAL": "鉴定销毁不予办理",
     "service": "政务服务事项与办件信息不一致",
     "VOLUME": "案卷有误",
     "DOSSIER": "案卷有误",
@@ -289,6 +290,7 @@ TYPES: dict[str, str] = {
     "ConfigurationError": "配置有误",
     "ReceiptRefused": "回执不予接收",
     "NothingToTransfer": "没有可移交的档案",
+    "AppraisalRefused": "鉴定销毁不予办理",
 }
 
 

@@ -1,1 +1,1 @@
-"""Appraisal and destruction (鉴定与销毁, #25): batches, opinions, register, execution, certificate. Pure Python, no Zope imports."""
+"""Appraisal and destruction (鉴定与销毁, #25): the pure rules, register and certificate."""

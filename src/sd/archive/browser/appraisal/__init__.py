@@ -1,0 +1,1 @@
+"""Pages of appraisal and destruction (鉴定与销毁, #25)."""

@@ -1,0 +1,1 @@
+"""GET/POST {fonds}/@appraisal-batches: the fonds' appraisal batches; propose one (#25)."""

@@ -1,0 +1,1 @@
+"""POST {batch}/@appraisal-carriers: confirm an offline carrier destroyed (#25)."""

@@ -1,0 +1,1 @@
+"""POST {batch}/@appraisal-decision: submit, approve or reject a batch (#25)."""
