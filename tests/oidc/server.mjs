@@ -8,7 +8,8 @@
 //   * `POST /__test/tamper {"mode": ...}`: the NEXT token response carries a bad ID token —
 //     `forged` (signed with a key the provider never published, same `kid`), `expired`,
 //     `wrong-aud`, `wrong-iss` — so the tests can check the relying party refuses it;
-//   * `POST /__test/disable {"sub": ...}`: the account is gone (a refresh is then refused).
+//   * `POST /__test/disable {"sub": ...}`: the account is gone (a refresh is then refused);
+//     `POST /__test/reset`: every account back, no tampering.
 // Never run it as a production provider: the users and their passwords come from a JSON file.
 //
 // Environment: OP_PORT (required), OP_ISSUER (default http://localhost:OP_PORT),
@@ -195,6 +196,11 @@ const server = createServer(async (req, res) => {
     if (url.pathname === '/__test/tamper' && req.method === 'POST') {
       tamper = (await readForm(req)).mode || '';
       return send(res, 200, 'application/json', JSON.stringify({ tamper }));
+    }
+    if (url.pathname === '/__test/reset' && req.method === 'POST') {
+      disabled.clear();
+      tamper = '';
+      return send(res, 200, 'application/json', '{}');
     }
     if (url.pathname === '/__test/disable' && req.method === 'POST') {
       disabled.add((await readForm(req)).sub);

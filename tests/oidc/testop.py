@@ -118,6 +118,10 @@ class TestOP:
             f"{self.issuer}/__test/disable", json={"sub": sub}, timeout=5
         ).raise_for_status()
 
+    def reset(self) -> None:
+        """Every account back, no bad token pending (between tests)."""
+        requests.post(f"{self.issuer}/__test/reset", json={}, timeout=5).raise_for_status()
+
     def __enter__(self) -> TestOP:
         return self.start()
 

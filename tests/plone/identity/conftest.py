@@ -52,6 +52,7 @@ def op(acceptance, _op_processes):
             provider = _OPS[site_url] = TestOP(site_url).start()
         except RuntimeError as exc:
             pytest.fail(str(exc), pytrace=False)
+    provider.reset()
     configure_site(portal, provider)
     yield provider
 

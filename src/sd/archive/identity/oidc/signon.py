@@ -203,16 +203,22 @@ def sign_in(plugin, claims: dict, tokens: dict) -> str:
 
 
 def apply_business_claims(found: Claims) -> None:
-    """Hand department, position and groups to the directory mapping (#27 item 3) when it is
-    installed: ``sd.archive.identity.directory.apply_claims(user_id, claims)``. It grants groups,
-    never roles; claims that would give a protected role were dropped before."""
+    """Hand department, position and groups to the directory mapping (#27 item 3,
+    ``identity.directory.membership.apply_membership``: groups of the sync, never roles; it
+    leaves an administrator's account alone too). Claims that would give a protected role were
+    dropped before. Without the directory (another installation), nothing is granted."""
     try:
-        from sd.archive.identity import directory
+        from sd.archive.identity.directory.membership import apply_membership
     except ImportError:
         return
-    apply = getattr(directory, "apply_claims", None)
-    if apply is not None and found.business:
-        apply(found.user_id, dict(found.business))
+    business = found.business
+    apply_membership(
+        found.user_id,
+        departments=[*business.get("department", ()), *business.get("departments", ())],
+        positions=list(business.get("position", ())),
+        source="oidc",
+        tags=list(business.get("groups", ())),
+    )
 
 
 def _audit_sign_in(found: Claims, first: bool, issuer: str) -> None:

@@ -12,6 +12,7 @@ from Products.CMFPlone.browser.login.logout import LogoutView as PloneLogoutView
 from Products.Five.browser import BrowserView
 
 from sd.archive import _
+from sd.archive.core.identity.signon import PASSWORD_ALL
 from sd.archive.core.identity.signon import phrase
 from sd.archive.identity.oidc.signon import SignOnRefused
 from sd.archive.identity.oidc.signon import complete
@@ -113,7 +114,7 @@ class SignOnViewlet(ViewletBase):
 
         values = settings()
         self.enabled = values["enabled"]
-        self.password_mode = values["password_login"]  # noqa: S105 (a mode, not a password)
+        self.password_mode = values["password_login"]
         came_from = self.request.get("came_from") or ""
         portal_url = api.portal.get().absolute_url()
         self.url = f"{portal_url}/acl_users/oidc/login" + (
@@ -124,12 +125,12 @@ class SignOnViewlet(ViewletBase):
         if not self.enabled:
             return ""
         note = ""
-        if self.password_mode != "all":
+        if self.password_mode != PASSWORD_ALL:
             text = self._t(_("Local password login is for emergency accounts only."))
             note = f'<p class="discreet" id="sd-password-note">{text}</p>'
         label = self._t(_("Sign on with the unified identity provider"))
         return (
-            '<div id="sd-signon" class="mb-3">'
+            '<div id="sd-signon" class="container my-3 text-center">'
             f'<a class="btn btn-primary" id="sd-signon-button" href="{self.url}">{label}</a>'
             f"{note}</div>"
         )
