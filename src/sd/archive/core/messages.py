@@ -207,6 +207,8 @@ FAMILIES: dict[str, str] = {
     "REVIEW": "审核未通过",
     "CATALOGUE": "目录参数有误",
     "SEARCH": "检索条件有误",
+    "FINDINGS-PATTERN": "敏感内容规则有误",
+    "FINDINGS": "挖掘建议处理不予受理",
     "BATCH": "批量著录未通过",
     "IMPORT": "旧目录导入未通过",
     "HOLDINGS": "馆藏核对不符",
@@ -290,6 +292,8 @@ TYPES: dict[str, str] = {
     "ConfigurationError": "配置有误",
     "ReceiptRefused": "回执不予接收",
     "NothingToTransfer": "没有可移交的档案",
+    "FindingRefused": "挖掘建议处理不予受理",
+    "PatternRefused": "敏感内容规则有误",
     "AppraisalRefused": "鉴定销毁不予办理",
 }
 

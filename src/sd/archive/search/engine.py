@@ -46,7 +46,13 @@ FIELDS = {
     "fonds": "fonds_code",  # 全宗
     "review_state": "review_state",  # 状态
     "record_kind": "record_kind",  # 类型
+    # names found in the file text (挖掘发现 #28: 人名、机构、地名), rejected ones left out
+    "people": "mining_people",
+    "organisations": "mining_organisations",
+    "places": "mining_places",
 }
+#: criteria on a KeywordIndex (a record holds several values: any of them)
+KEYWORD_FIELDS = ("keywords", "people", "organisations", "places")
 #: facets counted for every search (分面), in the order pages show them
 FACETS = (
     ("fonds", "fonds_code"),
@@ -56,6 +62,9 @@ FACETS = (
     ("security_level", "security_level"),
     ("open_status", "open_status"),
     ("review_state", "review_state"),
+    ("people", "mining_people"),
+    ("organisations", "mining_organisations"),
+    ("places", "mining_places"),
 )
 SORTS = {
     "relevance": None,
@@ -181,7 +190,7 @@ def catalog_query(c: Criteria, anonymous: bool) -> dict:
     if c.title:
         q["record_title"] = c.title.index_query
     for name, values in c.exact.items():
-        q[FIELDS[name]] = {"query": values, "operator": "or"} if name == "keywords" else values
+        q[FIELDS[name]] = {"query": values, "operator": "or"} if name in KEYWORD_FIELDS else values
     if c.code_prefix:
         q["archival_code"] = {
             "query": (c.code_prefix, c.code_prefix + "\uffff"),

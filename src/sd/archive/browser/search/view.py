@@ -28,6 +28,9 @@ FACET_TITLES = {
     "security_level": _("Security classification"),
     "open_status": _("Open status"),
     "review_state": _("State"),
+    "people": _("People"),  # 人名 (挖掘发现 #28)
+    "organisations": _("Organisations"),  # 机构
+    "places": _("Places"),  # 地名
 }
 RETENTION_TITLES = {"Y": _("Permanent"), "D30": _("30 years"), "D10": _("10 years")}
 SORT_TITLES = (
@@ -46,6 +49,9 @@ FACET_PARAMS = {
     "security_level": "security_level",
     "open_status": "open_status",
     "review_state": "review_state",
+    "people": "people",
+    "organisations": "organisations",
+    "places": "places",
 }
 #: the form's parameters kept in paging and facet links
 KEPT = (

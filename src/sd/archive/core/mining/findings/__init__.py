@@ -30,6 +30,8 @@ class Analysis:
 
     entities: dict[str, list[str]] = field(default_factory=dict)
     citations: list[str] = field(default_factory=list)
+    #: each cited 文号 with the ways it may be written (:func:`.citations.cited`)
+    cited: list[tuple[str, list[str]]] = field(default_factory=list)
     signature: bytes = b""
     sensitive: list[dict] = field(default_factory=list)
     chinese: bool = False
@@ -48,7 +50,8 @@ def analyse(segments, own_number: str = "", patterns=()) -> Analysis:
         return result
     result.chinese = is_chinese(whole)
     result.entities = _entities.extract(whole)
-    result.citations = _citations.citations(whole, own=own_number)
+    result.cited = _citations.cited(whole, own=own_number)
+    result.citations = [shown for shown, _candidates in result.cited]
     sig = _neardup.signature(whole)
     result.signature = _neardup.to_bytes(sig) if sig is not None else b""
     for where, text in segments:

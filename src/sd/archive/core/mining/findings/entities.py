@@ -111,6 +111,8 @@ GAZETTEER = frozenset(
     宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+#: how a place name ends (the tagger's ``ns`` without one — 馆藏 — is not taken)
+PLACE_ENDINGS = frozenset("省市区县镇乡村旗盟州路街巷道港湾岛山河湖江海")
 #: what follows an issuer's prefix (鲁某发〔2023〕), not a person's name
 _PREFIX_FOLLOWERS = set("发办字函〔[［【(（")
 _ORG_PARTS = {"n", "nt", "ns", "vn", "nz", "j", "c", "an", "l"}
@@ -150,7 +152,7 @@ def _is_person(word: str, flag: str) -> bool:
 
 
 def _is_place(word: str, flag: str) -> bool:
-    return word in GAZETTEER or (flag == "ns" and len(word) >= 2)
+    return word in GAZETTEER or (flag == "ns" and len(word) >= 2 and word[-1] in PLACE_ENDINGS)
 
 
 def tagged(text: str) -> list[tuple[str, str]]:

@@ -154,11 +154,12 @@ def _pattern_problems(patterns: list[Pattern]) -> list[Problem]:
     problems, seen = [], set()
     for p in patterns:
         where = p.name or "(no name)"
-        if not p.name or len(p.name) > 40:
+        if not p.name or len(p.name) > 40 or "|" in p.name:
             problems.append(
                 Problem(
                     "FINDINGS-PATTERN-NAME",
-                    "a name of 1 to 40 characters is required (规则名称须为 1–40 字)",
+                    "a name of 1 to 40 characters without | is required "
+                    "(规则名称须为 1–40 字，不含 |)",
                     where,
                     "sensitive_patterns",
                 )
