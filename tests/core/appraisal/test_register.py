@@ -7,16 +7,42 @@ from openpyxl import load_workbook
 from sd.archive.core.appraisal import register
 
 FACTS = {
-    "fonds_code": "J001", "fonds_title": "山东省某某厅", "title": "2026年度鉴定批次1",
-    "kind_label": "机关档案室鉴定", "proposer": "officer", "proposed": "2026-12-07 10:00:00 北京时间",
-    "approver": "leader", "approved": "2026-12-08", "supervisors": ["张三", "李四"],
-    "executor": "officer", "executed": "2026-12-09", "count": 2,
+    "fonds_code": "J001",
+    "fonds_title": "山东省某某厅",
+    "title": "2026年度鉴定批次1",
+    "kind_label": "机关档案室鉴定",
+    "proposer": "officer",
+    "proposed": "2026-12-07",
+    "approver": "leader",
+    "approved": "2026-12-08",
+    "supervisors": ["张三", "李四"],
+    "executor": "officer",
+    "executed": "2026-12-09",
+    "count": 2,
 }
 ITEMS = [
-    ({"code": "J001-WS·2011-D10-BGS-0001", "title": "=关于档案工作的通知", "year": 2011,
-      "period": "D10", "pages": 3, "size": 2048}, "已无保存价值"),
-    ({"code": "J001-WS·2011-D10-BGS-0002", "title": "函", "year": 2011, "period": "D30",
-      "pages": None, "size": 3 * 1048576}, "@cmd"),
+    (
+        {
+            "code": "J001-WS·2011-D10-BGS-0001",
+            "title": "=关于档案工作的通知",
+            "year": 2011,
+            "period": "D10",
+            "pages": 3,
+            "size": 2048,
+        },
+        "已无保存价值",
+    ),
+    (
+        {
+            "code": "J001-WS·2011-D10-BGS-0002",
+            "title": "函",
+            "year": 2011,
+            "period": "D30",
+            "pages": None,
+            "size": 3 * 1048576,
+        },
+        "@cmd",
+    ),
 ]
 
 

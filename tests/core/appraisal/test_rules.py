@@ -15,8 +15,13 @@ EXPIRED = datetime.date(2021, 12, 31)
 
 
 def cand(**kw):
-    values = {"uid": "u1", "code": "J001-WS·2011-D10-BGS-0001", "state": "archived",
-              "period": "D10", "due": EXPIRED}
+    values = {
+        "uid": "u1",
+        "code": "J001-WS·2011-D10-BGS-0001",
+        "state": "archived",
+        "period": "D10",
+        "due": EXPIRED,
+    }
     values.update(kw)
     return Candidate(**values)
 
@@ -47,7 +52,10 @@ def test_one_bad_record_refuses_the_whole_proposal():
     with pytest.raises(rules.AppraisalRefused) as info:
         rules.check_proposal([cand(), cand(uid="u2", period="Y", due=None)], Kind.AGENCY, TODAY)
     assert info.value.status == 409 and codes(info.value.problems) == ["APPRAISAL-PERMANENT"]
-    assert info.value.as_dict()["message"].startswith("鉴定销毁不予办理") or "鉴定" in info.value.message
+    assert (
+        info.value.as_dict()["message"].startswith("鉴定销毁不予办理")
+        or "鉴定" in info.value.message
+    )
     with pytest.raises(rules.AppraisalRefused) as info:
         rules.check_proposal([], Kind.AGENCY, TODAY)
     assert info.value.status == 422
@@ -74,10 +82,19 @@ def test_bad_opinions(body, code):
 
 
 def test_opinion_parsed():
-    found = rules.parse_opinion({"record": "u1", "decision": "keep", "years": 5, "reason": " 查考 "}, "m")
-    assert (found.scope, found.decision, found.years, found.reason) == ("u1", Decision.KEEP, 5, "查考")
+    found = rules.parse_opinion(
+        {"record": "u1", "decision": "keep", "years": 5, "reason": " 查考 "}, "m"
+    )
+    assert (found.scope, found.decision, found.years, found.reason) == (
+        "u1",
+        Decision.KEEP,
+        5,
+        "查考",
+    )
     assert found.label_zh() == "继续保存5年"
-    assert rules.parse_opinion({"decision": "destroy", "reason": "r", "years": 3}, "m").years is None
+    assert (
+        rules.parse_opinion({"decision": "destroy", "reason": "r", "years": 3}, "m").years is None
+    )
 
 
 def op(member, scope, decision, years=None):
@@ -87,10 +104,16 @@ def op(member, scope, decision, years=None):
 def test_tally_destroy_only_when_unanimous():
     opinions = {
         "a": {"*": op("a", "*", "destroy")},
-        "b": {"*": op("b", "*", "destroy"), "u2": op("b", "u2", "keep", 5),
-              "u3": op("b", "u3", "permanent")},
-        "c": {"u2": op("c", "u2", "keep", 10), "u1": op("c", "u1", "destroy"),
-              "u3": op("c", "u3", "keep", 3)},
+        "b": {
+            "*": op("b", "*", "destroy"),
+            "u2": op("b", "u2", "keep", 5),
+            "u3": op("b", "u3", "permanent"),
+        },
+        "c": {
+            "u2": op("c", "u2", "keep", 10),
+            "u1": op("c", "u1", "destroy"),
+            "u3": op("c", "u3", "keep", 3),
+        },
     }
     outcomes, missing = rules.tally(("a", "b", "c"), opinions, ["u1", "u2", "u3", "u4"])
     assert outcomes["u1"].decision is Decision.DESTROY
@@ -111,8 +134,17 @@ def test_group_needs_two_distinct_members():
 
 
 @pytest.mark.parametrize(
-    "names", [None, [], ["张三"], ["张三", "张三"], ["张三", " 张三 "], ["张三", ""], "张三,李四",
-              ["张三", "李四", "王五"]]
+    "names",
+    [
+        None,
+        [],
+        ["张三"],
+        ["张三", "张三"],
+        ["张三", " 张三 "],
+        ["张三", ""],
+        "张三,李四",
+        ["张三", "李四", "王五"],
+    ],
 )
 def test_two_distinct_supervisors(names):
     with pytest.raises(rules.AppraisalRefused) as info:

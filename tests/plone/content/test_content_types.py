@@ -11,6 +11,7 @@ from zope.component import queryUtility
 from zope.interface import providedBy
 from zope.lifecycleevent import modified
 
+from sd.archive.appraisal.execution import sanctioned
 from sd.archive.behaviors.archival_code import IArchivalCode
 from sd.archive.behaviors.government_service import IGovernmentService
 from sd.archive.behaviors.notarization import INotarization
@@ -230,8 +231,9 @@ def test_frozen_code_cannot_be_edited(record):
 def test_destroy_keeps_tombstone(record):
     # destroyed only once its period has run out (#25): 2013 + D10 → kept to 2023-12-31
     assign_code(record, "WS", 2013, "D10", "BGS")
-    for t in ("archive", "appraise", "destroy"):
-        api.content.transition(record, transition=t)
+    with sanctioned(record, "test"):  # as an executed appraisal batch does (#25)
+        for t in ("archive", "appraise", "destroy"):
+            api.content.transition(record, transition=t)
     assert api.content.get_state(record) == "destroyed"
     assert record.objectIds() == []
     assert record.title == "关于档案工作的通知（1）"
@@ -249,7 +251,10 @@ def test_hold_blocks_destruction(record):
     assert "retain" in available
     record.holds = []
     available = [t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(record)]
-    assert "destroy" in available
+    assert "destroy" not in available  # never alone (#25)
+    with sanctioned(record, "test"):  # inside an executed appraisal batch
+        wf = api.portal.get_tool("portal_workflow")
+        assert "destroy" in [t["id"] for t in wf.getTransitionsFor(record)]
 
 
 def test_intake_finds_a_fonds_by_its_code_wherever_it_is_now(portal, fonds):

@@ -6,6 +6,7 @@ import pytest
 import transaction
 from plone import api
 
+from sd.archive.appraisal.execution import sanctioned
 from sd.archive.core.ledger.checkpoint import open_checkpoint
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.errors import LedgerError
@@ -93,8 +94,9 @@ def test_lifecycle_events_logged(ffonds, fledger, path, event):
         # a destroyed record is an expired one (#25); the others keep the permanent period
         expired = "destroy" in path
         assign_code(record, "WS", 2013 if expired else 2023, "D10" if expired else "Y", "BGS")
-    for transition in path:
-        api.content.transition(record, transition=transition)
+    with sanctioned(record, "test"):  # a destruction as an executed appraisal batch does (#25)
+        for transition in path:
+            api.content.transition(record, transition=transition)
     transaction.commit()
     with ledger.log.reading() as conn:
         indexes = ledger.log.record_indexes(conn, record.UID())

@@ -179,11 +179,12 @@ def test_rest_destroy_refused_in_the_error_shape(due_site):
         401,
         403,
     )
-    # the expired record goes
+    # the expired record does not go alone either (#25): only an executed appraisal batch
     response = officer.post(f"{made[1].absolute_url()}/@workflow/destroy", json={"comment": "x"})
-    assert response.status_code == 200, response.text[:1000]
+    assert response.status_code == 409, response.text[:1000]
+    assert [e["code"] for e in response.json()["errors"]] == ["DESTROY-BATCH-ONLY"]
     transaction.begin()
-    assert api.content.get_state(made[1]) == "destroyed"
+    assert api.content.get_state(made[1]) == "appraisal" and len(made[1].objectIds()) == 2
 
 
 def test_holds_over_rest(due_site):

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from plone import api
 
+from sd.archive.appraisal.execution import sanctioned
 from sd.archive.numbering import assign_code
 from sd.archive.numbering import correct_code
 from sd.archive.retention import DestructionRefused
@@ -95,7 +96,8 @@ def test_due_list_contents_and_boundaries(fonds, other_fonds):
 def test_due_list_never_lists_destroyed_records(fonds):
     record = archived(fonds, 1, 2011, "D10", state="appraisal")
     assert [r["uid"] for r in due_list(fonds, 12, on=TODAY)] == [record.UID()]
-    api.content.transition(record, transition="destroy")
+    with sanctioned(record, "test"):  # as an executed appraisal batch does (#25)
+        api.content.transition(record, transition="destroy")
     assert due_list(fonds, 12, on=TODAY) == []
 
 
@@ -120,7 +122,11 @@ def test_destroy_refused_for_permanent_and_not_due(fonds, year, retention, code)
 def test_destroy_allowed_once_expired(fonds):
     record = archived(fonds, 1, 2011, "D10", state="appraisal")
     check_destruction(record)
-    api.content.transition(record, transition="destroy")
+    # never as a lone transition (#25): only inside an executed appraisal batch
+    with pytest.raises(api.exc.InvalidParameterError):
+        api.content.transition(record, transition="destroy")
+    with sanctioned(record, "test"):
+        api.content.transition(record, transition="destroy")
     assert api.content.get_state(record) == "destroyed"
 
 
