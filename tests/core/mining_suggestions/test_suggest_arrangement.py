@@ -125,3 +125,9 @@ def test_held_out_year_beats_the_most_frequent_category():
     baseline = sum(s.category == common for s in test)
     assert right / len(test) > 0.85
     assert right > baseline * 1.5
+
+
+def test_a_fonds_without_any_file_text_learns_from_the_description():
+    samples = [Sample(**{**s.__dict__, "text": ""}) for s in _hand()]
+    model = arrangement.train(samples, "J900", min_records=10)
+    assert model.suggest(Sample(title="2025年会计凭证")).value("category") == "KJ"

@@ -179,3 +179,19 @@ def test_a_bad_thesaurus_changes_nothing(learned):
     with pytest.raises(ThesaurusError):
         thesaurus.import_xlsx(learned, _sheet([["主题词"], ["预算"], ["预算"]]))
     assert [t.term for t in thesaurus.get(learned).terms] == ["公务用车"]
+
+
+def test_demo_fonds_has_suggestions_for_its_review_queue(manager, mining_dir):
+    from sd.archive.intake import review
+    from sd.archive.mining.suggestions.demo import make_mining_demo
+
+    fonds = make_mining_demo(manager)
+    assert make_mining_demo(manager) is None  # idempotent
+    assert models.status(fonds)["samples"] == 80
+    waiting = review.pending_records(fonds)
+    assert len(waiting) == 6
+    found = [suggest.arrangement_for(r) for r in waiting]
+    assert sum(f["ok"] for f in found) >= 4, found
+    voucher = next(r for r in waiting if "会计凭证" in r.Title())
+    assert suggest.arrangement_for(voucher)["values"]["category"]["value"] == "KJ"
+    assert len(thesaurus.get(fonds)) > 10

@@ -153,7 +153,7 @@ class NoSuggestion:
         return {"ok": False, "reason": self.reason, "detail": self.detail, "version": self.version}
 
 
-def _vectorizer(min_df):
+def _vectorizer(min_df, max_df=0.5):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -162,7 +162,7 @@ def _vectorizer(min_df):
         lowercase=False,
         sublinear_tf=True,
         min_df=min_df,
-        max_df=0.5,
+        max_df=max_df,
         max_features=200_000,
         dtype=np.float32,
     )
@@ -360,7 +360,7 @@ def train(
     try:
         model.text = _vectorizer(min_df).fit(texts)
     except ValueError:  # no file text in the whole fonds: an empty block
-        model.text = _vectorizer(1).fit([["\x00"]])
+        model.text = _vectorizer(1, 1.0).fit([["\x00"]])
     matrix = model._vectors(metas, texts)
     for target in TARGETS:
         if target == "rule_id" and len(_labelled(arranged, target)) < min_records:
