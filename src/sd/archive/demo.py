@@ -480,3 +480,6 @@ def create_demo_content(context=None):
             logger.info("demo fonds J003 arranged by volume created (2 volumes)")
         ensure_users(portal)
         make_supervision_demo(portal)  # 监督指标演示 J004 (#26)
+        from sd.archive.mining.suggestions.demo import make_mining_demo
+
+        make_mining_demo(portal)  # 整理建议演示 J028：五个门类、待人工整理与模型 (#28)
