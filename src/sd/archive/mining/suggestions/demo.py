@@ -96,7 +96,7 @@ def make_mining_demo(portal):
                 "problems": [
                     {
                         "code": "ARRANGE-NO-RULE",
-                        "message": "归档范围与保管期限表中没有适用的规则 / no schedule rule matches",
+                        "message": "归档范围与保管期限表中没有适用的规则 / no rule matches",
                     }
                 ],
             }
