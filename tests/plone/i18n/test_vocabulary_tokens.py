@@ -49,12 +49,17 @@ def test_rest_tokens_and_writes(fportal):
     vocab = session.get("@vocabularies/sd.archive.OpenStatuses").json()
     assert {item["token"] for item in vocab["items"]} == {"pending", "open", "controlled"}
     # PATCH with the token, then with the stored value: both store the Chinese value
-    assert session.patch(url, json={"open_status": "open"}).status_code == 204
+    assert session.patch(url, json={"security_level": "public"}).status_code == 204
     transaction.begin()
-    assert record.open_status == "开放"
-    assert session.patch(url, json={"open_status": "控制"}).status_code == 204
+    assert record.security_level == "公开"
+    assert session.patch(url, json={"security_level": "内部"}).status_code == 204
     transaction.begin()
-    assert record.open_status == "控制"
-    assert session.patch(url, json={"open_status": {"token": "pending"}}).status_code == 204
+    assert record.security_level == "内部"
+    assert session.patch(url, json={"security_level": {"token": "public"}}).status_code == 204
+    transaction.begin()
+    assert record.security_level == "公开"
+    # open_status is the open-access review's (#25): a PATCH is refused, token or value
+    response = session.patch(url, json={"open_status": "open"})
+    assert response.status_code == 400 and response.json()["type"] == "ReadOnlyField"
     transaction.begin()
     assert record.open_status == "待审"

@@ -21,6 +21,9 @@ SERVER_FIELDS = {
     "retention_expiry": "2999-12-31",
     # 冻结: placed and lifted only through @holds (reason, log, audit trail), never a plain PATCH
     "holds": ["绕过登记的冻结"],
+    # 开放状态: only the open-access review (its approval) or the open/control transition (#25)
+    "open_status": "开放",
+    "open_next_review": "2999-12-31",
 }
 
 

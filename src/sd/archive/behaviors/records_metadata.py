@@ -41,8 +41,14 @@ class IRecordsMetadata(model.Schema):
         vocabulary="sd.archive.SecurityLevels",
         default="公开",
     )  # 密级
+    # maintained by the system (#25): the open-access review's approval or the open/control
+    # transition set it (sd.archive.openreview.status); never a plain edit
+    directives.mode(open_status="display")
     open_status = schema.Choice(
-        title=_("Open status"), vocabulary="sd.archive.OpenStatuses", default="待审"
+        title=_("Open status"),
+        vocabulary="sd.archive.OpenStatuses",
+        default="待审",
+        readonly=True,
     )  # 开放状态
     pages = schema.Int(title=_("Pages"), required=False, min=0)  # 页数
     keywords = schema.List(

@@ -1,1 +1,3 @@
-"""Open-access review (开放审核, #25): closure periods, review batches, release. Pure Python, no Zope imports."""
+"""Open-access review (开放审核, #25): closure periods, review batches, release.
+
+Pure Python, no Zope imports."""

@@ -66,7 +66,8 @@ def decision_problems(
         return None, [
             Problem(
                 "OPENREVIEW-DECISION",
-                f"decision must be one of {', '.join(DECISIONS)} (审核意见应为开放、控制使用或删节后开放)",
+                f"decision must be one of {', '.join(DECISIONS)} "
+                "(审核意见应为开放、控制使用或删节后开放)",
                 where,
                 "decision",
             )

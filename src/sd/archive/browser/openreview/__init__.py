@@ -1,0 +1,1 @@
+"""Pages of the open-access review (开放审核, #25)."""
