@@ -49,6 +49,10 @@ SERVER_FIELDS = frozenset(
         "holds",
         "next_review",
         "disposition_state",
+        # 开放状态: set by the open-access review (its approval, or the open/control transition)
+        "open_status",
+        "open_next_review",
+        "open_log",
         # logs (著录更正记录、档号变更记录)
         "correction_log",
         "code_log",

@@ -27,6 +27,7 @@ OFD_SAMPLES = SHARED / "samples" / "ofd"
 os.environ.setdefault("TZ", "Asia/Shanghai")
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 os.environ.setdefault("SD_ARCHIVE_FIXITY_SCHEDULER", "off")  # tests call schedule.tick()
+os.environ.setdefault("SD_ARCHIVE_OPENREVIEW_SCHEDULER", "off")  # tests call yearly()
 os.environ.setdefault("SD_ARCHIVE_AUDIT_ANCHOR_SCHEDULER", "off")  # tests anchor themselves
 os.environ.setdefault("SD_ARCHIVE_POSTPROCESS", "inline")  # queue tests switch it on themselves
 
