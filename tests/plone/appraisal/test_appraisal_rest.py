@@ -207,3 +207,44 @@ def test_fonds_not_served(site):
     # anonymous too: the error shape, not a login page
     anonymous = rest_session(portal).post(f"{fonds.absolute_url()}/@appraisal-batches", json={})
     assert anonymous.status_code == 403 and anonymous.json()["type"] == "AppraisalRefused"
+
+
+def workbench_count(portal, user, queue):
+    import re
+
+    page = rest_session(portal, user)
+    page.headers["Accept"] = "text/html"
+    html = page.get(f"{portal.absolute_url()}/@@workbench").text
+    found = re.search(rf'sd-wb-{queue}".*?sd-count">(\d+)<', html, re.S)
+    return int(found.group(1)) if found else None
+
+
+def test_workbench_queues(site):
+    portal, fonds, records = site
+    url = batch_with_opinions(portal, fonds, records)
+    assert workbench_count(portal, "officer", "appraisal-opinions") == 1
+    assert workbench_count(portal, "leader", "appraisal-approval") == 0
+    post(portal, "officer", f"{url}/@appraisal-decision", {"action": "submit"})
+    assert workbench_count(portal, "leader", "appraisal-approval") == 1
+    assert workbench_count(portal, "officer", "appraisal-opinions") == 0
+    post(portal, "leader", f"{url}/@appraisal-decision", {"action": "approve"})
+    assert workbench_count(portal, "officer", "appraisal-execute") == 1
+    transaction.begin()
+    from sd.archive.preservation import discs
+    from sd.archive.preservation import store
+
+    relpath = store.versions(records[1])[0]["relpath"]
+    discs.on_disc(create=True)[relpath] = ("A-0009",)
+    transaction.commit()
+    body = {"supervisors": ["张三", "李四"]}
+    assert post(portal, "officer", f"{url}/@appraisal-execute", body).status_code == 200
+    assert workbench_count(portal, "officer", "appraisal-carriers") == 1
+    assert workbench_count(portal, "officer", "appraisal-execute") == 0
+    response = post(portal, "officer", f"{url}/@appraisal-carriers", {"carrier": "A-0009"})
+    assert response.status_code == 200 and response.json()["confirmed_by"] == "officer"
+    assert workbench_count(portal, "officer", "appraisal-carriers") == 0
+    refused(
+        post(portal, "officer", f"{url}/@appraisal-carriers", {"carrier": "A-0009"}),
+        409,
+        "APPRAISAL-CARRIER-DONE",
+    )

@@ -252,11 +252,43 @@ class WorkbenchView(BrowserView):
             )
         return {"queues": items}
 
+    def mining_findings(self) -> dict | None:
+        """重复/关联档案 (#28): undecided pairs this person may answer (records officers of a
+        fonds, archivists); nothing for other roles."""
+        if not (self.my_fonds or self.has("Archivist")):
+            return None
+        from sd.archive.mining.findings.outline import open_pairs
+
+        base = f"{self.portal_url}/@@mining-pairs"
+        return {
+            "queues": [
+                {
+                    "id": "mining-duplicates",
+                    "label": _("Duplicates"),
+                    "count": open_pairs("dup", limit=0)[0],
+                    "url": f"{base}?kind=dup",
+                },
+                {
+                    "id": "mining-related",
+                    "label": _("Related records"),
+                    "count": open_pairs("rel", limit=0)[0],
+                    "url": f"{base}?kind=rel",
+                },
+            ]
+        }
+
     def rectification(self) -> dict | None:
         """整改通知 (#26): notices to review or to answer, and the overdue ones."""
         from sd.archive.rectification.workbench import for_user
 
         return for_user(self)
+
+    def appraisal(self) -> dict | None:
+        """鉴定与销毁 (#25): batches waiting for opinions, approval or execution, and carriers
+        pending physical destruction."""
+        from sd.archive.appraisal.workbench import block
+
+        return block(self)
 
     def sysadmin(self) -> dict:
         return {"queues": [self.alarms_item()]}
