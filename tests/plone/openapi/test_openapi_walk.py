@@ -29,7 +29,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "access"))
 sys.path.insert(0, str(HERE.parent / "dossiers"))
 sys.path.insert(0, str(HERE.parent / "seals"))
+sys.path.insert(0, str(HERE.parent / "mining_suggestions"))
 from access_data import real_record  # noqa: E402
+from mining_walk import walk_mining  # noqa: E402
 from openapi_doc import _short  # noqa: E402
 from openapi_doc import check_answer  # noqa: E402
 from openapi_doc import load  # noqa: E402
@@ -190,6 +192,7 @@ def test_every_operation_answers_as_documented(world):
         (_volumes, j003, world),
         (_fonds_services, j001, world),
         (_record_services, record, world),
+        (walk_mining, j001, record),
         (_ledger_and_verify, site),
         (_audit_and_preservation, site),
         (_preservation_stage, site, j001, world),

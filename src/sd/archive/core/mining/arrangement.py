@@ -299,7 +299,7 @@ class ArrangementModel:
         for index in vector.indices[order]:
             name = names[index]
             word = name.split(":", 1)[1] if name[:2] in ("t:", "d:", "a:", "k:") else name
-            if word not in words:
+            if len(word) > 1 and word not in words:  # a single character says little
                 words.append(word)
         return tuple(words[:count])
 
