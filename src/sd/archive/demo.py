@@ -17,6 +17,7 @@ from sd.archive import logger
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
+from sd.archive.rectification.demo import make_rectification_demo
 from sd.archive.supervision.demo import make_supervision_demo
 
 RECORDS_PER_FONDS = 54
@@ -480,6 +481,10 @@ def create_demo_content(context=None):
             logger.info("demo fonds J003 arranged by volume created (2 volumes)")
         ensure_users(portal)
         make_supervision_demo(portal)  # 监督指标演示 J004 (#26)
+        make_rectification_demo(portal)  # 整改通知演示：一份待答复、一份逾期 (#26)
         from sd.archive.mining.suggestions.demo import make_mining_demo
 
         make_mining_demo(portal)  # 整理建议演示 J028：五个门类、待人工整理与模型 (#28)
+        from sd.archive.appraisal.demo import make_appraisal_demo
+
+        make_appraisal_demo(portal)  # 鉴定与销毁演示 J001：冻结档案、鉴定中的批次 (#25)

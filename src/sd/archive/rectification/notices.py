@@ -390,3 +390,41 @@ def overdue_notices(fonds_codes=None) -> list:
     if fonds_codes is not None:
         query["fonds_code"] = list(fonds_codes)
     return [b for b in catalog_notices(**query)]
+
+
+# -- figures from the supervision metrics ----------------------------------------------------
+
+#: (label, section, key) of the supervision figures a notice cites (监督指标)
+METRIC_FIGURES = (
+    ("文号缺号（件）", "completeness", "number_gaps"),
+    ("申报数与归档数差额（件）", "completeness", "declared_shortfall"),
+    ("电子文件组件缺失（件）", "completeness", "components_missing"),
+    ("超期归档（件）", "timeliness", "late"),
+    ("到期未移交进馆（件）", "timeliness", "due_for_transfer"),
+    ("每千个信息包退回数", "quality", "rejections_per_1000"),
+)
+
+
+def metric_figures(fonds_code: str, year: int | None = None) -> list[dict]:
+    """The figures of the agency's supervision metrics worth citing (the non-zero ones), each
+    linked to the agency's supervision page; ``[]`` when the metrics are not there."""
+    try:
+        from sd.archive.supervision.metrics import agency_metrics
+    except ImportError:  # the supervision area is not installed
+        return []
+    fonds = find_fonds(fonds_code)
+    if fonds is None:
+        return []
+    metrics = agency_metrics(fonds, year)
+    link = f"{fonds.absolute_url()}/@@supervision-agency" + (f"?year={year}" if year else "")
+    figures = []
+    for label, section, key in METRIC_FIGURES:
+        value = (metrics.get(section) or {}).get(key)
+        if value:
+            figures.append({"label": label, "value": value, "link": link})
+    missing = (metrics.get("completeness") or {}).get("scope_missing") or []
+    if missing:
+        figures.append(
+            {"label": "归档范围内无档案的门类", "value": "、".join(missing), "link": link}
+        )
+    return figures
