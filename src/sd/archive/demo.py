@@ -485,6 +485,9 @@ def create_demo_content(context=None):
         from sd.archive.mining.suggestions.demo import make_mining_demo
 
         make_mining_demo(portal)  # 整理建议演示 J028：五个门类、待人工整理与模型 (#28)
+        from sd.archive.mining.findings.demo import make_findings_demo
+
+        make_findings_demo(portal)  # 挖掘发现演示 J001：重复、近似、引用文号、敏感内容 (#28)
         from sd.archive.appraisal.demo import make_appraisal_demo
 
         make_appraisal_demo(portal)  # 鉴定与销毁演示 J001：冻结档案、鉴定中的批次 (#25)

@@ -222,3 +222,23 @@ def test_a_bad_pattern_kept_in_the_registry_is_skipped_the_good_ones_used(fonds)
     kinds = {h["kind"] for h in hints_for(record)}
     assert {"mobile", "项目编号"} <= kinds
     assert "坏规则" not in kinds
+
+
+def test_the_demo_shows_every_kind_of_finding(portal, fonds):
+    from sd.archive.mining.findings.demo import make_findings_demo
+    from sd.archive.text import queue
+
+    made = {r.getId().rsplit("-", 1)[1]: r for r in make_findings_demo(portal)}
+    assert sorted(made) == ["copy", "near", "notice", "register", "reply"]
+    for record in made.values():
+        queue.take(record.UID())
+    notice = made["notice"].UID()
+    found = {(p["kind"], tuple(p["reasons"])): p for p in pairs.pairs_of(notice)}
+    assert ("dup", ("same_file", "near_text")) in found
+    assert ("dup", ("near_text",)) in found
+    assert ("rel", ("cites",)) in found
+    assert found[("rel", ("cites",))]["a"] == made["reply"].UID()
+    assert "张伟" in findings_of(made["reply"])["entities"]["people"]
+    kinds = {h["kind"] for h in hints_for(made["register"])}
+    assert {"id_number", "mobile", "address", "secret_marking"} <= kinds
+    assert make_findings_demo(portal) == []  # idempotent
