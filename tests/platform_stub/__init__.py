@@ -94,13 +94,14 @@ class PlatformStub:
 
     # -- the server ------------------------------------------------------------------------------
 
-    def start(self) -> str:
+    def start(self, port: int = 0) -> str:
+        """Serve on 127.0.0.1 (``port`` 0: a free one); returns the base URL."""
         stub = self
 
         class Handler(_Handler):
             platform = stub
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -198,8 +199,24 @@ class PlatformStub:
         return {"errcode": 0, "errmsg": "ok", "userlist": users}
 
 
+def demo_province(stub: PlatformStub) -> None:
+    """The small province of the tests and the development server: 山东省 / 省档案局 / 办公室,
+    省财政厅 / 综合处; 张三 (records officer, 办公室), 李四 (records officer, 综合处), 王五
+    (tag 分管领导), 赵六."""
+    stub.add_department(1, "山东省")
+    stub.add_department(2, "省档案局", 1)
+    stub.add_department(3, "办公室", 2)
+    stub.add_department(4, "省财政厅", 1)
+    stub.add_department(5, "综合处", 4)
+    stub.add_member("zhang", "张三", [3], position="档案员")
+    stub.add_member("li", "李四", [5], position="档案员")
+    stub.add_member("wang", "王五", [5], position="科员", tags=["分管领导"])
+    stub.add_member("zhao", "赵六", [4], position="科员")
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms delayed ACK)
     platform: PlatformStub
 
     def do_GET(self):  # noqa: N802 (http.server's name)

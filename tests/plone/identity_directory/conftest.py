@@ -3,6 +3,7 @@ province (two agencies bound to fonds J001 and J002), and the client the site us
 
 import pytest
 from platform_stub import PlatformStub
+from platform_stub import demo_province
 from zope.component.hooks import setSite
 
 from sd.archive.identity.directory import store
@@ -10,22 +11,10 @@ from sd.archive.identity.platform.client import PlatformClient
 from sd.archive.testing import make_fonds
 
 
-def small_province(stub):
-    stub.add_department(1, "山东省")
-    stub.add_department(2, "省档案局", 1)
-    stub.add_department(3, "办公室", 2)
-    stub.add_department(4, "省财政厅", 1)
-    stub.add_department(5, "综合处", 4)
-    stub.add_member("zhang", "张三", [3], position="档案员")
-    stub.add_member("li", "李四", [5], position="档案员")
-    stub.add_member("wang", "王五", [5], position="科员", tags=["分管领导"])
-    stub.add_member("zhao", "赵六", [4], position="科员")
-
-
 @pytest.fixture
 def stub():
     platform = PlatformStub()
-    small_province(platform)
+    demo_province(platform)
     platform.start()
     yield platform
     platform.stop()

@@ -79,3 +79,15 @@ def test_scheduled_full_sync_runs_when_due(configured, client):
     assert tick(configured, client, now=1e12).status == "ok"
     assert tick(configured, client) is None  # just ran
     full_sync(configured, client)
+
+
+def test_directory_demo_is_idempotent(manager):
+    from sd.archive.identity.directory.demo import make_directory_demo
+
+    assert make_directory_demo(manager) is True
+    assert store.bindings(manager) == {"2": "J001", "4": "J002"}
+    assert (
+        api.portal.get_registry_record("sd.archive.platform.platform_url")
+        == "http://localhost:8790"
+    )
+    assert make_directory_demo(manager) is False

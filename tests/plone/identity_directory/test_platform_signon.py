@@ -52,9 +52,16 @@ def platform_site(acceptance, stub, monkeypatch):
 
 
 def sign_in(portal, stub, user_id):
+    """Through the platform and back; the callback's answer (a redirect into the site, the
+    session cookie set) is returned without following it."""
     stub.sign_in_as(user_id)
     http = requests.Session()
-    answer = http.get(f"{portal.absolute_url()}/@@platform-login", timeout=20)
+    answer = http.get(
+        f"{portal.absolute_url()}/@@platform-login", allow_redirects=False, timeout=20
+    )
+    while answer.is_redirect and not urlsplit(answer.url).path.endswith("platform-callback"):
+        answer = http.get(answer.headers["Location"], allow_redirects=False, timeout=20)
+    assert answer.headers.get("Location", "").startswith(portal.absolute_url())
     return http, answer
 
 
@@ -90,7 +97,7 @@ def refusals(portal):
 def test_sign_in_reads_own_fonds_and_loses_it_when_moved(platform_site, stub):
     portal = platform_site
     http, answer = sign_in(portal, stub, "zhang")
-    assert answer.status_code == 200 and "__ac" in http.cookies
+    assert answer.status_code == 302 and "__ac" in http.cookies
     assert read_fonds(http, portal, "j001") == 200
     assert read_fonds(http, portal, "j002") in (401, 403)
     # the platform moves zhang to the other agency and tells the archives
@@ -133,7 +140,8 @@ def test_replayed_code_is_refused(platform_site, stub):
     http = requests.Session()
     url = callback_url(portal, stub, "zhang", http)
     state = parse_qs(urlsplit(url).query)["state"][0]
-    assert http.get(url, timeout=20).status_code == 200
+    first = http.get(url, timeout=20, allow_redirects=False)
+    assert first.status_code == 302 and "__ac" in http.cookies
     replay = requests.Session()
     replay.cookies.set("__sd_platform_state", state)
     answer = replay.get(url, timeout=20, allow_redirects=False)
@@ -178,7 +186,7 @@ def test_first_sign_in_before_sync_gets_the_account(platform_site, stub):
     portal = platform_site
     stub.add_member("sun", "孙七", [3], position="档案员")
     http, answer = sign_in(portal, stub, "sun")
-    assert answer.status_code == 200 and "__ac" in http.cookies
+    assert answer.status_code == 302 and "__ac" in http.cookies
     assert read_fonds(http, portal, "j001") == 200
 
 
