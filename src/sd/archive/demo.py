@@ -14,6 +14,7 @@ from datetime import timezone
 from plone import api
 
 from sd.archive import logger
+from sd.archive.identity.directory.demo import make_directory_demo
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
@@ -481,6 +482,7 @@ def create_demo_content(context=None):
             logger.info("demo fonds J003 arranged by volume created (2 volumes)")
         ensure_users(portal)
         make_supervision_demo(portal)  # 监督指标演示 J004 (#26)
+        make_directory_demo(portal)  # 组织机构同步：机关绑定、开发用山东通模拟服务 (#27)
         make_rectification_demo(portal)  # 整改通知演示：一份待答复、一份逾期 (#26)
         from sd.archive.mining.suggestions.demo import make_mining_demo
 
