@@ -16,8 +16,10 @@ do — ~350–900 characters each. Planted in it:
 - **hard negatives** (3 %): another record of the same kind and template that shares its
   opening and closing (not a duplicate: must not be flagged);
 - **sensitive values** (5 % of records): valid 身份证号, mobile numbers, addresses, 密级 marks;
-  and **decoys** in 5 %: 18-digit order numbers with a wrong check character, 流水号 with an
-  11-digit run inside, 商业秘密.
+  and **decoys** in 5 %: 18-digit order numbers with a wrong check character or random digits
+  (some carry a valid date and check character by chance), 流水号 with an 11-digit run inside,
+  contract numbers ``HT`` + 11 digits shaped like a mobile number (the finder cannot tell
+  them apart: counted against it), 商业秘密.
 
 Measured:
 
@@ -244,12 +246,20 @@ class Maker:
         return v, [v]
 
     def decoy_line(self) -> str:
+        """A line with no sensitive value that looks like one. Most are what the rules tell
+        apart (a wrong check character, digits inside a longer number, 商业秘密); some they
+        cannot: a random 18-digit order number that happens to carry a valid date and check
+        character, an 11-digit contract number after letters that reads as a mobile number."""
         r = self.r
         choice = r.random()
-        if choice < 0.4:
+        if choice < 0.3:
             return f"订单编号{self.id_number(valid=False)}，已完成付款。"
-        if choice < 0.7:
+        if choice < 0.45:
+            return f"订单编号{r.randint(10**17, 10**18 - 1)}，已完成付款。"
+        if choice < 0.65:
             return f"业务流水号2023{r.randint(10**12, 10**13 - 1)}，请妥善保存。"
+        if choice < 0.8:
+            return f"合同编号HT{self.mobile()}，请按合同约定执行。"
         return "各单位要依法保护商业秘密和个人隐私。"
 
 
