@@ -122,9 +122,9 @@ def archived_in_period(portal, fonds_code: str, kind: str, start: date, end: dat
     return _dated(site_tree(portal, COUNTS), fonds_code, kind, start, end)
 
 
-def declared_entries(portal, fonds_code: str, year: int | None = None) -> list[dict]:
-    """The counts declared for an agency (申报数), periods starting in ``year`` (or all)."""
-    tree = site_tree(portal, DECLARED)
+def declared_entries(tree, fonds_code: str, year: int | None = None) -> list[dict]:
+    """The counts declared for an agency (申报数) in ``tree`` (the site's ``DECLARED``),
+    periods starting in ``year`` (or all)."""
     if tree is None:
         return []
     found = []
@@ -137,7 +137,7 @@ def declared_entries(portal, fonds_code: str, year: int | None = None) -> list[d
     return found
 
 
-def _comparisons(portal, counts, fonds_code: str, year: int | None) -> list[DeclaredComparison]:
+def _comparisons(tree, counts, fonds_code: str, year: int | None) -> list[DeclaredComparison]:
     return [
         DeclaredComparison(
             e["kind"],
@@ -152,7 +152,7 @@ def _comparisons(portal, counts, fonds_code: str, year: int | None) -> list[Decl
                 date.fromisoformat(e["end"]),
             ),
         )
-        for e in declared_entries(portal, fonds_code, year)
+        for e in declared_entries(tree, fonds_code, year)
     ]
 
 
@@ -165,88 +165,164 @@ def scope_categories(fonds) -> list[str]:
 
 
 def review_queue() -> dict[str, tuple[int, date | None]]:
-    """{全宗号: (records waiting for review, the oldest one's day)} in one catalog query
-    (待人工整理 of every agency)."""
+    """{全宗号: (records waiting for review, the oldest one's day)} of every agency
+    (待人工整理): the catalog's own indexes, intersected once and read entry by entry
+    (全宗号 and 创建时间 of each waiting entry), no brain and no record."""
+    from BTrees.IIBTree import intersection
+    from Products.CMFCore.indexing import processQueue
+
     from sd.archive.intake.review import PENDING_REVIEW
 
-    catalog = api.portal.get_tool("portal_catalog")
-    found: dict[str, tuple[int, date | None]] = {}
-    for brain in catalog.unrestrictedSearchResults(
-        portal_type="Record", review_state="pre_archived", arrangement_status=PENDING_REVIEW
+    processQueue()  # pending reindexing first, as a catalog search would
+    catalog = api.portal.get_tool("portal_catalog")._catalog
+    waiting = None
+    for index, value in (
+        ("review_state", "pre_archived"),
+        ("arrangement_status", PENDING_REVIEW),
+        ("portal_type", "Record"),
     ):
-        code = getattr(brain, "fonds_code", None) or ""
-        day = aggregates.beijing_date(brain.created)
-        n, oldest = found.get(code, (0, None))
-        found[code] = (n + 1, min(d for d in (oldest, day) if d) if (oldest or day) else None)
-    return found
+        found = catalog.getIndex(index)._index.get(value)
+        if found is None:
+            return {}
+        if isinstance(found, int):  # a value held by one entry only
+            from BTrees.IIBTree import IITreeSet
+
+            found = IITreeSet([found])
+        waiting = found if waiting is None else intersection(waiting, found)
+    fonds_of = catalog.getIndex("fonds_code")._unindex
+    created_of = catalog.getIndex("created")._unindex
+    counts: dict[str, list] = {}
+    for rid in waiting or ():
+        code = fonds_of.get(rid) or ""
+        entry = counts.setdefault(code, [0, None])
+        entry[0] += 1
+        made = created_of.get(rid)
+        if made is not None and (entry[1] is None or made < entry[1]):
+            entry[1] = made
+    return {code: (n, _index_day(oldest)) for code, (n, oldest) in counts.items()}
 
 
-def _row(portal, fonds, year, today, counts, queue) -> dict:
-    from sd.archive.transfer.outgoing import transfer_after_years
+def _index_day(value) -> date | None:
+    """A DateIndex value (its packed UTC year·month·day·hour·minute) as the day in Beijing."""
+    if value is None:
+        return None
+    from datetime import UTC
+    from datetime import datetime
 
-    code = fonds.fonds_code
-    sums, items = _sums(counts, code, year)
-    void = {s: list(entries) for s, entries in numbers.declared(fonds).items()}
-    gaps, series = numbers.gap_summary(portal, code, void, year)
-    scope = scope_categories(fonds)
-    if year is not None:
-        present = {
-            k[3]
-            for k, c in (counts or {}).items(
-                min=(code, year, "archived", ""), max=(code, year, "archived", "\uffff")
+    value, minute = divmod(int(value), 60)
+    value, hour = divmod(value, 24)
+    value, day = divmod(value, 31)
+    if day == 0:
+        day, value = 31, value - 1
+    year, month = divmod(value, 12)
+    if month == 0:
+        month, year = 12, year - 1
+    try:
+        return aggregates.beijing_date(datetime(year, month, day, hour, minute, tzinfo=UTC))
+    except ValueError:
+        return None
+
+
+class Reader:
+    """One reading of the figures (一次读取): the site's trees, the review queue, the fonds
+    and the settings looked up once, then any number of agencies and years (a page reads
+    every agency for several years)."""
+
+    def __init__(self, today: date | None = None):
+        from sd.archive.intake.fonds import all_fonds
+        from sd.archive.transfer.outgoing import transfer_after_years
+
+        self.portal = api.portal.get()
+        self.today = _today(today)
+        self.counts = site_tree(self.portal, COUNTS)
+        self.numbers = site_tree(self.portal, aggregates.NUMBERS)
+        self.declared = site_tree(self.portal, DECLARED)
+        self.transfer_after = transfer_after_years()
+        self._queue = None
+        self._fonds = None
+        self._all_fonds = all_fonds
+        self._static: dict[str, tuple] = {}
+
+    @property
+    def queue(self) -> dict:
+        if self._queue is None:
+            self._queue = review_queue()
+        return self._queue
+
+    def fonds(self) -> list:
+        if self._fonds is None:
+            found = [f for f in self._all_fonds(self.portal) if getattr(f, "fonds_code", None)]
+            self._fonds = sorted(found, key=lambda f: f.fonds_code)
+        return self._fonds
+
+    def _about(self, fonds) -> tuple:
+        """(title, url, domain, scope categories, void 文号) of a fonds, read once."""
+        code = fonds.fonds_code
+        if code not in self._static:
+            void = {s: list(entries) for s, entries in numbers.declared(fonds).items()}
+            self._static[code] = (
+                fonds.Title(),
+                fonds.absolute_url(),
+                getattr(fonds, "network_domain", "") or "",
+                scope_categories(fonds),
+                void,
             )
-            if c()
+        return self._static[code]
+
+    def row(self, fonds, year: int | None) -> dict:
+        code, counts = fonds.fonds_code, self.counts
+        title, url, domain, scope, void = self._about(fonds)
+        sums, items = _sums(counts, code, year)
+        gaps, series = numbers.gap_summary(self.numbers, code, void, year)
+        if year is not None:
+            present = {
+                k[3]
+                for k, c in (counts or {}).items(
+                    min=(code, year, "archived", ""), max=(code, year, "archived", "\uffff")
+                )
+                if c()
+            }
+            scope_missing = [c for c in scope if c not in present]
+        else:
+            scope_missing = []
+        backlog, oldest = self.queue.get(code, (0, None))
+        data = Inputs(
+            sums=sums,
+            rejected_items=items,
+            number_gaps=gaps,
+            number_series=series,
+            declared=_comparisons(self.declared, counts, code, year),
+            scope_missing=scope_missing,
+            review_backlog=backlog,
+            review_oldest_days=(self.today - oldest).days if oldest else 0,
+            due_for_transfer=_held_until(counts, code, self.today.year - self.transfer_after),
+        )
+        return {
+            "fonds": code,
+            "title": title,
+            "url": url,
+            "domain": domain,
+            "year": year,
+            **compute(data),
         }
-        scope_missing = [c for c in scope if c not in present]
-    else:
-        scope_missing = []
-    backlog, oldest = queue.get(code, (0, None))
-    data = Inputs(
-        sums=sums,
-        rejected_items=items,
-        number_gaps=gaps,
-        number_series=series,
-        declared=_comparisons(portal, counts, code, year),
-        scope_missing=scope_missing,
-        review_backlog=backlog,
-        review_oldest_days=(today - oldest).days if oldest else 0,
-        due_for_transfer=_held_until(counts, code, today.year - transfer_after_years()),
-    )
-    return {
-        "fonds": code,
-        "title": fonds.Title(),
-        "url": fonds.absolute_url(),
-        "domain": getattr(fonds, "network_domain", "") or "",
-        "year": year,
-        **compute(data),
-    }
+
+    def all_agencies(self, year: int | None = None, domain: str | None = None) -> list[dict]:
+        return [
+            self.row(f, year)
+            for f in self.fonds()
+            if not domain or getattr(f, "network_domain", "") == domain
+        ]
 
 
 def agency_metrics(fonds, year: int | None = None, today: date | None = None) -> dict:
     """The figures of one agency (a Fonds or its 全宗号) for ``year`` (None: all years)."""
-    portal = api.portal.get()
-    fonds = _fonds_object(fonds)
-    counts = site_tree(portal, COUNTS)
-    return _row(portal, fonds, year, _today(today), counts, review_queue())
+    return Reader(today).row(_fonds_object(fonds), year)
 
 
 def all_agencies(year: int | None = None, today: date | None = None, domain: str | None = None):
     """The figures of every agency, ordered by fonds code (``domain``: only that network
     domain, e.g. ``public-service``)."""
-    from sd.archive.intake.fonds import all_fonds
-
-    portal = api.portal.get()
-    counts = site_tree(portal, COUNTS)
-    queue = review_queue()
-    day = _today(today)
-    rows = [
-        _row(portal, f, year, day, counts, queue)
-        for f in all_fonds(portal)
-        if getattr(f, "fonds_code", None)
-        and (not domain or getattr(f, "network_domain", "") == domain)
-    ]
-    rows.sort(key=lambda r: r["fonds"])
-    return rows
+    return Reader(today).all_agencies(year, domain)
 
 
 def years(today: date | None = None) -> list[int]:

@@ -75,10 +75,10 @@ def gaps(portal, fonds, year: int | None = None) -> list[NumberGap]:
     return series_gaps(numbers, {s: list(registry.get(s, {})) for s in numbers})
 
 
-def gap_summary(portal, fonds_code: str, void: dict, year: int | None) -> tuple[int, int]:
-    """(missing numbers, series) from the counters alone: highest number minus numbers present
-    minus numbers marked void, per series (the dashboard's figure, no list is built)."""
-    tree = site_tree(portal, NUMBERS)
+def gap_summary(tree, fonds_code: str, void: dict, year: int | None) -> tuple[int, int]:
+    """(missing numbers, series) from the counters alone (``tree``: the site's ``NUMBERS``):
+    highest number minus numbers present minus numbers marked void, per series (the
+    dashboard's figure, no list is built)."""
     if tree is None:
         return 0, 0
     low, high = (year, year) if year is not None else (0, 9999)
