@@ -171,13 +171,8 @@ def _require_pending(record) -> None:
         )
 
 
-def accept_arrangement(record, values: dict | None = None) -> dict:
-    """Accept the suggestion (``values`` None or equal to it) or correct it (``values`` with
-    other 门类/保管期限/机构或问题), through the review queue's accept; returns
-    ``{"outcome", "archival_code", "suggested", "chosen"}``."""
-    from sd.archive.intake import review
-
-    _require_pending(record)
+def _current(record) -> dict:
+    """The record's suggestion now, or a 409 NoSuggestion saying why there is none."""
     found = arrangement_for(record)
     if not found.get("ok"):
         raise SuggestionRefused(
@@ -186,6 +181,17 @@ def accept_arrangement(record, values: dict | None = None) -> dict:
             409,
             "NoSuggestion",
         )
+    return found
+
+
+def accept_arrangement(record, values: dict | None = None) -> dict:
+    """Accept the suggestion (``values`` None or equal to it) or correct it (``values`` with
+    other 门类/保管期限/机构或问题), through the review queue's accept; returns
+    ``{"outcome", "archival_code", "suggested", "chosen"}``."""
+    from sd.archive.intake import review
+
+    _require_pending(record)
+    found = _current(record)
     suggested = {k: found["values"].get(k, {}).get("value", "") for k in VALUES}
     chosen = dict(suggested)
     for name in VALUES:
@@ -214,14 +220,7 @@ def reject_arrangement(record, reason: str = "") -> dict:
     """Reject the suggestion (不采纳): the record stays in the review queue, the suggestion is
     not shown again for it until the model changes."""
     _require_pending(record)
-    found = arrangement_for(record)
-    if not found.get("ok"):
-        raise SuggestionRefused(
-            "此文件没有整理建议 / there is no suggestion for this record",
-            [Problem("SUGGEST-NONE", found.get("reason", ""), record.getId(), "suggestion")],
-            409,
-            "NoSuggestion",
-        )
+    found = _current(record)
     suggested = {k: v.get("value", "") for k, v in found["values"].items()}
     details = {"suggested": suggested, "version": found["version"], "reason": reason.strip()}
     _record_answer(record, "arrangement", tally.REJECTED, details)
