@@ -470,6 +470,8 @@ def make_volume_fonds(portal):
 
 def create_demo_content(context=None):
     portal = api.portal.get()
+    # the demonstration site plays every node (全部网域): fonds and packages of both domains
+    api.portal.set_registry_record("sd.archive.settings.network_domain", "combined")
     with api.env.adopt_roles(["Manager"]):
         for spec in FONDS:
             fonds = make_fonds(portal, spec)
@@ -482,8 +484,6 @@ def create_demo_content(context=None):
             logger.info("demo fonds J003 arranged by volume created (2 volumes)")
         ensure_users(portal)
         make_supervision_demo(portal)  # 监督指标演示 J004 (#26)
-        make_directory_demo(portal)  # 组织机构同步：机关绑定、开发用山东通模拟服务 (#27)
-        make_rectification_demo(portal)  # 整改通知演示：一份待答复、一份逾期 (#26)
         from sd.archive.mining.suggestions.demo import make_mining_demo
 
         make_mining_demo(portal)  # 整理建议演示 J028：五个门类、待人工整理与模型 (#28)
@@ -493,3 +493,5 @@ def create_demo_content(context=None):
         from sd.archive.appraisal.demo import make_appraisal_demo
 
         make_appraisal_demo(portal)  # 鉴定与销毁演示 J001：冻结档案、鉴定中的批次 (#25)
+        make_directory_demo(portal)  # 组织机构同步：机关绑定、开发用山东通模拟服务 (#27)
+        make_rectification_demo(portal)  # 整改通知演示：一份待答复、一份逾期 (#26)

@@ -17,7 +17,11 @@ class IArchiveSettings(Interface):
 
     network_domain = schema.Choice(
         title=_("This deployment's network domain"),  # 本节点网络域
-        vocabulary="sd.archive.NetworkDomains",
+        description=_(
+            "Decides which record kinds, intake interfaces and fonds this node accepts "
+            "(sd.archive.core.domains)."
+        ),
+        vocabulary="sd.archive.NodeDomains",
         default="administrative",
     )
     production = schema.Bool(

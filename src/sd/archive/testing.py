@@ -46,6 +46,8 @@ class SdArchiveLayer(PloneSandboxLayer):
         applyProfile(portal, "sd.archive:default")
         # plone.app.testing switches workflows off; sd.archive's bindings come from its profile.
         portal.portal_workflow.setDefaultChain("simple_publication_workflow")
+        # the test site plays every node (全部网域); tests of one domain set it themselves
+        api.portal.set_registry_record("sd.archive.settings.network_domain", "combined")
 
 
 FIXTURE = SdArchiveLayer()

@@ -11,6 +11,25 @@ from sd.archive.content.local_roles import LocalRolesReindexing
 from sd.archive.interfaces import IFonds
 
 
+def default_domain() -> str:
+    """A new fonds lives in this node's domain (the administrative one on the archives LAN or
+    a combined demonstration site, as before)."""
+    from sd.archive.core.domains import FONDS_DOMAINS
+    from sd.archive.domains import node_domain
+
+    node = node_domain()
+    return node if node in FONDS_DOMAINS[node] and node != "archives" else "administrative"
+
+
+def default_kinds() -> set:
+    """The record kinds of a new fonds: its node's, or electronic official documents."""
+    from sd.archive.core.domains import KINDS
+    from sd.archive.domains import node_domain
+
+    kinds = KINDS[node_domain()]
+    return set(kinds) if len(kinds) == 1 else {"电子公文"}
+
+
 class IFondsSchema(model.Schema):
     """Fields of a fonds (全宗)."""
 
@@ -26,14 +45,14 @@ class IFondsSchema(model.Schema):
         max_length=18,
     )
     network_domain = schema.Choice(
-        title=_("Network domain"),  # 网络域
-        vocabulary="sd.archive.NetworkDomains",
-        default="administrative",
+        title=_("Network domain"),  # 网络域: the domains this node may hold (sd.archive.domains)
+        vocabulary="sd.archive.FondsDomains",
+        defaultFactory=default_domain,
     )
     record_kinds = schema.Set(
         title=_("Record kinds"),  # 文件类型
-        value_type=schema.Choice(vocabulary="sd.archive.RecordKinds"),
-        default={"电子公文"},
+        value_type=schema.Choice(vocabulary="sd.archive.NodeRecordKinds"),
+        defaultFactory=default_kinds,
     )
     own_records_room = schema.Bool(
         title=_("Runs its own digital records room system"),  # 自建数字档案室
@@ -60,3 +79,11 @@ class Fonds(LocalRolesReindexing, Container):
     """
 
     _ordering = "unordered"
+
+
+def keep_domain(fonds, event=None) -> None:
+    """Store a new fonds' domain and record kinds (IObjectAddedEvent): their defaults follow
+    the node's setting, and a default left unstored would follow it later too."""
+    for name in ("network_domain", "record_kinds"):
+        if name not in fonds.__dict__:
+            setattr(fonds, name, getattr(fonds, name))

@@ -189,6 +189,7 @@ CODES: dict[str, str] = {
 #: the phrase of a family of codes, by the code's first part(s)
 FAMILIES: dict[str, str] = {
     "CODE": "档号不符合编制规则",
+    "domain": "本节点网络域不接受",
     "FIELD": "字段有误",
     "LEDGER-BUNDLE": "证据包有误",
     "LEDGER-CHECKPOINT": "账本检查点有误",
@@ -247,8 +248,8 @@ FAMILIES: dict[str, str] = {
     "DESTROY": "不得销毁",
     "DUE": "到期查询参数有误",
     "HOLD": "冻结或解冻不予办理",
-    "OPENREVIEW": "开放审核不予办理",
     "APPRAISAL": "鉴定销毁不予办理",
+    "OPENREVIEW": "开放审核不予办理",
     "service": "政务服务事项与办件信息不一致",
     "VOLUME": "案卷有误",
     "DOSSIER": "案卷有误",
@@ -293,9 +294,9 @@ TYPES: dict[str, str] = {
     "ConfigurationError": "配置有误",
     "ReceiptRefused": "回执不予接收",
     "NothingToTransfer": "没有可移交的档案",
-    "OpenReviewRefused": "开放审核不予办理",
     "FindingRefused": "挖掘建议处理不予受理",
     "PatternRefused": "敏感内容规则有误",
+    "OpenReviewRefused": "开放审核不予办理",
     "AppraisalRefused": "鉴定销毁不予办理",
 }
 

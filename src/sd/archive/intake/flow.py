@@ -31,6 +31,7 @@ from plone import api
 from Products.CMFCore.utils import getToolByName
 from ZODB.POSException import ConflictError
 
+from sd.archive import domains
 from sd.archive.core.arrangement import arrange
 from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.engine import run_detection
@@ -112,6 +113,7 @@ class IntakeRun:
     def submit(self, declared_digest: str | None):
         """Read, check the fonds, find a repetition, detect; then reject or accept."""
         portal, spooled = self.portal, self.spooled
+        domains.check_interface(self.kind)  # e.g. the archives LAN serves no business system
         # the copy of the package (原始包) and its digests are made on a helper thread while
         # the package is read, checked and stored (spool.py), and waited for only where they
         # are needed: an Idempotency-Key, a repeated 电子文件号, a declared X-Package-SM3, the
@@ -132,6 +134,7 @@ class IntakeRun:
                 "来源/全宗号",
                 "authorization",
             )
+        domains.check_record(metadata.kind, fonds)  # 422: not this node's kind or fonds
         write_lock(fonds)  # from here on the snapshot includes every earlier intake
         self.fonds = portal.unrestrictedTraverse(fonds.getPhysicalPath())
         self.holdings = Holdings(self.fonds)

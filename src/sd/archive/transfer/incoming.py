@@ -31,6 +31,7 @@ from plone import api
 from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
 
+from sd.archive import domains
 from sd.archive import logger
 from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.engine import run_detection
@@ -161,6 +162,7 @@ def receive_package(
 ) -> Outcome:
     """Check a spooled transfer package and open its batch (接收移交包); ``carrier`` is
     ``offline`` for a package an archivist uploads from a carrier (离线载体)."""
+    domains.check_interface("transfer")
     existing = known_batch(portal, spooled.sm3)
     if existing is not None:
         return Repeated(batch_body(existing), existing.absolute_url())
@@ -177,6 +179,7 @@ def receive_package(
                 "全宗号",
                 "authorization",
             )
+        domains.check_fonds(fonds)  # 422: a fonds this node may not hold
         package_report = run_detection(
             "transfer", package, load_catalogue(), detection_context(fonds)
         )
