@@ -195,3 +195,50 @@ def test_demo_fonds_has_suggestions_for_its_review_queue(manager, mining_dir):
     voucher = next(r for r in waiting if "会计凭证" in r.Title())
     assert suggest.arrangement_for(voucher)["values"]["category"]["value"] == "KJ"
     assert len(thesaurus.get(fonds)) > 10
+
+
+def test_the_text_of_records_waiting_for_review_is_queued_and_used(learned):
+    from sd.archive.core.text import render
+    from sd.archive.repository import ComponentData
+    from sd.archive.repository import create_record
+    from sd.archive.text import queue as text_queue
+    from sd.archive.text import record_text
+
+    pdf = render.text_pdf(
+        [["本月共编制记账凭证，附原始凭证。", "借方科目为业务费，贷方科目为银行存款。"]]
+    )
+    component = ComponentData(
+        filename="正本.pdf", data=pdf, role="正本", sequence=1, content_type="application/pdf"
+    )
+    values = {
+        "title": "关于有关事项的报告",
+        "record_kind": "电子公文",
+        "electronic_record_id": "OA-J001-TEXT-1",
+        "fonds_code": "J001",
+        "year": 2024,
+    }
+    record = create_record(learned, values, [component])
+    record.arrangement_status = "pending_review"
+    record.reindexObject()
+    assert record_text(record) == ""
+    assert models.queue_waiting_text() == 1
+    assert text_queue.is_pending(record) and models.queue_waiting_text() == 0
+    text_queue.take(record.UID())
+    assert "记账凭证" in record_text(record)
+    assert models.queue_waiting_text() == 0  # extracted: not queued again
+    found = suggest.arrangement_for(record)
+    assert found["values"]["category"]["value"] == "KJ"  # the title says little; the text tells
+
+
+def test_the_schedule_retrains_a_fonds_whose_model_is_a_week_old(learned):
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
+
+    now = datetime.now(UTC)
+    assert not models.due(learned, now)
+    assert models.tick(now) == []
+    later = now + timedelta(days=models.RETRAIN_DAYS + 1)
+    assert models.due(learned, later)
+    assert "J001" in models.tick(later)
+    assert models.status(learned)["version"] == "v000002"

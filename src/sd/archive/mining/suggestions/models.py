@@ -8,8 +8,9 @@ file falls back to the previous version.
 :func:`retrain` learns a fonds from its arranged records (every record past pre-archiving with
 a 门类 and 保管期限 — which includes every suggestion a person accepted or corrected: their
 answers are what the next model learns) and their file text (``sd.archive.text``).
-The scheduler (a daemon thread in serving processes, like scheduled fixity) retrains every fonds
-whose model is older than :data:`RETRAIN_DAYS` days (``SD_ARCHIVE_MINING_RETRAIN_DAYS``, default
+The scheduler (a daemon thread in serving processes, like scheduled fixity) looks every 10
+minutes (``SD_ARCHIVE_MINING_CHECK_SECONDS``): it queues the text extraction of records waiting for
+review (:func:`queue_waiting_text`), and retrains every fonds whose model is older than :data:`RETRAIN_DAYS` days (``SD_ARCHIVE_MINING_RETRAIN_DAYS``, default
 7) or that has none; ``SD_ARCHIVE_MINING_SCHEDULER=off`` leaves it to the on-demand button and
 ``POST {fonds}/@mining-model``.
 """
@@ -34,7 +35,7 @@ from sd.archive.core.mining.features import Sample
 from sd.archive.core.mining.model_store import ModelStore
 
 RETRAIN_DAYS = float(os.environ.get("SD_ARCHIVE_MINING_RETRAIN_DAYS", 7))
-CHECK_SECONDS = float(os.environ.get("SD_ARCHIVE_MINING_CHECK_SECONDS", 3600))
+CHECK_SECONDS = float(os.environ.get("SD_ARCHIVE_MINING_CHECK_SECONDS", 600))
 MIN_RECORDS = int(os.environ.get("SD_ARCHIVE_MINING_MIN_RECORDS", arrangement.MIN_RECORDS))
 #: states of a record that is not arranged yet or no longer held: not learned from
 NOT_ARRANGED = ("pre_archived", "rejected", "destroyed")
@@ -188,8 +189,33 @@ def all_fonds(site=None):
     ]
 
 
+def queue_waiting_text(site=None) -> int:
+    """Queue the text extraction (``sd.archive.text.queue``) of every record waiting for review
+    whose files have no text yet (待人工整理文件的全文): the text area extracts text after
+    archiving, so without this a suggestion for a waiting record would rest on its description
+    alone. Derived data only — the record itself does not change. Returns how many were queued."""
+    from plone import api
+
+    from sd.archive.text import queue as text_queue
+    from sd.archive.text import text_status
+
+    catalog = api.portal.get_tool("portal_catalog")
+    count = 0
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="Record", review_state="pre_archived", arrangement_status="pending_review"
+    ):
+        record = brain._unrestrictedGetObject()
+        if text_status(record)["status"] != "waiting" or text_queue.is_pending(record, site):
+            continue
+        text_queue.enqueue(record, site)
+        count += 1
+    return count
+
+
 def tick(now: datetime | None = None) -> list[str]:
-    """Retrain every due fonds of the current site; returns their codes."""
+    """Queue the text of records waiting for review, then retrain every due fonds of the
+    current site; returns the codes of the fonds retrained."""
+    queue_waiting_text()
     done = []
     for fonds in all_fonds():
         if due(fonds, now):
