@@ -428,12 +428,14 @@ def desired(
 KINDS = (
     "group.add",
     "group.update",
+    # grants before memberships: a new group gets its roles while it is still empty, so the
+    # guard's check of a grant (which reads every member of the group) stays cheap
+    "grant.local",
+    "grant.global",
     "account.add",
     "account.update",
     "member.join",
     "member.leave",
-    "grant.local",
-    "grant.global",
     "account.disable",
     "group.remove",
 )
