@@ -9,9 +9,10 @@ file falls back to the previous version.
 a 门类 and 保管期限 — which includes every suggestion a person accepted or corrected: their
 answers are what the next model learns) and their file text (``sd.archive.text``).
 The scheduler (a daemon thread in serving processes, like scheduled fixity) looks every 10
-minutes (``SD_ARCHIVE_MINING_CHECK_SECONDS``): it queues the text extraction of records waiting for
-review (:func:`queue_waiting_text`), and retrains every fonds whose model is older than :data:`RETRAIN_DAYS` days (``SD_ARCHIVE_MINING_RETRAIN_DAYS``, default
-7) or that has none; ``SD_ARCHIVE_MINING_SCHEDULER=off`` leaves it to the on-demand button and
+minutes (``SD_ARCHIVE_MINING_CHECK_SECONDS``): it queues the text extraction of records waiting
+for review (:func:`queue_waiting_text`) and retrains every fonds whose model is older than
+:data:`RETRAIN_DAYS` days (``SD_ARCHIVE_MINING_RETRAIN_DAYS``, default 7) or that has none;
+``SD_ARCHIVE_MINING_SCHEDULER=off`` leaves it to the on-demand button and
 ``POST {fonds}/@mining-model``.
 """
 
