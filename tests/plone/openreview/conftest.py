@@ -93,5 +93,10 @@ def review_site(fportal):
     }
     place_hold(made[4], "诉讼冻结", "案件审理需要")
     fonds.public_reading = True
+    api.portal.set_registry_record("plone.default_language", "zh-cn")
+    api.portal.set_registry_record("plone.available_languages", ["zh-cn", "en"])
     transaction.commit()
-    return fportal, fonds, other, made
+    yield fportal, fonds, other, made
+    api.portal.set_registry_record("plone.default_language", "en")
+    api.portal.set_registry_record("plone.available_languages", ["en"])
+    transaction.commit()
