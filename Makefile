@@ -153,6 +153,11 @@ zeo: install ## run a ZEO server (instance/var-zeo) — clients: scripts/write_i
 ledger-nodes: install ## three evidence-ledger nodes on loopback (8181-8183, data in instance/nodes) that cosign each other
 	$(BIN)/python scripts/ledger_nodes.py --base instance/nodes --ports 8181 8182 8183 --serve
 
+.PHONY: start-nodes
+start-nodes: install ## the province's three nodes on loopback: public-service :8181, administrative :8182, archives LAN :8183 (own storage and ledger each, cosigning)
+	$(BIN)/python scripts/ledger_nodes.py --base instance/nodes --ports 8181 8182 8183 \
+		--domains public-service administrative archives --serve
+
 # --- tests ---
 .PHONY: test
 test: install test-deps oidc-op ## install what the tests need and run them all

@@ -5,8 +5,8 @@
 
 Runs scripts/create_site.py first (the install makes the node key under VAR/ledger with the
 origin from $SD_ARCHIVE_LEDGER_ORIGIN), then records this node's URL in its admitted-node line
-and archives ``--records`` records (each logged). Prints one JSON line: origin, vkey, url,
-record URLs. Idempotent.
+and archives ``--records`` records (each logged) of the kind its ``--domain`` takes in.
+Prints one JSON line: origin, vkey, url, record URLs. Idempotent.
 """
 
 import argparse
@@ -29,6 +29,7 @@ def parse_args():
     parser.add_argument("--url", required=True)
     parser.add_argument("--records", type=int, default=2)
     parser.add_argument("--year", type=int, default=2023, help="年度 of the records")
+    parser.add_argument("--domain", default="administrative", help="the node's network domain")
     script = next((i for i, a in enumerate(sys.argv) if a.endswith("ledger_node.py")), 0)
     return parser.parse_args(sys.argv[script + 1 :])
 
@@ -36,7 +37,8 @@ def parse_args():
 def main(app):
     args = parse_args()
     argv = sys.argv
-    sys.argv = ["create_site.py", "--site", args.site]  # run_path puts the path in argv[0]
+    # run_path puts the path in argv[0]
+    sys.argv = ["create_site.py", "--site", args.site, "--domain", args.domain]
     try:
         runpy.run_path(str(HERE / "create_site.py"), init_globals={"app": app})
     finally:
@@ -65,6 +67,7 @@ def main(app):
                 fonds,
                 n,
                 year=args.year,
+                record_kind="政务服务电子文件" if args.domain == "public-service" else "电子公文",
                 agency_name="山东省示例厅",
                 author="山东省示例厅",
                 document_type="通知",

@@ -1,11 +1,13 @@
 """Run several ledger nodes as separate Zope processes on loopback (多节点账本).
 
     python scripts/ledger_nodes.py --base instance/nodes --ports 8181 8182 8183 [--serve]
+        [--domains public-service administrative archives]
 
 Each node gets its own var directory (``BASE/node<i>``: zope.conf from
 scripts/write_instance.py, FileStorage, key and log under ``var/ledger``) and its own origin
-``ledger.sd-archive.test/node<i>``. The script sets every node up (site, key, two archived
-records), starts them, admits every node on every other one (``POST @ledger/nodes``, a
+``ledger.sd-archive.test/node<i>``, and — given ``--domains`` — its network domain (the
+province's three nodes: ``make start-nodes``). The script sets every node up (site, key, two
+archived records), starts them, admits every node on every other one (``POST @ledger/nodes``, a
 logged ``node-admit``), runs one cosigning round (``POST @ledger/cosign`` on each) and prints
 each node's quorum state. With ``--serve`` it keeps them running until interrupted.
 Used by ``make ledger-nodes`` and by tests/plone/ledger/test_nodes.py.
@@ -32,8 +34,15 @@ ADMIN = ("admin", "admin")
 
 
 class Node:
-    def __init__(self, base: pathlib.Path, number: int, port: int, site: str = "archive"):
-        self.number, self.port, self.site = number, port, site
+    def __init__(
+        self,
+        base: pathlib.Path,
+        number: int,
+        port: int,
+        site: str = "archive",
+        domain: str = "administrative",
+    ):
+        self.number, self.port, self.site, self.domain = number, port, site, domain
         self.var = (base / f"node{number}").resolve()
         self.origin = f"ledger.sd-archive.test/node{number}"
         self.url = f"http://localhost:{port}/{site}"
@@ -73,6 +82,8 @@ class Node:
                 str(records),
                 "--year",
                 str(year),
+                "--domain",
+                self.domain,
             ],
             env=self.env,
             capture_output=True,
@@ -154,8 +165,14 @@ class Node:
         return self.post("@ledger/cosign")
 
 
-def make_nodes(base: pathlib.Path, ports: list[int]) -> list[Node]:
-    nodes = [Node(base, i + 1, port) for i, port in enumerate(ports)]
+def make_nodes(
+    base: pathlib.Path, ports: list[int], domains: list[str] | None = None
+) -> list[Node]:
+    domains = domains or ["administrative"] * len(ports)
+    nodes = [
+        Node(base, i + 1, port, domain=domain)
+        for i, (port, domain) in enumerate(zip(ports, domains, strict=True))
+    ]
     with ThreadPoolExecutor(len(nodes)) as pool:
         list(pool.map(Node.setup, nodes))
     return nodes
@@ -181,15 +198,16 @@ def main(argv=None):
     parser.add_argument("--base", default="instance/nodes")
     parser.add_argument("--ports", type=int, nargs="+", default=[8181, 8182, 8183])
     parser.add_argument("--serve", action="store_true", help="keep the nodes running")
+    parser.add_argument("--domains", nargs="+", help="each node's network domain, in order")
     args = parser.parse_args(argv)
-    nodes = make_nodes(pathlib.Path(args.base), args.ports)
+    nodes = make_nodes(pathlib.Path(args.base), args.ports, args.domains)
     try:
         start_and_admit(nodes)
         cosign_round(nodes)
         for node in nodes:
             state = node.get("@ledger")
             print(
-                f"{node.url}  {state['origin']}  size {state['tree_size']}  "
+                f"{node.url}  [{node.domain}]  {state['origin']}  size {state['tree_size']}  "
                 f"confirmed by {', '.join(state['confirmed_by'])} "
                 f"({'quorum' if state['confirmed'] else 'no quorum'} of {state['quorum']})"
             )
