@@ -17,6 +17,7 @@ from sd.archive.browser.workbench import queues
 
 USE_OF_RECORDS = _("Use of records")  # 档案利用
 #: the navigation (功能导航): (group, label, view on the site, permission)
+_SUPERVISE = "sd.archive: Supervise archiving"  # 监督指导 (#26 整改通知、统计)
 NAVIGATION = (
     # 档案检索 (#30): every role searches what it may see
     (_("Search"), _("Archive search"), "@@archive-search", "View"),
@@ -52,6 +53,11 @@ NAVIGATION = (
         "sd.archive: Decide access requests",
     ),
     (USE_OF_RECORDS, _("Register of use"), "@@use-register", "sd.archive: View use register"),
+    # 整改通知、档案统计、统计年报 (#26)
+    (_("Supervision"), _("Rectification notices"), "@@rectification-notices", _SUPERVISE),
+    (_("Supervision"), _("Statistics"), "@@statistics", _SUPERVISE),
+    (_("Supervision"), _("Annual statistics report"), "@@statistics-report", _SUPERVISE),
+    (_("Transfer and receipt"), _("Statistics"), "@@statistics", "sd.archive: Receive records"),
     (_("Evidence ledger"), _("Evidence ledger"), "@@ledger", "View"),
     (_("Evidence ledger"), _("Ledger nodes"), "@@ledger-nodes", "sd.archive: Manage configuration"),
     (
