@@ -178,3 +178,19 @@ def test_login_page_offers_sign_on_and_refuses_passwords(acceptance, op, signon,
     # the same account through the provider is not refused
     assert signon.sign_in("zhangwei", "zhangwei-demo").status_code == 200
     assert signon.me("zhangwei") is not None
+
+
+def test_refresh_with_the_provider_down_keeps_the_session(acceptance, op, signon, monkeypatch):
+    from sd.archive.identity.oidc import signon as module
+
+    monkeypatch.setattr(module, "_RETRY_AFTER", {})
+    portal = acceptance["portal"]
+    signon.sign_in("zhangwei", "zhangwei-demo")
+    _expire(portal, "zhangwei")
+    setSite(portal)
+    portal.acl_users.oidc.issuer = "http://localhost:9"  # nothing listens there
+    transaction.commit()
+    assert signon.me("zhangwei") is not None  # not refused: asked again a minute later
+    assert "zhangwei" in module._RETRY_AFTER
+    transaction.begin()
+    assert portal.acl_users.oidc.tokens_of("zhangwei") is not None

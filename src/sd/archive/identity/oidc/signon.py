@@ -233,19 +233,27 @@ def _audit_sign_in(found: Claims, first: bool, issuer: str) -> None:
 # -- token refresh -----------------------------------------------------------------------------
 
 
-def refresh(plugin, user_id: str) -> bool:
+def refresh(plugin, user_id: str) -> bool | None:
     """Refresh ``user_id``'s tokens at the provider: True when it gave new ones; False when it
-    refused (the account is gone or disabled there) — the caller ends the session."""
+    refused (the account is gone or disabled there: the caller ends the session); None when the
+    provider could not be asked (down: the session goes on, asked again a minute later)."""
     record = plugin.tokens_of(user_id)
     if not record or not record.get("refresh_token"):
         return False
-    client = plugin.get_oauth2_client()
-    answer = requests.post(
-        client.token_endpoint,
-        data={"grant_type": "refresh_token", "refresh_token": record["refresh_token"]},
-        auth=(plugin.getProperty("client_id"), plugin.getProperty("client_secret")),
-        timeout=10,
-    )
+    try:
+        client = plugin.get_oauth2_client()
+        answer = requests.post(
+            client.token_endpoint,
+            data={"grant_type": "refresh_token", "refresh_token": record["refresh_token"]},
+            auth=(plugin.getProperty("client_id"), plugin.getProperty("client_secret")),
+            timeout=10,
+        )
+    except (OAuth2ConnectionException, requests.RequestException) as error:
+        logger.warning("token refresh for %r: provider not reachable (%s)", user_id, error)
+        return None
+    if answer.status_code >= 500:
+        logger.warning("token refresh for %r: provider error %s", user_id, answer.status_code)
+        return None
     if answer.status_code >= 400:
         logger.warning("token refresh for %r refused: %s", user_id, answer.text[:200])
         return False
@@ -257,6 +265,11 @@ def refresh(plugin, user_id: str) -> bool:
     )
     plugin.keep_tokens(user_id, record)
     return True
+
+
+#: user id -> when to ask a provider that could not be reached again (per process)
+_RETRY_AFTER: dict[str, float] = {}
+RETRY_SECONDS = 60
 
 
 def refresh_when_due(event) -> None:
@@ -271,14 +284,19 @@ def refresh_when_due(event) -> None:
     if plugin is None:
         return
     record = plugin.tokens_of(user_id)
-    if record is None or record.get("expires", 0) > time.time():
+    now = time.time()
+    if record is None or record.get("expires", 0) > now or _RETRY_AFTER.get(user_id, 0) > now:
         return
     from pas.plugins.oidc.plugins import safe_write
 
     with safe_write(request):
         ok = refresh(plugin, user_id)
-        if not ok:
+        if ok is False:
             plugin.forget_tokens(user_id)
+    if ok is None:
+        _RETRY_AFTER[user_id] = now + RETRY_SECONDS
+        return
+    _RETRY_AFTER.pop(user_id, None)
     if ok:
         return
     record_refusal(SignOnRefused("refresh_refused", subject=user_id), record.get("issuer", ""))
@@ -295,7 +313,7 @@ def _plugin():
 
     try:
         pas = api.portal.get_tool("acl_users")
-    except Exception:  # noqa: BLE001 (outside a site)
+    except Exception:  # noqa: BLE001 (outside a site: the Zope root, ZMI)
         return None
     plugin = pas._getOb(PLUGIN_ID, None)
     return plugin if isinstance(plugin, ArchiveOIDCPlugin) else None
