@@ -22,7 +22,9 @@ and departments named).
 from __future__ import annotations
 
 import logging
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -92,16 +94,20 @@ class Outcome:
 # -- the directory ------------------------------------------------------------------------------
 
 
+FETCH_THREADS = int(os.environ.get("SD_ARCHIVE_DIRECTORY_FETCH_THREADS", 4))
+
+
 def fetch(client, root: str = "") -> tuple[dict[str, Department], list[Member]]:
-    """The whole directory under ``root``: departments, then the members of each (a member in
-    several departments is read once). Raises DirectoryUnreachable or MalformedAnswer."""
+    """The whole directory under ``root``: departments, then the members of each (read by
+    ``FETCH_THREADS`` threads; a member in several departments is read once, in department
+    order). Raises DirectoryUnreachable or MalformedAnswer."""
     try:
         departments = parse_departments(client.departments(root))
+        with ThreadPoolExecutor(max_workers=max(1, FETCH_THREADS)) as pool:
+            answers = list(pool.map(client.members, list(departments)))
         members: dict[str, Member] = {}
-        for dep_id in departments:
-            for member in parse_members(
-                client.members(dep_id), f"user/list?department_id={dep_id}"
-            ):
+        for dep_id, answer in zip(departments, answers, strict=True):
+            for member in parse_members(answer, f"user/list?department_id={dep_id}"):
                 members.setdefault(member.id, member)
     except PlatformError as error:
         raise DirectoryUnreachable(f"接口返回错误 {error.errcode}: {error.errmsg}") from None
@@ -116,8 +122,9 @@ def _pas(portal):
     return pas, pas.source_groups
 
 
-def read_site(portal, fonds_codes=()) -> Desired:
-    """What the site holds of the sync's groups, accounts, memberships and grants."""
+def read_site(portal, fonds_codes=(), users=None) -> Desired:
+    """What the site holds of the sync's groups, accounts, memberships and grants; with
+    ``users``, the accounts and memberships of those users only (an incremental sync)."""
     pas, groups = _pas(portal)
     have = Desired()
     for group_id, info in groups._groups.items(
@@ -126,8 +133,13 @@ def read_site(portal, fonds_codes=()) -> Desired:
         if group_id.startswith(PREFIX):
             have.groups[group_id] = Group(info.get("title") or "", info.get("description") or "")
     accounts = accounts_plugin(portal)
-    have.accounts = dict(accounts.active())
-    for principal_id, member_of in groups._principal_groups.items():
+    if users is None:
+        have.accounts = dict(accounts.active())
+        principals = groups._principal_groups.items()
+    else:
+        have.accounts = {u: a for u in users if (a := accounts.get(u)) is not None}
+        principals = ((u, groups._principal_groups.get(u, ())) for u in users)
+    for principal_id, member_of in principals:
         managed = frozenset(g for g in member_of if g.startswith(PREFIX))
         if managed:
             have.memberships[principal_id] = managed
@@ -241,7 +253,11 @@ def incremental_sync(portal, client, user_ids=(), departments_changed: bool = Fa
         ]
     want = desired(departments, fetched, bindings, mapping)
     _keep_departments(portal, departments, False)
-    have = read_site(portal, set(bindings.values()) | store.granted_fonds(portal))
+    have = read_site(
+        portal,
+        set(bindings.values()) | store.granted_fonds(portal),
+        None if departments_changed else {m.id for m in fetched} | gone,
+    )
     if not departments_changed:
         want.groups = {g: v for g, v in want.groups.items() if g not in have.groups}
         want.local_grants, want.global_grants = have.local_grants, have.global_grants

@@ -69,7 +69,7 @@ class PlatformClient:
         self.corp_id = corp_id
         self.secret = secret
         self.timeout = timeout
-        self._session = requests.Session()
+        self._local = threading.local()  # one HTTP session (keep-alive) per thread
         self._token = None
         self._expires = 0.0
         self._lock = threading.Lock()
@@ -147,9 +147,15 @@ class PlatformClient:
             return answer
         raise DirectoryUnreachable("access_token 无效: the access token was refused twice")
 
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
     def _get(self, path: str, **params) -> dict:
         try:
-            response = self._session.get(
+            response = self._session().get(
                 f"{self.base_url}{path}", params=params, timeout=self.timeout
             )
         except requests.RequestException as error:
