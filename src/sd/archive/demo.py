@@ -495,3 +495,6 @@ def create_demo_content(context=None):
         make_appraisal_demo(portal)  # 鉴定与销毁演示 J001：冻结档案、鉴定中的批次 (#25)
         make_directory_demo(portal)  # 组织机构同步：机关绑定、开发用山东通模拟服务 (#27)
         make_rectification_demo(portal)  # 整改通知演示：一份待答复、一份逾期 (#26)
+        from sd.archive.openreview.demo import make_openreview_demo
+
+        make_openreview_demo(portal)  # 开放审核演示 J001：封闭期已满的档案、一个批次 (#25)

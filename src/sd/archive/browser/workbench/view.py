@@ -296,6 +296,12 @@ class WorkbenchView(BrowserView):
 
         return block(self)
 
+    def openreview(self) -> dict | None:
+        """开放审核 (#25): records whose closure has ended, batches to decide or approve."""
+        from sd.archive.openreview.workbench import block
+
+        return block(self)
+
     def sysadmin(self) -> dict:
         return {"queues": [self.alarms_item()]}
 
