@@ -18,25 +18,36 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 
 
+def instance(tmp) -> str:
+    """Write an instance under ``tmp`` and create the site in it; the path of its zope.conf."""
+    var = pathlib.Path(tmp) / "var"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/write_instance.py"), "--var", str(var)],
+        check=True,
+        capture_output=True,
+    )
+    conf = str(var / "etc" / "zope.conf")
+    subprocess.run(
+        [str(BIN / "zconsole"), "run", conf, str(ROOT / "scripts/create_site.py")],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    return conf
+
+
+def command(conf: str, script) -> list[str]:
+    """The command that runs ``script`` in the instance (``zconsole run``)."""
+    return [str(BIN / "zconsole"), "run", conf, str(script)]
+
+
 def results(load: str, env: dict[str, str]) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        var = pathlib.Path(tmp) / "var"
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts/write_instance.py"), "--var", str(var)],
-            check=True,
-            capture_output=True,
-        )
-        conf = str(var / "etc" / "zope.conf")
-        subprocess.run(
-            [str(BIN / "zconsole"), "run", conf, str(ROOT / "scripts/create_site.py")],
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
+        conf = instance(tmp)
         script = pathlib.Path(tmp) / "load.py"
         script.write_text(load)
         out = subprocess.run(
-            [str(BIN / "zconsole"), "run", conf, str(script)],
+            command(conf, script),
             capture_output=True,
             text=True,
             cwd=ROOT,

@@ -17,6 +17,8 @@ import time
 
 from plone import api
 from Products.CMFCore.indexing import processQueue
+from zope.event import notify
+from zope.lifecycleevent import ObjectRemovedEvent
 
 from sd.archive.core import retention
 from sd.archive.core.errors import ArchiveError
@@ -135,7 +137,12 @@ def record_disposition(record, action: str | None) -> None:
         # after pending catalog work so the components are unindexed cleanly
         processQueue()
         for component_id in list(record.objectIds()):
-            record._delObject(component_id)
+            component = record._getOb(component_id)
+            # each file's removal is announced (audit trail, supervision figures), but not as a
+            # modification of the record per file: the record is reindexed once below (#25,
+            # 10,000 records a batch)
+            record._delObject(component_id, suppress_events=True)
+            notify(ObjectRemovedEvent(component, record, component_id))
         record.disposition_state = retention.Disposition.DESTROYED.value
         record.reindexObject()
     elif action in ("retain", "retain_holdings"):

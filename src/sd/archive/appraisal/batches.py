@@ -51,9 +51,21 @@ def catalog():
     return api.portal.get_tool("portal_catalog")
 
 
-def record_by_uid(uid: str):
+def record_by_uid(uid: str, path: str = ""):
+    """The record whatever the user may see (system work); by its path when known (a batch
+    keeps it: no catalog query per record of a large batch), checked against the UID."""
+    if path:
+        found = api.portal.get().unrestrictedTraverse(path.split("/", 2)[-1], None)
+        if found is not None and found.UID() == uid:
+            return found
     brains = catalog().unrestrictedSearchResults(UID=uid, portal_type="Record")
     return brains[0]._unrestrictedGetObject() if brains else None
+
+
+def batch_record(batch, uid: str):
+    """A record of the batch (by the path the batch keeps)."""
+    item = batch.items.get(uid) or {}
+    return record_by_uid(uid, item.get("path", ""))
 
 
 def fonds_of_batch(batch):
@@ -289,7 +301,7 @@ def record_opinion(batch, body: dict) -> dict:
     opinion = rules.parse_opinion(body, member, now())
     rules.check_in_batch(opinion.scope, batch.items, batch.getId())
     scopes = list(batch.items) if opinion.scope == rules.WHOLE_BATCH else [opinion.scope]
-    held = [u for u in scopes if getattr(record_by_uid(u), "holds", None)]
+    held = [u for u in scopes if getattr(batch_record(batch, u), "holds", None)]
     if held and opinion.scope != rules.WHOLE_BATCH:
         raise rules.refuse(
             409,
@@ -330,7 +342,7 @@ def side_by_side(batch) -> list[dict]:
                 **{k: v for k, v in item.items() if k != "path"},
                 "opinions": opinions,
                 "outcome": dict(done) if done else None,
-                "held": bool(getattr(record_by_uid(uid), "holds", None)),
+                "held": bool(getattr(batch_record(batch, uid), "holds", None)),
             }
         )
     rows.sort(key=lambda r: r["code"])
@@ -343,7 +355,7 @@ def side_by_side(batch) -> list[dict]:
 def held_problems(batch, uids) -> list:
     problems = []
     for uid in uids:
-        record = record_by_uid(uid)
+        record = batch_record(batch, uid)
         if record is not None and getattr(record, "holds", None):
             problems.append(
                 rules.Problem(
@@ -458,7 +470,7 @@ def apply_outcomes(batch, everything: bool = False) -> int:
     for uid, found in (getattr(batch, "outcomes", None) or {}).items():
         if found["decision"] == rules.Decision.DESTROY.value and not everything:
             continue
-        record = record_by_uid(uid)
+        record = batch_record(batch, uid)
         registry.pop(uid, None)
         if record is None or state_of(record) != "appraisal":
             continue

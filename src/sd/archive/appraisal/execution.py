@@ -147,7 +147,7 @@ def execute(
 
 def destroy_one(batch, uid: str) -> None:
     """Destroy one record of the batch (idempotent: a destroyed one is only marked done)."""
-    record = batches.record_by_uid(uid)
+    record = batches.batch_record(batch, uid)
     registry = batches.open_batches(create=True)
     if record is None or batches.state_of(record) == "destroyed":
         batch.done.add(uid)

@@ -27,8 +27,9 @@ from persistent.mapping import PersistentMapping
 
 from sd.archive import logger
 from sd.archive.actors import now
+from sd.archive.core.preservation.atomic import fsync_dir
 from sd.archive.core.preservation.backup import MANIFEST
-from sd.archive.core.preservation.storage import delete_aip
+from sd.archive.core.preservation.storage import aip_path
 from sd.archive.preservation import config
 from sd.archive.preservation import discs
 from sd.archive.preservation import store
@@ -71,12 +72,32 @@ def forget_aips(found: dict) -> None:
             del index[relpath]
 
 
-def remove_files(found: dict) -> dict:
+def remove_aip(loc, relpath: str, synced: set) -> bool:
+    """Remove one AIP copy and its empty folders; the folders to sync are collected in
+    ``synced`` (synced once per chunk by :func:`finish_pending`, not once per file)."""
+    path = aip_path(loc, relpath)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    parent = path.parent
+    for _ in range(3):  # <档号>/, <年度>/, <全宗号>/ when empty
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+    synced.add(parent)
+    return True
+
+
+def remove_files(found: dict, synced: set | None = None) -> dict:
     """Remove the files now (idempotent): AIP copies, blob directories, backup copies."""
+    synced = set() if synced is None else synced
     removed = {"aips": 0, "blobs": 0, "backups": 0}
     for loc in config.online_locations():
         for relpath in found.get("relpaths") or ():
-            if delete_aip(loc, relpath):
+            if remove_aip(loc, relpath, synced):
                 removed["aips"] += 1
     blob_dirs = [Path(p) for p in found.get("blobs") or ()]
     for path in blob_dirs:
@@ -138,13 +159,16 @@ def finish_pending(batch, commit=None) -> int:
     pending = getattr(batch, "pending_purge", None)
     if not pending:
         return 0
-    uids = list(pending.keys())
-    for uid in uids:
+    uids, synced = list(pending.keys()), set()
+    for uid in list(uids):
         try:
-            remove_files(pending[uid])
+            remove_files(pending[uid], synced)
         except OSError as error:  # kept pending: the next run tries again
             logger.error("destruction: could not remove the files of %s: %s", uid, error)
             uids.remove(uid)
+    for folder in synced:
+        if folder.is_dir():
+            fsync_dir(folder)
     for uid in uids:
         del pending[uid]
     batches.commit_or_savepoint(commit)

@@ -1,0 +1,261 @@
+"""Appraisal and destruction (#25) on a throw-away FileStorage instance (bench/fresh_site.py).
+
+1. **Due list** (到期档案清单) of a fonds with ``--due-records`` (default 100,000) catalog
+   entries: catalog only, as ``retention.due_list`` reads it. The entries are made cheaply:
+   one real record catalogued under N paths with its dates varied (a third expired, a tenth
+   expiring, the rest later or permanent), only the indexes the list and the security filter
+   use. Baseline in the same run: the same fonds' records listed without the date range
+   and sort (``portal_type`` + ``path``), the same number of rows read.
+2. **Destruction** (销毁执行) of a ``--records`` (default 10,000) batch of real records (one
+   text file each, archived: ledger entry, AIP in both online locations), proposed, opined by
+   two members, approved, then executed in chunks of ``--chunk`` with a commit each — in a
+   child process that is **killed (SIGKILL)** once ``--kill-at`` of the records are done, then
+   resumed to the end in a new process. Checked afterwards: every record destroyed, exactly
+   one ``destroy`` ledger entry each, no AIP file of theirs left in any location. Baseline in
+   the same run: the proposal of the same records (the ``appraise`` transition with its ledger
+   entry per record), the same kind of per-record work without the removal of copies.
+
+    .venv/bin/python bench/bench_appraisal.py [--due-records 100000] [--records 10000]
+
+Goals: due list ≤ 1 s; execution ≤ 120 s, resumable after a kill.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import fresh_site  # noqa: E402
+
+COMMON = """
+import os, time, datetime, transaction
+from plone import api
+from zope.component.hooks import setSite
+site = app.archive
+setSite(site)
+"""
+
+DUE_LOAD = (
+    COMMON
+    + """
+from sd.archive import retention
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_fonds, make_record
+
+N = int(os.environ["BENCH_DUE"])
+with api.env.adopt_roles(["Manager"]):
+    fonds = make_fonds(site, "due", "D001")
+    record = make_record(fonds, 1, retention_period="D10")
+    assign_code(record, "WS", 2011, "D10", "BGS")
+    api.content.transition(record, transition="archive")
+    transaction.commit()
+    catalog = api.portal.get_tool("portal_catalog")
+    base = "/".join(fonds.getPhysicalPath())
+    idxs = ["portal_type", "path", "retention_due", "allowedRolesAndUsers", "review_state"]
+    today = retention.today()
+    t0 = time.perf_counter()
+    for i in range(N):
+        kind = i % 30
+        if kind < 10:
+            record.retention_expiry = datetime.date(2011 + i % 12, 12, 31)  # expired
+        elif kind < 13:
+            record.retention_expiry = today + datetime.timedelta(days=30 + i % 300)  # expiring
+        else:
+            record.retention_expiry = datetime.date(2040 + i % 30, 12, 31)
+        record.retention_period = "Y" if kind == 29 else "D10"
+        record.title = f"关于第{i}批档案的通知"
+        catalog.catalog_object(record, uid=f"{base}/r{i:07d}", idxs=idxs)
+        if i % 5000 == 4999:
+            transaction.commit()
+    transaction.commit()
+    made = time.perf_counter() - t0
+site._p_jar.cacheMinimize()
+with api.env.adopt_user(username="admin"):
+    rows = retention.due_list(fonds, 12)  # warm
+    runs = []
+    for _ in range(5):
+        site._p_jar.cacheMinimize()
+        t0 = time.perf_counter()
+        rows = retention.due_list(fonds, 12)
+        runs.append(time.perf_counter() - t0)
+    base_runs = []
+    for _ in range(5):
+        site._p_jar.cacheMinimize()
+        t0 = time.perf_counter()
+        brains = catalog.searchResults(portal_type="Record", path=base)
+        listed = [(b.UID, b.archival_code, b.Title, b.review_state) for b in brains[: len(rows)]]
+        base_runs.append(time.perf_counter() - t0)
+total = len(catalog.unrestrictedSearchResults(portal_type="Record", path=base))
+due, plain = sorted(runs)[2], sorted(base_runs)[2]
+print(f"RESULT due-list entries={total} (made in {made:.0f}s) rows={len(rows)} "
+      f"median={due:.3f}s max={max(runs):.3f}s baseline={plain:.3f}s ratio={due / plain:.2f}x")
+"""
+)
+
+MAKE_LOAD = (
+    COMMON
+    + """
+from sd.archive.appraisal import batches
+from sd.archive.numbering import assign_code
+from sd.archive.repository import ComponentData, create_record
+from sd.archive.testing import make_fonds
+
+N = int(os.environ["BENCH_RECORDS"])
+wf = api.portal.get_tool("portal_workflow")
+with api.env.adopt_user(username="admin"):
+    fonds = make_fonds(site, "dx", "X001")
+    for user_id in ("member-a", "member-b", "boss"):
+        roles = ["Leader"] if user_id == "boss" else ["Member"]
+        api.user.create(email=f"{user_id}@example.org", username=user_id,
+                        password="secret-12345", roles=roles)
+    transaction.commit()
+    t0 = time.perf_counter()
+    for i in range(N):
+        values = {"title": f"关于第{i}批档案工作的通知", "record_kind": "电子公文",
+                  "electronic_record_id": f"X-{i:06d}", "fonds_code": "X001", "year": 2011,
+                  "retention_period": "D10", "pages": 1 + i % 9}
+        data = f"第{i}号文件正文".encode() * 20
+        record = create_record(fonds, values, [ComponentData(
+            filename="正文.txt", data=data, role="正本", sequence=1,
+            content_type="text/plain", format_name="TXT")])
+        assign_code(record, "WS", 2011, "D10", "BGS")
+        wf.doActionFor(record, "archive")
+        if i % 200 == 199:
+            transaction.commit()
+            print(f"made {i + 1}", flush=True)
+    transaction.commit()
+    made = time.perf_counter() - t0
+    batches.set_group(fonds, "agency", ["member-a", "member-b"])
+    transaction.commit()
+    uids = [b.UID for b in api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+        portal_type="Record", path="/".join(fonds.getPhysicalPath()))]
+    t0 = time.perf_counter()
+    batch = batches.propose(fonds, uids, reason="保管期满")
+    transaction.commit()
+    proposed = time.perf_counter() - t0
+for member in ("member-a", "member-b"):
+    with api.env.adopt_user(username=member):
+        batches.record_opinion(batch, {"decision": "destroy", "reason": "已无保存价值"})
+with api.env.adopt_user(username="admin"):
+    batches.submit(batch)
+with api.env.adopt_user(username="boss"):
+    batches.decide(batch, True, "同意")
+transaction.commit()
+print(f"RESULT made records={N} in {made:.0f}s ({N / made:.0f}/s); "
+      f"proposal (baseline) {proposed:.1f}s")
+"""
+)
+
+EXECUTE_LOAD = (
+    COMMON
+    + """
+from sd.archive.appraisal import execution
+batch = [o for o in site.dx.objectValues() if o.portal_type == "AppraisalBatch"][0]
+with api.env.adopt_user(username="admin"):
+    t0 = time.perf_counter()
+    status = execution.execute(batch, ["张三", "李四"], chunk=int(os.environ["BENCH_CHUNK"]),
+                               commit=transaction.commit, progress=lambda l: print(l, flush=True))
+print(f"RESULT run {time.perf_counter() - t0:.1f}s state={status['state']} "
+      f"destroyed={status['destroyed']}")
+"""
+)
+
+CHECK_LOAD = (
+    COMMON
+    + """
+import pathlib
+from sd.archive.ledger.current import current_ledger
+from sd.archive.preservation import config
+from sd.archive.core.preservation.storage import aip_path
+catalog = api.portal.get_tool("portal_catalog")
+brains = catalog.unrestrictedSearchResults(portal_type="Record", path="/archive/dx")
+records = [b._unrestrictedGetObject() for b in brains]
+records = [r for r in records if r.retention_period != "Y"]  # not the filed certificate
+log = current_ledger().log
+states, destroys, files = {}, {}, 0
+with log.view() as conn:
+    for r in records:
+        states[api.content.get_state(r)] = states.get(api.content.get_state(r), 0) + 1
+        entries = [log.entry(conn, i)[0] for i in log.record_indexes(conn, r.UID())]
+        n = sum(1 for e in entries if b'"destroy"' in e)
+        destroys[n] = destroys.get(n, 0) + 1
+locs = config.online_locations()
+for loc in locs:
+    files += sum(1 for p in pathlib.Path(loc.root).rglob("*.eep") if "/X001/2011/" in str(p))
+print(f"RESULT check states={states} destroy-entries-per-record={destroys} "
+      f"X001-aip-files-left={files}")
+"""
+)
+
+
+def run(conf, tmp, name, load, env, kill_at=None, total=0):
+    """Run ``load`` in the instance; with ``kill_at``, SIGKILL it once that many records are
+    done (read from its progress lines). Returns (RESULT lines, killed, seconds)."""
+    script = pathlib.Path(tmp) / f"{name}.py"
+    script.write_text(load)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        fresh_site.command(conf, script),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=fresh_site.ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
+    lines, killed = [], False
+    for line in proc.stdout:
+        lines.append(line.rstrip())
+        if kill_at and line.split("/")[0].isdigit() and int(line.split("/")[0]) >= kill_at:
+            os.killpg(proc.pid, signal.SIGKILL)
+            killed = True
+            break
+    proc.wait()
+    seconds = time.perf_counter() - t0
+    if not killed and proc.returncode:
+        print(proc.stderr.read()[-3000:])
+        sys.exit(1)
+    return [x for x in lines if x.startswith("RESULT")], killed, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--due-records", type=int, default=100_000)
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--kill-at", type=float, default=0.4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="sd-bench-appraisal-") as tmp:
+        conf = fresh_site.instance(tmp)
+        if args.due_records:
+            env = {"BENCH_DUE": str(args.due_records)}
+            out, _k, _s = run(conf, tmp, "due", DUE_LOAD, env)
+            print("\n".join(out))
+        if args.records:
+            env = {"BENCH_RECORDS": str(args.records), "BENCH_CHUNK": str(args.chunk)}
+            out, _k, made = run(conf, tmp, "make", MAKE_LOAD, env)
+            print("\n".join(out), f"(setup {made:.0f}s)")
+            proposal = float(out[0].split("proposal (baseline) ")[1].rstrip("s"))
+            kill = max(1, int(args.records * args.kill_at))
+            out, killed, first = run(conf, tmp, "execute", EXECUTE_LOAD, env, kill_at=kill)
+            print(f"RESULT first run killed={killed} after {first:.1f}s (at >= {kill} records)")
+            out, _k, second = run(conf, tmp, "resume", EXECUTE_LOAD, env)
+            print("\n".join(out), f"(process {second:.1f}s)")
+            total = first + second
+            print(
+                f"RESULT execution total {total:.1f}s for {args.records} records (goal 120s, "
+                f"two process starts included); ratio to the proposal {total / proposal:.2f}x"
+            )
+            out, _k, _s = run(conf, tmp, "check", CHECK_LOAD, env)
+            print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
