@@ -127,26 +127,19 @@ def _problem(code, message, where):
     return Problem(code, message, where, "directory")
 
 
+def _answered(payload, where) -> None:
+    """A JSON object with ``errcode`` 0, or MalformedAnswer."""
+    if not isinstance(payload, dict):
+        message = "应答不是 JSON 对象: the answer is not a JSON object"
+        raise MalformedAnswer([_problem("directory.shape", message, where)])
+    if payload.get("errcode", 0) != 0:
+        message = f"接口返回错误 {payload.get('errcode')}: {payload.get('errmsg', '')}"
+        raise MalformedAnswer([_problem("directory.errcode", message, where)])
+
+
 def _envelope(payload, key, where) -> list:
     """The list under ``key`` of an answer ``{"errcode": 0, "errmsg": "ok", key: [...]}``."""
-    if not isinstance(payload, dict):
-        raise MalformedAnswer(
-            [
-                _problem(
-                    "directory.shape", "应答不是 JSON 对象: the answer is not a JSON object", where
-                )
-            ]
-        )
-    if payload.get("errcode", 0) != 0:
-        raise MalformedAnswer(
-            [
-                _problem(
-                    "directory.errcode",
-                    f"接口返回错误 {payload.get('errcode')}: {payload.get('errmsg', '')}",
-                    where,
-                )
-            ]
-        )
+    _answered(payload, where)
     items = payload.get(key)
     if not isinstance(items, list):
         raise MalformedAnswer(
@@ -289,24 +282,7 @@ def parse_members(payload, where: str = "user/list") -> list[Member]:
 
 def parse_user(payload, where: str = "user/get") -> Member:
     """The member of a ``user/get`` answer (the member's fields at the top level)."""
-    if not isinstance(payload, dict):
-        raise MalformedAnswer(
-            [
-                _problem(
-                    "directory.shape", "应答不是 JSON 对象: the answer is not a JSON object", where
-                )
-            ]
-        )
-    if payload.get("errcode", 0) != 0:
-        raise MalformedAnswer(
-            [
-                _problem(
-                    "directory.errcode",
-                    f"接口返回错误 {payload.get('errcode')}: {payload.get('errmsg', '')}",
-                    where,
-                )
-            ]
-        )
+    _answered(payload, where)
     problems = []
     member = parse_member(payload, where, problems)
     if problems:
