@@ -138,3 +138,6 @@ def test_pages_show_suggestions_in_chinese(site):
     assert "sd-mining-total-arrangement" in accepted.text
     _no_leak(accepted.text)
     assert officer.get("j001/@@mining-thesaurus").status_code == 200
+    workbench = officer.get("")
+    assert workbench.status_code == 200
+    assert "sd-wb-mining" in workbench.text and "v000001 (24)" in workbench.text

@@ -184,8 +184,11 @@ def test_a_bad_thesaurus_changes_nothing(learned):
 def test_demo_fonds_has_suggestions_for_its_review_queue(manager, mining_dir):
     from sd.archive.intake import review
     from sd.archive.mining.suggestions.demo import make_mining_demo
+    from sd.archive.testing import make_fonds
 
+    one = make_fonds(manager, "j001", "J001")  # one category (文书): says why it gets none
     fonds = make_mining_demo(manager)
+    assert models.status(one)["last_run"]["reason"] == "too-few-records"
     assert make_mining_demo(manager) is None  # idempotent
     assert models.status(fonds)["samples"] == 80
     waiting = review.pending_records(fonds)

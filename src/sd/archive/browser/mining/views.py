@@ -285,9 +285,16 @@ def workbench_mining(fonds_code: str, fonds_url: str) -> dict:
     """The workbench line of a fonds: the model in use (version, records) or why none."""
     loaded = models.load(fonds_code)
     manifest = models.store().manifest(fonds_code, loaded.version) if loaded.version else {}
+    reason = ""
+    if not loaded.version:
+        fonds = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+            portal_type="Fonds", fonds_code=fonds_code
+        )
+        last = models.status(fonds[0]._unrestrictedGetObject())["last_run"] if fonds else {}
+        reason = reason_text(last.get("reason") or "no-model")
     return {
         "version": loaded.version,
         "samples": manifest.get("samples", 0),
-        "reason": "" if loaded.version else REASONS["no-model"],
+        "reason": reason,
         "url": f"{fonds_url}/@@mining-acceptance",
     }

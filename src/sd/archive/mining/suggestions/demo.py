@@ -112,5 +112,8 @@ def make_mining_demo(portal):
         if api.user.get(username=OFFICER) is not None:
             api.user.grant_roles(username=OFFICER, obj=fonds, roles=["RecordsOfficer", "Reader"])
         run = models.retrain(fonds, actor="demo")
+        for other in models.all_fonds():  # the others say why they get none (one category …)
+            if other.fonds_code != CODE:
+                models.retrain(other, actor="demo")
     logger.info("demo fonds %s for the suggestions created (%s)", CODE, run.get("status"))
     return fonds
