@@ -3,30 +3,9 @@
 import datetime
 
 import pytest
-from plone import api
+from supervision_helpers import official
 
-from sd.archive.numbering import assign_code
 from sd.archive.supervision import aggregates
-from sd.archive.testing import make_record
-
-
-def archive(record, year=2026, retention="Y", org="BGS"):
-    assign_code(record, "WS", year, retention, org)
-    api.content.transition(record, transition="archive")
-    return record
-
-
-def official(fonds, n, number=None, day=None, year=2026, archived=True, **extra):
-    """A 电子公文 of ``year`` with 文号 鲁某发〔year〕``number``号 dated ``day``."""
-    record = make_record(
-        fonds,
-        n,
-        document_number=f"鲁某发〔{year}〕{number or n}号" if number != 0 else "",
-        document_date=day or datetime.date(year, 1, 5),
-        year=year,
-        **extra,
-    )
-    return archive(record, year) if archived else record
 
 
 @pytest.fixture

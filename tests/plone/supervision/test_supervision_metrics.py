@@ -5,8 +5,8 @@ rebuild."""
 import datetime
 
 import pytest
-from conftest import official
 from plone import api
+from supervision_helpers import official
 
 from sd.archive.intake.rejections import add_rejection
 from sd.archive.repository import create_record

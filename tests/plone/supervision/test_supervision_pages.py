@@ -6,8 +6,8 @@ import datetime
 import pytest
 import requests
 import transaction
-from conftest import official
 from plone import api
+from supervision_helpers import official
 
 from sd.archive.testing import make_fonds
 
@@ -78,3 +78,12 @@ def test_agency_page_with_drill_down(pages):
     assert late.status_code == 200 and "data-uid" in late.text
     refused = get(url, "stranger")
     assert 'id="sd-supervision-agency"' not in refused.text
+
+
+def test_workbench_blocks(pages):
+    portal, _fonds = pages
+    officer = get(f"{portal.absolute_url()}/@@workbench", "officer")
+    assert 'class="sd-wb-supervision discreet"' in officer.text
+    assert "@@supervision-agency?year=2026" in officer.text
+    supervisor = get(f"{portal.absolute_url()}/@@workbench", "supervisor")
+    assert 'id="sd-wb-supervision-dashboard"' in supervisor.text

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 import transaction
-from conftest import official
 from plone import api
+from supervision_helpers import official
 
 from sd.archive.sitedata import site_tree
 from sd.archive.supervision.metrics import DECLARED

@@ -232,34 +232,29 @@ class AgencyView(BrowserView):
         return KINDS.get(kind, ("", kind))[1]
 
 
-def officer_figures(fonds_brains) -> list[dict]:
+def officer_block(code: str, url: str) -> dict | None:
     """The workbench block of a records officer (本单位监督指标): a few figures of the latest
-    year of each of the user's fonds, with the link to the full page."""
-    found = []
+    year of the fonds, with the link to its full page; None when it has no figures yet."""
     years = metrics.years()
-    year = years[0] if years else None
-    for brain in fonds_brains:
-        try:
-            row = metrics.agency_metrics(brain.getObject(), year)
-        except KeyError:
-            continue
-        url = f"{brain.getURL()}/@@supervision-agency?year={year or 'all'}"
-        found.append(
-            {
-                "code": row["fonds"],
-                "year": year,
-                "url": url,
-                "figures": [
-                    ("完整率（%）", _value_text(row["completeness"]["rate"])),
-                    ("发文断号", row["completeness"]["number_gaps"]),
-                    ("及时归档率（%）", _value_text(row["timeliness"]["rate"])),
-                    ("逾期归档", row["timeliness"]["late"]),
-                    ("到期未移交", row["timeliness"]["due_for_transfer"]),
-                    ("每千包退回", _value_text(row["quality"]["rejections_per_1000"])),
-                ],
-            }
-        )
-    return found
+    if not years:
+        return None
+    try:
+        row = metrics.agency_metrics(code, years[0])
+    except KeyError:
+        return None
+    return {
+        "code": code,
+        "year": years[0],
+        "url": f"{url}/@@supervision-agency?year={years[0]}",
+        "figures": [
+            ("完整率（%）", _value_text(row["completeness"]["rate"])),
+            ("发文断号", row["completeness"]["number_gaps"]),
+            ("及时归档率（%）", _value_text(row["timeliness"]["rate"])),
+            ("逾期归档", row["timeliness"]["late"]),
+            ("到期未移交", row["timeliness"]["due_for_transfer"]),
+            ("每千包退回", _value_text(row["quality"]["rejections_per_1000"])),
+        ],
+    }
 
 
-__all__ = ["RANKINGS", "AgencyView", "SupervisionView", "officer_figures"]
+__all__ = ["RANKINGS", "AgencyView", "SupervisionView", "officer_block"]
