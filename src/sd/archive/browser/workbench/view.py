@@ -16,7 +16,6 @@ from sd.archive.browser.details import action_label
 from sd.archive.browser.workbench import queues
 
 USE_OF_RECORDS = _("Use of records")  # 档案利用
-SUPERVISE_PERMISSION = "sd.archive: Supervise archiving"  # 监督指导看板 (#26)
 #: the navigation (功能导航): (group, label, view on the site, permission)
 _SUPERVISE = "sd.archive: Supervise archiving"  # 监督指导 (#26 整改通知、统计)
 NAVIGATION = (
@@ -59,7 +58,7 @@ NAVIGATION = (
     (_("Supervision"), _("Statistics"), "@@statistics", _SUPERVISE),
     (_("Supervision"), _("Annual statistics report"), "@@statistics-report", _SUPERVISE),
     (_("Transfer and receipt"), _("Statistics"), "@@statistics", "sd.archive: Receive records"),
-    (_("Supervision"), _("Supervision dashboard"), "@@supervision", SUPERVISE_PERMISSION),
+    (_("Supervision"), _("Supervision dashboard"), "@@supervision", _SUPERVISE),
     (_("Evidence ledger"), _("Evidence ledger"), "@@ledger", "View"),
     (_("Evidence ledger"), _("Ledger nodes"), "@@ledger-nodes", "sd.archive: Manage configuration"),
     (
