@@ -1,0 +1,130 @@
+"""鉴定与销毁 in a real headless Chromium (#25): the records officer proposes a batch of
+expired records → two members of the appraisal group record their opinions (shown side by
+side) → the officer submits → the leader approves → the officer executes with two
+supervisors → the certificate (销毁证明) is there as a PDF and filed as a record."""
+
+import pytest
+from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import as_manager
+from browser_helpers import log_in
+from browser_helpers import make_users
+from browser_helpers import shoot
+from plone import api
+
+from sd.archive.appraisal import batches
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_fonds
+from sd.archive.testing import make_record
+
+PASSWORD = "secret-browser-appraisal"
+ACCOUNTS = {
+    "officer": ([], ["RecordsOfficer", "Reader"]),
+    "member2": ([], []),
+    "leader": (["Leader"], []),
+}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
+    ),
+]
+
+
+@pytest.fixture
+def site(acceptance):
+    portal = acceptance["portal"]
+    with as_manager(portal):
+        fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
+        make_users(ACCOUNTS, PASSWORD, fonds)
+        codes = []
+        for n in (1, 2):
+            record = make_record(fonds, n, retention_period="D10", pages=2)
+            assign_code(record, "WS", 2011, "D10", "BGS")
+            api.content.transition(record, transition="archive")
+            codes.append(record.archival_code)
+        with api.env.adopt_user(username="officer"):
+            batches.set_group(fonds, "agency", ["officer", "member2"])
+    return portal.absolute_url().replace("127.0.0.1", "localhost"), codes
+
+
+def switch(page, site, user):
+    page.goto(f"{site}/logout")
+    page.context.clear_cookies()
+    log_in(page, site, user, PASSWORD)
+
+
+def opinion(page, url, reason):
+    page.goto(url)
+    page.select_option("#sd-opinion-record", "*")
+    page.select_option("#sd-opinion-decision", "destroy")
+    page.fill("#sd-opinion-reason", reason)
+    page.click("#sd-opinion-save")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#sd-appraisal-error").count() == 0
+
+
+def test_proposal_opinions_approval_execution_certificate(site, page):
+    site, codes = site
+    # 1. the records officer proposes the expired records (zh_CN page)
+    log_in(page, site, "officer", PASSWORD)
+    page.goto(f"{site}/j001/@@appraisal-batches")
+    assert "鉴定批次" in page.locator("h1").inner_text()
+    for code in codes:
+        assert code in page.locator("#sd-appraisal-expired").inner_text()
+    page.fill("#sd-appraisal-title", "2026年度鉴定批次（测试）")
+    page.fill("#sd-appraisal-reason", "保管期限已满")
+    for box in page.locator("#sd-appraisal-expired input[type=checkbox]").all():
+        box.check()
+    page.click("#sd-appraisal-propose-button")
+    page.wait_for_load_state("networkidle")
+    url = page.url.split("?")[0]
+    assert "/appraisal-" in url and page.locator("#sd-appraisal-state").inner_text() == "鉴定中"
+    # 2. both members of the group give their opinion; shown side by side
+    opinion(page, url, "已无查考价值")
+    switch(page, site, "member2")
+    opinion(page, url, "同意销毁")
+    table = page.locator("#sd-appraisal-records").inner_text()
+    assert "销毁（已无查考价值）" in table and "销毁（同意销毁）" in table
+    assert page.locator("#sd-appraisal-submit").count() == 0  # a member does not submit
+    shoot(page, "appraisal-opinions")
+    # 3. the officer submits; the register is there
+    switch(page, site, "officer")
+    page.goto(url)
+    page.click("#sd-appraisal-submit-button")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#sd-appraisal-state").inner_text() == "待审批"
+    register = page.request.get(f"{url}/@@appraisal-register-file?format=pdf")
+    assert register.ok and register.body().startswith(b"%PDF")
+    assert page.locator("#sd-appraisal-approve").count() == 0  # not their own proposal
+    # 4. the leader approves (the workbench shows the batch waiting)
+    switch(page, site, "leader")
+    page.goto(site)
+    assert page.locator(".sd-wb-appraisal-approval .sd-count").inner_text() == "1"
+    page.goto(url)
+    page.fill("#sd-approve-comment", "同意销毁")
+    page.click("#sd-approve-button")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#sd-appraisal-state").inner_text() == "已批准待销毁"
+    # 5. the officer executes with two supervisors: one is refused first
+    switch(page, site, "officer")
+    page.goto(url)
+    page.fill("#sd-supervisor1", "张三")
+    page.fill("#sd-supervisor2", "张三")
+    page.click("#sd-execute-button")
+    page.wait_for_load_state("networkidle")
+    assert "两名不同的监销人" in page.locator("#sd-appraisal-error").inner_text()
+    page.fill("#sd-supervisor1", "张三")
+    page.fill("#sd-supervisor2", "李四")
+    page.click("#sd-execute-button")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#sd-appraisal-state").inner_text() == "已执行"
+    assert page.locator("#sd-appraisal-destroyed").inner_text() == "2"
+    assert page.locator("#sd-appraisal-supervisors").inner_text() == "张三、李四"
+    # 6. the certificate: a PDF, and filed as a record of the fonds
+    certificate = page.request.get(page.locator("#sd-appraisal-certificate").get_attribute("href"))
+    assert certificate.ok and certificate.body().startswith(b"%PDF")
+    assert page.locator("#sd-appraisal-certificate-record").inner_text().startswith("J001-WS")
+    shoot(page, "appraisal-executed")
+    body = page.content()
+    assert "Traceback" not in body and '"type"' not in body
