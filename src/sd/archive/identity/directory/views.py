@@ -38,7 +38,7 @@ KIND_LABELS = {
 }
 STATUS_LABELS = {
     "ok": "成功 ok",
-    "dry-run": "试运行（未改动）dry run",
+    "dry-run": "未改动 nothing changed",
     "unreachable": "目录接口不可达 unreachable",
     "malformed": "目录返回格式错误 malformed answer",
     "failed": "失败 failed",
