@@ -246,10 +246,20 @@ def write_thesaurus_xlsx(thesaurus: Thesaurus) -> bytes:
 # -- statistics and suggestions ------------------------------------------------------------
 
 
+#: names of document types (文种) and words of every official document: never a keyword
+NOT_KEYWORDS = frozenset(
+    "通知 请示 报告 批复 函 复函 意见 决定 命令 公告 通告 通报 纪要 会议纪要 议案 公报 决议 "  # noqa: SIM905
+    "工作 事项 有关 情况 方面 单位 部门 相关".split()
+)
+
+
 def keyword_words(text: str) -> list[str]:
-    """Candidate free terms of a text: Chinese jieba words of two characters or more."""
+    """Candidate free terms of a text: Chinese jieba words of two characters or more, not a
+    文种 name or a word every official document has."""
     return [
-        w for w in segment.words(text) if len(w) >= 2 and _CJK_WORD.search(w) and w not in STOPWORDS
+        w
+        for w in segment.words(text)
+        if len(w) >= 2 and _CJK_WORD.search(w) and w not in STOPWORDS and w not in NOT_KEYWORDS
     ]
 
 
