@@ -194,3 +194,17 @@ def test_refresh_with_the_provider_down_keeps_the_session(acceptance, op, signon
     assert "zhangwei" in module._RETRY_AFTER
     transaction.begin()
     assert portal.acl_users.oidc.tokens_of("zhangwei") is not None
+
+
+def test_sign_on_on_rest_clients_still_get_401(acceptance, op):
+    import requests
+
+    answer = requests.get(
+        f"{op.site_url}/@users",
+        headers={"Accept": "application/json"},
+        allow_redirects=False,
+        timeout=20,
+    )
+    assert answer.status_code == 401
+    page = requests.get(f"{op.site_url}/@@overview-controlpanel", allow_redirects=False, timeout=20)
+    assert page.status_code == 302 and "/acl_users/oidc/require_login" in page.headers["Location"]

@@ -84,3 +84,13 @@ def test_password_gate(portal, mode, emergency, clerk, rescue):
 def test_settings_form(manager):
     html = manager.restrictedTraverse("@@signon-settings")()
     assert "form.widgets.password_login" in html and "form.widgets.enabled" in html
+
+
+def test_challenge_redirects_browsers_not_rest_clients(portal):
+    plugin = portal.acl_users.oidc
+    request = portal.REQUEST
+    request.environ["HTTP_ACCEPT"] = "application/json"
+    assert plugin.challenge(request, request.response) is False
+    request.environ["HTTP_ACCEPT"] = "text/html"
+    assert plugin.challenge(request, request.response) is True
+    assert "/acl_users/oidc/require_login" in request.response.getHeader("Location")

@@ -44,6 +44,14 @@ class ArchiveOIDCPlugin(OIDCPlugin):
             return os.environ[SECRET_ENV]
         return super().getProperty(id, d)
 
+    def challenge(self, request, response) -> bool:
+        """Send a browser that must log in to the provider; a REST client (``Accept:
+        application/json``) gets the next challenge's 401 instead of a redirect it cannot
+        follow."""
+        if "application/json" in (request.getHeader("Accept") or ""):
+            return False
+        return super().challenge(request, response)
+
     # -- tokens kept per account: the refresh token, the access token's expiry, the ID token (the
     # hint of the provider's logout). Written at sign-in and at a refresh only.
 
