@@ -16,8 +16,8 @@ which are WeCom government edition's (政务微信) — see
 * change events are posted *by* the platform to the archives' callback
   (:meth:`PlatformStub.post_event`), signed as WeCom signs them (``msg_signature``).
 
-The client-side contract tests (``tests/plone/identity/test_platform_contract.py``) run the
-same against any server that speaks these shapes: set ``SD_ARCHIVE_PLATFORM_URL``,
+The client-side contract tests (``tests/plone/identity_directory/test_platform_contract.py``) run
+the same against any server that speaks these shapes: set ``SD_ARCHIVE_PLATFORM_URL``,
 ``SD_ARCHIVE_PLATFORM_CORPID``, ``SD_ARCHIVE_PLATFORM_SECRET`` (and
 ``SD_ARCHIVE_PLATFORM_USERID`` of a member there). The sync cases change the directory, which
 only the stub lets a test do (its Python methods, not HTTP).

@@ -186,3 +186,27 @@ def test_apply_membership_from_claims(site, client):
     api.user.create(email="a@example.org", username="auditor", password="secret-12345")
     api.user.grant_roles(username="auditor", roles=["SecurityAuditor"])
     assert not apply_membership("auditor", ["3"], ["档案员"], "oidc").changes
+
+
+def test_disabled_account_tickets_stop_working(site, client, stub):
+    """The session mechanism: a plone.session ticket of a directory account authenticates while
+    the account is active; disabled, PAS no longer knows the user and the ticket is refused;
+    with per-user keyrings, the secret is renewed too, so an old ticket stays dead when the
+    account comes back."""
+    import binascii
+
+    full_sync(site, client)
+    session = site.acl_users.session
+    session.per_user_keyring = True
+    response = site.REQUEST.response
+    session._setupSession("zhang", response)
+    cookie = response.cookies[session.cookie_name]["value"]
+    credentials = {"source": "plone.session", "cookie": binascii.a2b_base64(cookie)}
+    assert session.authenticateCredentials(credentials) == ("zhang", "zhang")
+    stub.update_member("zhang", status=5)  # 离职
+    incremental_sync(site, client, ["zhang"])
+    assert session.authenticateCredentials(credentials) is None
+    stub.update_member("zhang", status=1)  # rehired: the account is enabled again
+    incremental_sync(site, client, ["zhang"])
+    assert plugin(site).get("zhang") is not None
+    assert session.authenticateCredentials(credentials) is None  # the old ticket stays dead
