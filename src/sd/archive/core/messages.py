@@ -189,6 +189,8 @@ CODES: dict[str, str] = {
 #: the phrase of a family of codes, by the code's first part(s)
 FAMILIES: dict[str, str] = {
     "CODE": "档号不符合编制规则",
+    "FERRY": "摆渡包有误",
+    "ferry": "摆渡参数有误",
     "domain": "本节点网络域不接受",
     "FIELD": "字段有误",
     "LEDGER-BUNDLE": "证据包有误",

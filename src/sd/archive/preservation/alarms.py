@@ -19,12 +19,14 @@ NO_GOOD_COPY = "no-good-copy"
 NOT_PRESERVED = "not-preserved"
 RESTORE = "restore"
 CHECK_FAILED = "preservation-check"
+FERRY_REFUSED = "ferry-refused"
 #: what each kind of alarm means, heading its message (告警信息中文在前)
 KIND_PHRASES = {
     NO_GOOD_COPY: "已无完好副本",
     NOT_PRESERVED: "长期保存包（AIP）未能写入",
     RESTORE: "恢复未完成",
     CHECK_FAILED: "长期保存检测不通过",
+    FERRY_REFUSED: "摆渡包被拒收",
 }
 
 
