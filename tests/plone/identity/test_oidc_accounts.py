@@ -107,6 +107,8 @@ def test_logout_ends_the_provider_session(acceptance, op, signon):
     # the provider asks to confirm (RP-initiated logout), with the ID token as hint
     assert answer.url.startswith(op.issuer) and 'id="logout-yes"' in answer.text
     assert signon.me("zhangwei") is None
+    transaction.begin()  # sd.archive's logout view ran: the kept tokens are gone
+    assert acceptance["portal"].acl_users.oidc.tokens_of("zhangwei") is None
     # signing in again needs the password at the provider: its session ended too
     form = answer.text
     xsrf = re.search(r'name="xsrf" value="([^"]+)"', form).group(1)
