@@ -214,3 +214,12 @@ def test_replayed_callback_nonce_is_refused(platform_site, stub):
     assert post_event(portal, event, nonce="once").status_code == 200
     again = post_event(portal, event, nonce="once")
     assert again.status_code == 403 and again.json()["errors"][0]["code"] == "callback.replayed"
+
+
+def test_login_page_offers_platform_sign_on(platform_site):
+    page = requests.get(f"{platform_site.absolute_url()}/login?came_from=x", timeout=20)
+    assert 'id="sd-platform-signon-button"' in page.text and "@@platform-login" in page.text
+    api.portal.set_registry_record("sd.archive.platform.sign_on_enabled", False)
+    transaction.commit()
+    page = requests.get(f"{platform_site.absolute_url()}/login", timeout=20)
+    assert "sd-platform-signon-button" not in page.text

@@ -5,6 +5,7 @@ reason in Chinese first, no code or token shown), status 403, logged in the audi
 from __future__ import annotations
 
 import transaction
+from plone.app.layout.viewlets import ViewletBase
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
@@ -53,3 +54,22 @@ class PlatformCallback(PlatformLogin):
         self.request.response.expireCookie("__sd_platform_came_from", path="/")
         self.request.response.redirect(came_from or self.context.absolute_url(), lock=True)
         return ""
+
+
+class PlatformSignOnViewlet(ViewletBase):
+    """On the login page: 山东通登录, when platform sign-on is on (came_from kept)."""
+
+    index = ViewPageTemplateFile("templates/signon_button.pt")
+
+    def update(self):
+        from urllib.parse import urlencode
+
+        from sd.archive.identity.platform.settings import Settings
+
+        settings = Settings()
+        self.enabled = bool(settings.sign_on_enabled and settings.configured)
+        came_from = self.request.get("came_from") or ""
+        portal_url = self.context.portal_url()
+        self.url = f"{portal_url}/@@platform-login" + (
+            f"?{urlencode({'came_from': came_from})}" if came_from else ""
+        )
