@@ -27,6 +27,7 @@ CONTEXTS = {
     "IRecord": ["/{fonds}/{record}", "/{fonds}/{object}"],
     "IAccessRequest": ["/access-requests/{id}"],
     "ITransferBatch": ["/{batch}"],
+    "IAppraisalBatch": ["/{fonds}/{batch}"],
 }
 
 SERVICE_NAME = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)_application_json_(@[\w.-]+)$")

@@ -30,7 +30,9 @@ sys.path.insert(0, str(HERE.parent / "access"))
 sys.path.insert(0, str(HERE.parent / "dossiers"))
 sys.path.insert(0, str(HERE.parent / "seals"))
 sys.path.insert(0, str(HERE.parent / "mining_suggestions"))
+sys.path.insert(0, str(HERE.parent / "appraisal"))
 from access_data import real_record  # noqa: E402
+from appraisal_walk import walk_appraisal  # noqa: E402
 from mining_walk import walk_mining  # noqa: E402
 from openapi_doc import _short  # noqa: E402
 from openapi_doc import check_answer  # noqa: E402
@@ -193,6 +195,7 @@ def test_every_operation_answers_as_documented(world):
         (_fonds_services, j001, world),
         (_record_services, record, world),
         (walk_mining, j001, record),
+        (walk_appraisal, j001, world),
         (_ledger_and_verify, site),
         (_audit_and_preservation, site),
         (_preservation_stage, site, j001, world),
