@@ -96,3 +96,20 @@ def test_a_model_of_another_fonds_is_not_used(store, trained):
     (other / model_store.CURRENT).write_text(version)
     model_store.clear_cache()
     assert store.load("J901").model is None
+
+
+def test_a_version_taken_meanwhile_is_not_overwritten(store, trained, monkeypatch):
+    store.save("J900", trained)
+    taken = store.folder("J900") / "v000002"
+    real = model_store.ModelStore.versions
+
+    def stale(self, fonds_code):  # as read before another process saved v000002
+        found = real(self, fonds_code)
+        return [v for v in found if v != "v000002"]
+
+    taken.mkdir()
+    (taken / "marker").write_text("another process's model")
+    monkeypatch.setattr(model_store.ModelStore, "versions", stale)
+    assert store.save("J900", trained) == "v000003"
+    assert (taken / "marker").exists()
+    assert store.manifest("J900", "v000003")["version"] == "v000003"

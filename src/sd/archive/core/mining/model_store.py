@@ -120,7 +120,7 @@ class ModelStore:
         number = int(existing[0][1:]) + 1 if existing else 1
         version = f"v{number:06d}"
         if hasattr(model, "version"):
-            model.version = version
+            model.version = version  # the name it was saved as (a clash below renames only)
         work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
         joblib.dump(model, work / MODEL_FILE, compress=3)
         manifest = {
@@ -131,8 +131,19 @@ class ModelStore:
             "bytes": (work / MODEL_FILE).stat().st_size,
             **(info or {}),
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-        os.replace(work, folder / version)
+        for _attempt in range(5):  # another process may have taken the number meanwhile
+            version = manifest["version"] = f"v{number:06d}"
+            (work / MANIFEST).write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8"
+            )
+            try:
+                os.rename(work, folder / version)  # fails when the version exists
+                break
+            except OSError:
+                number += 1
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+            raise FileExistsError(f"no free version number after v{number:06d}")
         pointer = folder / f".{CURRENT}.new"
         pointer.write_text(version, "utf-8")
         os.replace(pointer, folder / CURRENT)
