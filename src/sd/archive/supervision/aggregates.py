@@ -249,29 +249,28 @@ def rejection_added(portal, entry) -> None:
 # --- noting records during a transaction ------------------------------------------------------
 
 
+def _noted() -> dict:
+    """The records noted in the current transaction (UID → record, None when removed)."""
+    txn = transaction.get()
+    noted = _pending.get(txn)
+    if noted is None:
+        noted = _pending[txn] = {}
+        txn.addBeforeCommitHook(_flush_hook, (txn,))
+    return noted
+
+
 def note(record) -> None:
     """Remember ``record`` for the before-commit update of this transaction."""
     uid = IUUID(record, None)
-    if not uid:
-        return
-    txn = transaction.get()
-    noted = _pending.get(txn)
-    if noted is None:
-        noted = _pending[txn] = {}
-        txn.addBeforeCommitHook(_flush_hook, (txn,))
-    noted[uid] = record
+    if uid:
+        _noted()[uid] = record
 
 
 def note_removed(record) -> None:
+    """Remember that ``record`` is gone: its contributions are taken away before commit."""
     uid = IUUID(record, None)
-    if not uid:
-        return
-    txn = transaction.get()
-    noted = _pending.get(txn)
-    if noted is None:
-        noted = _pending[txn] = {}
-        txn.addBeforeCommitHook(_flush_hook, (txn,))
-    noted[uid] = None
+    if uid:
+        _noted()[uid] = None
 
 
 def _flush_hook(txn) -> None:

@@ -14,11 +14,6 @@ from persistent.mapping import PersistentMapping
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 
-from sd.archive import audit
-from sd.archive.actors import now
-from sd.archive.core.codes.gaps import GAP_REASONS
-from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
 from sd.archive.core.supervision.docnumbers import NumberGap
 from sd.archive.core.supervision.docnumbers import gap_count
 from sd.archive.core.supervision.docnumbers import series_gaps
@@ -93,63 +88,22 @@ def gap_summary(tree, fonds_code: str, void: dict, year: int | None) -> tuple[in
     return missing, series
 
 
-def _refuse(message: str, code: str, obj: str, prop: str, text: str):
-    raise ArchiveError(message, [Problem(code, text, obj, prop)], 422, "NumberDeclarationRefused")
-
-
 def declare(fonds, series: str, numbers: Iterable, reason: str, note: str) -> list[dict]:
-    """Record why 文号 of a series are missing (登记发文断号原因): a recorded action in the
-    audit trail; only numbers missing below the series' highest archived number."""
-    series = str(series or "").strip()
-    note = " ".join(str(note or "").split())
-    if reason not in GAP_REASONS:
-        _refuse(
-            "unknown reason",
-            "supervision.gap-reason",
-            str(reason),
-            "reason",
-            f"原因须为 {', '.join(GAP_REASONS)}（{'、'.join(GAP_REASONS.values())}）",
-        )
-    if not note:
-        _refuse("a note is required", "supervision.gap-note", series, "note", "须说明断号情况")
-    try:
-        wanted = sorted({int(n) for n in numbers})
-    except (TypeError, ValueError):
-        wanted = []
-    if not wanted:
-        _refuse("no numbers", "supervision.gap-numbers", series, "numbers", "须列出缺失的文号")
+    """Record why 文号 of a series are missing (登记发文断号原因): the same recorded action
+    as for 件号 (``transfer.continuity.record_reasons``), audited as
+    ``supervision.number-declared``; only numbers missing below the series' highest
+    archived number."""
+    from sd.archive.transfer.continuity import MissingNumbers
+    from sd.archive.transfer.continuity import record_reasons
+
     portal = api.portal.get()
-    present = series_numbers(portal, fonds.fonds_code, series_year(series)).get(series)
-    if not present:
-        _refuse(
-            "no such series",
-            "supervision.gap-series",
-            series,
-            "series",
-            f"全宗 {fonds.fonds_code} 没有这一文号序列的档案 / no records in this series",
-        )
-    missing = {n for gap in series_gaps({series: present}) for n in gap.missing}
-    not_missing = [n for n in wanted if n not in missing]
-    if not_missing:
-        _refuse(
-            "not a gap",
-            "supervision.gap-not-missing",
-            series,
-            "numbers",
-            f"文号 {', '.join(map(str, not_missing))} 不是断号（已归档或在最大号之后）",
-        )
-    registry = _registry(fonds, create=True)
-    entries = registry.setdefault(series, PersistentMapping())
-    actor = api.user.get_current().getId()
-    time = now()
-    for number in wanted:
-        entries[number] = PersistentMapping(
-            reason=reason, reason_zh=GAP_REASONS[reason], note=note, by=actor, time=time
-        )
-    registry[series] = entries
-    audit.log(
-        "supervision.number-declared",
-        fonds,
-        details={"series": series, "numbers": wanted, "reason": reason, "note": note},
+    kind = MissingNumbers(
+        annotation=ANNOTATION,
+        prefix="supervision",
+        error_type="NumberDeclarationRefused",
+        action="supervision.number-declared",
+        word="文号",
+        present=lambda f, s: series_numbers(portal, f.fonds_code, series_year(s)).get(s),
+        missing=lambda present, s: [n for g in series_gaps({s: present}) for n in g.missing],
     )
-    return [{"series": series, "number": n, **dict(entries[n])} for n in wanted]
+    return record_reasons(fonds, kind, series, numbers, reason, note)

@@ -14,7 +14,9 @@ fonds (an annotation), each with who and when, every declaration in the audit tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -122,54 +124,80 @@ def parse_numbers(text: str) -> list[int]:
     return numbers
 
 
-def _refuse(message: str, code: str, obj: str, prop: str, text: str, status: int = 422):
-    raise ArchiveError(message, [Problem(code, text, obj, prop)], status, "GapDeclarationRefused")
+@dataclass(frozen=True)
+class MissingNumbers:
+    """A kind of number series whose missing numbers get a recorded reason (断号登记): 件号
+    of the holdings here, 文号 of an agency's documents in ``supervision.numbers``. Same
+    reasons, same entries, same refusals; ``prefix`` names the rule codes
+    (``<prefix>.gap-reason`` …), ``present(fonds, series)`` the numbers held and
+    ``missing(present, series)`` those between them that are gaps."""
+
+    annotation: str
+    prefix: str
+    error_type: str
+    action: str
+    word: str  # 件号 / 文号
+    present: Callable
+    missing: Callable
 
 
-def declare(fonds, series: str, numbers: Iterable, reason: str, note: str) -> list[dict]:
+def _refuse(kind, message: str, code: str, obj: str, prop: str, text: str):
+    raise ArchiveError(
+        message, [Problem(f"{kind.prefix}.{code}", text, obj, prop)], 422, kind.error_type
+    )
+
+
+def record_reasons(
+    fonds, kind: MissingNumbers, series, numbers: Iterable, reason, note
+) -> list[dict]:
     """Record the reason for missing numbers of a series (登记断号原因): a recorded action,
-    in the audit trail. Only numbers no record of the series has, below its highest number,
-    can be declared; a declared number keeps its first reason (a new declaration replaces
-    it and is audited as such)."""
+    in the audit trail. Only numbers missing below the series' highest number can be
+    declared; a new declaration of a number replaces the old one and is audited as such."""
     series = str(series or "").strip()
     note = " ".join(str(note or "").split())
     if reason not in GAP_REASONS:
         _refuse(
+            kind,
             "unknown reason",
-            "transfer.gap-reason",
+            "gap-reason",
             str(reason),
             "reason",
             f"原因须为 {', '.join(GAP_REASONS)}（{'、'.join(GAP_REASONS.values())}）",
         )
     if not note:
-        _refuse("a note is required", "transfer.gap-note", series, "note", "须说明断号情况 / note")
+        _refuse(kind, "a note is required", "gap-note", series, "note", "须说明断号情况 / note")
     try:
         wanted = sorted({int(n) for n in numbers})
     except (TypeError, ValueError):
         wanted = []
     if not wanted:
-        _refuse("no numbers", "transfer.gap-numbers", series, "numbers", "须列出缺失的件号")
-    parser = Series(fonds)
-    present = holdings_numbers(fonds, {series}, parser).get(series)
+        _refuse(kind, "no numbers", "gap-numbers", series, "numbers", f"须列出缺失的{kind.word}")
+    present = kind.present(fonds, series)
     if not present:
         _refuse(
+            kind,
             "no such series",
-            "transfer.gap-series",
+            "gap-series",
             series,
             "series",
-            f"全宗 {fonds.fonds_code} 没有这一件号序列的档案 / no records in this series",
+            f"全宗 {fonds.fonds_code} 没有这一{kind.word}序列的档案 / no records in this series",
         )
-    missing = set(missing_numbers(present, parser.start(series)))
+    missing = set(kind.missing(present, series))
     not_missing = [n for n in wanted if n not in missing]
     if not_missing:
         _refuse(
+            kind,
             "not a gap",
-            "transfer.gap-not-missing",
+            "gap-not-missing",
             series,
             "numbers",
-            f"件号 {', '.join(map(str, not_missing))} 不是断号（已有档案或在最大件号之后）",
+            f"{kind.word} {', '.join(map(str, not_missing))} 不是断号"
+            f"（已有档案或在最大{kind.word}之后）",
         )
-    registry = _registry(fonds, create=True)
+    annotations = IAnnotations(fonds)
+    registry = annotations.get(kind.annotation)
+    if registry is None:
+        registry = annotations[kind.annotation] = PersistentMapping()
     entries = registry.setdefault(series, PersistentMapping())
     actor = api.user.get_current().getId()
     time = now()
@@ -179,11 +207,27 @@ def declare(fonds, series: str, numbers: Iterable, reason: str, note: str) -> li
         )
     registry[series] = entries
     audit.log(
-        "transfer.gap-declared",
+        kind.action,
         fonds,
         details={"series": series, "numbers": wanted, "reason": reason, "note": note},
     )
     return [{"series": series, "number": n, **dict(entries[n])} for n in wanted]
+
+
+def declare(fonds, series: str, numbers: Iterable, reason: str, note: str) -> list[dict]:
+    """Record the reason for missing 件号 of a series (登记断号原因), see
+    :func:`record_reasons`."""
+    parser = Series(fonds)
+    kind = MissingNumbers(
+        annotation=ANNOTATION,
+        prefix="transfer",
+        error_type="GapDeclarationRefused",
+        action="transfer.gap-declared",
+        word="件号",
+        present=lambda f, s: holdings_numbers(f, {s}, parser).get(s),
+        missing=lambda present, s: missing_numbers(present, parser.start(s)),
+    )
+    return record_reasons(fonds, kind, series, numbers, reason, note)
 
 
 # --- the check before transfer --------------------------------------------------------------
