@@ -216,8 +216,7 @@ class Maker:
         area = r.choice(("370102", "370203", "370302", "370481", "371002", "371302"))
         birth = f"{r.randint(1950, 2005)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}"
         body = f"{area}{birth}{r.randint(0, 999):03d}"
-        total = sum(int(d) * w for d, w in zip(body, sensitive._ID_WEIGHTS, strict=True))
-        check = sensitive._ID_CHECK[total % 11]
+        check = sensitive.check_character(body)
         if not valid:
             check = r.choice([c for c in "0123456789" if c != check])
         return body + check

@@ -20,8 +20,7 @@ from sd.archive.core.mining.findings.sensitive import PatternError
 
 def id_number(first17: str) -> str:
     """A 身份证号 with its right check character."""
-    total = sum(int(d) * w for d, w in zip(first17, sensitive._ID_WEIGHTS, strict=True))
-    return first17 + sensitive._ID_CHECK[total % 11]
+    return first17 + sensitive.check_character(first17)
 
 
 VALID_ID = id_number("37010219800101123")
@@ -40,6 +39,7 @@ LETTER = """济南市档案馆关于2023年档案工作情况的报告
 
 
 def test_id_number_needs_its_check_character_and_a_real_date():
+    assert sensitive.check_character("11010519491231002") == "X"  # GB 11643's own example
     assert sensitive.id_number_valid(VALID_ID)
     assert sensitive.id_number_valid(id_number("11010519491231002"))  # X check character
     wrong = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
@@ -313,3 +313,10 @@ def test_a_cited_number_with_words_run_into_its_prefix_offers_its_endings():
     assert shown == "研究同意鲁某办发〔2024〕3号"
     assert "鲁某办发〔2024〕3号" in candidates
     assert candidates[0] == "经研究同意鲁某办发〔2024〕3号"
+
+
+def test_a_document_number_alone_on_its_line_is_the_documents_own():
+    text = (
+        "关于开展档案安全检查的通知\n鲁某局发〔2023〕101号\n各单位：根据鲁档发〔2023〕7号文件要求……"
+    )
+    assert citations.citations(text) == ["鲁档发〔2023〕7号"]

@@ -8,13 +8,7 @@ from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
 from sd.archive.text import queue
 
-
-def id_number(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, sensitive._ID_WEIGHTS, strict=True))
-    return first17 + sensitive._ID_CHECK[total % 11]
-
-
-VALID_ID = id_number("37010219800101123")
+VALID_ID = "37010219800101123" + sensitive.check_character("37010219800101123")
 LETTER = """济南市档案馆关于2023年档案工作情况的报告
 省档案局：
 根据你局《关于做好2023年度档案工作的通知》（鲁档发〔2023〕7号）要求，现将我馆全年工作报告如下。

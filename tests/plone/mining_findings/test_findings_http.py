@@ -177,7 +177,7 @@ def test_pages_in_chinese_answer_a_name_and_a_pair(site):
     portal, _fonds, made = site
     session = html_session(portal, "officer")
     record_page = session.get(made["reply"].absolute_url())
-    assert f'{made["reply"].absolute_url()}/@@mining-findings' in record_page.text
+    assert f"{made['reply'].absolute_url()}/@@mining-findings" in record_page.text
     page = session.get(f"{made['reply'].absolute_url()}/@@mining-findings")
     assert page.status_code == 200
     html = page.text

@@ -56,10 +56,9 @@ def _wrap(lines: list[str], width: int = 30) -> list[str]:
 
 
 def _id_number(first17: str) -> str:
-    from sd.archive.core.mining.findings import sensitive
+    from sd.archive.core.mining.findings.sensitive import check_character
 
-    total = sum(int(d) * w for d, w in zip(first17, sensitive._ID_WEIGHTS, strict=True))
-    return first17 + sensitive._ID_CHECK[total % 11]
+    return first17 + check_character(first17)
 
 
 def _register() -> list[str]:

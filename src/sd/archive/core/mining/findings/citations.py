@@ -6,6 +6,9 @@ number with 号. Business systems write the brackets as 〔〕, [], ［］, 【�
 文号 is written one way (:func:`normal`: 〔〕, no spaces, no leading zeros), and so is a record's
 own 文号 before two are compared — a citation of a record's own 文号 is not a relation.
 
+A 文号 standing alone on its line is the document's own 发文字号 (under its title), not a citation:
+a record archived twice, or one whose own 文号 was not described, does not cite itself.
+
 Words that stand before a prefix in running text (根据, 按照, 依据, 关于 …) are not part of it:
 :data:`LEADING` lists them and :func:`citations` strips them.
 """
@@ -106,6 +109,16 @@ def variants(value: str) -> list[str]:
     return sorted({f"{prefix}{o}{year}{c}{n}号" for o, c in pairs for n in numbers})
 
 
+def _stands_alone(text: str, m) -> bool:
+    """Is the 文号 the whole of its line (a document's own 发文字号 under its title)? Not when
+    words of a sentence ran into its prefix (经研究同意鲁某办发〔2024〕3号)."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end >= 0 else len(text)]
+    prefix = m["prefix"]
+    return line.strip() == m.group(0).strip() and _strip(prefix) == prefix and len(prefix) <= 8
+
+
 def cited(text, own: str = "") -> list[tuple[str, list[str]]]:
     """Each 文号 cited in ``text``: (the normal 文号 as read, the ways it may be written when
     words of the sentence ran into its prefix — the prefix's endings of 2+ characters, longest
@@ -116,6 +129,8 @@ def cited(text, own: str = "") -> list[tuple[str, list[str]]]:
     mine = normal(own) if own else ""
     found: dict[str, list[str]] = {}
     for m in _CITATION.finditer(text):
+        if _stands_alone(text, m):
+            continue  # the document's own 发文字号 line, not a citation
         prefix = _strip(m["prefix"])
         shown = _format(prefix, m["year"], m["number"])
         if shown == mine or shown in found:

@@ -73,8 +73,13 @@ def id_number_valid(value: str) -> bool:
         datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17].upper()
+    return check_character(value[:17]) == value[17].upper()
+
+
+def check_character(first17: str) -> str:
+    """The check character of the first 17 digits of a 身份证号 (ISO 7064 MOD 11-2)."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
 
 
 def mask(kind: str, value: str) -> str:
