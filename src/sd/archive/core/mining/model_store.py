@@ -144,7 +144,7 @@ class ModelStore:
         else:
             shutil.rmtree(work, ignore_errors=True)
             raise FileExistsError(f"no free version number after v{number:06d}")
-        pointer = folder / f".{CURRENT}.new"
+        pointer = folder / f".{CURRENT}.{os.getpid()}.{threading.get_ident()}"
         pointer.write_text(version, "utf-8")
         os.replace(pointer, folder / CURRENT)
         for old in self.versions(fonds_code)[KEEP:]:
