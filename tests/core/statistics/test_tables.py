@@ -28,7 +28,7 @@ def test_retention_table_counts_and_sizes():
         ["定期30年", 4, 40.0, 24.0],
         ["永久", 3, 30.0, 10.0],
         ["定期10年", 1, 10.0, 5.0],
-        ["（未著录）", 2, 20.0, 0.0],  # records without the field: one row, last
+        ["（未著录）", 2, 20.0, 16.0],  # records without the field: one row, last
     ]
     assert table["total"] == ["合计", 10, 100.0, 55.0]
 

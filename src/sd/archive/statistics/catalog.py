@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import IITreeSet
+from BTrees.IIBTree import difference as _difference
 from BTrees.IIBTree import intersection
 from BTrees.IIBTree import multiunion
 
@@ -36,6 +37,10 @@ def _ids(value):
 
 def _intersect(a, b):
     return intersection(a, b) or IISet()
+
+
+def difference(a, b):
+    return _difference(a, b) or IISet()
 
 
 def _union(sets):
@@ -77,27 +82,84 @@ def date_range_ids(catalog, index_name: str, start, end):
 
 
 class Sizes:
-    """Record id → bytes, read from the metadata column on demand (the metadata row of one
-    catalog entry, not the record)."""
+    """Record id → bytes from the metadata column (the metadata rows, not the records): read
+    once into a dict the first time a sum is asked, then summed in C (``map``) per table."""
 
     def __init__(self, catalog):
         cat = catalog._catalog
         self.data = cat.data
         self.position = cat.schema.get(SIZE_COLUMN)
+        self._map = None
+
+    def mapping(self) -> dict:
+        if self._map is None:
+            pos = self.position
+            if pos is None:
+                self._map = {}
+            else:
+                self._map = {
+                    rid: (row[pos] if isinstance(row[pos], int) else 0)
+                    for rid, row in self.data.items()
+                }
+        return self._map
 
     def get(self, rid, default=0):
-        if self.position is None:
-            return default
-        row = self.data.get(rid)
-        value = row[self.position] if row is not None else None
-        return value if isinstance(value, int) else default
+        return self.mapping().get(rid, default)
+
+    def total(self, ids) -> int:
+        sizes = self.mapping()
+        try:
+            return sum(map(sizes.__getitem__, ids))
+        except KeyError:  # an id without a metadata row (never in a consistent catalog)
+            return sum(sizes.get(i, 0) for i in ids)
 
 
-def record_postings(catalog, fonds_codes=None) -> Postings:
-    """The postings of the records (件) in the catalog, of some fonds or all."""
+def record_postings(catalog, fonds_codes=None, sizes: Sizes | None = None) -> Postings:
+    """The postings of the records (件) in the catalog, of some fonds or all; ``sizes`` may be
+    shared by several postings of one computation (the annual reports of every agency)."""
     flush()
     universe = ids_with(catalog, "portal_type", "Record")
     if fonds_codes:
         universe = _intersect(universe, ids_with(catalog, "fonds_code", *fonds_codes))
     dims = {dim: posting(catalog, name) for dim, name in INDEXES.items()}
-    return Postings(IITreeSet(universe), dims, Sizes(catalog), _intersect, _union)
+    return Postings(IITreeSet(universe), dims, sizes or Sizes(catalog), _intersect, _union)
+
+
+#: dimensions read as dates (date index keys) for the columns
+DATE_INDEXES = ("created", "modified")
+
+
+def record_columns(catalog):
+    """The columns of every record in the catalog (:class:`Columns`), built from the index
+    postings and the ``size_bytes`` metadata column in one pass each."""
+    from sd.archive.core.statistics.columns import Columns
+
+    flush()
+    cat = catalog._catalog
+    rids = ids_with(catalog, "portal_type", "Record")
+    dims = {dim: posting(catalog, name) for dim, name in INDEXES.items() if dim != "format"}
+    keywords = {"format": posting(catalog, INDEXES["format"])}
+    dates = {name: posting(catalog, name) for name in DATE_INDEXES}
+    return Columns.build(rids, dims, keywords, dates, _sizes(cat, rids))
+
+
+def _sizes(cat, rids):
+    """The sizes of ``rids`` (a sorted tree set) from the metadata rows, as an aligned array;
+    (id, bytes) pairs when a row lacks one (a record indexed before the column existed)."""
+    import numpy as np
+
+    position = cat.schema.get(SIZE_COLUMN)
+    if position is None:
+        return ()
+    data = cat.data
+    try:
+        return np.fromiter(
+            (row[position] for row in map(data.__getitem__, rids)), dtype=np.int64, count=len(rids)
+        )
+    except (TypeError, ValueError, KeyError):  # Missing.Value or no row: the careful way
+        return [(rid, data[rid][position]) for rid in rids if rid in data]
+
+
+def date_key(catalog, index_name: str, moment) -> int:
+    """The key a date index keeps for ``moment`` (a DateTime)."""
+    return catalog._catalog.indexes[index_name]._convert(moment)

@@ -22,6 +22,7 @@ from plone import api
 from sd.archive.core.access.period import BEIJING
 from sd.archive.core.access.period import beijing_text
 from sd.archive.core.statistics import tables
+from sd.archive.core.statistics.columns import Scoped
 from sd.archive.sitedata import site_tree
 from sd.archive.statistics import catalog as cat
 
@@ -42,24 +43,10 @@ def catalog():
     return api.portal.get_tool("portal_catalog")
 
 
-def scope_postings(ctl, fonds_codes, states):
-    """The record postings of the scope: some fonds (or all) and some states."""
-    postings = cat.record_postings(ctl, fonds_codes)
-    return postings.within(postings.ids_of("state", states)) if states else postings
-
-
-def holdings(dim: str, fonds_codes=None, states=None, ctl=None) -> dict:
+def holdings(dim: str, fonds_codes=None, states=None, ctl=None, shared=None) -> dict:
     """One holdings table (馆藏统计表) of ``dim``."""
-    ctl = ctl if ctl is not None else catalog()
-    return tables.holdings_table(scope_postings(ctl, fonds_codes, states), dim)
-
-
-def _dated(ctl, postings, index: str, start: date, end: date) -> int:
-    return len(
-        cat._intersect(
-            postings.universe, cat.date_range_ids(ctl, index, _moment(start), _moment(end, True))
-        )
-    )
+    shared = shared or Shared(ctl if ctl is not None else catalog())
+    return tables.holdings_table(shared.scope(fonds_codes, states), dim)
 
 
 def _rejections(fonds_codes, start: date, end: date) -> int:
@@ -134,9 +121,10 @@ def activity(fonds_codes, start: date, end: date, period: str) -> dict:
     """The activity table (业务量统计) per period from ``start`` to ``end``."""
     start, end, period = tables.check_range(start, end, period)
     ctl = catalog()
-    records = cat.record_postings(ctl, fonds_codes)
-    held = records.within(cat._intersect(records.universe, _not(records, NOT_HELD)))
-    moved = records.within(records.ids_of("state", TRANSFERRED_STATES))
+    shared = Shared(ctl)
+    records = shared.scope(fonds_codes)
+    held = records.mask & ~shared.columns.where("state", NOT_HELD)
+    moved = records.mask & shared.columns.where("state", TRANSFERRED_STATES)
     rows = []
     for name, first, last in tables.periods(start, end, period):
         use = use_counts(fonds_codes, first, last)
@@ -144,10 +132,12 @@ def activity(fonds_codes, start: date, end: date, period: str) -> dict:
             (
                 name,
                 {
-                    "intake": _dated(ctl, held, "created", first, last),
+                    "intake": shared.columns.count(held & shared.dated("created", first, last)),
                     "rejections": _rejections(fonds_codes, first, last),
                     "transfers": _transfer_batches(ctl, fonds_codes, first, last),
-                    "transferred": _dated(ctl, moved, "modified", first, last),
+                    "transferred": shared.columns.count(
+                        moved & shared.dated("modified", first, last)
+                    ),
                     "requests": use["use_persons"],
                     "uses": use["use_items"],
                 },
@@ -156,33 +146,77 @@ def activity(fonds_codes, start: date, end: date, period: str) -> dict:
     return tables.activity_table(rows)
 
 
-def _not(postings, states):
-    """The ids in scope whose state is not one of ``states``."""
-    from BTrees.IIBTree import difference
+class Shared:
+    """The record columns of one computation (一次统计共用: a request, the annual reports of
+    every agency), built once from the catalog; made per computation, never kept."""
 
-    return difference(postings.universe, postings.ids_of("state", states))
+    def __init__(self, ctl):
+        self.ctl = ctl
+        self.columns = cat.record_columns(ctl)
+        self._masks: dict = {}
+
+    def dated(self, index: str, first: date, last: date):
+        key = (index, first, last)
+        if key not in self._masks:
+            lo = cat.date_key(self.ctl, index, _moment(first))
+            hi = cat.date_key(self.ctl, index, _moment(last, True))
+            self._masks[key] = self.columns.between(index, lo, hi)
+        return self._masks[key]
+
+    def where(self, name: str, values):
+        key = (name, tuple(values))
+        if key not in self._masks:
+            self._masks[key] = self.columns.where(name, values)
+        return self._masks[key]
+
+    def scope(self, fonds_codes=None, states=None) -> Scoped:
+        mask = self.columns.all()
+        if fonds_codes:
+            mask &= self.where("fonds", fonds_codes)
+        if states:
+            mask &= self.where("state", states)
+        return Scoped(self.columns, mask)
 
 
 def annual_figures(
-    form: str, year: int, fonds_code: str | None = None, ctl=None, with_use=True
+    form: str,
+    year: int,
+    fonds_code: str | None = None,
+    ctl=None,
+    live: bool = True,
+    shared: Shared | None = None,
 ) -> dict:
     """The figures the annual report's computed cells read (see core.statistics.annual):
-    ``room`` — one agency's records room (``fonds_code``); ``archives`` — the archives' holdings."""
+    ``room`` — one agency's records room (``fonds_code``); ``archives`` — the archives' holdings.
+    ``live=False`` leaves out what needs the site (use of records, supervision figures): the
+    benchmark counts a bare catalog."""
     ctl = ctl if ctl is not None else catalog()
+    shared = shared or Shared(ctl)
     codes = [fonds_code] if fonds_code else None
-    states = ROOM_STATES if form == "room" else ARCHIVES_STATES
-    records = cat.record_postings(ctl, codes)
-    held = records.within(records.ids_of("state", states))
+    records = shared.scope(codes)
     first, last = date(year, 1, 1), date(year, 12, 31)
+
+    def in_states(states):
+        return records.within(shared.where("state", states))
+
+    def dated(scoped, index):
+        return scoped.count(shared.dated(index, first, last))
+
+    held = in_states(ROOM_STATES if form == "room" else ARCHIVES_STATES)
     retention = {r["value"]: r["count"] for r in held.breakdown("retention", with_bytes=False)}
-    fonds = {r["value"] for r in held.breakdown("fonds", with_bytes=False)} - {tables.UNKNOWN}
+    if codes:  # one agency: its fonds, when it holds anything
+        fonds = 1 if held.count() else 0
+    else:
+        fonds = sum(
+            1 for r in held.breakdown("fonds", with_bytes=False) if r["value"] != tables.UNKNOWN
+        )
     volumes = cat.ids_with(ctl, "portal_type", "Dossier")
     if codes:
         volumes = cat._intersect(volumes, cat.ids_with(ctl, "fonds_code", *codes))
     size = held.bytes()
-    not_held = records.within(cat._intersect(records.universe, _not(records, NOT_HELD)))
+    not_held = records.within(~shared.where("state", NOT_HELD))
     figures = {
-        "fonds": len(fonds),
+        "fonds": fonds,
         "volumes": len(volumes),
         "items": held.count(),
         "retention_Y": retention.get("Y", 0),
@@ -191,24 +225,14 @@ def annual_figures(
         "electronic_items": held.count(),
         "electronic_gb": size / 1024**3,
         "electronic_bytes": size,
-        "intake_year": _dated(ctl, not_held, "created", first, last),
-        "transferred_year": _dated(
-            ctl,
-            records.within(records.ids_of("state", TRANSFERRED_STATES)),
-            "modified",
-            first,
-            last,
-        ),
-        "received_year": _dated(
-            ctl, records.within(records.ids_of("state", ARCHIVES_STATES)), "modified", first, last
-        ),
-        "destroyed_year": _dated(
-            ctl, records.within(records.ids_of("state", ("destroyed",))), "modified", first, last
-        ),
-        "open_items": len(records.ids_of("state", ("open",))),
+        "intake_year": dated(not_held, "created"),
+        "transferred_year": dated(in_states(TRANSFERRED_STATES), "modified"),
+        "received_year": dated(in_states(ARCHIVES_STATES), "modified"),
+        "destroyed_year": dated(in_states(("destroyed",)), "modified"),
+        "open_items": in_states(("open",)).count(),
         "due_for_transfer": 0,
     }
-    if fonds_code:
+    if fonds_code and live:
         try:
             from sd.archive.supervision.metrics import agency_metrics
 
@@ -217,6 +241,23 @@ def annual_figures(
             ) or 0
         except (ImportError, LookupError, AttributeError):
             pass
-    if with_use:
+    if live:
         figures.update(use_counts(codes, first, last))
     return figures
+
+
+def annual_reports(year: int, fonds_codes, ctl=None, live: bool = True) -> dict:
+    """The computed figures of the archives' report and of every agency's records-room report
+    of ``year`` in one pass (统计年报汇总): postings, sizes and date ranges read once."""
+    ctl = ctl if ctl is not None else catalog()
+    shared = Shared(ctl)
+    out = {"archives": annual_figures("archives", year, None, ctl, live, shared)}
+    for code in fonds_codes:
+        out[code] = annual_figures("room", year, code, ctl, live, shared)
+    return out
+
+
+def holdings_tables(fonds_codes=None, states=None, ctl=None) -> list[dict]:
+    """Every holdings table (one per dimension) of one scope, the columns built once."""
+    scoped = Shared(ctl if ctl is not None else catalog()).scope(fonds_codes, states)
+    return [tables.holdings_table(scoped, dim) for dim in tables.DIMENSIONS]

@@ -53,10 +53,7 @@ class StatisticsView(_Base):
         self.tables, self.activity = [], None
         try:
             codes = access.scope(self.values["fonds"] or None)
-            self.tables = [
-                figures.holdings(dim, codes, SCOPES[self.values["scope"]])
-                for dim in tables.DIMENSIONS
-            ]
+            self.tables = figures.holdings_tables(codes, SCOPES[self.values["scope"]])
             self.activity = figures.activity(
                 codes, self.values["start"], self.values["end"], self.values["period"]
             )

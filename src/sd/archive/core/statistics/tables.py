@@ -90,6 +90,8 @@ class Postings:
         return len(self.universe if ids is None else ids)
 
     def bytes(self, ids=None) -> int:
+        if hasattr(self.sizes, "total"):  # a summing mapping (the catalog's metadata sizes)
+            return self.sizes.total(self.universe if ids is None else ids)
         get = self.sizes.get
         return sum(get(i, 0) or 0 for i in (self.universe if ids is None else ids))
 
@@ -109,7 +111,14 @@ class Postings:
         rows.sort(key=lambda r: (-r["count"], str(r["value"])))
         rest = self.count() - seen
         if dim != "format" and rest > 0:  # a record has one value per field except formats
-            rows.append({"value": UNKNOWN, "count": rest, "bytes": 0})
+            known = sum(r["bytes"] for r in rows)
+            rows.append(
+                {
+                    "value": UNKNOWN,
+                    "count": rest,
+                    "bytes": self.bytes() - known if with_bytes else 0,
+                }
+            )
         return rows
 
 

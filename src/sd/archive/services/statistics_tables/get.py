@@ -43,12 +43,11 @@ class StatisticsGet(FileOrJsonService):
                 prop="scope",
             )
         by = _text(form, "by")
-        dims = [by] if by else list(tables.DIMENSIONS)
-        return {
-            "scope": scope,
-            "fonds": codes,
-            "tables": [figures.holdings(dim, codes, SCOPES[scope]) for dim in dims],
-        }
+        if by:
+            found = [figures.holdings(by, codes, SCOPES[scope])]
+        else:
+            found = figures.holdings_tables(codes, SCOPES[scope])
+        return {"scope": scope, "fonds": codes, "tables": found}
 
     def file(self, body, fmt):
         sheets = [
