@@ -86,6 +86,17 @@ def json_object(request) -> dict:
         ) from None
 
 
+def body_bytes(request, limit: int, code: str = "import.size") -> bytes:
+    """The raw request body (an XLSX sheet …) of at most ``limit`` bytes, read once; a larger
+    one is a 413 with the problem ``code`` (nothing past the limit is read)."""
+    stream = request.get("BODYFILE") or request.stdin
+    stream.seek(0)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise problem(413, "PayloadTooLarge", "the sheet is too large", code, prop="body")
+    return data
+
+
 class ArchiveService(Service):
     """A plone.restapi service that answers outcomes and errors (see the module)."""
 

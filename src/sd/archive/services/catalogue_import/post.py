@@ -14,7 +14,7 @@ from zope.interface import alsoProvides
 
 from sd.archive.catalogues.legacy import LegacyImport
 from sd.archive.services.base import ArchiveService
-from sd.archive.services.base import problem
+from sd.archive.services.base import body_bytes
 
 #: the largest sheet accepted (10,000 rows of a catalogue are well below)
 MAX_BYTES = 20 * 1024 * 1024
@@ -23,11 +23,7 @@ MAX_BYTES = 20 * 1024 * 1024
 class CatalogueImportPost(ArchiveService):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        stream = self.request.get("BODYFILE") or self.request.stdin
-        stream.seek(0)
-        data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise problem(413, "PayloadTooLarge", "the sheet is too large", "import.size")
+        data = body_bytes(self.request, MAX_BYTES)
         run = LegacyImport(self.context, io.BytesIO(data))
         if self.request.form.get("preview") != "false":
             rows = run.preview()

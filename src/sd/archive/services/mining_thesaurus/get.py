@@ -10,7 +10,7 @@ from zope.interface import alsoProvides
 
 from sd.archive.mining.suggestions import thesaurus
 from sd.archive.services.base import ArchiveService
-from sd.archive.services.base import problem
+from sd.archive.services.base import body_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
@@ -34,10 +34,6 @@ class ThesaurusGet(ArchiveService):
 class ThesaurusPost(ArchiveService):
     def reply(self):
         alsoProvides(self.request, IDisableCSRFProtection)
-        stream = self.request.get("BODYFILE") or self.request.stdin
-        stream.seek(0)
-        data = stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise problem(413, "PayloadTooLarge", "the sheet is too large", "THESAURUS-SIZE")
+        data = body_bytes(self.request, MAX_BYTES, "THESAURUS-SIZE")
         terms = thesaurus.import_xlsx(self.context, data)
         return {"fonds": self.context.fonds_code, "count": len(terms), "terms": terms.as_list()}
