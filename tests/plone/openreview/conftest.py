@@ -1,22 +1,18 @@
 """A fonds with records in the archives' holdings whose closure has ended (开放审核)."""
 
-import io
+import sys
+from pathlib import Path
 
 import pytest
 import transaction
 from plone import api
-from pypdf import PdfReader
-from pypdf import PdfWriter
 
-from sd.archive.demo import pdf_bytes
 from sd.archive.holds import place_hold
-from sd.archive.numbering import assign_code
-from sd.archive.repository import ComponentData
-from sd.archive.repository import create_record
 from sd.archive.testing import make_fonds
-from sd.archive.testing import make_record
 
-TO_HOLDINGS = ("archive", "request_transfer", "transfer", "receive")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from openreview_data import received  # noqa: E402
+
 USERS = {
     # user id: (global roles, local roles on J001, local roles on J002)
     "archivist": (["Archivist"], [], []),
@@ -25,48 +21,6 @@ USERS = {
     "officer": ([], ["RecordsOfficer", "Reader"], []),
     "member": ([], [], []),
 }
-
-
-def real_pdf_record(fonds, n, **kw):
-    """A record whose 正本 is a real two-page PDF with text (for redaction)."""
-    values = {
-        "title": f"关于人员调动的通知（{n}）",
-        "record_kind": "电子公文",
-        "electronic_record_id": f"OA-{fonds.fonds_code}-{n:06d}",
-        "fonds_code": fonds.fonds_code,
-        "year": 2023,
-        "retention_period": "Y",
-        **kw,
-    }
-    pages = [
-        pdf_bytes("关于人员调动的通知", ["张三 身份证号 110101199001011234"]),
-        pdf_bytes("附件", ["公开内容"]),
-    ]
-    writer = PdfWriter()
-    for page in pages:
-        writer.add_page(PdfReader(io.BytesIO(page)).pages[0])
-    out = io.BytesIO()
-    writer.write(out)
-    component = ComponentData(
-        filename="正本.pdf",
-        data=out.getvalue(),
-        role="正本",
-        sequence=1,
-        content_type="application/pdf",
-        format_name="PDF",
-    )
-    return create_record(fonds, values, [component])
-
-
-def received(fonds, n, year, category="WS", period="Y", real=False, **kw):
-    if real:
-        record = real_pdf_record(fonds, n, retention_period=period, **kw)
-    else:
-        record = make_record(fonds, n, retention_period=period, **kw)
-    assign_code(record, category, year, period, "BGS")
-    for transition in TO_HOLDINGS:
-        api.content.transition(record, transition=transition)
-    return record
 
 
 @pytest.fixture
