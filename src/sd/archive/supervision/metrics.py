@@ -72,35 +72,37 @@ def _fonds_object(fonds):
     return fonds
 
 
-def _sums(counts, fonds_code: str, year: int | None) -> tuple[dict, dict]:
-    """({metric: sum over categories}, {detection item: rejections}) of one agency's year."""
-    sums: dict[str, int] = {}
-    items: dict[str, int] = {}
+def _by_year(counts, fonds_code: str) -> dict[int, tuple[dict, dict]]:
+    """{year: ({metric: sum over categories}, {detection item: rejections})} of one agency,
+    all years in one range read of the counters (the per-day ``dated`` counters lie beyond)."""
+    found: dict[int, tuple[dict, dict]] = {}
     if counts is None:
-        return sums, items
-    low, high = (year, year) if year is not None else (1, 9999)
+        return found
     for key, counter in counts.items(
-        min=(fonds_code, low, "", ""), max=(fonds_code, high, "\uffff", "")
+        min=(fonds_code, 1, "", ""), max=(fonds_code, 9999, "\uffff", "")
     ):
+        sums, items = found.setdefault(key[1], ({}, {}))
         value = counter()
         if key[2] == "rejected_item":
             items[key[3]] = items.get(key[3], 0) + value
         else:
             sums[key[2]] = sums.get(key[2], 0) + value
+    return found
+
+
+def _combined(by_year: dict, year: int | None) -> tuple[dict, dict]:
+    """The sums of one year, or of all years (``year`` None)."""
+    if year is not None:
+        sums, items = by_year.get(year, ({}, {}))
+        return dict(sums), dict(items)
+    sums: dict[str, int] = {}
+    items: dict[str, int] = {}
+    for year_sums, year_items in by_year.values():
+        for k, v in year_sums.items():
+            sums[k] = sums.get(k, 0) + v
+        for k, v in year_items.items():
+            items[k] = items.get(k, 0) + v
     return sums, items
-
-
-def _held_until(counts, fonds_code: str, latest: int) -> int:
-    """Archived records still in the records room from years up to ``latest`` (到期未移交)."""
-    if counts is None:
-        return 0
-    return sum(
-        c()
-        for k, c in counts.items(
-            min=(fonds_code, 1, "", ""), max=(fonds_code, latest, "\uffff", "")
-        )
-        if k[2] == "held"
-    )
 
 
 def _dated(counts, fonds_code: str, kind: str, start: date, end: date) -> int:
@@ -225,8 +227,9 @@ def _index_day(value) -> date | None:
 
 class Reader:
     """One reading of the figures (一次读取): the site's trees, the review queue, the fonds
-    and the settings looked up once, then any number of agencies and years (a page reads
-    every agency for several years)."""
+    and the settings looked up once, and each agency's counters read in one pass (all its
+    years), then any number of agencies and years — a page reads every agency for several
+    years (table and trend) at the cost of one."""
 
     def __init__(self, today: date | None = None):
         from sd.archive.intake.fonds import all_fonds
@@ -242,6 +245,8 @@ class Reader:
         self._fonds = None
         self._all_fonds = all_fonds
         self._static: dict[str, tuple] = {}
+        self._years: dict[str, dict] = {}
+        self._gaps: dict[str, dict] = {}
 
     @property
     def queue(self) -> dict:
@@ -269,15 +274,41 @@ class Reader:
             )
         return self._static[code]
 
+    def by_year(self, code: str) -> dict:
+        if code not in self._years:
+            self._years[code] = _by_year(self.counts, code)
+        return self._years[code]
+
+    def gaps(self, fonds, year: int | None) -> tuple[int, int]:
+        code = fonds.fonds_code
+        if code not in self._gaps:
+            self._gaps[code] = numbers.gaps_by_year(self.numbers, code, self._about(fonds)[4])
+        found = self._gaps[code]
+        if year is not None:
+            return found.get(year, (0, 0))
+        return sum(g for g, _s in found.values()), sum(s for _g, s in found.values())
+
+    def years(self, fonds=None) -> list[int]:
+        """The 年度 with archived records in any agency (or in ``fonds``), newest first."""
+        found = set()
+        for each in [fonds] if fonds is not None else self.fonds():
+            found |= {
+                y
+                for y, (sums, _i) in self.by_year(each.fonds_code).items()
+                if sums.get("archived")
+            }
+        return sorted((y for y in found if 1900 <= y <= 2999), reverse=True)
+
     def row(self, fonds, year: int | None) -> dict:
-        code, counts = fonds.fonds_code, self.counts
-        title, url, domain, scope, void = self._about(fonds)
-        sums, items = _sums(counts, code, year)
-        gaps, series = numbers.gap_summary(self.numbers, code, void, year)
+        code = fonds.fonds_code
+        title, url, domain, scope, _void = self._about(fonds)
+        by_year = self.by_year(code)
+        sums, items = _combined(by_year, year)
+        gaps, series = self.gaps(fonds, year)
         if year is not None:
             present = {
                 k[3]
-                for k, c in (counts or {}).items(
+                for k, c in (self.counts or {}).items(
                     min=(code, year, "archived", ""), max=(code, year, "archived", "\uffff")
                 )
                 if c()
@@ -286,16 +317,17 @@ class Reader:
         else:
             scope_missing = []
         backlog, oldest = self.queue.get(code, (0, None))
+        latest = self.today.year - self.transfer_after
         data = Inputs(
             sums=sums,
             rejected_items=items,
             number_gaps=gaps,
             number_series=series,
-            declared=_comparisons(self.declared, counts, code, year),
+            declared=_comparisons(self.declared, self.counts, code, year),
             scope_missing=scope_missing,
             review_backlog=backlog,
             review_oldest_days=(self.today - oldest).days if oldest else 0,
-            due_for_transfer=_held_until(counts, code, self.today.year - self.transfer_after),
+            due_for_transfer=sum(s.get("held", 0) for y, (s, _i) in by_year.items() if y <= latest),
         )
         return {
             "fonds": code,
@@ -326,19 +358,8 @@ def all_agencies(year: int | None = None, today: date | None = None, domain: str
 
 
 def years(today: date | None = None) -> list[int]:
-    """The 年度 with archived records in any agency, newest first (a few range probes per
-    agency, never a walk over every counter)."""
-    counts = site_tree(api.portal.get(), COUNTS)
-    if counts is None:
-        return []
-    codes = api.portal.get_tool("portal_catalog").uniqueValuesFor("fonds_code")
-    found = set()
-    for code in codes:
-        for year in range(_today(today).year - 50, _today(today).year + 2):
-            key = (code, year, "archived", "")
-            if any(True for _k in counts.keys(min=key, max=(code, year, "archived", "\uffff"))):
-                found.add(year)
-    return sorted(found, reverse=True)
+    """The 年度 with archived records in any agency, newest first."""
+    return Reader(today).years()
 
 
 def records_behind(fonds, year: int | None, metric: str, limit: int = 500) -> list[dict]:

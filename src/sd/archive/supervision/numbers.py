@@ -70,22 +70,21 @@ def gaps(portal, fonds, year: int | None = None) -> list[NumberGap]:
     return series_gaps(numbers, {s: list(registry.get(s, {})) for s in numbers})
 
 
-def gap_summary(tree, fonds_code: str, void: dict, year: int | None) -> tuple[int, int]:
-    """(missing numbers, series) from the counters alone (``tree``: the site's ``NUMBERS``):
-    highest number minus numbers present minus numbers marked void, per series (the
-    dashboard's figure, no list is built)."""
+def gaps_by_year(tree, fonds_code: str, void: dict) -> dict[int, tuple[int, int]]:
+    """{year: (missing 文号, series)} of one agency from the counters alone (``tree``: the
+    site's ``NUMBERS``; one range read): per series, its highest number minus the numbers
+    present minus those marked void below it (the dashboard's figure; no list is built)."""
+    found: dict[int, tuple[int, int]] = {}
     if tree is None:
-        return 0, 0
-    low, high = (year, year) if year is not None else (0, 9999)
-    missing = series = 0
-    for key, present in tree.items(min=(fonds_code, low, ""), max=(fonds_code, high, "\uffff")):
+        return found
+    for key, present in tree.items(min=(fonds_code, 0, ""), max=(fonds_code, 9999, "\uffff")):
         if not present:
             continue
-        series += 1
         highest = present.maxKey()
         voided = sum(1 for n in void.get(key[2], ()) if n < highest and n not in present)
-        missing += gap_count(highest, len(present), voided)
-    return missing, series
+        missing, series = found.get(key[1], (0, 0))
+        found[key[1]] = (missing + gap_count(highest, len(present), voided), series + 1)
+    return found
 
 
 def declare(fonds, series: str, numbers: Iterable, reason: str, note: str) -> list[dict]:

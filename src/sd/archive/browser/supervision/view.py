@@ -74,7 +74,8 @@ class SupervisionView(BrowserView):
         self.rows = []
         form = self.request.form
         self.domain = form.get("domain") if form.get("domain") in DOMAIN_LABELS else ""
-        self.years = metrics.years()
+        self.reader = metrics.Reader()  # one reading for the table and the trend
+        self.years = self.reader.years()
         try:
             default = str(self.years[0]) if self.years else None
             self.year = parse_year(form.get("year", default))
@@ -84,7 +85,6 @@ class SupervisionView(BrowserView):
             self.error = error.problems[0].message
             self.year, self.metric = None, "completeness"
             return self.index()
-        self.reader = metrics.Reader()  # one reading for the table and the trend
         self.rows = rank(self.reader.all_agencies(self.year, self.domain or None), self.metric)
         return self.index()
 
@@ -181,7 +181,8 @@ class AgencyView(BrowserView):
         self.error = ""
         self.items = []
         form = self.request.form
-        self.years = metrics.years()
+        self.reader = metrics.Reader()
+        self.years = self.reader.years(self.context)
         try:
             default = str(self.years[0]) if self.years else None
             self.year = parse_year(form.get("year", default))
@@ -192,7 +193,7 @@ class AgencyView(BrowserView):
             self.error = error.problems[0].message
             self.year, self.metric, self.figures = None, "", None
             return self.index()
-        self.figures = metrics.agency_metrics(self.context, self.year)
+        self.figures = self.reader.row(self.context, self.year)
         if self.metric == "number_gaps":
             self.items = metrics.number_gaps(self.context, self.year)
         elif self.metric:
@@ -211,9 +212,8 @@ class AgencyView(BrowserView):
 
     def trend_svg(self) -> str:
         completeness, timeliness, late = [], [], []
-        reader = metrics.Reader()
         for year in sorted(self.years[:TREND_YEARS]):
-            found = reader.row(self.context, year)
+            found = self.reader.row(self.context, year)
             completeness.append((year, found["completeness"]["rate"]))
             timeliness.append((year, found["timeliness"]["rate"]))
             late.append((year, found["timeliness"]["late"]))
@@ -233,15 +233,16 @@ class AgencyView(BrowserView):
 
 
 def officer_block(code: str, url: str) -> dict | None:
-    """The workbench block of a records officer (本单位监督指标): a few figures of the latest
-    year of the fonds, with the link to its full page; None when it has no figures yet."""
-    years = metrics.years()
+    """The workbench block of a records officer (本单位监督指标): a few figures of the
+    fonds' latest year, with the link to its full page; None when it has no figures yet."""
+    from sd.archive.intake.fonds import find_fonds
+
+    reader = metrics.Reader()
+    fonds = find_fonds(reader.portal, code)
+    years = reader.years(fonds) if fonds is not None else []
     if not years:
         return None
-    try:
-        row = metrics.agency_metrics(code, years[0])
-    except KeyError:
-        return None
+    row = reader.row(fonds, years[0])
     return {
         "code": code,
         "year": years[0],

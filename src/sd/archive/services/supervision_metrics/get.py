@@ -32,7 +32,8 @@ class SupervisionGet(ArchiveService):
         form = self.request.form
         year = parse_year(form.get("year"))
         metric = parse_metric(form.get("metric"))
-        rows = metrics.all_agencies(year, domain=form.get("domain") or None)
+        reader = metrics.Reader()
+        rows = reader.all_agencies(year, form.get("domain") or None)
         items = [
             {**row, "@id": f"{row['url']}/@supervision", "details": detail_links(row["url"], year)}
             for row in rank(rows, metric)
@@ -40,7 +41,7 @@ class SupervisionGet(ArchiveService):
         return {
             "@id": f"{self.context.absolute_url()}/@supervision",
             "year": year,
-            "years": metrics.years(),
+            "years": reader.years(),
             "metric": metric,
             "metrics": list(RANKINGS),
             "items": items,
@@ -51,9 +52,10 @@ class FondsSupervisionGet(ArchiveService):
     def reply(self):
         access.check_fonds(self.context)
         year = parse_year(self.request.form.get("year"))
-        row = metrics.agency_metrics(self.context, year)
+        reader = metrics.Reader()
+        row = reader.row(self.context, year)
         trend = [
-            {"year": y, **metrics.agency_metrics(self.context, y)} for y in metrics.years()[:10]
+            {"year": y, **reader.row(self.context, y)} for y in reader.years(self.context)[:10]
         ]
         return {
             **row,
