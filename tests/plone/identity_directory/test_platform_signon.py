@@ -18,6 +18,7 @@ from zope.component.hooks import setSite
 from sd.archive import audit
 from sd.archive.audit.store import Query
 from sd.archive.core.identity.directory import callback_signature
+from sd.archive.identity.directory import store
 from sd.archive.identity.directory.accounts import plugin
 from sd.archive.identity.directory.sync import full_sync
 from sd.archive.identity.platform.client import PlatformClient
@@ -33,9 +34,7 @@ def platform_site(acceptance, stub, monkeypatch):
     setRoles(portal, TEST_USER_ID, ["Manager"])
     make_fonds(portal)
     make_fonds(portal, "j002", "J002", "DA/T 13-2022")
-    from conftest import bind
-
-    bind(portal)
+    store.save_settings(portal, "2 = J001\n4 = J002", store.mapping_text(portal))
     monkeypatch.setenv("SD_ARCHIVE_PLATFORM_SECRET", stub.secret)
     monkeypatch.setenv("SD_ARCHIVE_PLATFORM_CALLBACK_TOKEN", CALLBACK_TOKEN)
     for name, value in {
