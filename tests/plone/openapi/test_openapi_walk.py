@@ -675,6 +675,34 @@ def _preservation_stage(w, site, j001, world):
         json={**body, "note": ""},
     )
     w.call("valid", path, "post", f"{record}/@detection-signoff", "admin", 200, json=body)
+    _ferry(w, site)
+
+
+def _ferry(w, site):
+    """#31: the ferry round trip on one node — its own bundle carried into its own inbox is
+    held already, and its receipt confirms it (two nodes: tests/plone/preservation/
+    test_ferry.py)."""
+    import json
+    import shutil
+
+    from sd.archive.preservation import config
+
+    w.call("valid", "/@ferry", "get", f"{site}/@ferry", "admin", 200)
+    w.call("invalid", "/@ferry", "get", f"{site}/@ferry", None, 401)
+    path = "/@ferry-export"
+    w.call("invalid", path, "post", f"{site}{path}", "admin", 400, json={"limit": 0})
+    written = w.call("valid", path, "post", f"{site}{path}", "admin", 201).json()
+    ferry = config.work_dir("ferry")
+    (ferry / "inbox").mkdir(exist_ok=True)
+    shutil.copy(ferry / "outbox" / written["bundle"], ferry / "inbox" / written["bundle"])
+    w.call("invalid", "/@ferry-import", "post", f"{site}/@ferry-import", None, 401)
+    imported = w.call("valid", "/@ferry-import", "post", f"{site}/@ferry-import", "admin", 200)
+    receipt = json.loads(
+        (ferry / "receipts" / imported.json()["imports"][0]["receipt"]).read_text()
+    )
+    path = "/@ferry-receipt"
+    w.call("invalid", path, "post", f"{site}{path}", "admin", 422, json={"receipt": {}, "note": ""})
+    w.call("valid", path, "post", f"{site}{path}", "admin", 200, json=receipt)
 
 
 def _transfer(w, site, j001, world):

@@ -29,6 +29,7 @@ from sd.archive.preservation import store
 from sd.archive.sitedata import site_tree
 
 from .outbox import folder
+from .outbox import trusted
 
 IMPORTS_KEY = "sd.archive.ferry.imports"  # "origin#sequence" → {sm3, stored, time}
 CHUNK = 1 << 20
@@ -92,7 +93,7 @@ class SiteTarget:
 def import_one(path, commit=None) -> dict:
     """Check and import one bundle; write its receipt; return the outcome."""
     ledger = current_ledger()
-    checked = check_bundle(path, ledger.trusted_vkeys())
+    checked = check_bundle(path, trusted(ledger))
     outcome = import_bundle(checked, SiteTarget(commit))
     receipt = make_receipt(outcome, ledger.origin, ledger.node.key)
     stem, receipts = path.name.removesuffix(SUFFIX), folder("receipts")
