@@ -23,6 +23,9 @@ def make_directory_demo(portal) -> bool:
         return False
     store.save_settings(portal, "2 = J001\n4 = J002", store.mapping_text(portal))
     prefix = "sd.archive.platform"
+    registry = api.portal.get_tool("portal_registry")
+    if f"{prefix}.platform_url" not in registry:
+        return True  # a site from before the settings' records (the v1002 upgrade adds them)
     if not api.portal.get_registry_record(f"{prefix}.platform_url", default=""):
         api.portal.set_registry_record(f"{prefix}.platform_url", DEV_STUB_URL)
         api.portal.set_registry_record(f"{prefix}.corp_id", DEV_CORP_ID)
