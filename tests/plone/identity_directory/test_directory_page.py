@@ -91,3 +91,13 @@ def test_directory_demo_is_idempotent(manager):
         == "http://localhost:8790"
     )
     assert make_directory_demo(manager) is False
+
+
+def test_workbench_shows_the_last_run_to_the_security_administrator(configured, stub):
+    page(configured, sync_now="1")
+    html = api.content.get_view("workbench", configured, configured.REQUEST)()
+    assert 'id="sd-wb-directory-sync"' in html and "全量同步" in html and "@@directory-sync" in html
+    stub.mode = "down"
+    page(configured, sync_now="1")
+    html = api.content.get_view("workbench", configured, configured.REQUEST)()
+    assert "目录接口不可达" in html.split('id="sd-wb-directory-sync"')[1][:2000]

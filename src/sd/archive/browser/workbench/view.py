@@ -312,6 +312,13 @@ class WorkbenchView(BrowserView):
     def sysadmin(self) -> dict:
         return {"queues": [self.alarms_item()]}
 
+    def directory_sync(self) -> dict | None:
+        """组织机构同步 (#27): the last run of the organisation-tree sync, for the security
+        administrator."""
+        from sd.archive.identity.directory.workbench import block
+
+        return block(self)
+
     # -- recent activity and navigation ----------------------------------------------------
 
     def recent(self, size: int = 10) -> list[dict]:
