@@ -34,3 +34,13 @@ def test_masks():
     assert c.bytes(c.where("fonds", ["J002"])) == (7 + 8 + 9 + 10) * 1024 * 1024
     assert c.count(c.where("state", ["nothing"])) == 0
     assert c.count(c.where("state", ["x"])) == 0  # 99 is not a record in scope
+
+
+def test_groups_and_take_give_one_agency():
+    c = columns()
+    groups = c.groups("fonds")
+    j002 = c.take(groups["J002"])
+    assert list(j002.rids) == [17, 18, 19, 20]
+    assert j002.count(j002.where("retention", ["D30"])) == 2
+    assert j002.bytes() == c.bytes(c.where("fonds", ["J002"]))
+    assert j002.count(j002.between("created", 150, 250)) == 4

@@ -41,6 +41,30 @@ class Columns:
             sizes = place.values(sizes.items() if hasattr(sizes, "items") else sizes)
         return cls(rids, columns, masks, stamps, sizes.astype(np.int64))
 
+    def take(self, index: np.ndarray) -> Columns:
+        """The columns of the records at ``index`` only (one agency's): every later mask and
+        count works on that many records, not on the whole catalog."""
+        return Columns(
+            self.rids[index],
+            {name: (codes[index], values) for name, (codes, values) in self.dims.items()},
+            {
+                name: {v: m[index] for v, m in masks.items()}
+                for name, masks in self.keywords.items()
+            },
+            {name: keys[index] for name, keys in self.dates.items()},
+            self.sizes[index],
+        )
+
+    def groups(self, name: str) -> dict:
+        """value -> the positions of the records with that value (one sort for all values)."""
+        codes, values = self.dims[name]
+        order = np.argsort(codes, kind="stable")
+        counts = np.bincount(codes + 1, minlength=len(values) + 1)
+        bounds = np.concatenate(([0], np.cumsum(counts)))
+        return {
+            value: order[bounds[code + 1] : bounds[code + 2]] for code, value in enumerate(values)
+        }
+
     # -- masks ---------------------------------------------------------------------------------
 
     def all(self) -> np.ndarray:
