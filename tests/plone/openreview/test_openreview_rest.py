@@ -101,6 +101,18 @@ def test_whole_path(review_site):
     assert "Authenticated" not in [
         r["name"] for r in original.rolesOfPermission("View") if r["selected"]
     ]
+    # the original's text leaves the searchable text (public full-text search and snippets)
+    from zope.annotation.interfaces import IAnnotations
+
+    from sd.archive.text import TEXT_KEY
+    from sd.archive.text import record_text
+
+    IAnnotations(made[3])[TEXT_KEY] = {
+        original.UID(): {"text": "张三 身份证号 110101199001011234", "sequence": 1},
+        redacted[0].UID(): {"text": "本页不予开放 公开内容", "sequence": 2},
+    }
+    assert "110101" not in record_text(made[3]) and "公开内容" in record_text(made[3])
+    assert made[3].redacted_originals == (original.UID(),)
     # the public reading copy is made from the redacted version
     from sd.archive.access.copies import parts
 

@@ -60,8 +60,13 @@ def _redact(record, decision: dict, batch_id: str):
         redacted=True,
         redaction_batch=batch_id,
     )
-    # the original stays closed (原件不开放): only the archive's staff may still open it
+    # the original stays closed (原件不开放): only the archive's staff may still open it, and
+    # its text leaves the record's searchable text (text.record_text)
     original.manage_permission("View", list(STAFF_ROLES), acquire=False)
+    record.redacted_originals = (
+        *(getattr(record, "redacted_originals", None) or ()),
+        original.UID(),
+    )
     return new
 
 
@@ -69,6 +74,7 @@ def apply(record, decision: dict, batch_id: str) -> str:
     """Make one decision take effect; the record's new open_status."""
     kind = decision["decision"]
     new_status = rules.STATUS_AFTER[kind]
+    idxs = REVIEW_INDEXES
     how = f"review {batch_id}"
     with status.recorded(record, f"openreview {batch_id}"):
         if kind == rules.CONTROLLED:
@@ -81,10 +87,11 @@ def apply(record, decision: dict, batch_id: str) -> str:
         else:
             if kind == rules.REDACTED:
                 _redact(record, decision, batch_id)
+                idxs = []  # the searchable text changed too: every index
             record.open_next_review = None
             status.set_status(record, new_status, how, reason=decision.get("reason", ""))
             _transition(record, "open")
-    record.reindexObject(idxs=REVIEW_INDEXES)
+    record.reindexObject(idxs=idxs)
     return new_status
 
 
