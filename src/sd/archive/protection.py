@@ -53,6 +53,7 @@ SERVER_FIELDS = frozenset(
         "open_status",
         "open_next_review",
         "open_log",
+        "redacted_originals",
         # logs (著录更正记录、档号变更记录)
         "correction_log",
         "code_log",

@@ -27,11 +27,17 @@ def _entries(record) -> dict:
 
 
 def record_text(record) -> str:
-    """All extracted text of the record's components, in component order ("" when none)."""
+    """All extracted text of the record's components, in component order ("" when none).
+
+    The originals of a record opened with redactions (删节后开放, ``redacted_originals``: set
+    by the open-access review) are left out: their text must not reach the public catalogue's
+    full-text search or its snippets; the redacted version's text stands for them."""
     entries = _entries(record)
     if not entries:
         return ""
-    ordered = sorted(entries.values(), key=lambda e: (e.get("sequence") or 0, e.get("name", "")))
+    withheld = set(getattr(record, "redacted_originals", None) or ())
+    kept = (e for uid, e in entries.items() if uid not in withheld)
+    ordered = sorted(kept, key=lambda e: (e.get("sequence") or 0, e.get("name", "")))
     return "\n".join(e.get("text", "") for e in ordered if e.get("text"))
 
 
