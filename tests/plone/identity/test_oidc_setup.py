@@ -4,6 +4,7 @@ and the local password gate lets through whom ``sd.archive.signon.password_login
 Zope root's admin always."""
 
 import pytest
+from Acquisition import aq_base
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -94,3 +95,15 @@ def test_challenge_redirects_browsers_not_rest_clients(portal):
     request.environ["HTTP_ACCEPT"] = "text/html"
     assert plugin.challenge(request, request.response) is True
     assert "/acl_users/oidc/require_login" in request.response.getHeader("Location")
+
+
+def test_uninstall_restores_source_users(portal):
+    from pas.plugins.oidc.plugins import OIDCPlugin
+
+    portal.acl_users.oidc.issuer = "https://idp.example.org"
+    portal.portal_setup.runAllImportStepsFromProfile("profile-sd.archive:uninstall")
+    pas = portal.acl_users
+    authenticators = pas.plugins.listPluginIds(IAuthenticationPlugin)
+    assert "source_users" in authenticators and GATE_ID not in pas.objectIds()
+    assert type(aq_base(pas.oidc)) is OIDCPlugin and pas.oidc.issuer == "https://idp.example.org"
+    assert "sd.archive.signon.enabled" not in portal.portal_registry

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 
+from Acquisition import aq_base
 from plone import api
 from Products.PluggableAuthService.interfaces.plugins import IChallengePlugin
 
@@ -32,6 +33,42 @@ def import_signon(context):
 
     set_challenge(pas, settings()["enabled"])
     logger.info("sign-on plugin and password gate set up")
+
+
+def uninstall_signon(context):
+    """sd.archive's uninstall profile: ``source_users`` authenticates passwords again, the gate
+    goes, and ``acl_users/oidc`` becomes pas.plugins.oidc's own plugin (properties kept, the
+    kept tokens dropped), so nothing in acl_users needs sd.archive's code any more."""
+    if context.readDataFile("sd.archive.signon-uninstall.txt") is None:
+        return
+    from pas.plugins.oidc.plugins import OIDCPlugin
+    from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
+
+    from sd.archive.identity.oidc.gate import GATE_ID
+    from sd.archive.identity.oidc.gate import SOURCE_ID
+
+    pas = api.portal.get_tool("acl_users")
+    registry = pas.plugins
+    if SOURCE_ID in pas.objectIds() and SOURCE_ID not in registry.listPluginIds(
+        IAuthenticationPlugin
+    ):
+        registry.activatePlugin(IAuthenticationPlugin, SOURCE_ID)
+    if GATE_ID in pas.objectIds():
+        pas._delObject(GATE_ID)  # PAS removes it from every plugin list too
+    existing = pas._getOb(PLUGIN_ID, None)
+    if existing is not None and type(aq_base(existing)) is not OIDCPlugin:
+        plain = OIDCPlugin(PLUGIN_ID, existing.title)
+        for prop in existing._properties:
+            if prop["id"] in existing.__dict__:
+                setattr(plain, prop["id"], existing.__dict__[prop["id"]])
+        active = [
+            info["id"]
+            for info in registry.listPluginTypeInfo()
+            if PLUGIN_ID in registry.listPluginIds(info["interface"])
+        ]
+        pas._delObject(PLUGIN_ID)
+        pas._setObject(PLUGIN_ID, plain)
+        pas._getOb(PLUGIN_ID).manage_activateInterfaces(active)
 
 
 def set_challenge(pas, enabled: bool) -> None:
