@@ -211,3 +211,29 @@ def test_holds_over_rest(due_site):
     lifted = officer.post(url, json={"action": "lift", "hold": "诉讼冻结", "reason": "已审结"})
     assert lifted.status_code == 200 and lifted.json()["holds"] == []
     assert [e["action"] for e in lifted.json()["log"]] == ["placed", "lifted"]
+
+
+def test_due_list_in_pages(due_site):
+    """A fonds of 100,000 records may have tens of thousands due (#25): the JSON list comes in
+    pages (b_start, b_size) with the total and plone.restapi's batching links."""
+    portal, fonds, made = due_site
+    transaction.begin()
+    for n in (4, 5):
+        record = make_record(fonds, n, retention_period="D10")
+        assign_code(record, "WS", 2012, "D10", "BGS")
+        api.content.transition(record, transition="archive")
+    transaction.commit()
+    session = rest_session(portal, "officer")
+    url = f"{fonds.absolute_url()}/@retention-due"
+    body = session.get(url, params={"b_size": 2}).json()
+    assert body["items_total"] == 3 and len(body["items"]) == 2
+    assert body["items"][0]["uid"] == made[1].UID()  # 2011 before 2012
+    assert body["batching"]["next"].endswith("b_start=2")
+    last = session.get(url, params={"b_size": 2, "b_start": 2}).json()
+    assert len(last["items"]) == 1 and "next" not in last["batching"]
+    whole = session.get(url).json()
+    assert whole["items_total"] == 3 and len(whole["items"]) == 3 and "batching" not in whole
+    for bad in ({"b_size": "0"}, {"b_size": "x"}, {"b_size": "100000"}, {"b_start": "-1"}):
+        response = session.get(url, params=bad)
+        assert response.status_code == 400, bad
+        assert response.json()["errors"][0]["code"] == "DUE-BATCH"

@@ -7,11 +7,17 @@ metadata only (no record is woken); dates are calendar days in Beijing. The XLSX
 
 from __future__ import annotations
 
+import datetime
+
 from Products.Five.browser import BrowserView
 
 from sd.archive import retention
 from sd.archive.core import retention as rules
 from sd.archive.core.errors import ArchiveError
+
+#: rows the page shows (a fonds of 100,000 records may have tens of thousands due: the XLSX
+#: export holds the whole list)
+PAGE_ROWS = 500
 
 
 class RetentionDueView(BrowserView):
@@ -26,9 +32,10 @@ class RetentionDueView(BrowserView):
             self.error = error.problems[0].message
             return self.index()
         self.today = retention.today()
+        self.total = len(retention.due_brains(self.context, self.within, on=self.today))
         self.rows = [
             dict(r, due_text=r["due"].isoformat() if r["due"] else "")
-            for r in retention.due_list(self.context, self.within, on=self.today)
+            for r in retention.due_list(self.context, self.within, on=self.today, size=PAGE_ROWS)
         ]
         return self.index()
 
@@ -39,4 +46,9 @@ class RetentionDueView(BrowserView):
         return f"{self.context.absolute_url()}/@retention-due?within={self.within}&format=xlsx"
 
     def expired_count(self) -> int:
-        return sum(1 for r in self.rows if r["status"] == rules.DueStatus.EXPIRED.value)
+        """Records whose due date is past (due on or before yesterday), counted by the catalog."""
+        yesterday = self.today - datetime.timedelta(days=1)
+        return len(retention.due_brains(self.context, 0, on=yesterday))
+
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
