@@ -416,7 +416,8 @@ def metric_figures(fonds_code: str, year: int | None = None) -> list[dict]:
     if fonds is None:
         return []
     metrics = agency_metrics(fonds, year)
-    link = f"{fonds.absolute_url()}/@@supervision-agency" + (f"?year={year}" if year else "")
+    # a site path, not a URL: the demo makes notices in a script, where the URL is http://nohost
+    link = f"{fonds.absolute_url_path()}/@@supervision-agency" + (f"?year={year}" if year else "")
     figures = []
     for label, section, key in METRIC_FIGURES:
         value = (metrics.get(section) or {}).get(key)
