@@ -2,6 +2,7 @@
 real two-page PDF where a redaction is to be made; shared by the Plone and browser tests."""
 
 import io
+from contextlib import contextmanager
 
 from plone import api
 from pypdf import PdfReader
@@ -56,3 +57,26 @@ def received(fonds, n, year, category="WS", period="Y", real=False, **kw):
     for transition in TO_HOLDINGS:
         api.content.transition(record, transition=transition)
     return record
+
+
+@contextmanager
+def finder_registered(finder=None):
+    """``finder`` as the site's sensitive finder (None: no finder) for the block; the finder
+    registered before (the mining area's) is put back afterwards."""
+    from zope.component import getGlobalSiteManager
+
+    from sd.archive.openreview.hints import ISensitiveFinder
+
+    gsm = getGlobalSiteManager()
+    before = gsm.queryUtility(ISensitiveFinder)
+    if before is not None:
+        gsm.unregisterUtility(before, ISensitiveFinder)
+    if finder is not None:
+        gsm.registerUtility(finder, ISensitiveFinder)
+    try:
+        yield
+    finally:
+        if finder is not None:
+            gsm.unregisterUtility(finder, ISensitiveFinder)
+        if before is not None:
+            gsm.registerUtility(before, ISensitiveFinder)

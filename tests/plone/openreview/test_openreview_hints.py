@@ -1,11 +1,16 @@
 """The sensitive-content hook (敏感内容提示, #25/#28): nothing without a finder; a registered
 finder's findings normalised; a failing finder shows nothing."""
 
-from zope.component import getGlobalSiteManager
+import sys
+from pathlib import Path
+
 from zope.interface import implementer
 
 from sd.archive.openreview.hints import ISensitiveFinder
 from sd.archive.openreview.hints import hints_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from openreview_data import finder_registered  # noqa: E402
 
 
 @implementer(ISensitiveFinder)
@@ -20,22 +25,18 @@ class Finder:
 
 
 def _with(finder, record):
-    gsm = getGlobalSiteManager()
-    gsm.registerUtility(finder, ISensitiveFinder)
-    try:
+    with finder_registered(finder):
         return hints_for(record)
-    finally:
-        gsm.unregisterUtility(finder, ISensitiveFinder)
 
 
 def test_no_finder_no_hints(record):
-    assert hints_for(record) == []
+    assert _with(None, record) == []
 
 
 def test_registered_finder_findings(record):
     found = [{"kind": "id_number", "excerpt": "身份证号 1101…", "where": "正文 第2页"}, "junk"]
     assert _with(Finder(found), record) == [
-        {"kind": "id_number", "excerpt": "身份证号 1101…", "where": "正文 第2页"}
+        {"kind": "id_number", "excerpt": "身份证号 1101…", "where": "正文 第2页", "title": ""}
     ]
 
 

@@ -2,13 +2,18 @@
 hints, refusals in words with 4xx, approval by another reviewer, the open catalogue links;
 zh_CN, no JSON or traceback."""
 
+import sys
+from pathlib import Path
+
 import transaction
-from zope.component import getGlobalSiteManager
 from zope.interface import implementer
 
 from sd.archive.openreview import batches
 from sd.archive.openreview.hints import ISensitiveFinder
 from sd.archive.testing import rest_session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from openreview_data import finder_registered  # noqa: E402
 
 
 @implementer(ISensitiveFinder)
@@ -49,13 +54,8 @@ def test_pages_walk(review_site):
     store = batches.storage()
     (batch_id,) = list(store["batches"].keys())
     url = f"{base}/@@openreview-batch?id={batch_id}"
-    gsm = getGlobalSiteManager()
-    finder = Finder()
-    gsm.registerUtility(finder, ISensitiveFinder)
-    try:
+    with finder_registered(Finder()):
         html = _page(reviewer, url).text
-    finally:
-        gsm.unregisterUtility(finder, ISensitiveFinder)
     assert "身份证号" in html and "110101199001011234" in html  # reasons to look closer
     assert "{" not in html.split('id="sd-openreview-batch"')[1].split("</table>")[0]
     # a bulk controlled use without its reason: refused in words, 422, nothing stored

@@ -24,7 +24,7 @@ from zope.interface import Interface
 
 logger = logging.getLogger(__name__)
 
-#: keys of one finding
+#: keys of one finding (``title``, the kind's name for a page, is optional)
 FINDING_KEYS = ("kind", "excerpt", "where")
 
 
@@ -37,7 +37,8 @@ class ISensitiveFinder(Interface):
         - ``kind``: a short machine name of what was found (e.g. ``"id_number"``,
           ``"phone"``, ``"secret_marking"``),
         - ``excerpt``: the passage, short (the page shows it as text, never as HTML),
-        - ``where``: where it was found (component name, page, field …).
+        - ``where``: where it was found (component name, page, field …),
+        - optionally ``title``: the kind's name as a page shows it (身份证号 …).
 
         An empty list when nothing was found. Must not change the record.
         """
@@ -63,5 +64,7 @@ def hints_for(record) -> list[dict]:
     for item in found:
         if not isinstance(item, dict):
             continue
-        hints.append({key: str(item.get(key) or "") for key in FINDING_KEYS})
+        hint = {key: str(item.get(key) or "") for key in FINDING_KEYS}
+        hint["title"] = str(item.get("title") or "")
+        hints.append(hint)
     return hints

@@ -37,7 +37,9 @@ STEP_ZH = {
 }
 HINT_KINDS = {
     "id_number": "身份证号",
-    "phone": "电话号码",
+    "phone": "固定电话",
+    "mobile": "手机号码",
+    "address": "住址",
     "secret_marking": "密级标志",
     "person": "个人信息",
 }
@@ -235,7 +237,7 @@ class OpenReviewBatchView(_Page):
             record = batches.record_at(self.batch, uid) if deciding else None
             item["url"] = record.absolute_url() if record is not None else ""
             item["hints"] = [
-                dict(h, kind_text=HINT_KINDS.get(h["kind"], h["kind"]))
+                dict(h, kind_text=h.get("title") or HINT_KINDS.get(h["kind"], h["kind"]))
                 for h in (hints_for(record) if record is not None else [])
             ]
             out.append(item)
