@@ -244,3 +244,20 @@ def test_workbench_block_and_search_facets(site):
     body = rest.json()
     assert [i["@id"] for i in body["items"]] == [made["reply"].absolute_url()]
     assert {"people", "organisations", "places"} <= set(body["facets"])
+
+
+def test_the_public_catalogue_lists_no_names_of_people(site):
+    portal, _fonds, made = site
+    record = made["reply"]
+    # an open record (开放): through 已接收 like a record of the holdings, then 开放
+    workflow = api.portal.get_tool("portal_workflow")
+    status = dict(workflow.getStatusOf("sd_record_workflow", record), review_state="received")
+    workflow.setStatusOf("sd_record_workflow", record, status)
+    workflow.getWorkflowById("sd_record_workflow").updateRoleMappingsFor(record)
+    api.content.transition(record, transition="open")
+    transaction.commit()
+    query = f"{portal.absolute_url()}/@archive-search?q=档案"
+    public = rest_session(portal).get(query).json()
+    assert public["items_total"] == 1  # the public catalogue finds it (rows without links)
+    assert "people" not in public["facets"] and "organisations" in public["facets"]
+    assert "people" in rest_session(portal, "officer").get(query).json()["facets"]

@@ -353,12 +353,10 @@ def run(params, with_facets: bool = True) -> Outcome:
         rs = result_set(catalog, query)
     if not rs:
         return Outcome(c)
-    return Outcome(
-        c,
-        total=len(rs),
-        brains=page(catalog, rs, c),
-        facets=facet_counts(catalog, rs) if with_facets else {},
-    )
+    facets = facet_counts(catalog, rs) if with_facets else {}
+    if api.user.is_anonymous():
+        facets.pop("people", None)  # 公开目录: no list of persons' names (挖掘发现 #28)
+    return Outcome(c, total=len(rs), brains=page(catalog, rs, c), facets=facets)
 
 
 def snippet_of(brain, c: Criteria, full_text: bool) -> str:
