@@ -274,3 +274,27 @@ def test_full_sync_due():
     assert full_sync_due([ok], 24, 1000.0 + 24 * 3600)
     assert full_sync_due([{**ok, "status": "unreachable", "started": 5000.0}], 1, 4000.0)
     assert not full_sync_due([], 0, 2000.0)
+
+
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"  # 43 characters, as the platform issues
+
+
+def test_encrypted_envelope_round_trip_and_refusals():
+    from sd.archive.core.identity.directory import decrypt_message
+    from sd.archive.core.identity.directory import encrypt_message
+    from sd.archive.core.identity.directory import encrypted_field
+    from sd.archive.core.identity.directory import event_fields
+
+    inner = "<xml><Event>change_contact</Event><ChangeType>update_user</ChangeType><UserID>zhang</UserID></xml>"
+    encrypted = encrypt_message(AES_KEY, inner, "ww-corp")
+    assert decrypt_message(AES_KEY, encrypted, "ww-corp") == inner
+    assert event_fields(inner)["UserID"] == "zhang"
+    body = f"<xml><ToUserName>ww-corp</ToUserName><Encrypt>{encrypted}</Encrypt></xml>"
+    assert encrypted_field(body) == encrypted
+    assert encrypted_field('{"ChangeType": "x"}') is None
+    with pytest.raises(ValueError):
+        decrypt_message(AES_KEY, encrypted, "another-corp")  # not meant for this receiver
+    with pytest.raises(ValueError):
+        decrypt_message("A" * 43, encrypted, "ww-corp")  # another key: padding or receiver wrong
+    with pytest.raises(ValueError):
+        decrypt_message(AES_KEY, "not base64!", "ww-corp")

@@ -79,10 +79,10 @@ def post_event(portal, event, token=CALLBACK_TOKEN, nonce=None, timestamp=None):
     nonce = nonce or f"n{time.time_ns()}"
     signature = callback_signature(token, timestamp, nonce, body)
     return requests.post(
-        f"{portal.absolute_url()}/@directory-events",
+        f"{portal.absolute_url()}/@@directory-events",
         params={"msg_signature": signature, "timestamp": timestamp, "nonce": nonce},
         data=body,
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        headers={"Content-Type": "application/json"},  # as the platform: no Accept
         timeout=30,
     )
 
@@ -222,3 +222,59 @@ def test_login_page_offers_platform_sign_on(platform_site):
     transaction.commit()
     page = requests.get(f"{platform_site.absolute_url()}/login", timeout=20)
     assert "sd-platform-signon-button" not in page.text
+
+
+AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+
+
+def signed_query(encrypted, token=CALLBACK_TOKEN, nonce=None):
+    timestamp = str(int(time.time()))
+    nonce = nonce or f"n{time.time_ns()}"
+    return {
+        "msg_signature": callback_signature(token, timestamp, nonce, encrypted),
+        "timestamp": timestamp,
+        "nonce": nonce,
+    }
+
+
+def test_encrypted_event_as_the_platform_sends_it(platform_site, stub, monkeypatch):
+    """WeCom's envelope: XML body, <Encrypt> signed and AES-encrypted for this corp id."""
+    from sd.archive.core.identity.directory import encrypt_message
+
+    monkeypatch.setenv("SD_ARCHIVE_PLATFORM_CALLBACK_AES_KEY", AES_KEY)
+    portal = platform_site
+    url = f"{portal.absolute_url()}/@@directory-events"
+    # the platform checks the address first: the decrypted echostr comes back
+    echostr = encrypt_message(AES_KEY, "1234567890", stub.corp_id)
+    check = requests.get(url, params={**signed_query(echostr), "echostr": echostr}, timeout=20)
+    assert check.status_code == 200 and check.text == "1234567890"
+    stub.update_member("zhang", department=[5])
+    inner = (
+        "<xml><ToUserName><![CDATA[ww]]></ToUserName><MsgType>event</MsgType>"
+        "<Event>change_contact</Event><ChangeType>update_user</ChangeType>"
+        "<UserID>zhang</UserID></xml>"
+    )
+    encrypted = encrypt_message(AES_KEY, inner, stub.corp_id)
+    body = f"<xml><ToUserName>{stub.corp_id}</ToUserName><Encrypt>{encrypted}</Encrypt></xml>"
+    reply = requests.post(
+        url,
+        params=signed_query(encrypted),
+        data=body.encode(),
+        timeout=30,
+        headers={
+            "Content-Type": "text/xml",
+        },
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["members"] == ["zhang"]
+    # encrypted for another corp: refused, nothing changes
+    other = encrypt_message(AES_KEY, inner, "another-corp")
+    body = f"<xml><Encrypt>{other}</Encrypt></xml>"
+    refused = requests.post(
+        url,
+        params=signed_query(other),
+        data=body.encode(),
+        timeout=30,
+        headers={"Content-Type": "text/xml"},
+    )
+    assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "callback.decrypt"

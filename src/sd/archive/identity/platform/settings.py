@@ -50,6 +50,12 @@ class IPlatformSettings(Interface):
         required=False,
         default="SD_ARCHIVE_PLATFORM_CALLBACK_TOKEN",
     )
+    callback_aes_key_env = schema.ASCIILine(
+        title=_("Environment variable holding the callback EncodingAESKey"),
+        description=_("Set when the platform encrypts its change events (43 characters)."),
+        required=False,
+        default="SD_ARCHIVE_PLATFORM_CALLBACK_AES_KEY",
+    )
     root_department = schema.TextLine(
         title=_("Root department id synchronised"),
         description=_("Empty: the whole directory."),
@@ -88,6 +94,9 @@ class Settings:
 
     def callback_token(self) -> str:
         return _secret(self.callback_token_env, "", "callback_token")
+
+    def callback_aes_key(self) -> str:
+        return _secret(self.callback_aes_key_env, "", "callback_aes_key")
 
     @property
     def configured(self) -> bool:
