@@ -2,6 +2,7 @@
 @mining-patterns; @@mining-findings, @@mining-pairs, @@mining-compare, the workbench block and
 the search facets — permissions, the one error shape, zh_CN pages without tracebacks."""
 
+import json
 import re
 
 import pytest
@@ -261,3 +262,28 @@ def test_the_public_catalogue_lists_no_names_of_people(site):
     assert public["items_total"] == 1  # the public catalogue finds it (rows without links)
     assert "people" not in public["facets"] and "organisations" in public["facets"]
     assert "people" in rest_session(portal, "officer").get(query).json()["facets"]
+
+
+def test_the_script_analyses_existing_records_again(site, functional, monkeypatch, capsys):
+    """scripts/findings.py analyse (zconsole run): a site whose records were archived before
+    the findings existed gets them; the answers already given stay."""
+    import runpy
+    from pathlib import Path
+
+    from sd.archive.mining.findings import pairs
+    from sd.archive.mining.findings.store import KEY
+
+    portal, _fonds, made = site
+    from zope.annotation.interfaces import IAnnotations
+
+    del IAnnotations(made["reply"])[KEY]
+    transaction.commit()
+    script = Path(__file__).resolve().parents[3] / "scripts" / "findings.py"
+    monkeypatch.setattr("sys.argv", [str(script), "analyse", "--site", portal.getId()])
+    runpy.run_path(str(script), init_globals={"app": functional["app"]})
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert json.loads(lines[0]) == {"analysed": 3}
+    assert json.loads(lines[1])["waiting"] == {"dup": 1, "rel": 1}
+    transaction.begin()
+    assert "张伟" in IAnnotations(made["reply"])[KEY]["entities"]["people"]
+    assert len(pairs.all_pairs()) == 2
