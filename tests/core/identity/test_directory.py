@@ -285,7 +285,10 @@ def test_encrypted_envelope_round_trip_and_refusals():
     from sd.archive.core.identity.directory import encrypted_field
     from sd.archive.core.identity.directory import event_fields
 
-    inner = "<xml><Event>change_contact</Event><ChangeType>update_user</ChangeType><UserID>zhang</UserID></xml>"
+    inner = (
+        "<xml><Event>change_contact</Event><ChangeType>update_user</ChangeType>"
+        "<UserID>zhang</UserID></xml>"
+    )
     encrypted = encrypt_message(AES_KEY, inner, "ww-corp")
     assert decrypt_message(AES_KEY, encrypted, "ww-corp") == inner
     assert event_fields(inner)["UserID"] == "zhang"
