@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import transaction
+from oidc_signon import SignOn  # beside this file (tests/plone/identity)
 from plone import api
 from zope.component.hooks import setSite
 
@@ -70,8 +71,6 @@ def test_state_mismatch_refused(acceptance, op, signon):
 def test_replayed_code_refused(acceptance, op, signon):
     """The victim signs in; an attacker who got the callback URL replays its code under a sign-in
     of its own (a state it was given): the provider refuses the used code, nobody is signed in."""
-    from conftest import SignOn
-
     portal = acceptance["portal"]
     callback = signon.callback_url("lina", "lina-demo")
     assert signon.follow(signon.http.get(callback, allow_redirects=False)).status_code == 200
