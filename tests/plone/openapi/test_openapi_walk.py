@@ -681,7 +681,7 @@ def _preservation_stage(w, site, j001, world):
 def _ferry(w, site):
     """#31: the ferry round trip on one node — its own bundle carried into its own inbox is
     held already, and its receipt confirms it (two nodes: tests/plone/preservation/
-    test_ferry.py)."""
+    test_ferry_nodes.py)."""
     import json
     import shutil
 
