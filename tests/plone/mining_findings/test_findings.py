@@ -58,6 +58,10 @@ def test_accepting_a_name_is_a_correction_rejecting_leaves_the_facets(fonds):
     log = record.correction_log[-1]
     assert log["changes"][0]["field"] == "keywords" and "采纳挖掘建议" in log["reason"]
     decisions.answer_entity(record, "places", "历下区", "rejected", "不是本文主题")
+    from sd.archive import audit
+
+    actions = [e.action for e in audit.trail().pending()]
+    assert "mining.finding.accepted" in actions and "mining.finding.rejected" in actions
     assert "历下区" not in (catalog_values(record, "mining_places") or [])
     assert findings_of(record)["decisions"]["places:历下区"]["reason"] == "不是本文主题"
     # analysed again (re-extraction): the answers stay, the rejected name stays out
@@ -107,6 +111,11 @@ def test_a_pair_is_answered_and_the_answer_kept_with_its_history(fonds):
     b = archived(fonds, 2, NOTICE)
     key = pairs.pairs_of(b.UID())[0]["key"]
     decisions.answer_pair(key, "not_duplicate", "两份不同批次的通知")
+    from sd.archive import audit
+
+    logged = [e for e in audit.trail().pending() if e.action == "mining.pair.answered"]
+    assert len(logged) == 2  # one entry for each record of the pair
+    assert logged[0].details["answer"] == "not_duplicate"
     pair = decisions.answer_pair(key, "duplicate")
     assert pair["decision"] == "duplicate" and pair["by"]
     assert pair["history"][0]["decision"] == "not_duplicate"

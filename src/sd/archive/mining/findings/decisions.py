@@ -101,7 +101,7 @@ def answer_entity(record, kind, name, answer, reason=None) -> dict:
     decisions[decision_key(kind, name)] = kept
     record.reindexObject(idxs=list(FACET_INDEXES.values()))
     audit.log(
-        f"mining-entity-{answer}",
+        f"mining.finding.{answer}",
         record,
         details={"kind": kind, "name": name, "reason": reason},
     )
@@ -145,8 +145,8 @@ def answer_pair(key, answer, reason=None) -> dict:
     pair.update({"decision": answer, "by": actor(), "at": now(), "note": reason})
     for record in records:
         audit.log(
-            f"mining-pair-{answer}",
+            "mining.pair.answered",
             record,
-            details={"pair": key, "kind": pair["kind"], "reason": reason},
+            details={"pair": key, "kind": pair["kind"], "answer": answer, "reason": reason},
         )
     return dict(pair)
