@@ -210,3 +210,16 @@ def test_sign_on_on_rest_clients_still_get_401(acceptance, op):
     assert answer.status_code == 401
     page = requests.get(f"{op.site_url}/@@overview-controlpanel", allow_redirects=False, timeout=20)
     assert page.status_code == 302 and "/acl_users/oidc/require_login" in page.headers["Location"]
+
+
+def test_failing_directory_mapping_does_not_stop_the_sign_in(acceptance, op, signon, monkeypatch):
+    from sd.archive.identity.directory import membership
+
+    def broken(*args, **kw):
+        raise RuntimeError("mapping not readable")
+
+    monkeypatch.setattr(membership, "apply_membership", broken)
+    assert signon.sign_in("lina", "lina-demo").status_code == 200
+    assert signon.me("lina") is not None
+    (entry,) = [e for e in trail(acceptance["portal"], "login.signon") if e.actor == "lina"]
+    assert "membership-error:RuntimeError" in entry.details["ignored_claims"]

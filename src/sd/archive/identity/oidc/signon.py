@@ -30,6 +30,7 @@ from plone import api
 from Products.PlonePAS.events import UserInitialLoginInEvent
 from Products.PlonePAS.events import UserLoggedInEvent
 from Products.PluggableAuthService.events import PrincipalCreated
+from ZODB.POSException import ConflictError
 from zope.event import notify
 
 from sd.archive.core.identity.signon import PROTECTED_ROLES
@@ -212,13 +213,19 @@ def apply_business_claims(found: Claims) -> None:
     except ImportError:
         return
     business = found.business
-    apply_membership(
-        found.user_id,
-        departments=[*business.get("department", ()), *business.get("departments", ())],
-        positions=list(business.get("position", ())),
-        source="oidc",
-        tags=list(business.get("groups", ())),
-    )
+    try:
+        apply_membership(
+            found.user_id,
+            departments=[*business.get("department", ()), *business.get("departments", ())],
+            positions=list(business.get("position", ())),
+            source="oidc",
+            tags=list(business.get("groups", ())),
+        )
+    except ConflictError:
+        raise
+    except Exception as error:  # noqa: BLE001 (the sign-in goes on without new memberships)
+        logger.exception("sign-on of %r: memberships from its claims not applied", found.user_id)
+        found.dropped.append(f"membership-error:{type(error).__name__}")
 
 
 def _audit_sign_in(found: Claims, first: bool, issuer: str) -> None:
