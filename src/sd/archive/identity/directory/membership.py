@@ -59,7 +59,7 @@ def apply_membership(
         )
         if g in existing
     )
-    current = read_site(portal).memberships.get(user_id, frozenset())
+    current = read_site(portal, users={user_id}).memberships.get(user_id, frozenset())
     plan = diff(
         Desired(memberships={user_id: current}),
         Desired(memberships={user_id: wanted}),

@@ -415,7 +415,7 @@ def _announce(action, principal, **details):
 def fonds_roles_of(portal, user_id) -> dict[str, set[str]]:
     """The sync's local roles ``user_id`` holds, by fonds code (through its groups): for the page
     and the tests."""
-    have = read_site(portal, set(store.bindings(portal).values()))
+    have = read_site(portal, set(store.bindings(portal).values()), users={user_id})
     groups = have.memberships.get(user_id, frozenset())
     found: dict[str, set[str]] = {}
     for code, grants in have.local_grants.items():
