@@ -28,6 +28,10 @@ from sd.archive.core.appraisal.rules import Kind
 from sd.archive.core.appraisal.rules import State
 from sd.archive.core.errors import ArchiveError
 
+DECISIONS = [(d.value, d.label_zh) for d in Decision]
+#: expired records the proposal form lists
+EXPIRED_ROWS = 500
+
 
 class _Page(BrowserView):
     error = ""
@@ -105,14 +109,12 @@ class AppraisalBatchesView(_Page):
         return rows
 
     def expired(self):
-        """The expired records of the due list (to tick for a proposal)."""
+        """The first expired records of the due list (to tick for a proposal; ticking none
+        takes every expired record that may go, however many)."""
         return [
             dict(r, due_text=r["due"].isoformat() if r["due"] else "")
-            for r in retention.due_list(self.context, within=0)
+            for r in retention.due_list(self.context, within=0, size=EXPIRED_ROWS)
         ]
-
-
-DECISIONS = [(d.value, d.label_zh) for d in Decision]
 
 
 class AppraisalBatchView(_Page):
