@@ -48,3 +48,15 @@ def test_workbenches_show_the_overdue_notice(fportal, fsetup, session):
     assert "sd-wb-overdue-notices" not in page
     transaction.begin()
     assert api.content.get_state(fportal["rectification-notices"].objectValues()[0]) == "issued"
+
+
+def test_issue_form_cites_the_metrics(fportal, fsetup, session, monkeypatch):
+    from sd.archive.rectification import notices as module
+
+    monkeypatch.setattr(
+        module, "metric_figures", lambda code: [{"label": "文号缺号（件）", "value": 2, "link": ""}]
+    )
+    s = session("supervisor")
+    s.headers["Accept"] = "text/html"
+    page = s.get("@@rectification-issue", params={"fonds": "J001", "cite": "1"}).text
+    assert "文号缺号（件）：2" in page

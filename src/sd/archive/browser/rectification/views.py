@@ -115,7 +115,8 @@ class NoticesView(_Base):
 
 class IssueView(_Base):
     """``@@rectification-issue``: the supervisor's form (下发整改通知). ``fonds`` in the query
-    string chooses the agency; ``figures`` and ``records`` may come filled from a metrics page."""
+    string chooses the agency; ``cite=1`` fills the figures from the agency's supervision
+    metrics (the dashboard links here); ``figures`` and ``records`` may come filled too."""
 
     def __call__(self):
         form = self.request.form
@@ -127,6 +128,11 @@ class IssueView(_Base):
             "figures": form.get("figures", ""),
             "records": form.get("records", ""),
         }
+        if self.request.method == "GET" and form.get("cite") and self.values["fonds"]:
+            # 从监督指标引用: the agency's non-zero supervision figures, one per line
+            self.values["figures"] = "\n".join(
+                f"{f['label']}：{f['value']}" for f in notices.metric_figures(self.values["fonds"])
+            )
         if self.request.method == "POST" and form.get("form.submitted"):
             try:
                 notice = notices.issue(
