@@ -127,11 +127,30 @@ def may_answer(pair) -> bool:
 
 def open_pairs(kind: str = "", limit: int = 200) -> tuple[int, list[dict]]:
     """(how many, the first ``limit`` rows) of the undecided pairs the user may answer,
-    the newest first."""
-    found = [
-        p
-        for p in pairs_mod.all_pairs(open_only=True)
-        if (not kind or p["kind"] == kind) and may_answer(p)
-    ]
+    the newest first.
+
+    The list is the workbench's count too, so it does not load every record: one catalog
+    query finds where the pairs' records are, and the permission is asked once per folder
+    (fonds or volume) holding them. Answering asks again on both records themselves."""
+    candidates = [p for p in pairs_mod.all_pairs(open_only=True) if not kind or p["kind"] == kind]
+    if not candidates:
+        return 0, []
+    catalog = api.portal.get_tool("portal_catalog")
+    uids = sorted({p["a"] for p in candidates} | {p["b"] for p in candidates})
+    where = {b.UID: b.getPath() for b in catalog.unrestrictedSearchResults(UID=uids)}
+    portal = api.portal.get()
+    allowed: dict[str, bool] = {}
+
+    def may(uid: str) -> bool:
+        path = where.get(uid)
+        if path is None:
+            return False
+        folder = path.rsplit("/", 1)[0]
+        if folder not in allowed:
+            obj = portal.unrestrictedTraverse(folder, None)
+            allowed[folder] = obj is not None and bool(api.user.has_permission(PERMISSION, obj=obj))
+        return allowed[folder]
+
+    found = [p for p in candidates if may(p["a"]) and may(p["b"])]
     found.sort(key=lambda p: p.get("found", ""), reverse=True)
     return len(found), [pair_row(p) for p in found[:limit]]
