@@ -32,19 +32,16 @@ PASSWORD = "secadmin-browser-1"
 
 @pytest.fixture
 def stub():
-    from platform_stub import PlatformStub
-    from platform_stub import demo_province
+    from platform_stub.site import running_stub
 
-    platform = PlatformStub()
-    demo_province(platform)
-    platform.start()
-    yield platform
-    platform.stop()
+    with running_stub() as platform:
+        yield platform
 
 
 @pytest.fixture
 def site(acceptance, stub, monkeypatch):
-    from sd.archive.identity.directory import store
+    from platform_stub.site import configure
+
     from sd.archive.identity.directory.sync import full_sync
     from sd.archive.identity.platform.client import PlatformClient
 
@@ -56,15 +53,7 @@ def site(acceptance, stub, monkeypatch):
     portal.portal_registry["plone.available_languages"] = ["zh-cn", "en"]
     make_fonds(portal)
     make_fonds(portal, "j002", "J002", "DA/T 13-2022")
-    store.save_settings(portal, "2 = J001\n4 = J002", store.mapping_text(portal))
-    monkeypatch.setenv("SD_ARCHIVE_PLATFORM_SECRET", stub.secret)
-    for name, value in {
-        "platform_url": stub.url,
-        "corp_id": stub.corp_id,
-        "agent_id": "1000002",
-        "sign_on_enabled": True,
-    }.items():
-        api.portal.set_registry_record(f"sd.archive.platform.{name}", value)
+    configure(portal, stub, monkeypatch)
     full_sync(portal, PlatformClient(stub.url, stub.corp_id, stub.secret))
     api.user.create(email="sa@example.org", username="secadmin", password=PASSWORD)
     api.user.grant_roles(username="secadmin", roles=["SecurityAdministrator"])

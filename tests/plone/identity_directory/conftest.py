@@ -2,8 +2,7 @@
 province (two agencies bound to fonds J001 and J002), and the client the site uses."""
 
 import pytest
-from platform_stub import PlatformStub
-from platform_stub import demo_province
+from platform_stub.site import running_stub
 from zope.component.hooks import setSite
 
 from sd.archive.identity.directory import store
@@ -13,11 +12,8 @@ from sd.archive.testing import make_fonds
 
 @pytest.fixture
 def stub():
-    platform = PlatformStub()
-    demo_province(platform)
-    platform.start()
-    yield platform
-    platform.stop()
+    with running_stub() as platform:
+        yield platform
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import transaction
+from platform_stub.site import configure
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
@@ -18,7 +19,6 @@ from zope.component.hooks import setSite
 from sd.archive import audit
 from sd.archive.audit.store import Query
 from sd.archive.core.identity.directory import callback_signature
-from sd.archive.identity.directory import store
 from sd.archive.identity.directory.accounts import plugin
 from sd.archive.identity.directory.sync import full_sync
 from sd.archive.identity.platform.client import PlatformClient
@@ -34,16 +34,8 @@ def platform_site(acceptance, stub, monkeypatch):
     setRoles(portal, TEST_USER_ID, ["Manager"])
     make_fonds(portal)
     make_fonds(portal, "j002", "J002", "DA/T 13-2022")
-    store.save_settings(portal, "2 = J001\n4 = J002", store.mapping_text(portal))
-    monkeypatch.setenv("SD_ARCHIVE_PLATFORM_SECRET", stub.secret)
+    configure(portal, stub, monkeypatch)
     monkeypatch.setenv("SD_ARCHIVE_PLATFORM_CALLBACK_TOKEN", CALLBACK_TOKEN)
-    for name, value in {
-        "platform_url": stub.url,
-        "corp_id": stub.corp_id,
-        "agent_id": "1000002",
-        "sign_on_enabled": True,
-    }.items():
-        api.portal.set_registry_record(f"sd.archive.platform.{name}", value)
     full_sync(portal, PlatformClient(stub.url, stub.corp_id, stub.secret))
     setRoles(portal, TEST_USER_ID, ["Member"])
     transaction.commit()
