@@ -51,6 +51,8 @@ def two_nodes(fportal, monkeypatch, archive_record):
     setSite(lan)
     nodes.admit(nodes.self_node(domain_identity))
     setSite(fportal)
+    api.portal.set_registry_record("plone.default_language", "zh-cn")
+    api.portal.set_registry_record("plone.available_languages", ["zh-cn", "en"])
     fonds = make_fonds(fportal)
     records = [archive_record(make_record(fonds, n)) for n in (1, 2, 3)]
     transaction.commit()
@@ -75,6 +77,11 @@ def test_a_bundle_ferried_imported_and_confirmed_by_its_receipt(two_nodes, var):
     assert outbox.not_sent() == [] and [b["status"] for b in outbox.unconfirmed()] == [
         "unconfirmed"
     ]
+    html = {"Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"}
+    page = rest_session(domain, "admin").get("@@preservation", headers=html).text
+    state = page.split('id="sd-ferry-state"')[1].split("</p>")[0]
+    assert "尚无回执的摆渡包" in state and "<strong>1</strong>" in state
+    assert written["bundle"] in page and "档案馆局域网尚未确认" in page
     bundle = var / "preservation" / "ferry" / "outbox" / written["bundle"]
     carry(bundle, var)
 

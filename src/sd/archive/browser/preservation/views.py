@@ -130,6 +130,15 @@ class PreservationOverview(BeijingTimeMixin, BrowserView):
         except ArchiveError:
             return []
 
+    def ferry(self):
+        """The ferry to the archives LAN: AIP versions not sent, bundles without a receipt."""
+        from sd.archive.ferry import outbox
+
+        try:
+            return {"not_sent": len(outbox.not_sent()), "unconfirmed": outbox.unconfirmed()}
+        except ArchiveError:
+            return {"not_sent": 0, "unconfirmed": []}
+
     def check_percent(self, row):
         """Per cent of a check run's records checked (its progress file)."""
         done = (row.get("progress") or {}).get("done", 0)
