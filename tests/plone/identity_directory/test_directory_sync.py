@@ -210,3 +210,20 @@ def test_disabled_account_tickets_stop_working(site, client, stub):
     incremental_sync(site, client, ["zhang"])
     assert plugin(site).get("zhang") is not None
     assert session.authenticateCredentials(credentials) is None  # the old ticket stays dead
+
+
+def test_department_removed_removes_its_group(site, client, stub):
+    full_sync(site, client)
+    stub.update_member("zhao", department=[1])  # 赵六 leaves 省财政厅 before it is dissolved
+    for user_id in ("li", "wang"):
+        stub.update_member(user_id, department=[4])
+    del stub.departments[5]
+    outcome = full_sync(site, client)
+    assert [c.subject for c in outcome.plan.of("group.remove")] == [department_group("5")]
+    assert department_group("5") not in site.acl_users.source_groups._groups
+    assert fonds_roles_of(site, "li") == {"J002": {OFFICER, "Reader"}}
+    pending = audit.trail(site).pending()
+    assert any(
+        e.action == "security.group_deleted" and e.details["principal"] == department_group("5")
+        for e in pending
+    )

@@ -385,8 +385,7 @@ class _Applier:
         _announce("account_disabled", change.subject)
 
     def group_remove(self, change):
-        self.groups.removeGroup(change.subject)
-        _announce("group_removed", change.subject)
+        self.groups.removeGroup(change.subject)  # announced by the guard (group_deleted)
 
 
 def apply(portal, plan: Plan) -> None:
