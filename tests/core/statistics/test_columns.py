@@ -44,3 +44,8 @@ def test_groups_and_take_give_one_agency():
     assert j002.count(j002.where("retention", ["D30"])) == 2
     assert j002.bytes() == c.bytes(c.where("fonds", ["J002"]))
     assert j002.count(j002.between("created", 150, 250)) == 4
+
+
+def test_mask_of_ids():
+    c = columns()
+    assert c.count(c.mask_of([12, 14, 99, 3])) == 2  # 99 and 3 are not records in scope

@@ -125,10 +125,6 @@ def record_postings(catalog, fonds_codes=None, sizes: Sizes | None = None) -> Po
     return Postings(IITreeSet(universe), dims, sizes or Sizes(catalog), _intersect, _union)
 
 
-#: dimensions read as dates (date index keys) for the columns
-DATE_INDEXES = ("created", "modified")
-
-
 def record_columns(catalog):
     """The columns of every record in the catalog (:class:`Columns`), built from the index
     postings and the ``size_bytes`` metadata column in one pass each."""
@@ -139,7 +135,7 @@ def record_columns(catalog):
     rids = ids_with(catalog, "portal_type", "Record")
     dims = {dim: posting(catalog, name) for dim, name in INDEXES.items() if dim != "format"}
     keywords = {"format": posting(catalog, INDEXES["format"])}
-    dates = {name: posting(catalog, name) for name in DATE_INDEXES}
+    dates = {}  # date ranges are read from the date indexes when asked (View.dated)
     return Columns.build(rids, dims, keywords, dates, _sizes(cat, rids))
 
 
@@ -158,8 +154,3 @@ def _sizes(cat, rids):
         )
     except (TypeError, ValueError, KeyError):  # Missing.Value or no row: the careful way
         return [(rid, data[rid][position]) for rid in rids if rid in data]
-
-
-def date_key(catalog, index_name: str, moment) -> int:
-    """The key a date index keeps for ``moment`` (a DateTime)."""
-    return catalog._catalog.indexes[index_name]._convert(moment)

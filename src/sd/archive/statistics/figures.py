@@ -148,19 +148,26 @@ def activity(fonds_codes, start: date, end: date, period: str) -> dict:
 
 
 class View:
-    """Record columns with the masks of one computation cached (states, date ranges)."""
+    """Record columns with the masks of one computation cached (states, date ranges); a view
+    of some agencies (``parent``, ``index``) takes its date masks from the whole catalog's."""
 
-    def __init__(self, ctl, columns):
+    def __init__(self, ctl, columns, parent=None, index=None):
         self.ctl = ctl
         self.columns = columns
+        self.parent = parent
+        self.index = index
         self._masks: dict = {}
 
     def dated(self, index: str, first: date, last: date):
+        """The records whose date ``index`` lies in the range: read from the date index for
+        the range only (the ids in it), not a date per record."""
         key = (index, first, last)
         if key not in self._masks:
-            lo = cat.date_key(self.ctl, index, _moment(first))
-            hi = cat.date_key(self.ctl, index, _moment(last, True))
-            self._masks[key] = self.columns.between(index, lo, hi)
+            if self.parent is not None:
+                self._masks[key] = self.parent.dated(index, first, last)[self.index]
+            else:
+                ids = cat.date_range_ids(self.ctl, index, _moment(first), _moment(last, True))
+                self._masks[key] = self.columns.mask_of(ids)
         return self._masks[key]
 
     def where(self, name: str, values):
@@ -195,7 +202,7 @@ class Shared(View):
             self._groups = self.columns.groups("fonds")
         parts = [self._groups[c] for c in fonds_codes if c in self._groups]
         index = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-        return View(self.ctl, self.columns.take(index))
+        return View(self.ctl, self.columns.take(index), self, index)
 
 
 def annual_figures(

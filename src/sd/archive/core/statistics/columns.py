@@ -79,6 +79,12 @@ class Columns:
                 table[known.index(value) + 1] = True
         return table[codes + 1]
 
+    def mask_of(self, ids) -> np.ndarray:
+        """The records among ``ids`` (any iterable of catalog ids, sorted or not)."""
+        mask = np.zeros(len(self.rids), dtype=bool)
+        mask[_Placer(self.rids).positions(ids)] = True
+        return mask
+
     def between(self, name: str, lo: int, hi: int) -> np.ndarray:
         keys = self.dates[name]
         return (keys >= lo) & (keys <= hi)
