@@ -3,7 +3,8 @@ to learn from, records waiting for review, a thesaurus and a trained model.
 
 The J001/J002 demo fonds have one category (文书) each, so they get no arrangement suggestions
 (and their pages say so). J028 holds the generated records of ``core.mining.sampledata``:
-80 archived records (description only: the demo leaves out files to keep ``make start`` quick)
+80 archived records (each with its 正本 PDF, whose text is extracted after archiving as any
+other; the model made here reads the description, the scheduler's next training the text too)
 and 6 pre-archived records no rule of its schedule decides — four with telling titles, two
 with titles that say little. The demo records officer ``officer-j001`` is its records officer
 too, so the workbench, the review queue and the record pages show the suggestions. Idempotent.
@@ -56,6 +57,24 @@ def _metadata(n: int, title: str, doc_type: str, year: int) -> dict:
     }
 
 
+def _file(title: str, text: str):
+    """The record's 正本: a PDF with its title and body text (extracted after archiving, like
+    any other file, so the next training reads it)."""
+    from sd.archive.core.text import render
+    from sd.archive.repository import ComponentData
+
+    lines = [title, *[text[i : i + 30] for i in range(0, min(len(text), 240), 30)]]
+    return ComponentData(
+        filename="正本.pdf",
+        data=render.text_pdf([lines]),
+        role="正本",
+        sequence=1,
+        path="正本/正本.pdf",
+        format_name="PDF",
+        content_type="application/pdf",
+    )
+
+
 def make_mining_demo(portal):
     """Fonds J028 for the suggestions (None when it exists already)."""
     from sd.archive.mining.suggestions import models
@@ -83,14 +102,16 @@ def make_mining_demo(portal):
         for n in range(1, ARRANGED + 1):
             sample = sampledata.record(rng, n, 2020 + n % 5, noise=0.0)
             record = create_record(
-                fonds, _metadata(n, sample.title, sample.doc_type, sample.year), []
+                fonds,
+                _metadata(n, sample.title, sample.doc_type, sample.year),
+                [_file(sample.title, sample.text)],
             )
             assign_code(record, sample.category, sample.year, sample.retention, sample.org_code)
             if sample.rule_id:
                 record.arrangement = {"status": "arranged", "rule_id": sample.rule_id}
             api.content.transition(record, transition="archive", comment="演示数据")
         for n, (title, doc_type) in enumerate(WAITING, start=ARRANGED + 1):
-            record = create_record(fonds, _metadata(n, title, doc_type, 2025), [])
+            record = create_record(fonds, _metadata(n, title, doc_type, 2025), [_file(title, "")])
             record.arrangement = {
                 "status": "pending_review",
                 "problems": [
