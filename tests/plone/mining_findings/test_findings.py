@@ -157,7 +157,7 @@ def test_sensitive_content_is_a_hint_for_the_open_access_review(fonds):
     assert kinds == ["mobile", "id_number", "address", "secret_marking"]
     assert all({"kind", "excerpt", "where"} <= set(h) for h in hints)
     id_hint = hints[1]
-    assert id_hint.get("title", "身份证号") == "身份证号"  # the kind's title, when the hook keeps it
+    assert id_hint.get("title", "身份证号") == "身份证号"  # the kind title, kept by the hook
     assert VALID_ID not in id_hint["excerpt"]
     assert "3701**********" in id_hint["excerpt"]
     assert id_hint["where"].startswith("正文.txt @")
