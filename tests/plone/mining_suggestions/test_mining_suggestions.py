@@ -245,3 +245,16 @@ def test_the_schedule_retrains_a_fonds_whose_model_is_a_week_old(learned):
     assert models.due(learned, later)
     assert "J001" in models.tick(later)
     assert models.status(learned)["version"] == "v000002"
+
+
+def test_the_schedule_learns_new_decisions_before_the_week_is_over(learned):
+    from datetime import UTC
+    from datetime import datetime
+
+    now = datetime.now(UTC)
+    assert not models.due(learned, now)
+    for i in range(10):  # ten more arranged records: 24 → 34, at least MIN_RECORDS (10) more
+        _arranged(learned, 500 + i, f"{2030 + i}年会计凭证", "记账凭证", "KJ", "D30", "CWC")
+    assert models.due(learned, now)
+    assert models.tick(now) == ["J001"]
+    assert models.status(learned)["samples"] == 34 and not models.due(learned, now)

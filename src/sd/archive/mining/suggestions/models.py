@@ -10,9 +10,10 @@ a 门类 and 保管期限 — which includes every suggestion a person accepted 
 answers are what the next model learns) and their file text (``sd.archive.text``).
 The scheduler (a daemon thread in serving processes, like scheduled fixity) looks every 10
 minutes (``SD_ARCHIVE_MINING_CHECK_SECONDS``): it queues the text extraction of records waiting
-for review (:func:`queue_waiting_text`) and retrains every fonds whose model is older than
-:data:`RETRAIN_DAYS` days (``SD_ARCHIVE_MINING_RETRAIN_DAYS``, default 7) or that has none;
-``SD_ARCHIVE_MINING_SCHEDULER=off`` leaves it to the on-demand button and
+for review (:func:`queue_waiting_text`) and retrains every fonds that has no model, whose model
+is older than :data:`RETRAIN_DAYS` days (``SD_ARCHIVE_MINING_RETRAIN_DAYS``, default 7) or whose
+arranged records grew by a tenth since (:func:`due`); ``SD_ARCHIVE_MINING_SCHEDULER=off``
+leaves it to the on-demand button and
 ``POST {fonds}/@mining-model``.
 """
 
@@ -126,6 +127,7 @@ def retrain(fonds, actor: str = "") -> dict:
 
     code = fonds.fonds_code
     with _training:
+        arranged = arranged_count(fonds)
         samples = [sample_of(r) for r in arranged_records(fonds)]
         try:
             model = arrangement.train(samples, code, min_records=MIN_RECORDS, now=_now())
@@ -136,6 +138,7 @@ def retrain(fonds, actor: str = "") -> dict:
                 "records": refused.count,
                 "time": _now(),
                 "version": store().current(code),
+                "arranged": arranged,
             }
         else:
             model.term_statistics = keywords.TermStatistics.learn(
@@ -148,6 +151,7 @@ def retrain(fonds, actor: str = "") -> dict:
                 "time": model.trained_at,
                 "seconds": round(model.seconds, 1),
                 "version": version,
+                "arranged": arranged,
             }
     IAnnotations(fonds)[STATUS_KEY] = status
     audit.log("mining.trained", fonds, details=status, **({"who": actor} if actor else {}))
@@ -172,13 +176,36 @@ def status(fonds) -> dict:
     }
 
 
+def arranged_count(fonds) -> int:
+    """How many records of the fonds are past pre-archiving (an index query, nothing woken)."""
+    from plone import api
+
+    from sd.archive.text.queue import ARCHIVED_STATES
+
+    catalog = api.portal.get_tool("portal_catalog")
+    return len(
+        catalog.unrestrictedSearchResults(
+            portal_type="Record",
+            path="/".join(fonds.getPhysicalPath()),
+            review_state=list(ARCHIVED_STATES),
+        )
+    )
+
+
 def due(fonds, now: datetime | None = None) -> bool:
-    """A fonds is due for retraining when its last run is older than :data:`RETRAIN_DAYS`."""
-    last = (IAnnotations(fonds).get(STATUS_KEY) or {}).get("time")
-    if not last:
+    """A fonds is due for retraining when its last run is older than :data:`RETRAIN_DAYS`, or
+    when its arranged records grew by a tenth (at least :data:`MIN_RECORDS`) since: the
+    decisions people took since then (accepted and corrected suggestions among them) are
+    learned within the next check, not a week later."""
+    last = IAnnotations(fonds).get(STATUS_KEY) or {}
+    if not last.get("time"):
         return True
-    when = datetime.fromisoformat(last)
-    return (now or datetime.now(UTC)) - when > timedelta(days=RETRAIN_DAYS)
+    when = datetime.fromisoformat(last["time"])
+    if (now or datetime.now(UTC)) - when > timedelta(days=RETRAIN_DAYS):
+        return True
+    learned = last.get("arranged", last.get("records", 0)) or 0
+    grown = arranged_count(fonds) - learned
+    return grown >= max(MIN_RECORDS, learned // 10)
 
 
 def all_fonds(site=None):
