@@ -706,6 +706,10 @@ def _ferry(w, site):
     path = "/@ferry-receipt"
     w.call("invalid", path, "post", f"{site}{path}", "admin", 422, json={"receipt": {}, "note": ""})
     w.call("valid", path, "post", f"{site}{path}", "admin", 200, json=receipt)
+    w.call("valid", "/@renewal", "post", f"{site}/@renewal", "admin", 202)
+    w.call("invalid", "/@renewal", "post", f"{site}/@renewal", None, 401)
+    w.call("valid", "/@renewal", "get", f"{site}/@renewal", "admin", 200)
+    w.call("invalid", "/@renewal", "get", f"{site}/@renewal", None, 401)
 
 
 def _transfer(w, site, j001, world):

@@ -20,6 +20,7 @@ NOT_PRESERVED = "not-preserved"
 RESTORE = "restore"
 CHECK_FAILED = "preservation-check"
 FERRY_REFUSED = "ferry-refused"
+RENEWAL_FAILED = "renewal-failed"
 #: what each kind of alarm means, heading its message (告警信息中文在前)
 KIND_PHRASES = {
     NO_GOOD_COPY: "已无完好副本",
@@ -27,6 +28,7 @@ KIND_PHRASES = {
     RESTORE: "恢复未完成",
     CHECK_FAILED: "长期保存检测不通过",
     FERRY_REFUSED: "摆渡包被拒收",
+    RENEWAL_FAILED: "证据续期未完成（文件与存证不符）",
 }
 
 

@@ -38,7 +38,6 @@ import transaction
 from plone import api
 
 from sd.archive import audit
-from sd.archive import logger
 from sd.archive.core.detection.context import DetectionContext
 from sd.archive.core.preservation.atomic import atomic_writer
 from sd.archive.core.preservation.stage import STAGE
@@ -48,6 +47,7 @@ from sd.archive.core.preservation.stage import check_many
 from sd.archive.repository import is_original_package
 
 from . import alarms
+from . import background
 from . import config
 from . import store
 from .package import add_preservation_event
@@ -291,49 +291,19 @@ def scope_of(context) -> tuple[str, list[str]]:
     return getattr(context, "fonds_code", "") or context.getId(), [b.UID for b in brains]
 
 
-def _work(db, site_path, user_id: str, run_id: str) -> None:
-    """A run in a thread with its own connection, as ``user_id`` (its commits are its own)."""
-    from AccessControl.SecurityManagement import newSecurityManager
-    from AccessControl.SecurityManagement import noSecurityManager
-    from Testing.makerequest import makerequest
-    from zope.component.hooks import setSite
-
-    conn = db.open()
-    try:
-        app = makerequest(conn.root()["Application"])
-        portal = app.unrestrictedTraverse("/".join(site_path))
-        setSite(portal)
-        user = portal.acl_users.getUserById(user_id) or app.acl_users.getUserById(user_id)
-        if user is None:
-            from AccessControl.users import system as user
-        else:
-            user = user.__of__(portal.acl_users)
-        newSecurityManager(None, user)
-        resume(run_id, commit=transaction.commit)
-        transaction.commit()
-    except Exception:  # noqa: BLE001 - a thread: log it; the run resumes later
-        transaction.abort()
-        logger.exception("preservation check run %s failed", run_id)
-    finally:
-        _running.discard(run_id)
-        noSecurityManager()
-        setSite(None)
-        conn.close()
-
-
 def start_in_background(
     site, scope: str, uids: list[str], actor: str
 ) -> tuple[str, threading.Thread]:
     """Begin a run and work it off the request thread; returns its id and thread."""
     run_id = begin(uids, scope=scope, actor=actor)
     _running.add(run_id)
-    thread = threading.Thread(
-        target=_work,
-        args=(site._p_jar.db(), site.getPhysicalPath(), actor, run_id),
-        name=f"sd-check-{run_id}",
-        daemon=True,
+    thread = background.start(
+        site,
+        actor,
+        f"sd-check-{run_id}",
+        lambda: resume(run_id, commit=transaction.commit),
+        lambda: _running.discard(run_id),
     )
-    thread.start()
     return run_id, thread
 
 

@@ -36,11 +36,13 @@ def renew_entry(
     content: Mapping[str, str],
     package: str = "",
     alg: str = SHA256,
+    title: str | None = None,
 ) -> dict:
     """The ``renew`` entry re-stating ``old`` (logged at ``old_index``) under ``alg``.
 
     ``content`` are the digests under ``alg`` of the same paths as the old entry's content
-    (a path the old entry did not state is refused: renewal vouches for nothing new)."""
+    (a path the old entry did not state is refused: renewal vouches for nothing new).
+    ``title`` gives the code-and-title digest under ``alg`` (none without it)."""
     extra = sorted(set(content) - set(old["content"]))
     missing = sorted(set(old["content"]) - set(content))
     if extra or missing:
@@ -53,7 +55,7 @@ def renew_entry(
         actor=actor,
         record=old["record"],
         code=old["code"],
-        code_title=old.get("code_title", ""),
+        title=title,
         content=dict(content),
         metadata="",
         package=package,
