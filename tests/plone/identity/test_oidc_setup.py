@@ -107,3 +107,12 @@ def test_uninstall_restores_source_users(portal):
     assert "source_users" in authenticators and GATE_ID not in pas.objectIds()
     assert type(aq_base(pas.oidc)) is OIDCPlugin and pas.oidc.issuer == "https://idp.example.org"
     assert "sd.archive.signon.enabled" not in portal.portal_registry
+
+
+def test_provider_panel_in_chinese(manager):
+    """pas.plugins.oidc ships no zh_CN catalogue: sd.archive's locales carry one."""
+    from zope.i18n import translate
+
+    assert translate("OIDC/OAuth2 Issuer", domain="pas.plugins.oidc", target_language="zh_CN") == (
+        "身份提供方签发方（Issuer）"
+    )
