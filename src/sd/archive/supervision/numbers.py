@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from persistent.mapping import PersistentMapping
 from plone import api
-from zope.annotation.interfaces import IAnnotations
 
 from sd.archive.core.supervision.docnumbers import NumberGap
 from sd.archive.core.supervision.docnumbers import gap_count
@@ -24,21 +22,11 @@ from sd.archive.supervision.aggregates import NUMBERS
 ANNOTATION = "sd.archive.supervision.void_numbers"
 
 
-def _registry(fonds, create: bool = False):
-    annotations = IAnnotations(fonds)
-    registry = annotations.get(ANNOTATION)
-    if registry is None and create:
-        registry = annotations[ANNOTATION] = PersistentMapping()
-    return registry
-
-
 def declared(fonds) -> dict[str, dict[int, dict]]:
     """``{series: {number: {reason, reason_zh, note, by, time}}}`` recorded for ``fonds``."""
-    registry = _registry(fonds) or {}
-    return {
-        series: {n: dict(entry) for n, entry in sorted(entries.items())}
-        for series, entries in sorted(registry.items())
-    }
+    from sd.archive.transfer.continuity import declared as declared_in
+
+    return declared_in(fonds, ANNOTATION)
 
 
 def declared_list(fonds, year: int | None = None) -> list[dict]:

@@ -86,17 +86,18 @@ def holdings_numbers(fonds, wanted: set[str] | None = None, parser: Series | Non
 # --- the declared gaps (断号登记) ---------------------------------------------------------
 
 
-def _registry(fonds, create: bool = False):
+def _registry(fonds, create: bool = False, annotation: str = ANNOTATION):
     annotations = IAnnotations(fonds)
-    registry = annotations.get(ANNOTATION)
+    registry = annotations.get(annotation)
     if registry is None and create:
-        registry = annotations[ANNOTATION] = PersistentMapping()
+        registry = annotations[annotation] = PersistentMapping()
     return registry
 
 
-def declared(fonds) -> dict[str, dict[int, dict]]:
-    """``{series: {件号: {reason, reason_zh, note, by, time}}}`` recorded for ``fonds``."""
-    registry = _registry(fonds) or {}
+def declared(fonds, annotation: str = ANNOTATION) -> dict[str, dict[int, dict]]:
+    """``{series: {件号: {reason, reason_zh, note, by, time}}}`` recorded for ``fonds``
+    (``annotation``: another kind of numbers' register, e.g. 文号)."""
+    registry = _registry(fonds, annotation=annotation) or {}
     return {
         series: {number: dict(entry) for number, entry in sorted(entries.items())}
         for series, entries in sorted(registry.items())
@@ -194,10 +195,7 @@ def record_reasons(
             f"{kind.word} {', '.join(map(str, not_missing))} 不是断号"
             f"（已有档案或在最大{kind.word}之后）",
         )
-    annotations = IAnnotations(fonds)
-    registry = annotations.get(kind.annotation)
-    if registry is None:
-        registry = annotations[kind.annotation] = PersistentMapping()
+    registry = _registry(fonds, create=True, annotation=kind.annotation)
     entries = registry.setdefault(series, PersistentMapping())
     actor = api.user.get_current().getId()
     time = now()

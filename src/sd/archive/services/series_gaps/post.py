@@ -14,15 +14,21 @@ from sd.archive.services.base import json_object
 from sd.archive.transfer import continuity
 
 
+def declare_from(service, declare, name: str) -> dict:
+    """Read ``{series, numbers, reason, note}`` and record it with ``declare`` (the 件号 and the
+    文号 registers, ``@series-gaps`` and ``@number-gaps``): 201 with the entries."""
+    alsoProvides(service.request, IDisableCSRFProtection)
+    body = json_object(service.request)
+    numbers = body.get("numbers")
+    if not isinstance(numbers, list):
+        numbers = [numbers] if numbers is not None else []
+    entries = declare(
+        service.context, body.get("series"), numbers, body.get("reason"), body.get("note")
+    )
+    service.request.response.setStatus(201)
+    return {"@id": f"{service.context.absolute_url()}/{name}", "declared": entries}
+
+
 class SeriesGapsPost(ArchiveService):
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        body = json_object(self.request)
-        numbers = body.get("numbers")
-        if not isinstance(numbers, list):
-            numbers = [numbers] if numbers is not None else []
-        entries = continuity.declare(
-            self.context, body.get("series"), numbers, body.get("reason"), body.get("note")
-        )
-        self.request.response.setStatus(201)
-        return {"@id": f"{self.context.absolute_url()}/@series-gaps", "declared": entries}
+        return declare_from(self, continuity.declare, "@series-gaps")

@@ -5,23 +5,11 @@ Body ``{"series": "鲁某发〔2023〕", "numbers": [3], "reason": "void" | "wit
 that is not missing, an unknown series or reason, or no note is a 422 and records nothing.
 """
 
-from plone.protect.interfaces import IDisableCSRFProtection
-from zope.interface import alsoProvides
-
 from sd.archive.services.base import ArchiveService
-from sd.archive.services.base import json_object
+from sd.archive.services.series_gaps.post import declare_from
 from sd.archive.supervision import numbers
 
 
 class NumberGapsPost(ArchiveService):
     def reply(self):
-        alsoProvides(self.request, IDisableCSRFProtection)
-        body = json_object(self.request)
-        wanted = body.get("numbers")
-        if not isinstance(wanted, list):
-            wanted = [wanted] if wanted is not None else []
-        entries = numbers.declare(
-            self.context, body.get("series"), wanted, body.get("reason"), body.get("note")
-        )
-        self.request.response.setStatus(201)
-        return {"@id": f"{self.context.absolute_url()}/@number-gaps", "declared": entries}
+        return declare_from(self, numbers.declare, "@number-gaps")
