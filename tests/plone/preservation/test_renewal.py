@@ -3,7 +3,9 @@ per record linking its SM3 entry; the chain verifies offline; the stored records
 for the tamper check; a second run renews nothing; a changed file is never renewed (alarm);
 REST starts a run in the background and shows its progress."""
 
+import json
 import time
+import zipfile
 
 import pytest
 import transaction
@@ -36,7 +38,7 @@ def files_of(record):
     }
 
 
-def test_the_holdings_are_renewed_once_and_the_chain_verifies(holdings):
+def test_the_holdings_are_renewed_once_and_the_chain_verifies(holdings, tmp_path):
     first = renewal.run(commit=transaction.commit)
     assert first["renewed"] == 3 and first["failed"] == 0 and first["complete"]
     ledger = current_ledger()
@@ -51,6 +53,19 @@ def test_the_holdings_are_renewed_once_and_the_chain_verifies(holdings):
     assert verdict.valid, verdict.problems
     assert record.ledger_index == indexes[-1]
     assert ledger_records.tamper_status(record, ledger).intact  # no false alarm after renewal
+    from sd.archive.core.ledger.cli import main as verify_cli
+    from sd.archive.ledger.export import export_record
+
+    exported = zipfile.ZipFile(export_record(record))
+    proof = json.loads(exported.read("proof.json"))
+    assert [b["entry"]["event"] for b in proof][-1] == "renew" and len(proof) == 2
+    folder = tmp_path / "export"
+    exported.extractall(folder)
+    names = [str(folder / p) for p in files_of(record)]
+    argv = ["--bundle", str(folder / "proof.json"), "--key", ledger.vkey, "--quorum", "1"]
+    assert verify_cli([*argv, *names]) == 0  # the offline tool accepts the renewal chain
+    (folder / list(files_of(record))[0]).write_bytes(b"another file")
+    assert verify_cli([*argv, *names]) == 1
     again = renewal.run(commit=transaction.commit)
     assert again["renewed"] == 0 and again["skipped"] == 3  # idempotent: a rerun resumes
 
@@ -81,3 +96,16 @@ def test_rest_starts_a_run_in_the_background(holdings, fportal):
     assert rest_session(fportal).get("@renewal").status_code == 401
     transaction.begin()
     assert api.content.get(UID=holdings[0].UID()).ledger_index is not None
+
+
+def test_the_schedule_renews_when_the_setting_asks(holdings):
+    from sd.archive.preservation import schedule
+
+    schedule.tick(commit=transaction.commit)
+    assert renewal.list_runs() == []  # off by default
+    api.portal.set_registry_record("sd.archive.preservation.renew_evidence", True)
+    schedule.tick(commit=transaction.commit)
+    (run,) = renewal.list_runs()
+    assert run["renewed"] == 3 and run["complete"]
+    schedule.tick(commit=transaction.commit)
+    assert len(renewal.list_runs()) == 1  # not due again within the interval

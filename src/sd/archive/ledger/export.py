@@ -42,6 +42,28 @@ def export_entry_index(record, ledger) -> int:
     )
 
 
+def renewed_index(ledger, uid: str, index: int) -> int:
+    """The last ``renew`` entry of the chain that starts at entry ``index`` (else ``index``)."""
+    with ledger.log.reading() as conn:
+        for later in ledger.log.record_indexes(conn, uid):
+            if later <= index:
+                continue
+            entry = parse_entry(ledger.log.entry(conn, later)[0])
+            links = entry.get("links") or []
+            if entry["event"] == "renew" and any(link["index"] == index for link in links):
+                index = later
+    return index
+
+
+def renewal_chain(ledger, index: int) -> list[dict]:
+    """The bundles from the entry a renewal renews (oldest) to ``index``'s: one bundle when
+    the entry is no renewal (证据续期链)."""
+    chain = [ledger.bundle(index)]
+    while chain[0]["entry"]["event"] == "renew":
+        chain.insert(0, ledger.bundle(chain[0]["entry"]["links"][0]["index"]))
+    return chain
+
+
 def export_record(record) -> tempfile.SpooledTemporaryFile:
     """Write the export ZIP to a temporary file (rewound) and return it.
 
@@ -69,7 +91,9 @@ def export_record(record) -> tempfile.SpooledTemporaryFile:
             409,
             "StoredCopyChanged",
         )
-    bundle = ledger.bundle(export_entry_index(record, ledger))
+    latest = renewed_index(ledger, record.UID(), export_entry_index(record, ledger))
+    chain = renewal_chain(ledger, latest)
+    bundle = chain[-1]
     confirmed = ledger.confirmed_by(bundle["checkpoint"])
     stored = {records.component_path(c): c for c in records.components(record)}
     out = tempfile.SpooledTemporaryFile(max_size=16 << 20)  # noqa: SIM115 - returned open to the caller
@@ -77,7 +101,8 @@ def export_record(record) -> tempfile.SpooledTemporaryFile:
         for path in bundle["files"]:
             with stored[path].file.open() as source, archive.open(path, "w") as target:
                 shutil.copyfileobj(source, target, 1 << 20)
-        archive.writestr("proof.json", json.dumps(bundle, ensure_ascii=False, indent=1))
+        proof = chain if len(chain) > 1 else bundle  # a renewal chain: the list, oldest first
+        archive.writestr("proof.json", json.dumps(proof, ensure_ascii=False, indent=1))
         archive.writestr("nodes.vkey", "\n".join(ledger.trusted_vkeys()) + "\n")
         archive.writestr("certificate.pdf", certificate_pdf(bundle, record.Title(), confirmed))
         archive.writestr("certificate.png", certificate_png(bundle, record.Title(), confirmed))

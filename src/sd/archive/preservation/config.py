@@ -92,6 +92,15 @@ class IStorageSettings(Interface):
         default="",
         required=False,
     )
+    renew_evidence = schema.Bool(
+        title=_("Renew the evidence with SHA-256 on the schedule"),  # 证据续期
+        description=_(
+            "Re-hash every record with SHA-256 beside SM3 and log a renewal linking its "
+            "entry, once per fixity interval (sd.archive.preservation.renewal)."
+        ),
+        default=False,
+        required=False,
+    )
 
     @invariant
     def unique_ids(data):

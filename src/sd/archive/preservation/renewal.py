@@ -181,3 +181,12 @@ def list_runs() -> list[dict]:
             row["running"] = folder.name in _running
             rows.append(row)
     return rows
+
+
+def interval_due(interval_days: int, now: datetime | None = None) -> bool:
+    """Whether the schedule should renew: no complete run within ``interval_days``."""
+    finished = [r for r in list_runs() if r.get("complete")]
+    if not finished:
+        return True
+    last = datetime.fromisoformat(finished[0]["started"])
+    return ((now or datetime.now(UTC)) - last).total_seconds() > interval_days * 86400

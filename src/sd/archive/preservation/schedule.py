@@ -23,10 +23,12 @@ import transaction
 from plone import api
 
 from sd.archive import logger
+from sd.archive import workers
 
 from . import checks
 from . import config
 from . import fixity
+from . import renewal
 
 CHECK_SECONDS = float(os.environ.get("SD_ARCHIVE_FIXITY_CHECK_SECONDS", 3600))
 _started = threading.Event()
@@ -68,6 +70,10 @@ def tick(now: datetime | None = None, commit=None) -> list[str]:
         fixity.run(location_id)
     for run_id in checks.unfinished_runs():  # a check run cut off by a stop or a kill
         checks.resume(run_id, commit=commit)
+    if getattr(config.settings(), "renew_evidence", False) and renewal.interval_due(
+        interval, now
+    ):  # 证据续期: idempotent, a run cut off is finished by the next one
+        renewal.run(commit=commit)
     if due or checks.interval_due(interval, now):  # 长期保存检测 with fixity
         _scope, uids = checks.scope_of(api.portal.get())
         run_id = checks.begin(uids, scope="holdings", actor="system")
@@ -105,8 +111,14 @@ def in_every_site(db, work, what: str) -> None:
             setSite(site)
             if config.settings() is None:
                 continue  # sd.archive not installed there
+            # several workers on one database: one of them does it (sd.archive.workers)
+            job = f"{what} {'/'.join(site.getPhysicalPath())}"
             try:
-                work(site)
+                with workers.exclusive(db, job) as mine:
+                    if not mine:
+                        continue  # another worker process is doing it now
+                    transaction.abort()  # a fresh snapshot: what the last holder committed
+                    work(site)
             except Exception:  # noqa: BLE001 - the thread must keep running
                 transaction.abort()
                 logger.exception("%s of %s failed", what, site.getId())

@@ -3,7 +3,9 @@
     sd-archive-verify --bundle proof.json --key node.vkey [--key ...] [--quorum N] FILE...
 
 Each ``--key`` is a file of vkeys (one per line) or a vkey itself. Exits 0 when the bundle
-and every file verify, 1 when anything does not (and says why), 2 on usage errors.
+and every file verify, 1 when anything does not (and says why), 2 on usage errors. A bundle
+file holding a list of bundles is a renewal chain (证据续期链: the original entry, then each
+``renew`` entry), checked with :func:`~sd.archive.core.ledger.renewal.verify_chain`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from sd.archive.core.ledger.bundle import verify_bundle
 from sd.archive.core.ledger.errors import LedgerError
+from sd.archive.core.ledger.renewal import verify_chain
 from sd.archive.core.ledger.vkeys import Verifier
 from sd.archive.core.ledger.vkeys import load_vkeys
 
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"INVALID: cannot read {error.filename}: {error.strerror}", file=out)
             return INVALID
         try:
-            result = verify_bundle(bundle, files, keys, args.quorum)
+            verify = verify_chain if isinstance(bundle, list) else verify_bundle
+            result = verify(bundle, files, keys, args.quorum)
         except LedgerError as error:
             print(f"INVALID: {error.message}", file=out)
             return INVALID
