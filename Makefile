@@ -144,6 +144,24 @@ start-relstorage: install pg-start ## serve the site on RelStorage/PostgreSQL (d
 	$(BIN)/zconsole run instance/var-rel/etc/zope.conf scripts/create_site.py --site $(SITE) --demo 2>&1 | grep -v "^WARNING" || true
 	$(BIN)/runwsgi instance/var-rel/etc/zope.ini
 
+# --- several Zope workers on RelStorage behind HAProxy (#31, docs/deployment.md) ---
+WORKERS ?= 2
+WORKERS_BASE ?= instance/var-workers
+WORKERS_FIRST_PORT ?= 8091
+APT_WORKERS := haproxy
+
+.PHONY: start-workers
+start-workers: install pg-start ## $(WORKERS) Zope workers on RelStorage/PostgreSQL behind HAProxy on $(LISTEN) (demo site; stop-workers)
+	$(call apt_install,$(APT_WORKERS))
+	$(BIN)/python scripts/workers.py start --workers $(WORKERS) --dsn "$(DSN)" --base $(WORKERS_BASE) \
+		--listen $(LISTEN) --first-port $(WORKERS_FIRST_PORT) --site $(SITE) --demo
+	@echo "  sd.archive: http://$(LISTEN)/$(SITE) (HAProxy, round robin; logs of each worker: $(WORKERS_BASE)/w*/log)"
+
+.PHONY: stop-workers
+stop-workers: ## stop the workers and HAProxy of start-workers, then PostgreSQL
+	$(BIN)/python scripts/workers.py stop --base $(WORKERS_BASE)
+	@$(MAKE) --no-print-directory pg-stop
+
 .PHONY: zeo
 zeo: install ## run a ZEO server (instance/var-zeo) — clients: scripts/write_instance.py --storage zeo
 	$(BIN)/python scripts/write_instance.py --storage zeo --var instance/var-zeo --listen $(LISTEN)

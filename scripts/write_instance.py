@@ -22,12 +22,24 @@ def fill(template: str, values: dict) -> str:
     return text
 
 
-def write(storage: str, var: pathlib.Path, listen: str, dsn: str = "") -> pathlib.Path:
+def write(
+    storage: str, var: pathlib.Path, listen: str, dsn: str = "", shared: pathlib.Path | None = None
+) -> pathlib.Path:
+    """``shared``: the directory of the ledger, audit trail, seal key and AIP locations
+    (``SD_ARCHIVE_VAR``) when several workers serve one site (default: ``var`` itself)."""
     var = var.resolve()
+    shared = (shared or var).resolve()
+    shared.mkdir(parents=True, exist_ok=True)
     for sub in ("etc", "log", "filestorage", "blobstorage", "cache", "blobcache", "tmp"):
         (var / sub).mkdir(parents=True, exist_ok=True)
     (var / "blobstorage").chmod(0o700)
-    values = {"INSTANCE": str(INSTANCE), "VAR": str(var), "LISTEN": listen, "DSN": dsn}
+    values = {
+        "INSTANCE": str(INSTANCE),
+        "VAR": str(var),
+        "LISTEN": listen,
+        "DSN": dsn,
+        "SHARED": str(shared),
+    }
     (var / "etc" / "zope-common.conf").write_text(fill("zope-common.conf.in", values))
     (var / "etc" / "zope.conf").write_text(fill(f"zope-{storage}.conf.in", values))
     (var / "etc" / "zope.ini").write_text(fill("zope.ini.in", values))
@@ -44,8 +56,10 @@ def main(argv=None):
     parser.add_argument("--var", default=str(INSTANCE / "var"))
     parser.add_argument("--listen", default="localhost:8080")
     parser.add_argument("--dsn", default="host=127.0.0.1 port=5433 dbname=sdarchive user=postgres")
+    parser.add_argument("--shared", default=None, help="SD_ARCHIVE_VAR of several workers")
     args = parser.parse_args(argv)
-    print(write(args.storage, pathlib.Path(args.var), args.listen, args.dsn))
+    shared = pathlib.Path(args.shared) if args.shared else None
+    print(write(args.storage, pathlib.Path(args.var), args.listen, args.dsn, shared))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,153 @@
+r"""Several Zope workers on RelStorage/PostgreSQL behind HAProxy (多实例部署, #31).
+
+    python scripts/workers.py start --workers 2 --dsn "host=127.0.0.1 port=5433 ..." \
+        [--base instance/var-workers] [--listen localhost:8080] [--first-port 8091] [--demo]
+    python scripts/workers.py stop [--base instance/var-workers]
+
+``start`` writes one instance per worker (``<base>/w1``, ``<base>/w2``, …: RelStorage,
+history-free, blobs in PostgreSQL with a blob cache per worker), one shared
+``SD_ARCHIVE_VAR`` (``<base>/shared``: ledger, audit trail, seal key, AIP locations), creates
+the site once (idempotent), starts the workers on loopback ports and HAProxy (round robin,
+health check) on ``--listen``; pid files under ``<base>/run``. ``stop`` ends them (by pid).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = pathlib.Path(sys.executable).parent
+HAPROXY = "/usr/sbin/haproxy"
+
+HAPROXY_CFG = """# written by scripts/workers.py: {workers} Zope workers behind one port
+global
+    maxconn 256
+    pidfile {run}/haproxy.pid
+
+defaults
+    mode http
+    option forwardfor
+    timeout connect 5s
+    # packages are megabytes and archiving them may take a while
+    timeout client 600s
+    timeout server 600s
+    timeout http-request 600s
+    retries 2
+    option redispatch
+
+frontend sd_archive
+    bind {host}:{port}
+    default_backend zope
+
+backend zope
+    balance roundrobin
+    option httpchk
+    # a page of the site, not the Zope root: it checks the site answers through this worker
+    http-check send meth GET uri /{site}/ok ver HTTP/1.1 hdr Host localhost
+    http-check expect status 200
+{servers}
+"""
+
+
+def instance(base: pathlib.Path, n: int, port: int, dsn: str) -> pathlib.Path:
+    from write_instance import write
+
+    return write("relstorage", base / f"w{n}", f"localhost:{port}", dsn, base / "shared")
+
+
+def haproxy_config(base: pathlib.Path, listen: str, ports: list[int], site: str) -> pathlib.Path:
+    host, port = listen.rsplit(":", 1)
+    servers = "\n".join(
+        f"    server w{i} 127.0.0.1:{p} check inter 2s fall 2 rise 1 maxconn 8"
+        for i, p in enumerate(ports, 1)
+    )
+    path = base / "haproxy.cfg"
+    run = base / "run"
+    text = HAPROXY_CFG.format(
+        workers=len(ports), run=run, host=host, port=port, servers=servers, site=site
+    )
+    path.write_text(text)
+    return path
+
+
+def wait_http(url: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no answer from {url} after {timeout:.0f} s")
+        time.sleep(0.5)
+
+
+def start(args) -> None:
+    base = pathlib.Path(args.base).resolve()
+    run = base / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    ports = [args.first_port + i for i in range(args.workers)]
+    confs = [instance(base, n, p, args.dsn) for n, p in enumerate(ports, 1)]
+    site = [BIN / "zconsole", "run", confs[0], ROOT / "scripts/create_site.py", "--site", args.site]
+    subprocess.run([*site, *(["--demo"] if args.demo else [])], check=True, cwd=ROOT)
+    env = dict(os.environ, **{k: v for k, v in (e.split("=", 1) for e in args.env)})
+    for n, conf in enumerate(confs, 1):
+        log = open(base / f"w{n}" / "log" / "stdout.log", "ab")  # noqa: SIM115 - child's
+        worker = subprocess.Popen(
+            [BIN / "runwsgi", conf.parent / "zope.ini"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        (run / f"w{n}.pid").write_text(str(worker.pid))
+    for port in ports:
+        wait_http(f"http://localhost:{port}/{args.site}/ok")
+    cfg = haproxy_config(base, args.listen, ports, args.site)
+    subprocess.run([HAPROXY, "-c", "-q", "-f", cfg], check=True)
+    subprocess.run([HAPROXY, "-D", "-f", cfg], check=True)
+    wait_http(f"http://{args.listen}/{args.site}/ok")
+    print(f"{args.workers} workers ({', '.join(map(str, ports))}) behind HAProxy on {args.listen}")
+
+
+def stop(args) -> None:
+    run = pathlib.Path(args.base).resolve() / "run"
+    for pidfile in sorted(run.glob("*.pid")) if run.is_dir() else []:
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pidfile.read_text().split()[0]), signal.SIGTERM)
+        pidfile.unlink()
+    print("stopped")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("start")
+    up.add_argument("--workers", type=int, default=2)
+    up.add_argument("--dsn", required=True)
+    up.add_argument("--listen", default="localhost:8080")
+    up.add_argument("--first-port", type=int, default=8091)
+    up.add_argument("--site", default="archive")
+    up.add_argument("--demo", action="store_true")
+    up.add_argument("--env", action="append", default=[], help="NAME=value for the workers")
+    for p in (up, sub.add_parser("stop")):
+        p.add_argument("--base", default=str(ROOT / "instance" / "var-workers"))
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    start(args) if args.command == "start" else stop(args)
+
+
+if __name__ == "__main__":
+    main()
