@@ -395,7 +395,7 @@ def main():
     index = neardup.LshIndex()
     near = set()
     for i, text in enumerate(texts):
-        for other, _sim in index.add(str(i), neardup.signature(text)):
+        for other, _sim in index.add(str(i), neardup.signature(text), neardup.size(text)):
             a, b = sorted((int(other), i))
             near.add((a, b))
     t_near = time.perf_counter() - t0

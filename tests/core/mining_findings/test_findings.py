@@ -320,3 +320,26 @@ def test_a_document_number_alone_on_its_line_is_the_documents_own():
         "关于开展档案安全检查的通知\n鲁某局发〔2023〕101号\n各单位：根据鲁档发〔2023〕7号文件要求……"
     )
     assert citations.citations(text) == ["鲁档发〔2023〕7号"]
+
+
+def test_short_form_like_texts_need_more_similarity():
+    """Two 办件 of a government service: the same template, another number and date — not the
+    same document archived twice, though their shingles overlap by ~60-70 %."""
+
+    def filing(n, day):
+        return "\n".join(
+            f"建设工程消防验收办件 第{n}号\n山东省住房和城乡建设厅 · {part}\n2023-03-{day:02d}"
+            for part in ("申请材料", "受理凭证", "办理结果")
+        )
+
+    a, b = filing(2, 4), filing(29, 24)
+    sim = neardup.similarity(neardup.signature(a), neardup.signature(b))
+    assert neardup.THRESHOLD <= sim < neardup.SHORT_THRESHOLD
+    assert neardup.near_duplicates([("a", a), ("b", b)]) == []
+    assert neardup.near_duplicates([("a", a), ("c", a + "。")])  # the same one again
+
+
+def test_required_similarity_rises_for_short_texts():
+    assert neardup.required(1000) == neardup.THRESHOLD
+    assert neardup.required(100) == neardup.SHORT_THRESHOLD
+    assert neardup.THRESHOLD < neardup.required(300) < neardup.SHORT_THRESHOLD

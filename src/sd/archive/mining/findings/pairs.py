@@ -13,7 +13,7 @@ Two kinds of pair, each kept once in the site tree :data:`PAIRS_KEY`:
 A pair keeps its decision when the records are analysed again; an undecided pair whose reason
 no longer holds (the text changed) is dropped. Site trees (written only by an analysis or a
 decision, never by a page): :data:`BANDS_KEY` band → UIDs, :data:`SIGNATURES_KEY` UID →
-signature, :data:`CITED_KEY` 文号 → citing UIDs, :data:`BY_UID_KEY` UID → pair keys.
+(signature, characters), :data:`CITED_KEY` 文号 → citing UIDs, :data:`BY_UID_KEY` UID → pair keys.
 """
 
 from __future__ import annotations
@@ -152,6 +152,13 @@ def _same_file(uid: str, digests: list[str]) -> set[str]:
     return found
 
 
+def _signature(value) -> tuple:
+    """(signature, characters) as kept in :data:`SIGNATURES_KEY` (bytes alone: a long text)."""
+    if isinstance(value, tuple):
+        return neardup.from_bytes(value[0]), value[1]
+    return neardup.from_bytes(value), neardup.LONG_CHARS
+
+
 def _near_text(uid: str, kept) -> set[str]:
     signatures = _tree(SIGNATURES_KEY, create=True)
     bands = _tree(BANDS_KEY, create=True)
@@ -168,13 +175,15 @@ def _near_text(uid: str, kept) -> set[str]:
     keys = neardup.band_keys(sig)
     for band in keys:
         candidates.update(bands.get(band, ()))
+    chars = kept.get("shingled") or neardup.LONG_CHARS
     for other in sorted(candidates - {uid}):
-        similarity = neardup.similarity(sig, neardup.from_bytes(signatures.get(other)))
-        if similarity >= neardup.THRESHOLD:
+        theirs, their_chars = _signature(signatures.get(other))
+        similarity = neardup.similarity(sig, theirs)
+        if similarity >= neardup.required(min(chars, their_chars)):
             found.add(_add(DUPLICATE, uid, other, NEAR_TEXT, similarity=round(similarity, 3)))
     for band in keys:
         _set_add(bands, band, uid)
-    signatures[uid] = bytes(kept["signature"])
+    signatures[uid] = (bytes(kept["signature"]), chars)
     kept["bands"] = keys
     return found
 

@@ -111,6 +111,7 @@ def analyse_record(record) -> dict:
             "citations": list(result.citations),
             "cited": [[shown, list(candidates)] for shown, candidates in result.cited],
             "signature": result.signature,
+            "shingled": result.shingled,
             "sensitive": [dict(item) for item in result.sensitive],
             "time": now(),
             "chars": result.chars,

@@ -33,6 +33,8 @@ class Analysis:
     #: each cited 文号 with the ways it may be written (:func:`.citations.cited`)
     cited: list[tuple[str, list[str]]] = field(default_factory=list)
     signature: bytes = b""
+    #: the length the near-duplicate check reads (:func:`.neardup.size`)
+    shingled: int = 0
     sensitive: list[dict] = field(default_factory=list)
     chinese: bool = False
     chars: int = 0
@@ -54,6 +56,7 @@ def analyse(segments, own_number: str = "", patterns=()) -> Analysis:
     result.citations = [shown for shown, _candidates in result.cited]
     sig = _neardup.signature(whole)
     result.signature = _neardup.to_bytes(sig) if sig is not None else b""
+    result.shingled = _neardup.size(whole)
     for where, text in segments:
         result.sensitive += _sensitive.findings(text, where, patterns)
     return result
