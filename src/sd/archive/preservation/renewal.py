@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 
@@ -52,20 +54,21 @@ def _refused(message: str, path: str) -> ArchiveError:
     )
 
 
-def _package(uid: str, sm3: str) -> str:
-    """SHA-256 of the AIP whose SM3 the entry states (the first online copy, checked)."""
-    found = [r for r, e in store.index().items() if e["uid"] == uid and e["sm3"] == sm3]
-    if not found:
-        return ""  # the entry's package is the one received, not an AIP this node keeps
-    with open(aip_path(config.online_locations()[0], found[0]), "rb") as f:
-        found_digests = digest_stream(f, ("SM3", "SHA-256"))[0]
-    if found_digests["SM3"] != sm3:
-        raise _refused("长期保存包与存证不符 / the AIP differs from its entry", found[0])
-    return found_digests["SHA-256"]
+@dataclass
+class Plan:
+    """What renewing one record needs, read in the transaction (plain data for the hashing
+    threads): the entry it renews and the files to re-hash."""
+
+    record: object
+    index: int
+    leaf: str
+    old: dict
+    files: dict[str, str]  # path in the entry → blob file on disk
+    aip: str = ""  # the AIP file whose SM3 the entry states as its package ("" if none)
 
 
-def renew_record(record, alg: str = SHA256) -> dict | None:
-    """Log the renewal of ``record``'s latest content entry; None when nothing to renew."""
+def plan(record, alg: str = SHA256) -> Plan | None:
+    """The renewal of ``record``'s latest content entry; None when nothing is to renew."""
     ledger, uid = current_ledger(), record.UID()
     with ledger.log.reading() as conn:
         indexes = ledger.log.record_indexes(conn, uid)
@@ -84,22 +87,43 @@ def renew_record(record, alg: str = SHA256) -> dict | None:
         for c in ledger_records.components(record)
         if getattr(c, "file", None) is not None
     }
-    content = {}
-    for path, logged in old["content"].items():
+    files = {}
+    for path in old["content"]:
         if path not in stored:
             raise _refused("存证文件已不在 / a logged file is gone", path)
-        found, _size = ledger_records.blob_digests(stored[path])
-        if found["SM3"] != logged:
+        files[path] = stored[path].file._blob.committed()
+    aips = [r for r, e in store.index().items() if e["uid"] == uid and e["sm3"] == old["package"]]
+    aip = str(aip_path(config.online_locations()[0], aips[0])) if aips and old["package"] else ""
+    return Plan(record, full[-1], leaf.hex(), old, files, aip)
+
+
+def _both(path: str) -> dict[str, str]:
+    with open(path, "rb") as f:
+        return digest_stream(f, ("SM3", "SHA-256"))[0]
+
+
+def hash_plan(p: Plan) -> tuple[dict, dict | None]:
+    """SM3 and SHA-256 of the plan's files (file work only: runs in threads)."""
+    return {path: _both(name) for path, name in p.files.items()}, (_both(p.aip) if p.aip else None)
+
+
+def log_renewal(p: Plan, hashed: tuple[dict, dict | None], alg: str = SHA256) -> dict:
+    """Check the files against the old entry's SM3 and log the ``renew`` entry."""
+    found, aip = hashed
+    for path, logged in p.old["content"].items():
+        if found[path]["SM3"] != logged:
             raise _refused("文件与存证不符 / the file differs from its entry", path)
-        content[path] = found["SHA-256"]
+    if aip is not None and aip["SM3"] != p.old["package"]:
+        raise _refused("长期保存包与存证不符 / the AIP differs from its entry", p.aip)
+    ledger, record = current_ledger(), p.record
     entry = renew_entry(
-        old,
-        full[-1],
-        leaf.hex(),
+        p.old,
+        p.index,
+        p.leaf,
         node=ledger.origin,
         actor="system",
-        content=content,
-        package=_package(uid, old["package"]) if old["package"] else "",
+        content={path: found[path]["SHA-256"] for path in p.old["content"]},
+        package=aip["SHA-256"] if aip else "",
         alg=alg,
         title=record.Title(),
     )
@@ -110,6 +134,12 @@ def renew_record(record, alg: str = SHA256) -> dict | None:
     record.leaf_hash = receipt["leaf_hash"]
     record.checkpoint = receipt["checkpoint"]
     return receipt
+
+
+def renew_record(record, alg: str = SHA256) -> dict | None:
+    """Log the renewal of ``record``'s latest content entry; None when nothing to renew."""
+    p = plan(record, alg)
+    return log_renewal(p, hash_plan(p), alg) if p is not None else None
 
 
 def run(run_id: str | None = None, *, commit=None, batch: int = BATCH) -> dict:
@@ -130,31 +160,77 @@ def run(run_id: str | None = None, *, commit=None, batch: int = BATCH) -> dict:
             out.write(json.dumps(counts, ensure_ascii=False).encode("utf-8"))
 
     progress()
-    for n, uid in enumerate(uids, 1):
-        record = store.record_by_uid(uid)
-        try:
-            done = renew_record(record) if record is not None else None
-        except ArchiveError as error:
-            counts["failed"] += 1
-            problem = error.problems[0]
-            alarms.raise_alarm(
-                alarms.RENEWAL_FAILED,
-                record.archival_code or uid,
-                f"{problem.object}: {problem.message}"[:1000],
-                details={"uid": uid, "run_id": run_id},
-            )
-        else:
-            counts["renewed" if done else "skipped"] += 1
-        counts["done"] = n
-        if commit is not None and n % batch == 0:
-            commit()
-            progress()
+
+    def failed(record, uid, error: ArchiveError) -> None:
+        counts["failed"] += 1
+        problem = error.problems[0]
+        alarms.raise_alarm(
+            alarms.RENEWAL_FAILED,
+            getattr(record, "archival_code", "") or uid,
+            f"{problem.object}: {problem.message}"[:1000],
+            details={"uid": uid, "run_id": run_id},
+        )
+
+    with ThreadPoolExecutor(max_workers=config.fixity_workers()) as pool:
+        batches = [uids[i : i + batch] for i in range(0, len(uids), batch)]
+        ahead = None  # the next batch's files hash while this batch is logged
+        for k, part in enumerate(batches):
+            rows, hashed = ahead or _submit(pool, _planned(part))
+            if k + 1 < len(batches):
+                ahead = _submit(pool, _planned(batches[k + 1]))
+            for row, future in zip(rows, hashed, strict=True):
+                outcome = _settle(row, future)
+                if isinstance(outcome, ArchiveError):
+                    failed(row[1], row[0], outcome)
+                else:
+                    counts[outcome] += 1
+                counts["done"] += 1
+            if commit is not None:
+                commit()
+                progress()
     counts["complete"] = True
     audit.log("preservation.renewed", details={k: v for k, v in counts.items() if k != "started"})
     if commit is not None:
         commit()
     progress()
     return counts
+
+
+def _planned(part: list[str]) -> list:
+    """(uid, record, plan or None or the error) of each record of a batch."""
+    rows = []
+    for uid in part:
+        record = store.record_by_uid(uid)
+        try:
+            rows.append((uid, record, plan(record) if record is not None else None))
+        except ArchiveError as error:
+            rows.append((uid, record, error))
+    return rows
+
+
+def _settle(row, future) -> str | ArchiveError:
+    """Log one planned record: "renewed", "skipped" or the error that refused it."""
+    _uid, _record, p = row
+    if isinstance(p, ArchiveError):
+        return p
+    if p is None:
+        return "skipped"
+    try:
+        log_renewal(p, future.result())
+    except (ArchiveError, OSError) as error:
+        return _as_error(error)
+    return "renewed"
+
+
+def _submit(pool, rows: list) -> tuple[list, list]:
+    """Start hashing the planned records' files; (rows, futures or None per row)."""
+    return rows, [pool.submit(hash_plan, p) if isinstance(p, Plan) else None for _u, _r, p in rows]
+
+
+def _as_error(error: Exception) -> ArchiveError:
+    if isinstance(error, ArchiveError):
+        return error
+    return _refused(f"文件无法读取 / unreadable: {error}", getattr(error, "filename", "") or "")
 
 
 def start_in_background(site, actor: str) -> tuple[str, threading.Thread]:
