@@ -32,15 +32,17 @@ sys.path.insert(0, str(HERE.parent / "seals"))
 sys.path.insert(0, str(HERE.parent / "mining_suggestions"))
 sys.path.insert(0, str(HERE.parent / "appraisal"))
 sys.path.insert(0, str(HERE.parent / "openreview"))
+sys.path.insert(0, str(HERE.parent / "supervision"))
 from access_data import real_record  # noqa: E402
 from appraisal_walk import walk_appraisal  # noqa: E402
 from mining_walk import walk_mining  # noqa: E402
 from openapi_doc import _short  # noqa: E402
 from openapi_doc import check_answer  # noqa: E402
-from openreview_walk import walk_openreview  # noqa: E402
 from openapi_doc import load  # noqa: E402
 from openapi_doc import operations  # noqa: E402
+from openreview_walk import walk_openreview  # noqa: E402
 from seal_helpers import record_with  # noqa: E402
+from supervision_walk import walk_supervision  # noqa: E402
 from volume_helpers import DESCRIPTION  # noqa: E402
 from volume_helpers import archived as volume_record  # noqa: E402
 from volume_helpers import volume_fonds  # noqa: E402
@@ -199,6 +201,7 @@ def test_every_operation_answers_as_documented(world):
         (walk_mining, j001, record),
         (walk_appraisal, j001, world),
         (walk_openreview, j001, world),
+        (walk_supervision, world),
         (_ledger_and_verify, site),
         (_audit_and_preservation, site),
         (_preservation_stage, site, j001, world),
