@@ -28,6 +28,7 @@ CONTEXTS = {
     "IAccessRequest": ["/access-requests/{id}"],
     "ITransferBatch": ["/{batch}"],
     "IAppraisalBatch": ["/{fonds}/{batch}"],
+    "IRectificationNotice": ["/rectification-notices/{notice}"],
 }
 
 SERVICE_NAME = re.compile(r"^(GET|POST|PUT|PATCH|DELETE)_application_json_(@[\w.-]+)$")
