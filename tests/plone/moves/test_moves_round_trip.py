@@ -10,8 +10,11 @@ from plone import api
 from Products.CMFPlone.factory import addPloneSite
 from zope.component.hooks import setSite
 
+from sd.archive import audit
+from sd.archive.audit.store import Query
 from sd.archive.core.moves import MoveRefused
 from sd.archive.core.preservation.hashing import sm3_bytes
+from sd.archive.ledger.current import current_ledger
 from sd.archive.moves import SKIPPED
 from sd.archive.moves import export_repository
 from sd.archive.moves import import_repository
@@ -144,8 +147,15 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
     assert "j001" not in target.objectIds()
     assert not target.portal_catalog.unrestrictedSearchResults(portal_type="Record")
 
+    ledger_before = current_ledger(target).state()["tree_size"]
     outcome = import_repository(target, export)
     transaction.commit()
+    # a system action: nothing re-archived or re-logged in the new node's ledger, the move
+    # itself once in its audit trail
+    assert current_ledger(target).state()["tree_size"] == ledger_before
+    moves = list(audit.trail(target).iterate(Query(action="moves.imported")))
+    assert len(moves) == 1 and moves[0].details["items"] == 14
+    assert moves[0].details["ledger_origin"] == manifest["ledger_origin"] != ""
     assert outcome["items"] == 14
     assert outcome["source_site"] == "/plone"
 

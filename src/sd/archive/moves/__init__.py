@@ -193,10 +193,15 @@ def _build(item, directory: Path, types_tool):
         alsoProvides(obj, resolveDottedName(identifier))
     info = item.get("file")
     if info:
-        with open(directory / info["blob_path"], "rb") as data:
-            obj.file = NamedBlobFile(
-                data=data.read(), filename=info["filename"], contentType=info["content-type"]
+        blob = NamedBlobFile(filename=info["filename"], contentType=info["content-type"])
+        with open(directory / info["blob_path"], "rb") as data, blob.open("w") as sink:
+            digest, _ = copy_hashed(data, sink)  # streamed, never whole in memory
+        if digest != info["sm3"]:  # changed since the check: refuse (the caller aborts)
+            raise MoveRefused(
+                "Files of the export differ from what was exported",
+                [problem("MOVE-BLOB-SM3", "SM3 digest differs", item["@id"], "sm3")],
             )
+        obj.file = blob
     base._p_changed = True
     return obj
 

@@ -1,0 +1,58 @@
+"""Move a whole repository between sites (整库迁移, #31): export or import; `zconsole run`.
+
+    zconsole run instance/var/etc/zope.conf scripts/move_repository.py export DIR [--site archive]
+    zconsole run instance/var/etc/zope.conf scripts/move_repository.py import DIR [--site archive]
+
+Export writes every fonds with its dossiers, records and files to DIR (must be empty):
+manifest.json, content.json and blobs/ (see sd.archive.core.moves). Import checks the whole
+export first (every file's size and SM3), then rebuilds it in the site in one transaction:
+refused or failed, nothing is stored. Prints one JSON line: the outcome or the error shape.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import transaction
+from AccessControl.SecurityManagement import newSecurityManager
+from zope.component.hooks import setSite
+
+
+def parse_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=("export", "import"))
+    parser.add_argument("directory")
+    parser.add_argument("--site", default="archive")
+    # zconsole leaves sys.argv as [zconsole, run, zope.conf, script, *our args]
+    script = next((i for i, a in enumerate(sys.argv) if a.endswith("move_repository.py")), 0)
+    return parser.parse_args(sys.argv[script + 1 :])
+
+
+def main(app):
+    from sd.archive.core.errors import ArchiveError
+    from sd.archive.moves import export_repository
+    from sd.archive.moves import import_repository
+
+    args = parse_args()
+    acl = app.acl_users
+    user = acl.getUserById(os.environ.get("SD_ARCHIVE_ADMIN_USER", "admin"))
+    if user is None:
+        sys.exit("refused: no admin user in the Zope root (run scripts/create_site.py first)")
+    newSecurityManager(None, user.__of__(acl))
+    site = app[args.site]
+    setSite(site)
+    try:
+        if args.action == "export":
+            outcome = export_repository(site, args.directory)
+        else:
+            outcome = import_repository(site, args.directory)
+        transaction.commit()
+    except ArchiveError as error:
+        transaction.abort()
+        print(json.dumps(error.as_dict(), ensure_ascii=False))
+        sys.exit(1)
+    print(json.dumps(outcome, ensure_ascii=False))
+
+
+main(app)  # noqa: F821 — zconsole provides `app`
