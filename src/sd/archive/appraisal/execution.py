@@ -173,6 +173,9 @@ def finish(batch) -> None:
     from . import certificate
 
     batch.executed = now()
+    registry = batches.open_batches(create=True)
+    for uid in batch.blocked:  # held after the approval: kept back, free for a later batch
+        registry.pop(uid, None)
     transition_comment = f"销毁 {len(batch.done)} 件"
     certificate.make(batch)
     batches.transition(batch, "finish", transition_comment)
