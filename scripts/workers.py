@@ -27,6 +27,7 @@ import urllib.request
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
 HAPROXY = "/usr/sbin/haproxy"
+THREADS = 4  # waitress threads per worker (instance/zope.ini.in): requests HAProxy sends at once
 
 HAPROXY_CFG = """# written by scripts/workers.py: {workers} Zope workers behind one port
 global
@@ -41,6 +42,10 @@ defaults
     timeout client 600s
     timeout server 600s
     timeout http-request 600s
+    # requests wait here while every thread of every worker is busy (not in a worker's queue)
+    timeout queue 600s
+    # a busy worker answers its health check late, not never: no 503 for a worker at work
+    timeout check 30s
     retries 2
     option redispatch
 
@@ -67,7 +72,7 @@ def instance(base: pathlib.Path, n: int, port: int, dsn: str) -> pathlib.Path:
 def haproxy_config(base: pathlib.Path, listen: str, ports: list[int], site: str) -> pathlib.Path:
     host, port = listen.rsplit(":", 1)
     servers = "\n".join(
-        f"    server w{i} 127.0.0.1:{p} check inter 2s fall 2 rise 1 maxconn 8"
+        f"    server w{i} 127.0.0.1:{p} check inter 5s fall 3 rise 1 maxconn {THREADS}"
         for i, p in enumerate(ports, 1)
     )
     path = base / "haproxy.cfg"
