@@ -27,11 +27,13 @@ def write_export(tmp_path, data=DATA, own_sm3=None, blob_path="blobs/uid1"):
         },
     ]
     (tmp_path / "content.json").write_text(json.dumps(items))
+    (tmp_path / "aips.json").write_text("{}")
     manifest = {
         "format": FORMAT,
         "items": 2,
         "files": 1,
         "content_sm3": sm3_file(tmp_path / "content.json"),
+        "aips_sm3": sm3_file(tmp_path / "aips.json"),
     }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     return tmp_path

@@ -20,6 +20,7 @@ from sd.archive.moves import export_repository
 from sd.archive.moves import import_repository
 from sd.archive.moves.codec import encode
 from sd.archive.numbering import assign_code
+from sd.archive.preservation.store import index as aip_index
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
@@ -115,6 +116,7 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
         for o in walk(source)
         if hasattr(aq_base(o), "objectIds")
     }
+    aips_before = {k: dict(v) for k, v in aip_index(source).items()}
     record_uids = {o.UID() for o in walk(source) if o.portal_type == "Record"}
 
     # a tampered export (one file's bytes changed, same size) is refused, nothing imported
@@ -157,6 +159,8 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
     assert len(moves) == 1 and moves[0].details["items"] == 14
     assert moves[0].details["ledger_origin"] == manifest["ledger_origin"] != ""
     assert outcome["items"] == 14
+    assert outcome["aips"] == 2  # v1 of each archived record, in the new site's AIP index
+    assert {k: dict(v) for k, v in aip_index(target).items()} == aips_before
     assert outcome["source_site"] == "/plone"
 
     after = {"/".join(o.getPhysicalPath()[2:]): stored(o) for o in walk(target)}

@@ -33,6 +33,7 @@ from zope.interface import alsoProvides
 from zope.interface import directlyProvidedBy
 
 from sd.archive import audit
+from sd.archive.core.moves import AIPS
 from sd.archive.core.moves import BLOBS
 from sd.archive.core.moves import CONTENT
 from sd.archive.core.moves import FORMAT
@@ -150,6 +151,8 @@ def export_repository(site, directory: str | os.PathLike, root_types=ROOT_TYPES)
         raise
     content = directory / CONTENT
     content.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
+    aips = directory / AIPS
+    aips.write_text(json.dumps(_aip_entries(site, items), ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format": FORMAT,
         "site": "/".join(site.getPhysicalPath()),
@@ -158,12 +161,30 @@ def export_repository(site, directory: str | os.PathLike, root_types=ROOT_TYPES)
         "items": len(items),
         "files": sum(1 for i in items if "file" in i),
         "content_sm3": sm3_file(content),
+        "aips_sm3": sm3_file(aips),
     }
     (directory / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     audit.log("moves.exported", site, details={k: manifest[k] for k in ("items", "files")})
     return manifest
+
+
+def _aip_entries(site, items) -> dict:
+    """The AIP index entries (relpath → digests) of the moved records."""
+    from sd.archive.preservation.store import index
+
+    uids = {i["UID"] for i in items if i["@type"] == "Record"}
+    return {
+        relpath: dict(entry) for relpath, entry in index(site).items() if entry.get("uid") in uids
+    }
+
+
+def _register_aips(site, entries: dict) -> None:
+    from sd.archive.preservation.store import register
+
+    for relpath, e in entries.items():
+        register(relpath, e["sm3"], e["size"], e["uid"], e["code"], e["version"], site=site)
 
 
 def _refuse_conflicts(site, items) -> None:
@@ -227,8 +248,10 @@ def import_repository(site, directory: str | os.PathLike) -> dict:
         obj = site.unrestrictedTraverse(path)  # not through indexObject: it would touch the
         if not IComponent.providedBy(obj):  # modification date; components stay out
             catalog.catalog_object(obj, "/".join(obj.getPhysicalPath()))
+    _register_aips(site, manifest["aips"])
     outcome = {
         "items": len(items),
+        "aips": len(manifest["aips"]),
         "files": manifest["files"],
         "source_site": manifest["site"],
         "ledger_origin": manifest["ledger_origin"],

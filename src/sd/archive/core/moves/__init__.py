@@ -9,6 +9,9 @@ An export is a directory::
                     "sm3"; the stored attributes in "sd_state", annotations in
                     "sd_annotations", typed by :mod:`sd.archive.moves.codec`)
     blobs/<UID>     the bytes of each file (电子文件), as side files
+    aips.json       the site's AIP index entries of the moved records ({relpath: {sm3, size,
+                    uid, code, version}}): the AIP copies themselves stay in the storage
+                    locations (copied beside the move, see docs/deployment.md)
 
 :func:`check_export` reads it back and refuses it (:class:`MoveRefused`, nothing imported)
 when the manifest, the content or any file differs from what the export wrote.
@@ -28,6 +31,7 @@ FORMAT = "sd.archive.moves/1"
 MANIFEST = "manifest.json"
 CONTENT = "content.json"
 BLOBS = "blobs"
+AIPS = "aips.json"
 _BLOB_NAME = re.compile(r"^blobs/[0-9A-Za-z_-]{1,64}$")
 
 
@@ -69,6 +73,13 @@ def check_export(directory: str | Path) -> tuple[dict, list[dict]]:
             [problem("MOVE-CONTENT", "SM3 of content.json differs", CONTENT, "content_sm3")],
         )
     items = read_json(content_path, "MOVE-CONTENT")
+    aips_path = directory / AIPS
+    if not aips_path.is_file() or sm3_file(aips_path) != manifest.get("aips_sm3"):
+        raise MoveRefused(
+            "The content of the export differs from its manifest",
+            [problem("MOVE-CONTENT", "SM3 of aips.json differs", AIPS, "aips_sm3")],
+        )
+    manifest["aips"] = read_json(aips_path, "MOVE-CONTENT")
     problems = []
     if not isinstance(items, list) or len(items) != manifest.get("items"):
         raise MoveRefused(
