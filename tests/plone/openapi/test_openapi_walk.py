@@ -41,6 +41,7 @@ from openapi_doc import check_answer  # noqa: E402
 from openapi_doc import load  # noqa: E402
 from openapi_doc import operations  # noqa: E402
 from openreview_walk import walk_openreview  # noqa: E402
+from rectification_walk import walk_rectification  # noqa: E402
 from seal_helpers import record_with  # noqa: E402
 from supervision_walk import walk_supervision  # noqa: E402
 from volume_helpers import DESCRIPTION  # noqa: E402
@@ -62,6 +63,8 @@ USERS = {
     "archivist": (["Archivist"], {}),
     "leader": (["Leader"], {}),
     "auditor": (["SecurityAuditor"], {}),
+    "supervisor": (["Supervisor"], {}),
+    "officer": ([], {"j001": ["RecordsOfficer", "Reader"]}),
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -202,6 +205,7 @@ def test_every_operation_answers_as_documented(world):
         (walk_appraisal, j001, world),
         (walk_openreview, j001, world),
         (walk_supervision, world),
+        (walk_rectification, site, j001, world),
         (_ledger_and_verify, site),
         (_audit_and_preservation, site),
         (_preservation_stage, site, j001, world),
