@@ -11,6 +11,12 @@
   supervision, mining findings, the platform and sign-on settings; the node's domain setting
   now offers 'combined'; the storage setting ``renew_evidence``), ``controlpanel``.
 - The workflows' permission maps applied to existing objects.
+- After the upgrade, run once per site (long work, kept out of the upgrade's transaction):
+  ``scripts/supervision_rebuild.py`` (the supervision counters from the holdings) and
+  ``scripts/findings.py analyse`` (names, duplicates and sensitive content of the records
+  archived before; the new indexes ``mining_*`` and ``file_digests`` fill as they are
+  analysed); existing records show format "未著录" in the statistics until reindexed
+  (``file_format`` is indexed by this step).
 - Each fonds keeps the network domain and record kinds it had: a fonds made without them
   stored read the old defaults (administrative, 电子公文); their defaults now follow the node's
   setting, so they are stored as they were (``content.fonds.keep_domain``).
