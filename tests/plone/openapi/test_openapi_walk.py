@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE.parent / "openreview"))
 sys.path.insert(0, str(HERE.parent / "supervision"))
 from access_data import real_record  # noqa: E402
 from appraisal_walk import walk_appraisal  # noqa: E402
+from findings_walk import walk_findings  # noqa: E402
 from mining_walk import walk_mining  # noqa: E402
 from openapi_doc import _short  # noqa: E402
 from openapi_doc import check_answer  # noqa: E402
@@ -202,6 +203,7 @@ def test_every_operation_answers_as_documented(world):
         (_fonds_services, j001, world),
         (_record_services, record, world),
         (walk_mining, j001, record),
+        (walk_findings, site, world),
         (walk_appraisal, j001, world),
         (walk_openreview, j001, world),
         (walk_supervision, world),
