@@ -101,11 +101,17 @@ def _counters(fonds) -> OOBTree:
 
 
 def _hold(fonds, lock_key: tuple):
+    from sd.archive.workers import pg_dsn
+
+    jar = fonds._p_jar
     hold(
         lock_key,
         transaction_of(fonds),
         LOCK_TIMEOUT,
         busy=lambda key: ConflictError(f"item number series {key[-1]} busy"),
+        # several worker processes on RelStorage: the series is theirs one at a time too
+        dsn=pg_dsn(jar.db()) if jar is not None else None,
+        name=f"item number series {lock_key[1:]}",
     )
 
 
@@ -197,7 +203,9 @@ def accept_code(record, code: str) -> str:
     parts = codes.parse(codes.normalise(code), rule)
     rendered = codes.render(parts, rule)
     counter, latest = _series_counter(fonds, str(codes.series_key(parts, rule)))
-    counter.value = max(latest, counter.value, parts.item_number)
+    value = max(latest, counter.value, parts.item_number)
+    if value > latest:  # else the committed counter covers it already: writing the same value
+        counter.value = value  # would only make a conflict with the writer before (#31)
     _store(record, parts, rendered)
     record.code_frozen = True
     log_code(record, "accept", None, rendered, "")

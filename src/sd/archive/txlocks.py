@@ -3,6 +3,11 @@
 Numbering holds a lock per item-number series, the evidence ledger one per log: each is taken
 at the moment of allocation and released only when the transaction commits or aborts, so the
 next writer reads what the previous one committed. One mechanism, used by both.
+
+Several worker processes on one RelStorage/PostgreSQL database (#31): ``hold(..., dsn=, name=)``
+also takes a PostgreSQL advisory lock named ``name`` (``sd.archive.workers.lock_key``) on a
+connection of the transaction's own, closed (so released) when the transaction ends, so the
+next writer in *another* process too reads what the previous one committed.
 """
 
 from __future__ import annotations
@@ -37,8 +42,29 @@ class _ReleaseOnTransactionEnd:
     def __init__(self):
         self.keys: set = set()
         self.locks: list[threading.Lock] = []
+        self.pg = None  # the PostgreSQL session of the shared locks (closing releases them)
+
+    def shared(self, dsn: str, name: str, timeout: float) -> bool:
+        """Take the advisory lock ``name`` for the other worker processes (False: busy)."""
+        import psycopg2
+
+        from sd.archive.workers import lock_key
+
+        if self.pg is None:
+            self.pg = psycopg2.connect(dsn, application_name="sd.archive txlocks")
+            self.pg.autocommit = True
+        with self.pg.cursor() as cursor:
+            cursor.execute("SET lock_timeout = %s", (f"{int(timeout * 1000)}ms",))
+            try:
+                cursor.execute("SELECT pg_advisory_lock(%s)", (lock_key(name),))
+            except psycopg2.errors.LockNotAvailable:
+                return False
+        return True
 
     def _release(self, *args):
+        if self.pg is not None:
+            self.pg, pg = None, self.pg
+            pg.close()
         while self.locks:
             self.locks.pop().release()
         self.keys.clear()
@@ -74,12 +100,15 @@ def hold(
     txn=None,
     timeout: float = LOCK_TIMEOUT,
     busy: Callable[[tuple], Exception] | None = None,
+    dsn: str | None = None,
+    name: str = "",
 ) -> bool:
     """Take the lock of ``key`` for the rest of ``txn`` (default: the current transaction).
 
     Returns False when the transaction already holds it. When the lock is not free within
     ``timeout`` seconds, raises ``busy(key)`` (default: a ``ConflictError``, which the
-    publisher retries).
+    publisher retries). With ``dsn`` (RelStorage's PostgreSQL), the advisory lock ``name`` is
+    held too, for the worker processes on the same database.
     """
     txn = transaction.get() if txn is None else txn
     holder = getattr(txn, "_sd_txlocks", None)
@@ -89,10 +118,13 @@ def hold(
     if key in holder.keys:
         return False
     lock = named_lock(key)
+    refuse = busy or (lambda k: ConflictError(f"{k[-1]} busy"))
     if not lock.acquire(timeout=timeout):
-        raise (busy or (lambda k: ConflictError(f"{k[-1]} busy")))(key)
-    holder.keys.add(key)
+        raise refuse(key)
     holder.locks.append(lock)
+    holder.keys.add(key)
+    if dsn and not holder.shared(dsn, name, timeout):
+        raise refuse(key)  # the locks taken so far end with the transaction
     return True
 
 

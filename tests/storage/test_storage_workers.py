@@ -1,0 +1,232 @@
+"""Several Zope workers on one RelStorage/PostgreSQL database (#31 item 3).
+
+Real processes on a real PostgreSQL (``make test`` starts it): two ``zconsole`` processes
+drain the same after-archiving queue at the same time through ``in_every_site`` (the frame of
+every background thread), each record is done once (one AIP version, one ``preserve`` ledger
+entry in the shared ledger); the advisory lock of ``sd.archive.workers`` is held by one
+connection at a time and freed when its process dies; and a login on worker A is a login on
+worker B (scripts/workers.py behind HAProxy).
+"""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from sd.archive import workers
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = pathlib.Path(sys.executable).parent
+DSN = os.environ.get("SD_ARCHIVE_PG_DSN", "")
+RECORDS = 8
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not DSN, reason="needs the PostgreSQL that `make test` starts (SD_ARCHIVE_PG_DSN)"
+    ),
+]
+
+SETUP = """
+import json, transaction
+from plone import api
+from zope.component.hooks import setSite
+from sd.archive.ledger.current import current_ledger
+from sd.archive.preservation import postprocess
+from sd.archive.numbering import assign_code
+from sd.archive.testing import make_fonds, make_record
+site = app.archive
+setSite(site)
+uids = []
+with api.env.adopt_roles(["Manager"]):
+    fonds = make_fonds(site)
+    for n in range(1, %(records)d + 1):
+        record = make_record(fonds, n)
+        assign_code(record, "WS", 2019, "D30", "BGS")
+        api.content.transition(record, transition="archive")
+        uids.append(record.UID())
+transaction.commit()
+ledger = current_ledger()
+with ledger.log.view() as conn:
+    before = {uid: len(list(ledger.log.record_indexes(conn, uid))) for uid in uids}
+print("JSON" + json.dumps({"pending": postprocess.pending(site), "before": before}))
+"""
+
+# one worker's background thread, made slow enough for the two to overlap
+DRAIN = """
+import json, time, transaction
+from sd.archive.preservation import postprocess, store
+from sd.archive.preservation.schedule import in_every_site
+slow = store.preserve_or_alarm
+def preserve_slowly(*args, **kwargs):
+    time.sleep(0.3)
+    return slow(*args, **kwargs)
+store.preserve_or_alarm = preserve_slowly
+done, rounds, deadline = [], 0, time.monotonic() + 120
+db = app._p_jar.db()
+while time.monotonic() < deadline:
+    rounds += 1
+    in_every_site(db, lambda s: done.append(postprocess.drain(s)), "the after-archiving queue")
+    transaction.abort()
+    if postprocess.pending(app.archive) == 0:
+        break
+    time.sleep(0.1)
+print("JSON" + json.dumps({"done": sum(done), "rounds": rounds}))
+"""
+
+CHECK = """
+import json
+from zope.component.hooks import setSite
+from sd.archive.ledger.current import current_ledger
+from sd.archive.preservation import postprocess, store
+site = app.archive
+setSite(site)
+ledger = current_ledger()
+found = {}
+with ledger.log.view() as conn:
+    for uid in %(uids)r:
+        record = store.record_by_uid(uid)
+        found[uid] = {"versions": len(store.versions(record)),
+                      "entries": len(list(ledger.log.record_indexes(conn, uid)))}
+print("JSON" + json.dumps({"pending": postprocess.pending(site), "found": found}))
+"""
+
+
+# the processes of a deployment: archiving queues its work (the test layers do it inline)
+ENV = dict(os.environ, SD_ARCHIVE_POSTPROCESS="queue")
+
+
+def run(args, **kwargs):
+    return subprocess.run(
+        args, capture_output=True, text=True, timeout=600, cwd=ROOT, env=ENV, **kwargs
+    )
+
+
+def result(proc) -> dict:
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("JSON"))
+    return json.loads(line[4:])
+
+
+def server_dsn() -> str:
+    return " ".join(p for p in DSN.split() if not p.startswith("dbname="))
+
+
+def createdb(name: str) -> str:
+    parts = dict(p.split("=", 1) for p in server_dsn().split())
+    host, port = parts.get("host", "127.0.0.1"), parts.get("port", "5432")
+    for command in ("dropdb", "createdb"):
+        args = ["runuser", "-u", "postgres", "--", command, "-h", host, "-p", port, name]
+        subprocess.run(args[:5] + ["--if-exists"] + args[5:] if command == "dropdb" else args,
+                       cwd="/", check=True, capture_output=True)  # fmt: skip
+    return f"{server_dsn()} dbname={name}"
+
+
+@pytest.fixture(scope="module")
+def rel_site(tmp_path_factory):
+    """A site on RelStorage in a database of its own, with one shared var directory."""
+    dsn = createdb(f"sdworkers_test_{os.getpid()}")
+    base = tmp_path_factory.mktemp("workers")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from write_instance import write
+
+    conf = write("relstorage", base / "w1", "localhost:0", dsn, base / "shared")
+    created = run([BIN / "zconsole", "run", conf, ROOT / "scripts/create_site.py"])
+    assert created.returncode == 0, created.stderr[-3000:]
+    yield {"dsn": dsn, "base": base, "conf": conf}
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def zconsole(conf, code: str, path: pathlib.Path) -> list:
+    path.write_text(code)
+    return [BIN / "zconsole", "run", conf, path]
+
+
+def test_two_processes_drain_one_queue_each_record_once(rel_site):
+    base, conf = rel_site["base"], rel_site["conf"]
+    setup = result(run(zconsole(conf, SETUP % {"records": RECORDS}, base / "setup.py")))
+    assert setup["pending"] == RECORDS
+    script = zconsole(conf, DRAIN, base / "drain.py")
+    procs = [
+        subprocess.Popen(
+            script, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outcomes = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=600)
+        outcomes.append(result(subprocess.CompletedProcess(proc.args, proc.returncode, out, err)))
+    assert sum(o["done"] for o in outcomes) == RECORDS  # no record taken twice
+    check = result(run(zconsole(conf, CHECK % {"uids": list(setup["before"])}, base / "c.py")))
+    assert check["pending"] == 0
+    for uid, found in check["found"].items():
+        assert found["versions"] == 1, (uid, found)  # one AIP version
+        assert found["entries"] == setup["before"][uid] + 1, (uid, found)  # one preserve entry
+
+
+def test_the_job_lock_is_held_once_and_freed_when_its_process_dies(rel_site):
+    dsn = rel_site["dsn"]
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom sd.archive import workers\n"
+         f"with workers.exclusive_dsn({dsn!r}, 'job x') as mine:\n"
+         "    print(mine, flush=True)\n    time.sleep(600)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        with workers.exclusive_dsn(dsn, "job x") as mine:
+            assert mine is False  # another process holds it
+        with workers.exclusive_dsn(dsn, "job y") as mine:
+            assert mine is True  # another job is free
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = time.monotonic() + 10
+    while True:
+        with workers.exclusive_dsn(dsn, "job x") as mine:
+            if mine or time.monotonic() > deadline:
+                break
+        time.sleep(0.2)
+    assert mine is True  # PostgreSQL freed it with the dead process's session
+    with workers.exclusive_dsn(None, "job x") as mine:
+        assert mine is True  # FileStorage: one process owns the storage
+
+
+def test_a_login_on_one_worker_is_a_login_on_the_other(rel_site, tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_intake import free_port
+
+    front, first = free_port(), free_port()
+    start = run(
+        [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2",
+         "--dsn", rel_site["dsn"], "--base", tmp_path, "--listen", f"localhost:{front}",
+         "--first-port", str(first)]
+    )  # fmt: skip
+    try:
+        assert start.returncode == 0, start.stderr[-3000:]
+        browser = requests.Session()
+        answer = browser.post(
+            f"http://localhost:{first}/archive/login",
+            data={"__ac_name": "admin", "__ac_password": "admin", "buttons.login": "登录"},
+            allow_redirects=False,
+        )
+        assert answer.status_code == 302 and "__ac" in browser.cookies
+        panel = "archive/@@overview-controlpanel"
+        for port in (first, first + 1, front, front):  # A, B, then HAProxy's round robin
+            page = browser.get(f"http://localhost:{port}/{panel}", allow_redirects=False)
+            assert page.status_code == 200, port
+        anonymous = requests.get(
+            f"http://localhost:{first + 1}/{panel}", allow_redirects=False, timeout=60
+        )
+        assert anonymous.status_code == 302  # to the login form: the cookie is what counts
+    finally:
+        run([BIN / "python", ROOT / "scripts/workers.py", "stop", "--base", tmp_path])
