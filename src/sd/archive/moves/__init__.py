@@ -13,7 +13,7 @@ events (no intake, numbering, archiving or ledger subscriber runs again), catalo
 move is written once to the audit trail. Everything happens in the caller's transaction
 (one transaction: refused or failed, nothing stays). The ledger references of the records
 (``ledger_index``, ``leaf_hash``, ``checkpoint``) are kept as they were: they refer to the
-ledger of the node the records came from, named in the manifest (``ledger_origin``).
+ledger of the node the records came from, named in the manifest (``ledger_origin`` and its key ``ledger_vkey``).
 """
 
 from __future__ import annotations
@@ -73,13 +73,16 @@ def _walk(container):
             yield from _walk(obj)
 
 
-def _ledger_origin() -> str:
+def _ledger_node() -> tuple[str, str]:
+    """This node's ledger: its origin name and verification key (the records' ledger
+    references point into it)."""
     try:
         from sd.archive.ledger.current import current_ledger
 
-        return current_ledger().origin
+        ledger = current_ledger()
+        return ledger.origin, ledger.vkey
     except Exception:  # a site without a ledger yet: the move still says so
-        return ""
+        return "", ""
 
 
 def _item(site, obj, directory: Path) -> dict:
@@ -153,10 +156,12 @@ def export_repository(site, directory: str | os.PathLike, root_types=ROOT_TYPES)
     content.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
     aips = directory / AIPS
     aips.write_text(json.dumps(_aip_entries(site, items), ensure_ascii=False), encoding="utf-8")
+    origin, vkey = _ledger_node()
     manifest = {
         "format": FORMAT,
         "site": "/".join(site.getPhysicalPath()),
-        "ledger_origin": _ledger_origin(),
+        "ledger_origin": origin,
+        "ledger_vkey": vkey,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "items": len(items),
         "files": sum(1 for i in items if "file" in i),
@@ -255,6 +260,7 @@ def import_repository(site, directory: str | os.PathLike) -> dict:
         "files": manifest["files"],
         "source_site": manifest["site"],
         "ledger_origin": manifest["ledger_origin"],
+        "ledger_vkey": manifest.get("ledger_vkey", ""),
         "exported_at": manifest["exported_at"],
     }
     audit.log("moves.imported", site, details=outcome)
