@@ -8,6 +8,7 @@ import transaction
 from Acquisition import aq_base
 from plone import api
 from Products.CMFPlone.factory import addPloneSite
+from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import setSite
 
 from sd.archive import audit
@@ -21,6 +22,7 @@ from sd.archive.moves import import_repository
 from sd.archive.moves.codec import encode
 from sd.archive.numbering import assign_code
 from sd.archive.preservation.store import index as aip_index
+from sd.archive.supervision.aggregates import COUNTS
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
@@ -180,6 +182,15 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
         for o in walk(target)
         if hasattr(aq_base(o), "objectIds")
     } == orders
+
+    # derived site data kept by subscribers is rebuilt: the supervision counters
+    counts = IAnnotations(target).get(COUNTS)
+    assert counts is not None and len(counts) > 0
+    source_counts = IAnnotations(source)[COUNTS]
+    assert list(counts.keys()) == list(source_counts.keys())
+    assert [repr(getattr(v, "value", v)) for v in counts.values()] == [
+        repr(getattr(v, "value", v)) for v in source_counts.values()
+    ]
 
     # what must differ: the site's path and the objects' physical paths, nothing else
     moved = target["j001"]

@@ -13,7 +13,8 @@ events (no intake, numbering, archiving or ledger subscriber runs again), catalo
 move is written once to the audit trail. Everything happens in the caller's transaction
 (one transaction: refused or failed, nothing stays). The ledger references of the records
 (``ledger_index``, ``leaf_hash``, ``checkpoint``) are kept as they were: they refer to the
-ledger of the node the records came from, named in the manifest (``ledger_origin`` and its key ``ledger_vkey``).
+ledger of the node the records came from, named in the manifest (``ledger_origin`` and its
+key ``ledger_vkey``).
 """
 
 from __future__ import annotations
@@ -192,6 +193,14 @@ def _register_aips(site, entries: dict) -> None:
         register(relpath, e["sm3"], e["size"], e["uid"], e["code"], e["version"], site=site)
 
 
+def _rebuild_counters(site) -> None:
+    """The supervision counters (监督指标) are kept by subscribers the import does not fire:
+    read every record again, as the rebuild script does."""
+    from sd.archive.supervision.aggregates import rebuild
+
+    rebuild(site)
+
+
 def _refuse_conflicts(site, items) -> None:
     problems = []
     uids = {i["UID"] for i in items}
@@ -254,6 +263,7 @@ def import_repository(site, directory: str | os.PathLike) -> dict:
         if not IComponent.providedBy(obj):  # modification date; components stay out
             catalog.catalog_object(obj, "/".join(obj.getPhysicalPath()))
     _register_aips(site, manifest["aips"])
+    _rebuild_counters(site)
     outcome = {
         "items": len(items),
         "aips": len(manifest["aips"]),
