@@ -15,6 +15,7 @@ from sd.archive import audit
 from sd.archive.audit.store import Query
 from sd.archive.core.moves import MoveRefused
 from sd.archive.core.preservation.hashing import sm3_bytes
+from sd.archive.core.preservation.hashing import sm3_file
 from sd.archive.ledger.current import current_ledger
 from sd.archive.moves import SKIPPED
 from sd.archive.moves import export_repository
@@ -147,6 +148,19 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
     with pytest.raises(MoveRefused) as refused:
         import_repository(target, tampered)
     assert [p["code"] for p in refused.value.as_dict()["errors"]] == ["MOVE-CONTENT"]
+    # an item of a type the site does not have, or whose parent is not before it
+    shutil.rmtree(tampered)
+    shutil.copytree(export, tampered)
+    items = json.loads((tampered / "content.json").read_text())
+    items[1]["@type"] = "Unknown"
+    items[2]["parent"]["@id"] = "nowhere"
+    (tampered / "content.json").write_text(json.dumps(items))
+    fixed = json.loads((tampered / "manifest.json").read_text())
+    fixed["content_sm3"] = sm3_file(tampered / "content.json")
+    (tampered / "manifest.json").write_text(json.dumps(fixed))
+    with pytest.raises(MoveRefused) as refused:
+        import_repository(target, tampered)
+    assert {p["code"] for p in refused.value.as_dict()["errors"]} == {"MOVE-TYPE", "MOVE-PARENT"}
     transaction.abort()
     assert "j001" not in target.objectIds()
     assert not target.portal_catalog.unrestrictedSearchResults(portal_type="Record")

@@ -204,8 +204,15 @@ def _rebuild_counters(site) -> None:
 def _refuse_conflicts(site, items) -> None:
     problems = []
     uids = {i["UID"] for i in items}
+    types = set(site.portal_types.objectIds())
+    seen = {""}
     for item in items:
         parent = item["parent"]["@id"]
+        if item["@type"] not in types:
+            problems.append(problem("MOVE-TYPE", "unknown type here", item["@id"], "@type"))
+        if parent not in seen:  # parents come first: an item out of place is refused
+            problems.append(problem("MOVE-PARENT", "parent not in the export", item["@id"]))
+        seen.add(f"{parent}/{item['id']}" if parent else item["id"])
         if parent == "" and item["id"] in site.objectIds():
             problems.append(problem("MOVE-EXISTS", "already in this site", item["@id"], "id"))
     found = site.portal_catalog.unrestrictedSearchResults(UID=list(uids))
