@@ -64,10 +64,11 @@ DRAIN = """
 import json, time, transaction
 from sd.archive.preservation import postprocess, store
 from sd.archive.preservation.schedule import in_every_site
-slow = store.preserve_or_alarm
-def preserve_slowly(*args, **kwargs):
+slow, attempts = store.preserve_or_alarm, []
+def preserve_slowly(record, *args, **kwargs):
+    attempts.append(record.UID())  # work started here, whether its transaction commits or not
     time.sleep(0.3)
-    return slow(*args, **kwargs)
+    return slow(record, *args, **kwargs)
 store.preserve_or_alarm = preserve_slowly
 done, rounds, deadline = [], 0, time.monotonic() + 120
 db = app._p_jar.db()
@@ -78,7 +79,7 @@ while time.monotonic() < deadline:
     if postprocess.pending(app.archive) == 0:
         break
     time.sleep(0.1)
-print("JSON" + json.dumps({"done": sum(done), "rounds": rounds}))
+print("JSON" + json.dumps({"done": sum(done), "rounds": rounds, "attempts": attempts}))
 """
 
 CHECK = """
@@ -165,6 +166,9 @@ def test_two_processes_drain_one_queue_each_record_once(rel_site):
         out, err = proc.communicate(timeout=600)
         outcomes.append(result(subprocess.CompletedProcess(proc.args, proc.returncode, out, err)))
     assert sum(o["done"] for o in outcomes) == RECORDS  # no record taken twice
+    attempts = [uid for o in outcomes for uid in o["attempts"]]
+    # no work started twice either (a conflict would undo the ZODB part, not e.g. a signature)
+    assert sorted(attempts) == sorted(setup["before"]), attempts
     check = result(run(zconsole(conf, CHECK % {"uids": list(setup["before"])}, base / "c.py")))
     assert check["pending"] == 0
     for uid, found in check["found"].items():
