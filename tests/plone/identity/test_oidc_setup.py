@@ -116,3 +116,12 @@ def test_provider_panel_in_chinese(manager):
     assert translate("OIDC/OAuth2 Issuer", domain="pas.plugins.oidc", target_language="zh_CN") == (
         "身份提供方签发方（Issuer）"
     )
+
+
+def test_a_request_to_the_zope_root_is_not_an_error(functional):
+    """A health check of the Zope root (HAProxy: ``/ok``) has no site: the token refresh on
+    every request leaves it alone (500 CannotGetPortalError before)."""
+    import requests
+
+    app_url = functional["portal"].aq_parent.absolute_url()
+    assert requests.get(f"{app_url}/ok", timeout=30).status_code != 500

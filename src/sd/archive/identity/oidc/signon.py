@@ -27,6 +27,7 @@ import requests
 from oic.oic import message
 from pas.plugins.oidc.plugins import OAuth2ConnectionException
 from plone import api
+from plone.api.exc import CannotGetPortalError
 from Products.PlonePAS.events import UserInitialLoginInEvent
 from Products.PlonePAS.events import UserLoggedInEvent
 from Products.PluggableAuthService.events import PrincipalCreated
@@ -283,6 +284,10 @@ def refresh_when_due(event) -> None:
     """IPubAfterTraversal: a signed-on account whose access token has expired is refreshed at
     the provider; when the provider refuses, the session ends (cookie expired, audit trail)."""
     request = event.request
+    try:
+        api.portal.get()
+    except CannotGetPortalError:
+        return  # a request to the Zope root (a health check): no site, no signed-on account
     user = api.user.get_current()
     user_id = user.getId() if user is not None else None
     if not user_id:
