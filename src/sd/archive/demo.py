@@ -16,9 +16,9 @@ from plone import api
 from sd.archive import logger
 from sd.archive.identity.directory.demo import make_directory_demo
 from sd.archive.numbering import assign_code
+from sd.archive.rectification.demo import make_rectification_demo
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
-from sd.archive.rectification.demo import make_rectification_demo
 from sd.archive.supervision.demo import make_supervision_demo
 
 RECORDS_PER_FONDS = 54

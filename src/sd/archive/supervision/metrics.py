@@ -293,9 +293,7 @@ class Reader:
         found = set()
         for each in [fonds] if fonds is not None else self.fonds():
             found |= {
-                y
-                for y, (sums, _i) in self.by_year(each.fonds_code).items()
-                if sums.get("archived")
+                y for y, (sums, _i) in self.by_year(each.fonds_code).items() if sums.get("archived")
             }
         return sorted((y for y in found if 1900 <= y <= 2999), reverse=True)
 
