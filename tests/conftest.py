@@ -43,6 +43,17 @@ globals().update(
 )
 
 
+@pytest.fixture(autouse=True)
+def _close_pooled_stores():
+    """After each test, the ledgers' and audit trails' idle SQLite connections are closed (each
+    test's var directory opens its own: kept, they reached the 1,024 descriptors ``select()``
+    takes and the test HTTP server's thread died in the middle of the suite)."""
+    yield
+    from sd.archive.testing import close_pooled_stores
+
+    close_pooled_stores()
+
+
 @pytest.fixture(scope="session")
 def clamd_server(tmp_path_factory):
     """A clamd of the test session (own config, own socket, the project's signature database),

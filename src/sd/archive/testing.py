@@ -178,3 +178,19 @@ ROLE_USERS = {
     "other-officer": ([], []),  # records officer of fonds J002
     "member": ([], []),
 }
+
+
+def close_pooled_stores() -> None:
+    """Close the idle SQLite connections of every ledger and audit trail this process opened
+    and forget them (they open again on first use). A long-running process keeps one var
+    directory; the tests make one per test, and their pooled connections would pile up until
+    the test HTTP server's ``select()`` meets a descriptor above 1024 and its thread dies."""
+    from sd.archive import audit
+    from sd.archive.ledger import current
+
+    for ledger in list(current._ledgers.values()):
+        ledger.log.close_pool()
+    current._ledgers.clear()
+    for store in list(audit._stores.values()):
+        store.close_pool()
+    audit._stores.clear()

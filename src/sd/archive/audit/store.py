@@ -132,6 +132,7 @@ class AuditStore:
 
     _take = LedgerLog.take
     _give_back = LedgerLog.give_back
+    close_pool = LedgerLog.close_pool
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

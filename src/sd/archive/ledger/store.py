@@ -172,6 +172,13 @@ class LedgerLog:
                 return
         conn.close()
 
+    def close_pool(self) -> None:
+        """Close the idle connections (a process done with this database: tests, scripts)."""
+        with self._pool_guard:
+            idle, self._pool = self._pool, []
+        for conn in idle:
+            conn.close()
+
     # -- writing -----------------------------------------------------------------------------
 
     def _manager(self, txn) -> _SQLTransaction:
