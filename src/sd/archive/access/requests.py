@@ -37,6 +37,7 @@ from sd.archive.core.access.numbers import request_number
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.interfaces import IAccessRequest
+from sd.archive.recorded import recorded_transition
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
 from sd.archive.sitedata import site_tree
 
@@ -369,18 +370,13 @@ def submit(request) -> None:
 
 
 def _transition(request, name: str) -> None:
-    request._v_recorded_action = True  # the workflow's guards let only these actions through
-    try:
-        api.content.transition(request, transition=name)
-    except api.exc.InvalidParameterError:
-        raise ArchiveError(
-            f"{name} is not possible now (当前状态不能执行此操作)",
-            [Problem("access.transition", name, request.request_number, "state")],
-            409,
-            "Conflict",
-        ) from None
-    finally:
-        request._v_recorded_action = False
+    recorded_transition(
+        request,
+        name,
+        "access.transition",
+        request.request_number,
+        f"{name} is not possible now (当前状态不能执行此操作)",
+    )
 
 
 # -- decisions -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from sd.archive.core.access.period import beijing_today
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.core.rectification import rules
+from sd.archive.recorded import recorded_transition
 from sd.archive.rectification.content import OFFICER_FIELDS
 from sd.archive.rectification.content import SERVER_FIELDS
 from sd.archive.rectification.content import SUPERVISOR_FIELDS
@@ -163,18 +164,13 @@ def _step(notice, action: str, comment: str = "", **details) -> None:
 
 
 def _transition(notice, name: str) -> None:
-    notice._v_recorded_action = True  # the workflow's guards let only these actions through
-    try:
-        api.content.transition(notice, transition=name)
-    except api.exc.InvalidParameterError:
-        raise ArchiveError(
-            f"{name} is not possible in state {state_of(notice)} (当前状态不能执行此操作)",
-            [Problem("rectification.transition", name, notice.notice_number, "state")],
-            409,
-            "Conflict",
-        ) from None
-    finally:
-        notice._v_recorded_action = False
+    recorded_transition(
+        notice,
+        name,
+        "rectification.transition",
+        notice.notice_number,
+        f"{name} is not possible in state {state_of(notice)} (当前状态不能执行此操作)",
+    )
 
 
 def _check_keys(data, allowed: set, owner_of_others: str) -> None:
