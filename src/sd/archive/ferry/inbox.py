@@ -37,9 +37,11 @@ CHUNK = 1 << 20
 
 
 class SiteTarget:
-    """The LAN node's storage, digest index and ledger as the importer's target."""
+    """The LAN node's storage, digest index and ledger as the importer's target (also the
+    target of a whole-repository move, ``via="move"``: its AIPs attested the same way)."""
 
-    def __init__(self, commit=None):
+    def __init__(self, commit=None, via: str = "ferry"):
+        self.via = via
         self.ledger = current_ledger()
         self.locations = config.online_locations()
         self._commit = commit
@@ -79,7 +81,7 @@ class SiteTarget:
         entry = make_entry(
             "receive",
             node=self.ledger.origin,
-            actor=f"ferry:{origin}",
+            actor=f"{self.via}:{origin}",
             record=row["uid"],
             code=row["code"],
             content={row["relpath"]: row["sm3"]},

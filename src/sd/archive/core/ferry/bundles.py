@@ -16,24 +16,16 @@ from sd.archive.core.errors import Problem
 from sd.archive.core.ferry import FORMAT
 from sd.archive.core.ferry import SUFFIX
 from sd.archive.core.ledger.bundle import verify_bundle
-from sd.archive.core.ledger.errors import LedgerError
 from sd.archive.core.ledger.keys import NodeKey
-from sd.archive.core.ledger.notes import parse_note
-from sd.archive.core.ledger.notes import sign_note
-from sd.archive.core.ledger.notes import verify_note
-from sd.archive.core.ledger.vkeys import Verifier
+from sd.archive.core.ledger.manifests import SENDER
+from sd.archive.core.ledger.manifests import SIGNATURE
+from sd.archive.core.ledger.manifests import ManifestRefused
+from sd.archive.core.ledger.manifests import sign_manifest
+from sd.archive.core.ledger.manifests import verify_manifest
 from sd.archive.core.preservation.atomic import atomic_writer
 
 MANIFEST, NOTE = "manifest.json", "manifest.note"
 CHUNK = 1 << 20
-
-
-def sm3_of(data: bytes) -> str:
-    return hashlib.new("sm3", data).hexdigest()
-
-
-def note_text(origin: str, sequence: int, manifest_sm3: str) -> str:
-    return f"{FORMAT}\n{origin}\n{sequence}\n{manifest_sm3}\n"
 
 
 def bundle_name(origin: str, sequence: int) -> str:
@@ -87,7 +79,7 @@ def write_bundle(
             sort_keys=True,
         ).encode("utf-8")
         z.writestr(MANIFEST, manifest)
-        z.writestr(NOTE, str(sign_note(note_text(origin, sequence, sm3_of(manifest)), key)))
+        z.writestr(NOTE, sign_manifest(FORMAT, origin, sequence, manifest, key))
     return target
 
 
@@ -138,23 +130,20 @@ def check_bundle(path: str | Path, trusted_vkeys: Iterable[str]) -> CheckedBundl
         try:
             manifest_bytes = z.read(MANIFEST)
             manifest = json.loads(manifest_bytes)
-            note = parse_note(z.read(NOTE).decode("utf-8"))
-        except (zipfile.BadZipFile, OSError, ValueError, LedgerError) as error:
+            note = z.read(NOTE)
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
             return fail("FERRY-MANIFEST", f"清单无法读取 / unreadable manifest: {error}")
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             return fail("FERRY-FORMAT", "不是摆渡包 / not a ferry bundle")
         result.origin = str(manifest.get("origin", ""))
         result.sequence = manifest.get("sequence") if type(manifest.get("sequence")) is int else 0
-        senders = _senders(trusted_vkeys, result.origin)
-        if not senders:
-            return fail("FERRY-SENDER", f"发送节点未获信任 / untrusted sender {result.origin!r}")
         try:
-            verify_note(note, senders)
-        except LedgerError:
-            return fail("FERRY-SIGNATURE", "清单签名无效 / the manifest's signature fails")
-        expected = note_text(result.origin, result.sequence, sm3_of(manifest_bytes))
-        if note.text != expected:
-            return fail("FERRY-MANIFEST", "清单与签名不符 / the signed note is not this manifest's")
+            senders = verify_manifest(
+                note, FORMAT, result.origin, result.sequence, manifest_bytes, trusted_vkeys
+            )
+        except ManifestRefused as refused:
+            code, message = _FAILURES.get(refused.kind, _FAILURES[None])
+            return fail(code, f"{message} {result.origin!r}" if code == "FERRY-SENDER" else message)
         rows = manifest.get("records")
         if not isinstance(rows, list):
             return fail("FERRY-MANIFEST", "清单没有档案列表 / no records list")
@@ -164,17 +153,12 @@ def check_bundle(path: str | Path, trusted_vkeys: Iterable[str]) -> CheckedBundl
     return result
 
 
-def _senders(trusted_vkeys: Iterable[str], origin: str) -> list[Verifier]:
-    """The trusted keys named as the bundle's sender (unreadable vkeys are no keys)."""
-    found = []
-    for vkey in trusted_vkeys:
-        try:
-            verifier = Verifier.from_vkey(vkey)
-        except LedgerError:
-            continue
-        if verifier.name == origin:
-            found.append(verifier)
-    return found
+#: the ferry's problem of each failure of the manifest's signature
+_FAILURES = {
+    SENDER: ("FERRY-SENDER", "发送节点未获信任 / untrusted sender"),
+    SIGNATURE: ("FERRY-SIGNATURE", "清单签名无效 / the manifest's signature fails"),
+    None: ("FERRY-MANIFEST", "清单签名无法读取或与清单不符 / unreadable or not this manifest's"),
+}
 
 
 def _check_row(z, names, row, senders, fail) -> None:

@@ -25,9 +25,9 @@ from typing import Protocol
 from sd.archive.core.errors import Problem
 from sd.archive.core.ferry import RECEIPT_FORMAT
 from sd.archive.core.ferry.bundles import CheckedBundle
-from sd.archive.core.ferry.bundles import sm3_of
 from sd.archive.core.ledger.errors import LedgerError
 from sd.archive.core.ledger.keys import NodeKey
+from sd.archive.core.ledger.manifests import sm3_of
 from sd.archive.core.ledger.notes import parse_note
 from sd.archive.core.ledger.notes import sign_note
 from sd.archive.core.ledger.notes import verify_note
