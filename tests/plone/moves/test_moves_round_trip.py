@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import sqlite3
 
 import pytest
 import transaction
@@ -14,6 +15,7 @@ from zope.component.hooks import setSite
 from sd.archive import audit
 from sd.archive.audit.store import Query
 from sd.archive.core.moves import MoveRefused
+from sd.archive.core.moves import sign
 from sd.archive.core.preservation.hashing import sm3_bytes
 from sd.archive.core.preservation.hashing import sm3_file
 from sd.archive.ledger.current import current_ledger
@@ -21,7 +23,10 @@ from sd.archive.moves import SKIPPED
 from sd.archive.moves import export_repository
 from sd.archive.moves import import_repository
 from sd.archive.moves.codec import encode
+from sd.archive.moves.history import imported_trails
 from sd.archive.numbering import assign_code
+from sd.archive.preservation import config
+from sd.archive.preservation import fixity
 from sd.archive.preservation.store import index as aip_index
 from sd.archive.supervision.aggregates import COUNTS
 from sd.archive.testing import make_fonds
@@ -93,19 +98,55 @@ def source(fportal):
     return fportal
 
 
-def new_site(app, site_id="moved"):
+TARGET_ORIGIN = "ledger.test/target"
+
+
+def new_site(app, site_id="moved", monkeypatch=None):
+    """An empty site of its own node: its ledger origin and key, its own AIP locations."""
+    if monkeypatch is not None:
+        monkeypatch.setenv("SD_ARCHIVE_LEDGER_ORIGIN", TARGET_ORIGIN)
     addPloneSite(app, site_id, extension_ids=["plone.restapi:default", "sd.archive:default"])
     site = app[site_id]
     setSite(site)
+    current_ledger(site)  # its node identity, made under its own origin
+    if monkeypatch is not None:
+        monkeypatch.delenv("SD_ARCHIVE_LEDGER_ORIGIN")
     api.portal.set_registry_record("sd.archive.settings.network_domain", "combined")
+    api.portal.set_registry_record(
+        "sd.archive.preservation.locations",
+        [f"t1|online_disk|{site_id}/copy1", f"t2|online_disk|{site_id}/copy2"],
+    )
     site.portal_workflow.setDefaultChain("simple_publication_workflow")
     transaction.commit()
     return site
 
 
-def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
+def aip_files(site) -> dict:
+    """relpath → bytes of every AIP in the site's online locations (one entry a location)."""
+    setSite(site)
+    found = {}
+    for location in config.online_locations():
+        root = location.root
+        for path in root.rglob("*.eep"):
+            found[(location.id, str(path.relative_to(root)))] = path.read_bytes()
+    return found
+
+
+def refused_codes(target, directory, **kw):
+    with pytest.raises(MoveRefused) as refused:
+        import_repository(target, directory, **kw)
+    assert refused.value.status == 422
+    assert refused.value.as_dict()["type"] == "MoveRefused"
+    transaction.abort()
+    return [p["code"] for p in refused.value.as_dict()["errors"]]
+
+
+def test_round_trip_leaves_nothing_different(functional, source, tmp_path, monkeypatch):
     app = functional["app"]
     export = tmp_path / "export"
+    source_trail = [e.as_dict() for e in audit.trail(source).iterate()]
+    assert source_trail  # the source's own history (creations, transitions …)
+    source_aips = aip_files(source)
     manifest = export_repository(source, export)
     transaction.commit()
     # 2 fonds, 4 records, 8 components
@@ -122,33 +163,56 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
     aips_before = {k: dict(v) for k, v in aip_index(source).items()}
     record_uids = {o.UID() for o in walk(source) if o.portal_type == "Record"}
 
+    # every AIP version, once, its bytes those of the source's copies
+    assert manifest["aip_files"] == 2
+    for (_location, relpath), data in source_aips.items():
+        assert (export / "aips" / relpath).read_bytes() == data
+    assert manifest["audit_entries"] == len(source_trail)
+
+    target = new_site(app, monkeypatch=monkeypatch)
+    trust = {"trust": [manifest["ledger_vkey"]]}
+    # signed by a node this one does not trust: refused whole
+    assert refused_codes(target, export) == ["MOVE-SIGNER"]
+    # a manifest altered after signing (its SM3 fields made to fit), or a note not its own
+    altered = tmp_path / "altered"
+    shutil.copytree(export, altered)
+    fields = json.loads((altered / "manifest.json").read_text())
+    fields["site"] = "/elsewhere"
+    (altered / "manifest.json").write_text(json.dumps(fields))
+    assert refused_codes(target, altered, **trust) == ["MOVE-SIGNATURE"]
+    (altered / "manifest.note").unlink()
+    assert refused_codes(target, altered, **trust) == ["MOVE-UNSIGNED"]
+    # an AIP of the export changed (same size), or missing: refused, nothing imported
+    shutil.rmtree(altered)
+    shutil.copytree(export, altered)
+    aip = next((altered / "aips").rglob("*.eep"))
+    data = bytearray(aip.read_bytes())
+    data[len(data) // 2] ^= 1
+    aip.write_bytes(bytes(data))
+    assert refused_codes(target, altered, **trust) == ["MOVE-AIP-SM3"]
+    aip.unlink()
+    assert refused_codes(target, altered, **trust) == ["MOVE-AIP-MISSING"]
+    assert aip_files(target) == {}  # nothing written to the target's locations
+
     # a tampered export (one file's bytes changed, same size) is refused, nothing imported
-    target = new_site(app)
     tampered = tmp_path / "tampered"
     shutil.copytree(export, tampered)
     blob = next((tampered / "blobs").iterdir())
     data = bytearray(blob.read_bytes())
     data[0] ^= 1
     blob.write_bytes(bytes(data))
-    with pytest.raises(MoveRefused) as refused:
-        import_repository(target, tampered)
-    assert refused.value.status == 422
-    assert [p["code"] for p in refused.value.as_dict()["errors"]] == ["MOVE-BLOB-SM3"]
-    assert refused.value.as_dict()["type"] == "MoveRefused"
+    assert refused_codes(target, tampered, **trust) == ["MOVE-BLOB-SM3"]
     # a truncated one too
     blob.write_bytes(bytes(data[:-3]))
-    with pytest.raises(MoveRefused) as refused:
-        import_repository(target, tampered)
-    assert [p["code"] for p in refused.value.as_dict()["errors"]] == ["MOVE-BLOB-SIZE"]
+    assert refused_codes(target, tampered, **trust) == ["MOVE-BLOB-SIZE"]
     # and an altered content.json (a field changed after export)
     shutil.rmtree(tampered)
     shutil.copytree(export, tampered)
     content = tampered / "content.json"
     content.write_text(content.read_text().replace("J001-WS", "J009-WS"))
-    with pytest.raises(MoveRefused) as refused:
-        import_repository(target, tampered)
-    assert [p["code"] for p in refused.value.as_dict()["errors"]] == ["MOVE-CONTENT"]
-    # an item of a type the site does not have, or whose parent is not before it
+    assert refused_codes(target, tampered, **trust) == ["MOVE-CONTENT"]
+    # an item of a type the site does not have, or whose parent is not before it (the
+    # manifest re-signed by the source: what passes the check is still refused by the site)
     shutil.rmtree(tampered)
     shutil.copytree(export, tampered)
     items = json.loads((tampered / "content.json").read_text())
@@ -157,27 +221,60 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
     (tampered / "content.json").write_text(json.dumps(items))
     fixed = json.loads((tampered / "manifest.json").read_text())
     fixed["content_sm3"] = sm3_file(tampered / "content.json")
-    (tampered / "manifest.json").write_text(json.dumps(fixed))
-    with pytest.raises(MoveRefused) as refused:
-        import_repository(target, tampered)
-    assert {p["code"] for p in refused.value.as_dict()["errors"]} == {"MOVE-TYPE", "MOVE-PARENT"}
-    transaction.abort()
+    data = json.dumps(fixed).encode()
+    (tampered / "manifest.json").write_bytes(data)
+    key = current_ledger(source).node.key
+    (tampered / "manifest.note").write_text(sign(data, key.name, fixed["export_id"], key))
+    assert set(refused_codes(target, tampered, **trust)) == {"MOVE-TYPE", "MOVE-PARENT"}
+    setSite(target)
     assert "j001" not in target.objectIds()
     assert not target.portal_catalog.unrestrictedSearchResults(portal_type="Record")
 
     ledger_before = current_ledger(target).state()["tree_size"]
-    outcome = import_repository(target, export)
+    outcome = import_repository(target, export, **trust)
     transaction.commit()
-    # a system action: nothing re-archived or re-logged in the new node's ledger, the move
-    # itself once in its audit trail
-    assert current_ledger(target).state()["tree_size"] == ledger_before
+    # a system action: nothing re-archived; the new node's ledger attests each AIP it now
+    # holds (one ``receive`` entry each, by move:<source origin>), the move itself is once
+    # in its audit trail
+    assert current_ledger(target).state()["tree_size"] == ledger_before + 2
+    with current_ledger(target).log.reading() as conn:
+        logged = [data for _i, data in current_ledger(target).log.recent(conn, 2)]
+    assert all(
+        b'"receive"' in d and b"move:" + manifest["ledger_origin"].encode() in d for d in logged
+    )
     moves = list(audit.trail(target).iterate(Query(action="moves.imported")))
     assert len(moves) == 1 and moves[0].details["items"] == 14
     assert moves[0].details["ledger_origin"] == manifest["ledger_origin"] != ""
+    assert moves[0].details["audit_entries"] == len(source_trail)
     assert outcome["items"] == 14
     assert outcome["aips"] == 2  # v1 of each archived record, in the new site's AIP index
     assert {k: dict(v) for k, v in aip_index(target).items()} == aips_before
     assert outcome["source_site"] == "/plone"
+
+    # the AIP files are in the target's own locations, byte for byte, and its fixity passes
+    moved_aips = aip_files(target)
+    assert {(loc, r) for loc, r in moved_aips} == {
+        (loc, r) for loc in ("t1", "t2") for _l, r in source_aips
+    }
+    assert {r: d for (_l, r), d in moved_aips.items()} == {
+        r: d for (_l, r), d in source_aips.items()
+    }
+    for location in config.online_locations():
+        assert location.path.startswith(str(tmp_path / "var" / "moved"))
+        run, report = fixity.run(location.id)
+        assert run.ok and len(run.passed) == 2, run.as_dict()
+    transaction.commit()
+
+    # the source's audit trail: a read-only history naming the source, entry for entry
+    (history,) = imported_trails(target)
+    assert history.source["site"] == "/plone"
+    assert history.source["ledger_origin"] == manifest["ledger_origin"]
+    assert [e.as_dict() for e in history.iterate()] == source_trail
+    assert history.check().valid and history.check().checked == len(source_trail)
+    total, newest = history.search(Query(action="moves."))
+    assert total == 0  # the export itself was logged after the trail was written
+    with pytest.raises(sqlite3.OperationalError), history.reading() as conn:  # read-only
+        conn.execute("DELETE FROM entries")
 
     after = {"/".join(o.getPhysicalPath()[2:]): stored(o) for o in walk(target)}
     assert set(after) == set(before)
@@ -227,11 +324,9 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path):
     for component in first.objectValues():
         assert sm3_bytes(component.file.data) == component.sm3
 
-    # a second import into the same site is refused: it already holds the records
-    with pytest.raises(MoveRefused) as refused:
-        import_repository(target, export)
-    assert {p["code"] for p in refused.value.as_dict()["errors"]} == {"MOVE-EXISTS"}
-    transaction.abort()
+    # a second import into the same site is refused: it already holds the records and AIPs
+    assert set(refused_codes(target, export, **trust)) == {"MOVE-EXISTS"}
+    assert aip_files(target) == moved_aips
 
 
 def test_export_refuses_a_file_that_differs_from_its_digest(functional, source, tmp_path):
@@ -253,3 +348,47 @@ def test_manifest_and_items_shape(functional, source, tmp_path):
     assert record["sd_state"]["archival_code"].startswith("J001-WS")
     assert record["parent"]["@id"] == "j001"
     transaction.abort()
+
+
+def test_rest_export_in_the_background_then_import_elsewhere(functional, source, monkeypatch):
+    """``@repository-export`` (background, progress) → ``@repository-import`` into another
+    node's empty site; only the system administrator may call them."""
+    import time
+
+    from sd.archive.testing import rest_session
+
+    app = functional["app"]
+    admin = rest_session(source, "admin")
+    assert rest_session(source).post("@repository-export").status_code == 401
+    started = admin.post("@repository-export")
+    assert started.status_code == 202, started.text
+    run_id = started.json()["id"]
+    for _ in range(240):
+        (row,) = [e for e in admin.get("@repository-export").json()["exports"] if e["id"] == run_id]
+        if not row["running"]:
+            break
+        time.sleep(0.25)
+    assert row["state"] == "done", row
+    assert row["stage"] == "audit" and row["manifest"]["items"] == 14
+    assert row["manifest"]["aip_files"] == 2
+
+    target = new_site(app, monkeypatch=monkeypatch)
+    transaction.commit()
+    moved = rest_session(target, "admin")
+    body = {"path": run_id}
+    refused = moved.post("@repository-import", json=body)
+    assert refused.status_code == 422, refused.text
+    assert [e["code"] for e in refused.json()["errors"]] == ["MOVE-SIGNER"]
+    assert moved.post("@repository-import", json={"path": "no/such"}).status_code == 400
+    assert moved.post("@repository-import", json={**body, "trust": "x"}).status_code == 400
+    assert rest_session(target).post("@repository-import", json=body).status_code == 401
+    done = moved.post(
+        "@repository-import", json={**body, "trust": [row["manifest"]["ledger_vkey"]]}
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["items"] == 14 and done.json()["aips"] == 2
+    transaction.begin()  # see what the request committed
+    assert len(target.portal_catalog.unrestrictedSearchResults(portal_type="Record")) == 4
+    assert len(aip_files(target)) == 4  # 2 AIPs in each of the target's 2 online locations
+    moved.close()
+    admin.close()

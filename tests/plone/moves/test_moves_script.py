@@ -61,15 +61,19 @@ def test_move_between_two_instances(tmp_path):
     data = bytearray(blob.read_bytes())
     data[len(data) // 2] ^= 0xFF
     blob.write_bytes(bytes(data))
-    refused = zconsole(target, "move_repository.py", "import", tampered, check=False)
+    trust = ("--trust", exported["ledger_vkey"])
+    refused = zconsole(target, "move_repository.py", "import", tampered, *trust, check=False)
     assert refused.returncode == 1
     error = last_json(refused.stdout)
     assert error["type"] == "MoveRefused"
     assert [e["code"] for e in error["errors"]] == ["MOVE-BLOB-SM3"]
+    # without the source's key the target trusts no signer of the export
+    refused = zconsole(target, "move_repository.py", "import", first, check=False)
+    assert [e["code"] for e in last_json(refused.stdout)["errors"]] == ["MOVE-SIGNER"]
     empty = last_json(zconsole(target, "move_repository.py", "export", tmp_path / "empty").stdout)
     assert empty["items"] == 0  # nothing imported
 
-    moved = last_json(zconsole(target, "move_repository.py", "import", first).stdout)
+    moved = last_json(zconsole(target, "move_repository.py", "import", first, *trust).stdout)
     assert moved["items"] == exported["items"] and moved["files"] == exported["files"]
     second = tmp_path / "second"
     again = last_json(zconsole(target, "move_repository.py", "export", second).stdout)
@@ -91,6 +95,12 @@ def test_move_between_two_instances(tmp_path):
             assert a["parent"]["@id"] == b["parent"]["@id"] == ""
             assert a["parent"]["UID"] != b["parent"]["UID"]
     assert (second / "aips.json").read_bytes() == (first / "aips.json").read_bytes()
+    # the AIP files: read back from the target's own locations, byte for byte the source's
+    aips = sorted(p.relative_to(first) for p in (first / "aips").rglob("*.eep"))
+    assert aips and aips == sorted(p.relative_to(second) for p in (second / "aips").rglob("*.eep"))
+    for path in aips:
+        assert (second / path).read_bytes() == (first / path).read_bytes()
+    assert moved["audit_entries"] == exported["audit_entries"] > 0
     assert sorted(p.name for p in (second / "blobs").iterdir()) == sorted(
         p.name for p in (first / "blobs").iterdir()
     )

@@ -6,15 +6,22 @@ walks the tree instead and writes items of collective.exportimport's shape (see
 :mod:`sd.archive.core.moves`), with every stored attribute (server fields too: archival code,
 code log, seal findings, ledger references), the annotations (preservation events and
 versions, numbering counters, rules), workflow history and state, local roles, marker
-interfaces and the bytes of every file as side files with their SM3.
+interfaces and the bytes of every file as side files with their SM3, every AIP version (each
+online copy checked against the digest index) and the site's audit trail. The manifest is
+signed with the node's ledger key (the ferry's signing, ``core.ledger.manifests``).
 
-The import is a system action: the objects are rebuilt as they were, unrestricted, without
-events (no intake, numbering, archiving or ledger subscriber runs again), catalogued, and the
-move is written once to the audit trail. Everything happens in the caller's transaction
-(one transaction: refused or failed, nothing stays). The ledger references of the records
-(``ledger_index``, ``leaf_hash``, ``checkpoint``) are kept as they were: they refer to the
-ledger of the node the records came from, named in the manifest (``ledger_origin`` and its
-key ``ledger_vkey``).
+The import is a system action: the signature and every byte are checked first (a trusted
+signer: a node admitted to this node's ledger, this node, or a key the operator names), then
+the objects are rebuilt as they were, unrestricted, without events (no intake, numbering,
+archiving or ledger subscriber runs again), catalogued; the AIP files are written to this
+site's own online locations and attested in its ledger (``receive`` entries, actor
+``move:<origin>``, as the ferry does) so that fixity holds at once; the source's audit trail
+is kept as a read-only imported history (:mod:`.history`), and the move is written once to
+this site's trail. Everything happens in the caller's transaction (one transaction: refused
+or failed, nothing stays; files written are removed again). The ledger references of the
+records (``ledger_index``, ``leaf_hash``, ``checkpoint``) are kept as they were: they refer to
+the ledger of the node the records came from, named in the manifest (``ledger_origin`` and
+its key ``ledger_vkey``).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -34,14 +42,20 @@ from zope.interface import alsoProvides
 from zope.interface import directlyProvidedBy
 
 from sd.archive import audit
+from sd.archive.core.moves import AIP_FILES
 from sd.archive.core.moves import AIPS
+from sd.archive.core.moves import AUDIT
 from sd.archive.core.moves import BLOBS
 from sd.archive.core.moves import CONTENT
 from sd.archive.core.moves import FORMAT
 from sd.archive.core.moves import MANIFEST
+from sd.archive.core.moves import NOTE
 from sd.archive.core.moves import MoveRefused
+from sd.archive.core.moves import aip_file
 from sd.archive.core.moves import check_export
 from sd.archive.core.moves import problem
+from sd.archive.core.moves import sign
+from sd.archive.core.preservation.atomic import atomic_writer
 from sd.archive.core.preservation.hashing import copy_hashed
 from sd.archive.core.preservation.hashing import sm3_file
 from sd.archive.interfaces import IComponent
@@ -74,16 +88,11 @@ def _walk(container):
             yield from _walk(obj)
 
 
-def _ledger_node() -> tuple[str, str]:
-    """This node's ledger: its origin name and verification key (the records' ledger
-    references point into it)."""
-    try:
-        from sd.archive.ledger.current import current_ledger
+def _ledger(site):
+    """This node's ledger (its key signs the export; the records' references point into it)."""
+    from sd.archive.ledger.current import current_ledger
 
-        ledger = current_ledger()
-        return ledger.origin, ledger.vkey
-    except Exception:  # a site without a ledger yet: the move still says so
-        return "", ""
+    return current_ledger(site)
 
 
 def _item(site, obj, directory: Path) -> dict:
@@ -132,9 +141,27 @@ def _item(site, obj, directory: Path) -> dict:
     return item
 
 
-def export_repository(site, directory: str | os.PathLike, root_types=ROOT_TYPES) -> dict:
+#: what an export writes into its (empty) directory: removed again when it is refused
+WRITTEN = (BLOBS, AIP_FILES, CONTENT, AIPS, AUDIT, MANIFEST, NOTE)
+
+
+def _clean(directory: Path) -> None:
+    for name in WRITTEN:
+        path = directory / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def export_repository(
+    site, directory: str | os.PathLike, root_types=ROOT_TYPES, progress=None
+) -> dict:
     """Write the site's fonds (``root_types``) and everything under them to ``directory``
-    (made, must be empty); returns the manifest."""
+    (made, must be empty), with their AIPs and the site's audit trail, signed by the node's
+    ledger key; returns the manifest. ``progress(stage, done)`` is told how far it got
+    (stages ``items``, ``aips``, ``audit``)."""
+    progress = progress or (lambda stage, done: None)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     if any(directory.iterdir()):
@@ -142,38 +169,96 @@ def export_repository(site, directory: str | os.PathLike, root_types=ROOT_TYPES)
             "The export directory is not empty",
             [problem("MOVE-TARGET", "not empty", str(directory))],
         )
+    ledger = _ledger(site)
     (directory / BLOBS).mkdir()
     items = []
     try:
         for root in site.objectValues():
             if getattr(aq_base(root), "portal_type", "") not in root_types:
                 continue
-            items.append(_item(site, root, directory))
-            items.extend(_item(site, obj, directory) for obj in _walk(root))
-    except MoveRefused:
-        shutil.rmtree(directory / BLOBS, ignore_errors=True)
+            for obj in (root, *_walk(root)):
+                items.append(_item(site, obj, directory))
+                progress("items", len(items))
+        aip_entries = _aip_entries(site, items)
+        _export_aips(directory, aip_entries, progress)
+        trail = _export_audit(site, directory / AUDIT)
+        progress("audit", trail["audit_entries"])
+    except BaseException:
+        _clean(directory)
         raise
     content = directory / CONTENT
     content.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
     aips = directory / AIPS
-    aips.write_text(json.dumps(_aip_entries(site, items), ensure_ascii=False), encoding="utf-8")
-    origin, vkey = _ledger_node()
+    aips.write_text(json.dumps(aip_entries, ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format": FORMAT,
+        "export_id": uuid.uuid4().hex,
         "site": "/".join(site.getPhysicalPath()),
-        "ledger_origin": origin,
-        "ledger_vkey": vkey,
+        "ledger_origin": ledger.origin,
+        "ledger_vkey": ledger.vkey,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "items": len(items),
         "files": sum(1 for i in items if "file" in i),
+        "aip_files": len(aip_entries),
         "content_sm3": sm3_file(content),
         "aips_sm3": sm3_file(aips),
+        **trail,
     }
-    (directory / MANIFEST).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    (directory / MANIFEST).write_bytes(data)
+    note = sign(data, ledger.origin, manifest["export_id"], ledger.node.key)
+    (directory / NOTE).write_text(note, encoding="utf-8")
+    audit.log(
+        "moves.exported",
+        site,
+        details={k: manifest[k] for k in ("export_id", "items", "files", "aip_files")},
     )
-    audit.log("moves.exported", site, details={k: manifest[k] for k in ("items", "files")})
     return manifest
+
+
+def _export_aips(directory: Path, entries: dict, progress) -> None:
+    """Every AIP version of the moved records, once, into ``aips/``: each online copy of the
+    site must be there and hash to the digest index's SM3 (账实相符), else the export is
+    refused (run fixity and its repair first)."""
+    from sd.archive.core.preservation.storage import aip_path
+    from sd.archive.preservation.config import online_locations
+
+    locations = online_locations()
+    problems = []
+    for done, (relpath, entry) in enumerate(entries.items(), 1):
+        target = directory / aip_file(relpath)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for n, location in enumerate(locations):
+            where, path = f"{location.id}:{relpath}", aip_path(location, relpath)
+            if not path.is_file():
+                problems.append(problem("MOVE-AIP-MISSING", "AIP copy missing", where, "aip"))
+                continue
+            if n == 0:
+                with open(path, "rb") as source, open(target, "wb") as sink:
+                    digest, _ = copy_hashed(source, sink)
+            else:
+                digest = sm3_file(path)
+            if digest != entry["sm3"]:
+                problems.append(problem("MOVE-AIP-SM3", "SM3 digest differs", where, "aip"))
+        progress("aips", done)
+    if problems:
+        raise MoveRefused("AIP copies differ from the digest index", problems)
+
+
+def _export_audit(site, path: Path) -> dict:
+    """The site's audit trail, one entry a line (审计日志随迁移); what the manifest says of it."""
+    trail = audit.trail(site)
+    count, head = 0, ""
+    with open(path, "w", encoding="utf-8") as out:
+        for entry in trail.iterate() if trail is not None else ():
+            out.write(json.dumps(entry.as_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            count, head = count + 1, entry.hash
+    return {
+        "audit_log_id": trail.log_id if trail is not None else "",
+        "audit_entries": count,
+        "audit_head": head,
+        "audit_sm3": sm3_file(path),
+    }
 
 
 def _aip_entries(site, items) -> dict:
@@ -186,11 +271,59 @@ def _aip_entries(site, items) -> dict:
     }
 
 
-def _register_aips(site, entries: dict) -> None:
-    from sd.archive.preservation.store import register
+def _refuse_held_aips(entries: dict, locations) -> None:
+    """An AIP of the export that this site indexes already, or whose place in one of its
+    locations holds other bytes, is refused (nothing is overwritten)."""
+    from sd.archive.core.preservation.storage import aip_path
+    from sd.archive.preservation.store import index
 
-    for relpath, e in entries.items():
-        register(relpath, e["sm3"], e["size"], e["uid"], e["code"], e["version"], site=site)
+    held = index()
+    problems = [
+        problem("MOVE-EXISTS", "AIP already in this site's index", r, "aip")
+        for r in entries
+        if r in held
+    ]
+    for relpath, entry in entries.items():
+        for location in locations:
+            path = aip_path(location, relpath)
+            if path.exists() and sm3_file(path) != entry["sm3"]:
+                problems.append(
+                    problem(
+                        "MOVE-AIP-EXISTS", "other bytes at this place", f"{location.id}:{relpath}"
+                    )
+                )
+    if problems:
+        raise MoveRefused("The site already holds what the export brings", problems)
+
+
+def _write_aips(directory: Path, entries: dict, locations, written: list[str]) -> None:
+    """Each AIP into every online location of this site (atomically, hashed as written);
+    ``written`` collects the files made (removed again if the import fails)."""
+    from sd.archive.core.preservation.storage import aip_path
+
+    for relpath, entry in entries.items():
+        source = directory / aip_file(relpath)
+        for location in locations:
+            target = aip_path(location, relpath)
+            if target.exists():  # the same bytes (checked before): kept as they are
+                continue
+            with open(source, "rb") as data, atomic_writer(target) as sink:
+                digest, _ = copy_hashed(data, sink)
+            written.append(str(target))
+            if digest != entry["sm3"]:  # changed since the check
+                raise MoveRefused(
+                    "AIPs of the export differ from what was exported",
+                    [problem("MOVE-AIP-SM3", "SM3 digest differs", relpath, "aip")],
+                )
+
+
+def _attest_aips(entries: dict, origin: str) -> None:
+    """Index each AIP and attest its digest in this node's ledger (as the ferry's import)."""
+    from sd.archive.ferry.inbox import SiteTarget
+
+    target = SiteTarget(via="move")
+    for relpath, entry in entries.items():
+        target.register({"relpath": relpath, **entry}, origin)
 
 
 def _rebuild_counters(site) -> None:
@@ -248,14 +381,30 @@ def _build(item, directory: Path, types_tool):
     return obj
 
 
-def import_repository(site, directory: str | os.PathLike) -> dict:
+def trusted_signers(site, trust=()) -> list[str]:
+    """The keys an export may be signed with: the ferry's (the nodes admitted to this node's
+    ledger and this node's own key) and the keys the operator names (``trust``)."""
+    from sd.archive.ferry.outbox import trusted
+
+    return [*trusted(_ledger(site)), *trust]
+
+
+def import_repository(site, directory: str | os.PathLike, trust=()) -> dict:
     """Rebuild in ``site`` what :func:`export_repository` wrote to ``directory``, in the
     current transaction (the caller commits, or aborts on any error). Refused with
-    :class:`MoveRefused` before anything is made when the export was altered or the site
-    already holds one of its objects. Returns counts and the source of the move."""
+    :class:`MoveRefused` before anything is made when the export is not signed by a trusted
+    node (see :func:`trusted_signers`; ``trust``: more verification keys), was altered, or
+    the site already holds one of its objects or AIPs. Returns counts and the source."""
+    from sd.archive.preservation.config import online_locations
+    from sd.archive.preservation.store import _RemoveOnAbort
+
+    from .history import store_trail
+
     directory = Path(directory)
-    manifest, items = check_export(directory)
+    manifest, items = check_export(directory, trusted_signers(site, trust))
     _refuse_conflicts(site, items)
+    locations = online_locations()
+    _refuse_held_aips(manifest["aips"], locations)
     types_tool = site.portal_types
     made = []
     for item in items:
@@ -269,7 +418,31 @@ def import_repository(site, directory: str | os.PathLike) -> dict:
         obj = site.unrestrictedTraverse(path)  # not through indexObject: it would touch the
         if not IComponent.providedBy(obj):  # modification date; components stay out
             catalog.catalog_object(obj, "/".join(obj.getPhysicalPath()))
-    _register_aips(site, manifest["aips"])
+    source = {
+        "site": manifest["site"],
+        "ledger_origin": manifest["ledger_origin"],
+        "ledger_vkey": manifest["ledger_vkey"],
+        "export_id": manifest["export_id"],
+        "exported_at": manifest["exported_at"],
+        "log_id": manifest["audit_log_id"],
+        "head": manifest["audit_head"],
+        "entries": manifest["audit_entries"],
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    written: list[str] = []
+    try:
+        _write_aips(directory, manifest["aips"], locations, written)
+        history = store_trail(site, directory / AUDIT, source)
+        if history is not None:
+            written.append(str(history))
+    except BaseException:
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        raise
+    import transaction
+
+    transaction.get().join(_RemoveOnAbort(written))
+    _attest_aips(manifest["aips"], manifest["ledger_origin"])
     _rebuild_counters(site)
     outcome = {
         "items": len(items),
@@ -277,8 +450,11 @@ def import_repository(site, directory: str | os.PathLike) -> dict:
         "files": manifest["files"],
         "source_site": manifest["site"],
         "ledger_origin": manifest["ledger_origin"],
-        "ledger_vkey": manifest.get("ledger_vkey", ""),
+        "ledger_vkey": manifest["ledger_vkey"],
         "exported_at": manifest["exported_at"],
+        "export_id": manifest["export_id"],
+        "audit_entries": manifest["audit_entries"],
+        "audit_head": manifest["audit_head"],
     }
     audit.log("moves.imported", site, details=outcome)
     return outcome

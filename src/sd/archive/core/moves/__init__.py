@@ -10,11 +10,16 @@ An export is a directory::
                     "sd_annotations", typed by :mod:`sd.archive.moves.codec`)
     blobs/<UID>     the bytes of each file (电子文件), as side files
     aips.json       the site's AIP index entries of the moved records ({relpath: {sm3, size,
-                    uid, code, version}}): the AIP copies themselves stay in the storage
-                    locations (copied beside the move, see docs/deployment.md)
+                    uid, code, version}}), every version
+    aips/<relpath>  the AIP file of each entry (``<全宗号>/<年度>/<档号>/<档号>.v<N>.eep``), once:
+                    every online copy of the source was checked against the entry's SM3
+    audit.jsonl     the source's audit trail (审计日志), one entry a line, its chain whole
+    manifest.note   a signed note by the source's ledger node key over the manifest
+                    (:mod:`sd.archive.core.ledger.manifests`, as the ferry's bundles)
 
 :func:`check_export` reads it back and refuses it (:class:`MoveRefused`, nothing imported)
-when the manifest, the content or any file differs from what the export wrote.
+when the signature does not hold or the manifest, the content, any file, any AIP or the audit
+chain differs from what the export wrote.
 """
 
 from __future__ import annotations
@@ -23,15 +28,23 @@ import json
 import re
 from pathlib import Path
 
+from sd.archive.core.audit.check import check_chain
+from sd.archive.core.audit.entry import Entry
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.core.ledger import manifests
 from sd.archive.core.preservation.hashing import sm3_file
+from sd.archive.core.preservation.storage import aip_relpath
+from sd.archive.core.preservation.storage import parse_relpath
 
 FORMAT = "sd.archive.moves/1"
 MANIFEST = "manifest.json"
 CONTENT = "content.json"
 BLOBS = "blobs"
 AIPS = "aips.json"
+AIP_FILES = "aips"
+AUDIT = "audit.jsonl"
+NOTE = "manifest.note"
 _BLOB_NAME = re.compile(r"^blobs/[0-9A-Za-z_-]{1,64}$")
 
 
@@ -55,37 +68,96 @@ def read_json(path: Path, code: str):
         ) from None
 
 
-def check_export(directory: str | Path) -> tuple[dict, list[dict]]:
-    """The manifest and the items of the export in ``directory``, all checked (迁移包校验):
-    the content's SM3 is the manifest's, every file is present, of its size and SM3, and
-    its SM3 is the component's own. Raises :class:`MoveRefused` with every problem found."""
-    directory = Path(directory)
+def aip_file(relpath: str) -> str:
+    """Where the AIP ``relpath`` lies in an export (``aips/<relpath>``); refused
+    (``MOVE-AIP-PATH``) when ``relpath`` does not follow the AIP layout or leaves it."""
+    ref = parse_relpath(relpath) if isinstance(relpath, str) else None
+    try:
+        ok = ref is not None and aip_relpath(ref.fonds, ref.year, ref.archival_code, ref.version)
+    except ArchiveError:
+        ok = False
+    if ok != relpath:
+        raise MoveRefused(
+            "An AIP of the export is not where AIPs lie",
+            [problem("MOVE-AIP-PATH", "not an AIP path", str(relpath)[:200], "relpath")],
+        )
+    return f"{AIP_FILES}/{relpath}"
+
+
+#: the move's problem of each failure of the manifest's signature
+_SIGNATURE_PROBLEMS = {
+    manifests.SENDER: ("MOVE-SIGNER", "signed by no trusted node"),
+    manifests.SIGNATURE: ("MOVE-SIGNATURE", "the signature fails"),
+    manifests.MISMATCH: ("MOVE-SIGNATURE", "the signature is not this manifest's"),
+    manifests.UNREADABLE: ("MOVE-SIGNATURE", "the signature cannot be read"),
+}
+
+
+def sign(manifest: bytes, origin: str, serial: str, key) -> str:
+    """The signed note of an export's manifest bytes by the node ``key``."""
+    return manifests.sign_manifest(FORMAT, origin, serial, manifest, key)
+
+
+def check_signature(directory: Path, trusted_vkeys) -> dict:
+    """The manifest, when a trusted node signed it (签名核验); else refused whole."""
+    try:
+        data = (directory / MANIFEST).read_bytes()
+    except OSError as error:
+        raise MoveRefused(
+            "The export cannot be read",
+            [problem("MOVE-MANIFEST", f"unreadable: {error}", MANIFEST)],
+        ) from None
     manifest = read_json(directory / MANIFEST, "MOVE-MANIFEST")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise MoveRefused(
             "Not an export of sd.archive",
             [problem("MOVE-FORMAT", f"format must be {FORMAT}", MANIFEST, "format")],
         )
-    content_path = directory / CONTENT
-    if not content_path.is_file() or sm3_file(content_path) != manifest.get("content_sm3"):
+    try:
+        note = (directory / NOTE).read_bytes()
+    except OSError:
+        raise MoveRefused(
+            "The export is not signed",
+            [problem("MOVE-UNSIGNED", "manifest.note missing", NOTE)],
+        ) from None
+    origin = str(manifest.get("ledger_origin", ""))
+    try:
+        manifests.verify_manifest(
+            note, FORMAT, origin, str(manifest.get("export_id", "")), data, trusted_vkeys
+        )
+    except manifests.ManifestRefused as refused:
+        code, message = _SIGNATURE_PROBLEMS[refused.kind]
+        raise MoveRefused(
+            "The export's signature does not hold",
+            [problem(code, f"{message}: {refused}", origin or NOTE, "ledger_origin")],
+        ) from None
+    return manifest
+
+
+def _checked_json(directory: Path, name: str, manifest: dict, key: str):
+    path = directory / name
+    if not path.is_file() or sm3_file(path) != manifest.get(key):
         raise MoveRefused(
             "The content of the export differs from its manifest",
-            [problem("MOVE-CONTENT", "SM3 of content.json differs", CONTENT, "content_sm3")],
+            [problem("MOVE-CONTENT", f"SM3 of {name} differs", name, key)],
         )
-    items = read_json(content_path, "MOVE-CONTENT")
-    aips_path = directory / AIPS
-    if not aips_path.is_file() or sm3_file(aips_path) != manifest.get("aips_sm3"):
-        raise MoveRefused(
-            "The content of the export differs from its manifest",
-            [problem("MOVE-CONTENT", "SM3 of aips.json differs", AIPS, "aips_sm3")],
-        )
-    manifest["aips"] = read_json(aips_path, "MOVE-CONTENT")
+    return path
+
+
+def _check_file(path: Path, size, sm3: str, codes: str, where: str, prop: str) -> Problem | None:
+    """A problem when the file at ``path`` is missing, not ``size`` bytes or not ``sm3``
+    (codes ``<codes>-MISSING``/``-SIZE``/``-SM3``)."""
+    if not path.is_file():
+        return problem(f"{codes}-MISSING", "file missing", where, prop)
+    if path.stat().st_size != size:
+        return problem(f"{codes}-SIZE", "size differs (truncated?)", where, "size")
+    if sm3_file(path) != sm3:
+        return problem(f"{codes}-SM3", "SM3 digest differs", where, "sm3")
+    return None
+
+
+def _check_blobs(directory: Path, items: list) -> list[Problem]:
     problems = []
-    if not isinstance(items, list) or len(items) != manifest.get("items"):
-        raise MoveRefused(
-            "The content of the export differs from its manifest",
-            [problem("MOVE-COUNT", "item count differs", CONTENT, "items")],
-        )
     for item in items:
         where = item.get("@id", "")
         info = item.get("file")
@@ -95,17 +167,80 @@ def check_export(directory: str | Path) -> tuple[dict, list[dict]]:
         if not _BLOB_NAME.match(blob_path):
             problems.append(problem("MOVE-BLOB-PATH", "bad blob path", where, "blob_path"))
             continue
-        path = directory / blob_path
-        if not path.is_file():
-            problems.append(problem("MOVE-BLOB-MISSING", "file missing", where, "file"))
-            continue
-        if path.stat().st_size != info.get("size"):
-            problems.append(problem("MOVE-BLOB-SIZE", "size differs (truncated?)", where, "size"))
-            continue
-        digest = sm3_file(path)
         own = item.get("sd_state", {}).get("sm3")
-        if digest != info.get("sm3") or (isinstance(own, str) and own and own != digest):
+        if isinstance(own, str) and own and own != info.get("sm3"):
             problems.append(problem("MOVE-BLOB-SM3", "SM3 digest differs", where, "sm3"))
+            continue
+        found = _check_file(
+            directory / blob_path, info.get("size"), info.get("sm3"), "MOVE-BLOB", where, "file"
+        )
+        if found:
+            problems.append(found)
+    return problems
+
+
+def _check_aips(directory: Path, aips) -> list[Problem]:
+    if not isinstance(aips, dict):
+        return [problem("MOVE-CONTENT", "aips.json is not an index", AIPS)]
+    problems = []
+    for relpath, entry in aips.items():
+        try:
+            path = directory / aip_file(relpath)
+        except MoveRefused as refused:
+            problems.extend(refused.problems)
+            continue
+        entry = entry if isinstance(entry, dict) else {}
+        found = _check_file(path, entry.get("size"), entry.get("sm3"), "MOVE-AIP", relpath, "aip")
+        if found:
+            problems.append(found)
+    return problems
+
+
+def read_audit(path: Path):
+    """The entries of an exported audit trail (``audit.jsonl``), oldest first."""
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            yield Entry.from_dict(json.loads(line))
+
+
+def _check_audit(directory: Path, manifest: dict) -> list[Problem]:
+    """The source's audit chain is whole (审计链完整): every entry, link and hash, up to the
+    head the manifest names."""
+    path = _checked_json(directory, AUDIT, manifest, "audit_sm3")
+    try:
+        result = check_chain(read_audit(path))
+    except (ValueError, KeyError, TypeError) as error:
+        return [problem("MOVE-AUDIT", f"unreadable audit entry: {error}", AUDIT)]
+    if not result.valid:
+        return [problem("MOVE-AUDIT", result.reason, AUDIT, "audit")]
+    if result.checked != manifest.get("audit_entries") or (
+        result.checked and result.head_hash != manifest.get("audit_head")
+    ):
+        return [problem("MOVE-AUDIT", "the trail is not the one exported", AUDIT, "audit_head")]
+    return []
+
+
+def check_export(directory: str | Path, trusted_vkeys=()) -> tuple[dict, list[dict]]:
+    """The manifest and the items of the export in ``directory``, all checked (迁移包校验):
+    the manifest is signed by a node whose key is in ``trusted_vkeys``; the content's SM3 is
+    the manifest's; every file and every AIP is present, of its size and SM3 (a file's SM3 is
+    the component's own); the audit chain is whole. Raises :class:`MoveRefused` with every
+    problem found."""
+    directory = Path(directory)
+    manifest = check_signature(directory, trusted_vkeys)
+    content_path = _checked_json(directory, CONTENT, manifest, "content_sm3")
+    items = read_json(content_path, "MOVE-CONTENT")
+    manifest["aips"] = read_json(
+        _checked_json(directory, AIPS, manifest, "aips_sm3"), "MOVE-CONTENT"
+    )
+    if not isinstance(items, list) or len(items) != manifest.get("items"):
+        raise MoveRefused(
+            "The content of the export differs from its manifest",
+            [problem("MOVE-COUNT", "item count differs", CONTENT, "items")],
+        )
+    problems = _check_blobs(directory, items)
+    problems += _check_aips(directory, manifest["aips"])
+    problems += _check_audit(directory, manifest)
     if problems:
         raise MoveRefused("Files of the export differ from what was exported", problems)
     return manifest, items
