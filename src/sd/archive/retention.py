@@ -16,7 +16,6 @@ import datetime
 import time
 
 from plone import api
-from Products.CMFCore.indexing import processQueue
 from zope.event import notify
 from zope.lifecycleevent import ObjectRemovedEvent
 
@@ -133,9 +132,10 @@ def record_disposition(record, action: str | None) -> None:
     """The disposition state after a transition (处置); after 'destroy' only a tombstone with
     the metadata stays (销毁留存元数据)."""
     if action == "destroy":
-        # the destroyed state grants nobody 'Delete objects': remove the files unrestricted,
-        # after pending catalog work so the components are unindexed cleanly
-        processQueue()
+        # the destroyed state grants nobody 'Delete objects': remove the files unrestricted.
+        # Components are never catalogued, so nothing is flushed first: the workflow's
+        # queued partial reindex and the tombstone's full one below merge into ONE catalog
+        # pass of the record (#25: 10,000 records a batch; a test counts the passes)
         for component_id in list(record.objectIds()):
             component = record._getOb(component_id)
             # each file's removal is announced (audit trail, supervision figures), but not as a
