@@ -7,7 +7,10 @@ from datetime import timedelta
 import pytest
 from plone import api
 
+from sd.archive.access import lookup
 from sd.archive.access import requests
+from sd.archive.access import usage
+from sd.archive.core.access import period
 from sd.archive.core.errors import ArchiveError
 
 
@@ -141,13 +144,13 @@ def test_use_within_the_period_then_expiry(holdings, as_user, monkeypatch):
     requests.decide(request, "approve")
     as_user("reader")
     uid = holdings["received"].UID()
-    name, data = requests.use(request, uid, "download")
+    name, data = usage.use(request, uid, "download")
     assert data.startswith(b"%PDF") and name.endswith(".pdf")
     later = request.end + timedelta(days=1)
-    monkeypatch.setattr(requests, "today", lambda: later)
+    monkeypatch.setattr(period, "beijing_today", lambda: later)
     assert requests.state_of(request) == "expired"
     with pytest.raises(ArchiveError) as error:
-        requests.use(request, uid, "view")
+        usage.use(request, uid, "view")
     assert codes(error) == ["access.expired"]
     assert requests.expire_due() == 1
     assert api.content.get_state(request) == "expired"
@@ -160,9 +163,9 @@ def test_online_reading_does_not_download(holdings, as_user):
     requests.decide(request, "approve")
     as_user("reader")
     uid = holdings["received"].UID()
-    requests.use(request, uid, "view")
+    usage.use(request, uid, "view")
     with pytest.raises(ArchiveError) as error:
-        requests.use(request, uid, "download")
+        usage.use(request, uid, "download")
     assert codes(error) == ["access.download-not-granted"]
 
 
@@ -172,13 +175,13 @@ def test_other_users_neither_see_nor_use_a_request(holdings, as_user):
     as_user("archivist")
     requests.decide(request, "approve")
     as_user("reader2")
-    assert requests.mine() == []
+    assert lookup.mine() == []
     assert not api.user.has_permission("View", obj=request)
     with pytest.raises(ArchiveError) as error:
-        requests.use(request, holdings["received"].UID(), "view")
+        usage.use(request, holdings["received"].UID(), "view")
     assert codes(error) == ["access.not-requester"]
     as_user("reader")
-    assert [b.getObject() for b in requests.mine()] == [request]
+    assert [b.getObject() for b in lookup.mine()] == [request]
 
 
 def test_record_outside_the_request_is_not_served(holdings, as_user):
@@ -188,7 +191,7 @@ def test_record_outside_the_request_is_not_served(holdings, as_user):
     requests.decide(request, "approve")
     as_user("reader")
     with pytest.raises(ArchiveError) as error:
-        requests.use(request, holdings["controlled"].UID(), "view")
+        usage.use(request, holdings["controlled"].UID(), "view")
     assert codes(error) == ["access.record-not-granted"]
 
 
@@ -199,8 +202,8 @@ def test_register_holds_every_step(holdings, as_user):
     requests.decide(request, "approve")
     as_user("reader")
     uid = holdings["received"].UID()
-    requests.use(request, uid, "view")
-    requests.use(request, uid, "download")
+    usage.use(request, uid, "view")
+    usage.use(request, uid, "download")
     requests.record_effect(request, "用于职称评审材料，已解决")
     actions = [e["action"] for e in request.register]
     assert actions == ["requested", "submitted", "approved", "viewed", "downloaded", "effect"]
@@ -246,7 +249,7 @@ def test_workbench_queues_count_from_the_catalog(holdings, as_user, portal):
     controlled.reindexObject()
     as_user("reader")
     assert queues.my_access_requests("reader") == 1
-    assert len(requests.mine()) == 2  # still listed among my requests
+    assert len(lookup.mine()) == 2  # still listed among my requests
     view = portal.restrictedTraverse("@@workbench")
     html = view()
     assert 'id="sd-wb-access"' in html and "sd-wb-access-mine" in html

@@ -44,7 +44,7 @@ def readable(record) -> bool:
 def public_record(uid: str):
     """The record ``uid`` when it may be read publicly; 404 otherwise (a record that is not
     open is not even said to exist)."""
-    from sd.archive.access.requests import find_record
+    from sd.archive.access.lookup import find_record
 
     record = find_record(uid) if isinstance(uid, str) else None
     if not readable(record):

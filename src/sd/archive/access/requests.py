@@ -28,64 +28,37 @@ from plone.dexterity.utils import createContentInContainer
 from zope.lifecycleevent import modified
 
 from sd.archive.access import DECIDE
-from sd.archive.access import FOLDER_ID
 from sd.archive.access import REQUEST_ACCESS
 from sd.archive.access import register
+from sd.archive.access.lookup import PENDING
+from sd.archive.access.lookup import SECOND
+from sd.archive.access.lookup import bad
+from sd.archive.access.lookup import current_user_id
+from sd.archive.access.lookup import facts
+from sd.archive.access.lookup import folder
+from sd.archive.access.lookup import forbidden
+from sd.archive.access.lookup import records_of
+from sd.archive.access.lookup import resolve
+from sd.archive.access.lookup import today
 from sd.archive.core.access import period
 from sd.archive.core.access import rules
 from sd.archive.core.access.numbers import request_number
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.interfaces import IAccessRequest
 from sd.archive.recorded import recorded_transition
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
 from sd.archive.sitedata import site_tree
 
 NUMBERS_KEY = "sd.archive.access.numbers"
-MAX_RECORDS = 200
 #: the role that takes each step of the chain (core.access.rules)
 STEP_ROLES = {rules.ARCHIVIST: "Archivist", rules.LEADER: "Leader"}
 #: workflow states (利用申请状态)
-DRAFT, PENDING, SECOND, APPROVED = "draft", "pending", "second_review", "approved"
+DRAFT, APPROVED = "draft", "approved"
 REFUSED, EXPIRED, WITHDRAWN = "refused", "expired", "withdrawn"
 OPEN_STATES = (DRAFT, PENDING, SECOND)
 
 
-def bad(message: str, code: str, prop: str = "", obj: str = "", status: int = 400) -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, obj, prop)], status, "BadRequest")
-
-
-def forbidden(message: str, code: str, obj: str = "") -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, obj, "")], 403, "Forbidden")
-
-
-def today() -> date:
-    return period.beijing_today()
-
-
-# -- where requests live -------------------------------------------------------------------
-
-
-def folder(create: bool = False):
-    """The site's folder of requests (``/access-requests``); made by the first request."""
-    portal = api.portal.get()
-    found = portal.get(FOLDER_ID)
-    if found is None and create:
-        # not addable by anyone (the site's allowed types do not list it): made here only
-        found = createContentInContainer(
-            portal, "AccessRequestFolder", checkConstraints=False, id=FOLDER_ID, title="利用申请"
-        )
-        found.reindexObject()
-    return found
-
-
-def catalog_requests(**query) -> list:
-    """Catalog brains of access requests the current user may see (the catalog's own
-    security filter: requesters see their own, approvers those past the draft), expired ones
-    included (``show_inactive``: a request's expiration date is the end of its period)."""
-    return api.portal.get_tool("portal_catalog").searchResults(
-        portal_type="AccessRequest", show_inactive=True, **query
-    )
+# -- dates ---------------------------------------------------------------------------------------
 
 
 def set_expiry(request) -> None:
@@ -103,69 +76,7 @@ def set_expiry(request) -> None:
         request.expiration_date = None
 
 
-# -- records ---------------------------------------------------------------------------------
-
-
-def find_record(ref: str):
-    """The record named by ``ref`` (UID or 档号), whoever asks (the requester usually may
-    not see it: that is why they ask); None when there is none."""
-    catalog = api.portal.get_tool("portal_catalog")
-    ref = (ref or "").strip()
-    if not ref or len(ref) > 120:
-        return None
-    brains = catalog.unrestrictedSearchResults(portal_type="Record", UID=ref)
-    if not brains:
-        brains = catalog.unrestrictedSearchResults(portal_type="Record", archival_code=ref)
-    return brains[0]._unrestrictedGetObject() if brains else None
-
-
-def facts(record) -> rules.RecordFacts:
-    return rules.RecordFacts(
-        ref=getattr(record, "archival_code", "") or record.UID(),
-        state=api.content.get_state(record, default="") or "",
-        security_level=getattr(record, "security_level", "") or "",
-    )
-
-
-def resolve(refs) -> list:
-    """The records named in ``refs`` (a list of UIDs or 档号), each once; unknown ones are a
-    400 naming them."""
-    if refs is None:
-        return []
-    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-        raise bad(
-            "records must be a list of UIDs or archival codes (档案须为 UID 或档号列表)",
-            "access.records",
-            "records",
-        )
-    if len(refs) > MAX_RECORDS:
-        raise bad(
-            f"at most {MAX_RECORDS} records per request (每次最多申请 {MAX_RECORDS} 件)",
-            "access.records-limit",
-            "records",
-        )
-    found, missing, seen = [], [], set()
-    for ref in refs:
-        record = find_record(ref)
-        if record is None:
-            missing.append(ref[:120])
-        elif record.UID() not in seen:
-            seen.add(record.UID())
-            found.append(record)
-    if missing:
-        raise rules.unknown_records(missing)
-    return found
-
-
-def records_of(request) -> list:
-    return [r for r in (find_record(uid) for uid in (request.records or [])) if r is not None]
-
-
 # -- who -------------------------------------------------------------------------------------
-
-
-def current_user_id() -> str:
-    return getSecurityManager().getUser().getId() or ""
 
 
 def _check_requester() -> str:
@@ -485,101 +396,3 @@ def record_effect(request, text) -> None:
 
 
 # -- using -----------------------------------------------------------------------------------
-
-
-def check_use(request, record_ref: str, action: str):
-    """The record the requester may read (``view``) or download (``download``) now under
-    ``request``; raises (403/404/409) with the reason otherwise."""
-    if not IAccessRequest.providedBy(request):
-        raise bad("not an access request", "access.not-a-request")
-    if not is_requester(request):
-        raise forbidden(
-            "only the requester uses an approved request (仅申请人本人可以利用)",
-            "access.not-requester",
-        )
-    state = state_of(request)
-    if state == EXPIRED:
-        raise forbidden(
-            f"the period ended on {request.end} (利用期限已于 {request.end} 届满)", "access.expired"
-        )
-    if state != APPROVED:
-        raise forbidden("the request is not approved (申请未获批准)", "access.not-approved")
-    if not period.active(request.start, request.end, today()):
-        raise forbidden(
-            f"the period starts on {request.start} (利用期限自 {request.start} 开始)",
-            "access.not-yet",
-        )
-    record = find_record(record_ref or "")
-    if record is None or record.UID() not in (request.records or []):
-        raise ArchiveError(
-            "the record is not part of this request (该档案不在本次申请范围内)",
-            [
-                Problem(
-                    "access.record-not-granted", "not granted", (record_ref or "")[:120], "record"
-                )
-            ],
-            404,
-            "NotFound",
-        )
-    try:
-        rules.check_record(facts(record))
-    except ArchiveError as error:
-        if error.problems and error.problems[0].code != "access.open":
-            raise
-    if action == "download" and request.form == rules.ONLINE:
-        raise forbidden(
-            "this request is for online reading only (本申请仅批准在线阅览，不能下载)",
-            "access.download-not-granted",
-        )
-    return record
-
-
-def mine() -> list:
-    """The current user's own requests, newest first (我的利用申请)."""
-    return list(
-        catalog_requests(Creator=current_user_id(), sort_on="created", sort_order="descending")
-    )
-
-
-def waiting_for_me() -> list:
-    """Requests at a step the current user takes (待我审批)."""
-    roles = set(api.user.get_current().getRolesInContext(api.portal.get()))
-    if roles & ADMINISTRATOR_ROLES:
-        return []
-    states = []
-    if "Manager" in roles or "Archivist" in roles:
-        states.append(PENDING)
-    if "Manager" in roles or "Leader" in roles:
-        states.append(SECOND)
-    if not states:
-        return []
-    me = current_user_id()
-    return [b for b in catalog_requests(review_state=states, sort_on="created") if b.Creator != me]
-
-
-def use(request, record_ref: str, action: str) -> tuple[str, bytes]:
-    """Read (``view``) or download (``download``) ``record_ref`` under ``request``: the
-    checks of :func:`check_use`, the watermarked copy, an entry in the register of use.
-    Returns (file name, PDF bytes)."""
-    from sd.archive.access import copies
-
-    if action not in ("view", "download"):
-        raise bad("action must be view or download", "access.action", "action")
-    try:
-        record = check_use(request, record_ref, action)
-    except ArchiveError as error:
-        from sd.archive import audit
-
-        audit.log_now(
-            f"access.{action}",
-            request,
-            outcome="refused",
-            details={
-                "number": request.request_number,
-                "code": error.problems[0].code if error.problems else "",
-            },
-        )
-        raise
-    data = copies.request_copy(request, record)
-    register.add(request, "viewed" if action == "view" else "downloaded", record=record)
-    return copies.filename(record, request.request_number), data

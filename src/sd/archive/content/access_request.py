@@ -102,7 +102,7 @@ class AccessRequest(Item):
     def period_over(self) -> bool:
         """Guard of ``expire``: the last day of the period has passed (Beijing days), whoever
         asks: an expiry only states what the calendar says."""
-        from sd.archive.access.requests import today
+        from sd.archive.access.lookup import today
         from sd.archive.core.access.period import expired
 
         return expired(self.end, today())

@@ -17,9 +17,11 @@ from zope.interface import alsoProvides
 
 from sd.archive.access import DECIDE
 from sd.archive.access import VIEW_REGISTER
+from sd.archive.access import lookup
 from sd.archive.access import public
 from sd.archive.access import register
 from sd.archive.access import requests
+from sd.archive.access import usage
 from sd.archive.access.vocabularies import FORMS
 from sd.archive.access.vocabularies import PURPOSES
 from sd.archive.browser.times import beijing_time
@@ -141,7 +143,7 @@ class RequestAccessView(_Base):
         """The records named so far, as the requester may know them (档号, 题名)."""
         found = []
         for ref in self.values["records"]:
-            record = requests.find_record(ref)
+            record = lookup.find_record(ref)
             if record is not None:
                 found.append(
                     {
@@ -157,14 +159,14 @@ class MyRequestsView(_Base):
     """``@@my-access-requests``: the current user's requests (我的利用申请)."""
 
     def rows(self):
-        return [self.row(b) for b in requests.mine()]
+        return [self.row(b) for b in lookup.mine()]
 
 
 class QueueView(_Base):
     """``@@access-queue``: requests waiting for my decision (待我审批)."""
 
     def rows(self):
-        return [self.row(b) for b in requests.waiting_for_me()]
+        return [self.row(b) for b in lookup.waiting_for_me()]
 
 
 class RequestView(_Base):
@@ -213,7 +215,7 @@ class RequestView(_Base):
         return (
             self.is_requester()
             and self.state == requests.APPROVED
-            and period.active(self.context.start, self.context.end, requests.today())
+            and period.active(self.context.start, self.context.end, lookup.today())
         )
 
     def may_download(self):
@@ -229,7 +231,7 @@ class RequestView(_Base):
                 "read": f"{base}{r.UID()}&disposition=inline",
                 "download": f"{base}{r.UID()}",
             }
-            for r in requests.records_of(self.context)
+            for r in lookup.records_of(self.context)
         ]
 
     def decisions(self):
@@ -254,8 +256,8 @@ class CopyView(BrowserView):
         alsoProvides(self.request, IDisableCSRFProtection)  # the register entry is the write
         try:
             if not isinstance(record, str):
-                raise requests.bad("one record at a time", "access.record", "record")
-            name, data = requests.use(
+                raise lookup.bad("one record at a time", "access.record", "record")
+            name, data = usage.use(
                 self.context, record, "view" if disposition == "inline" else "download"
             )
         except ArchiveError as error:

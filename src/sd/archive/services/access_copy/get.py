@@ -10,7 +10,7 @@ import json
 from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
 
-from sd.archive.access import requests
+from sd.archive.access import usage
 from sd.archive.core.errors import ArchiveError
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import error_body
@@ -44,7 +44,7 @@ class AccessCopyGet(ArchiveService):
             )
         alsoProvides(self.request, IDisableCSRFProtection)
         action = "view" if disposition == "inline" else "download"
-        name, data = requests.use(self.context, record, action)
+        name, data = usage.use(self.context, record, action)
         response = self.request.response
         response.setHeader("Content-Type", "application/pdf")
         response.setHeader("Content-Disposition", f'{disposition}; filename="{name}"')

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from sd.archive.access import lookup
 from sd.archive.access import register
 from sd.archive.access import requests
 
 
 def request_json(request, with_register: bool = False) -> dict:
-    records = requests.records_of(request)
+    records = lookup.records_of(request)
     body = {
         "@id": request.absolute_url(),
         "@type": "AccessRequest",

@@ -3,7 +3,7 @@ my decision (待我审批). ``GET {request}/@access-request``: one request with 
 
 from __future__ import annotations
 
-from sd.archive.access import requests
+from sd.archive.access import lookup
 from sd.archive.services.access_requests.common import request_json
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import problem
@@ -16,9 +16,9 @@ class AccessRequestsGet(ArchiveService):
             raise problem(
                 400, "BadRequest", "list must be mine or waiting", "access.list", prop="list"
             )
-        if requests.current_user_id() == "":
+        if lookup.current_user_id() == "":
             raise problem(401, "Unauthorized", "log in first (请先登录)", "auth.required")
-        brains = requests.mine() if which == "mine" else requests.waiting_for_me()
+        brains = lookup.mine() if which == "mine" else lookup.waiting_for_me()
         items = [request_json(b.getObject()) for b in brains[:200]]
         return {"items": items, "items_total": len(brains)}
 
