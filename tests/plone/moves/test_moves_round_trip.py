@@ -230,6 +230,31 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path, monke
     assert "j001" not in target.objectIds()
     assert not target.portal_catalog.unrestrictedSearchResults(portal_type="Record")
 
+    # a failure while the AIPs are written (the disk full as the audit history is stored),
+    # or after they were written (the transaction aborts): no file stays behind
+    import sd.archive.moves as moves
+    import sd.archive.moves.history as history_module
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(history_module, "store_trail", disk_full)
+        with pytest.raises(OSError):
+            import_repository(target, export, **trust)
+        transaction.abort()
+        assert aip_files(target) == {}
+        patch.undo()
+        patch.setattr(moves, "_attest_aips", disk_full)
+        with pytest.raises(OSError):
+            import_repository(target, export, **trust)
+        assert len(aip_files(target)) == 4  # written, not yet committed …
+        transaction.abort()
+        assert aip_files(target) == {}  # … and gone with the transaction
+    setSite(target)
+    assert not imported_trails(target)
+    assert not target.portal_catalog.unrestrictedSearchResults(portal_type="Record")
+
     ledger_before = current_ledger(target).state()["tree_size"]
     outcome = import_repository(target, export, **trust)
     transaction.commit()
