@@ -4,6 +4,7 @@ parties showing the overdue notice."""
 import transaction
 from plone import api
 
+from sd.archive.rectification import lists
 from sd.archive.rectification import notices
 from sd.archive.rectification.demo import make_rectification_demo
 
@@ -14,14 +15,14 @@ def test_demo_makes_an_overdue_notice_once(users, portal):
     notice = made[0]
     assert notices.overdue(notice)
     assert notice.issuer == "supervisor"
-    assert [b.getObject() for b in notices.overdue_notices()] == [notice]
+    assert [b.getObject() for b in lists.overdue_notices()] == [notice]
     assert make_rectification_demo(portal) == []
 
 
 def test_metric_figures_of_an_agency(users, portal, record):
-    figures = notices.metric_figures("J001")
+    figures = lists.metric_figures("J001")
     assert all({"label", "value", "link"} <= set(f) for f in figures)
-    assert notices.metric_figures("J999") == []
+    assert lists.metric_figures("J999") == []
 
 
 def test_workbenches_show_the_overdue_notice(fportal, fsetup, session):
@@ -51,7 +52,7 @@ def test_workbenches_show_the_overdue_notice(fportal, fsetup, session):
 
 
 def test_issue_form_cites_the_metrics(fportal, fsetup, session, monkeypatch):
-    from sd.archive.rectification import notices as module
+    from sd.archive.rectification import lists as module
 
     monkeypatch.setattr(
         module, "metric_figures", lambda code: [{"label": "文号缺号（件）", "value": 2, "link": ""}]

@@ -10,6 +10,7 @@ from zope.annotation.interfaces import IAnnotations
 
 from sd.archive.core.access.period import beijing_today
 from sd.archive.core.errors import ArchiveError
+from sd.archive.rectification import lists
 from sd.archive.rectification import notices
 
 
@@ -71,9 +72,9 @@ def test_other_agency_cannot_see_or_answer(issued, as_user):
         "rectification.not-your-notice",
     )
     assert notices.state_of(issued) == "issued"
-    assert len(notices.catalog_notices()) == 0  # the catalog hides it too
+    assert len(lists.catalog_notices()) == 0  # the catalog hides it too
     as_user("officer")
-    assert len(notices.catalog_notices()) == 1
+    assert len(lists.catalog_notices()) == 1
 
 
 def test_supervisor_cannot_answer_and_officer_cannot_decide(issued, as_user):
@@ -176,17 +177,17 @@ def test_amend_only_while_open(issued, as_user):
 
 
 def test_overdue_notices(issued, as_user, monkeypatch):
-    assert len(notices.overdue_notices()) == 0
+    assert len(lists.overdue_notices()) == 0
     later = issued.deadline + timedelta(days=2)
     monkeypatch.setattr(notices, "today", lambda: later)
-    found = notices.overdue_notices()
+    found = lists.overdue_notices()
     assert [b.getObject() for b in found] == [issued]
     assert notices.overdue(issued)
-    assert notices.overdue_notices(["J002"]) == []
+    assert lists.overdue_notices(["J002"]) == []
     as_user("officer")
-    assert len(notices.overdue_notices(["J001"])) == 1
+    assert len(lists.overdue_notices(["J001"])) == 1
     as_user("other-officer")
-    assert notices.overdue_notices() == []
+    assert lists.overdue_notices() == []
 
 
 def test_schema_field_owners():

@@ -14,6 +14,7 @@ from datetime import timedelta
 from plone import api
 
 from sd.archive import logger
+from sd.archive.rectification import lists
 from sd.archive.rectification import notices
 
 
@@ -26,7 +27,7 @@ def make_rectification_demo(portal) -> list:
     today = notices.today()
     with api.env.adopt_user(username=user) if user else api.env.adopt_roles(["Manager"]):
         if notices.find_fonds("J004") is not None:
-            figures = notices.metric_figures("J004") or [{"label": "文号缺号（件）", "value": 2}]
+            figures = lists.metric_figures("J004") or [{"label": "文号缺号（件）", "value": 2}]
             made.append(
                 notices.issue(
                     {

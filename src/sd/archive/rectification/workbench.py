@@ -9,6 +9,7 @@ from plone import api
 
 from sd.archive import _
 from sd.archive.core.rectification import rules
+from sd.archive.rectification import lists
 from sd.archive.rectification import notices
 
 
@@ -35,29 +36,29 @@ def block(portal_url: str, supervisor: bool, fonds_codes: list[str]) -> dict | N
         return None
     url = f"{portal_url}/@@rectification-notices"
     if supervisor:
-        overdue = notices.overdue_notices()
+        overdue = lists.overdue_notices()
         queues = [
             {
                 "id": "rectification-review",
                 "label": _("Answered notices to review"),
-                "count": len(notices.catalog_notices(review_state=rules.ANSWERED)),
+                "count": len(lists.catalog_notices(review_state=rules.ANSWERED)),
                 "url": f"{url}?state={rules.ANSWERED}",
             },
             {
                 "id": "rectification-open",
                 "label": _("Notices awaiting the agencies' answer"),
-                "count": len(notices.catalog_notices(review_state=list(rules.OPEN_STATES))),
+                "count": len(lists.catalog_notices(review_state=list(rules.OPEN_STATES))),
                 "url": f"{url}?state={rules.ISSUED}",
             },
         ]
     else:
-        overdue = notices.overdue_notices(fonds_codes)
+        overdue = lists.overdue_notices(fonds_codes)
         queues = [
             {
                 "id": "rectification-to-answer",
                 "label": _("Notices to answer"),
                 "count": len(
-                    notices.catalog_notices(
+                    lists.catalog_notices(
                         review_state=list(rules.OPEN_STATES), fonds_code=fonds_codes
                     )
                 ),

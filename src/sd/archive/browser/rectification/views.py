@@ -18,6 +18,7 @@ from sd.archive.core.access.period import beijing_today
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.rectification import rules
 from sd.archive.core.rectification.pdf import notice_pdf
+from sd.archive.rectification import lists
 from sd.archive.rectification import notices
 from sd.archive.services.rectification_notices.common import pdf_input
 
@@ -101,12 +102,12 @@ class NoticesView(_Base):
         state = form.get("state") if form.get("state") in STATE_LABELS else ""
         fonds = (form.get("fonds") or "").strip()[:40]
         if form.get("overdue"):
-            brains = notices.overdue_notices([fonds] if fonds else None)
+            brains = lists.overdue_notices([fonds] if fonds else None)
         else:
             query = {"review_state": state} if state else {}
             if fonds:
                 query["fonds_code"] = fonds
-            brains = notices.catalog_notices(**query)
+            brains = lists.catalog_notices(**query)
         return [self.row(b) for b in brains[:500]]
 
     def states(self):
@@ -131,7 +132,7 @@ class IssueView(_Base):
         if self.request.method == "GET" and form.get("cite") and self.values["fonds"]:
             # 从监督指标引用: the agency's non-zero supervision figures, one per line
             self.values["figures"] = "\n".join(
-                f"{f['label']}：{f['value']}" for f in notices.metric_figures(self.values["fonds"])
+                f"{f['label']}：{f['value']}" for f in lists.metric_figures(self.values["fonds"])
             )
         if self.request.method == "POST" and form.get("form.submitted"):
             try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from plone import api
 
 from sd.archive.core.rectification import rules
-from sd.archive.rectification import notices
+from sd.archive.rectification import lists
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import problem
 from sd.archive.services.rectification_notices.common import notice_json
@@ -32,14 +32,14 @@ class RectificationNoticesGet(ArchiveService):
         fonds = form.get("fonds") or ""
         codes = [fonds] if fonds else None
         if form.get("overdue") in ("1", "true"):
-            brains = notices.overdue_notices(codes)
+            brains = lists.overdue_notices(codes)
             if state:
                 brains = [b for b in brains if b.review_state == state]
         else:
             query = {"review_state": state} if state else {}
             if codes:
                 query["fonds_code"] = codes
-            brains = notices.catalog_notices(**query)
+            brains = lists.catalog_notices(**query)
         items = [notice_json(b.getObject()) for b in brains[:200]]
         return {"items": items, "items_total": len(brains)}
 
