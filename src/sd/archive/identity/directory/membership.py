@@ -16,8 +16,8 @@ from sd.archive.core.identity.directory import Tree
 from sd.archive.core.identity.directory import diff
 from sd.archive.core.identity.directory import member_groups
 from sd.archive.identity.directory import store
+from sd.archive.identity.directory.changes import apply
 from sd.archive.identity.directory.sync import _kept_departments
-from sd.archive.identity.directory.sync import apply
 from sd.archive.identity.directory.sync import read_site
 from sd.archive.security.directory import Directory
 from sd.archive.security.separation import ADMINISTRATOR_ROLES

@@ -28,9 +28,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 
-import transaction
-from zope.event import notify
-
 from sd.archive import audit
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.identity.directory import PREFIX
@@ -47,15 +44,15 @@ from sd.archive.core.identity.directory import parse_members
 from sd.archive.core.identity.directory import parse_user
 from sd.archive.identity.directory import store
 from sd.archive.identity.directory.accounts import plugin as accounts_plugin
+from sd.archive.identity.directory.changes import apply
+from sd.archive.identity.directory.changes import fonds_by_code
 from sd.archive.identity.platform.client import UNKNOWN_USER
 from sd.archive.identity.platform.client import PlatformError
 from sd.archive.security.directory import Directory
-from sd.archive.security.events import SecurityChangedEvent
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
 from sd.archive.security.separation import SUPERUSER_ROLES
 
 logger = logging.getLogger("sd.archive.identity.directory")
-SAVEPOINT_EVERY = 5000
 DEPARTMENTS_KEY = "sd.archive.identity.directory.departments"
 
 
@@ -144,7 +141,7 @@ def read_site(portal, fonds_codes=(), users=None) -> Desired:
         if managed:
             have.memberships[principal_id] = managed
     for code in fonds_codes:
-        fonds = _fonds(portal, code)
+        fonds = fonds_by_code(portal, code)
         if fonds is None:
             continue
         grants = {
@@ -159,12 +156,6 @@ def read_site(portal, fonds_codes=(), users=None) -> Desired:
         if principal.startswith(PREFIX) and roles:
             have.global_grants[principal] = frozenset(roles)
     return have
-
-
-def _fonds(portal, code):
-    from sd.archive.intake.fonds import find_fonds
-
-    return find_fonds(portal, code)
 
 
 def untouchable(portal) -> frozenset[str]:
@@ -328,84 +319,6 @@ def _done(portal, outcome: Outcome) -> Outcome:
         details={"kind": outcome.kind, "status": outcome.status, "counts": summary["counts"]},
     )
     return outcome
-
-
-# -- making the changes --------------------------------------------------------------------
-
-
-class _Applier:
-    """Makes one plan's changes: one method per kind of change."""
-
-    def __init__(self, portal):
-        self.portal = portal
-        self.pas = portal.acl_users
-        self.groups = self.pas.source_groups
-        self.accounts = accounts_plugin(portal)
-        self.touched_fonds = {}
-
-    def group_add(self, change):
-        self.groups.addGroup(
-            change.subject, title=change.after.title, description=change.after.description
-        )
-
-    def group_update(self, change):
-        new = change.after
-        self.groups.updateGroup(change.subject, title=new.title, description=new.description)
-        _announce("group_updated", change.subject, title=new.title, description=new.description)
-
-    def account_add(self, change):
-        self.accounts.put(change.subject, change.after)
-        _announce("account_created", change.subject)
-
-    def account_update(self, change):
-        self.accounts.put(change.subject, change.after)
-        _announce("account_updated", change.subject)
-
-    def member_join(self, change):
-        self.groups.addPrincipalToGroup(change.subject, change.target)
-
-    def member_leave(self, change):
-        self.groups.removePrincipalFromGroup(change.subject, change.target)
-
-    def grant_local(self, change):
-        fonds = _fonds(self.portal, change.target)
-        if fonds is None:
-            return
-        if change.after:
-            fonds.manage_setLocalRoles(change.subject, sorted(change.after))
-        else:
-            fonds.manage_delLocalRoles([change.subject])
-        self.touched_fonds[change.target] = fonds
-
-    def grant_global(self, change):
-        self.pas.portal_role_manager.assignRolesToPrincipal(sorted(change.after), change.subject)
-
-    def account_disable(self, change):
-        self.accounts.disable(change.subject, "left the directory")
-        _announce("account_disabled", change.subject)
-
-    def group_remove(self, change):
-        self.groups.removeGroup(change.subject)  # announced by the guard (group_deleted)
-
-
-def apply(portal, plan: Plan) -> None:
-    """Make the plan's changes in its order (savepoints now and then for big plans); the
-    security index of a fonds is rebuilt only where a grant itself changed (a binding)."""
-    applier = _Applier(portal)
-    for index, change in enumerate(plan.changes, start=1):
-        getattr(applier, change.kind.replace(".", "_"))(change)
-        if index % SAVEPOINT_EVERY == 0:
-            transaction.savepoint(optimistic=True)
-    for fonds in applier.touched_fonds.values():
-        fonds.reindexObjectSecurity()
-
-
-def _announce(action, principal, **details):
-    notify(
-        SecurityChangedEvent(
-            action, principal, "", {"actor": audit.actor(), "source": "directory", **details}
-        )
-    )
 
 
 # -- reading -----------------------------------------------------------------------------------
