@@ -3,6 +3,7 @@ transfer, a declared shortfall and a refused package — computed, not typed."""
 
 import datetime
 
+from sd.archive.supervision import details
 from sd.archive.supervision import metrics
 from sd.archive.supervision.demo import make_supervision_demo
 
@@ -15,7 +16,7 @@ def test_demo_agency_needs_attention(manager):
     y2024 = metrics.agency_metrics("J004", 2024, today=TODAY)
     assert y2024["records"] == 9
     assert y2024["completeness"]["number_gaps"] == 2  # 4 and 5; 9 is void with a reason
-    assert metrics.number_gaps(fonds, 2024)[0]["missing"] == [4, 5]
+    assert details.number_gaps(fonds, 2024)[0]["missing"] == [4, 5]
     assert y2024["completeness"]["declared_shortfall"] == 6  # 15 declared, 9 archived
     assert y2024["quality"]["rejections"] == 0  # refused in the calendar year of the refusal
     assert metrics.agency_metrics("J004", 2023, today=TODAY)["timeliness"]["late"] == 6

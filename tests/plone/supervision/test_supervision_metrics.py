@@ -11,6 +11,7 @@ from supervision_helpers import official
 from sd.archive.intake.rejections import add_rejection
 from sd.archive.repository import create_record
 from sd.archive.supervision import aggregates
+from sd.archive.supervision import details
 from sd.archive.supervision import metrics
 from sd.archive.supervision import numbers
 
@@ -26,7 +27,7 @@ def test_number_gaps_and_void_reasons(agency, fonds):
     assert found["records"] == 4
     assert found["completeness"]["number_gaps"] == 2  # 鲁某发〔2026〕3号 and 5号
     assert found["completeness"]["number_series"] == 1
-    assert metrics.number_gaps(fonds, 2026) == [
+    assert details.number_gaps(fonds, 2026) == [
         {
             "series": "鲁某发〔2026〕",
             "missing": [3, 5],
@@ -37,7 +38,7 @@ def test_number_gaps_and_void_reasons(agency, fonds):
     ]
     numbers.declare(fonds, "鲁某发〔2026〕", [3], "void", "发文作废")
     assert figures(fonds)["completeness"]["number_gaps"] == 1
-    assert metrics.number_gaps(fonds, 2026)[0]["missing"] == [5]
+    assert details.number_gaps(fonds, 2026)[0]["missing"] == [5]
     assert figures(fonds)["completeness"]["rate"] == 80.0  # 4 of 4 + 1 missing
 
 
@@ -54,7 +55,7 @@ def test_timeliness_late_and_due_for_transfer(agency, fonds):
     old = figures(fonds, 2019)
     assert old["timeliness"]["late"] == 1  # dated 2019, archived in 2026: deadline 2020-06-30
     assert old["timeliness"]["rate"] == 0.0
-    assert [r["uid"] for r in metrics.records_behind(fonds, 2019, "late")] == [agency["late"].UID()]
+    assert [r["uid"] for r in details.records_behind(fonds, 2019, "late")] == [agency["late"].UID()]
     now = figures(fonds)
     assert now["timeliness"]["late"] == 0 and now["timeliness"]["rate"] == 100.0
     assert now["timeliness"]["pending"] == 1
@@ -121,10 +122,10 @@ def test_seal_failures_corrections_and_missing_components(agency, fonds):
     assert found["quality"]["seal_failures"] == 1
     assert found["quality"]["corrected"] == 1
     assert found["completeness"]["components_missing"] == 1
-    assert [r["uid"] for r in metrics.records_behind(fonds, 2026, "components_missing")] == [
+    assert [r["uid"] for r in details.records_behind(fonds, 2026, "components_missing")] == [
         bare.UID()
     ]
-    assert [r["uid"] for r in metrics.records_behind(fonds, 2026, "seal_failed")] == [record.UID()]
+    assert [r["uid"] for r in details.records_behind(fonds, 2026, "seal_failed")] == [record.UID()]
 
 
 def test_review_backlog_and_scope(agency, fonds):
@@ -143,7 +144,7 @@ def test_removed_record_leaves_the_counters(agency, fonds):
     api.content.delete(agency["pending"], check_linkintegrity=False)
     aggregates.flush()
     assert figures(fonds)["timeliness"]["pending"] == 0
-    assert metrics.records_behind(fonds, 2026, "pending") == []
+    assert details.records_behind(fonds, 2026, "pending") == []
 
 
 def test_rebuild_gives_the_same_figures(agency, fonds, portal):

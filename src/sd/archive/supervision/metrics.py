@@ -8,9 +8,8 @@ them, #26)::
     all_agencies(year=None, today=None, domain=None) -> list[dict]
         one dict per fonds (agency), ordered by fonds code, each as agency_metrics.
     years() -> list[int]     the years that have figures, newest first
-    records_behind(fonds, year, metric) -> list[dict]   the records behind a listed figure
-        metric in ("late", "components_missing", "seal_failed", "corrected", "pending")
-    number_gaps(fonds, year=None) -> list[dict]          the missing 文号 behind number_gaps
+
+The records behind a figure (drill-down) are in :mod:`.details`.
 
 One agency's dict::
 
@@ -49,10 +48,8 @@ from sd.archive.sitedata import site_tree
 from sd.archive.supervision import aggregates
 from sd.archive.supervision import numbers
 from sd.archive.supervision.aggregates import COUNTS
-from sd.archive.supervision.aggregates import MEMBERS
 
 DECLARED = "sd.archive.supervision.declared"
-LISTED_METRICS = ("late", "components_missing", "seal_failed", "corrected", "pending")
 
 
 def _today(today: date | None) -> date:
@@ -61,7 +58,7 @@ def _today(today: date | None) -> date:
     return today or beijing_today()
 
 
-def _fonds_object(fonds):
+def fonds_object(fonds):
     if isinstance(fonds, str):
         from sd.archive.intake.fonds import find_fonds
 
@@ -346,7 +343,7 @@ class Reader:
 
 def agency_metrics(fonds, year: int | None = None, today: date | None = None) -> dict:
     """The figures of one agency (a Fonds or its 全宗号) for ``year`` (None: all years)."""
-    return Reader(today).row(_fonds_object(fonds), year)
+    return Reader(today).row(fonds_object(fonds), year)
 
 
 def all_agencies(year: int | None = None, today: date | None = None, domain: str | None = None):
@@ -358,44 +355,3 @@ def all_agencies(year: int | None = None, today: date | None = None, domain: str
 def years(today: date | None = None) -> list[int]:
     """The 年度 with archived records in any agency, newest first."""
     return Reader(today).years()
-
-
-def records_behind(fonds, year: int | None, metric: str, limit: int = 500) -> list[dict]:
-    """The records behind a listed figure (指标明细): uid, title, 档号, 文号, state, url —
-    from catalog brains, never from the records."""
-    if metric not in LISTED_METRICS:
-        raise KeyError(metric)
-    fonds = _fonds_object(fonds)
-    members = site_tree(api.portal.get(), MEMBERS)
-    if members is None:
-        return []
-    low, high = (year, year) if year is not None else (0, 9999)
-    uids: list[str] = []
-    for key, found in members.items(
-        min=(fonds.fonds_code, low, ""), max=(fonds.fonds_code, high, "\uffff")
-    ):
-        if key[2] == metric:
-            uids.extend(found)
-    catalog = api.portal.get_tool("portal_catalog")
-    rows = []
-    for brain in (
-        catalog.unrestrictedSearchResults(UID=uids[:limit], sort_on="archival_code") if uids else []
-    ):
-        rows.append(
-            {
-                "uid": brain.UID,
-                "title": brain.Title,
-                "archival_code": getattr(brain, "archival_code", "") or "",
-                "document_number": getattr(brain, "document_number", "") or "",
-                "document_date": getattr(brain, "document_date", None),
-                "state": brain.review_state,
-                "url": brain.getURL(),
-            }
-        )
-    return rows
-
-
-def number_gaps(fonds, year: int | None = None) -> list[dict]:
-    """The missing 文号 of an agency, per series (发文断号明细)."""
-    fonds = _fonds_object(fonds)
-    return [g.as_dict() for g in numbers.gaps(api.portal.get(), fonds, year)]

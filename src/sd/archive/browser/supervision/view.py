@@ -21,6 +21,7 @@ from sd.archive.core.supervision.figures import parse_metric
 from sd.archive.core.supervision.figures import parse_year
 from sd.archive.core.supervision.figures import rank
 from sd.archive.supervision import access
+from sd.archive.supervision import details
 from sd.archive.supervision import metrics
 
 #: ranking metric → Chinese label (the select, the chart's title)
@@ -195,9 +196,9 @@ class AgencyView(BrowserView):
             return self.index()
         self.figures = self.reader.row(self.context, self.year)
         if self.metric == "number_gaps":
-            self.items = metrics.number_gaps(self.context, self.year)
+            self.items = details.number_gaps(self.context, self.year)
         elif self.metric:
-            self.items = metrics.records_behind(self.context, self.year, self.metric)
+            self.items = details.records_behind(self.context, self.year, self.metric)
         return self.index()
 
     def cell(self, value) -> str:

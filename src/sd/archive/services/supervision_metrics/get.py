@@ -17,9 +17,10 @@ from sd.archive.core.supervision.figures import parse_year
 from sd.archive.core.supervision.figures import rank
 from sd.archive.services.base import ArchiveService
 from sd.archive.supervision import access
+from sd.archive.supervision import details
 from sd.archive.supervision import metrics
 
-DETAILS = (*metrics.LISTED_METRICS, "number_gaps")
+DETAILS = (*details.LISTED_METRICS, "number_gaps")
 
 
 def detail_links(url: str, year) -> dict:
@@ -75,11 +76,11 @@ class FondsDetailsGet(ArchiveService):
         year = parse_year(form.get("year"))
         metric = parse_metric(form.get("metric"), DETAILS)
         if metric == "number_gaps":
-            items = metrics.number_gaps(self.context, year)
+            items = details.number_gaps(self.context, year)
         else:
             items = [
                 {**r, "document_date": str(r["document_date"] or "")}
-                for r in metrics.records_behind(self.context, year, metric)
+                for r in details.records_behind(self.context, year, metric)
             ]
         return {
             "@id": f"{self.context.absolute_url()}/@supervision-details",

@@ -4,7 +4,7 @@ the numbers marked void with a reason (``declared``)."""
 from sd.archive.core.supervision.figures import parse_year
 from sd.archive.services.base import ArchiveService
 from sd.archive.supervision import access
-from sd.archive.supervision import metrics
+from sd.archive.supervision import details
 from sd.archive.supervision import numbers
 
 
@@ -15,5 +15,5 @@ class NumberGapsGet(ArchiveService):
         return {
             "@id": f"{self.context.absolute_url()}/@number-gaps",
             "declared": numbers.declared_list(self.context, year),
-            "gaps": metrics.number_gaps(self.context, year),
+            "gaps": details.number_gaps(self.context, year),
         }
