@@ -66,16 +66,37 @@ def node_key() -> NodeKey:
     return NodeKey.load(path, KEY_NAME)
 
 
-_writer = AIPWriter(int(os.environ.get("SD_ARCHIVE_AIP_PROCESSES", 1)))
+_writer = AIPWriter(int(os.environ.get("SD_ARCHIVE_AIP_PROCESSES", 2)))
 
 
 def write_aip(locations, aip, policy=None):
     """Write ``aip`` signed by the node key, in a writer process when one is configured
-    (``SD_ARCHIVE_AIP_PROCESSES``, default 1; 0 writes in this process)."""
+    (``SD_ARCHIVE_AIP_PROCESSES``, default 2: the after-archiving worker has two AIPs
+    written at once, :func:`submit_aip`; 0 writes in this process)."""
     spec = key_spec()
     if spec is None:
         return _write_here(locations, aip, signer(), policy=policy)
     return _writer.write(locations, aip, spec, policy)
+
+
+class _Written:
+    """An AIP written already (no writer process for this key): ``result()`` answers it."""
+
+    def __init__(self, stored):
+        self._stored = stored
+
+    def result(self):
+        return self._stored
+
+
+def submit_aip(locations, aip, policy=None):
+    """Start :func:`write_aip` and return at once; ``result()`` of the answer waits for the
+    stored AIP (a writer process writes while the caller goes on; without one it is written
+    now)."""
+    spec = key_spec()
+    if spec is None:
+        return _Written(_write_here(locations, aip, signer(), policy=policy))
+    return _writer.submit(locations, aip, spec, policy)
 
 
 def signer() -> PackageSigner:

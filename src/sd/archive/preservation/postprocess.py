@@ -5,10 +5,14 @@ committed. The heavier work that follows archiving — the archiving seal (归�
 originals and the AIP version written to every online location — is queued in the *same*
 transaction that archived the record (a BTree in the site, keyed by UID), so the work is
 durable exactly when the record is: a crash after the commit leaves the entry, never a
-record without its package. A worker thread with its own connection then does the work, one
-record per transaction (the ledger's write lock is held only for that record's ``preserve``
-entry), and removes the entry in the same transaction. The queue is 32 shards whose
-concurrent changes merge (:class:`PendingWork`), so adding and taking never conflict.
+record without its package. A worker thread with its own connection then does the work and
+removes the entries in the same transaction, up to ``SD_ARCHIVE_POSTPROCESS_BATCH`` records
+(default 8) per transaction (:func:`take_many`): each record's AIP goes to a writer process
+(``SD_ARCHIVE_AIP_PROCESSES``, default 2) as soon as it is built, and the next record is sealed
+and packaged meanwhile; a batch that fails is taken again one record at a time. The text of the
+next records is extracted ahead on helper threads (:class:`TextAhead`), also while the worker
+gives way to intake. The queue is 32 shards whose concurrent changes merge
+(:class:`PendingWork`), so adding and taking never conflict.
 
 ``SD_ARCHIVE_POSTPROCESS``: ``queue`` (default) or ``inline`` (everything in the archiving
 transaction, as before the queue; the test layers use it). ``SD_ARCHIVE_POSTPROCESS_WORKER=off``
@@ -147,15 +151,23 @@ def entries(site=None, limit: int = 50) -> list[dict]:
     return sorted(found, key=lambda e: e["since"])[:limit]
 
 
-def process(record, steps) -> dict | None:
+def process(record, steps, extractor=None) -> dict | None:
     """Do the queued work of one record in the lifecycle's order (``sd.archive.lifecycle``):
     archiving seal first, then the text of the files (``sd.archive.text``), then the AIP (with
-    the seal and the text as a derived representation)."""
+    the seal and the text as a derived representation). ``extractor``: see :class:`TextAhead`
+    (default: the worker's, which answers from text extracted ahead when it has it)."""
+    started = start(record, steps, extractor)
+    return None if started is None else store.finish_or_alarm(started)
+
+
+def start(record, steps, extractor=None) -> store.Started | None:
+    """:func:`process` up to the AIP handed to its writer process (not waited for)."""
     if SEAL in steps:
         seal_archived(record)
-    text_queue.take_if_pending(record)  # the text of the files, so the first AIP holds it
+    # the text of the files, so the first AIP holds it
+    text_queue.take_if_pending(record, extractor=extractor or text_ahead.extractor)
     reasons = [s.split(":", 1)[1] for s in steps if s.startswith("preserve:")]
-    return store.preserve_or_alarm(record, reasons[0] if reasons else "archive", force=True)
+    return store.start_or_alarm(record, reasons[0] if reasons else "archive", force=True)
 
 
 def oldest_age(site=None) -> float:
@@ -211,12 +223,111 @@ def give_way(site=None, wait=time.sleep, step: float = 0.1) -> bool:
     return waited > 0
 
 
+def upcoming(site=None, limit: int = 16) -> list[str]:
+    """The uids the drain takes next, in its order (:func:`next_uid`), at most ``limit``."""
+    found: list[str] = []
+    for shard in _shards(site):
+        items = shard.items
+        found.extend(sorted(items, key=lambda uid: items[uid][0])[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    return found
+
+
 def next_uid(site=None) -> str | None:
     """The oldest entry of the first shard that has any."""
     for shard in _shards(site):
         if shard.items:
             return min(shard.items, key=lambda uid: shard.items[uid][0])
     return None
+
+
+class TextAhead:
+    """The text of the next queued records, extracted ahead on helper threads (预先提取文本).
+
+    Text extraction runs external tools (pdftotext, OCR) on the components' blob files: work
+    outside the interpreter that needs nothing of the database but the file paths. The worker
+    looks up the next records of the queue (in its own thread and connection) and hands the
+    paths of their originals to a small thread pool, also while it gives way to intake, so the
+    tools run on the other core meanwhile; when the worker then takes the record,
+    ``extractor`` answers from the finished result (the same :func:`extract` of the same file,
+    so the result is the one the record would get anyway). Nothing here is durable: a result
+    not used (a record changed or gone, a restart) is dropped and the text is extracted then.
+    """
+
+    def __init__(self, threads: int = 2, depth: int = 32, extract=None):
+        self.threads = threads
+        self.depth = depth
+        self._extract = extract
+        self._pool = None
+        self._lock = threading.Lock()
+        self._futures: dict[tuple[str, str], object] = {}  # (path, name) → Future, in order
+        self._seen: dict[str, None] = {}  # uids looked at (ordered, bounded)
+        self.hits = self.misses = 0
+
+    def _function(self):
+        if self._extract is None:
+            from sd.archive.core.text import extract
+
+            self._extract = extract
+        return self._extract
+
+    def _submit(self, path: str, name: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with self._lock:
+            if (path, name) in self._futures:
+                return
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="sd-text-ahead")
+            self._futures[(path, name)] = self._pool.submit(self._function(), path, name)
+            while len(self._futures) > 4 * self.depth:  # never used: drop the oldest
+                self._futures.pop(next(iter(self._futures))).cancel()
+
+    def fill(self, site=None) -> int:
+        """Submit the originals of the next ``depth`` queued records not looked at yet."""
+        from sd.archive.text import _entries
+        from sd.archive.text.store import _blob_path
+
+        from .package import components
+
+        submitted = 0
+        for uid in upcoming(site, self.depth):
+            if uid in self._seen:
+                continue
+            self._seen[uid] = None
+            if len(self._seen) > 8 * self.depth:
+                self._seen.pop(next(iter(self._seen)))
+            if not text_queue.is_pending_uid(uid, site):
+                continue
+            record = store.record_by_uid(uid)
+            if record is None:
+                continue
+            entries = _entries(record)
+            for component in components(record):
+                if getattr(component, "version_of", None) or component.UID() in entries:
+                    continue
+                try:
+                    path = _blob_path(component)
+                except Exception as error:  # noqa: BLE001 - the worker meets it again
+                    logger.debug("text of %s not extracted ahead: %s", uid, error)
+                    continue
+                self._submit(path, component.file.filename or component.getId())
+                submitted += 1
+        return submitted
+
+    def extractor(self, path: str, name: str):
+        """:func:`extract` of ``path``, from the result extracted ahead when there is one."""
+        with self._lock:
+            future = self._futures.pop((path, name), None)
+        if future is not None and not future.cancelled():
+            self.hits += 1
+            return future.result()
+        self.misses += 1
+        return self._function()(path, name)
+
+
+text_ahead = TextAhead(int(os.environ.get("SD_ARCHIVE_TEXT_AHEAD_THREADS", 2)))
 
 
 def take(uid: str, site=None) -> None:
@@ -232,42 +343,159 @@ def take(uid: str, site=None) -> None:
         process(record, steps)
 
 
+def take_many(uids: list[str], site=None) -> None:
+    """:func:`take` of several records in the current transaction: each record's AIP is
+    handed to a writer process as soon as it is built, and the next record is sealed and
+    packaged meanwhile (AIPs written on the other core, two at a time); then every version is
+    recorded in order. All leave the queue with the one commit; on any failure the AIP files
+    written so far are removed (none is recorded) and the caller aborts."""
+    started: list[store.Started] = []
+    try:
+        for uid in uids:
+            shard = _shard(uid, site)
+            _since, steps = shard.items[uid]
+            shard.remove(uid)
+            record = store.record_by_uid(uid)
+            if record is None or store._destroyed(record):
+                continue
+            begun = start(record, steps)
+            if begun is not None:
+                started.append(begun)
+        while started:
+            store.finish_or_alarm(started[0])
+            started.pop(0)
+    except BaseException:
+        for begun in started:
+            begun.discard()
+        raise
+
+
+BATCH = int(os.environ.get("SD_ARCHIVE_POSTPROCESS_BATCH", 8))
+
+
+def _ahead(site) -> None:
+    if text_ahead.threads > 0:
+        text_ahead.fill(site)
+
+
 def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
     """Empty the queue now, one committed transaction per record; returns how many.
 
     A conflict is retried; a record whose work fails otherwise raises the not-preserved
     alarm and leaves the queue, so one bad record never blocks the others. ``polite``
-    (the worker) gives way to intake before each record (:func:`give_way`)."""
-    return drain_queue(next_uid, take, _give_up, "after-archiving work", site, limit, polite)
+    (the worker) gives way to intake before each record (:func:`give_way`). The text of the
+    next records is extracted ahead meanwhile (:class:`TextAhead`)."""
+    return drain_queue(
+        next_uid,
+        take,
+        _give_up,
+        "after-archiving work",
+        site,
+        limit,
+        polite,
+        ahead=_ahead,
+        batch=(upcoming, take_many, BATCH) if BATCH > 1 else None,
+    )
 
 
-def drain_queue(next_uid, take, give_up, what: str, site=None, limit=None, polite=False) -> int:
+AHEAD_EVERY = 0.5  # seconds between looks at the queue while giving way
+
+
+def drain_queue(
+    next_uid,
+    take,
+    give_up,
+    what: str,
+    site=None,
+    limit=None,
+    polite=False,
+    ahead=None,
+    batch=None,
+) -> int:
     """The drain loop of a queue of this shape (this one, the text queue): ``take(uid, site)``
     each ``next_uid(site)`` and commit; a conflict is retried, any other failure handed to
-    ``give_up(uid, site, error)`` after the abort."""
-    done = conflicts = 0
+    ``give_up(uid, site, error)`` after the abort. ``ahead(site)``, when given, is called
+    before each record and every ``AHEAD_EVERY`` seconds while giving way (on a fresh
+    snapshot), to start work on the next records that needs no transaction.
+
+    ``batch = (upcoming, take_many, size)``: up to ``size`` records ``upcoming(site, size)``
+    are taken together, ``take_many(uids, site)``, and committed in one transaction (all or
+    none of them leave the queue); when a batch fails other than by a conflict, its records
+    are taken again one by one, so that only the bad one is given up."""
+    done = conflicts = singles = 0
+    since_look = [0.0]  # seconds waited since ``ahead`` last looked
+
+    def waiting(step: float) -> None:
+        time.sleep(step)
+        since_look[0] += step
+        if ahead is not None and since_look[0] >= AHEAD_EVERY:
+            since_look[0] = 0.0
+            transaction.abort()  # see what arrived meanwhile
+            ahead(site)
+
     while limit is None or done < limit:
-        if polite and give_way(site):
+        if polite and give_way(site, wait=waiting):
             transaction.abort()  # see what arrived while waiting
-        uid = next_uid(site)
-        if uid is None:
-            break
-        try:
-            take(uid, site)
-            transaction.commit()
-        except ConflictError as conflict:
-            transaction.abort()
-            logger.info("%s for %s will be retried: %s", what, uid, conflict)
+        if ahead is not None:
+            ahead(site)
+        taken = failed = 0
+        if batch is not None and not singles:
+            size = batch[2] if limit is None else min(batch[2], limit - done)
+            taken, failed = _take_batch(batch, site, size, what)
+        if taken == failed == 0:
+            uid = next_uid(site)
+            if uid is None:
+                break
+            taken, failed = _take_one(take, give_up, uid, site, what)
+            singles = max(0, singles - 1) if taken else singles
+        else:
+            singles = failed if taken is not None else singles
+        if taken is None:  # a conflict: retried
             conflicts += 1
             if conflicts > 20:
-                raise
+                raise failed
             time.sleep(0.05 * conflicts)
             continue
-        except Exception as error:  # noqa: BLE001 - one bad record must not stop the queue
-            transaction.abort()
-            give_up(uid, site, error)
-        done += 1
+        done += taken
     return done
+
+
+def _take_one(take, give_up, uid: str, site, what: str):
+    """One record of :func:`drain_queue`: ``(1, 0)`` when done or given up, ``(None, conflict)``
+    after a conflict."""
+    try:
+        take(uid, site)
+        transaction.commit()
+    except ConflictError as conflict:
+        transaction.abort()
+        logger.info("%s for %s will be retried: %s", what, uid, conflict)
+        return None, conflict
+    except Exception as error:  # noqa: BLE001 - one bad record must not stop the queue
+        transaction.abort()
+        give_up(uid, site, error)
+    return 1, 0
+
+
+def _take_batch(batch, site, size: int, what: str):
+    """One batch of :func:`drain_queue`: ``(taken, 0)`` when committed, ``(None, conflict)``
+    after a conflict, ``(0, n)`` when its ``n`` records must be taken one by one, ``(0, 0)``
+    when fewer than two records wait."""
+    upcoming, take_many, _size = batch
+    uids = upcoming(site, size)
+    if len(uids) < 2:
+        return 0, 0
+    try:
+        take_many(uids, site)
+        transaction.commit()
+    except ConflictError as conflict:
+        transaction.abort()
+        logger.info("%s for %s records will be retried: %s", what, len(uids), conflict)
+        return None, conflict
+    except Exception as error:  # noqa: BLE001 - find the bad one, one by one
+        transaction.abort()
+        logger.warning("%s for %s records: %s; now one by one", what, len(uids), error)
+        return 0, len(uids)
+    return len(uids), 0
 
 
 def _give_up(uid: str, site, error) -> None:

@@ -145,6 +145,30 @@ class _RemoveOnAbort:
 
 def preserve(record, reason: str, *, force: bool = False) -> dict | None:
     """Write the next AIP version of ``record`` everywhere online; None when nothing changed."""
+    started = start_preserve(record, reason, force=force)
+    return None if started is None else finish_preserve(started)
+
+
+class Started:
+    """An AIP version being written (:func:`start_preserve`); :func:`finish_preserve` waits
+    for it and records it. Between the two the caller may start the next record's."""
+
+    def __init__(self, record, reason: str, version: int, mark: str, pending):
+        self.record, self.reason, self.version, self.mark = record, reason, version, mark
+        self.pending = pending
+
+    def discard(self) -> None:
+        """The transaction will not record it: wait for the files and remove them."""
+        try:
+            stored = self.pending.result()
+        except Exception:  # noqa: BLE001 - nothing written, nothing to remove
+            return
+        _RemoveOnAbort(list(stored.copies.values()))._remove()
+
+
+def start_preserve(record, reason: str, *, force: bool = False) -> Started | None:
+    """Build the next AIP version of ``record`` and hand it to a writer process (first half of
+    :func:`preserve`); None when nothing changed."""
     last = last_version(record)
     mark = fingerprint(record)
     if last is not None and not force and last.get("fingerprint") == mark:
@@ -156,7 +180,15 @@ def preserve(record, reason: str, *, force: bool = False) -> dict | None:
         for stray in set_aside_strays(config.locations(), relpath, stamp):
             logger.warning("set aside %s: written before a crash, never committed", stray)
     aip = build_aip(record, version)
-    stored = keys.write_aip(config.locations(), aip, policy=config.policy())
+    pending = keys.submit_aip(config.locations(), aip, policy=config.policy())
+    return Started(record, reason, version, mark, pending)
+
+
+def finish_preserve(started: Started) -> dict:
+    """Wait for the AIP files of ``started`` and record the version: on the record, in the
+    site's digest index, in the ledger (second half of :func:`preserve`)."""
+    record, reason, version, mark = started.record, started.reason, started.version, started.mark
+    stored = started.pending.result()
     transaction.get().join(_RemoveOnAbort(list(stored.copies.values())))
     entry = {
         "version": version,
@@ -188,22 +220,43 @@ def preserve(record, reason: str, *, force: bool = False) -> dict | None:
 
 def preserve_or_alarm(record, reason: str, *, force: bool = False) -> dict | None:
     """``preserve``; a record that cannot be packaged raises an alarm instead of failing."""
+    started = start_or_alarm(record, reason, force=force)
+    return None if started is None else finish_or_alarm(started)
+
+
+def start_or_alarm(record, reason: str, *, force: bool = False) -> Started | None:
+    """:func:`start_preserve`; a failure raises the alarm (as :func:`preserve_or_alarm`)."""
     try:
-        return preserve(record, reason, force=force)
+        return start_preserve(record, reason, force=force)
     except ConflictError:
         raise
     except Exception as error:  # noqa: BLE001 - any failure must become a visible alarm
-        if not isinstance(error, ArchiveError):
-            error = ArchiveError(f"{type(error).__name__}: {error}", [], 500, "PreservationError")
-        subject = record.archival_code or record.UID()
-        alarms.raise_alarm(
-            alarms.NOT_PRESERVED,
-            subject,
-            f"{reason}: {error}",
-            details={"uid": record.UID(), "errors": error.as_dict()["errors"]},
-        )
-        logger.error("could not preserve %s: %s", subject, error)
+        _not_preserved(record, reason, error)
         return None
+
+
+def finish_or_alarm(started: Started) -> dict | None:
+    """:func:`finish_preserve`; a failure raises the alarm (as :func:`preserve_or_alarm`)."""
+    try:
+        return finish_preserve(started)
+    except ConflictError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure must become a visible alarm
+        _not_preserved(started.record, started.reason, error)
+        return None
+
+
+def _not_preserved(record, reason: str, error: Exception) -> None:
+    if not isinstance(error, ArchiveError):
+        error = ArchiveError(f"{type(error).__name__}: {error}", [], 500, "PreservationError")
+    subject = record.archival_code or record.UID()
+    alarms.raise_alarm(
+        alarms.NOT_PRESERVED,
+        subject,
+        f"{reason}: {error}",
+        details={"uid": record.UID(), "errors": error.as_dict()["errors"]},
+    )
+    logger.error("could not preserve %s: %s", subject, error)
 
 
 def relpath_of(record, version: int) -> str:

@@ -53,6 +53,11 @@ def is_pending(record, site=None) -> bool:
     return shard is not None and uid in shard.items
 
 
+def is_pending_uid(uid: str, site=None) -> bool:
+    shard = _shard(uid, site)
+    return shard is not None and uid in shard.items
+
+
 def pending(site=None) -> int:
     return sum(len(shard.items) for shard in _pp()._shards(site, key=QUEUE_KEY))
 
@@ -64,14 +69,15 @@ def next_uid(site=None) -> str | None:
     return None
 
 
-def take_if_pending(record, site=None) -> dict | None:
-    """Extract now if ``record`` is queued (the worker's step before the first AIP)."""
+def take_if_pending(record, site=None, extractor=None) -> dict | None:
+    """Extract now if ``record`` is queued (the worker's step before the first AIP;
+    ``extractor`` as in :func:`store.extract_record`)."""
     uid = record.UID()
     shard = _shard(uid, site)
     if shard is None or uid not in shard.items:
         return None
     shard.remove(uid)
-    return store.extract_record(record, site=site)
+    return store.extract_record(record, site=site, extractor=extractor)
 
 
 def take(uid: str, site=None) -> dict | None:

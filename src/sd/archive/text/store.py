@@ -106,9 +106,12 @@ def _blob_path(component) -> str:
     return blob_path(component)
 
 
-def extract_record(record, *, force: bool = False, site=None) -> dict:
+def extract_record(record, *, force: bool = False, site=None, extractor=None) -> dict:
     """Extract the text of every component of ``record`` that needs it (new, changed, failed
     and due, or all with ``force``) and keep it with the record; returns a summary.
+
+    ``extractor(path, name)`` replaces :func:`extract` (the after-archiving worker passes one
+    that answers from text it extracted ahead, ``preservation.postprocess.TextAhead``).
 
     Never raises for a bad file. Reindexes ``SearchableText`` and queues a new AIP version (the
     text as a derived representation) when the text changed and the record has an AIP."""
@@ -135,7 +138,7 @@ def extract_record(record, *, force: bool = False, site=None) -> dict:
             result = TextResult("", ORIGINAL, "ok", "", source.get("pages", 0))
         else:
             try:
-                result = extract(_blob_path(component), name)
+                result = (extractor or extract)(_blob_path(component), name)
             except Exception as error:  # noqa: BLE001 - extract never raises; reading a blob might
                 result = unavailable(f"文本提取失败 (text extraction failed: {error})")
         tries = 0 if result.ok else ((old or {}).get("tries", 0) + 1 if not force else 1)

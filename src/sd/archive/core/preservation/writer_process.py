@@ -84,6 +84,27 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="sd-aip-writer-parent", daemon=True).start()
 
 
+class PendingAIP:
+    """An AIP being written (写入中): ``result()`` is the :class:`StoredAIP`."""
+
+    def __init__(self, writer: AIPWriter, future, here):
+        self._writer, self._future, self._here = writer, future, here
+
+    def result(self):
+        if self._future is None:  # no pool: written now, in this process
+            locations, aip, spec, policy = self._here
+            return write_aip(locations, aip, spec.signer_from(_load(spec)), policy=policy)
+        try:
+            status, result = self._future.result()
+        except BrokenProcessPool:
+            self._writer._forget()
+            raise
+        if status == "ok":
+            return result
+        message, problems, http_status, type_ = result
+        raise ArchiveError(message, [Problem(**p) for p in problems], http_status, type_)
+
+
 class AIPWriter:
     """A small pool of writer processes, started on first use."""
 
@@ -104,20 +125,25 @@ class AIPWriter:
             return self._pool
 
     def write(self, locations, aip, spec: KeySpec, policy=None):
+        return self.submit(locations, aip, spec, policy).result()
+
+    def submit(self, locations, aip, spec: KeySpec, policy=None) -> PendingAIP:
+        """Start writing ``aip`` in a writer process and return at once; ``result()`` of the
+        answer waits for the :class:`StoredAIP` (or raises the writer's refusal). Several
+        AIPs are written at once by several processes (另一个核心上并行写入)."""
         if self.processes <= 0:
-            return write_aip(locations, aip, spec.signer_from(_load(spec)), policy=policy)
+            return PendingAIP(self, None, (locations, aip, spec, policy))
         try:
-            status, result = (
-                self._executor().submit(_write, list(locations), aip, spec, policy).result()
-            )
-        except BrokenProcessPool:  # a killed worker: start a new pool next time
-            with self._lock:
-                self._pool = None
+            future = self._executor().submit(_write, list(locations), aip, spec, policy)
+        except BrokenProcessPool:
+            self._forget()
             raise
-        if status == "ok":
-            return result
-        message, problems, http_status, type_ = result
-        raise ArchiveError(message, [Problem(**p) for p in problems], http_status, type_)
+        return PendingAIP(self, future, None)
+
+    def _forget(self) -> None:
+        """A killed worker: start a new pool next time."""
+        with self._lock:
+            self._pool = None
 
     def shutdown(self) -> None:
         with self._lock:
