@@ -1,6 +1,7 @@
 """鉴定与销毁 in a real headless Chromium (#25): the records officer proposes a batch of
 expired records → two members of the appraisal group record their opinions (shown side by
-side) → the officer submits → the leader approves → the officer executes with two
+side) → the officer submits → the agency's leader approves (the archives' leader may not) →
+the officer executes with two
 supervisors → the certificate (销毁证明) is there as a PDF and filed as a record."""
 
 import pytest
@@ -20,7 +21,8 @@ PASSWORD = "secret-browser-appraisal"
 ACCOUNTS = {
     "officer": ([], ["RecordsOfficer", "Reader"]),
     "member2": ([], []),
-    "leader": (["Leader"], []),
+    "leader": ([], ["AgencyLeader", "Reader"]),  # 机关领导 of J001
+    "archives-leader": (["Leader"], []),  # 档案馆领导: approves holdings batches only
 }
 
 pytestmark = [
@@ -97,7 +99,12 @@ def test_proposal_opinions_approval_execution_certificate(site, page):
     register = page.request.get(f"{url}/@@appraisal-register-file?format=pdf")
     assert register.ok and register.body().startswith(b"%PDF")
     assert page.locator("#sd-appraisal-approve").count() == 0  # not their own proposal
-    # 4. the leader approves (the workbench shows the batch waiting)
+    # 4. the archives' leader may look but not approve a records room's batch; the agency's
+    # leader approves (the workbench shows the batch waiting)
+    switch(page, site, "archives-leader")
+    page.goto(url)
+    assert page.locator("#sd-appraisal-state").inner_text() == "待审批"
+    assert page.locator("#sd-approve-button").count() == 0
     switch(page, site, "leader")
     page.goto(site)
     assert page.locator(".sd-wb-appraisal-approval .sd-count").inner_text() == "1"

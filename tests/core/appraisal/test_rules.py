@@ -166,6 +166,21 @@ def test_approver():
     assert codes(info.value.problems) == ["APPRAISAL-LEADER"]
 
 
+def test_the_leader_of_each_kind():
+    """机关档案室批次：机关领导 (AgencyLeader)；馆藏批次：档案馆领导 (Leader)."""
+    assert rules.approves({"AgencyLeader", "Reader"}, "agency")
+    assert not rules.approves({"Leader"}, "agency")
+    assert rules.approves({"Leader"}, rules.Kind.HOLDINGS)
+    assert not rules.approves({"AgencyLeader", "Archivist"}, "holdings")
+    assert rules.approves({"Manager"}, "agency") and rules.approves({"Manager"}, "holdings")
+    with pytest.raises(rules.AppraisalRefused) as info:
+        rules.check_approver("leader", "officer", False, "b1", "agency")
+    assert info.value.status == 403 and "机关领导" in info.value.problems[0].message
+    with pytest.raises(rules.AppraisalRefused) as info:
+        rules.check_approver("leader", "officer", False, "b1", "holdings")
+    assert "档案馆领导" in info.value.problems[0].message
+
+
 def test_state_member_and_batch_checks():
     rules.check_state("opinions", [rules.State.OPINIONS])
     with pytest.raises(rules.AppraisalRefused) as info:

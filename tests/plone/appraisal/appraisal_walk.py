@@ -22,6 +22,8 @@ def _setup(portal):
     with api.env.adopt_roles(["Manager"]):
         for user in ("ap-a", "ap-b"):
             api.user.create(email=f"{user}@example.org", username=user, password=PASSWORD)
+        # the walk's leader is also J001's agency leader (机关领导 approves its batches)
+        api.user.grant_roles(username="leader", obj=fonds, roles=["AgencyLeader"])
         for n in (951, 952):
             record = make_record(fonds, n, retention_period="D10")
             assign_code(record, "WS", 2011, "D10", "BGS")

@@ -1,5 +1,5 @@
-"""Fixtures of the appraisal tests (#25): expired records of J001, the appraisal group, a
-leader and a second group member."""
+"""Fixtures of the appraisal tests (#25): expired records of J001, the appraisal group, the
+agency's and the archives' leaders and a second group member."""
 
 from types import SimpleNamespace
 
@@ -21,11 +21,18 @@ def expired_record(fonds, n, period="D10", year=2011, states=("archive",)):
 
 @pytest.fixture
 def team(users, portal, fonds):
-    """officer + member (the group), leader (global Leader)."""
-    for user_id, roles in (("leader", ["Leader"]), ("member2", ["Member"])):
+    """officer + member (the group); ``leader``, the agency's leader (机关领导: AgencyLeader on
+    the fonds) approving its records room's batches; ``archives-leader`` (档案馆领导: global
+    Leader) approving holdings batches."""
+    for user_id, roles in (
+        ("leader", ["Member"]),
+        ("archives-leader", ["Leader"]),
+        ("member2", ["Member"]),
+    ):
         api.user.create(
             email=f"{user_id}@example.org", username=user_id, password="secret-12345", roles=roles
         )
+    api.user.grant_roles(username="leader", obj=fonds, roles=["AgencyLeader", "Reader"])
     api.user.grant_roles(username="archivist", obj=fonds, roles=["Reader"])
     with api.env.adopt_user(username="officer"):
         batches.set_group(fonds, "agency", ["officer", "member2"])

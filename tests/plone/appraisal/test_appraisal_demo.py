@@ -25,5 +25,11 @@ def test_appraisal_demo(manager):
     assert destroyed and all(r.retention_period != "Y" for r in destroyed)
     # expired records are left for a new proposal
     assert len(batches.due_uids(fonds, batches.Kind.AGENCY)) >= 1
+    # the agency's leader of J001 approves its records room's batch, the archives' leader not
+    assert "AgencyLeader" in api.user.get_roles(username="leader-j001", obj=batch)
+    with api.env.adopt_user(username="leader-j001"):
+        assert batches.is_leader(batch)
+    with api.env.adopt_user(username="leader"):
+        assert not batches.is_leader(batch)
     make_appraisal_demo(manager)  # idempotent
     assert len(batches.batches_of(fonds)) == 1

@@ -7,12 +7,14 @@ the certificate filed as an archived record, resumable execution."""
 import datetime
 import io
 
+import pytest
 from openpyxl import load_workbook
 from plone import api
 
 from sd.archive.appraisal import batches
 from sd.archive.appraisal import certificate
 from sd.archive.appraisal import execution
+from sd.archive.core.appraisal import rules
 from sd.archive.core.preservation import backup as backup_core
 from sd.archive.core.preservation.storage import aip_path
 from sd.archive.ledger.current import current_ledger
@@ -162,8 +164,15 @@ def test_holdings_batch_archivist_proposes_leader_approves(team, ap):
     ap.opine(batch, "member2", other.UID(), "keep", years=10, reason="仍需保存")
     with api.env.adopt_user(username="archivist"):
         batches.submit(batch)
-    with api.env.adopt_user(username="leader"):
+    # the agency's leader does not approve the archives' own appraisal
+    with api.env.adopt_user(username="leader"), pytest.raises(rules.AppraisalRefused) as info:
         batches.decide(batch, True, "同意")
+    assert info.value.status == 403 and info.value.problems[0].code == "APPRAISAL-LEADER"
+    assert "档案馆领导" in info.value.problems[0].message
+    assert batches.batch_state(batch).value == "submitted"
+    with api.env.adopt_user(username="archives-leader"):
+        batches.decide(batch, True, "同意")
+    assert batch.approver == "archives-leader"
     assert api.content.get_state(other) == "received"
     with api.env.adopt_user(username="archivist"):
         status = execution.execute(batch, ["王五", "赵六"])
@@ -182,3 +191,62 @@ def test_rejected_batch_keeps_everything(expired, ap):
     assert batches.batch_state(batch).value == "rejected"
     assert {api.content.get_state(r) for r in expired} == {"archived"}
     assert not batches.open_batches().get(expired[0].UID())
+
+
+def _submitted(ap, team, records, proposer="officer", kind="agency", group=None):
+    if group:
+        with api.env.adopt_user(username=proposer):
+            batches.set_group(team, kind, group)
+    with api.env.adopt_user(username=proposer):
+        batch = batches.propose(team, [r.UID() for r in records], kind=kind, reason="保管期满")
+    for member in batch.members:
+        ap.opine(batch, member)
+    with api.env.adopt_user(username=proposer):
+        batches.submit(batch)
+    return batch
+
+
+def refused_approval(user, batch, code):
+    with api.env.adopt_user(username=user), pytest.raises(rules.AppraisalRefused) as info:
+        batches.decide(batch, True, "同意")
+    assert info.value.status == 403 and [p.code for p in info.value.problems] == [code]
+    assert batches.batch_state(batch).value == "submitted" and not batch.approver
+    return info.value
+
+
+def test_agency_batch_needs_the_agency_leader(team, ap):
+    """机关档案室批次由机关领导审批：the archives' leader (global Leader) is refused."""
+    batch = _submitted(ap, team, [ap.expired_record(team, n) for n in (1, 2)])
+    error = refused_approval("archives-leader", batch, "APPRAISAL-LEADER")
+    assert "机关领导" in error.problems[0].message
+    with api.env.adopt_user(username="archives-leader"):
+        assert not batches.is_leader(batch)
+    with api.env.adopt_user(username="leader"):
+        assert batches.is_leader(batch)
+        batches.decide(batch, True, "同意")
+    assert batches.batch_state(batch).value == "approved" and batch.approver == "leader"
+
+
+def test_no_leader_approves_their_own_proposal(team, ap):
+    """An agency leader who also proposes (records officer too), an archives leader who is
+    also an archivist: each refused their own batch, approved by the other leader of that
+    kind."""
+    api.user.grant_roles(username="leader", obj=team, roles=["RecordsOfficer"])
+    agency = _submitted(ap, team, [ap.expired_record(team, 1)], proposer="leader")
+    refused_approval("leader", agency, "APPRAISAL-OWN-PROPOSAL")
+    api.user.grant_roles(username="archives-leader", roles=["Leader", "Archivist"])
+    received = ("archive", "request_transfer", "transfer", "receive")
+    holdings = _submitted(
+        ap,
+        team,
+        [ap.expired_record(team, 2, states=received)],
+        proposer="archives-leader",
+        kind="holdings",
+        group=["archives-leader", "member2"],
+    )
+    refused_approval("archives-leader", holdings, "APPRAISAL-OWN-PROPOSAL")
+    refused_approval("leader", holdings, "APPRAISAL-LEADER")
+    api.user.create(email="l2@example.org", username="leader2", password="x" * 12, roles=["Leader"])
+    with api.env.adopt_user(username="leader2"):
+        batches.decide(holdings, True, "同意")  # another archives' leader
+    assert batches.batch_state(holdings).value == "approved"

@@ -14,7 +14,8 @@ USERS = {
     # user id: (global roles, local roles on J001)
     "officer": ([], ["RecordsOfficer", "Reader"]),
     "member2": ([], []),
-    "leader": (["Leader"], []),
+    "leader": ([], ["AgencyLeader", "Reader"]),  # 机关领导 of J001
+    "archives-leader": (["Leader"], []),  # 档案馆领导
     "archivist": (["Archivist"], []),
     "other-officer": ([], []),
 }
@@ -173,9 +174,12 @@ def test_approving_own_proposal(site):
     response = post(portal, "leader", f"{url}/@appraisal-decision", {"action": "approve"})
     refused(response, 403, "APPRAISAL-OWN-PROPOSAL")
     assert state_of(portal, url) == "submitted"
-    # nor anybody who is not a leader
-    response = post(portal, "member2", f"{url}/@appraisal-decision", {"action": "approve"})
-    refused(response, 403, "APPRAISAL-LEADER")
+    # nor anybody who is not a leader, nor the archives' leader (a records room's batch is
+    # approved by the agency's leader)
+    for user in ("member2", "archives-leader"):
+        response = post(portal, user, f"{url}/@appraisal-decision", {"action": "approve"})
+        refused(response, 403, "APPRAISAL-LEADER")
+    assert state_of(portal, url) == "submitted"
 
 
 @pytest.mark.parametrize("names", [[], ["张三"], ["张三", "张三"], ["张三", " "]])

@@ -7,8 +7,10 @@ execution (销毁执行) is :mod:`sd.archive.appraisal.execution`.
 
 Who: a records officer of the fonds proposes an agency batch (机关档案室), an archivist a
 holdings batch (馆藏, records after receipt); the appraisal group (鉴定小组) is configured per
-fonds and kind, at least two members, and is copied into each batch when proposed; a leader
-(``Leader``, 领导) approves, never their own proposal. A fonds the user does not serve is
+fonds and kind, at least two members, and is copied into each batch when proposed; the
+leader of the batch's kind approves, never their own proposal: the agency's leader
+(``AgencyLeader``, 机关领导, a local role on the fonds) a records room's batch, the archives'
+leader (``Leader``, 档案馆领导) a holdings batch. A fonds the user does not serve is
 refused 403 in the error shape.
 """
 
@@ -431,8 +433,10 @@ def to_destroy(batch) -> list[str]:
 
 
 def is_leader(batch) -> bool:
-    return api.user.has_permission(APPROVE, obj=batch) and (
-        "Leader" in roles_on(batch) or is_manager(batch)
+    """The user holds the leader role of the batch's kind (机关领导 for a records room's batch,
+    档案馆领导 for the holdings) and the approval permission on it."""
+    return api.user.has_permission(APPROVE, obj=batch) and rules.approves(
+        roles_on(batch), batch.kind
     )
 
 
@@ -444,7 +448,7 @@ def decide(batch, approve: bool, comment: str = "") -> dict:
     (档号更正, renumbered), those to destroy wait for the execution. Rejected: every record
     goes back to the holdings as it was (retained, no new date)."""
     rules.check_state(batch_state(batch), [State.SUBMITTED], batch.getId())
-    rules.check_approver(actor(), batch.proposer, is_leader(batch), batch.getId())
+    rules.check_approver(actor(), batch.proposer, is_leader(batch), batch.getId(), batch.kind)
     comment = rules.text(comment, "reason", batch.getId(), required=not approve)
     if approve:
         problems = held_problems(batch, to_destroy(batch))

@@ -4,9 +4,11 @@ In fonds J001: the appraisal group (鉴定小组) of the records room — the re
 second member ``appraiser-j001`` (password ``appraiser-j001-demo``, 鉴定小组成员); one expired
 record under a hold (诉讼冻结); a batch in progress (鉴定中) of three expired records with the
 officer's opinion recorded and the second member's still to come; two more expired records
-left on the due list for a new proposal. The leader (``leader``) approves once the batch is
-submitted. Nothing is destroyed here: the demo's tombstones are the expired D10 records
-``demo.make_records`` destroys (never a permanent one).
+left on the due list for a new proposal. The agency's leader ``leader-j001`` (机关领导,
+``AgencyLeader`` on J001, password ``leader-j001-demo``) approves once the batch is submitted;
+the archives' leader ``leader`` (档案馆领导) approves holdings batches. Nothing is destroyed
+here: the demo's tombstones are the expired D10 records ``demo.make_records`` destroys (never
+a permanent one).
 """
 
 from __future__ import annotations
@@ -18,6 +20,30 @@ from sd.archive import logger
 from . import batches
 
 MEMBER = ("appraiser-j001", "J001 鉴定小组成员")
+#: the agency's leader (机关领导) of J001: approves the records room's batches; holdings
+#: batches are approved by the archives' leader (``leader``, global ``Leader``)
+AGENCY_LEADER = ("leader-j001", "J001 机关领导")
+
+
+def _user(user_id: str, fullname: str) -> None:
+    from sd.archive.demo import demo_password
+
+    if api.user.get(username=user_id) is None:
+        api.user.create(
+            email=f"{user_id}@example.gov.cn",
+            username=user_id,
+            password=demo_password(user_id),
+            properties={"fullname": fullname},
+        )
+
+
+def _agency_leader(fonds) -> None:
+    """``leader-j001``: AgencyLeader (and Reader) on J001, idempotent."""
+    user_id, fullname = AGENCY_LEADER
+    _user(user_id, fullname)
+    have = set(api.user.get_roles(username=user_id, obj=fonds, inherit=False))
+    if not {"AgencyLeader", "Reader"} <= have:
+        api.user.grant_roles(username=user_id, obj=fonds, roles=["AgencyLeader", "Reader"])
 
 
 def _expired(fonds) -> list:
@@ -32,19 +58,15 @@ def _expired(fonds) -> list:
 
 def make_appraisal_demo(portal) -> None:
     fonds = portal.get("j001")
-    if fonds is None or batches.batches_of(fonds):
+    if fonds is None:
         return
-    from sd.archive.demo import demo_password
+    _agency_leader(fonds)
+    if batches.batches_of(fonds):
+        return
     from sd.archive.holds import place_hold
 
     user_id, fullname = MEMBER
-    if api.user.get(username=user_id) is None:
-        api.user.create(
-            email=f"{user_id}@example.gov.cn",
-            username=user_id,
-            password=demo_password(user_id),
-            properties={"fullname": fullname},
-        )
+    _user(user_id, fullname)
     expired = _expired(fonds)
     if len(expired) < 4:
         logger.warning("appraisal demo: fewer than four expired records in J001")

@@ -3,7 +3,9 @@
 - for the records officer / archivist (and the group's members): batches waiting for
   opinions (鉴定中), approved batches to execute (待销毁), offline carriers pending physical
   destruction (待实体销毁的载体);
-- for a leader: batches waiting for approval (待审批) that are not their own proposal.
+- for a leader: batches waiting for approval (待审批) that are not their own proposal, of the
+  kind this leader approves (机关领导: the records room's batches of the fonds; 档案馆领导:
+  holdings batches).
 
 Batches are found through the catalog (portal_type ``AppraisalBatch``, ``review_state``),
 only those the user may see; the few executed ones are woken for their carriers.
@@ -29,6 +31,12 @@ def _row(brain, **extra) -> dict:
     return {"url": brain.getURL(), "title": brain.Title, **extra}
 
 
+def agency_leader(user) -> bool:
+    """The user is an agency's leader (机关领导: ``AgencyLeader`` on some fonds)."""
+    fonds = api.portal.get_tool("portal_catalog")(portal_type="Fonds")
+    return any("AgencyLeader" in user.getRolesInContext(b.getObject()) for b in fonds)
+
+
 def block(view) -> dict | None:
     """The queues and batch rows for the workbench view; None when there is nothing to show
     for this user (no batch visible, no role that appraises or approves)."""
@@ -45,8 +53,9 @@ def block(view) -> dict | None:
             opinions.append(_row(brain, fonds=batch.fonds_code, mine=mine))
     for brain in _brains(State.SUBMITTED.value):
         batch = brain.getObject()
-        if leader and batch.proposer != me:
+        if batch.proposer != me and batches.is_leader(batch):  # the leader of its kind
             approval.append(_row(brain, fonds=batch.fonds_code))
+    leader = leader or bool(approval)  # an agency's leader holds the role on the fonds only
     for state in (State.APPROVED.value, State.EXECUTING.value):
         for brain in _brains(state):
             batch = brain.getObject()
@@ -60,7 +69,7 @@ def block(view) -> dict | None:
                 _row(brain, fonds=batch.fonds_code, carrier=c["carrier"]) for c in pending
             )
     if not (opinions or approval or to_execute or carriers) and not (
-        view.my_fonds or leader or "Archivist" in roles
+        view.my_fonds or leader or "Archivist" in roles or agency_leader(view.user)
     ):
         return None
     first = lambda rows: rows[0]["url"] if rows else ""  # noqa: E731 - a link to the first

@@ -16,7 +16,9 @@
   destroy (销毁须小组一致同意); raised to permanent when any member said so; else kept for the
   longest period any member asked for. Careful by design: one voice for keeping keeps.
 - **who may** (职责分离): nobody approves their own proposal; the approver holds the leader
-  role (领导); execution names two distinct supervisors (监销人).
+  role of the batch's kind (:data:`LEADERS`: ``AgencyLeader`` 机关领导 for a records room's
+  batch, ``Leader`` 档案馆领导 for the holdings); execution names two distinct supervisors
+  (监销人).
 """
 
 from __future__ import annotations
@@ -62,6 +64,12 @@ class Kind(StrEnum):
     def label_zh(self) -> str:
         return "机关档案室鉴定" if self is Kind.AGENCY else "馆藏鉴定"
 
+
+#: the leader role that approves each kind (领导审批): the agency's leader (机关领导, a local
+#: role on the agency's fonds) for its records room, the archives' leader (档案馆领导, the
+#: global ``Leader``) for the holdings
+LEADERS = {Kind.AGENCY: "AgencyLeader", Kind.HOLDINGS: "Leader"}
+LEADER_LABELS = {Kind.AGENCY: "机关领导", Kind.HOLDINGS: "档案馆领导"}
 
 #: record states a batch of each kind takes records from (归档 / 进馆后)
 KIND_STATES = {
@@ -431,8 +439,19 @@ def check_in_batch(uid: str, items: Iterable[str], obj: str = "") -> None:
         )
 
 
-def check_approver(actor: str, proposer: str, is_leader: bool, obj: str = "") -> None:
-    """The leader approves (领导审批), never their own proposal (不得审批本人提出的批次): 403."""
+def approves(roles: Iterable[str], kind: Kind | str) -> bool:
+    """True when ``roles`` (the user's roles on the batch) hold the leader role that approves
+    a batch of ``kind`` (机关档案室批次：机关领导；馆藏批次：档案馆领导); Manager always."""
+    roles = set(roles)
+    return "Manager" in roles or LEADERS[Kind(kind)] in roles
+
+
+def check_approver(
+    actor: str, proposer: str, is_leader: bool, obj: str = "", kind: Kind | str | None = None
+) -> None:
+    """The leader approves (领导审批), never their own proposal (不得审批本人提出的批次): 403.
+
+    ``kind`` names the leader the batch needs in the refusal (机关领导 / 档案馆领导)."""
     if actor == proposer:
         raise refuse(
             403,
@@ -442,9 +461,15 @@ def check_approver(actor: str, proposer: str, is_leader: bool, obj: str = "") ->
             "approver",
         )
     if not is_leader:
-        raise refuse(
-            403, "APPRAISAL-LEADER", "销毁须由领导审批 / only a leader approves", obj, "approver"
-        )
+        if kind is None:
+            message = "销毁须由领导审批 / only a leader approves"
+        else:
+            kind = Kind(kind)
+            message = (
+                f"{kind.label_zh}批次须由{LEADER_LABELS[kind]}审批"
+                f" / a batch of kind {kind.value} is approved by the {LEADERS[kind]} role"
+            )
+        raise refuse(403, "APPRAISAL-LEADER", message, obj, "approver")
 
 
 def chunks(items: list, size: int) -> Iterator[list]:

@@ -27,8 +27,13 @@ LEADER = "Leader"  # 领导
 ARCHIVIST = "Archivist"  # 档案馆接收/馆藏
 SUPERVISOR = "Supervisor"  # 监督指导
 
+AGENCY_LEADER = "AgencyLeader"  # 机关领导: approves its records room's appraisal batches
+
 #: business role -> the local roles it gives on its agency's fonds (本全宗角色)
-FONDS_ROLES: dict[str, tuple[str, ...]] = {RECORDS_OFFICER: (RECORDS_OFFICER, "Reader")}
+FONDS_ROLES: dict[str, tuple[str, ...]] = {
+    RECORDS_OFFICER: (RECORDS_OFFICER, "Reader"),
+    AGENCY_LEADER: (AGENCY_LEADER, "Reader"),
+}
 #: business roles held everywhere (全局角色), as the demo's archivist, supervisor and leader
 GLOBAL_ROLES: frozenset[str] = frozenset({LEADER, ARCHIVIST, SUPERVISOR})
 BUSINESS_ROLES: frozenset[str] = frozenset(FONDS_ROLES) | GLOBAL_ROLES
