@@ -6,6 +6,7 @@ from plone import api
 
 from sd.archive import demo
 from sd.archive.openreview import batches
+from sd.archive.openreview import proposal
 from sd.archive.openreview.demo import make_openreview_demo
 
 
@@ -25,7 +26,7 @@ def test_demo_has_records_whose_closure_ended(manager):
     from sd.archive.retention import today
 
     due = [
-        b for b in batches.due_brains(fonds, today()) if b.UID not in batches.storage()["pending"]
+        b for b in proposal.due_brains(fonds, today()) if b.UID not in batches.storage()["pending"]
     ]
     assert len(due) == 4  # three more due, and the one under hold
     assert api.user.get(username="archivist2") is not None

@@ -63,7 +63,8 @@ def _make_record(fonds, n: int, year: int, title: str):
 def make_openreview_demo(portal) -> None:
     from sd.archive.demo import demo_password
     from sd.archive.holds import place_hold
-    from sd.archive.openreview import batches
+    from sd.archive.openreview import decisions
+    from sd.archive.openreview import proposal
 
     fonds = portal.get("j001")
     if fonds is None or getattr(fonds, "_openreview_demo", False):
@@ -83,7 +84,7 @@ def make_openreview_demo(portal) -> None:
     if api.user.get(username="archivist") is None:
         return
     with api.env.adopt_user(username="archivist"):
-        batch = batches.propose(fonds, None, "2026 年度开放审核（演示）", limit=4)
+        batch = proposal.propose(fonds, None, "2026 年度开放审核（演示）", limit=4)
         first = next(iter(batch.items.keys()))
-        batches.decide(batch, {"uids": [first], "decision": "open", "reason": "无限制开放内容"})
+        decisions.decide(batch, {"uids": [first], "decision": "open", "reason": "无限制开放内容"})
     logger.info("open-access review demo: %d records, batch %s", len(made), batch.id)

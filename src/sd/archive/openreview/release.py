@@ -1,47 +1,38 @@
 """Release of an approved review batch (开放审核结果生效): each decision takes effect.
 
-- 开放: ``open_status`` 开放, then the ``open`` transition (its ledger entry holds the new
+- 开放: ``open_status`` 开放, then the ``open`` state change (its ledger entry holds the new
   status; the catalog gives anonymous visitors the catalogue entry from this commit on);
 - 控制使用: ``open_status`` 控制, ``open_next_review`` the next review date (the record is due
-  again then, ``closure_end``), the ``control`` transition from ``received``; a record already
-  controlled gets a ledger entry of its own for the new status;
+  again then, ``closure_end``), the ``control`` state change from ``received``; a record
+  already controlled gets a ledger entry of its own for the new status;
 - 删节后开放: the redacted access copy is added as a NEW component (``version_of`` the
   original, ``redacted`` set: the access copies serve it in the original's place), the
   original component is closed to all but the archive's staff (View), then as 开放.
 
-Records placed under hold after the decisions are left as they are (``withheld``) and come
-back in a later batch. ``commit_every`` (the benchmark, a script) commits in slices.
+Each record's change is one recorded action (``status.recorded``: checked against its ledger
+entry first); the state change itself is :mod:`.statechange` (the workflow's effects, only the
+indexes and columns that change). :func:`apply_chunk` notes every record it settled in the
+batch's ``applied`` (in the same transaction as the record), so an approval stopped between
+two chunks goes on where it stopped and never applies a decision twice. Records placed under
+hold after the decisions are left as they are (``withheld``) and come back in a later batch.
 """
 
 from __future__ import annotations
 
 import datetime
 
-import transaction
-from plone import api
-
 from sd.archive.core.openreview import rules
 from sd.archive.openreview import status
+from sd.archive.openreview.statechange import REVIEW_INDEXES
+from sd.archive.openreview.statechange import Mover
 
-REVIEW_INDEXES = ["open_status", "closure_end"]
-
-
-#: the states each transition leaves from (sd_record_workflow)
-TRANSITION_FROM = {"open": ("received", "controlled"), "control": ("received", "open")}
-
-
-def _transition(record, name: str) -> bool:
-    """Fire ``name`` when the record's state has it (its guard is checked by the workflow;
-    listing every transition's guard first cost a third of the release)."""
-    if api.content.get_state(record, default=None) not in TRANSITION_FROM[name]:
-        return False
-    api.portal.get_tool("portal_workflow").doActionFor(record, name)
-    return True
+#: what ``applied`` notes for a record left alone because of a hold
+WITHHELD = "withheld"
 
 
 def _redact(record, decision: dict, batch_id: str):
     from sd.archive.openreview.batches import STAFF_ROLES
-    from sd.archive.openreview.batches import redacted_bytes
+    from sd.archive.openreview.decisions import redacted_bytes
     from sd.archive.seals.versions import add_version
     from sd.archive.seals.versions import derived_name
 
@@ -70,44 +61,59 @@ def _redact(record, decision: dict, batch_id: str):
     return new
 
 
-def apply(record, decision: dict, batch_id: str) -> str:
+def apply(record, decision: dict, batch_id: str, mover: Mover | None = None) -> str:
     """Make one decision take effect; the record's new open_status."""
+    from sd.archive.ledger import log_event
+
+    mover = mover or Mover()
     kind = decision["decision"]
     new_status = rules.STATUS_AFTER[kind]
-    idxs = REVIEW_INDEXES
     how = f"review {batch_id}"
+    comment = f"开放审核批次 {batch_id}"
     with status.recorded(record, f"openreview {batch_id}"):
         if kind == rules.CONTROLLED:
             record.open_next_review = datetime.date.fromisoformat(decision["next_review"])
-            changed = status.set_status(record, new_status, how, reason=decision.get("reason", ""))
-            if not _transition(record, "control") and changed:
-                from sd.archive.ledger import log_event
-
-                log_event("audit", record)  # the new status in the ledger (no transition)
         else:
             if kind == rules.REDACTED:
                 _redact(record, decision, batch_id)
-                idxs = []  # the searchable text changed too: every index
             record.open_next_review = None
-            status.set_status(record, new_status, how, reason=decision.get("reason", ""))
-            _transition(record, "open")
-    record.reindexObject(idxs=idxs)
+        changed = status.set_status(record, new_status, how, reason=decision.get("reason", ""))
+        transition = "control" if kind == rules.CONTROLLED else "open"
+        moved = mover.move(record, transition, comment)
+        if not moved and changed:
+            log_event("audit", record)  # the new status in the ledger (no state change)
+    if kind == rules.REDACTED:
+        record.reindexObject()  # the searchable text changed too: every index
+    elif not moved:
+        mover.reindex(record, REVIEW_INDEXES)  # the next review date, the status
     return new_status
 
 
-def release(batch, commit_every: int = 0) -> dict:
-    """Apply every decision of ``batch``; counts per kind and the withheld records' uids."""
+def apply_chunk(batch, uids, mover: Mover | None = None) -> None:
+    """Apply the decisions of ``uids`` not applied yet, noting each in ``batch.applied``."""
     from sd.archive.openreview.batches import record_at
 
-    counts = {rules.OPEN: 0, rules.CONTROLLED: 0, rules.REDACTED: 0}
-    withheld = []
-    for n, (uid, decision) in enumerate(list(batch.decisions.items()), 1):
+    mover = mover or Mover()
+    applied = batch.applied
+    for uid in uids:
+        if uid in applied:
+            continue  # done by an earlier (stopped) run
+        decision = batch.decisions[uid]
         record = record_at(batch, uid)
         if record is None or getattr(record, "holds", None):
-            withheld.append(uid)
+            applied[uid] = WITHHELD
             continue
-        apply(record, decision, batch.id)
-        counts[decision["decision"]] += 1
-        if commit_every and n % commit_every == 0:
-            transaction.savepoint(optimistic=True)
+        apply(record, decision, batch.id, mover)
+        applied[uid] = decision["decision"]
+
+
+def results(batch) -> dict:
+    """Counts per kind and the withheld records' uids."""
+    counts = {rules.OPEN: 0, rules.CONTROLLED: 0, rules.REDACTED: 0}
+    withheld = []
+    for uid, kind in batch.applied.items():
+        if kind == WITHHELD:
+            withheld.append(uid)
+        else:
+            counts[kind] += 1
     return {**counts, "withheld": withheld}

@@ -28,6 +28,7 @@ _started = threading.Event()
 def yearly(on: datetime.date | None = None) -> list[str]:
     """Propose this year's batches once (the ids proposed; [] when done already)."""
     from sd.archive.openreview import batches
+    from sd.archive.openreview import proposal
     from sd.archive.retention import today
 
     on = on or today()
@@ -41,7 +42,7 @@ def yearly(on: datetime.date | None = None) -> list[str]:
         for brain in catalog.unrestrictedSearchResults(portal_type="Fonds"):
             fonds = brain._unrestrictedGetObject()
             try:
-                batch = batches.propose(fonds, until, f"{on.year} 年度开放审核")
+                batch = proposal.propose(fonds, until, f"{on.year} 年度开放审核")
             except ArchiveError:
                 continue  # nothing due in this fonds
             proposed.append(batch.id)

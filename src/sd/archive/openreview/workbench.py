@@ -8,6 +8,7 @@ from plone import api
 
 from sd.archive.core.openreview import rules
 from sd.archive.openreview import batches
+from sd.archive.openreview import proposal
 from sd.archive.retention import today
 
 
@@ -31,7 +32,10 @@ def block(view) -> dict | None:
     pending = batches.storage()["pending"]
     on = today()
     due = sum(
-        1 for fonds in served for brain in batches.due_brains(fonds, on) if brain.UID not in pending
+        1
+        for fonds in served
+        for brain in proposal.due_brains(fonds, on)
+        if brain.UID not in pending
     )
     deciding, to_approve = [], []
     for batch in batches.visible_batches():

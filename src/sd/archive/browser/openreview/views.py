@@ -22,7 +22,11 @@ from zExceptions import Unauthorized
 from sd.archive.browser.times import beijing_time
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.openreview import rules
+from sd.archive.openreview import approval
 from sd.archive.openreview import batches
+from sd.archive.openreview import decisions
+from sd.archive.openreview import proposal
+from sd.archive.openreview import summaries
 from sd.archive.openreview.hints import hints_for
 
 #: rows shown on one page (a yearly batch may hold thousands; bulk decisions take "all")
@@ -109,7 +113,7 @@ class OpenReviewView(_Page):
                         raise batches.refuse(
                             400, "OPENREVIEW-DATE", "a date is YYYY-MM-DD (日期格式有误)"
                         ) from None
-                made.append(batches.propose(fonds, until, form.get("title") or ""))
+                made.append(proposal.propose(fonds, until, form.get("title") or ""))
 
             if self.run(propose, "proposed") and made:
                 return self.request.response.redirect(self.batch_url(made[0].id))
@@ -127,7 +131,7 @@ class OpenReviewView(_Page):
     def rows(self):
         out = []
         for batch in batches.visible_batches():
-            summary = batches.summary(batch)
+            summary = summaries.summary(batch)
             summary["url"] = self.batch_url(batch.id)
             summary["created_text"] = self.time(summary["created"])
             out.append(summary)
@@ -147,7 +151,7 @@ class OpenReviewBatchView(_Page):
         self.batch = None
         try:
             self.batch = batches.get_batch(self.request.form.get("id") or "")
-            batches._require(batches.fonds_of_batch(self.batch))
+            batches.require(batches.fonds_of_batch(self.batch))
         except ArchiveError as error:
             self.request.response.setStatus(error.status)
             self.error = error.problems[0].message if error.problems else error.message
@@ -172,7 +176,7 @@ class OpenReviewBatchView(_Page):
             }
             if form.get("decision") == rules.REDACTED:
                 body["redaction"] = {"pages": _pages(form.get("pages") or "")}
-            self.run(lambda: batches.decide(batch, body), "decided")
+            self.run(lambda: decisions.decide(batch, body), "decided")
         elif "form.one" in form:
             uid = form.get("uid")
             body = {
@@ -190,21 +194,21 @@ class OpenReviewBatchView(_Page):
                     }
                 ]
             }
-            self.run(lambda: batches.decide(batch, body), "decided")
+            self.run(lambda: decisions.decide(batch, body), "decided")
         elif "form.check" in form:
-            self.run(lambda: batches.check(batch, form.get("note") or ""), "checked")
+            self.run(lambda: decisions.check(batch, form.get("note") or ""), "checked")
         elif "form.agency" in form:
             self.run(
-                lambda: batches.agency_opinion(
+                lambda: decisions.agency_opinion(
                     batch, form.get("opinion"), form.get("agree") == "yes"
                 ),
                 "agency opinion recorded",
             )
         elif "form.approve" in form:
-            self.run(lambda: batches.approve(batch), "approved")
+            self.run(lambda: approval.approve(batch, commit=transaction.commit), "approved")
 
     def summary(self):
-        summary = batches.summary(self.batch)
+        summary = summaries.summary(self.batch)
         for entry in summary["log"]:
             entry["time_text"] = self.time(entry["time"])
             entry["step"] = STEP_ZH.get(entry["action"], entry["action"])
@@ -219,7 +223,7 @@ class OpenReviewBatchView(_Page):
         for n, uid in enumerate(self.batch.items.keys()):
             if n >= PAGE_ROWS:
                 break
-            item = batches.item_view(self.batch, uid)
+            item = summaries.item_view(self.batch, uid)
             decision = item["decision"] or {}
             item["decision_text"] = rules.DECISION_ZH.get(decision.get("decision"), "")
             item["decision_detail"] = "；".join(

@@ -40,8 +40,9 @@ DEFAULT_SECOND_REVIEW_OVER = 50
 
 # batch states (批次状态)
 DECIDING = "deciding"  # 审核中
+RELEASING = "releasing"  # 已批准，生效中 (an approval in chunks, resumed after a stop)
 RELEASED = "released"  # 已批准发布
-STATE_ZH = {DECIDING: "审核中", RELEASED: "已批准开放"}
+STATE_ZH = {DECIDING: "审核中", RELEASING: "已批准，生效中", RELEASED: "已批准开放"}
 
 
 def _date(value) -> datetime.date | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import transaction
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
@@ -27,7 +28,11 @@ from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
 from sd.archive.core.openreview import catalogue
+from sd.archive.openreview import approval
 from sd.archive.openreview import batches
+from sd.archive.openreview import decisions
+from sd.archive.openreview import proposal
+from sd.archive.openreview import summaries
 from sd.archive.openreview.hints import hints_for
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import json_object
@@ -83,7 +88,7 @@ def export(batch, kind: str) -> bytes:
     out = io.BytesIO()
     writer = catalogue.write_xlsx if kind == "xlsx" else catalogue.write_pdf
     writer(
-        batches.opened_rows(batch),
+        summaries.opened_rows(batch),
         out,
         batch.id,
         fonds_line(batch.fonds_code, batch.fonds_title),
@@ -97,7 +102,7 @@ class BatchesGet(_Traversing):
         if len(self.params) == 2 and self.params[1] in ("catalogue.xlsx", "catalogue.pdf"):
             try:
                 batch = self.batch()
-                batches._require(batches.fonds_of_batch(batch))
+                batches.require(batches.fonds_of_batch(batch))
                 kind = self.params[1].rsplit(".", 1)[1]
                 data = export(batch, kind)
             except batches.ArchiveError:
@@ -117,20 +122,20 @@ class BatchesGet(_Traversing):
             found = batches.visible_batches()
             return {
                 "@id": f"{api.portal.get().absolute_url()}/@openreview-batches",
-                "items": [{"@id": self.url(b), **batches.summary(b)} for b in found],
+                "items": [{"@id": self.url(b), **summaries.summary(b)} for b in found],
                 "items_total": len(found),
             }
         batch = self.batch()
-        batches._require(batches.fonds_of_batch(batch))
+        batches.require(batches.fonds_of_batch(batch))
         if len(self.params) == 2:
             export(batch, self.params[1].rsplit(".", 1)[-1])  # raises the reason
             raise problem(404, "NotFound", "no such part of a batch", "OPENREVIEW-PATH")
-        body = {"@id": self.url(batch), **batches.summary(batch)}
+        body = {"@id": self.url(batch), **summaries.summary(batch)}
         items = []
         for n, uid in enumerate(batch.items.keys()):
             if n >= MAX_ITEMS_SHOWN:
                 break
-            item = batches.item_view(batch, uid)
+            item = summaries.item_view(batch, uid)
             record = batches.record_at(batch, uid) if batch.state == "deciding" else None
             item["hints"] = hints_for(record) if record is not None else []
             items.append(item)
@@ -162,23 +167,23 @@ class BatchesPost(_Traversing):
             limit = body.get("limit") or 0
             if not isinstance(limit, int) or limit < 0:
                 raise problem(400, "BadRequest", "limit ≥ 0", "OPENREVIEW-BODY", prop="limit")
-            batch = batches.propose(
+            batch = proposal.propose(
                 fonds, _date(body.get("until"), "until"), str(body.get("title") or "")[:200], limit
             )
             self.request.response.setStatus(201)
             self.request.response.setHeader("Location", self.url(batch))
-            return {"@id": self.url(batch), **batches.summary(batch)}
+            return {"@id": self.url(batch), **summaries.summary(batch)}
         batch = self.batch()
         action = self.params[1] if len(self.params) == 2 else ""
         if action == "decide":
-            recorded = batches.decide(batch, body)
-            return {"@id": self.url(batch), "recorded": recorded, **batches.summary(batch)}
+            recorded = decisions.decide(batch, body)
+            return {"@id": self.url(batch), "recorded": recorded, **summaries.summary(batch)}
         if action == "check":
-            batches.check(batch, body.get("note") or "")
+            decisions.check(batch, body.get("note") or "")
         elif action == "agency-opinion":
-            batches.agency_opinion(batch, body.get("opinion"), bool(body.get("agree")))
+            decisions.agency_opinion(batch, body.get("opinion"), bool(body.get("agree")))
         elif action == "approve":
-            batches.approve(batch)
+            approval.approve(batch, commit=transaction.commit)  # a chunk per commit
         else:
             raise problem(
                 404,
@@ -186,7 +191,7 @@ class BatchesPost(_Traversing):
                 "the step is one of decide, check, agency-opinion, approve",
                 "OPENREVIEW-PATH",
             )
-        return {"@id": self.url(batch), **batches.summary(batch)}
+        return {"@id": self.url(batch), **summaries.summary(batch)}
 
 
 class AgencyFlagPost(ArchiveService):
@@ -197,5 +202,5 @@ class AgencyFlagPost(ArchiveService):
             raise problem(
                 400, "BadRequest", "required is true or false", "OPENREVIEW-BODY", prop="required"
             )
-        batches.set_agency_flag(self.context, body["required"])
+        decisions.set_agency_flag(self.context, body["required"])
         return {"fonds": self.context.getId(), "agency_opinion_required": body["required"]}
