@@ -1,7 +1,7 @@
 """The demo's volume-arranged fonds (#24 item 3): J003 with two volumes of three records."""
 
 from sd.archive import dossiers
-from sd.archive.demo import make_volume_fonds
+from sd.archive.dossiers.demo import make_volume_fonds
 
 
 def test_demo_volume_fonds(manager):
