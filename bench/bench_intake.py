@@ -153,6 +153,15 @@ def zope_pid(server: subprocess.Popen) -> int:
 
 
 def start(var: pathlib.Path, port: int) -> subprocess.Popen:
+    """Write the instance in ``var``, make the site with fonds J001 and its service account,
+    and serve it on ``port`` (see ``prepare`` and ``serve``)."""
+    prepare(var, port)
+    return serve(var, port)
+
+
+def prepare(var: pathlib.Path, port: int) -> pathlib.Path:
+    """The instance in ``var`` (FileStorage, listening on ``port``) with the site, fonds J001
+    and its service account; the path of its zope.conf."""
     subprocess.run(
         [
             BIN / "python",
@@ -182,6 +191,11 @@ def start(var: pathlib.Path, port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    return conf
+
+
+def serve(var: pathlib.Path, port: int) -> subprocess.Popen:
+    """Start the instance ``prepare`` wrote and wait until it answers."""
     server = subprocess.Popen(
         [BIN / "runwsgi", var / "etc" / "zope.ini"],
         stdout=subprocess.DEVNULL,
@@ -194,7 +208,7 @@ def start(var: pathlib.Path, port: int) -> subprocess.Popen:
                 f"{base}/@openapi", headers={"Accept": "application/json"}, timeout=2
             ).ok:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting
             pass
         time.sleep(0.5)
     server.kill()

@@ -34,10 +34,10 @@ from plone import api
 from Testing.makerequest import makerequest
 from types import SimpleNamespace
 from zope.component.hooks import setSite
-import datetime
 import search_text
+from generated import Entry  # the catalog entry of a generated record
+from generated import engine_code, engine_fields, engine_prefix, engine_text, timed
 from sd.archive.core.search import query as textquery
-from sd.archive.core.search.segment import BODY
 from sd.archive.search import engine
 from sd.archive.testing import make_fonds
 
@@ -45,48 +45,6 @@ N = int(os.environ["BENCH_RECORDS"]); QUERIES = int(os.environ["BENCH_QUERIES"])
 app = makerequest(app)
 site = app.archive
 setSite(site)
-STATES = ["archived"] * 70 + ["transferred"] * 10 + ["open"] * 15 + ["pre_archived"] * 5
-
-
-class Entry:
-    # the catalog entry of a generated record (without the record)
-    portal_type = "Record"
-    Type = "Record"
-    effective = expires = None
-
-    def __init__(self, path, i):
-        r = search_text.record(i)
-        self._path = path
-        self.id = self.getId = path.rsplit("/", 1)[1]
-        self.review_state = STATES[i % 100]
-        self.fonds_code = "B001"
-        self.archive_year = r["year"]
-        self.category_code = "WS"
-        self.retention_period = r["retention"]
-        self.org_code = r["org"]
-        self.archival_code = r["archival_code"]
-        self.document_number = r["document_number"]
-        self.electronic_record_id = r["electronic_record_id"]
-        self.author = r["author"]
-        self.keywords = r["keywords"]
-        self.security_level = r["security"]
-        self.open_status = r["open_status"]
-        self.document_date = datetime.date(r["year"], r["month"], 1 + i % 28)
-        self.allowedRolesAndUsers = ["Manager", "Site Administrator", "user:officer"]
-        self.Title = self.title = r["title"]
-        self.sortable_title = r["title"][:40]
-        self.UID = f"bench{i:027d}"
-        meta = "\n".join(
-            [r["title"], r["archival_code"], r["document_number"], r["electronic_record_id"],
-             r["author"], " ".join(r["keywords"])])
-        # as the record indexer gives it: description, BODY, file text
-        self.SearchableText = meta + BODY + r["text"]
-        self.SearchableText_stock = meta + "\n" + r["text"]
-
-    def getPhysicalPath(self):
-        return tuple(self._path.split("/"))
-
-
 catalog_tool = site.portal_catalog
 catalog = catalog_tool._catalog
 if "SearchableText_stock" not in catalog_tool.indexes():
@@ -188,17 +146,6 @@ samples = [search_text.record(rnd.randrange(N)) for _ in range(QUERIES)]
 WORDS = [s["topic"][0] for s in samples]  # words of the vocabulary, common and rare
 
 
-def timed(fn, args):
-    fn(args[0])  # warm up
-    times = []
-    for a in args:
-        t = time.perf_counter()
-        fn(a)
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
-
-
 def jieba_text(word):
     q = textquery.parse(word).index_query
     return list(catalog_tool.searchResults(SearchableText=q)[:20])
@@ -206,23 +153,6 @@ def jieba_text(word):
 
 def stock_text(word):
     return list(catalog_tool.searchResults(SearchableText_stock=word)[:20])
-
-
-def engine_text(word):
-    return engine.run({"q": word})
-
-
-def engine_fields(s):
-    return engine.run({"author": s["author"], "year_from": str(s["year"] - 2),
-                       "year_to": str(s["year"]), "retention": s["retention"]})
-
-
-def engine_code(s):
-    return engine.run({"archival_code": s["archival_code"]})
-
-
-def engine_prefix(s):
-    return engine.run({"archival_code_prefix": s["archival_code"].rsplit("-", 1)[0]})
 
 
 def stock_code(s):

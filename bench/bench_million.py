@@ -1,0 +1,366 @@
+"""A repository of a million records (百万级档案库, #31 Performance): intake and search on a
+generated repository against an empty one of the same kind, in the same run, and the size
+per record.
+
+    .venv/bin/python bench/bench_million.py [--records 1000000] [--dir bench/var/million]
+        [--batch 5000] [--intake 300] [--block 50] [--kb 100] [--queries 200] [--keep]
+        [--generate-only] [--no-blobs]
+
+1. Two throw-away FileStorage instances like ``bench_intake.py`` (site, fonds J001 and its
+   service account) in ``--dir``: ``empty`` and ``big``. Both get 10 fonds J001–J010 and a
+   records officer ``officer`` with RecordsOfficer + Reader on each (``GENERATE`` with 0 or N).
+2. ``big`` is filled with ``--records`` generated records by ``zconsole run`` (no HTTP), in
+   batches of ``--batch`` with one commit each:
+   - a catalog entry per record through ``Catalog.catalogObject`` with every index of the
+     site (``generated.Entry``: title, 档号 unique in its series, 文号, 电子文件号, 责任者,
+     主题词, ~520 characters of real Chinese words as file text for the jieba
+     ``SearchableText``) — *catalogued stubs*, not record objects: a real record with its
+     components costs about 40 ms here (a million: 11 hours);
+   - a small blob per record (the file text as a ~1.5 KB "PDF"), kept in an ``OOBTree`` on the
+     site so that it is part of the repository (``--no-blobs`` to leave them out);
+   - an ``archive`` ledger entry per record in the node's SQLite log, with the SM3 of the blob
+     and of the metadata, written in bulk by ``generated.append_entries`` (real Merkle
+     hashing, one signed checkpoint per batch) right after the batch's ZODB commit.
+   The count done is kept on the site: a killed generation continues where it stopped when
+   run again with the same ``--dir`` (``--keep`` keeps the directory for that).
+3. Search, in each instance with the server stopped (``zconsole run``, as ``bench_search.py``
+   does): ``sd.archive.search.engine.run`` as ``officer`` — security, one result set, page
+   of 20 and the facet counts, i.e. ``@archive-search`` without rendering rows — for
+   ``--queries`` words of the generated text, field queries (责任者 + 年度 range + 保管期限),
+   档号 exact and 档号 prefix: p50/p95 on both (goal on ``big``: p95 ≤ 200 ms).
+4. Intake: both servers up, ``POST @archive`` of the same ``--intake`` packages (3 components
+   of ``--kb`` KB) into J001 of each, in alternating blocks of ``--block`` with both
+   after-archiving queues drained before each block (``bench_audit_overhead.alternate``):
+   records/s and the ratio big / empty (goal ≥ 0.8).
+5. Sizes: Data.fs, blobs and ledger.sqlite of ``big`` minus ``empty``, per generated record.
+
+Disk: about 30 KB per record in Data.fs before a pack (the text index rewrites its buckets at
+every commit) plus 8 KB for a blob (a file and its directory): check ``df -h`` first; the run
+refuses to start when the estimate does not fit in the free space.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+import bench_intake as bi  # noqa: E402
+from bench_audit_overhead import alternate  # noqa: E402
+
+FONDS = 10
+BYTES_PER_RECORD = 40_000  # Data.fs before a pack + blob + ledger, estimated (see docstring)
+
+GENERATE = r"""
+import hashlib, os, sys, time, pathlib
+sys.path.insert(0, "bench")
+import transaction
+from BTrees.OOBTree import OOBTree
+from plone import api
+from ZODB.blob import Blob
+from zope.component.hooks import setSite
+from generated import Entry, append_entries, ledger_entry
+from sd.archive.ledger.current import current_ledger
+from sd.archive.testing import make_fonds
+
+N = int(os.environ["BENCH_RECORDS"]); BATCH = int(os.environ["BENCH_BATCH"])
+FONDS = int(os.environ["BENCH_FONDS"]); BLOBS = os.environ["BENCH_BLOBS"] == "1"
+DEADLINE = float(os.environ.get("BENCH_DEADLINE") or "inf")  # epoch seconds: stop generating
+site = app.archive
+setSite(site)
+codes = [f"J{k:03d}" for k in range(1, FONDS + 1)]
+with api.env.adopt_roles(["Manager"]):
+    if api.user.get(username="officer") is None:
+        api.user.create(email="officer@example.org", username="officer", password="bench-12345")
+    for code in codes:
+        if code.lower() not in site:
+            make_fonds(site, code.lower(), code)
+        api.user.grant_roles(username="officer", obj=site[code.lower()],
+                             roles=["RecordsOfficer", "Reader"])
+    if getattr(site, "_bench_blobs", None) is None:
+        site._bench_blobs = OOBTree()
+    transaction.commit()
+bases = {code: "/".join(site[code.lower()].getPhysicalPath()) for code in codes}
+catalog = site.portal_catalog._catalog
+blobs = site._bench_blobs
+log = current_ledger(site).log
+
+
+def sm3(data):
+    return hashlib.new("sm3", data).hexdigest()
+
+
+def made(i):
+    # (catalog entry, blob bytes, ledger digests) of generated record i
+    code = codes[i % FONDS]
+    e = Entry(f"{bases[code]}/gen-{i:07d}", i, code, unique_code=True)
+    data = b"%PDF-1.4\n" + e.text.encode("utf-8") + b"\n%%EOF\n"
+    return e, data, {"正本/正本.pdf": sm3(data), "元数据.xml": sm3(e.SearchableText.encode())}
+
+
+def log_upto(end):
+    # ledger entries of generated records [logged, end) (the ledger commits apart from the ZODB)
+    with log.reading() as conn:
+        logged = conn.execute(
+            "SELECT COUNT(*) FROM entries WHERE record LIKE 'bench%'").fetchone()[0]
+    for start in range(logged, end, BATCH):
+        batch = [made(i) for i in range(start, min(end, start + BATCH))]
+        append_entries(log, [ledger_entry(e, log.origin, d) for e, _, d in batch])
+
+
+done = getattr(site, "_bench_million_done", 0)
+log_upto(done)  # a generation killed between a batch's commit and its ledger entries
+data_fs = pathlib.Path(site._p_jar.db().storage.getName())
+t0 = time.perf_counter()
+first = done
+while done < N and time.time() < DEADLINE:
+    end = min(N, done + BATCH)
+    entries = []
+    t_cat = time.perf_counter()
+    for i in range(done, end):
+        e, data, digests = made(i)
+        catalog.catalogObject(e, "/".join(e.getPhysicalPath()))
+        if BLOBS:
+            blob = Blob()
+            with blob.open("w") as f:
+                f.write(data)
+            blobs[e.UID] = blob
+        entries.append(ledger_entry(e, log.origin, digests))
+    t_commit = time.perf_counter()
+    site._bench_million_done = end
+    transaction.commit()
+    t_ledger = time.perf_counter()
+    append_entries(log, entries)
+    t_end = time.perf_counter()
+    site._p_jar.cacheGC()
+    done = end
+    rate = (done - first) / (t_end - t0)
+    print(f"PROGRESS {done} records, {rate:.0f} records/s overall; this batch catalog+blobs "
+          f"{t_commit - t_cat:.1f} s, commit {t_ledger - t_commit:.1f} s, ledger "
+          f"{t_end - t_ledger:.1f} s; Data.fs {data_fs.stat().st_size / 1e9:.2f} GB; "
+          f"{time.strftime('%H:%M:%S')}", flush=True)
+print(f"RESULT generated {done} records ({done - first} in this run, "
+      f"{time.perf_counter() - t0:.0f} s)", flush=True)
+"""
+
+SEARCH = r"""
+import os, random, sys
+sys.path.insert(0, "bench")
+from AccessControl.SecurityManagement import newSecurityManager
+from Testing.makerequest import makerequest
+from zope.component.hooks import setSite
+import search_text
+from generated import engine_code, engine_fields, engine_prefix, engine_text, series_code, timed
+
+app = makerequest(app)
+site = app.archive
+setSite(site)
+N = max(1, getattr(app.archive, "_bench_million_done", 0))
+N = int(os.environ.get("BENCH_RECORDS") or N); QUERIES = int(os.environ["BENCH_QUERIES"])
+FONDS = int(os.environ["BENCH_FONDS"])
+user = site.acl_users.getUserById("officer").__of__(site.acl_users)
+newSecurityManager(site.REQUEST, user)
+rnd = random.Random(31)
+samples = []
+for _ in range(QUERIES):
+    i = rnd.randrange(N)
+    code = f"J{i % FONDS + 1:03d}"
+    r = search_text.record(i, code)
+    r["archival_code"] = series_code(r, code, i)
+    samples.append(r)
+words = [s["topic"][0] for s in samples]
+catalogued = len(site.portal_catalog._catalog)
+hits = sum(engine_text(w).total for w in words[:50])
+for name, fn, args in (("full text + facets", engine_text, words),
+                       ("fields (author + years + retention)", engine_fields, samples),
+                       ("archival code exact", engine_code, samples),
+                       ("archival code prefix", engine_prefix, samples)):
+    p50, p95 = timed(fn, args)
+    print(f"RESULT search {name}: p50={p50:.1f} p95={p95:.1f} ms", flush=True)
+print(f"RESULT search catalog entries={catalogued} hits for 50 words={hits}", flush=True)
+"""
+
+
+def zconsole(conf: pathlib.Path, name: str, script: str, env: dict, log=None) -> list[str]:
+    """Run ``script`` in the instance of ``conf``; its RESULT lines (PROGRESS lines go to
+    ``log`` as they come)."""
+    path = conf.parent / f"{name}.py"
+    path.write_text(script)
+    errors = path.with_suffix(".err")
+    proc = subprocess.Popen(
+        [str(bi.BIN / "zconsole"), "run", str(conf), str(path)],
+        stdout=subprocess.PIPE,
+        stderr=errors.open("w"),
+        text=True,
+        cwd=bi.ROOT,
+        env={**os.environ, "TZ": "Asia/Shanghai", **env},
+    )
+    results = []
+    for line in proc.stdout:
+        if line.startswith("PROGRESS") and log:
+            log(line.rstrip())
+        if line.startswith("RESULT"):
+            results.append(line.rstrip())
+    if proc.wait() != 0 or not results:
+        print(errors.read_text()[-3000:])
+        raise SystemExit(f"{name} failed in {conf}")
+    return results
+
+
+def du(path: pathlib.Path) -> int:
+    """Bytes on disk under ``path`` (blocks, as ``du`` counts them)."""
+    out = subprocess.run(["du", "-sB1", str(path)], capture_output=True, text=True)
+    return int(out.stdout.split()[0]) if out.stdout else 0
+
+
+def sizes(var: pathlib.Path) -> dict[str, int]:
+    ledger = next(var.rglob("ledger.sqlite"), None)
+    ledger_bytes = 0
+    if ledger:
+        ledger_bytes = sum(p.stat().st_size for p in ledger.parent.glob("ledger.sqlite*"))
+    return {
+        "Data.fs": (var / "filestorage" / "Data.fs").stat().st_size,
+        "blobs": du(var / "blobstorage"),
+        "ledger": ledger_bytes,
+    }
+
+
+def say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def make(
+    var: pathlib.Path, records: int, batch: int, blobs: bool, deadline: float = 0
+) -> tuple[pathlib.Path, int]:
+    """The instance in ``var`` (made unless there), filled up to ``records`` or until the
+    epoch time ``deadline`` (0: none); its zope.conf and the records generated in it."""
+    conf = var / "etc" / "zope.conf"
+    if not conf.exists():
+        bi.prepare(var, bi.free_port())
+    env = {
+        "BENCH_RECORDS": str(records),
+        "BENCH_BATCH": str(batch),
+        "BENCH_FONDS": str(FONDS),
+        "BENCH_BLOBS": "1" if blobs else "0",
+        "BENCH_DEADLINE": str(deadline or ""),
+    }
+    done = 0
+    for line in zconsole(conf, "generate", GENERATE, env, log=say):
+        say(line)
+        if line.startswith("RESULT generated "):
+            done = int(line.split()[2])
+    return conf, done
+
+
+def port_of(var: pathlib.Path) -> int:
+    """The port the instance in ``var`` listens on (zope.ini)."""
+    for line in (var / "etc" / "zope.ini").read_text().splitlines():
+        if line.strip().startswith("listen"):
+            return int(line.rsplit(":", 1)[1])
+    raise SystemExit(f"no listen line in {var}/etc/zope.ini")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var" / "million"))
+    parser.add_argument("--batch", type=int, default=5000, help="records per commit")
+    parser.add_argument("--intake", type=int, default=300, help="packages posted to each side")
+    parser.add_argument("--block", type=int, default=50)
+    parser.add_argument("--kb", type=int, default=100, help="KB per component of a package")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--no-blobs", action="store_true")
+    parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=0,
+        help="stop generating after this many minutes and measure what is there (0: no limit)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep --dir (resume, look at it)")
+    args = parser.parse_args(argv)
+    root = pathlib.Path(args.dir)
+    root.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
+    need = args.records * BYTES_PER_RECORD + args.intake * 2 * 3 * args.kb * 1024 * 7
+    say(
+        f"{args.records:,} records into {root}: about {need / 1e9:.1f} GB needed, "
+        f"{free / 1e9:.1f} GB free; {load()}"
+    )
+    if need > free - 5e9:
+        raise SystemExit("not enough free disk space (keeping 5 GB for the others)")
+    try:
+        t0 = time.perf_counter()
+        deadline = time.time() + args.minutes * 60 if args.minutes else 0
+        empty, _ = make(root / "empty", 0, args.batch, not args.no_blobs)
+        big, done = make(root / "big", args.records, args.batch, not args.no_blobs, deadline)
+        say(f"generation done in {time.perf_counter() - t0:.0f} s: {done:,} records; {load()}")
+        args.records = done
+        if args.generate_only:
+            return 0
+        report(root, empty, big, args)
+        return 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def report(root: pathlib.Path, empty: pathlib.Path, big: pathlib.Path, args) -> None:
+    size_empty, size_big = sizes(root / "empty"), sizes(root / "big")
+    env = {
+        "BENCH_RECORDS": str(args.records),
+        "BENCH_QUERIES": str(args.queries),
+        "BENCH_FONDS": str(FONDS),
+    }
+    searched = {}
+    for name, conf in (("empty", empty), ("big", big)):
+        say(f"search on {name}; {load()}")
+        searched[name] = zconsole(conf, "search", SEARCH, env)
+        for line in searched[name]:
+            say(f"{name}: {line}")
+    servers = {}
+    try:
+        for name in ("empty", "big"):
+            var = root / name
+            servers[name] = (bi.serve(var, port_of(var)), port_of(var))
+        bases = {name: f"http://localhost:{port}/archive" for name, (_, port) in servers.items()}
+        say(f"intake: {args.intake} packages each side, blocks of {args.block}; {load()}")
+        rates = alternate(bases, args.intake, args.kb, args.block)
+        say(f"intake done; {load()}")
+    finally:
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=60)
+    print()
+    print(f"records generated: {args.records:,} (catalogued stubs, blobs: {not args.no_blobs})")
+    for name in ("empty", "big"):
+        for line in searched[name]:
+            print(f"{name:5} {line[len('RESULT ') :]}")
+    ratio = rates["big"] / rates["empty"]
+    print(
+        f"intake POST @archive, {args.intake} packages of 3 × {args.kb} KB each side: "
+        f"empty {rates['empty']:.2f} records/s, big {rates['big']:.2f} records/s, "
+        f"ratio {ratio:.2f} (goal ≥ 0.80)"
+    )
+    n = max(args.records, 1)
+    for key in size_big:
+        extra = size_big[key] - size_empty[key]
+        print(
+            f"size {key}: big {size_big[key] / 1e9:.2f} GB, empty {size_empty[key] / 1e6:.1f} MB "
+            f"→ {extra / n:,.0f} bytes per generated record (before a pack)"
+        )
+    print(load())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
