@@ -274,3 +274,32 @@ def test_yearly_proposal_once(review_site):
     assert set(batch.items.keys()) == {made[n].UID() for n in (1, 2, 3)}
     assert yearly(datetime.date(2026, 3, 1)) == []
     transaction.abort()
+
+
+def test_approval_refused_changes_nothing(review_site):
+    """Approving one's own proposal (also when someone else decided), approving as a reviewer,
+    acting on a batch of a fonds one does not serve: 403 in the error shape, nothing changed."""
+    portal, fonds, other, made = review_site
+    session, response = _propose(portal)
+    batch_id = response.json()["id"]
+    second = rest_session(portal, "archivist2")
+    assert second.post(f"{URL}/{batch_id}/decide", json={"uids": "all", "decision": "open"}).ok
+    # the proposer made no decision, still may not approve; the reviewer may not either
+    _error(session.post(f"{URL}/{batch_id}/approve", json={}), 403, "OPENREVIEW-OWN-BATCH")
+    _error(second.post(f"{URL}/{batch_id}/approve", json={}), 403, "OPENREVIEW-OWN-BATCH")
+    # a reviewer of another fonds: no step of this batch
+    outsider = rest_session(portal, "reviewer-j002")
+    for step, body in (
+        ("approve", {}),
+        ("check", {"note": "已复核"}),
+        ("decide", {"uids": [made[1].UID()], "decision": "controlled"}),
+    ):
+        _error(outsider.post(f"{URL}/{batch_id}/{step}", json=body), 403, "OPENREVIEW-FONDS")
+    _error(outsider.get(f"{URL}/{batch_id}/catalogue.xlsx"), 403, "OPENREVIEW-FONDS")
+    transaction.begin()
+    batch = batches.get_batch(batch_id)
+    assert batch.state == "deciding" and batch.approval is None and batch.second_review is None
+    assert {d["decision"] for d in batch.decisions.values()} == {"open"}
+    assert [e["action"] for e in batch.log] == ["proposed", "decided"]
+    for n in (1, 2, 3):
+        assert api.content.get_state(made[n]) == "received" and made[n].open_status == "待审"
