@@ -214,6 +214,7 @@ def finish_pending(batch, commit=None) -> int:
     except OSError as error:  # the backups are tried again with the whole chunk
         logger.error("destruction: could not purge the managed backups: %s", error)
         done = []
+    done = discs.purge_images(batch, {uid: found[uid] for uid in done})  # disc images
     _parallel(fsync_dir, [folder for folder in synced if folder.is_dir()])
     for uid in done:
         del pending[uid]
@@ -238,13 +239,6 @@ def note_carriers(batch, found: dict) -> None:
 
 
 def carrier_destroyed(carrier: str, relpaths) -> None:
-    """A carrier confirmed destroyed no longer holds these AIPs (the on-disc register)."""
-    burnt = discs.on_disc()
-    for relpath in relpaths:
-        left = tuple(c for c in burnt.get(relpath, ()) if c != carrier)
-        if relpath not in burnt:
-            continue
-        if left:
-            burnt[relpath] = left
-        else:
-            del burnt[relpath]
+    """A carrier confirmed destroyed no longer holds these AIPs (the on-disc register) and
+    is retired in the carrier register."""
+    discs.carrier_destroyed(carrier, relpaths)

@@ -11,6 +11,7 @@ import os
 import random
 from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,10 @@ from .atomic import atomic_writer
 from .discs import DiscPlan
 
 STATES = ("planned", "written", "verified", "stored", "failed", "retired")
+#: the states in which a physical carrier may exist (burnt, read back, sent offline): a
+#: destroyed record's copy on it waits for a person to destroy the carrier; ``planned`` is
+#: an image not yet burnt (a rebuilt image), ``retired`` a carrier destroyed or replaced
+PHYSICAL_STATES = ("written", "verified", "stored", "failed")
 
 
 @dataclass
@@ -41,6 +46,10 @@ class CarrierRecord:
     created: str = ""
     last_read_back: str = ""
     last_read_back_ok: bool | None = None
+    image_path: str = ""  # the ISO image kept on disk ("" when gone)
+    replaces: str = ""  # the carrier whose image this one's was rebuilt from (重制)
+    superseded_by: str = ""  # the carrier whose image replaced this one's
+    history: list = field(default_factory=list)  # what happened, why, which batch
 
 
 class CarrierRegister:
@@ -58,7 +67,15 @@ class CarrierRegister:
         with atomic_writer(self.path) as f:
             f.write(data.encode("utf-8"))
 
-    def register(self, disc: DiscPlan, *, location: str = "", image_sm3: str = "") -> CarrierRecord:
+    def register(
+        self,
+        disc: DiscPlan,
+        *,
+        location: str = "",
+        image_sm3: str = "",
+        image_path: str = "",
+        state: str = "",
+    ) -> CarrierRecord:
         if disc.carrier_id in self.carriers:
             raise ArchiveError(
                 "carrier registered already",
@@ -72,15 +89,76 @@ class CarrierRegister:
             disc.set_name,
             disc.carrier_type,
             location,
-            "written" if image_sm3 else "planned",
+            state or ("written" if image_sm3 else "planned"),
             disc.first_code,
             disc.last_code,
             len(disc.archival_codes),
             image_sm3,
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
+        rec.image_path = image_path
         self.carriers[rec.carrier_id] = rec
         return rec
+
+    def physical(self, carrier_id: str) -> bool:
+        """A physical carrier may exist (burnt, read back, stored offline); a carrier the
+        register does not know is taken as burnt (nobody can say it was not)."""
+        rec = self.carriers.get(carrier_id)
+        return rec is None or rec.state in PHYSICAL_STATES
+
+    def supersede(
+        self,
+        old_id: str,
+        disc: DiscPlan,
+        *,
+        image_sm3: str,
+        image_path: str,
+        batch: str,
+        reason: str,
+        removed: list[str],
+        old: DiscPlan | None = None,
+    ) -> CarrierRecord:
+        """The image of ``old_id`` rebuilt as ``disc`` without the ``removed`` AIPs (重制):
+        the new carrier is registered ``planned`` (an image to burn) with its own SM3 and a
+        history entry saying why and which batch; the old one points to it, its image is
+        gone, and it stays in its state while a physical carrier may exist (else retired)."""
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        prev = self.carriers.get(old_id)
+        if prev is None and old is not None:  # an image the register never knew
+            prev = self.register(old, state="written")
+        new = self.carriers.get(disc.carrier_id) or self.register(
+            disc,
+            location="",
+            image_sm3=image_sm3,
+            image_path=image_path,
+            state="planned",
+        )
+        new.image_sm3, new.image_path, new.replaces = image_sm3, image_path, old_id
+        entry = {"time": when, "batch": batch, "reason": reason, "removed": list(removed)}
+        new.history.append({"event": "rebuilt", "from": old_id, **entry})
+        if prev is not None:
+            prev.superseded_by = disc.carrier_id
+            prev.image_path = ""
+            prev.history.append({"event": "superseded", "by": disc.carrier_id, **entry})
+            if prev.state not in PHYSICAL_STATES:
+                prev.state = "retired"
+        return new
+
+    def destroyed(self, carrier_id: str, *, batch: str, by: str, note: str = "") -> None:
+        """A person confirmed the physical destruction of the carrier (实体销毁): retired."""
+        rec = self.carriers.get(carrier_id)
+        if rec is None:
+            return
+        rec.state = "retired"
+        rec.history.append(
+            {
+                "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                "event": "destroyed",
+                "batch": batch,
+                "by": by,
+                "reason": note,
+            }
+        )
 
     def set_state(
         self, carrier_id: str, state: str, *, location: str | None = None

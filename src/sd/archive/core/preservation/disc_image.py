@@ -2,7 +2,8 @@
 
 ISO 9660 level 3 with generated 8.3-style names, plus Joliet and UDF 2.60 with the real
 (Chinese) names; readers use the UDF or Joliet tree. Read-back re-hashes every file against
-the disc's own manifest-sm3.txt.
+the disc's own manifest-sm3.txt. An image holding AIPs of destroyed records is rebuilt
+without them (:func:`rebuild_iso`, streaming the kept AIPs from the old image).
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from sd.archive.core.errors import Problem
 from .atomic import TEMP_PREFIX
 from .discs import LABEL_NAME
 from .discs import MANIFEST_NAME
+from .discs import DiscFile
 from .discs import DiscPlan
 from .discs import label_text
 from .discs import manifest_text
+from .discs import parse_label
+from .discs import rebuilt_plan
 from .hashing import new_sm3
 from .hashing import sm3_file
+from .storage import parse_relpath
 
 JOLIET_MAX = 64
 
@@ -52,30 +57,20 @@ def _volume_id(carrier_id: str) -> str:
     return (re.sub(r"[^A-Z0-9_]", "_", carrier_id.upper()) or "AIP")[:32]
 
 
-def build_iso(
-    disc: DiscPlan,
-    source_root: str | os.PathLike,
-    iso_path: str | os.PathLike,
-    *,
-    unit: str,
-    made: datetime | None = None,
-) -> str:
-    """Write the ISO image of ``disc`` (files read from ``source_root``); return its SM3.
-
-    Every AIP is checked against its planned SM3 while the image is written; the image goes
-    to a temp file and is renamed only when complete.
-    """
-    label = label_text(disc, unit=unit, made=made)
-    manifest = manifest_text(disc, label)
-    problems = []
-    for f in disc.files:
-        for seg in f.relpath.split("/"):
-            if len(seg) > JOLIET_MAX:
-                problems.append(
-                    Problem("DISC-NAME", f"name longer than {JOLIET_MAX} characters", f.relpath)
-                )
+def _names_fit(disc: DiscPlan) -> None:
+    problems = [
+        Problem("DISC-NAME", f"name longer than {JOLIET_MAX} characters", f.relpath)
+        for f in disc.files
+        for seg in f.relpath.split("/")
+        if len(seg) > JOLIET_MAX
+    ]
     if problems:
         raise ArchiveError("names do not fit on a disc", problems, 422, "DiscError")
+
+
+def _new_image(disc: DiscPlan, label: str, manifest: str):
+    """A pycdlib image of ``disc`` with its 说明文件 and manifest; ``add(f, fp, size)`` puts
+    one AIP in (ISO 9660 8.3 names, the real path in Joliet and UDF)."""
     iso = pycdlib.PyCdlib()
     iso.new(
         interchange_level=3,
@@ -85,7 +80,7 @@ def build_iso(
         app_ident_str="sd.archive",
     )
     dirs: dict[str, str] = {"": ""}
-    files_added = 0
+    count = [0]
 
     def ensure_dir(rel: str) -> str:
         if rel in dirs:
@@ -109,27 +104,23 @@ def build_iso(
             joliet_path="/" + name,
             udf_path="/" + name,
         )
-    root = Path(source_root)
-    for f in disc.files:
+
+    def add(f, fp, size: int) -> None:
         parent, _, _ = f.relpath.rpartition("/")
         iso_dir = ensure_dir(parent)
-        files_added += 1
-        src = root.joinpath(*f.relpath.split("/"))
-        digest = sm3_file(src)
-        if digest != f.sm3:
-            problems.append(
-                Problem("DISC-DIGEST", f"SM3 {digest} differs from the plan", f.relpath)
-            )
-            continue
-        iso.add_file(
-            str(src),
-            f"{iso_dir}/F{files_added:06d}.EEP;1",
-            joliet_path="/" + f.relpath,
-            udf_path="/" + f.relpath,
-        )
-    if problems:
-        iso.close()
-        raise ArchiveError("source AIPs do not match the plan", problems, 409, "DiscError")
+        count[0] += 1
+        iso_path = f"{iso_dir}/F{count[0]:06d}.EEP;1"
+        kw = {"joliet_path": "/" + f.relpath, "udf_path": "/" + f.relpath}
+        if isinstance(fp, str):
+            iso.add_file(fp, iso_path, **kw)
+        else:
+            iso.add_fp(fp, size, iso_path, **kw)
+
+    return iso, add
+
+
+def _write_atomically(iso, iso_path: str | os.PathLike) -> Path:
+    """Write the image to a temp file next to ``iso_path``, fsync it, rename it in place."""
     target = Path(iso_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(TEMP_PREFIX + target.name)
@@ -140,7 +131,134 @@ def build_iso(
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, target)
-    return sm3_file(target)
+    return target
+
+
+def build_iso(
+    disc: DiscPlan,
+    source_root: str | os.PathLike,
+    iso_path: str | os.PathLike,
+    *,
+    unit: str,
+    made: datetime | None = None,
+) -> str:
+    """Write the ISO image of ``disc`` (files read from ``source_root``); return its SM3.
+
+    Every AIP is checked against its planned SM3 while the image is written; the image goes
+    to a temp file and is renamed only when complete.
+    """
+    _names_fit(disc)
+    label = label_text(disc, unit=unit, made=made)
+    iso, add = _new_image(disc, label, manifest_text(disc, label))
+    root = Path(source_root)
+    problems = []
+    for f in disc.files:
+        src = root.joinpath(*f.relpath.split("/"))
+        digest = sm3_file(src)
+        if digest != f.sm3:
+            problems.append(
+                Problem("DISC-DIGEST", f"SM3 {digest} differs from the plan", f.relpath)
+            )
+            continue
+        add(f, str(src), 0)
+    if problems:
+        iso.close()
+        raise ArchiveError("source AIPs do not match the plan", problems, 409, "DiscError")
+    return sm3_file(_write_atomically(iso, iso_path))
+
+
+def read_disc(iso_path: str | os.PathLike) -> DiscPlan:
+    """What an image holds (光盘镜像内容): its carrier id, batch, set, type and capacity from
+    the 说明文件, every AIP from the manifest with its SM3 and its size on the image."""
+    iso = pycdlib.PyCdlib()
+    iso.open(str(iso_path))
+    try:
+        texts = {}
+        for name in (LABEL_NAME, MANIFEST_NAME):
+            buf = io.BytesIO()
+            iso.get_file_from_iso_fp(buf, udf_path="/" + name)
+            texts[name] = buf.getvalue().decode("utf-8")
+        label = parse_label(texts[LABEL_NAME])
+        files = []
+        for rel, digest in _parse_manifest(texts[MANIFEST_NAME]).items():
+            if rel == LABEL_NAME:
+                continue
+            with iso.open_file_from_iso(udf_path="/" + rel) as fh:
+                size = fh.seek(0, 2)
+            ref = parse_relpath(rel)
+            fonds, year, code = (ref.fonds, ref.year, ref.archival_code) if ref else ("", "", rel)
+            files.append(DiscFile(rel, size, digest, fonds, year, code))
+    finally:
+        iso.close()
+    carrier = label.get("载体编号", "") or Path(iso_path).stem
+    seq = re.search(r"-(\d+)(?:-R\d+)?$", carrier)
+    capacity = re.match(r"\d+", label.get("容量", ""))
+    disc = DiscPlan(
+        carrier,
+        label.get("批次", ""),
+        label.get("套别", ""),
+        label.get("载体类型", ""),
+        int(capacity.group()) if capacity else 0,
+        int(seq.group(1)) if seq else 0,
+        files,
+    )
+    disc.used = rebuilt_plan(disc, (), carrier).used
+    return disc
+
+
+def rebuild_iso(
+    old_iso: str | os.PathLike,
+    new_iso: str | os.PathLike,
+    *,
+    drop,
+    carrier_id: str,
+    unit: str,
+    note: str = "",
+    made: datetime | None = None,
+) -> tuple[DiscPlan, str]:
+    """Write the image of ``old_iso`` without the ``drop`` AIPs as ``new_iso`` (光盘镜像重制):
+    the kept AIPs are copied from the old image, a new 说明文件 (carrier ``carrier_id``,
+    ``note`` saying why) and manifest are written, the image goes to a temp file, is read
+    back against its manifest (every kept AIP's SM3 is the old manifest's) and only then
+    renamed in place. The old image is left alone. Returns the new plan and the image's SM3.
+    """
+    old = read_disc(old_iso)
+    disc = rebuilt_plan(old, drop, carrier_id)
+    _names_fit(disc)
+    label = label_text(disc, unit=unit, made=made, note=note)
+    iso, add = _new_image(disc, label, manifest_text(disc, label))
+    source = pycdlib.PyCdlib()
+    source.open(str(old_iso))
+    opened = []
+    target = Path(new_iso)
+    tmp = target.with_name(TEMP_PREFIX + target.name)
+    try:
+        for f in disc.files:
+            ctx = source.open_file_from_iso(udf_path="/" + f.relpath)
+            opened.append(ctx)
+            add(f, ctx.__enter__(), f.size)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            iso.write(str(tmp))
+        finally:
+            iso.close()
+    finally:
+        for ctx in opened:
+            ctx.__exit__(None, None, None)
+        source.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    report = verify_iso(tmp, carrier_id)
+    if not report.ok:
+        tmp.unlink(missing_ok=True)
+        raise ArchiveError(
+            "the rebuilt image failed its read-back",
+            [Problem("DISC-READBACK", "mismatch", r) for r in report.mismatched + report.missing],
+            500,
+            "DiscError",
+        )
+    os.replace(tmp, target)
+    return disc, sm3_file(target)
 
 
 def _parse_manifest(text: str) -> dict[str, str]:

@@ -7,7 +7,9 @@ planned with the same content partition (disc A-n mirrors B-n) but from differen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -215,10 +217,11 @@ def carriers_by_record(*sets: DiscSetPlan) -> dict[str, list[str]]:
     return result
 
 
-def label_text(disc: DiscPlan, *, unit: str, made: datetime | None = None) -> str:
+def label_text(disc: DiscPlan, *, unit: str, made: datetime | None = None, note: str = "") -> str:
     """说明文件: key：value lines.
 
-    载体编号, 载体类型, 制作时间, 容量, 单位, 年度, 数量, 起止档号.
+    载体编号, 载体类型, 制作时间, 容量, 单位, 年度, 数量, 起止档号 (and 说明, a rebuilt
+    image's reason: which carrier it replaces, why).
     """
     made = made or datetime.now().astimezone()
     years = disc.years
@@ -235,7 +238,19 @@ def label_text(disc: DiscPlan, *, unit: str, made: datetime | None = None) -> st
         ("批次", disc.batch),
         ("套别", disc.set_name),
     ]
+    if note:
+        lines.append(("说明", " ".join(note.split())))
     return "".join(f"{k}：{v}\n" for k, v in lines)
+
+
+def parse_label(text: str) -> dict[str, str]:
+    """The 说明文件's ``key：value`` lines as a mapping."""
+    found = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("：")
+        if sep:
+            found[key.strip()] = value.strip()
+    return found
 
 
 def manifest_text(disc: DiscPlan, label: str) -> str:
@@ -261,3 +276,54 @@ def disc_files_from_location(location, expected) -> list[DiscFile]:
         )
         for ref in list_aips(location)
     ]
+
+
+# --- destroyed AIPs in disc images (销毁档案的光盘镜像重制) -------------------------------------
+
+#: a rebuilt image's carrier id: the old id with ``-R<n>`` (A-2024B01-0001 → A-2024B01-0001-R1)
+REBUILT = re.compile(r"^(?P<base>.+?)(?:-R(?P<n>\d+))?$")
+
+
+def images_holding(
+    destroyed: Iterable[str], holders: Mapping[str, Iterable[str]]
+) -> dict[str, list[str]]:
+    """Which images hold which destroyed AIP: carrier id → the destroyed relpaths on it, from
+    ``holders`` (relpath → the carriers holding it, the on-disc register)."""
+    found: dict[str, list[str]] = {}
+    for relpath in sorted(set(destroyed)):
+        for carrier in holders.get(relpath) or ():
+            found.setdefault(carrier, []).append(relpath)
+    return found
+
+
+def rebuilt_id(carrier_id: str, taken: Iterable[str] = ()) -> str:
+    """The carrier id of the image rebuilt from ``carrier_id``'s: the next ``-R<n>`` not in
+    ``taken``."""
+    m = REBUILT.match(carrier_id)
+    base, n = m.group("base"), int(m.group("n") or 0) + 1
+    taken = set(taken)
+    while f"{base}-R{n}" in taken:
+        n += 1
+    return f"{base}-R{n}"
+
+
+def rebuilt_plan(old: DiscPlan, drop: Iterable[str], carrier_id: str) -> DiscPlan:
+    """What the rebuilt image holds: every file of ``old`` but the ``drop`` relpaths (the
+    AIPs of destroyed records), in the same order, under the new carrier id; the same batch,
+    set, type, capacity and place in the set. A record left with no file leaves the disc."""
+    drop = set(drop)
+    kept = [f for f in old.files if f.relpath not in drop]
+    used = sum(
+        _record_cost(list(group))
+        for _, group in groupby(kept, key=lambda f: (f.fonds, f.year, f.archival_code))
+    )
+    return DiscPlan(
+        carrier_id,
+        old.batch,
+        old.set_name,
+        old.carrier_type,
+        old.capacity,
+        old.sequence,
+        kept,
+        used,
+    )
