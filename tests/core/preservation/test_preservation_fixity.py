@@ -131,3 +131,23 @@ def test_progress_bar_and_cli(tmp_path, holdings, capsys):
     assert fixity_main([locs[0].path, str(manifest), str(tmp_path / "cli")]) == 0
     shutil.rmtree(locs[0].root / "J001" / "2023")
     assert fixity_main([locs[0].path, str(manifest), str(tmp_path / "cli")]) == 1
+
+
+def test_worker_processes_take_small_files_in_batches(tmp_path, holdings, monkeypatch):
+    """Small files go to a worker process several at a time (one round trip per batch); every
+    file still gets its own outcome, a missing and a flipped one among them."""
+    from sd.archive.core.preservation import fixity
+
+    locs, expected = holdings
+    monkeypatch.setattr(fixity, "BATCH_FILES", 3)
+    tasks = list(fixity._tasks(locs[0], sorted(expected), processes=True))
+    assert [len(t) for t in tasks] == [3, 3, 1]
+    assert [len(t) for t in fixity._tasks(locs[0], sorted(expected), processes=False)] == [1] * 7
+    bad, gone = sorted(expected)[1], sorted(expected)[3]
+    flip_byte(aip_path(locs[0], bad))
+    aip_path(locs[0], gone).unlink()
+    run = run_fixity(
+        locs[0], expected.get, tmp_path / "runs", inventory=expected, workers=2, use_processes=True
+    )
+    assert [f["relpath"] for f in run.failed] == [bad] and run.missing == [gone]
+    assert sorted(run.passed) == sorted(set(expected) - {bad, gone})

@@ -9,6 +9,7 @@ The final result is ``result.json`` (passed / failed / missing / unknown with pa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -97,6 +98,35 @@ def hash_file(path: str) -> tuple[str | None, int, str]:
         return None, 0, "missing"
     except OSError as exc:
         return None, 0, f"{type(exc).__name__}: {exc}"
+
+
+def hash_files(paths: list[str]) -> list[tuple[str | None, int, str]]:
+    """:func:`hash_file` of each path: one task of a worker process for several small files
+    (one round trip to the process instead of one per file)."""
+    return [hash_file(path) for path in paths]
+
+
+BATCH_BYTES = 32 << 20  # a worker process's task: small files up to this many bytes together
+BATCH_FILES = 64
+
+
+def _tasks(location, relpaths, processes: bool):
+    """``[(relpath, path), …]`` per task: one file each for threads (no round trip to save),
+    small files grouped up to ``BATCH_BYTES`` / ``BATCH_FILES`` for worker processes."""
+    batch, size = [], 0
+    for relpath in relpaths:
+        path = str(aip_path(location, relpath))
+        if not processes:
+            yield [(relpath, path)]
+            continue
+        with contextlib.suppress(OSError):  # the worker reports it (missing, unreadable)
+            size += os.stat(path).st_size
+        batch.append((relpath, path))
+        if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def new_run_id(location: StorageLocation) -> str:
@@ -207,32 +237,34 @@ def run_fixity(
     pool_cls = ProcessPoolExecutor if use_processes else ThreadPoolExecutor
     with open(done_file, "a", encoding="utf-8") as log, pool_cls(max_workers=workers) as pool:
         pending: dict = {}
-        queue = iter(todo)
+        queue = _tasks(location, todo, use_processes)
         try:
             while True:
                 while len(pending) < workers * 4:
-                    relpath = next(queue, None)
-                    if relpath is None:
+                    task = next(queue, None)
+                    if task is None:
                         break
-                    path = str(aip_path(location, relpath))
-                    pending[pool.submit(hash_file, path)] = (relpath, path)
+                    paths = [path for _relpath, path in task]
+                    pending[pool.submit(hash_files, paths)] = task
                 if not pending:
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    relpath, path = pending.pop(fut)
-                    digest, size, error = fut.result()
-                    item = _classify(relpath, path, expected(relpath), digest, size, error)
-                    log.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
-                    done[relpath] = item
-                    nbytes += item.size
-                    if progress is not None:
-                        log.flush()
-                        progress(
-                            FixityProgress(
-                                len(done), total, nbytes, time.perf_counter() - started, item
+                    task = pending.pop(fut)
+                    for (relpath, path), (digest, size, error) in zip(
+                        task, fut.result(), strict=True
+                    ):
+                        item = _classify(relpath, path, expected(relpath), digest, size, error)
+                        log.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
+                        done[relpath] = item
+                        nbytes += item.size
+                        if progress is not None:
+                            log.flush()
+                            progress(
+                                FixityProgress(
+                                    len(done), total, nbytes, time.perf_counter() - started, item
+                                )
                             )
-                        )
         finally:
             for fut in pending:
                 fut.cancel()
