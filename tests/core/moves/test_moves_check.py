@@ -218,3 +218,31 @@ def test_signature_unknown_signer_bad_or_missing_is_refused(tmp_path):
     with pytest.raises(MoveRefused) as error:
         check(tmp_path)
     assert codes(error) == ["MOVE-UNSIGNED"]
+
+
+def test_a_changed_blob_value_is_refused(tmp_path):
+    """A file kept in an attribute or annotation (a certificate, a seal picture) is a side
+    file named by its SM3, checked as the components' files are."""
+    write_export(tmp_path)
+    picture = b"\x89PNG a seal picture"
+    digest = sm3_bytes(picture)
+    (tmp_path / "blobs" / digest).write_bytes(picture)
+    items = json.loads((tmp_path / "content.json").read_text())
+    info = {"cls": "plone.namedfile.file.NamedBlobImage", "filename": "seal.png"}
+    info |= {"content-type": "image/png", "size": len(picture), "sm3": digest}
+    items[1]["sd_annotations"] = {
+        "pictures": {"@t": "blob", "v": {**info, "blob_path": f"blobs/{digest}"}}
+    }
+    (tmp_path / "content.json").write_text(json.dumps(items))
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["content_sm3"] = sm3_file(tmp_path / "content.json")
+    signed(tmp_path, manifest)
+    check(tmp_path)
+    (tmp_path / "blobs" / digest).write_bytes(picture[:-1] + b"!")
+    with pytest.raises(MoveRefused) as error:
+        check(tmp_path)
+    assert codes(error) == ["MOVE-BLOB-SM3"]
+    (tmp_path / "blobs" / digest).unlink()
+    with pytest.raises(MoveRefused) as error:
+        check(tmp_path)
+    assert codes(error) == ["MOVE-BLOB-MISSING"]

@@ -7,7 +7,10 @@ import sqlite3
 import pytest
 import transaction
 from Acquisition import aq_base
+from BTrees.OOBTree import OOBTree
 from plone import api
+from plone.namedfile.file import NamedBlobFile
+from plone.namedfile.file import NamedBlobImage
 from Products.CMFPlone.factory import addPloneSite
 from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import setSite
@@ -22,6 +25,7 @@ from sd.archive.ledger.current import current_ledger
 from sd.archive.moves import SKIPPED
 from sd.archive.moves import export_repository
 from sd.archive.moves import import_repository
+from sd.archive.moves.codec import BLOB_DIR
 from sd.archive.moves.codec import encode
 from sd.archive.moves.history import imported_trails
 from sd.archive.numbering import assign_code
@@ -67,6 +71,16 @@ def walk(container):
             yield from walk(obj)
 
 
+@pytest.fixture(autouse=True)
+def scratch_blobs(tmp_path):
+    """Where :func:`stored` writes the side files of blob values (named by their SM3: two
+    blob values compare equal when their bytes, names and types are)."""
+    (tmp_path / "scratch" / "blobs").mkdir(parents=True)
+    token = BLOB_DIR.set(str(tmp_path / "scratch"))
+    yield
+    BLOB_DIR.reset(token)
+
+
 def stored(obj) -> dict:
     """Everything stored on ``obj`` in comparable form (attributes, annotations, file)."""
     base = aq_base(obj)
@@ -94,11 +108,25 @@ def source(fportal):
     make_record(other, 1)
     fonds.manage_setLocalRoles("officer-x", ["RecordsOfficer", "Reader"])
     records[0].manage_setLocalRoles("reader-y", ["Reader"])
+    # files beside a component's own: a certificate kept on an object, a seal picture in a
+    # component's annotations (as appraisal and seal verification store them)
+    fonds.certificate_file = NamedBlobFile(
+        data=b"%PDF-1.4 certificate", filename="证书.pdf", contentType="application/pdf"
+    )
+    component = records[1].objectValues()[0]
+    IAnnotations(component)["sd.archive.seals.pictures"] = OOBTree(
+        {"ab12": NamedBlobImage(data=PNG, filename="seal-ab12.png", contentType="image/png")}
+    )
     transaction.commit()
     return fportal
 
 
 TARGET_ORIGIN = "ledger.test/target"
+#: a 1x1 PNG (a seal picture)
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f6e2a90000000049454e44ae426082"
+)
 
 
 def new_site(app, site_id="moved", monkeypatch=None):
@@ -369,6 +397,12 @@ def test_manifest_and_items_shape(functional, source, tmp_path):
     items = json.loads((tmp_path / "export" / "content.json").read_text())
     component = next(i for i in items if i["@type"] == "Component")
     assert set(component["file"]) == {"filename", "content-type", "size", "blob_path", "sm3"}
+    fonds = next(i for i in items if i["@id"] == "j001")
+    certificate = fonds["sd_state"]["certificate_file"]
+    assert certificate["@t"] == "blob" and certificate["v"]["filename"] == "证书.pdf"
+    side = tmp_path / "export" / certificate["v"]["blob_path"]
+    assert side.read_bytes() == b"%PDF-1.4 certificate"
+    assert sm3_file(side) == certificate["v"]["sm3"]
     record = next(i for i in items if i["review_state"] == "archived")
     assert record["sd_state"]["archival_code"].startswith("J001-WS")
     assert record["parent"]["@id"] == "j001"

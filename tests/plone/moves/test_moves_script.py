@@ -47,6 +47,9 @@ def last_json(output: str) -> dict:
     return json.loads([line for line in output.splitlines() if line.startswith("{")][-1])
 
 
+# two instances, the demo repository built in one (several minutes on a loaded two-core
+# machine): more than the suite's 600 s per test
+@pytest.mark.timeout(1500)
 def test_move_between_two_instances(tmp_path):
     source, target = instance(tmp_path, "source"), instance(tmp_path, "target")
     zconsole(source, "create_site.py", "--demo")

@@ -59,6 +59,7 @@ from sd.archive.core.preservation.atomic import atomic_writer
 from sd.archive.core.preservation.hashing import copy_hashed
 from sd.archive.core.preservation.hashing import sm3_file
 from sd.archive.interfaces import IComponent
+from sd.archive.moves.codec import BLOB_DIR
 from sd.archive.moves.codec import decode
 from sd.archive.moves.codec import encode
 
@@ -172,6 +173,7 @@ def export_repository(
     ledger = _ledger(site)
     (directory / BLOBS).mkdir()
     items = []
+    blob_dir = BLOB_DIR.set(str(directory))
     try:
         for root in site.objectValues():
             if getattr(aq_base(root), "portal_type", "") not in root_types:
@@ -186,6 +188,8 @@ def export_repository(
     except BaseException:
         _clean(directory)
         raise
+    finally:
+        BLOB_DIR.reset(blob_dir)
     content = directory / CONTENT
     content.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
     aips = directory / AIPS
@@ -407,12 +411,16 @@ def import_repository(site, directory: str | os.PathLike, trust=()) -> dict:
     _refuse_held_aips(manifest["aips"], locations)
     types_tool = site.portal_types
     made = []
-    for item in items:
-        parent_path = item["parent"]["@id"]
-        parent = site.unrestrictedTraverse(parent_path) if parent_path else site
-        obj = _build(item, directory, types_tool)
-        parent._setObject(item["id"], obj, set_owner=0, suppress_events=True)
-        made.append(parent_path and f"{parent_path}/{item['id']}" or item["id"])
+    blob_dir = BLOB_DIR.set(str(directory))
+    try:
+        for item in items:
+            parent_path = item["parent"]["@id"]
+            parent = site.unrestrictedTraverse(parent_path) if parent_path else site
+            obj = _build(item, directory, types_tool)
+            parent._setObject(item["id"], obj, set_owner=0, suppress_events=True)
+            made.append(parent_path and f"{parent_path}/{item['id']}" or item["id"])
+    finally:
+        BLOB_DIR.reset(blob_dir)
     catalog = site.portal_catalog
     for path in made:  # catalogued once everything is in place (indexers read children);
         obj = site.unrestrictedTraverse(path)  # not through indexObject: it would touch the

@@ -1,15 +1,23 @@
 """Stored values as JSON and back (存储值的 JSON 编码), exactly: what a move carries.
 
 Plain JSON values stay as they are; anything else is a tagged object ``{"@t": kind, "v": …}``
-(tuple, set, bytes, dates, Zope ``DateTime``, persistent mappings and lists, BTrees). A value
-of any other type is refused at export (:class:`~sd.archive.core.moves.MoveRefused`): a move
-never drops what it cannot carry without saying so.
+(tuple, set, bytes, dates, Zope ``DateTime``, persistent mappings and lists, BTrees). A file
+value other than a component's own file (an appraisal certificate on its batch, seal pictures
+in a component's annotations: ``plone.namedfile`` blob files and images) is written as a side
+file ``blobs/<its SM3>`` while :data:`BLOB_DIR` names the export's directory, and carried as
+``{"@t": "blob", "v": {"cls", "filename", "content-type", "size", "sm3", "blob_path"}}``
+(:func:`sd.archive.core.moves.blob_values` finds them for the check). A value of any other
+type is refused at export (:class:`~sd.archive.core.moves.MoveRefused`): a move never drops
+what it cannot carry without saying so.
 """
 
 from __future__ import annotations
 
 import base64
 import importlib
+import os
+import tempfile
+from contextvars import ContextVar
 from datetime import date
 from datetime import datetime
 from datetime import time
@@ -23,11 +31,18 @@ from Persistence.mapping import PersistentMapping as ZopePersistentMapping
 from persistent import Persistent
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
+from plone.namedfile.interfaces import INamedBlobFile
+from plone.namedfile.interfaces import INamedBlobImage
 
+from sd.archive.core.moves import BLOB_TAG
+from sd.archive.core.moves import BLOBS
+from sd.archive.core.moves import TAG
 from sd.archive.core.moves import MoveRefused
 from sd.archive.core.moves import problem
+from sd.archive.core.preservation.hashing import copy_hashed
 
-TAG = "@t"
+#: the directory of the export being written or read (its ``blobs/`` holds the side files)
+BLOB_DIR: ContextVar = ContextVar("sd.archive.moves.blob_dir", default=None)
 #: the package whose own persistent classes (counters and the like) a move carries by state
 OWN = "sd.archive."
 
@@ -68,9 +83,45 @@ _ENCODERS = {
 }
 
 
-def _persistent(value, where):
-    """A BTree, or a persistent object of sd.archive's own (a counter): by its state."""
+def _blob(value, where):
+    """A blob file or image as a side file named by its SM3 (written once)."""
+    directory = BLOB_DIR.get()
+    if directory is None:
+        raise MoveRefused(
+            "A stored value cannot be carried by a move",
+            [problem("MOVE-TYPE", "a file outside an export", where)],
+        )
+    folder = os.path.join(directory, BLOBS)
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with value.open() as source, os.fdopen(fd, "wb") as sink:
+            digest, size = copy_hashed(source, sink)
+        os.replace(temporary, os.path.join(folder, digest))
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
     cls = _class_name(value)
+    if not cls.startswith("plone.namedfile."):  # a subclass of our own: carried as its bytes
+        image = INamedBlobImage.providedBy(value)
+        cls = f"plone.namedfile.file.{'NamedBlobImage' if image else 'NamedBlobFile'}"
+    info = {
+        "cls": cls,
+        "filename": value.filename,
+        "content-type": value.contentType,
+        "size": size,
+        "sm3": digest,
+        "blob_path": f"{BLOBS}/{digest}",
+    }
+    return {TAG: BLOB_TAG, "v": info}
+
+
+def _persistent(value, where):
+    """A BTree, a blob file, or a persistent object of sd.archive's own (a counter): by its
+    state."""
+    cls = _class_name(value)
+    if INamedBlobFile.providedBy(value):
+        return _blob(value, where)
     if type(value).__module__.startswith("BTrees."):
         if IBTree.providedBy(value):
             return {TAG: "btree", "cls": cls, "v": _pairs(value, where)}
@@ -118,6 +169,21 @@ def _btree(data):
     return tree
 
 
+def _blob_value(info):
+    """The blob file of a side file (checked by size and SM3 before, hashed again here)."""
+    directory = BLOB_DIR.get()
+    cls = _class(info["cls"], "plone.namedfile.")
+    value = cls(filename=info["filename"], contentType=info["content-type"])
+    with open(os.path.join(directory, info["blob_path"]), "rb") as data, value.open("w") as sink:
+        digest, _ = copy_hashed(data, sink)
+    if digest != info["sm3"]:
+        raise MoveRefused(
+            "Files of the export differ from what was exported",
+            [problem("MOVE-BLOB-SM3", "SM3 digest differs", info["blob_path"], "sm3")],
+        )
+    return value
+
+
 def _object(data):
     cls = _class(data["cls"], OWN)
     value = cls.__new__(cls)
@@ -147,6 +213,7 @@ _DECODERS = {
     "timedelta": lambda v: timedelta(days=v[0], seconds=v[1], microseconds=v[2]),
     "decimal": Decimal,
     "DateTime": _date_time,
+    BLOB_TAG: _blob_value,
 }
 
 

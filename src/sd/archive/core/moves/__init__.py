@@ -43,6 +43,8 @@ CONTENT = "content.json"
 BLOBS = "blobs"
 AIPS = "aips.json"
 AIP_FILES = "aips"
+#: the tag of a typed value (:mod:`sd.archive.moves.codec`) and the tag of a side file
+TAG, BLOB_TAG = "@t", "blob"
 AUDIT = "audit.jsonl"
 NOTE = "manifest.note"
 _BLOB_NAME = re.compile(r"^blobs/[0-9A-Za-z_-]{1,64}$")
@@ -156,10 +158,37 @@ def _check_file(path: Path, size, sm3: str, codes: str, where: str, prop: str) -
     return None
 
 
+def blob_values(data):
+    """Every side file a typed value refers to (``{"@t": "blob", "v": info}``), nested."""
+    if isinstance(data, list):
+        for value in data:
+            yield from blob_values(value)
+    elif isinstance(data, dict):
+        if data.get(TAG) == BLOB_TAG and isinstance(data.get("v"), dict):
+            yield data["v"]
+            return
+        for value in data.values():
+            yield from blob_values(value)
+
+
 def _check_blobs(directory: Path, items: list) -> list[Problem]:
     problems = []
     for item in items:
         where = item.get("@id", "")
+        for info in blob_values([item.get("sd_state"), item.get("sd_annotations")]):
+            if not _BLOB_NAME.match(str(info.get("blob_path", ""))):
+                problems.append(problem("MOVE-BLOB-PATH", "bad blob path", where, "blob_path"))
+                continue
+            found = _check_file(
+                directory / info["blob_path"],
+                info.get("size"),
+                info.get("sm3"),
+                "MOVE-BLOB",
+                where,
+                info["blob_path"],
+            )
+            if found:
+                problems.append(found)
         info = item.get("file")
         if not info:
             continue
