@@ -126,3 +126,27 @@ def test_stopped_approval_goes_on_once(review_site):
     assert [e["action"] for e in batch.log] == ["proposed", "decided", "decided", "approved"]
     with pytest.raises(batches.OpenReviewRefused), api.env.adopt_user(username="admin"):
         approval.approve(batch)
+
+
+def test_stopped_release_page_goes_on(review_site):
+    """The batch page of a stopped release says so (zh_CN) and its button goes on."""
+    import re
+
+    from sd.archive.testing import rest_session
+
+    portal, fonds, other, made = review_site
+    batch = _batch(made)
+    with api.env.adopt_user(username="archivist2"):
+        approval.approve(batch, commit=transaction.commit, chunk=1, limit=2)
+    url = f"{portal.absolute_url()}/@@openreview-batch?id={batch.id}"
+    session = rest_session(portal, "archivist2")
+    session.headers.update({"Accept": "text/html", "Accept-Language": "zh-cn"})
+    page = session.get(url)
+    assert page.status_code == 200 and "继续生效" in page.text and "生效中" in page.text
+    assert "Traceback" not in page.text
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page.text).group(1)
+    done = session.post(url, data={"form.approve": "1", "_authenticator": token})
+    assert done.status_code == 200 and "已批准开放" in done.text, done.text[-2000:]
+    transaction.begin()
+    assert batch.state == rules.RELEASED and len(batch.applied) == 3
+    assert all(api.content.get_state(made[n]) in ("open", "controlled") for n in (1, 2, 3))

@@ -77,7 +77,9 @@ def apply(record, decision: dict, batch_id: str, mover: Mover | None = None) -> 
             if kind == rules.REDACTED:
                 _redact(record, decision, batch_id)
             record.open_next_review = None
-        changed = status.set_status(record, new_status, how, reason=decision.get("reason", ""))
+        changed = status.set_status(
+            record, new_status, how, who=mover.who, reason=decision.get("reason", "")
+        )
         transition = "control" if kind == rules.CONTROLLED else "open"
         moved = mover.move(record, transition, comment)
         if not moved and changed:

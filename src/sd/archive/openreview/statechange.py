@@ -31,6 +31,8 @@ from Products.ZCatalog.Catalog import safe_callable
 from zope.component import queryMultiAdapter
 from zope.event import notify
 
+from sd.archive.actors import actor
+
 #: the states each transition leaves from (sd_record_workflow)
 TRANSITION_FROM = {"open": ("received", "controlled"), "control": ("received", "open")}
 #: the indexes the review's decision changes besides the workflow's and security's
@@ -49,6 +51,7 @@ class Mover:
         self.tool = api.portal.get_tool("portal_workflow")
         self.catalog = api.portal.get_tool("portal_catalog")
         self._workflows: dict[str, object] = {}
+        self.who = actor()  # the approver, for every record of the run
 
     def workflow_of(self, record):
         chain = self.tool.getChainFor(record)
@@ -75,10 +78,9 @@ class Mover:
         if tdef is None or status_vars != STATUS_VARIABLES or tdef.script_name:
             self.tool.doActionFor(record, transition, comment=comment)  # not the usual shape
             return True
-        user = api.user.get_current()
         status = {
             "action": transition,
-            "actor": user.getId() if user is not None else None,
+            "actor": self.who,
             "comments": comment,
             wf.state_var: tdef.new_state_id,
             "time": DateTime(),

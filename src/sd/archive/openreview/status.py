@@ -43,9 +43,9 @@ def recorded(record, action: str = "open-status") -> Iterator[None]:
         yield
 
 
-def set_status(record, status: str, how: str, **details) -> bool:
+def set_status(record, status: str, how: str, who: str | None = None, **details) -> bool:
     """Set ``open_status`` (True when it changed), log it and keep the correction snapshot in
-    step (the status is not a description correction)."""
+    step (the status is not a description correction); ``who`` acts (default: the user)."""
     old = getattr(record, "open_status", None)
     if old == status:
         return False
@@ -53,7 +53,14 @@ def set_status(record, status: str, how: str, **details) -> bool:
     snap = getattr(record, SNAPSHOT, None)
     if isinstance(snap, dict) and "open_status" in snap:
         setattr(record, SNAPSHOT, {**snap, "open_status": status})
-    entry = {"time": now(), "actor": actor(), "how": how, "old": old, "new": status, **details}
+    entry = {
+        "time": now(),
+        "actor": who or actor(),
+        "how": how,
+        "old": old,
+        "new": status,
+        **details,
+    }
     log = getattr(record, "open_log", None)
     if log is None:
         log = record.open_log = PersistentList()

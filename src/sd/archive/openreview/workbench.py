@@ -39,14 +39,14 @@ def block(view) -> dict | None:
     )
     deciding, to_approve = [], []
     for batch in batches.visible_batches():
-        if batch.state != rules.DECIDING:
+        if batch.state not in (rules.DECIDING, rules.RELEASING):
             continue
         entry = {
             "url": f"{api.portal.get().absolute_url()}/@@openreview-batch?id={batch.id}",
             "title": f"{batch.id} {batch.title}",
             "fonds": batch.fonds_code,
         }
-        if batch.undecided():
+        if batch.state == rules.DECIDING and batch.undecided():
             deciding.append(entry)
         elif me != batch.proposer and me not in batch.deciders():
             to_approve.append(entry)

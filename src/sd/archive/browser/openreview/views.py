@@ -217,6 +217,12 @@ class OpenReviewBatchView(_Page):
     def deciding(self) -> bool:
         return self.batch is not None and self.batch.state == rules.DECIDING
 
+    def releasing(self) -> bool:
+        return self.batch is not None and self.batch.state == rules.RELEASING
+
+    def released(self) -> bool:
+        return self.batch is not None and self.batch.state == rules.RELEASED
+
     def rows(self):
         out = []
         deciding = self.deciding()
