@@ -719,6 +719,39 @@ def _ferry(w, site):
     w.call("invalid", "/@renewal", "post", f"{site}/@renewal", None, 401)
     w.call("valid", "/@renewal", "get", f"{site}/@renewal", "admin", 200)
     w.call("invalid", "/@renewal", "get", f"{site}/@renewal", None, 401)
+    _moves(w, site)
+
+
+def _moves(w, site):
+    """#31 item 4: whole-repository moves — an export started in the background and
+    followed to its end; an import of an export made here (no fonds in it: only this node's
+    audit trail, so the site already holding everything does not refuse it)."""
+    import time
+
+    from sd.archive.moves import export_repository
+    from sd.archive.moves import jobs
+
+    path = "/@repository-export"
+    w.call("invalid", path, "post", f"{site}{path}", None, 401)
+    started = w.call("valid", path, "post", f"{site}{path}", "admin", 202).json()
+    for _ in range(120):  # the background export ends (its answer is checked below)
+        exports = w.session("admin").get(f"{site}{path}").json()["exports"]
+        if not next(e for e in exports if e["id"] == started["id"])["running"]:
+            break
+        time.sleep(0.5)
+    exports = w.call("valid", path, "get", f"{site}{path}", "admin", 200).json()["exports"]
+    assert next(e for e in exports if e["id"] == started["id"])["state"] == "done", exports
+    w.call("invalid", path, "get", f"{site}{path}", None, 401)
+    path = "/@repository-import"
+    w.call("invalid", path, "post", f"{site}{path}", "admin", 400, json={"path": "../x"})
+    w.call("invalid", path, "post", f"{site}{path}", None, 401, json={"path": started["id"]})
+    # the full export: this site holds its records already (MOVE-EXISTS, nothing imported)
+    w.call("invalid", path, "post", f"{site}{path}", "admin", 422, json={"path": started["id"]})
+    portal = w.world["portal"]
+    setSite(portal)
+    export_repository(portal, jobs.exports_dir() / "walk-trail-only", root_types=())
+    transaction.commit()
+    w.call("valid", path, "post", f"{site}{path}", "admin", 200, json={"path": "walk-trail-only"})
 
 
 def _transfer(w, site, j001, world):
