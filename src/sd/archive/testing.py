@@ -2,6 +2,7 @@
 
 import os
 import pathlib
+from contextlib import contextmanager
 
 from plone import api
 from plone.app.testing import PLONE_FIXTURE
@@ -138,6 +139,24 @@ def rest_session(portal, user=None, password="secret-12345"):
     elif user:
         session.auth = (user, password)
     return session
+
+
+@contextmanager
+def rest_sessions(portal, password="secret-12345"):
+    """``with rest_sessions(portal) as session``: ``session(user)`` opens a REST session as
+    ``user`` (None: anonymous; "admin": the site owner); all are closed at the end (a test
+    fixture yields ``session``)."""
+    opened = []
+
+    def make(user=None):
+        opened.append(rest_session(portal, user, password))
+        return opened[-1]
+
+    try:
+        yield make
+    finally:
+        for s in opened:
+            s.close()
 
 
 def free_ports(count: int) -> list[int]:

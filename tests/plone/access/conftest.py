@@ -13,6 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_data import PATHS  # noqa: E402
 from access_data import real_record  # noqa: E402
 
+from sd.archive.testing import rest_sessions
+
 PASSWORD = "secret-12345"
 ACCESS_USERS = {
     "reader": ["Member"],  # 社会利用者 / 机关工作人员
@@ -85,14 +87,5 @@ def fholdings(fportal, monkeypatch, tmp_path):
 @pytest.fixture
 def session(fportal):
     """``session(user)``: a REST session as ``user`` (None: anonymous)."""
-    from sd.archive.testing import rest_session
-
-    opened = []
-
-    def make(user=None):
-        opened.append(rest_session(fportal, user, PASSWORD))
-        return opened[-1]
-
-    yield make
-    for s in opened:
-        s.close()
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make

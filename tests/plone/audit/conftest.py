@@ -10,7 +10,7 @@ from sd.archive import audit
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-from sd.archive.testing import rest_session
+from sd.archive.testing import rest_sessions
 
 PASSWORD = "secret-12345"
 USERS = {  # user id: global roles; "officer" is records officer of fonds J001
@@ -45,16 +45,9 @@ def frecord(fportal):
 
 @pytest.fixture
 def session(fportal):
-    """``session(user)``: a REST session as ``user`` ("admin": the site owner; None: anonymous)."""
-    opened = []
-
-    def make(user=None):
-        opened.append(rest_session(fportal, user, PASSWORD))
-        return opened[-1]
-
-    yield make
-    for s in opened:
-        s.close()
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make
 
 
 def entries(**query):

@@ -7,6 +7,7 @@ from plone import api
 
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_record
+from sd.archive.testing import rest_sessions
 
 
 def archive(record, year=2023, retention="Y", category="BGS"):
@@ -57,17 +58,9 @@ def ffonds(fportal):
 
 @pytest.fixture
 def session(fportal):
-    from sd.archive.testing import rest_session
-
-    sessions = []
-
-    def open_session(user=None):
-        sessions.append(rest_session(fportal, user, PASSWORD))
-        return sessions[-1]
-
-    yield open_session
-    for s in sessions:
-        s.close()
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make
 
 
 @pytest.fixture

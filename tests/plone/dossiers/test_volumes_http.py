@@ -11,6 +11,7 @@ from volume_helpers import archived
 from volume_helpers import volume_fonds
 
 from sd.archive.testing import rest_session
+from sd.archive.testing import rest_sessions
 
 PASSWORD = "secret-12345"
 ROLES = {
@@ -44,16 +45,9 @@ def site(fportal):
 
 @pytest.fixture
 def session(fportal):
-    opened = []
-
-    def make(user):
-        s = rest_session(fportal, user, PASSWORD)
-        opened.append(s)
-        return s
-
-    yield make
-    for s in opened:
-        s.close()
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make
 
 
 def test_officer_makes_a_volume_and_puts_records_in(site, session):

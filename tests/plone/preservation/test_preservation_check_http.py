@@ -12,7 +12,7 @@ from sd.archive import detection
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
-from sd.archive.testing import rest_session
+from sd.archive.testing import rest_sessions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pdfcheck import pdf_text  # noqa: E402
@@ -45,16 +45,8 @@ def site(fportal):
 
 @pytest.fixture
 def session(fportal):
-    opened = []
-
-    def make(user):
-        s = rest_session(fportal, user, PASSWORD)
-        opened.append(s)
-        return s
-
-    yield make
-    for s in opened:
-        s.close()
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make
 
 
 def test_archivist_runs_a_record_a_fonds_and_the_holdings(site, session, fportal):

@@ -9,6 +9,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 
 from sd.archive.core.access.period import beijing_today
+from sd.archive.testing import rest_sessions
 
 PASSWORD = "secret-12345"
 
@@ -88,15 +89,6 @@ def fsetup(fportal, monkeypatch, tmp_path):
 
 @pytest.fixture
 def session(fportal):
-    """``session(user)``: a REST session as ``user``."""
-    from sd.archive.testing import rest_session
-
-    opened = []
-
-    def make(user=None):
-        opened.append(rest_session(fportal, user, PASSWORD))
-        return opened[-1]
-
-    yield make
-    for s in opened:
-        s.close()
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make

@@ -7,6 +7,8 @@ from search_data import PASSWORD
 from search_data import PATHS
 from search_data import add
 
+from sd.archive.testing import rest_sessions
+
 
 @pytest.fixture
 def two_fonds(fonds, other_fonds, users):
@@ -46,14 +48,6 @@ def fsearch(fportal):
 
 @pytest.fixture
 def session(fportal):
-    from sd.archive.testing import rest_session
-
-    sessions = []
-
-    def open_session(user=None):
-        sessions.append(rest_session(fportal, user, PASSWORD))
-        return sessions[-1]
-
-    yield open_session
-    for s in sessions:
-        s.close()
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make

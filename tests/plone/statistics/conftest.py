@@ -5,6 +5,7 @@ from DateTime import DateTime
 from plone import api
 
 from sd.archive.testing import make_record
+from sd.archive.testing import rest_sessions
 
 PASSWORD = "secret-12345"
 #: (fonds, n, retention, security, state)
@@ -97,14 +98,6 @@ def fsite(fportal, monkeypatch, tmp_path):
 
 @pytest.fixture
 def session(fportal):
-    from sd.archive.testing import rest_session
-
-    opened = []
-
-    def make(user=None):
-        opened.append(rest_session(fportal, user, PASSWORD))
-        return opened[-1]
-
-    yield make
-    for s in opened:
-        s.close()
+    """``session(user)``: a REST session as ``user`` (None: anonymous)."""
+    with rest_sessions(fportal, PASSWORD) as make:
+        yield make
