@@ -9,6 +9,7 @@ from __future__ import annotations
 import mimetypes
 import os
 
+from sd.archive.intake.received import spliced
 from sd.archive.repository import ORIGINAL_PACKAGE_ROLE
 from sd.archive.repository import BlobSinks
 from sd.archive.repository import ComponentData
@@ -43,19 +44,23 @@ def component_data(package, sinks: BlobSinks | None = None) -> list[ComponentDat
     return found
 
 
-def original_package(package, spooled, sequence: int) -> ComponentData:
-    """The package as received (原始包), kept beside the components."""
+def original_package(package, spooled, sequence: int, record=None) -> ComponentData:
+    """The package as received (原始包), kept beside the components: given the ``record``
+    holding them, as a splice table over their blobs where it can (``received.spliced``),
+    else the whole package (its blob consumes the spooled copy)."""
     eep = package.source_format == "eep"
     name = f"{package.metadata.record_id or 'package'}.{'eep' if eep else 'zip'}"
+    content_type = "application/xml" if eep else "application/zip"
     sha256 = spooled.sha256
+    data = spliced(package, spooled, record, name, content_type) if record is not None else None
     return ComponentData(
         filename=name,
-        data=open(spooled.file(), "rb"),  # noqa: SIM115 - the blob consumes the file
+        data=data if data is not None else open(spooled.file(), "rb"),  # noqa: SIM115
         role=ORIGINAL_PACKAGE_ROLE,
         sequence=sequence,
         path=name,
         format_name="EEP" if eep else "ZIP",
-        content_type="application/xml" if eep else "application/zip",
+        content_type=content_type,
         sm3=spooled.sm3,
         sha256=sha256,
         size=spooled.size,

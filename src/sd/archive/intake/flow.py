@@ -227,11 +227,12 @@ class IntakeRun:
             for c in components:
                 if hasattr(c.data, "close"):  # an open file; a blob written while reading has none
                     c.data.close()
-        original = original_package(package, spooled, sequence)  # copied and digested meanwhile
+        original = original_package(package, spooled, sequence, record)  # copied meanwhile
         try:
             add_component(record, original)
         finally:
-            original.data.close()
+            if hasattr(original.data, "close"):  # the whole package's file; a table has none
+                original.data.close()
         record.package_sm3 = spooled.sm3
         metadata_file = package.files.get("元数据.xml")
         record.metadata_sm3 = metadata_file.sm3 if metadata_file is not None else ""

@@ -21,6 +21,8 @@ from sd.archive.core.digests import digest_bytes
 from sd.archive.core.preservation.aip_model import AIPRecord
 from sd.archive.core.preservation.aip_model import Component
 from sd.archive.core.preservation.aip_model import Event
+from sd.archive.core.preservation.splice import FORMAT_NAME as SPLICE_FORMAT
+from sd.archive.intake.received import is_shared
 from sd.archive.numbering import fonds_of
 from sd.archive.repository import RECORD_FIELDS
 from sd.archive.text.store import derived_components
@@ -239,19 +241,36 @@ def build_aip(record, version: int) -> AIPRecord:
         archival_code=record.archival_code,
         version=version,
         metadata=dat46_metadata(record),
-        components=[
-            Component(
-                component_name(c),
-                c.role or "正本",
-                c.format_name or "",
-                blob_path(c),
-                c.sm3,
-                c.size,
-            )
-            for c in components(record)
-        ]
+        components=[aip_component(c) for c in components(record)]
         + derived_components(record),  # the text of the files (派生/文本/…, #30)
         events=events,
+    )
+
+
+def aip_component(component) -> Component:
+    """One file of the record as an AIP document (文档): its blob, whole and Base64-encoded.
+
+    The package as received kept as a splice table (``intake.received``) is that table: the
+    components it refers to are documents of the same AIP, so the package is stored once
+    there too; the 封装 snapshot keeps the package's own SM3 and size, and a rebuild joins the
+    table and the components again (``rebuild``)."""
+    named = component.file
+    if is_shared(named):
+        return Component(
+            component_name(component),
+            component.role or "正本",
+            SPLICE_FORMAT,
+            named.table_file(),
+            named.table_sm3,
+            named.table_size,
+        )
+    return Component(
+        component_name(component),
+        component.role or "正本",
+        component.format_name or "",
+        blob_path(component),
+        component.sm3,
+        component.size,
     )
 
 

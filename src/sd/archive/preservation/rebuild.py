@@ -21,11 +21,14 @@ from plone.uuid.interfaces import IMutableUUID
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import Problem
 from sd.archive.core.preservation.aip import read_aip_file
 from sd.archive.core.preservation.hashing import sm3_file
+from sd.archive.core.preservation.splice import SpliceError
 from sd.archive.core.preservation.storage import StorageLocation
 from sd.archive.core.preservation.storage import aip_path
 from sd.archive.core.preservation.storage import list_aips
+from sd.archive.intake.received import adopt_tables
 from sd.archive.numbering import accept_code
 from sd.archive.repository import RECORD_FIELDS
 from sd.archive.repository import ComponentData
@@ -126,6 +129,15 @@ def _record(container, snap: dict, aip, signed_ok: bool):
     finally:
         for c in comps:
             c.data.close()
+    try:  # the package as received kept as a splice table: joined with its parts again
+        adopt_tables(record)
+    except SpliceError as error:
+        container._delObject(record.getId(), suppress_events=True)  # nothing half-rebuilt
+        raise ArchiveError(
+            "the package as received cannot be assembled from the AIP",
+            [Problem("REBUILD-SPLICE", str(error), snap["id"])],
+            422,
+        ) from None
     IMutableUUID(record).set(snap["uid"])
     for component, info in zip(components(record), snap["components"], strict=True):
         IMutableUUID(component).set(info["uid"])

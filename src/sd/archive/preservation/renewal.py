@@ -30,7 +30,9 @@ from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.ledger.hashing import SHA256
 from sd.archive.core.ledger.renewal import renew_entry
 from sd.archive.core.preservation.atomic import atomic_writer
+from sd.archive.core.preservation.splice import open_source
 from sd.archive.core.preservation.storage import aip_path
+from sd.archive.intake.received import source_of
 from sd.archive.ledger import records as ledger_records
 from sd.archive.ledger.current import current_ledger
 from sd.archive.txlocks import transaction_of
@@ -63,7 +65,7 @@ class Plan:
     index: int
     leaf: str
     old: dict
-    files: dict[str, str]  # path in the entry → blob file on disk
+    files: dict  # path in the entry → blob file on disk (or a spliced package, ``source_of``)
     aip: str = ""  # the AIP file whose SM3 the entry states as its package ("" if none)
 
 
@@ -91,14 +93,14 @@ def plan(record, alg: str = SHA256) -> Plan | None:
     for path in old["content"]:
         if path not in stored:
             raise _refused("存证文件已不在 / a logged file is gone", path)
-        files[path] = stored[path].file._blob.committed()
+        files[path] = source_of(stored[path])  # a path, or the package as received spliced
     aips = [r for r, e in store.index().items() if e["uid"] == uid and e["sm3"] == old["package"]]
     aip = str(aip_path(config.online_locations()[0], aips[0])) if aips and old["package"] else ""
     return Plan(record, full[-1], leaf.hex(), old, files, aip)
 
 
-def _both(path: str) -> dict[str, str]:
-    with open(path, "rb") as f:
+def _both(path) -> dict[str, str]:
+    with open_source(path) as f:
         return digest_stream(f, ("SM3", "SHA-256"))[0]
 
 
