@@ -184,6 +184,10 @@ CODES: dict[str, str] = {
     "seal.key-mismatch": "密钥与证书不匹配",
     "seal.key-mode": "密钥文件权限过宽",
     "sign.no-certificate": "未配置签名证书",
+    "MOVE-SIGNER": "迁移包的签名节点不受信任",
+    "MOVE-SIGNATURE": "迁移包签名无效",
+    "MOVE-UNSIGNED": "迁移包未签名",
+    "MOVE-AUDIT": "迁移包中的审计日志不完整",
 }
 
 #: the phrase of a family of codes, by the code's first part(s)
@@ -192,6 +196,8 @@ FAMILIES: dict[str, str] = {
     "FERRY": "摆渡包有误",
     # third release: families of the new areas' rule codes
     "MOVE": "整库迁移的导出文件有误",
+    "MOVE-AIP": "迁移包中的长期保存包有误",
+    "moves": "整库迁移参数有误",
     "SUGGEST": "整理建议不可用",
     "THESAURUS": "主题词表有误",
     "annual": "统计年报操作不允许",
