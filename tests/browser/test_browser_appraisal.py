@@ -1,8 +1,12 @@
 """鉴定与销毁 in a real headless Chromium (#25): the records officer proposes a batch of
 expired records → two members of the appraisal group record their opinions (shown side by
 side) → the officer submits → the agency's leader approves (the archives' leader may not) →
-the officer executes with two
-supervisors → the certificate (销毁证明) is there as a PDF and filed as a record."""
+the officer executes with two supervisors → the certificate (销毁证明) is there as a PDF and
+filed as a record → the disc images no longer hold the destroyed AIPs and the burnt discs
+wait for a person, who confirms one."""
+
+import os
+import uuid
 
 import pytest
 from browser_helpers import HAVE_CHROMIUM
@@ -14,6 +18,8 @@ from plone import api
 
 from sd.archive.appraisal import batches
 from sd.archive.numbering import assign_code
+from sd.archive.preservation import config
+from sd.archive.preservation import discs
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
@@ -47,7 +53,10 @@ def site(acceptance):
             codes.append(record.archival_code)
         with api.env.adopt_user(username="officer"):
             batches.set_group(fonds, "agency", ["officer", "member2"])
-    return portal.absolute_url().replace("127.0.0.1", "localhost"), codes
+        # the AIPs burnt on sets A and B (images kept on disk; names of this run's own)
+        tag = uuid.uuid4().hex[:6].upper()
+        made = discs.batch(f"W{tag}", f"X{tag}", location_id=config.online_locations()[0].id)
+    return portal.absolute_url().replace("127.0.0.1", "localhost"), codes, made
 
 
 def switch(page, site, user):
@@ -67,7 +76,7 @@ def opinion(page, url, reason):
 
 
 def test_proposal_opinions_approval_execution_certificate(site, page):
-    site, codes = site
+    site, codes, made = site
     # 1. the records officer proposes the expired records (zh_CN page)
     log_in(page, site, "officer", PASSWORD)
     page.goto(f"{site}/j001/@@appraisal-batches")
@@ -132,6 +141,17 @@ def test_proposal_opinions_approval_execution_certificate(site, page):
     certificate = page.request.get(page.locator("#sd-appraisal-certificate").get_attribute("href"))
     assert certificate.ok and certificate.body().startswith(b"%PDF")
     assert page.locator("#sd-appraisal-certificate-record").inner_text().startswith("J001-WS")
+    # 7. the disc images no longer hold the destroyed AIPs (both records gone: no image
+    # left); the burnt discs wait for a person, who confirms one
+    assert not any(os.path.exists(p) for p in made.images.values())
+    carriers = page.locator("#sd-appraisal-carriers").inner_text()
+    assert all(c in carriers for c in made.images), carriers
+    first = sorted(made.images)[0]
+    row = page.locator("#sd-appraisal-carriers tr", has_text=first)
+    row.locator("input[name=note]").fill("已粉碎")
+    row.locator("button[name='form.carrier']").click()
+    page.wait_for_load_state("networkidle")
+    assert first not in page.locator("#sd-appraisal-carriers").inner_text()
     shoot(page, "appraisal-executed")
     body = page.content()
     assert "Traceback" not in body and '"type"' not in body

@@ -194,3 +194,17 @@ def test_register_supersede_and_physical_destruction(tmp_path, images):
         disc.carrier_id, new, image_sm3="ef" * 32, image_path="", batch="b", reason="r", removed=[]
     )
     assert reg2.carriers[disc.carrier_id].state == "retired"
+
+
+def test_register_an_emptied_image(tmp_path, images):
+    """Every AIP of an image destroyed: no new image, the old one's entry says why, once."""
+    built, expected = images
+    disc, _ = built["A-T1-0001"]
+    reg = CarrierRegister(tmp_path / "carriers.json")
+    reg.register(disc, image_sm3="ab" * 32, image_path="/x/A-T1-0001.iso")
+    for _ in range(2):  # a rerun after a kill adds nothing
+        reg.emptied("A-T1-0001", batch="b1", reason="r", removed=list(expected), old=disc)
+    rec = reg.carriers["A-T1-0001"]
+    assert rec.image_path == "" and rec.state == "written" and reg.physical("A-T1-0001")
+    assert [h["event"] for h in rec.history] == ["emptied"]
+    assert rebuilt_plan(disc, list(expected), "x").files == []

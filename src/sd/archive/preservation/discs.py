@@ -228,6 +228,16 @@ def _purge_image(register, carrier: str, relpaths: list[str], batch_id: str) -> 
     drop = [r for r in relpaths if r in held]
     if not drop:
         return ""
+    if not core.rebuilt_plan(old, drop, carrier).files:  # nothing left to keep: no new image
+        register.emptied(carrier, batch=batch_id, reason=REBUILD_REASON, removed=drop, old=old)
+        register.save()
+        _remove(old_image)
+        audit.log_now(
+            "preservation.disc-emptied",
+            None,
+            details={"carrier": carrier, "batch": batch_id, "removed": drop},
+        )
+        return ""
     new_id = core.rebuilt_id(carrier, register.carriers)
     new_image = old_image.with_name(f"{new_id}.iso")
     plan, digest = rebuild_iso(

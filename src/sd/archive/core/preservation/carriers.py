@@ -144,6 +144,31 @@ class CarrierRegister:
                 prev.state = "retired"
         return new
 
+    def emptied(
+        self, old_id: str, *, batch: str, reason: str, removed: list[str], old: DiscPlan | None
+    ) -> CarrierRecord | None:
+        """Every AIP of ``old_id``'s image destroyed: no new image; its image is gone, a
+        history entry says why and which batch (once per batch)."""
+        rec = self.carriers.get(old_id)
+        if rec is None and old is not None:
+            rec = self.register(old, state="written")
+        if rec is None:
+            return None
+        rec.image_path = ""
+        if rec.state not in PHYSICAL_STATES:
+            rec.state = "retired"
+        if not any(h.get("event") == "emptied" and h.get("batch") == batch for h in rec.history):
+            rec.history.append(
+                {
+                    "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "event": "emptied",
+                    "batch": batch,
+                    "reason": reason,
+                    "removed": list(removed),
+                }
+            )
+        return rec
+
     def destroyed(self, carrier_id: str, *, batch: str, by: str, note: str = "") -> None:
         """A person confirmed the physical destruction of the carrier (实体销毁): retired."""
         rec = self.carriers.get(carrier_id)
