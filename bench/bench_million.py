@@ -288,9 +288,23 @@ def main(argv=None):
         help="stop generating after this many minutes and measure what is there (0: no limit)",
     )
     parser.add_argument("--keep", action="store_true", help="keep --dir (resume, look at it)")
+    parser.add_argument(
+        "--ledger-only",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the node's log: N entries in bulk, then appends at N against an empty log",
+    )
     args = parser.parse_args(argv)
     root = pathlib.Path(args.dir)
     root.mkdir(parents=True, exist_ok=True)
+    if args.ledger_only:
+        try:
+            ledger_scale(args.ledger_only, 200, root)
+        finally:
+            if not args.keep:
+                shutil.rmtree(root, ignore_errors=True)
+        return 0
     free = shutil.disk_usage(root).free
     need = args.records * BYTES_PER_RECORD + args.intake * 2 * 3 * args.kb * 1024 * 7
     say(
@@ -360,6 +374,72 @@ def report(root: pathlib.Path, empty: pathlib.Path, big: pathlib.Path, args) -> 
             f"→ {extra / n:,.0f} bytes per generated record (before a pack)"
         )
     print(load())
+
+
+def ledger_scale(n: int, appends: int, root: pathlib.Path) -> None:
+    """The node's SQLite log alone (no Zope): ``n`` ``archive`` entries written in bulk
+    (``generated.append_entries``), then ``LedgerLog.append`` as intake calls it (one entry,
+    its signed checkpoint, a transaction commit) on that log and on an empty one, alternating
+    in blocks of 10: ms per append, ratio, bytes per entry."""
+    import statistics
+
+    import transaction
+    from generated import append_entries
+
+    from sd.archive.core.ledger.entry import make_entry
+    from sd.archive.core.ledger.hashing import hex_digest
+    from sd.archive.core.ledger.keys import NodeKey
+    from sd.archive.ledger.store import LedgerLog
+
+    key = NodeKey.generate("bench.million/node")
+    logs = {
+        name: LedgerLog(root / f"ledger-{name}.sqlite", key.name, "sm3", key)
+        for name in ("empty", "big")
+    }
+
+    def entry(i: int) -> dict:
+        digest = hex_digest(str(i).encode(), "sm3")
+        return make_entry(
+            "archive",
+            node=key.name,
+            actor="svc-bench",
+            record=f"bench{i:027d}",
+            code=f"J001-WS·2023-Y-BGS-{i:07d}",
+            title="关于性能测试的通知",
+            content={"正本/正本.pdf": digest, "附件/附件1.pdf": digest[::-1]},
+            metadata=digest,
+            package=digest,
+            time="2023-05-12T10:00:00+08:00",
+        )
+
+    t0 = time.perf_counter()
+    for start in range(0, n, 20_000):
+        append_entries(logs["big"], [entry(i) for i in range(start, min(n, start + 20_000))])
+        if start % 200_000 == 0:
+            say(f"ledger: {start:,} entries; {load()}")
+    built = time.perf_counter() - t0
+    times: dict[str, list[float]] = {"empty": [], "big": []}
+    for block in range(appends // 10):
+        for name in ("empty", "big") if block % 2 == 0 else ("big", "empty"):
+            for k in range(10):
+                t = time.perf_counter()
+                logs[name].append(entry(10_000_000 + block * 10 + k))
+                transaction.commit()
+                times[name].append((time.perf_counter() - t) * 1000)
+    med = {name: statistics.median(ts) for name, ts in times.items()}
+    size = sum(p.stat().st_size for p in root.glob("ledger-big.sqlite*"))
+    print(
+        f"ledger of {n:,} entries written in bulk in {built:.0f} s "
+        f"({built / max(n, 1) * 1e6:.0f} µs/entry); ledger.sqlite {size / 1e9:.2f} GB, "
+        f"{size / max(n, 1):.0f} bytes/entry"
+    )
+    print(
+        f"LedgerLog.append + commit, median of {len(times['big'])}: at {n:,} entries "
+        f"{med['big']:.2f} ms, empty log {med['empty']:.2f} ms, ratio of rates "
+        f"{med['empty'] / med['big']:.2f}; {load()}"
+    )
+    for log in logs.values():
+        log.close_pool()
 
 
 if __name__ == "__main__":
