@@ -1,7 +1,7 @@
 """The whole after-archiving path (归档后处理全程) against plain File POSTs (#31).
 
     .venv/bin/python bench/bench_after_archiving.py [--records 200] [--block 50] [--kb 300]
-                                                    [--profile DIR]
+                                                    [--profile DIR] [--env NAME=VALUE …]
 
 One throw-away instance on FileStorage (as ``bench_intake.py`` makes it). Alternating blocks
 of ``--block`` records, so that both sides meet the same machine:
@@ -41,7 +41,7 @@ import bench_intake as bi  # noqa: E402
 BIN = pathlib.Path(sys.executable).parent
 
 
-def start(var: pathlib.Path, port: int) -> subprocess.Popen:
+def start(var: pathlib.Path, port: int, env: dict | None = None) -> subprocess.Popen:
     """The throw-away instance of ``bench_intake.py`` (site, fonds J001, its service account),
     served on ``port``; waits up to 10 minutes (a start is slow on a busy shared host)."""
     subprocess.run(
@@ -64,6 +64,7 @@ def start(var: pathlib.Path, port: int) -> subprocess.Popen:
         [BIN / "runwsgi", var / "etc" / "zope.ini"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -78,13 +79,16 @@ def start(var: pathlib.Path, port: int) -> subprocess.Popen:
     raise SystemExit("the instance did not start")
 
 
-def after_archiving_block(base: str, first: int, count: int, kb: int) -> float:
-    """Seconds from the first ``POST @archive`` of the block to the empty queue."""
-    bodies = [bi.package(i, kb) for i in range(first, first + count)]
+def after_archiving_block(
+    base: str, first: int, count: int, kb: int, year: int | None = None
+) -> tuple[float, float]:
+    """Seconds from the first ``POST @archive`` of the block to the empty queue, and of them
+    the seconds until the last answer (``year``: another series, for the warm-up)."""
+    bodies = [bi.package(i, kb, year=year) for i in range(first, first + count)]
     t0 = time.perf_counter()
-    bi.post_packages(base, bodies)
+    answered = bi.post_packages(base, bodies)
     bi.wait_for_queue(base)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, answered
 
 
 def check_records(base: str, var: pathlib.Path, total: int) -> list[str]:
@@ -115,20 +119,36 @@ def main(argv=None) -> int:
     parser.add_argument("--records", type=int, default=200)
     parser.add_argument("--block", type=int, default=50)
     parser.add_argument("--kb", type=int, default=300)
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="records of each kind first, not timed"
+    )
     parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var"))
     parser.add_argument("--profile", default="", help="py-spy output directory")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="environment of the Zope process, e.g. SD_ARCHIVE_POSTPROCESS_BATCH=1 (repeatable)",
+    )
     args = parser.parse_args(argv)
     pathlib.Path(args.dir).mkdir(parents=True, exist_ok=True)
     var = pathlib.Path(tempfile.mkdtemp(prefix="sd-bench-after-", dir=args.dir))
     port = bi.free_port()
-    server = start(var / "var", port)
+    env = dict(item.split("=", 1) for item in args.env)
+    server = start(var / "var", port, env)
     base = f"http://localhost:{port}/archive"
     load_before = os.getloadavg()
     spy = None
     try:
         print(f"instance {base}; {args.kb} KB × 3 components per record; blocks of {args.block}")
-        base_s = after_s = 0.0
+        if env:
+            print(f"Zope environment: {env}")
+        if args.warmup:  # first requests of each kind, writer processes, fonts: not timed
+            bi.baseline(base, args.warmup, args.kb, start_at=100000, prepared=True)
+            after_archiving_block(base, 1, args.warmup, args.kb, year=2022)
+        base_s = after_s = answered_s = 0.0
         done = 0
         rounds = []
         while done < args.records:
@@ -155,9 +175,10 @@ def main(argv=None) -> int:
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-            a = after_archiving_block(base, done + 1, k, args.kb)
+            a, answered = after_archiving_block(base, done + 1, k, args.kb)
             base_s += b
             after_s += a
+            answered_s += answered
             done += k
             rounds.append((k / b, k / a))
             print(
@@ -168,11 +189,15 @@ def main(argv=None) -> int:
         if spy is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(timeout=120)
-        problems = check_records(base, var, args.records)
+        problems = check_records(base, var, args.records + args.warmup)
         files_rate, after_rate = args.records / base_s, args.records / after_s
         print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
         print(f"baseline  File POSTs (3 per record):              {files_rate:7.2f} records/s")
-        print(f"after archiving (answered, sealed, 2 AIP copies): {after_rate:7.2f} records/s")
+        print(
+            f"after archiving (answered, sealed, 2 AIP copies): {after_rate:7.2f} records/s "
+            f"({answered_s:.1f} s until the last answers, {after_s - answered_s:.1f} s more "
+            f"until the queues were empty)"
+        )
         print(f"RATIO after-archiving / baseline: {after_rate / files_rate:.2f}×  (goal ≥ 2×)")
         for problem in problems:
             print("  PROBLEM:", problem)
