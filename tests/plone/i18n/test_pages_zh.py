@@ -70,7 +70,7 @@ def test_role_titles(zh_site, zh_page):
     transaction.commit()
     session = rest_session(zh_site, "admin")
     sharing = zh_page(session, f"{fonds.absolute_url()}/@@sharing")
-    assert "档案员" in sharing and "报送服务账号" in sharing
+    assert "档案员" in sharing and "报送服务账号" in sharing and "机关领导" in sharing
 
 
 ROLE_TITLES = {

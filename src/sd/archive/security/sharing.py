@@ -1,4 +1,4 @@
-"""The business roles on Plone's sharing page (共享页面的业务角色): 档案员 and 报送账号.
+"""The business roles on Plone's sharing page (共享页面的业务角色): 档案员, 机关领导, 报送账号.
 
 plone.app.workflow lists on ``@@sharing`` the roles registered as ``ISharingPageRole``
 utilities, each with a translatable title (here in the sd.archive domain, zh_CN first). The
@@ -19,6 +19,13 @@ MANAGE_SECURITY = "sd.archive: Manage security"
 @implementer(ISharingPageRole)
 class RecordsOfficerRole:
     title = _("Records officer")  # 档案员
+    required_permission = MANAGE_SECURITY
+    required_interface = None
+
+
+@implementer(ISharingPageRole)
+class AgencyLeaderRole:
+    title = _("Agency leader")  # 机关领导: approves its records room's appraisal batches (#25)
     required_permission = MANAGE_SECURITY
     required_interface = None
 
