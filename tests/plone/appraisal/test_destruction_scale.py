@@ -7,7 +7,10 @@ import transaction
 from plone import api
 from Products.CMFCore.indexing import processQueue
 from Products.ZCatalog.ZCatalog import ZCatalog
+from zope.component import getUtility
+from zope.intid.interfaces import IIntIds
 
+from sd.archive import audit
 from sd.archive.appraisal import batches
 from sd.archive.appraisal import execution
 from sd.archive.core.preservation import backup as backup_core
@@ -43,6 +46,10 @@ def aip_files(record) -> list:
 
 def test_one_catalog_pass_per_destroyed_record(team, ap, monkeypatch):
     batch, records = approved_batch(team, ap, 4)
+    files = {"/".join(r.getPhysicalPath()): sorted(r.objectIds()) for r in records}
+    assert all(files.values())
+    intids = getUtility(IIntIds)
+    file_ids = [intids.queryId(c) for r in records for c in r.objectValues()]
     with api.env.adopt_user(username="officer"):
         execution.start(batch, ["张三", "李四"])
     processQueue()
@@ -64,6 +71,14 @@ def test_one_catalog_pass_per_destroyed_record(team, ap, monkeypatch):
     brains = catalog.unrestrictedSearchResults(UID=[r.UID() for r in records])
     assert {b.review_state for b in brains} == {"destroyed"}
     assert not any(b.retention_due for b in brains)
+    # the audit trail names every destroyed file: one entry per record listing them
+    removed = [e for e in audit.trail().pending() if e.action == "content.removed"]
+    assert sorted(e.path for e in removed) == sorted(files)
+    for entry in removed:
+        assert sorted(f["id"] for f in entry.details["files"]) == files[entry.path]
+        assert all(f["uid"] and f["filename"] for f in entry.details["files"])
+    # and any int ids of theirs released (nothing keeps a destroyed file reachable)
+    assert [i for i in file_ids if i is not None and intids.queryObject(i) is not None] == []
 
 
 def test_crash_in_a_chunk_stores_nothing_of_it_and_the_next_run_finishes(team, ap, monkeypatch):

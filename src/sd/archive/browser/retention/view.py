@@ -32,11 +32,10 @@ class RetentionDueView(BrowserView):
             self.error = error.problems[0].message
             return self.index()
         self.today = retention.today()
-        self.total = len(retention.due_brains(self.context, self.within, on=self.today))
-        self.rows = [
-            dict(r, due_text=r["due"].isoformat() if r["due"] else "")
-            for r in retention.due_list(self.context, self.within, on=self.today, size=PAGE_ROWS)
-        ]
+        self.total, rows = retention.due_page(
+            self.context, self.within, on=self.today, size=PAGE_ROWS
+        )
+        self.rows = [dict(r, due_text=r["due"].isoformat() if r["due"] else "") for r in rows]
         return self.index()
 
     def today_text(self) -> str:
@@ -48,7 +47,7 @@ class RetentionDueView(BrowserView):
     def expired_count(self) -> int:
         """Records whose due date is past (due on or before yesterday), counted by the catalog."""
         yesterday = self.today - datetime.timedelta(days=1)
-        return len(retention.due_brains(self.context, 0, on=yesterday))
+        return retention.due_count(self.context, 0, on=yesterday)
 
     def truncated(self) -> bool:
         return self.total > len(self.rows)

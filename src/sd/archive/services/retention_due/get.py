@@ -3,7 +3,7 @@
 Expired records and those expiring within ``within`` months (0–120, default 12), soonest
 first; permanent records never. JSON ``{"@id", "within", "today", "items": [{uid, @id,
 archival_code, title, year, retention_period, retention_label, due, status, status_label,
-review_state}], "items_total"}``: a page of ``b_size`` rows (default 500, at most 5,000)
+review_state}], "items_total"}``: a page of ``b_size`` rows (default 100, at most 500)
 from ``b_start``, with plone.restapi's ``batching`` links when there are more (100,000
 records a fonds: only the page is read). ``format=xlsx`` answers the whole list as XLSX (档号,
 题名, 年度, 保管期限, 到期日期, 状态). Read from the catalog only. A bad ``within`` (abc, -1,
@@ -49,8 +49,7 @@ class RetentionDueGet(ArchiveService):
         start = _number(form.get("b_start"), 0, None, "b_start")
         size = _number(form.get("b_size"), DEFAULT_SIZE, MAX_SIZE, "b_size")
         today = retention.today()
-        total = len(retention.due_brains(self.context, within, on=today))
-        rows = retention.due_list(self.context, within, on=today, start=start, size=size)
+        total, rows = retention.due_page(self.context, within, on=today, start=start, size=size)
         url = f"{self.context.absolute_url()}/@retention-due?within={within}"
         body = {
             "@id": url,
@@ -71,9 +70,10 @@ class RetentionDueGet(ArchiveService):
         return body
 
 
-#: rows a page of the JSON list holds unless ``b_size`` says otherwise, and at most
-DEFAULT_SIZE = 500
-MAX_SIZE = 5000
+#: rows a page of the JSON list holds unless ``b_size`` says otherwise, and at most (#25: the
+#: first page of a fonds of 100,000 records in ≤ 1 s cold; each row read is a metadata load)
+DEFAULT_SIZE = 100
+MAX_SIZE = 500
 
 
 def _number(value, default: int, largest: int | None, name: str) -> int:
