@@ -148,13 +148,15 @@ start-relstorage: install pg-start ## serve the site on RelStorage/PostgreSQL (d
 WORKERS ?= 2
 WORKERS_BASE ?= instance/var-workers
 WORKERS_FIRST_PORT ?= 8091
+# shared: one blob directory all workers share (RelStorage shared-blob-dir); database: in PostgreSQL
+WORKERS_BLOBS ?= shared
 APT_WORKERS := haproxy
 
 .PHONY: start-workers
 start-workers: install pg-start ## $(WORKERS) Zope workers on RelStorage/PostgreSQL behind HAProxy on $(LISTEN) (demo site; stop-workers)
 	$(call apt_install,$(APT_WORKERS))
 	$(BIN)/python scripts/workers.py start --workers $(WORKERS) --dsn "$(DSN)" --base $(WORKERS_BASE) \
-		--listen $(LISTEN) --first-port $(WORKERS_FIRST_PORT) --site $(SITE) --demo
+		--listen $(LISTEN) --first-port $(WORKERS_FIRST_PORT) --site $(SITE) --blobs $(WORKERS_BLOBS) --demo
 	@echo "  sd.archive: http://$(LISTEN)/$(SITE) (HAProxy, round robin; logs of each worker: $(WORKERS_BASE)/w*/log)"
 
 .PHONY: stop-workers

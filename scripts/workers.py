@@ -1,11 +1,14 @@
 r"""Several Zope workers on RelStorage/PostgreSQL behind HAProxy (多实例部署, #31).
 
     python scripts/workers.py start --workers 2 --dsn "host=127.0.0.1 port=5433 ..." \
-        [--base instance/var-workers] [--listen localhost:8080] [--first-port 8091] [--demo]
+        [--base instance/var-workers] [--listen localhost:8080] [--first-port 8091] [--demo] \
+        [--blobs shared|database]
     python scripts/workers.py stop [--base instance/var-workers]
 
 ``start`` writes one instance per worker (``<base>/w1``, ``<base>/w2``, …: RelStorage,
-history-free, blobs in PostgreSQL with a blob cache per worker), one shared
+history-free; blobs in one directory every worker shares, ``<base>/shared/blobs``, RelStorage's
+``shared-blob-dir``, or with ``--blobs database`` in PostgreSQL with a blob cache per worker —
+a database keeps the layout it was made with), one shared
 ``SD_ARCHIVE_VAR`` (``<base>/shared``: ledger, audit trail, seal key, AIP locations), creates
 the site once (idempotent), starts the workers on loopback ports and HAProxy (round robin,
 health check) on ``--listen``; pid files under ``<base>/run``. ``stop`` ends them (by pid).
@@ -63,10 +66,18 @@ backend zope
 """
 
 
-def instance(base: pathlib.Path, n: int, port: int, dsn: str) -> pathlib.Path:
+#: where the blobs live: ``shared``, one blob directory all workers share (RelStorage's
+#: ``shared-blob-dir``, instance/zope-relstorage-shared-blobs.conf.in); ``database``, in
+#: PostgreSQL with a blob cache per worker (instance/zope-relstorage.conf.in)
+BLOBS = {"shared": "relstorage-shared-blobs", "database": "relstorage"}
+
+
+def instance(
+    base: pathlib.Path, n: int, port: int, dsn: str, blobs: str = "shared"
+) -> pathlib.Path:
     from write_instance import write
 
-    return write("relstorage", base / f"w{n}", f"localhost:{port}", dsn, base / "shared")
+    return write(BLOBS[blobs], base / f"w{n}", f"localhost:{port}", dsn, base / "shared")
 
 
 def haproxy_config(base: pathlib.Path, listen: str, ports: list[int], site: str) -> pathlib.Path:
@@ -103,7 +114,8 @@ def start(args) -> None:
     run = base / "run"
     run.mkdir(parents=True, exist_ok=True)
     ports = [args.first_port + i for i in range(args.workers)]
-    confs = [instance(base, n, p, args.dsn) for n, p in enumerate(ports, 1)]
+    (base / "shared" / "blobs").mkdir(parents=True, exist_ok=True, mode=0o700)
+    confs = [instance(base, n, p, args.dsn, args.blobs) for n, p in enumerate(ports, 1)]
     site = [BIN / "zconsole", "run", confs[0], ROOT / "scripts/create_site.py", "--site", args.site]
     subprocess.run([*site, *(["--demo"] if args.demo else [])], check=True, cwd=ROOT)
     env = dict(os.environ, **{k: v for k, v in (e.split("=", 1) for e in args.env)})
@@ -146,6 +158,12 @@ def main(argv=None):
     up.add_argument("--first-port", type=int, default=8091)
     up.add_argument("--site", default="archive")
     up.add_argument("--demo", action="store_true")
+    up.add_argument(
+        "--blobs",
+        choices=sorted(BLOBS),
+        default="shared",
+        help="one blob directory shared by the workers (default) or blobs in PostgreSQL",
+    )
     up.add_argument("--env", action="append", default=[], help="NAME=value for the workers")
     for p in (up, sub.add_parser("stop")):
         p.add_argument("--base", default=str(ROOT / "instance" / "var-workers"))

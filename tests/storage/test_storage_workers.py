@@ -11,6 +11,7 @@ worker B (scripts/workers.py behind HAProxy).
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -64,12 +65,12 @@ DRAIN = """
 import json, time, transaction
 from sd.archive.preservation import postprocess, store
 from sd.archive.preservation.schedule import in_every_site
-slow, attempts = store.preserve_or_alarm, []
+slow, attempts = store.start_or_alarm, []
 def preserve_slowly(record, *args, **kwargs):
     attempts.append(record.UID())  # work started here, whether its transaction commits or not
     time.sleep(0.3)
     return slow(record, *args, **kwargs)
-store.preserve_or_alarm = preserve_slowly
+store.start_or_alarm = preserve_slowly  # where the after-archiving queue starts each AIP
 done, rounds, deadline = [], 0, time.monotonic() + 120
 db = app._p_jar.db()
 while time.monotonic() < deadline:
@@ -213,7 +214,7 @@ def test_a_login_on_one_worker_is_a_login_on_the_other(rel_site, tmp_path):
     start = run(
         [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2",
          "--dsn", rel_site["dsn"], "--base", tmp_path, "--listen", f"localhost:{front}",
-         "--first-port", str(first)]
+         "--first-port", str(first), "--blobs", "database"]
     )  # fmt: skip
     try:
         assert start.returncode == 0, start.stderr[-3000:]
@@ -234,3 +235,126 @@ def test_a_login_on_one_worker_is_a_login_on_the_other(rel_site, tmp_path):
         assert anonymous.status_code == 302  # to the login form: the cookie is what counts
     finally:
         run([BIN / "python", ROOT / "scripts/workers.py", "stop", "--base", tmp_path])
+
+
+def test_an_advisory_lock_waits_for_the_other_process_and_keeps_its_session(rel_site):
+    """``workers.advisory_lock``: the intake write lock and the series locks across workers."""
+    dsn = rel_site["dsn"]
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom sd.archive import workers\n"
+         f"release = workers.advisory_lock({dsn!r}, 'intake /x', 5)\n"
+         "print(release is not None, flush=True)\nsys.stdin.readline()\nrelease()\n"
+         "print('released', flush=True)\ntime.sleep(600)\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        t0 = time.monotonic()
+        assert workers.advisory_lock(dsn, "intake /x", 0.3) is None  # waited, then gave up
+        assert time.monotonic() - t0 >= 0.3
+        other = workers.advisory_lock(dsn, "intake /y", 0.3)
+        assert other is not None  # another name is free
+        session = workers._sessions.conn
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"  # released, process still alive
+        mine = workers.advisory_lock(dsn, "intake /x", 5)
+        assert mine is not None
+        assert workers._sessions.conn is session  # one session per thread, not one per lock
+        mine()
+        other()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_two_workers_take_concurrent_intake_without_conflicts(tmp_path):
+    """Concurrent ``POST @archive`` into one fonds and series through two workers: every
+    package 201 and no ConflictError at all in the workers' event logs (the intake write lock
+    is a PostgreSQL advisory lock too; without it the BTree nodes of the catalog conflict)."""
+    import concurrent.futures
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_intake import SETUP as FONDS
+    from bench_intake import free_port
+    from bench_intake import package
+
+    dsn = createdb(f"sdworkers_intake_{os.getpid()}")
+    front, first = free_port(), free_port()
+    start = run(
+        [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2", "--dsn", dsn,
+         "--base", tmp_path, "--listen", f"localhost:{front}", "--first-port", str(first),
+         "--env", "SD_ARCHIVE_POSTPROCESS_WORKER=off"]
+    )  # fmt: skip
+    try:
+        assert start.returncode == 0, start.stderr[-3000:]
+        result(run(zconsole(tmp_path / "w1/etc/zope.conf", FONDS + "print('JSON{}')",
+                            tmp_path / "fonds.py")))  # fmt: skip
+        bodies = [package(n, 20) for n in range(1, 25)]
+
+        def post(body, port):
+            return requests.post(
+                f"http://localhost:{port}/archive/@archive",
+                data=body,
+                headers={"Content-Type": "application/zip", "Accept": "application/json"},
+                auth=("svc-j001", "svc-j001-bench"),
+                timeout=300,
+            )
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:  # half to each worker
+            answers = list(pool.map(post, bodies, [first + i % 2 for i in range(len(bodies))]))
+        assert [a.status_code for a in answers] == [201] * len(bodies), [
+            a.text[:300] for a in answers if a.status_code != 201
+        ]
+        codes = sorted(a.json()["archival_code"] for a in answers)
+        assert len(set(codes)) == len(bodies)
+        logs = "".join(p.read_text() for p in tmp_path.glob("w*/log/event.log"))
+        conflicts = re.findall(r"conflict \w+ oid=\S+ class=\S+ retry=\w+", logs)
+        assert conflicts == []
+    finally:
+        run([BIN / "python", ROOT / "scripts/workers.py", "stop", "--base", tmp_path])
+
+
+def test_what_another_process_changed_is_prefetched_in_one_call():
+    """``workers.restart_prefetched``: after another worker's commit, the objects of this
+    connection's cache it changed are loaded together as the next transaction starts."""
+    import transaction
+    from BTrees.OOBTree import OOBTree
+    from relstorage.adapters.postgresql import PostgreSQLAdapter
+    from relstorage.options import Options
+    from relstorage.storage import RelStorage
+    from ZODB import DB
+
+    dsn = createdb(f"sdworkers_prefetch_{os.getpid()}")
+
+    def open_db():
+        options = Options(keep_history=False)
+        return DB(RelStorage(PostgreSQLAdapter(dsn=dsn, options=options), options=options))
+
+    one, other = open_db(), open_db()
+    tm_one, tm_other = transaction.TransactionManager(), transaction.TransactionManager()
+    try:
+        root = one.open(tm_one).root()
+        root["tree"], root["left alone"] = OOBTree({"a": 1}), OOBTree({"b": 2})
+        tm_one.commit()
+        mine = other.open(tm_other)
+        tree = mine.root()["tree"]
+        assert tree["a"] == 1 and mine.root()["left alone"]["b"] == 2  # both in the cache
+        root["tree"]["a"] = 2  # the other worker's commit
+        tm_one.commit()
+        asked = []
+        mine.prefetch = lambda oids: asked.extend(oids)
+
+        def restart():
+            tm_other.abort()
+            return tm_other.get()
+
+        assert workers.restart_prefetched(mine, restart) is tm_other.get()
+        assert asked == [tree._p_oid]  # the changed one, not the other
+        assert tree["a"] == 2  # the new snapshot
+    finally:
+        tm_one.abort()
+        tm_other.abort()
+        one.close()
+        other.close()

@@ -5,9 +5,10 @@ at the moment of allocation and released only when the transaction commits or ab
 next writer reads what the previous one committed. One mechanism, used by both.
 
 Several worker processes on one RelStorage/PostgreSQL database (#31): ``hold(..., dsn=, name=)``
-also takes a PostgreSQL advisory lock named ``name`` (``sd.archive.workers.lock_key``) on a
-connection of the transaction's own, closed (so released) when the transaction ends, so the
-next writer in *another* process too reads what the previous one committed.
+also takes a PostgreSQL advisory lock named ``name`` (``sd.archive.workers.advisory_lock``, on
+the session the thread keeps open, not a new connection per transaction), released when the
+transaction ends, so the next writer in *another* process too reads what the previous one
+committed.
 """
 
 from __future__ import annotations
@@ -42,29 +43,21 @@ class _ReleaseOnTransactionEnd:
     def __init__(self):
         self.keys: set = set()
         self.locks: list[threading.Lock] = []
-        self.pg = None  # the PostgreSQL session of the shared locks (closing releases them)
+        self.releases: list[Callable[[], None]] = []  # of the shared (advisory) locks
 
     def shared(self, dsn: str, name: str, timeout: float) -> bool:
         """Take the advisory lock ``name`` for the other worker processes (False: busy)."""
-        import psycopg2
+        from sd.archive.workers import advisory_lock
 
-        from sd.archive.workers import lock_key
-
-        if self.pg is None:
-            self.pg = psycopg2.connect(dsn, application_name="sd.archive txlocks")
-            self.pg.autocommit = True
-        with self.pg.cursor() as cursor:
-            cursor.execute("SET lock_timeout = %s", (f"{int(timeout * 1000)}ms",))
-            try:
-                cursor.execute("SELECT pg_advisory_lock(%s)", (lock_key(name),))
-            except psycopg2.errors.LockNotAvailable:
-                return False
+        release = advisory_lock(dsn, name, timeout)
+        if release is None:
+            return False
+        self.releases.append(release)
         return True
 
     def _release(self, *args):
-        if self.pg is not None:
-            self.pg, pg = None, self.pg
-            pg.close()
+        while self.releases:
+            self.releases.pop()()
         while self.locks:
             self.locks.pop().release()
         self.keys.clear()

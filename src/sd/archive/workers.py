@@ -12,13 +12,26 @@ others. A queue item leaves its queue in the transaction that does its work, and
 holder starts from a fresh snapshot, so each item is done once.
 
 On a storage only one process opens (FileStorage) there is nothing to share: the job runs.
+
+:func:`conflict_logged` writes every ConflictError a request meets to the event log (logger
+``sd.archive.workers``) with its oid and class: INFO when the publisher retries the request,
+WARNING when it reaches the client. ``bench/conflict_map.py`` names the objects behind the oids
+(which catalog index, which BTree, which counter).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from ZODB.POSException import ConflictError
+from ZODB.utils import oid_repr
+
+logger = logging.getLogger("sd.archive.workers")
 
 
 def pg_dsn(db) -> str | None:
@@ -55,6 +68,96 @@ def exclusive_dsn(dsn: str | None, name: str) -> Iterator[bool]:
         conn.close()  # closing the session releases its advisory locks
 
 
+_sessions = threading.local()  # each thread's PostgreSQL session of advisory_lock
+
+
+def advisory_lock(dsn: str, name: str, timeout: float) -> Callable[[], None] | None:
+    """Wait up to ``timeout`` seconds for the PostgreSQL advisory lock ``name`` (咨询锁) and
+    return the function that releases it, or None when another process held it all along.
+
+    The lock is taken on a session this thread keeps open for the next time (no new
+    connection per request); a lock of a session whose process dies is released by PostgreSQL.
+    """
+    import psycopg2
+
+    conn = getattr(_sessions, "conn", None)
+    if conn is None or conn.closed or _sessions.dsn != dsn:
+        conn = psycopg2.connect(dsn, application_name="sd.archive advisory locks")
+        conn.autocommit = True
+        _sessions.conn, _sessions.dsn = conn, dsn
+    key = lock_key(name)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SET lock_timeout = %s", (f"{int(timeout * 1000)}ms",))
+            cursor.execute("SELECT pg_advisory_lock(%s)", (key,))
+    except psycopg2.errors.LockNotAvailable:
+        return None
+    except psycopg2.Error:
+        conn.close()  # a broken session: the next call opens another
+        raise
+
+    def release() -> None:
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        except psycopg2.Error:
+            conn.close()  # closing the session releases its locks
+
+    return release
+
+
+def restart_prefetched(jar, restart: Callable[[], object]):
+    """``restart()`` (it ends the transaction and starts the next one) and then load, in one
+    query, the objects of ``jar``'s cache that other processes changed meanwhile (预取).
+
+    After another worker's commit, the next transaction here finds a hundred objects of the
+    catalog invalidated and would load them one query at a time while it holds the intake write
+    lock. RelStorage's ``poll_invalidations`` names them as the new transaction starts; those
+    still in this connection's cache are prefetched together. Returns what ``restart`` did.
+    """
+    storage = getattr(jar, "_storage", None)
+    poll = getattr(type(storage), "poll_invalidations", None)
+    if poll is None or not hasattr(storage, "prefetch"):
+        return restart()
+    changed: list[bytes] = []
+
+    def polled():
+        found = poll(storage)
+        if found:
+            changed.extend(found)
+        return found
+
+    storage.poll_invalidations = polled
+    try:
+        done = restart()
+    finally:
+        vars(storage).pop("poll_invalidations", None)
+    cache = jar._cache
+    wanted = [oid for oid in changed if cache.get(oid) is not None]
+    if wanted:
+        jar.prefetch(wanted)
+    return done
+
+
 def exclusive(db, name: str):
     """:func:`exclusive_dsn` for the database ``db`` (a ``ZODB.DB``)."""
     return exclusive_dsn(pg_dsn(db), name)
+
+
+def conflict_logged(event) -> None:
+    """A subscriber of ``ZPublisher``'s ``IPubFailure`` (冲突日志): one line per ConflictError
+    with the oid, the class (RelStorage's ``VoteReadConflictError`` gives none) and whether the
+    publisher retries the request (``retry=False``: the client gets the error)."""
+    error = event.exc_info[1] if event.exc_info else None
+    if not isinstance(error, ConflictError):
+        return
+    oid = error.get_oid()
+    logger.log(
+        logging.INFO if event.retry else logging.WARNING,
+        "conflict %s oid=%s class=%s retry=%s path=%s",
+        type(error).__name__,
+        oid_repr(oid) if oid else "-",
+        error.get_class_name() or "-",
+        bool(event.retry),
+        event.request.get("PATH_INFO", ""),
+    )

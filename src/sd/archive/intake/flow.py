@@ -20,9 +20,12 @@ What every step of one submission needs travels in an :class:`IntakeRun`.
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 
 import transaction
@@ -65,6 +68,9 @@ from sd.archive.txlocks import LOCK_TIMEOUT
 from sd.archive.txlocks import named_lock
 
 ARCHIVED = "archived"
+#: SD_ARCHIVE_INTAKE_TIMES=1: log how long each intake waited for and held the write lock
+TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
+logger = logging.getLogger("sd.archive.intake")
 
 
 def submit(
@@ -271,30 +277,59 @@ class IntakeRun:
 
 
 def write_lock(fonds) -> None:
-    """Serialise the write phase of intake per fonds in this process (写入串行化).
+    """Serialise the write phase of intake per site (写入串行化), across threads and worker
+    processes.
 
-    Reading and detection run in parallel; writing a record touches objects every intake of
-    the fonds shares (the fonds itself, catalog buckets), so concurrent writers would end in
-    ConflictErrors. The lock is taken before a fresh snapshot is started (nothing has been
-    written yet, so dropping the read snapshot loses nothing) and released when the
-    transaction ends: the next writer then sees everything the previous one committed.
-    Across processes (ZEO/RelStorage) the publisher's retry remains the safety net.
+    Reading and hashing run in parallel; writing a record touches objects every intake of
+    the site shares (the fonds, some fifty catalog indexes whose BTrees split under each
+    other's inserts), so concurrent writers would end in ConflictErrors — across RelStorage
+    workers as ``VoteReadConflictError`` on the BTree nodes they read, each a whole request
+    redone. The lock is taken before a fresh snapshot is started (nothing has been written
+    yet, so dropping the read snapshot loses nothing) and released when the transaction
+    ends: the next writer then sees everything the previous one committed. On
+    RelStorage/PostgreSQL it is also a PostgreSQL advisory lock (``workers.advisory_lock``),
+    so the writer in the other worker process waits instead of conflicting.
     """
-    lock = named_lock(("sd.archive.intake", "/".join(fonds.getPhysicalPath())))
+    from sd.archive import workers
+
+    site = "/".join(fonds.getPhysicalPath()[:2])
+    lock = named_lock(("sd.archive.intake", site))
+    asked = time.perf_counter()
     if not lock.acquire(timeout=LOCK_TIMEOUT):
         raise ConflictError(f"intake of {fonds.fonds_code} busy")
     released = threading.Event()
+    shared, held = None, time.perf_counter()
 
     def release(*_args):
         if not released.is_set():
             released.set()
+            if shared is not None:
+                shared()
             lock.release()
+            if TIMES:
+                end = time.perf_counter()
+                logger.info(
+                    "intake write lock: waited %.0f ms, held %.0f ms",
+                    (held - asked) * 1000,
+                    (end - held) * 1000,
+                )
 
     try:
+        dsn = workers.pg_dsn(fonds._p_jar.db()) if fonds._p_jar is not None else None
+        if dsn:
+            shared = workers.advisory_lock(dsn, f"sd.archive.intake {site}", LOCK_TIMEOUT)
+            if shared is None:
+                raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
+        held = time.perf_counter()
         old = transaction.get()
         user, note = old.user, old.description
-        transaction.abort()
-        txn = transaction.get()
+
+        def restart():
+            transaction.abort()
+            return transaction.get()
+
+        # on RelStorage, what the other workers changed is loaded in one query
+        txn = workers.restart_prefetched(fonds._p_jar, restart) if dsn else restart()
         txn.user, txn.description = user, note
         txn.addAfterCommitHook(release)
         txn.addAfterAbortHook(release)
