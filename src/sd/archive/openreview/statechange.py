@@ -7,7 +7,7 @@ the one place that does the same change directly, with the same effects:
 
 - the workflow history entry (``action``, ``actor``, ``comments``, the new ``review_state``,
   ``time``: the variables of ``sd_record_workflow``) through ``setStatusOf``;
-- the new state's role mappings (``updateRoleMappingsFor``);
+- the new state's role mappings, as ``updateRoleMappingsFor`` sets them (:meth:`Mover.map_roles`);
 - ``IActionSucceededEvent``: its subscribers write the ledger entry (``lifecycle``), the audit
   trail (``workflow.transition``), the supervision counters, the cache purge and content rules;
 - the catalog: only what the change touches — the workflow's catalog variables
@@ -22,11 +22,13 @@ status variables differ from the ones above falls back to ``doActionFor``.
 
 from __future__ import annotations
 
+from AccessControl.Permission import Permission
 from DateTime import DateTime
 from Missing import MV
 from plone import api
 from Products.CMFCore.interfaces import IIndexableObject
 from Products.CMFCore.WorkflowCore import ActionSucceededEvent
+from Products.DCWorkflow.utils import ac_inherited_permissions
 from Products.ZCatalog.Catalog import safe_callable
 from zope.component import queryMultiAdapter
 from zope.event import notify
@@ -51,6 +53,7 @@ class Mover:
         self.tool = api.portal.get_tool("portal_workflow")
         self.catalog = api.portal.get_tool("portal_catalog")
         self._workflows: dict[str, object] = {}
+        self._permission_data: dict[tuple, tuple] = {}
         self.who = actor()  # the approver, for every record of the run
 
     def workflow_of(self, record):
@@ -86,7 +89,7 @@ class Mover:
             "time": DateTime(),
         }
         self.tool.setStatusOf(wf.getId(), record, status)
-        wf.updateRoleMappingsFor(record)
+        self.map_roles(record, wf, tdef.new_state_id)
         notify(ActionSucceededEvent(record, wf, transition, None))
         catalog_vars = list(self.tool.getCatalogVariablesFor(record) or {})
         self.reindex(record, [*catalog_vars, *SECURITY_INDEXES, *REVIEW_INDEXES])
@@ -94,6 +97,25 @@ class Mover:
             if self.catalogued(child):
                 child.reindexObject(idxs=list(SECURITY_INDEXES), update_metadata=0)
         return True
+
+    def map_roles(self, record, wf, state_id: str) -> None:
+        """The state's role mappings as ``updateRoleMappingsFor`` sets them, with each
+        permission's data of the record's class looked up once (DCWorkflow scans every
+        inherited permission of the class for each permission of each record)."""
+        sdef = wf.states.get(state_id)
+        if sdef is None or (wf.getGroups() and wf.getRoles()):
+            wf.updateRoleMappingsFor(record)  # group mappings: the workflow's own way
+            return
+        for name in wf.permissions:
+            roles = (sdef.permission_roles or {}).get(name, [])
+            key = (record.__class__, name)
+            data = self._permission_data.get(key)
+            if data is None:
+                data = next((p[1] for p in ac_inherited_permissions(record, 1) if p[0] == name), ())
+                self._permission_data[key] = data
+            permission = Permission(name, data, record)
+            if permission.getRoles() != roles:
+                permission.setRoles(roles)
 
     def catalogued(self, obj) -> bool:
         path = "/".join(obj.getPhysicalPath())
