@@ -449,5 +449,17 @@ def test_rest_export_in_the_background_then_import_elsewhere(functional, source,
     transaction.begin()  # see what the request committed
     assert len(target.portal_catalog.unrestrictedSearchResults(portal_type="Record")) == 4
     assert len(aip_files(target)) == 4  # 2 AIPs in each of the target's 2 online locations
+    # the source's trail, read-only, through @audit-trail?trail=<name>
+    listing = moved.get("@audit-trail").json()
+    (imported,) = listing["imported"]
+    assert imported["site"] == "/plone" and imported["export_id"] == done.json()["export_id"]
+    page = moved.get("@audit-trail", params={"trail": imported["name"], "b_size": 1000}).json()
+    assert page["source"]["ledger_origin"] == row["manifest"]["ledger_origin"]
+    assert page["items_total"] == int(imported["entries"]) > 0
+    assert page["log_id"] == imported["log_id"] != listing["log_id"]
+    csv = moved.get("@audit-trail/csv", params={"trail": imported["name"]})
+    assert csv.status_code == 200 and csv.text.count("\n") >= page["items_total"]
+    missing = moved.get("@audit-trail", params={"trail": "../../etc"})
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == "AUDIT-TRAIL"
     moved.close()
     admin.close()

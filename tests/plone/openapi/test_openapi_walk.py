@@ -752,6 +752,19 @@ def _moves(w, site):
     export_repository(portal, jobs.exports_dir() / "walk-trail-only", root_types=())
     transaction.commit()
     w.call("valid", path, "post", f"{site}{path}", "admin", 200, json={"path": "walk-trail-only"})
+    # the trail it brought along, read-only, through the auditor's @audit-trail
+    imported = w.session("auditor").get(f"{site}/@audit-trail").json()["imported"]
+    trail = {"trail": imported[-1]["name"]}
+    w.call("valid", "/@audit-trail", "get", f"{site}/@audit-trail", "auditor", 200, params=trail)
+    w.call(
+        "invalid",
+        "/@audit-trail",
+        "get",
+        f"{site}/@audit-trail",
+        "auditor",
+        404,
+        params={"trail": "no-such-trail"},
+    )
 
 
 def _transfer(w, site, j001, world):

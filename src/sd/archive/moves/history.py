@@ -41,8 +41,14 @@ class ImportedTrail:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.name = self.path.stem
         with closing(self._connect()) as conn:
             self.source = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        self.log_id = self.source.get("log_id", "")
+
+    def summary(self) -> dict:
+        """Its name (to read it: ``@audit-trail?trail=<name>``) and its source."""
+        return {"name": self.name, **self.source}
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
@@ -65,6 +71,11 @@ def imported_trails(site) -> list[ImportedTrail]:
     """Every audit trail moved into ``site`` (oldest import first)."""
     found = sorted(folder(site).glob("*.sqlite"), key=lambda p: p.stat().st_mtime)
     return [ImportedTrail(p) for p in found if not p.name.startswith(TEMP_PREFIX)]
+
+
+def imported_trail(site, name: str) -> ImportedTrail | None:
+    """The imported trail called ``name`` (one of :func:`imported_trails`), else None."""
+    return next((t for t in imported_trails(site) if t.name == name), None)
 
 
 def store_trail(site, audit_path: Path, source: dict) -> Path | None:

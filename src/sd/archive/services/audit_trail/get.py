@@ -18,13 +18,31 @@ from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import error_body
 
 
+def _trail(context, form):
+    """This site's trail, or with ``trail=<name>`` a trail a move brought along (迁入的审计
+    日志, read-only, see ``sd.archive.moves.history``); 404 for an unknown name."""
+    name = form.get("trail")
+    if not name:
+        return audit.trail()
+    from sd.archive.moves.history import imported_trail
+
+    found = imported_trail(context, str(name))
+    if found is None:
+        message = "no imported audit trail of this name (没有此迁入审计日志)"
+        raise ArchiveError(
+            message, [Problem("AUDIT-TRAIL", message, str(name)[:200], "trail")], 404, "NotFound"
+        )
+    return found
+
+
 class AuditTrailGet(TraversingService):
-    """``?actor=&action=&object=&outcome=&from=&to=&b_start=&b_size=``."""
+    """``?actor=&action=&object=&outcome=&from=&to=&b_start=&b_size=&trail=``."""
 
     def render(self):
         try:
             if self.params in (["csv"], ["xlsx"]):
-                return reading.export(self.request, audit.trail(), self.params[0])
+                store = _trail(self.context, self.request.form)
+                return reading.export(self.request, store, self.params[0])
             return super().render()
         except ArchiveError as error:
             self.request.response.setHeader("Content-Type", "application/json")
@@ -44,14 +62,21 @@ class AuditTrailGet(TraversingService):
         form = self.request.form
         query = reading.query_from(form)
         start, size = reading.paging(form)
-        store = audit.trail()
+        store = _trail(self.context, form)
         total, entries = store.search(query, start, size)
-        audit.log("audit.searched", details={"filter": query.__dict__, "b_start": start})
+        details = {"filter": query.__dict__, "b_start": start}
+        if store is not audit.trail():
+            details["trail"] = store.name
+        audit.log("audit.searched", details=details)
+        from sd.archive.moves.history import imported_trails
+
         return {
             "@id": f"{self.context.absolute_url()}/@audit-trail",
             "items_total": total,
             "b_start": start,
             "b_size": size,
             "log_id": store.log_id,
+            "source": getattr(store, "source", None),
+            "imported": [t.summary() for t in imported_trails(self.context)],
             "items": [reading.item(e) for e in entries],
         }
