@@ -122,16 +122,18 @@ def classify(var: pathlib.Path) -> list[dict]:
 
 
 class _PatientRequests:
-    """``requests`` for ``bench_intake.start``'s polling: a read timeout of a busy instance
-    that is still starting counts as not up yet."""
+    """``requests`` for ``bench_intake.start``'s polling: one request at a time, waited for
+    up to a minute (on a loaded host its 2-second timeouts left a queue of unanswered
+    ``@openapi`` requests behind), and a timeout counts as not up yet."""
 
     def __getattr__(self, name):
         return getattr(requests, name)
 
     @staticmethod
     def get(*args, **kwargs):
+        kwargs["timeout"] = 60
         try:
-            return requests.get(*args, **kwargs)  # noqa: S113 - the caller passes one
+            return requests.get(*args, **kwargs)  # noqa: S113 - set above
         except requests.Timeout as error:
             raise requests.ConnectionError(str(error)) from error
 
