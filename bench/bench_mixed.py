@@ -42,6 +42,7 @@ from bench_intake import free_port  # noqa: E402
 from bench_intake import package  # noqa: E402
 from bench_intake import session  # noqa: E402
 from bench_workers import CONFLICT  # noqa: E402
+from bench_workers import conflicts  # noqa: E402
 
 READER = ("bench-reader", "bench-reader-12345")
 READER_SETUP = f"""
@@ -187,7 +188,8 @@ def transfer_client(base, deadline, tally, records, kb, work):
             time.sleep(1)
         progress = report["progress"]
         received = progress.get("received", 0)
-        failure = None if received == records else f"{received} of {records} received: {progress}"
+        codes = sorted({c for r in report.get("records", []) for c in r.get("codes", [])})
+        failure = None if received == records else f"{received} of {records} received: {codes}"
         tally.add("transfer (whole)", time.perf_counter() - t0, failure)
 
 
@@ -238,6 +240,7 @@ def run(args, base: pathlib.Path, dsn: str) -> None:
     files = preload(url, args.preload, args.kb)
     print(f"{args.preload} records preloaded ({len(files)} files)", flush=True)
     before = conflict_counts(base)
+    offsets = {log: log.stat().st_size for log in base.glob("w*/log/event.log")}
     tally = Tally()
     numbers = Numbers(10_000)
     deadline = time.monotonic() + args.seconds
@@ -263,6 +266,7 @@ def run(args, base: pathlib.Path, dsn: str) -> None:
     wall = time.perf_counter() - t0
     subprocess.run(["rm", "-rf", work], check=False)
     after = conflict_counts(base)
+    conflicts(base, base / "w1/etc/zope.conf", offsets)
     print(
         f"\nmixed load, {len(clients)} clients on {args.workers} workers behind HAProxy, "
         f"{wall:.0f} s (clock {args.seconds} s; the last answers may come after it); "

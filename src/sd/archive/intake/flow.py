@@ -338,6 +338,18 @@ def write_lock(fonds) -> None:
         raise
 
 
+def write_lock_on_workers(fonds) -> None:
+    """:func:`write_lock` when several worker processes share the database (RelStorage on
+    PostgreSQL): other writers of records (a transfer's groups, the opening of its batch) wait
+    for the intake of the other worker instead of conflicting with it; in one process they
+    keep the publisher's or their own retries, and their transaction is left as it is."""
+    from sd.archive.workers import pg_dsn
+
+    jar = fonds._p_jar
+    if jar is not None and pg_dsn(jar.db()):
+        write_lock(fonds)
+
+
 def ledger_event(event: str, record, actor: str) -> dict:
     """Log ``event`` for ``record`` in the evidence ledger (the package's content files, with
     the digests of the package and of its 元数据.xml); the receipt part of the answer."""

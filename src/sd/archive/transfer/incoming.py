@@ -37,6 +37,7 @@ from sd.archive.core.detection.catalogue import load_catalogue
 from sd.archive.core.detection.engine import run_detection
 from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
+from sd.archive.intake.flow import write_lock_on_workers
 from sd.archive.intake.fonds import SUBMIT
 from sd.archive.intake.fonds import find_fonds
 from sd.archive.intake.limits import limits
@@ -203,6 +204,8 @@ def receive_package(
             "carrier": carrier,
         }
         manual = [(i.code, i.property, i.title_zh, i.title_en) for i in _manual_catalogue_items()]
+        if fonds is not None:
+            write_lock_on_workers(fonds)  # several workers: the batch waits for their intake
         fonds = fonds or ensure_fonds(portal, code, description.get("移交单位", ""))
         batch = open_batch(portal, fonds, area, facts, manual, actor)
     return run_batch(batch, facts["record_count"], mode)

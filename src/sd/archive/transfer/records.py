@@ -38,6 +38,7 @@ from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
 from sd.archive.intake.components import component_data
 from sd.archive.intake.context import Holdings
+from sd.archive.intake.flow import write_lock_on_workers
 from sd.archive.intake.limits import limits
 from sd.archive.numbering import accept_code
 from sd.archive.repository import create_record
@@ -185,6 +186,7 @@ class TransferRun:
             if attempt:
                 group[:] = [(pos, seq, self.fresh(rec)) for pos, seq, rec in group]
             try:
+                write_lock_on_workers(self.fonds)  # several workers: one writer at a time
                 for position, sequence, record in group:
                     self.handle_record(sequence, record, position, isolated=False)
                 transaction.commit()
@@ -211,6 +213,7 @@ class TransferRun:
             if attempt:
                 record = self.fresh(record)
             try:
+                write_lock_on_workers(self.fonds)
                 self.handle_record(sequence, record, position)
                 transaction.commit()
                 return record
