@@ -23,10 +23,12 @@ The original bytes are never changed; new bytes are returned.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -303,8 +305,19 @@ def stamp_pdf(
         ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = pdf_signer.sign_pdf(writer)
-    return out.getvalue()
+    return _sign(pdf_signer, writer).getvalue()
+
+
+def _sign(pdf_signer, writer):
+    """pyHanko's ``sign_pdf`` runs its coroutine with ``asyncio.run``, which cannot start inside
+    a thread whose event loop is running (a caller driving asyncio or Playwright): there it
+    runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return pdf_signer.sign_pdf(writer)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(pdf_signer.sign_pdf, writer).result()
 
 
 # ---------------------------------------------------------------- OFD
