@@ -3,6 +3,7 @@
 import json
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 import transaction
@@ -18,6 +19,7 @@ from zope.component.hooks import setSite
 from sd.archive import audit
 from sd.archive.audit.store import Query
 from sd.archive.core.moves import MoveRefused
+from sd.archive.core.moves import problem
 from sd.archive.core.moves import sign
 from sd.archive.core.preservation.hashing import sm3_bytes
 from sd.archive.core.preservation.hashing import sm3_file
@@ -430,6 +432,25 @@ def test_rest_export_in_the_background_then_import_elsewhere(functional, source,
     assert row["state"] == "done", row
     assert row["stage"] == "audit" and row["manifest"]["items"] == 14
     assert row["manifest"]["aip_files"] == 2
+
+    # an export that fails in the background says so, with the error shape, and leaves no
+    # half-written export behind
+    import sd.archive.moves as moves
+
+    def broken(*args):
+        raise MoveRefused("AIP copies differ", [problem("MOVE-AIP-SM3", "SM3 differs")])
+
+    with monkeypatch.context() as patch:
+        patch.setattr(moves, "_export_aips", broken)
+        failing = admin.post("@repository-export").json()["id"]
+        for _ in range(240):
+            exports = admin.get("@repository-export").json()["exports"]
+            (failed,) = [e for e in exports if e["id"] == failing]
+            if not failed["running"]:
+                break
+            time.sleep(0.25)
+    assert failed["state"] == "failed" and failed["error"]["type"] == "MoveRefused"
+    assert not list(Path(failed["directory"]).iterdir())
 
     target = new_site(app, monkeypatch=monkeypatch)
     transaction.commit()
