@@ -3,6 +3,7 @@ AIPs written by writer processes while the next record is sealed and packaged) a
 of the next records extracted ahead. Each record is done once; a batch cut short leaves every
 record queued and no AIP file behind; a bad record in a batch is given up alone."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,9 @@ from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess
 from sd.archive.preservation import store
+from sd.archive.repository import ComponentData
+from sd.archive.repository import create_record
+from sd.archive.seals import settings
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 from sd.archive.text import _entries
@@ -134,4 +138,51 @@ def test_text_is_extracted_ahead_and_used_once(queued, monkeypatch):
         texts = [e["text"] for e in _entries(record).values()]
         assert sorted(texts) == ["文本 处理单.pdf", "文本 正本.pdf"]
         (entry,) = store.versions(record)  # the first AIP holds the text
+        assert entry["version"] == 1
+
+
+def signable_pdf(n: int) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawString(100, 700, f"Record {n}")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_the_seal_is_made_ahead_in_a_process_and_used(fportal, archive_record, monkeypatch):
+    monkeypatch.setenv("SD_ARCHIVE_POSTPROCESS", "queue")
+    settings.create_demo_key()  # the archiving-seal key of this var directory
+    fonds = make_fonds(fportal)
+    uids = []
+    for n in range(1, 4):
+        values = {"title": f"通知（{n}）", "record_kind": "电子公文", "fonds_code": "J001"}
+        values.update(electronic_record_id=f"OA-J001-{n:06d}", year=2023, retention_period="Y")
+        original = ComponentData(
+            filename="正本.pdf",
+            data=signable_pdf(n),
+            role="正本",
+            sequence=1,
+            content_type="application/pdf",
+            format_name="PDF",
+        )
+        uids.append(archive_record(create_record(fonds, values, [original])).UID())
+    transaction.commit()
+    ahead = postprocess.SealAhead(processes=1)
+    monkeypatch.setattr(postprocess, "seal_ahead", ahead)
+    assert ahead.fill(fportal) == 3  # each record's 正本 PDF, in a seal process
+    assert ahead.fill(fportal) == 0
+
+    assert postprocess.drain(fportal) == 3
+    transaction.begin()
+    assert (ahead.hits, ahead.misses) == (3, 0)
+    for uid in uids:
+        record = store.record_by_uid(uid)
+        sealed = [c for c in record.objectValues() if getattr(c, "version_of", None)]
+        assert [(c.role, c.archiving_seal) for c in sealed] == [("正本", "PAdES")]
+        assert "not applied" not in record.archiving_seal
+        assert b"/ByteRange" in sealed[0].file.data  # signed
+        (entry,) = store.versions(record)  # the first AIP holds the sealed version
         assert entry["version"] == 1

@@ -10,8 +10,8 @@ removes the entries in the same transaction, up to ``SD_ARCHIVE_POSTPROCESS_BATC
 (default 8) per transaction (:func:`take_many`): each record's AIP goes to a writer process
 (``SD_ARCHIVE_AIP_PROCESSES``, default 2) as soon as it is built, and the next record is sealed
 and packaged meanwhile; a batch that fails is taken again one record at a time. The text of the
-next records is extracted ahead on helper threads (:class:`TextAhead`), also while the worker
-gives way to intake. The queue is 32 shards whose concurrent changes merge
+next records is extracted ahead on helper threads (:class:`TextAhead`) and their PDF originals
+are sealed ahead in a process (:class:`SealAhead`), also while the worker gives way to intake. The queue is 32 shards whose concurrent changes merge
 (:class:`PendingWork`), so adding and taking never conflict.
 
 ``SD_ARCHIVE_POSTPROCESS``: ``queue`` (default) or ``inline`` (everything in the archiving
@@ -163,7 +163,7 @@ def process(record, steps, extractor=None) -> dict | None:
 def start(record, steps, extractor=None) -> store.Started | None:
     """:func:`process` up to the AIP handed to its writer process (not waited for)."""
     if SEAL in steps:
-        seal_archived(record)
+        seal_archived(record, seal_ahead.stamp if seal_ahead.processes > 0 else None)
     # the text of the files, so the first AIP holds it
     text_queue.take_if_pending(record, extractor=extractor or text_ahead.extractor)
     reasons = [s.split(":", 1)[1] for s in steps if s.startswith("preserve:")]
@@ -330,6 +330,116 @@ class TextAhead:
 text_ahead = TextAhead(int(os.environ.get("SD_ARCHIVE_TEXT_AHEAD_THREADS", 2)))
 
 
+def _key_of(data: bytes, fields, key) -> tuple:
+    from hashlib import sha256
+
+    return (sha256(data).hexdigest(), repr(fields), sha256(key.key + key.cert).hexdigest())
+
+
+class SealAhead:
+    """The archiving seal (归档章) of the next queued records' PDF originals, drawn and signed
+    ahead in worker processes (预先盖章).
+
+    Stamping a PDF (reportlab draws the seal, pyHanko signs) is pure Python: in the worker
+    thread it holds the interpreter lock against the requests. The worker reads the originals
+    of the next records that wait for their seal (in its own thread and connection), and a
+    ``spawn`` pool (``SD_ARCHIVE_SEAL_PROCESSES``, default 1) runs :func:`stamp_pdf` on
+    another core, also while the worker gives way to intake. When the worker then seals the
+    record, ``stamp`` answers from the result made from the same bytes, the same seal items and
+    the same key (else it stamps here). Nothing here is durable: the sealed version is added
+    by the worker in the record's transaction, as before."""
+
+    def __init__(self, processes: int = 1, depth: int = 16):
+        self.processes = processes
+        self.depth = depth
+        self._pool = None
+        self._lock = threading.Lock()
+        self._futures: dict[tuple, object] = {}
+        self._seen: dict[str, None] = {}
+        self.hits = self.misses = 0
+
+    def _executor(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from sd.archive.core.preservation.writer_process import _exit_with_parent
+
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def fill(self, site=None) -> int:
+        """Submit the PDF originals of the next ``depth`` records waiting for their seal."""
+        from sd.archive.core.seals.archiving_seal import stamp_pdf
+        from sd.archive.seals import settings
+        from sd.archive.seals.archiving import originals
+        from sd.archive.seals.archiving import seal_fields
+        from sd.archive.seals.verification import component_bytes
+        from sd.archive.seals.verification import component_format
+
+        submitted = 0
+        key = None
+        for uid in upcoming(site, self.depth):
+            if uid in self._seen:
+                continue
+            self._seen[uid] = None
+            if len(self._seen) > 8 * self.depth:
+                self._seen.pop(next(iter(self._seen)))
+            shard = _shard(uid, site)
+            if shard is None or SEAL not in shard.items.get(uid, ((), ()))[1]:
+                continue
+            record = store.record_by_uid(uid)
+            if record is None:
+                continue
+            try:
+                key = key or settings.load_key()
+                fields = seal_fields(record)
+                for original in originals(record):
+                    data = component_bytes(original)
+                    if component_format(original, data) != "PDF":
+                        continue
+                    with self._lock:
+                        wanted = _key_of(data, fields, key)
+                        if wanted not in self._futures:
+                            self._futures[wanted] = self._executor().submit(
+                                stamp_pdf, data, fields, key
+                            )
+                            submitted += 1
+                        while len(self._futures) > 4 * self.depth:
+                            self._futures.pop(next(iter(self._futures))).cancel()
+            except Exception as error:  # noqa: BLE001 - the worker meets it again and says so
+                logger.debug("seal of %s not made ahead: %s", uid, error)
+        return submitted
+
+    def stamp(self, data: bytes, fields, key) -> bytes:
+        """:func:`stamp_pdf`, from the result made ahead when there is one."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from sd.archive.core.seals.archiving_seal import stamp_pdf
+
+        with self._lock:
+            future = self._futures.pop(_key_of(data, fields, key), None)
+        if future is not None and not future.cancelled():
+            try:
+                sealed = future.result()
+            except BrokenProcessPool:  # a killed seal process: stamp here, a new pool later
+                with self._lock:
+                    self._pool = None
+            else:
+                self.hits += 1
+                return sealed
+        self.misses += 1
+        return stamp_pdf(data, fields, key)
+
+
+seal_ahead = SealAhead(int(os.environ.get("SD_ARCHIVE_SEAL_PROCESSES", 1)))
+
+
 def take(uid: str, site=None) -> None:
     """Do the queued work of ``uid`` in the current transaction and remove its entry.
 
@@ -374,6 +484,8 @@ BATCH = int(os.environ.get("SD_ARCHIVE_POSTPROCESS_BATCH", 8))
 
 
 def _ahead(site) -> None:
+    if seal_ahead.processes > 0:
+        seal_ahead.fill(site)
     if text_ahead.threads > 0:
         text_ahead.fill(site)
 

@@ -78,8 +78,11 @@ def originals(record) -> list:
     ]
 
 
-def apply_archiving_seal(record) -> list:
-    """Add the sealed versions of the record's originals; returns the new components."""
+def apply_archiving_seal(record, stamp=None) -> list:
+    """Add the sealed versions of the record's originals; returns the new components.
+
+    ``stamp(data, fields, key)`` replaces :func:`stamp_pdf` (the after-archiving worker passes
+    one that answers from PDFs it sealed ahead in a process, ``postprocess.SealAhead``)."""
     key = settings.load_key()
     fields = seal_fields(record)
     added, notes = [], []
@@ -89,7 +92,7 @@ def apply_archiving_seal(record) -> list:
         name = original.file.filename or original.getId()
         try:
             if fmt == "PDF":
-                sealed = stamp_pdf(data, fields, key)
+                sealed = (stamp or stamp_pdf)(data, fields, key)
                 added.append(
                     add_version(
                         record,
@@ -156,10 +159,10 @@ def may_seal(record) -> bool:
     return api.user.has_permission("sd.archive: Archive records", obj=record)
 
 
-def seal_archived(record) -> None:
+def seal_archived(record, stamp=None) -> None:
     """Apply the archiving seal; a missing key or certificate is noted on the record."""
     try:
-        apply_archiving_seal(record)
+        apply_archiving_seal(record, stamp)
     except settings.SealConfigurationError as exc:
         record.archiving_seal = f"not applied: {exc.message}"[:1000]
         logger.warning("archiving seal not applied to %s: %s", record.absolute_url(), exc.message)
