@@ -926,7 +926,7 @@ def dat85_text(files: dict[str, bytes]) -> str:
     """The zhengwu sample's 元数据.xml in DA/T 85's nesting, each 材料 named after its file."""
     from sd.archive.core.packages.metadata import LAYOUT_DAT85
     from sd.archive.core.packages.metadata import parse_metadata
-    from sd.archive.core.packages.metadata import render_metadata
+    from sd.archive.core.packages.metadata_render import render_metadata
 
     record = parse_metadata(files[META])
     for component in record.components:

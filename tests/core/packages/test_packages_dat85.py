@@ -13,8 +13,8 @@ from sd.archive.core.packages.metadata import LAYOUT_DAT85
 from sd.archive.core.packages.metadata import LAYOUT_PROVINCE
 from sd.archive.core.packages.metadata import metadata_fields
 from sd.archive.core.packages.metadata import parse_metadata
-from sd.archive.core.packages.metadata import render_metadata
 from sd.archive.core.packages.metadata import service_element_path
+from sd.archive.core.packages.metadata_render import render_metadata
 from sd.archive.core.packages.reader import TempDirSinks
 from sd.archive.core.packages.reader import read_package
 

@@ -12,7 +12,7 @@ from sd.archive.core.errors import PackageError
 from sd.archive.core.packages.manifest import Manifest
 from sd.archive.core.packages.manifest import parse_manifest
 from sd.archive.core.packages.metadata import parse_metadata
-from sd.archive.core.packages.metadata import render_metadata
+from sd.archive.core.packages.metadata_render import render_metadata
 from sd.archive.core.packages.transfer import parse_description
 from sd.archive.core.packages.transfer import render_description
 from sd.archive.core.packages.xmlsafe import parse_xml

@@ -34,7 +34,7 @@ from sd.archive.core.packages.metadata import Component
 from sd.archive.core.packages.metadata import GovernmentService
 from sd.archive.core.packages.metadata import ProcessStep
 from sd.archive.core.packages.metadata import RecordMetadata
-from sd.archive.core.packages.metadata import render_metadata
+from sd.archive.core.packages.metadata_render import render_metadata
 from sd.archive.core.packages.transfer import CATALOGUE_NAME
 from sd.archive.core.packages.transfer import DESCRIPTION_NAME
 from sd.archive.core.packages.transfer import CatalogueRow
