@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -116,16 +117,21 @@ def site_tmp(record):
     return tempfile.mkdtemp(prefix="sd-received-")
 
 
-def test_rebuild_joins_the_table_and_the_components_again(site, svc):
+def test_rebuild_joins_the_table_and_the_components_again(site, svc, tmp_path):
     body = stored_zip()
     record = archive(site, svc, body)
     uid, code = record.UID(), record.archival_code
+    copy = tmp_path / "aip"  # this record's AIPs alone (the var directory holds others')
+    for version in store.versions(record):
+        target = copy / version["relpath"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(config.online_locations()[1].root / version["relpath"], target)
     before = [(c.getId(), c.role, c.sm3, c.size) for c in components(record)]
     with api.env.adopt_roles(["Manager"]):  # the database loses the record
         record.unindexObject()
         record.aq_parent._delObject(record.getId(), suppress_events=True)
     transaction.commit()
-    report = rebuild.rebuild("copy2")
+    report = rebuild.rebuild(str(copy))
     assert report.ok, report.problems
     assert code in report.records
     with api.env.adopt_roles(["Manager"]):
@@ -147,3 +153,16 @@ def test_renewal_hashes_the_package_as_received(site, svc):
     found, _aip = renewal.hash_plan(plan)
     assert found[path]["SM3"] == original.sm3
     assert found[path]["SHA-256"] == hashlib.sha256(body).hexdigest()
+
+
+def test_a_move_exports_the_package_as_received_whole(site, svc, tmp_path):
+    from sd.archive.moves import BLOBS
+    from sd.archive.moves import export_repository
+
+    body = stored_zip()
+    archive(site, svc, body)
+    with api.env.adopt_roles(["Manager"]):
+        export_repository(site, tmp_path / "export")
+    exported = [p.read_bytes() for p in (tmp_path / "export" / BLOBS).iterdir()]
+    assert body in exported  # the package itself, not its table
+    assert not [data for data in exported if splice.is_table(data)]
