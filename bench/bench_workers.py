@@ -213,7 +213,8 @@ def measure(args, fronts, usage, fonds: int, n: int) -> int:
     rates = {k: t["records"] / t["seconds"] for k, t in totals.items()}
     print(
         f"\nintake through HAProxy, {args.clients} clients, {args.kb} KB × 3 components, "
-        f"{fonds} fonds, blobs {args.blobs}; load average "
+        f"{fonds} fonds, blobs {args.blobs}{', NO lock across workers' if args.no_lock else ''}; "
+        "load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}:"
     )
     for kind, total in totals.items():
@@ -243,6 +244,12 @@ def main(argv=None):
     )
     parser.add_argument("--keep", action="store_true", help="keep the workers' directories")
     parser.add_argument("--blobs", choices=("shared", "database"), default="shared")
+    parser.add_argument(
+        "--no-lock-across-workers",
+        dest="no_lock",
+        action="store_true",
+        help="the intake write lock within each worker only (as before #31): the conflicts",
+    )
     parser.add_argument("--dir", default=str(ROOT / "bench" / "var"))
     args = parser.parse_args(argv)
     pg = args.pg or " ".join(
@@ -269,7 +276,8 @@ def main(argv=None):
             [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2",
              "--dsn", dsn, "--base", base, "--listen", f"localhost:{front2}",
              "--first-port", str(first), "--env", "SD_ARCHIVE_POSTPROCESS_WORKER=off",
-             "--env", "SD_ARCHIVE_INTAKE_TIMES=1", "--blobs", args.blobs],
+             "--env", "SD_ARCHIVE_INTAKE_TIMES=1", "--blobs", args.blobs,
+             *(["--env", "SD_ARCHIVE_INTAKE_ACROSS_WORKERS=off"] if args.no_lock else [])],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         (one / "run").mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,11 @@ def parents_of(dsn: str) -> tuple[dict[int, int], dict[int, str]]:
             module, name = get_pickle_metadata(data)
             classes[zoid] = f"{module}.{name}"
             for ref in referencesf(data):
-                parent.setdefault(u64(ref), zoid)
+                # the oldest referrer: containers are made before what they hold, and
+                # back references (an index's ``catalog``) come from younger objects
+                child = u64(ref)
+                if child != zoid and zoid < parent.get(child, zoid + 1):
+                    parent[child] = zoid
     return parent, classes
 
 
@@ -62,9 +66,10 @@ def step_name(holder, child) -> str:
 
 def describe(conn, oid: int, parent, classes, depth: int = 12) -> str:
     steps = []
-    current = oid
-    while current in parent and len(steps) < depth:
+    current, seen = oid, {oid}
+    while current in parent and len(steps) < depth and parent[current] not in seen:
         up = parent[current]
+        seen.add(up)
         holder, child = conn.get(p64(up)), conn.get(p64(current))
         label = getattr(holder, "id", None) or getattr(holder, "__name__", None)
         name = classes.get(up, "?").rsplit(".", 1)[-1]

@@ -71,6 +71,9 @@ ARCHIVED = "archived"
 #: SD_ARCHIVE_INTAKE_TIMES=1: log how long each intake waited for and held the write lock
 TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
 logger = logging.getLogger("sd.archive.intake")
+#: SD_ARCHIVE_INTAKE_ACROSS_WORKERS=off: the write lock only within a process, as before #31
+#: (to measure what it is for: bench/bench_workers.py --no-lock-across-workers)
+ACROSS_WORKERS = os.environ.get("SD_ARCHIVE_INTAKE_ACROSS_WORKERS", "on") != "off"
 
 
 def submit(
@@ -316,7 +319,7 @@ def write_lock(fonds) -> None:
 
     try:
         dsn = workers.pg_dsn(fonds._p_jar.db()) if fonds._p_jar is not None else None
-        if dsn:
+        if dsn and ACROSS_WORKERS:
             shared = workers.advisory_lock(dsn, f"sd.archive.intake {site}", LOCK_TIMEOUT)
             if shared is None:
                 raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
