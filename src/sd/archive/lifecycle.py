@@ -78,6 +78,11 @@ def _names(event) -> list[str]:
 
 
 def _file_digests(component):
+    from sd.archive.intake.received import is_shared
+
+    if is_shared(component.file):  # a spliced package as received: its bytes, not its table
+        with component.file.open() as f:
+            return digests.digest_stream(f, ("SM3", "SHA-256"))
     blob = getattr(component.file, "_blob", None)
     if blob is None:
         return digests.digest_stream(component.file.open(), ("SM3", "SHA-256"))

@@ -166,3 +166,14 @@ def test_a_move_exports_the_package_as_received_whole(site, svc, tmp_path):
     exported = [p.read_bytes() for p in (tmp_path / "export" / BLOBS).iterdir()]
     assert body in exported  # the package itself, not its table
     assert not [data for data in exported if splice.is_table(data)]
+
+
+def test_digests_computed_again_are_the_packages_not_the_tables(site, svc):
+    from sd.archive.lifecycle import refresh_digests
+
+    body = stored_zip()
+    original = original_of(archive(site, svc, body))
+    original.sm3 = "0" * 64  # as if the stored digest were lost
+    refresh_digests(original)
+    assert original.sm3 == hashlib.new("sm3", body).hexdigest()
+    assert original.size == len(body)
