@@ -256,6 +256,12 @@ class Assembled(io.RawIOBase):
                 (position, table.size - position, ("table",), table_path, literal)
             )
         self._position = 0
+        try:  # every file opened now: a blob cache may evict a file later, an open one stays
+            for _start, _length, key, source, _offset in self._segments:
+                self._open(key, source)
+        except BaseException:
+            self.close()
+            raise
 
     def _open(self, key, source) -> BinaryIO:
         f = self._files.get(key)
