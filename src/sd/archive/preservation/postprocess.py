@@ -11,8 +11,9 @@ removes the entries in the same transaction, up to ``SD_ARCHIVE_POSTPROCESS_BATC
 (``SD_ARCHIVE_AIP_PROCESSES``, default 2) as soon as it is built, and the next record is sealed
 and packaged meanwhile; a batch that fails is taken again one record at a time. The text of the
 next records is extracted ahead on helper threads (:class:`TextAhead`) and their PDF originals
-are sealed ahead in a process (:class:`SealAhead`), also while the worker gives way to intake. The queue is 32 shards whose concurrent changes merge
-(:class:`PendingWork`), so adding and taking never conflict.
+are sealed ahead in a process (:class:`SealAhead`), also while the worker gives way to
+intake. The queue is 32 shards whose concurrent changes merge (:class:`PendingWork`), so
+adding and taking never conflict.
 
 ``SD_ARCHIVE_POSTPROCESS``: ``queue`` (default) or ``inline`` (everything in the archiving
 transaction, as before the queue; the test layers use it). ``SD_ARCHIVE_POSTPROCESS_WORKER=off``
@@ -255,7 +256,7 @@ class TextAhead:
     not used (a record changed or gone, a restart) is dropped and the text is extracted then.
     """
 
-    def __init__(self, threads: int = 2, depth: int = 32, extract=None):
+    def __init__(self, threads: int = 2, depth: int = 128, extract=None):
         self.threads = threads
         self.depth = depth
         self._extract = extract
@@ -349,7 +350,7 @@ class SealAhead:
     the same key (else it stamps here). Nothing here is durable: the sealed version is added
     by the worker in the record's transaction, as before."""
 
-    def __init__(self, processes: int = 1, depth: int = 16):
+    def __init__(self, processes: int = 1, depth: int = 64):
         self.processes = processes
         self.depth = depth
         self._pool = None
