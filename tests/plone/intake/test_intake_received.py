@@ -80,6 +80,8 @@ def test_the_download_is_the_package_as_received(site, svc):
     ranged = admin.get(url, headers={"Range": "bytes=100-60099"})
     assert ranged.status_code == 206
     assert ranged.content == body[100:60100]
+    displayed = admin.get(f"{original_of(record).absolute_url()}/@@display-file/file")
+    assert displayed.status_code == 200 and displayed.content == body
 
 
 def test_the_whole_layout_and_deflated_packages_keep_the_whole_zip(site, svc, svc2, monkeypatch):

@@ -4,6 +4,7 @@ file as plone.namedfile streams it."""
 
 from __future__ import annotations
 
+from plone.namedfile.browser import DisplayFile
 from plone.namedfile.browser import Download
 from zope.interface import implementer
 from ZPublisher.Iterators import IStreamIterator
@@ -40,8 +41,8 @@ class AssembledIterator:
         return self._end - self._reader.tell()
 
 
-class ComponentDownload(Download):
-    """``@@download`` of a component (电子文件下载)."""
+class _Assembling:
+    """The package as received streamed assembled; any other file as the base view does."""
 
     def __call__(self):
         file = self._getFile()
@@ -50,3 +51,11 @@ class ComponentDownload(Download):
         self.set_headers(file)
         found = self.handle_request_range(file)
         return AssembledIterator(file.source(), found.get("start", 0), found.get("end"))
+
+
+class ComponentDownload(_Assembling, Download):
+    """``@@download`` of a component (电子文件下载)."""
+
+
+class ComponentDisplayFile(_Assembling, DisplayFile):
+    """``@@display-file`` of a component."""
