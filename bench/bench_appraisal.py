@@ -206,7 +206,7 @@ wf = api.portal.get_tool("portal_workflow")
 with api.env.adopt_user(username="admin"):
     fonds = make_fonds(site, "dx", "X001")
     for user_id in ("member-a", "member-b", "boss"):
-        roles = ["Leader"] if user_id == "boss" else ["Member"]
+        roles = ["AgencyLeader"] if user_id == "boss" else ["Member"]  # 机关领导
         api.user.create(email=f"{user_id}@example.org", username=user_id,
                         password="secret-12345", roles=roles)
     transaction.commit()
