@@ -124,17 +124,8 @@ def new_lines(base: pathlib.Path, offsets: dict) -> list[str]:
     return texts
 
 
-def conflicts(base: pathlib.Path, conf: pathlib.Path, offsets: dict, top: int = 12) -> None:
-    """The ConflictErrors of the workers' event logs, by kind, and the objects behind them."""
-    seen = collections.Counter()
-    oids = collections.Counter()
-    texts = new_lines(base, offsets)
-    for text in texts:
-        for match in CONFLICT.finditer(text):
-            kind, oid, klass, retry = match.groups()
-            seen[(kind, klass, "retried" if retry == "True" else "REACHED CLIENT")] += 1
-            if oid != "-":
-                oids[oid] += 1
+def lock_times(texts: list[str]) -> None:
+    """How long the intakes waited for and held the write lock, and the steps inside it."""
     held = [
         tuple(map(float, m))
         for text in texts
@@ -146,6 +137,28 @@ def conflicts(base: pathlib.Path, conf: pathlib.Path, offsets: dict, top: int = 
             f"\nintake write lock ({len(held)} intakes): held p50 {kept[len(kept) // 2]:.0f} ms, "
             f"mean {sum(kept) / len(kept):.0f} ms; waited p50 {waited[len(waited) // 2]:.0f} ms"
         )
+        for n, text in enumerate(texts, 1):  # the steps inside the lock, per worker
+            steps = collections.defaultdict(list)
+            for inside in re.findall(r"held \d+ ms \(([^)]*)\)", text):
+                for step, ms in (part.rsplit(" ", 1) for part in inside.split(", ")):
+                    steps[step].append(float(ms))
+            if steps:
+                means = ", ".join(f"{k} {sum(v) / len(v):.0f}" for k, v in steps.items())
+                print(f"  worker {n}, mean ms inside the lock: {means}")
+
+
+def conflicts(base: pathlib.Path, conf: pathlib.Path, offsets: dict, top: int = 12) -> None:
+    """The ConflictErrors of the workers' event logs, by kind, and the objects behind them."""
+    seen = collections.Counter()
+    oids = collections.Counter()
+    texts = new_lines(base, offsets)
+    for text in texts:
+        for match in CONFLICT.finditer(text):
+            kind, oid, klass, retry = match.groups()
+            seen[(kind, klass, "retried" if retry == "True" else "REACHED CLIENT")] += 1
+            if oid != "-":
+                oids[oid] += 1
+    lock_times(texts)
     print(f"\nConflictErrors in the workers' event logs: {sum(seen.values())}")
     for (kind, klass, fate), count in seen.most_common():
         print(f"  {count:4d}  {kind} {klass} ({fate})")

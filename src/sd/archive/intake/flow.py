@@ -71,6 +71,15 @@ ARCHIVED = "archived"
 #: SD_ARCHIVE_INTAKE_TIMES=1: log how long each intake waited for and held the write lock
 TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
 logger = logging.getLogger("sd.archive.intake")
+_marks = threading.local()  # with TIMES: (step, time) since the write lock was taken
+
+
+def mark(step: str) -> None:
+    """With SD_ARCHIVE_INTAKE_TIMES=1, note when ``step`` of the write phase ended."""
+    if TIMES:
+        getattr(_marks, "steps", []).append((step, time.perf_counter()))
+
+
 #: SD_ARCHIVE_INTAKE_ACROSS_WORKERS=off: the write lock only within a process, as before #31
 #: (to measure what it is for: bench/bench_workers.py --no-lock-across-workers)
 ACROSS_WORKERS = os.environ.get("SD_ARCHIVE_INTAKE_ACROSS_WORKERS", "on") != "off"
@@ -155,6 +164,7 @@ class IntakeRun:
         self.report = run_detection(
             "archiving", self.package, load_catalogue(), self.holdings.context(declared_digest)
         )
+        mark("detect")
         if self.report.result == "failed":
             return self.reject()
         return self.accept()
@@ -189,6 +199,7 @@ class IntakeRun:
         """Store, number, arrange, log (入库、编号、整理、存证)."""
         package, spooled, actor = self.package, self.spooled, self.actor
         record = self.store()
+        mark("store")
         # the receipt (回执) is a ledger entry with the package's digest: the archive
         # interface archives its record on receipt, so its one `archive` entry (everything
         # stored, the original package too, with the 元数据.xml digest) is the receipt; a
@@ -196,6 +207,7 @@ class IntakeRun:
         # `archive` entry when a rule (below) or a reviewer archives it.
         if self.kind == "archive":
             accept_code(record, package.metadata.archival_code)
+            mark("number")
             record.arrangement_status = ARCHIVED
             archived = archive_transition(
                 record,
@@ -205,6 +217,7 @@ class IntakeRun:
                 actor=actor,
             )
             receipt = _with_package_digest(archived, record.package_sm3)
+            mark("archive")
             status = ARCHIVED
         else:
             receipt = ledger_event("pre-archive", record, actor)
@@ -223,6 +236,7 @@ class IntakeRun:
         record.intake_answer = {key: value for key, value in body.items() if key != "detection"}
         record.reindexObject()
         remember_key(self.portal, actor, self.idempotency_key, spooled.sm3, uid=record.UID())
+        mark("answer")
         return Created(body, record.absolute_url())
 
     def store(self):
@@ -311,10 +325,16 @@ def write_lock(fonds) -> None:
             lock.release()
             if TIMES:
                 end = time.perf_counter()
+                steps, last = [], held
+                for step, at in [*getattr(_marks, "steps", []), ("commit", end)]:
+                    steps.append(f"{step} {(at - last) * 1000:.0f}")
+                    last = at
+                _marks.steps = []
                 logger.info(
-                    "intake write lock: waited %.0f ms, held %.0f ms",
+                    "intake write lock: waited %.0f ms, held %.0f ms (%s)",
                     (held - asked) * 1000,
                     (end - held) * 1000,
+                    ", ".join(steps),
                 )
 
     try:
@@ -324,6 +344,7 @@ def write_lock(fonds) -> None:
             if shared is None:
                 raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
         held = time.perf_counter()
+        _marks.steps = []
         old = transaction.get()
         user, note = old.user, old.description
 
