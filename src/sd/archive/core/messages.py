@@ -188,6 +188,7 @@ CODES: dict[str, str] = {
     "MOVE-SIGNATURE": "迁移包签名无效",
     "MOVE-UNSIGNED": "迁移包未签名",
     "MOVE-AUDIT": "迁移包中的审计日志不完整",
+    "REBUILD-SPLICE": "无法由长期保存包拼回原始接收包",
 }
 
 #: the phrase of a family of codes, by the code's first part(s)
