@@ -83,7 +83,8 @@ start: site ## set everything up and serve the demo site
 	@echo "          officer-j003/officer-j003-demo (档案员 J003, 按卷整理: 案卷);"
 	@echo "          svc-j001/svc-j001-demo (OA service account J001); svc-j002/svc-j002-demo;"
 	@echo "          archivist/archivist-demo; supervisor/supervisor-demo; sysadmin/sysadmin-demo;"
-	@echo "          secadmin/secadmin-demo; auditor/auditor-demo"
+	@echo "          secadmin/secadmin-demo; auditor/auditor-demo;"
+	@echo "          leader/leader-demo (档案馆领导); leader-j001/leader-j001-demo (机关领导 J001: 销毁审批)"
 	@echo "  virus scanner: a clamd of the demo on the project's test signatures (EICAR; scripts/demo_clamd.py)"
 	@echo
 	$(call apt_install,clamav-daemon)
