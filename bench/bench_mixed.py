@@ -154,11 +154,14 @@ def download_client(base, deadline, tally, files, seed):
 
 def transfer_client(base, deadline, tally, records, kb, work):
     svc = session("svc-j001", "svc-j001-bench")
-    year = 2000
+    sent = 0
     while time.monotonic() < deadline:
-        year += 1
-        bench_transfer.YEAR = year  # a new 年度: new 档号 and 电子文件号
-        path = pathlib.Path(work) / f"transfer-{year}.zip"
+        # 年度 2001–2020 in turn (past years: detection refuses dates in the future), the next
+        # 件号 of that year's series each round: every package new 档号 and 电子文件号
+        year, round_ = 2001 + sent % 20, sent // 20
+        bench_transfer.YEAR, bench_transfer.FIRST = year, 1 + round_ * records
+        sent += 1
+        path = pathlib.Path(work) / f"transfer-{year}-{round_}.zip"
         bench_transfer.write_package(path, records, kb)
         t0 = time.perf_counter()
         with open(path, "rb") as body:

@@ -35,6 +35,7 @@ import bench_intake  # noqa: E402 - the same instance and package helpers
 ROOT = bench_intake.ROOT
 BIN = bench_intake.BIN
 YEAR = 2018
+FIRST = 1  # the first 件号 of a package (a caller sending several packages of one 年度 moves it on)
 
 
 def sm3(data: bytes) -> str:
@@ -74,7 +75,7 @@ def write_package(path: pathlib.Path, records: int, kb: int) -> None:
     """The DA/T 93 package, written record by record (stored: the PDFs are random bytes)."""
     manifest, rows = [], []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
-        for n in range(1, records + 1):
+        for n in range(FIRST, FIRST + records):
             folder = f"J001/WS/{YEAR}/{code(n)}"
             for name, data in record_files(n, kb).items():
                 z.writestr(f"{folder}/{name}", data)
@@ -87,7 +88,7 @@ def write_package(path: pathlib.Path, records: int, kb: int) -> None:
         control = {
             "说明文件.TXT": (
                 f"移交单位：山东省示例厅\r\n内容描述：{YEAR}年度文书档案\r\n"
-                f"起止档号：{code(1)}至{code(records)}\r\n档案数量：{records}\r\n"
+                f"起止档号：{code(FIRST)}至{code(FIRST + records - 1)}\r\n档案数量：{records}\r\n"
                 "软硬件环境：Linux; bench\r\n"
             ).encode(),
             "目录文件.XML": (
