@@ -282,9 +282,9 @@ def test_prefixed_namespace_variant_is_read(record, signer):
     signed = etree.fromstring(data.encode()).find(f"{{{N.NAMESPACE}}}被签名对象")
     assert back.signature is None
     # and the streaming canonical form still equals lxml's for prefixed documents
-    from sd.archive.core.preservation.eep_reader import _Parser
+    from sd.archive.core.preservation.eep_parser import EEPParser
 
-    p = _Parser(lambda n: None)
+    p = EEPParser(lambda n: None)
     p.parse(io.BytesIO(data.encode()))
     subtree = etree.tostring(signed, encoding="utf-8")
     assert p.signed_hash.hexdigest() == sm3(ElementTree.canonicalize(subtree.decode()).encode())
