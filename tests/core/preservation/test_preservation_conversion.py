@@ -8,20 +8,21 @@ import zipfile
 import pytest
 from preservation_helpers import sm3
 
-from sd.archive.core.preservation import conversion
-from sd.archive.core.preservation.conversion import ConversionError
 from sd.archive.core.preservation.conversion import convert
-from sd.archive.core.preservation.conversion import text_similarity
+from sd.archive.core.preservation.conversion_tools import ConversionError
+from sd.archive.core.preservation.conversion_tools import gs_binary
+from sd.archive.core.preservation.conversion_tools import soffice_binary
+from sd.archive.core.preservation.significant_properties import text_similarity
 
 needs_lo = pytest.mark.skipif(
-    conversion.soffice_binary() is None,
+    soffice_binary() is None,
     reason=(
         "LibreOffice (soffice) not installed: "
         "apt-get install libreoffice-writer-nogui fonts-noto-cjk"
     ),
 )
 needs_gs = pytest.mark.skipif(
-    conversion.gs_binary() is None,
+    gs_binary() is None,
     reason="Ghostscript (gs) not installed: apt-get install ghostscript",
 )
 needs_poppler = pytest.mark.skipif(

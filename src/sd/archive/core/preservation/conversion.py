@@ -9,30 +9,34 @@ and logs as a ``convert`` ledger event.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import subprocess
 import tempfile
 import uuid
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
-from lxml import etree
-
-from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 
+from .conversion_tools import ConversionError
+from .conversion_tools import gs_binary
+from .conversion_tools import run_tool
+from .conversion_tools import soffice_binary
+from .conversion_tools import tool_version
 from .hashing import file_size
 from .hashing import sm3_file
+from .significant_properties import compare
+from .significant_properties import office_page_count
+from .significant_properties import office_text
+from .significant_properties import pdf_page_count
+from .significant_properties import pdf_text
+from .significant_properties import pdfa_checks
 
 OFFICE = {"docx", "doc", "odt", "rtf", "wps"}
 IMAGES_TO_CONVERT = {"jpg", "jpeg", "bmp", "gif", "webp"}
 KEEP = {"ofd", "png", "tif", "tiff"}
-TEXT_THRESHOLD = 0.95
 LO_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 GS_SEARCH = ("/usr/share/ghostscript", "/usr/local/share/ghostscript")
 ICC_CANDIDATES = ("/usr/share/color/icc/ghostscript/srgb.icc",)
@@ -48,164 +52,11 @@ class ConversionResult:
         return bool(self.attestation.get("ok"))
 
 
-class ConversionError(ArchiveError):
-    """A conversion tool failed or is missing (格式转换失败)."""
-
-    def __init__(self, message, problems=None):
-        super().__init__(message, list(problems or []), 500, "ConversionFailed")
-
-
-def soffice_binary() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def gs_binary() -> str | None:
-    return shutil.which("gs")
-
-
-def _run(cmd: list[str], *, cwd=None, timeout: int = 180) -> str:
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConversionError(
-            f"{cmd[0]} failed", [Problem("CONVERT-TOOL", str(exc), cmd[0])]
-        ) from exc
-    if proc.returncode != 0:
-        err = (
-            proc.stderr.decode("utf-8", "replace")[-800:]
-            or proc.stdout.decode("utf-8", "replace")[-800:]
-        )
-        raise ConversionError(f"{cmd[0]} failed", [Problem("CONVERT-TOOL", err.strip(), cmd[0])])
-    return proc.stdout.decode("utf-8", "replace")
-
-
-@functools.cache
-def tool_version(tool: str) -> str:
-    """``LibreOffice 7.4.7.2 …`` / ``Ghostscript 10.00.0`` / ``Pillow 11.0.0`` / poppler."""
-    if tool == "LibreOffice":
-        return _run([soffice_binary(), "--version"]).strip()
-    if tool == "Ghostscript":
-        return "Ghostscript " + _run([gs_binary(), "--version"]).strip()
-    if tool == "Pillow":
-        import PIL
-
-        return f"Pillow {PIL.__version__}"
-    raise KeyError(tool)
-
-
 def _describe(path: Path, fmt: str) -> dict:
     return {"name": path.name, "format": fmt, "sm3": sm3_file(path), "size": file_size(path)}
 
 
 # ---- significant properties -------------------------------------------------------------
-
-
-def pdf_page_count(path: Path) -> int | None:
-    if shutil.which("pdfinfo"):
-        try:
-            out = _run(["pdfinfo", str(path)], timeout=60)
-        except ConversionError:
-            return None
-        m = re.search(r"^Pages:\s+(\d+)", out, re.M)
-        return int(m.group(1)) if m else None
-    data = path.read_bytes()
-    return len(re.findall(rb"/Type\s*/Page(?!s)", data)) or None
-
-
-def pdf_text(path: Path) -> str | None:
-    if not shutil.which("pdftotext"):
-        return None
-    try:
-        return _run(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=120)
-    except ConversionError:
-        return None
-
-
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-
-
-def office_text(path: Path) -> str | None:
-    """Text of a DOCX (word/document.xml) or ODT (content.xml); None for other formats."""
-    member = {"docx": "word/document.xml", "odt": "content.xml"}.get(
-        path.suffix.lower().lstrip(".")
-    )
-    if member is None:
-        return None
-    try:
-        with zipfile.ZipFile(path) as z:
-            root = etree.fromstring(z.read(member), _SAFE)
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-        return None
-    return "".join(root.itertext())
-
-
-def office_page_count(path: Path) -> int | None:
-    """Pages as recorded by the producing application (docProps/app.xml or meta.xml)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            if "docProps/app.xml" in names:
-                m = re.search(rb"<Pages>(\d+)</Pages>", z.read("docProps/app.xml"))
-            elif "meta.xml" in names:
-                m = re.search(rb'page-count="(\d+)"', z.read("meta.xml"))
-            else:
-                m = None
-    except zipfile.BadZipFile:
-        return None
-    return int(m.group(1)) if m else None
-
-
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def text_similarity(a: str, b: str) -> float:
-    """Dice coefficient of character bigram multisets after removing white space (0–1)."""
-    a, b = _normal(a), _normal(b)
-    if not a and not b:
-        return 1.0
-    if len(a) < 2 or len(b) < 2:
-        return 1.0 if a == b else 0.0
-    from collections import Counter
-
-    ca = Counter(a[i : i + 2] for i in range(len(a) - 1))
-    cb = Counter(b[i : i + 2] for i in range(len(b) - 1))
-    return 2 * sum((ca & cb).values()) / (sum(ca.values()) + sum(cb.values()))
-
-
-def pdfa_checks(path: Path) -> dict:
-    """Markers of PDF/A in the result: /OutputIntents and the XMP pdfaid part/conformance."""
-    part = conf = None
-    intents = False
-    tail = b""
-    with open(path, "rb") as f:  # scanned in chunks with an overlap, never read whole
-        while chunk := f.read(1 << 20):
-            data = tail + chunk
-            intents = intents or b"/OutputIntents" in data
-            part = part or re.search(rb"pdfaid:part(?:>|=[\"'])\s*(\d)", data)
-            conf = conf or re.search(rb"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])", data)
-            tail = data[-128:]
-    return {
-        "output_intents": intents,
-        "pdfa_part": part.group(1).decode() if part else None,
-        "pdfa_conformance": conf.group(1).decode().upper() if conf else None,
-    }
-
-
-def _compare(pages_src, pages_res, text_src, text_res) -> dict:
-    props = {
-        "pages": {
-            "source": pages_src,
-            "result": pages_res,
-            "equal": None if pages_src is None or pages_res is None else pages_src == pages_res,
-        }
-    }
-    if text_src is None or text_res is None:
-        props["text"] = {"similarity": None, "equal": None}
-    else:
-        sim = round(text_similarity(text_src, text_res), 4)
-        props["text"] = {"similarity": sim, "equal": sim >= TEXT_THRESHOLD}
-    return props
 
 
 def _attest(action, tool, source, src_fmt, result, res_fmt, props, checks) -> dict:
@@ -241,7 +92,7 @@ def office_to_pdfa(source: Path, out_dir: Path, *, timeout: int = 180) -> Conver
         profile = work / f"profile-{uuid.uuid4().hex}"
         src = work / ("in" + source.suffix.lower())
         shutil.copyfile(source, src)
-        _run(
+        run_tool(
             [
                 soffice,
                 f"-env:UserInstallation={profile.as_uri()}",
@@ -263,7 +114,7 @@ def office_to_pdfa(source: Path, out_dir: Path, *, timeout: int = 180) -> Conver
         result = Path(out_dir) / (source.stem + ".pdf")
         result.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(produced, result)
-    props = _compare(
+    props = compare(
         office_page_count(source), pdf_page_count(result), office_text(source), pdf_text(result)
     )
     return ConversionResult(
@@ -315,7 +166,7 @@ def pdf_to_pdfa(source: Path, out_dir: Path, *, timeout: int = 300) -> Conversio
         work = Path(work)
         _gs_pdfa_files(work)
         shutil.copyfile(source, work / "in.pdf")
-        _run(
+        run_tool(
             [
                 gs,
                 "-dPDFA=2",
@@ -339,7 +190,7 @@ def pdf_to_pdfa(source: Path, out_dir: Path, *, timeout: int = 300) -> Conversio
         result.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(work / "out.pdf", result)
     checks = pdfa_checks(result)
-    props = _compare(
+    props = compare(
         pdf_page_count(source), pdf_page_count(result), pdf_text(source), pdf_text(result)
     )
     return ConversionResult(
