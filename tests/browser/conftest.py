@@ -21,6 +21,14 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHECKOUT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = CHECKOUT / "test-artifacts" / "browser"
 HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+#: every browser test module's ``pytestmark``: marked ``browser`` (run last) and skipped, saying
+#: why, where Debian's Chromium is missing
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
+    ),
+]
 #: the transfer package of five J001 records (移交包) that the records room's system posts
 TRANSFER_SAMPLE = (
     pathlib.Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "transfer-5-records.zip"
@@ -85,21 +93,6 @@ def log_in(page, site: str, user: str, password: str) -> None:
     page.fill("#__ac_password", password)
     page.click("#buttons-login")
     page.wait_for_load_state("networkidle")
-
-
-def make_users(accounts: dict, password: str, fonds=None) -> None:
-    """{login: (global roles, local roles on ``fonds``)}, all with ``password``."""
-    from plone import api
-
-    for user, (roles, local) in accounts.items():
-        api.user.create(
-            email=f"{user}@example.org",
-            username=user,
-            password=password,
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user, obj=fonds, roles=local)
 
 
 def log_in_to_workbench(page, site: str, user: str, password: str) -> None:

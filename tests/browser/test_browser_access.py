@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from browser_helpers import make_users
 from browser_helpers import shoot
 
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plone" / "access"))
@@ -24,12 +24,7 @@ from pdfcheck import pdf_text  # noqa: E402
 PASSWORD = "secret-browser-access"
 ACCOUNTS = {"reader": ([], []), "archivist": (["Archivist"], [])}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -37,7 +32,7 @@ def site(acceptance):
     portal = acceptance["portal"]
     with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
-        make_users(ACCOUNTS, PASSWORD, fonds)
+        make_users(ACCOUNTS, fonds, PASSWORD)
         record = real_record(fonds, 1, "received")
         uid, code = record.UID(), record.archival_code
     return portal.absolute_url().replace("127.0.0.1", "localhost"), uid, code

@@ -9,10 +9,9 @@ import os
 import uuid
 
 import pytest
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from browser_helpers import make_users
 from browser_helpers import shoot
 from plone import api
 
@@ -22,6 +21,7 @@ from sd.archive.preservation import config
 from sd.archive.preservation import discs
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
+from sd.archive.testing import make_users
 
 PASSWORD = "secret-browser-appraisal"
 ACCOUNTS = {
@@ -31,12 +31,7 @@ ACCOUNTS = {
     "archives-leader": (["Leader"], []),  # 档案馆领导: approves holdings batches only
 }
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -44,7 +39,7 @@ def site(acceptance):
     portal = acceptance["portal"]
     with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
-        make_users(ACCOUNTS, PASSWORD, fonds)
+        make_users(ACCOUNTS, fonds, PASSWORD)
         codes = []
         for n in (1, 2):
             record = make_record(fonds, n, retention_period="D10", pages=2)

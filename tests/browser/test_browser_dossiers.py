@@ -7,10 +7,9 @@ import datetime
 import pytest
 import transaction
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in_to_workbench
-from browser_helpers import make_users
 from plone import api
 
 from sd.archive.core import codes
@@ -18,13 +17,9 @@ from sd.archive.numbering import assign_code
 from sd.archive.rules import set_category_rule
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
+from sd.archive.testing import make_users
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 PASSWORD = "secret-12345"
 
 
@@ -46,7 +41,7 @@ def site(acceptance):
             )
             assign_code(record, "WS", 2023, "Y", "")
             api.content.transition(record, transition="archive")
-        make_users({"officer": ([], ["RecordsOfficer", "Reader"])}, PASSWORD, fonds)
+        make_users({"officer": ([], ["RecordsOfficer", "Reader"])}, fonds, PASSWORD)
     transaction.commit()
     return portal.absolute_url().replace("127.0.0.1", "localhost")
 

@@ -4,7 +4,7 @@ fonds listing, filter it, open a record page. Screenshots go to test-artifacts/.
 import pytest
 import transaction
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
@@ -13,12 +13,7 @@ from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture

@@ -3,12 +3,10 @@ member of the directory signs in through the platform (the contract stub's autho
 reads its agency's fonds; the security administrator opens 组织机构同步, runs a dry run that
 lists the member the directory added since the last sync, and nothing changes until 立即同步."""
 
-import os
-import pathlib
-import shutil
-
 import pytest
 import transaction
+from browser_helpers import ARTIFACTS
+from browser_helpers import BROWSER
 from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
@@ -19,14 +17,7 @@ from zope.component.hooks import setSite
 
 from sd.archive.testing import make_fonds
 
-ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-HAVE_CHROMIUM = os.path.exists(shutil.which("chromium") or "/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 PASSWORD = "secadmin-browser-1"
 
 

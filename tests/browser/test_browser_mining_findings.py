@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from browser_helpers import make_users
 
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plone" / "mining_findings"))
 from findings_helpers import LETTER  # noqa: E402
@@ -21,12 +21,7 @@ from findings_helpers import archived  # noqa: E402
 
 PASSWORD = "secret-browser-28f"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -40,7 +35,7 @@ def found(acceptance, tmp_path, monkeypatch):
             "copy": archived(fonds, 2, NOTICE),
             "reply": archived(fonds, 3, LETTER),
         }
-        make_users({"officer": ([], ["RecordsOfficer", "Reader"])}, PASSWORD, fonds)
+        make_users({"officer": ([], ["RecordsOfficer", "Reader"])}, fonds, PASSWORD)
         urls = {
             name: r.absolute_url().replace("127.0.0.1", "localhost") for name, r in made.items()
         }

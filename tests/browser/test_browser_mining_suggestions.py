@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
 from plone import api
@@ -22,12 +22,7 @@ from mining_helpers import set_up_scheme  # noqa: E402
 
 PASSWORD = "secret-browser-28"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture

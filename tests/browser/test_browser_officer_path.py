@@ -12,7 +12,7 @@ import pytest
 import requests
 import transaction
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
 from browser_helpers import shoot
@@ -29,10 +29,7 @@ SAMPLE = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "pre-arch
 CODE = "J001-WS·2023-D10-BGS-0001"
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
+    *BROWSER,
     pytest.mark.skipif(
         not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
     ),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import transaction
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import shoot
 from platform_stub import PlatformStub
@@ -22,12 +22,7 @@ from testop import CLIENT_ID  # noqa: E402
 from testop import CLIENT_SECRET  # noqa: E402
 from testop import TestOP  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 USER = {
     "sub": "chenjing",

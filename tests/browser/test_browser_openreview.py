@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from browser_helpers import make_users
 from browser_helpers import shoot
 
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plone" / "openreview"))
 from openreview_data import received  # noqa: E402
@@ -21,12 +21,7 @@ from openreview_data import received  # noqa: E402
 PASSWORD = "secret-browser-openreview"
 ACCOUNTS = {"archivist": (["Archivist"], []), "archivist2": (["Archivist"], [])}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -34,7 +29,7 @@ def site(acceptance):
     portal = acceptance["portal"]
     with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
-        make_users(ACCOUNTS, PASSWORD, fonds)
+        make_users(ACCOUNTS, fonds, PASSWORD)
         made = [
             received(fonds, 1, 1995, title="关于机构编制调整的通知"),
             received(fonds, 2, 1996, title="关于职工住房分配的请示"),

@@ -8,15 +8,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from browser_helpers import make_users
 from browser_helpers import shoot
 
 from sd.archive.core.access.period import beijing_today
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pdfcheck import assert_embedded  # noqa: E402
@@ -26,12 +26,7 @@ from pdfcheck import pdf_text  # noqa: E402
 PASSWORD = "secret-browser-rectification"
 ACCOUNTS = {"supervisor": (["Supervisor"], []), "officer": ([], ["RecordsOfficer", "Reader"])}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -39,7 +34,7 @@ def site(acceptance):
     portal = acceptance["portal"]
     with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
-        make_users(ACCOUNTS, PASSWORD, fonds)
+        make_users(ACCOUNTS, fonds, PASSWORD)
         record = make_record(fonds, 1)
         uid = record.UID()
     return portal.absolute_url().replace("127.0.0.1", "localhost"), uid

@@ -10,7 +10,7 @@ import pytest
 import requests
 import transaction
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
 from plone import api
@@ -25,10 +25,7 @@ PASSWORD = "secret-browser-2"
 SAMPLE = Path(os.environ.get("SD_ARCHIVE_SAMPLES", PACKAGE_SAMPLES)) / "pre-archive-gongwen.zip"
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
+    *BROWSER,
     pytest.mark.skipif(
         not SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
     ),

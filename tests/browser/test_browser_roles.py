@@ -17,18 +17,18 @@ import openpyxl
 import pytest
 import transaction
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import TRANSFER_SAMPLE
 from browser_helpers import as_manager
 from browser_helpers import assert_forbidden
 from browser_helpers import log_in_to_workbench
-from browser_helpers import make_users
 from browser_helpers import post_transfer
 from browser_helpers import shoot
 from browser_helpers import sign_off_manual_items
 from plone import api
 
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plone" / "workbench"))
@@ -41,12 +41,7 @@ MANUAL = ["YJ-4-3", "YJ-4-4", "HANDOVER"]
 #: the five records of TRANSFER_SAMPLE (档号, with the middle dot of DA/T 13)
 CODES = [f"J001-WS·2018-D30-BGS-000{n}" for n in range(1, 6)]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 needs_sample = pytest.mark.skipif(
     not TRANSFER_SAMPLE.exists(), reason="the shared sample packages are not beside the checkout"
 )
@@ -69,7 +64,7 @@ def receiving(acceptance, own_trail):
     with as_manager(portal):
         fonds = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
         accounts = {"room-j001": ([], ["Submitter"]), "archivist": (["Archivist"], [])}
-        make_users(accounts, PASSWORD, fonds)
+        make_users(accounts, fonds, PASSWORD)
     return portal.absolute_url().replace("127.0.0.1", "localhost")
 
 
@@ -90,7 +85,7 @@ def agencies(acceptance, own_trail):
                 "auditor": (["SecurityAuditor"], []),
                 "clerk": ([], []),
             },
-            PASSWORD,
+            password=PASSWORD,
         )
         fill(portal, j001, j002)
         record = portal.portal_catalog.unrestrictedSearchResults(

@@ -6,7 +6,7 @@ test-artifacts/browser/."""
 import pytest
 import requests
 from browser_helpers import ARTIFACTS
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import TRANSFER_SAMPLE
 from browser_helpers import as_manager
 from browser_helpers import log_in
@@ -19,10 +19,7 @@ from sd.archive.testing import make_fonds
 PASSWORD = "secret-browser-1"
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
+    *BROWSER,
     pytest.mark.skipif(
         not TRANSFER_SAMPLE.exists(),
         reason="the shared sample packages are not beside the checkout",

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import HAVE_CHROMIUM
+from browser_helpers import BROWSER
 from browser_helpers import as_manager
 from browser_helpers import log_in
-from browser_helpers import make_users
 from browser_helpers import shoot
 
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plone" / "workbench"))
 from workbench_data import fill  # noqa: E402
@@ -30,12 +30,7 @@ ACCOUNTS = {
     "auditor": (["SecurityAuditor"], []),
 }
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM, reason="Debian chromium not installed: make test installs it"
-    ),
-]
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -44,7 +39,7 @@ def site(acceptance):
     with as_manager(portal):
         j001 = make_fonds(portal, "j001", "J001", "DA/T 22-2015")
         j002 = make_fonds(portal, "j002", "J002", "DA/T 13-2022")
-        make_users(ACCOUNTS, PASSWORD, j001)
+        make_users(ACCOUNTS, j001, PASSWORD)
         fill(portal, j001, j002)
     return portal.absolute_url().replace("127.0.0.1", "localhost")
 

@@ -1,7 +1,6 @@
 """Fixtures shared by the Plone-side tests: a fonds, records and users per role."""
 
 import pytest
-from plone import api
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import setRoles
 from zope.component.hooks import setSite
@@ -9,6 +8,7 @@ from zope.component.hooks import setSite
 from sd.archive.testing import ROLE_USERS
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
+from sd.archive.testing import make_users
 
 
 @pytest.fixture
@@ -40,18 +40,7 @@ def other_fonds(manager):
 
 @pytest.fixture
 def users(portal, fonds, other_fonds):
-    for user_id, (roles, local) in ROLE_USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password="secret-12345",
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(
-        username="other-officer", obj=other_fonds, roles=["RecordsOfficer", "Reader"]
-    )
+    make_users(ROLE_USERS, fonds, "secret-12345", other=other_fonds)
     return ROLE_USERS
 
 

@@ -126,6 +126,30 @@ def make_record(fonds, n=1, **metadata):
     )
 
 
+def make_users(accounts: dict, fonds=None, password="secret-12345", other=None) -> None:
+    """Create the test accounts (测试用户): ``{login: (global roles, local roles)}``.
+
+    The local roles are a list granted on ``fonds``, or ``{fonds id: roles}`` with ``fonds``
+    a dict of fonds by id. With ``other`` (another fonds), the account ``other-officer`` is
+    its records officer and reader."""
+    for user_id, (roles, local) in accounts.items():
+        api.user.create(
+            email=f"{user_id}@example.org",
+            username=user_id,
+            password=password,
+            roles=roles or ("Member",),
+        )
+        grants = local.items() if isinstance(local, dict) else [(None, local)]
+        for fonds_id, local_roles in grants:
+            if local_roles:
+                where = fonds if fonds_id is None else fonds[fonds_id]
+                api.user.grant_roles(username=user_id, obj=where, roles=local_roles)
+    if other is not None:
+        api.user.grant_roles(
+            username="other-officer", obj=other, roles=["RecordsOfficer", "Reader"]
+        )
+
+
 def rest_session(portal, user=None, password="secret-12345"):
     """A plone.restapi session on ``portal`` as ``user`` ("admin": the site owner)."""
     from plone.app.testing import SITE_OWNER_NAME

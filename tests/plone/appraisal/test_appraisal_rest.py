@@ -8,6 +8,7 @@ from plone import api
 from sd.archive.appraisal import batches
 from sd.archive.holds import place_hold
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 from sd.archive.testing import rest_session
 
 USERS = {
@@ -25,16 +26,7 @@ USERS = {
 def site(fportal, ap):
     fonds = make_fonds(fportal)
     other = make_fonds(fportal, "j002", "J002", "DA/T 13-2022")
-    for user_id, (roles, local) in USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password="secret-12345",
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(username="other-officer", obj=other, roles=["RecordsOfficer", "Reader"])
+    make_users(USERS, fonds, "secret-12345", other=other)
     records = {n: ap.expired_record(fonds, n) for n in (1, 2, 3)}
     records["permanent"] = ap.expired_record(fonds, 4, period="Y")
     records["held"] = ap.expired_record(fonds, 5)

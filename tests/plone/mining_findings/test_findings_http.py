@@ -14,6 +14,7 @@ from findings_helpers import archived
 from plone import api
 
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 from sd.archive.testing import rest_session
 
 USERS = {
@@ -29,16 +30,7 @@ SENSITIVE = f"联系人张伟，手机13812345678，身份证号{VALID_ID}。秘
 def site(fportal):
     fonds = make_fonds(fportal)
     other = make_fonds(fportal, "j002", "J002", "DA/T 13-2022")
-    for user_id, (roles, local) in USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password="secret-12345",
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(username="other-officer", obj=other, roles=["RecordsOfficer", "Reader"])
+    make_users(USERS, fonds, "secret-12345", other=other)
     made = {
         "request": archived(fonds, 1, NOTICE, document_number="鲁档发〔2023〕7号"),
         "reply": archived(fonds, 2, LETTER + "\n" + SENSITIVE),

@@ -4,11 +4,11 @@ other-officer of J002, supervisor), two fonds, records, and a way to act as each
 from datetime import timedelta
 
 import pytest
-from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 
 from sd.archive.core.access.period import beijing_today
+from sd.archive.testing import make_users
 from sd.archive.testing import rest_sessions
 
 PASSWORD = "secret-12345"
@@ -67,16 +67,7 @@ def fsetup(fportal, monkeypatch, tmp_path):
     monkeypatch.setenv("SD_ARCHIVE_AUDIT_DIR", str(tmp_path / "audit"))
     fonds = make_fonds(fportal)
     other = make_fonds(fportal, "j002", "J002", "DA/T 13-2022")
-    for user_id, (roles, local) in ROLE_USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password=PASSWORD,
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(username="other-officer", obj=other, roles=["RecordsOfficer", "Reader"])
+    make_users(ROLE_USERS, fonds, PASSWORD, other=other)
     found = {
         "fonds": fonds,
         "other": other,

@@ -12,6 +12,7 @@ from plone import api
 from sd.archive.numbering import assign_code
 from sd.archive.testing import make_fonds
 from sd.archive.testing import make_record
+from sd.archive.testing import make_users
 from sd.archive.testing import rest_session
 
 USERS = {
@@ -29,16 +30,7 @@ USERS = {
 def due_site(fportal):
     fonds = make_fonds(fportal)
     other = make_fonds(fportal, "j002", "J002", "DA/T 13-2022")
-    for user_id, (roles, local) in USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password="secret-12345",
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(username="other-officer", obj=other, roles=["RecordsOfficer", "Reader"])
+    make_users(USERS, fonds, "secret-12345", other=other)
     made = {}
     # (n, year, period): expired, permanent, kept to 2048; one whose title looks like a formula
     for n, year, period, title in [

@@ -5,6 +5,7 @@ from DateTime import DateTime
 from plone import api
 
 from sd.archive.testing import make_record
+from sd.archive.testing import make_users
 from sd.archive.testing import rest_sessions
 
 PASSWORD = "secret-12345"
@@ -81,16 +82,7 @@ def fsite(fportal, monkeypatch, tmp_path):
     monkeypatch.setenv("SD_ARCHIVE_AUDIT_DIR", str(tmp_path / "audit"))
     j001 = make_fonds(fportal)
     j002 = make_fonds(fportal, "j002", "J002", "DA/T 13-2022")
-    for user_id, (roles, local) in ROLE_USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password=PASSWORD,
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=j001, roles=local)
-    api.user.grant_roles(username="other-officer", obj=j002, roles=["RecordsOfficer", "Reader"])
+    make_users(ROLE_USERS, j001, PASSWORD, other=j002)
     make_holdings(j001, j002)
     transaction.commit()
     return fportal

@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 import transaction
-from plone import api
 from supervision_helpers import official
 
 from sd.archive.sitedata import site_tree
 from sd.archive.supervision.metrics import DECLARED
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 from sd.archive.testing import rest_session
 
 PASSWORD = "secret-12345"
@@ -34,16 +34,7 @@ GOOD = {
 def site(fportal):
     fonds = make_fonds(fportal)
     other = make_fonds(fportal, "j002", "J002", "DA/T 13-2022")
-    for user_id, (roles, local) in USERS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password=PASSWORD,
-            roles=roles or ("Member",),
-        )
-        if local:
-            api.user.grant_roles(username=user_id, obj=fonds, roles=local)
-    api.user.grant_roles(username="other-officer", obj=other, roles=["RecordsOfficer", "Reader"])
+    make_users(USERS, fonds, PASSWORD, other=other)
     for n in (1, 2, 4):
         official(fonds, n, day=datetime.date(2026, 1, n))
     transaction.commit()

@@ -19,6 +19,7 @@ from zope.component.hooks import setSite
 
 from sd.archive.testing import PACKAGE_SAMPLES
 from sd.archive.testing import make_fonds
+from sd.archive.testing import make_users
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "corpus"))
 
@@ -58,15 +59,7 @@ def site(functional, tmp_path, monkeypatch):
         "j001": make_fonds(portal, "j001", "J001", "DA/T 22-2015"),
         "j002": make_fonds(portal, "j002", "J002", "DA/T 22-2015"),
     }
-    for user_id, (roles, local) in ACCOUNTS.items():
-        api.user.create(
-            email=f"{user_id}@example.org",
-            username=user_id,
-            password=PASSWORD,
-            roles=roles or ("Member",),
-        )
-        for fonds_id, local_roles in local.items():
-            api.user.grant_roles(username=user_id, obj=fonds[fonds_id], roles=local_roles)
+    make_users(ACCOUNTS, fonds, PASSWORD)
     transaction.commit()
     logout()
     return portal
