@@ -8,8 +8,8 @@ from pdfcheck import needs_tools
 from pdfcheck import pdf_text
 
 from sd.archive.core import pdffonts
-from sd.archive.core.seals.archiving_seal import ArchivingSealFields
-from sd.archive.core.seals.archiving_seal import render_seal_pdf
+from sd.archive.core.seals.seal_rendering import ArchivingSealFields
+from sd.archive.core.seals.seal_rendering import render_seal_pdf
 
 pytestmark = [needs_font, needs_tools]
 CODE = "J001-WS·2024-Y-BGS-0001"

@@ -8,10 +8,10 @@ import warnings
 
 from reportlab.pdfgen import canvas
 
-from sd.archive.core.seals.archiving_seal import ArchivingSealFields
-from sd.archive.core.seals.archiving_seal import make_demo_key
 from sd.archive.core.seals.archiving_seal import stamp_pdf
 from sd.archive.core.seals.pdf import verify_pdf
+from sd.archive.core.seals.seal_key import make_demo_key
+from sd.archive.core.seals.seal_rendering import ArchivingSealFields
 
 
 def _pdf() -> bytes:

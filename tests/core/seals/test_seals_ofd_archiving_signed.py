@@ -6,13 +6,13 @@ from io import BytesIO
 
 import pytest
 
-from sd.archive.core.seals.archiving_seal import ArchivingSealFields
 from sd.archive.core.seals.archiving_seal import archive_ofd
-from sd.archive.core.seals.archiving_seal import make_demo_key
-from sd.archive.core.seals.archiving_seal import verify_detached
 from sd.archive.core.seals.certs import TrustStore
+from sd.archive.core.seals.detached import verify_detached
 from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.core.seals.ofd.package import write_package
+from sd.archive.core.seals.seal_key import make_demo_key
+from sd.archive.core.seals.seal_rendering import ArchivingSealFields
 from sd.archive.core.seals.verify import verify_ofd
 
 FIELDS = ArchivingSealFields("J001", "2026", "0001", "办公室", "永久", "3")

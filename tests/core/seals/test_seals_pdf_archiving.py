@@ -10,16 +10,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from reportlab.pdfgen import canvas
 
-from sd.archive.core.seals.archiving_seal import ArchivingSealFields
-from sd.archive.core.seals.archiving_seal import SealKey
 from sd.archive.core.seals.archiving_seal import archive_ofd
-from sd.archive.core.seals.archiving_seal import make_demo_key
-from sd.archive.core.seals.archiving_seal import render_seal_png
 from sd.archive.core.seals.archiving_seal import stamp_pdf
-from sd.archive.core.seals.archiving_seal import verify_detached
 from sd.archive.core.seals.certs import TrustStore
+from sd.archive.core.seals.detached import verify_detached
 from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.core.seals.pdf import verify_pdf
+from sd.archive.core.seals.seal_key import SealKey
+from sd.archive.core.seals.seal_key import make_demo_key
+from sd.archive.core.seals.seal_rendering import ArchivingSealFields
+from sd.archive.core.seals.seal_rendering import render_seal_png
 
 logging.getLogger("pyhanko").setLevel(logging.ERROR)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.ERROR)

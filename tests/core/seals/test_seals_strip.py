@@ -4,13 +4,13 @@ import logging
 import pytest
 from reportlab.pdfgen import canvas
 
-from sd.archive.core.seals.archiving_seal import ArchivingSealFields
-from sd.archive.core.seals.archiving_seal import make_demo_key
 from sd.archive.core.seals.archiving_seal import stamp_pdf
 from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.core.seals.ofd.package import child
 from sd.archive.core.seals.ofd.package import descendants
 from sd.archive.core.seals.pdf import verify_pdf
+from sd.archive.core.seals.seal_key import make_demo_key
+from sd.archive.core.seals.seal_rendering import ArchivingSealFields
 from sd.archive.core.seals.sm2 import sm3_hex
 from sd.archive.core.seals.strip import strip_ofd
 from sd.archive.core.seals.strip import strip_pdf

@@ -58,7 +58,7 @@ def test_seal_panel_shows_whose_certificate(manager):
     """The seal settings panel names the certificate's subject and validity (北京时间)."""
     from zope.interface import alsoProvides
 
-    from sd.archive.core.seals.archiving_seal import make_demo_key
+    from sd.archive.core.seals.seal_key import make_demo_key
     from sd.archive.interfaces import ISdArchiveLayer
 
     api.portal.set_registry_record(

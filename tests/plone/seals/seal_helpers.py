@@ -31,7 +31,7 @@ def pyhanko_signed_pdf(key=None, field_name="Signature1") -> bytes:
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from sd.archive.core.seals.archiving_seal import make_demo_key
+    from sd.archive.core.seals.seal_key import make_demo_key
 
     key = key or make_demo_key("测试签名人")
     der_key = key.private_key().private_bytes(

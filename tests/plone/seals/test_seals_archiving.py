@@ -8,8 +8,8 @@ from plone.app.testing import logout
 from seal_helpers import plain_pdf
 from seal_helpers import record_with
 
-from sd.archive.core.seals.archiving_seal import verify_detached
 from sd.archive.core.seals.certs import TrustStore
+from sd.archive.core.seals.detached import verify_detached
 from sd.archive.core.seals.ofd.package import OfdPackage
 from sd.archive.core.seals.ofd.package import descendants
 from sd.archive.core.seals.pdf import verify_pdf

@@ -63,7 +63,7 @@ def test_install_step_makes_a_private_demo_key(portal, tmp_path, monkeypatch):
 
 
 def test_key_of_another_certificate_is_refused(portal, seal_key):
-    from sd.archive.core.seals.archiving_seal import make_demo_key
+    from sd.archive.core.seals.seal_key import make_demo_key
 
     api.portal.set_registry_record(
         "sd.archive.seals.archiving_seal_certificate", make_demo_key().cert.decode()

@@ -24,10 +24,10 @@ from ZODB.POSException import ConflictError
 
 from sd.archive import logger
 from sd.archive.core import retention
-from sd.archive.core.seals.archiving_seal import ArchivingSealFields
 from sd.archive.core.seals.archiving_seal import archive_ofd
 from sd.archive.core.seals.archiving_seal import stamp_pdf
 from sd.archive.core.seals.ofd.package import OfdPackage
+from sd.archive.core.seals.seal_rendering import ArchivingSealFields
 from sd.archive.interfaces import IComponent
 from sd.archive.numbering import code_rule
 from sd.archive.numbering import fonds_of

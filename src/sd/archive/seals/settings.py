@@ -28,10 +28,10 @@ from zope.interface import Invalid
 from sd.archive import _
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.core.seals.archiving_seal import SealKey
-from sd.archive.core.seals.archiving_seal import make_demo_key
 from sd.archive.core.seals.certs import TrustStore
 from sd.archive.core.seals.certs import load_certificate
+from sd.archive.core.seals.seal_key import SealKey
+from sd.archive.core.seals.seal_key import make_demo_key
 
 PREFIX = "sd.archive.seals"
 KEY_FILE = "archiving-seal.key"

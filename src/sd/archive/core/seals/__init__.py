@@ -9,5 +9,6 @@ Entry points:
 - :func:`sd.archive.core.seals.verify.verify_ofd` — one :class:`~.verdict.Verdict` per signature
 - :func:`sd.archive.core.seals.pdf.verify_pdf` — the same shape for PDF signatures
 - :mod:`sd.archive.core.seals.archiving_seal` — stamp and sign a PDF or an OFD with the 归档章
+  (the box: :mod:`.seal_rendering`; the key: :mod:`.seal_key`; :mod:`.detached` signatures)
 - :mod:`sd.archive.core.seals.strip` — remove the digital part, keep the seal appearance
 """
