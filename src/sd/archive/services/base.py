@@ -119,6 +119,26 @@ class ArchiveService(Service):
         return json_object(self.request)
 
 
+class ActionDeserializer:
+    """A PATCH that goes through the area's own recorded action (经业务操作的修改) instead of
+    plone.restapi writing the fields: the body read as ``json_object`` (``@type``/``@id``
+    left out) is handed to :meth:`apply`, which checks who owns each field and changes the
+    object or raises an :class:`ArchiveError`."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
+        if data is None:
+            data = json_object(self.request)
+        self.apply({k: v for k, v in data.items() if k not in ("@type", "@id")})
+        return self.context
+
+    def apply(self, data: dict) -> None:
+        raise NotImplementedError
+
+
 def require_submitter(request, whom: str, verb: str) -> None:
     """The submitter check (报送账号): 401 for an anonymous caller (with a Basic challenge),
     403 for an account holding ``sd.archive: Submit packages`` on no fonds. ``whom`` says

@@ -15,19 +15,11 @@ from zope.interface import implementer
 from sd.archive.access import requests
 from sd.archive.interfaces import IAccessRequest
 from sd.archive.interfaces import ISdArchiveLayer
-from sd.archive.services.base import json_object
+from sd.archive.services.base import ActionDeserializer
 
 
 @implementer(IDeserializeFromJson)
 @adapter(IAccessRequest, ISdArchiveLayer)
-class DeserializeAccessRequestFromJson:
-    def __init__(self, context, request):
-        self.context = context
-        self.request = request
-
-    def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
-        if data is None:
-            data = json_object(self.request)
-        data = {k: v for k, v in data.items() if k not in ("@type", "@id")}
+class DeserializeAccessRequestFromJson(ActionDeserializer):
+    def apply(self, data: dict) -> None:
         requests.update_draft(self.context, data)
-        return self.context

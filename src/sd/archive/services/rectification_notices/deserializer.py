@@ -22,20 +22,13 @@ from sd.archive.rectification import notices
 from sd.archive.rectification.content import OFFICER_FIELDS
 from sd.archive.rectification.content import SUPERVISOR_FIELDS
 from sd.archive.rectification.interfaces import IRectificationNotice
-from sd.archive.services.base import json_object
+from sd.archive.services.base import ActionDeserializer
 
 
 @implementer(IDeserializeFromJson)
 @adapter(IRectificationNotice, ISdArchiveLayer)
-class DeserializeRectificationNoticeFromJson:
-    def __init__(self, context, request):
-        self.context = context
-        self.request = request
-
-    def __call__(self, validate_all=False, data=None, create=False, mask_validation_errors=True):
-        if data is None:
-            data = json_object(self.request)
-        data = {k: v for k, v in data.items() if k not in ("@type", "@id")}
+class DeserializeRectificationNoticeFromJson(ActionDeserializer):
+    def apply(self, data: dict) -> None:
         supervisor = api.user.has_permission(notices.SUPERVISE, obj=self.context)
         if not supervisor:
             mine = set(data) & set(OFFICER_FIELDS)
@@ -55,4 +48,3 @@ class DeserializeRectificationNoticeFromJson:
                 "Forbidden",
             )
         notices.amend(self.context, data)
-        return self.context
