@@ -23,6 +23,10 @@ from asn1crypto import core
 from ..errors import ArchiveError
 from .certs import CertInfo
 from .certs import load_certificate
+from .ses_asn1 import SESealV1
+from .ses_asn1 import SESealV4
+from .ses_asn1 import SESSignatureV1
+from .ses_asn1 import SESSignatureV4
 from .sm2 import SM2_SIGNATURE_NAMES
 from .sm2 import verify_sm2
 from .times import parse_time
@@ -33,157 +37,6 @@ class SealFormatError(ArchiveError):
 
     def __init__(self, message, problems=None):
         super().__init__(message, list(problems or []), 422, "SealUnreadable")
-
-
-# ---------------------------------------------------------------- ASN.1 schemas (lenient)
-class SesString(core.Choice):
-    _alternatives = [
-        ("ia5", core.IA5String),
-        ("utf8", core.UTF8String),
-        ("printable", core.PrintableString),
-        ("visible", core.VisibleString),
-        ("bmp", core.BMPString),
-        ("octets", core.OctetString),
-    ]
-
-
-class SesTime(core.Choice):
-    _alternatives = [
-        ("generalized", core.GeneralizedTime),
-        ("utc", core.UTCTime),
-        ("bits", core.BitString),
-        ("octets", core.OctetString),
-        ("ia5", core.IA5String),
-        ("printable", core.PrintableString),
-    ]
-
-
-class ExtensionData(core.Sequence):
-    _fields = [
-        ("extn_id", core.ObjectIdentifier),
-        ("critical", core.Boolean, {"default": False}),
-        ("extn_value", core.OctetString),
-    ]
-
-
-class ExtDatas(core.SequenceOf):
-    _child_spec = ExtensionData
-
-
-class SealHeader(core.Sequence):
-    _fields = [("id", SesString), ("version", core.Integer), ("vid", SesString)]
-
-
-class SealPropertyV4(core.Sequence):
-    _fields = [
-        ("type", core.Integer),
-        ("name", SesString),
-        ("cert_list_type", core.Integer),
-        ("cert_list", core.Any),
-        ("create_date", SesTime),
-        ("valid_start", SesTime),
-        ("valid_end", SesTime),
-    ]
-
-
-class SealPropertyV1(core.Sequence):
-    _fields = [
-        ("type", core.Integer),
-        ("name", SesString),
-        ("cert_list", core.Any),
-        ("create_date", SesTime),
-        ("valid_start", SesTime),
-        ("valid_end", SesTime),
-    ]
-
-
-class PictureInfo(core.Sequence):
-    """SES_ESPictureInfo (印章图像): type, data, width and height in millimetres."""
-
-    _fields = [
-        ("type", SesString),
-        ("data", core.OctetString),
-        ("width", core.Integer),
-        ("height", core.Integer),
-    ]
-
-
-class SealInfoV4(core.Sequence):
-    _fields = [
-        ("header", SealHeader),
-        ("es_id", SesString),
-        ("property", SealPropertyV4),
-        ("picture", PictureInfo),
-        ("ext_datas", ExtDatas, {"optional": True}),
-    ]
-
-
-class SealInfoV1(core.Sequence):
-    _fields = [
-        ("header", SealHeader),
-        ("es_id", SesString),
-        ("property", SealPropertyV1),
-        ("picture", PictureInfo),
-        ("ext_datas", ExtDatas, {"optional": True}),
-    ]
-
-
-class SESealV4(core.Sequence):
-    _fields = [
-        ("e_seal_info", SealInfoV4),
-        ("cert", core.OctetString),
-        ("sign_alg_id", core.ObjectIdentifier),
-        ("signed_value", core.BitString),
-    ]
-
-
-class SignInfoV1(core.Sequence):
-    _fields = [
-        ("cert", core.OctetString),
-        ("signature_algorithm", core.ObjectIdentifier),
-        ("sign_data", core.BitString),
-    ]
-
-
-class SESealV1(core.Sequence):
-    _fields = [("e_seal_info", SealInfoV1), ("sign_info", SignInfoV1)]
-
-
-class TBSSignV4(core.Sequence):
-    _fields = [
-        ("version", core.Integer),
-        ("eseal", SESealV4),
-        ("time_info", SesTime),
-        ("data_hash", core.BitString),
-        ("property_info", SesString),
-        ("ext_datas", ExtDatas, {"explicit": 0, "optional": True}),
-    ]
-
-
-class SESSignatureV4(core.Sequence):
-    _fields = [
-        ("to_sign", TBSSignV4),
-        ("cert", core.OctetString),
-        ("signature_alg_id", core.ObjectIdentifier),
-        ("signature", core.BitString),
-        ("time_stamp", core.Any, {"explicit": 0, "optional": True}),
-    ]
-
-
-class TBSSignV1(core.Sequence):
-    _fields = [
-        ("version", core.Integer),
-        ("eseal", SESealV1),
-        ("time_info", SesTime),
-        ("data_hash", core.BitString),
-        ("property_info", SesString),
-        ("cert", core.OctetString),
-        ("signature_algorithm", core.ObjectIdentifier),
-    ]
-
-
-class SESSignatureV1(core.Sequence):
-    _fields = [("to_sign", TBSSignV1), ("signature", core.BitString)]
 
 
 # ---------------------------------------------------------------- helpers
