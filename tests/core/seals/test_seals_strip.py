@@ -5,9 +5,9 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from sd.archive.core.seals.archiving_seal import stamp_pdf
+from sd.archive.core.seals.ofd.elements import child
+from sd.archive.core.seals.ofd.elements import descendants
 from sd.archive.core.seals.ofd.package import OfdPackage
-from sd.archive.core.seals.ofd.package import child
-from sd.archive.core.seals.ofd.package import descendants
 from sd.archive.core.seals.pdf import verify_pdf
 from sd.archive.core.seals.seal_key import make_demo_key
 from sd.archive.core.seals.seal_rendering import ArchivingSealFields

@@ -14,9 +14,9 @@ from seal_helpers import record_with
 from zope.component.hooks import setSite
 from zope.interface import alsoProvides
 
+from sd.archive.core.seals.ofd.elements import child
+from sd.archive.core.seals.ofd.elements import descendants
 from sd.archive.core.seals.ofd.package import OfdPackage
-from sd.archive.core.seals.ofd.package import child
-from sd.archive.core.seals.ofd.package import descendants
 from sd.archive.core.seals.sm2 import sm3_hex
 from sd.archive.interfaces import ISdArchiveLayer
 from sd.archive.numbering import assign_code

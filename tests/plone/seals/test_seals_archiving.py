@@ -10,8 +10,8 @@ from seal_helpers import record_with
 
 from sd.archive.core.seals.certs import TrustStore
 from sd.archive.core.seals.detached import verify_detached
+from sd.archive.core.seals.ofd.elements import descendants
 from sd.archive.core.seals.ofd.package import OfdPackage
-from sd.archive.core.seals.ofd.package import descendants
 from sd.archive.core.seals.pdf import verify_pdf
 from sd.archive.core.seals.sm2 import sm3_hex
 from sd.archive.numbering import assign_code

@@ -15,8 +15,8 @@ from .certs import CertInfo
 from .certs import TrustStore
 from .certs import load_certificate
 from .certs import verify_signed_by
+from .ofd.model import SignatureInfo
 from .ofd.package import OfdPackage
-from .ofd.package import SignatureInfo
 from .ses import SealFormatError
 from .ses import SesSignature
 from .ses import parse_seal

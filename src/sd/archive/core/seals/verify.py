@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .certs import TrustStore
-from .ofd.package import OfdDocument
+from .ofd.model import OfdDocument
+from .ofd.model import SignatureInfo
 from .ofd.package import OfdPackage
-from .ofd.package import SignatureInfo
 from .signed_value import check_bare
 from .signed_value import check_pkcs7
 from .signed_value import check_ses

@@ -188,10 +188,10 @@ def _pdf(path, ocr: bool, timeout) -> TextResult:
 
 def _ofd(path) -> TextResult:
     from ..errors import ArchiveError
+    from ..seals.ofd.elements import descendants
+    from ..seals.ofd.elements import local
+    from ..seals.ofd.elements import parse_box
     from ..seals.ofd.package import OfdPackage
-    from ..seals.ofd.package import descendants
-    from ..seals.ofd.package import local
-    from ..seals.ofd.package import parse_box
 
     try:
         package = OfdPackage.open(path)

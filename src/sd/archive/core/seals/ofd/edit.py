@@ -13,18 +13,18 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from .package import _PARSER
-from .package import OfdDocument
+from .elements import SAFE_PARSER
+from .elements import child
+from .elements import children
+from .elements import local
+from .elements import text_of
+from .model import OfdDocument
+from .model import Page
 from .package import OfdPackage
-from .package import Page
-from .package import child
-from .package import children
-from .package import local
-from .package import text_of
 
 
 def _load(entries: dict[str, bytes], path: str):
-    return etree.fromstring(entries[path], _PARSER)
+    return etree.fromstring(entries[path], SAFE_PARSER)
 
 
 def _store(entries: dict[str, bytes], path: str, root) -> None:
@@ -73,7 +73,7 @@ def _max_id_in_use(entries: dict[str, bytes], declared: str | None) -> int:
         if not name.lower().endswith(".xml") or b'ID="' not in data:
             continue
         try:
-            for element in etree.fromstring(data, _PARSER).iter():
+            for element in etree.fromstring(data, SAFE_PARSER).iter():
                 value = element.get("ID")
                 if value and value.isdigit():
                     highest = max(highest, int(value))
@@ -305,7 +305,7 @@ def add_vector_layer(
     seal = OfdPackage.open(seal_ofd)
     seal_doc = seal.documents[0]
     seal_page = seal_doc.pages[0]
-    content_root = etree.fromstring(seal.entries[seal_page.path], _PARSER)
+    content_root = etree.fromstring(seal.entries[seal_page.path], SAFE_PARSER)
     area = child(content_root, "Area")
     box = None
     if area is not None and child(area, "PhysicalBox") is not None:
@@ -318,7 +318,7 @@ def add_vector_layer(
     seal_res = []
     for path in [*seal_doc.public_res, *seal_doc.document_res]:
         if path in seal.entries:
-            seal_res.append((path, etree.fromstring(seal.entries[path], _PARSER)))
+            seal_res.append((path, etree.fromstring(seal.entries[path], SAFE_PARSER)))
     resource_elements = [
         (path, res, group, item)
         for path, res in seal_res

@@ -18,8 +18,6 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,49 +25,22 @@ from lxml import etree
 
 from ...errors import PackageError
 from ...errors import Problem
+from .elements import SAFE_PARSER
+from .elements import child
+from .elements import children
+from .elements import descendants
+from .elements import local
+from .elements import parse_box
+from .elements import text_of
+from .model import OfdDocument
+from .model import Page
+from .model import Reference
+from .model import SignatureInfo
+from .model import StampAnnot
 
 MAX_ENTRIES = 20_000
 MAX_TOTAL_BYTES = 1 << 30  # 1 GiB uncompressed
 MAX_RATIO = 200
-
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-def local(tag) -> str:
-    """The local name of an lxml tag (``{ns}Page`` → ``Page``)."""
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
-def children(element, name: str) -> list:
-    """Direct children with local name ``name``."""
-    return [c for c in element if local(c.tag) == name]
-
-
-def child(element, name: str):
-    for c in element:
-        if local(c.tag) == name:
-            return c
-    return None
-
-
-def descendants(element, name: str) -> list:
-    return [e for e in element.iter() if local(e.tag) == name]
-
-
-def text_of(element, name: str) -> str:
-    found = child(element, name) if element is not None else None
-    return (found.text or "").strip() if found is not None else ""
-
-
-def parse_box(text: str | None) -> tuple[float, float, float, float] | None:
-    """An OFD box ``"x y w h"`` (millimetres) as four floats (区域)."""
-    if not text:
-        return None
-    try:
-        values = [float(v) for v in text.replace(",", " ").split()]
-    except ValueError:
-        return None
-    return tuple(values) if len(values) == 4 else None  # type: ignore[return-value]
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
@@ -85,77 +56,6 @@ def _entry_name(info: zipfile.ZipInfo) -> str:
             except UnicodeDecodeError:
                 continue
     return name
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One protected file of a signature (签名保护的文件): FileRef and its CheckValue."""
-
-    file_ref: str
-    path: str
-    check_value: bytes
-
-
-@dataclass(frozen=True)
-class StampAnnot:
-    """Where a seal appears (签章外观位置): page ID, boundary and optional clip, in mm."""
-
-    id: str
-    page_ref: str
-    boundary: tuple[float, float, float, float] | None
-    clip: tuple[float, float, float, float] | None = None
-
-
-@dataclass
-class SignatureInfo:
-    """One ``Signature.xml`` (签名描述文件) with the entry in ``Signatures.xml``."""
-
-    id: str
-    type: str  # "Seal" (default) or "Sign"
-    path: str
-    raw: bytes = field(repr=False)
-    provider: dict = field(default_factory=dict)
-    method: str = ""
-    datetime_text: str = ""
-    check_method: str = ""
-    references: list[Reference] = field(default_factory=list)
-    stamp_annots: list[StampAnnot] = field(default_factory=list)
-    seal_path: str | None = None
-    signed_value_path: str | None = None
-
-    @property
-    def kind(self) -> str:
-        """``seal`` for an electronic seal signature, ``sign`` for a bare digital signature."""
-        return "sign" if self.type.lower() == "sign" else "seal"
-
-
-@dataclass(frozen=True)
-class Page:
-    id: str
-    path: str
-    index: int
-
-
-@dataclass
-class OfdDocument:
-    """One document of the package (文档, a DocBody)."""
-
-    index: int
-    root_path: str
-    pages: list[Page] = field(default_factory=list)
-    signatures_path: str | None = None
-    signatures: list[SignatureInfo] = field(default_factory=list)
-    document_res: list[str] = field(default_factory=list)
-    public_res: list[str] = field(default_factory=list)
-    annotations_path: str | None = None
-    physical_box: tuple[float, float, float, float] | None = None
-
-    def page_by_ref(self, page_ref: str) -> Page | None:
-        """The page a ``PageRef`` names: its ``ID`` (standard), else a 1-based index."""
-        for page in self.pages:
-            if page.id == page_ref:
-                return page
-        return None
 
 
 class OfdPackage:
@@ -256,7 +156,7 @@ class OfdPackage:
 
     def xml(self, path: str):
         try:
-            return etree.fromstring(self.read(path), _PARSER)
+            return etree.fromstring(self.read(path), SAFE_PARSER)
         except etree.XMLSyntaxError as exc:
             raise PackageError(
                 f"OFD entry is not well-formed XML: {path}",
@@ -323,7 +223,7 @@ class OfdPackage:
 
     def _read_signature(self, info: SignatureInfo) -> None:
         try:
-            root = etree.fromstring(info.raw, _PARSER)
+            root = etree.fromstring(info.raw, SAFE_PARSER)
         except etree.XMLSyntaxError:
             return
         signed = child(root, "SignedInfo")

@@ -35,11 +35,11 @@ from .edit import _load
 from .edit import _ns
 from .edit import _q
 from .edit import _store
-from .package import OfdDocument
+from .elements import child
+from .elements import children
+from .model import OfdDocument
+from .model import Page
 from .package import OfdPackage
-from .package import Page
-from .package import child
-from .package import children
 
 
 def protected_entries(package: OfdPackage) -> set[str]:
