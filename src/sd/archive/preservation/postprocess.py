@@ -12,8 +12,9 @@ removes the entries in the same transaction, up to ``SD_ARCHIVE_POSTPROCESS_BATC
 and packaged meanwhile; a batch that fails is taken again one record at a time. The text of the
 next records is extracted ahead on helper threads (:class:`TextAhead`) and their PDF originals
 are sealed ahead in a process (:class:`SealAhead`), also while the worker gives way to
-intake. The queue is 32 shards whose concurrent changes merge (:class:`PendingWork`), so
-adding and taking never conflict.
+intake (both in ``ahead``). The queue is 32 shards whose concurrent changes merge
+(:class:`PendingWork`), so adding and taking never conflict; the drain loop, shared with the
+text queue, is in ``drainloop``.
 
 ``SD_ARCHIVE_POSTPROCESS``: ``queue`` (default) or ``inline`` (everything in the archiving
 transaction, as before the queue; the test layers use it). ``SD_ARCHIVE_POSTPROCESS_WORKER=off``
@@ -38,7 +39,6 @@ from datetime import datetime
 
 import transaction
 from persistent import Persistent
-from ZODB.POSException import ConflictError
 
 from sd.archive import logger
 from sd.archive.seals.archiving import seal_archived
@@ -47,6 +47,10 @@ from sd.archive.text import queue as text_queue
 
 from . import alarms
 from . import store
+from .ahead import SealAhead
+from .ahead import TextAhead
+from .drainloop import AHEAD_EVERY  # noqa: F401 - the drain loop's names, as before
+from .drainloop import drain_queue
 
 QUEUE_KEY = "sd.archive.preservation.postprocess"
 SEAL = "seal"
@@ -243,201 +247,7 @@ def next_uid(site=None) -> str | None:
     return None
 
 
-class TextAhead:
-    """The text of the next queued records, extracted ahead on helper threads (预先提取文本).
-
-    Text extraction runs external tools (pdftotext, OCR) on the components' blob files: work
-    outside the interpreter that needs nothing of the database but the file paths. The worker
-    looks up the next records of the queue (in its own thread and connection) and hands the
-    paths of their originals to a small thread pool, also while it gives way to intake, so the
-    tools run on the other core meanwhile; when the worker then takes the record,
-    ``extractor`` answers from the finished result (the same :func:`extract` of the same file,
-    so the result is the one the record would get anyway). Nothing here is durable: a result
-    not used (a record changed or gone, a restart) is dropped and the text is extracted then.
-    """
-
-    def __init__(self, threads: int = 2, depth: int = 128, extract=None):
-        self.threads = threads
-        self.depth = depth
-        self._extract = extract
-        self._pool = None
-        self._lock = threading.Lock()
-        self._futures: dict[tuple[str, str], object] = {}  # (path, name) → Future, in order
-        self._seen: dict[str, None] = {}  # uids looked at (ordered, bounded)
-        self.hits = self.misses = 0
-
-    def _function(self):
-        if self._extract is None:
-            from sd.archive.core.text import extract
-
-            self._extract = extract
-        return self._extract
-
-    def _submit(self, path: str, name: str) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with self._lock:
-            if (path, name) in self._futures:
-                return
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="sd-text-ahead")
-            self._futures[(path, name)] = self._pool.submit(self._function(), path, name)
-            while len(self._futures) > 4 * self.depth:  # never used: drop the oldest
-                self._futures.pop(next(iter(self._futures))).cancel()
-
-    def fill(self, site=None) -> int:
-        """Submit the originals of the next ``depth`` queued records not looked at yet."""
-        from sd.archive.text import _entries
-        from sd.archive.text.store import _blob_path
-
-        from .package import components
-
-        submitted = 0
-        for uid in upcoming(site, self.depth):
-            if uid in self._seen:
-                continue
-            self._seen[uid] = None
-            if len(self._seen) > 8 * self.depth:
-                self._seen.pop(next(iter(self._seen)))
-            if not text_queue.is_pending_uid(uid, site):
-                continue
-            record = store.record_by_uid(uid)
-            if record is None:
-                continue
-            entries = _entries(record)
-            for component in components(record):
-                if getattr(component, "version_of", None) or component.UID() in entries:
-                    continue
-                try:
-                    path = _blob_path(component)
-                except Exception as error:  # noqa: BLE001 - the worker meets it again
-                    logger.debug("text of %s not extracted ahead: %s", uid, error)
-                    continue
-                self._submit(path, component.file.filename or component.getId())
-                submitted += 1
-        return submitted
-
-    def extractor(self, path: str, name: str):
-        """:func:`extract` of ``path``, from the result extracted ahead when there is one."""
-        with self._lock:
-            future = self._futures.pop((path, name), None)
-        if future is not None and not future.cancelled():
-            self.hits += 1
-            return future.result()
-        self.misses += 1
-        return self._function()(path, name)
-
-
 text_ahead = TextAhead(int(os.environ.get("SD_ARCHIVE_TEXT_AHEAD_THREADS", 2)))
-
-
-def _key_of(data: bytes, fields, key) -> tuple:
-    from hashlib import sha256
-
-    return (sha256(data).hexdigest(), repr(fields), sha256(key.key + key.cert).hexdigest())
-
-
-class SealAhead:
-    """The archiving seal (归档章) of the next queued records' PDF originals, drawn and signed
-    ahead in worker processes (预先盖章).
-
-    Stamping a PDF (reportlab draws the seal, pyHanko signs) is pure Python: in the worker
-    thread it holds the interpreter lock against the requests. The worker reads the originals
-    of the next records that wait for their seal (in its own thread and connection), and a
-    ``spawn`` pool (``SD_ARCHIVE_SEAL_PROCESSES``, default 1) runs :func:`stamp_pdf` on
-    another core, also while the worker gives way to intake. When the worker then seals the
-    record, ``stamp`` answers from the result made from the same bytes, the same seal items and
-    the same key (else it stamps here). Nothing here is durable: the sealed version is added
-    by the worker in the record's transaction, as before."""
-
-    def __init__(self, processes: int = 1, depth: int = 64):
-        self.processes = processes
-        self.depth = depth
-        self._pool = None
-        self._lock = threading.Lock()
-        self._futures: dict[tuple, object] = {}
-        self._seen: dict[str, None] = {}
-        self.hits = self.misses = 0
-
-    def _executor(self):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from sd.archive.core.preservation.writer_process import _exit_with_parent
-
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_parent,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
-
-    def fill(self, site=None) -> int:
-        """Submit the PDF originals of the next ``depth`` records waiting for their seal."""
-        from sd.archive.core.seals.archiving_seal import stamp_pdf
-        from sd.archive.seals import settings
-        from sd.archive.seals.archiving import originals
-        from sd.archive.seals.archiving import seal_fields
-        from sd.archive.seals.verification import component_bytes
-        from sd.archive.seals.verification import component_format
-
-        submitted = 0
-        key = None
-        for uid in upcoming(site, self.depth):
-            if uid in self._seen:
-                continue
-            self._seen[uid] = None
-            if len(self._seen) > 8 * self.depth:
-                self._seen.pop(next(iter(self._seen)))
-            shard = _shard(uid, site)
-            if shard is None or SEAL not in shard.items.get(uid, ((), ()))[1]:
-                continue
-            record = store.record_by_uid(uid)
-            if record is None:
-                continue
-            try:
-                key = key or settings.load_key()
-                fields = seal_fields(record)
-                for original in originals(record):
-                    data = component_bytes(original)
-                    if component_format(original, data) != "PDF":
-                        continue
-                    with self._lock:
-                        wanted = _key_of(data, fields, key)
-                        if wanted not in self._futures:
-                            self._futures[wanted] = self._executor().submit(
-                                stamp_pdf, data, fields, key
-                            )
-                            submitted += 1
-                        while len(self._futures) > 4 * self.depth:
-                            self._futures.pop(next(iter(self._futures))).cancel()
-            except Exception as error:  # noqa: BLE001 - the worker meets it again and says so
-                logger.debug("seal of %s not made ahead: %s", uid, error)
-        return submitted
-
-    def stamp(self, data: bytes, fields, key) -> bytes:
-        """:func:`stamp_pdf`, from the result made ahead when there is one."""
-        from concurrent.futures.process import BrokenProcessPool
-
-        from sd.archive.core.seals.archiving_seal import stamp_pdf
-
-        with self._lock:
-            future = self._futures.pop(_key_of(data, fields, key), None)
-        if future is not None and not future.cancelled():
-            try:
-                sealed = future.result()
-            except BrokenProcessPool:  # a killed seal process: stamp here, a new pool later
-                with self._lock:
-                    self._pool = None
-            else:
-                self.hits += 1
-                return sealed
-        self.misses += 1
-        return stamp_pdf(data, fields, key)
-
-
 seal_ahead = SealAhead(int(os.environ.get("SD_ARCHIVE_SEAL_PROCESSES", 1)))
 
 
@@ -509,106 +319,6 @@ def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
         ahead=_ahead,
         batch=(upcoming, take_many, BATCH) if BATCH > 1 else None,
     )
-
-
-AHEAD_EVERY = 0.5  # seconds between looks at the queue while giving way
-
-
-def drain_queue(
-    next_uid,
-    take,
-    give_up,
-    what: str,
-    site=None,
-    limit=None,
-    polite=False,
-    ahead=None,
-    batch=None,
-) -> int:
-    """The drain loop of a queue of this shape (this one, the text queue): ``take(uid, site)``
-    each ``next_uid(site)`` and commit; a conflict is retried, any other failure handed to
-    ``give_up(uid, site, error)`` after the abort. ``ahead(site)``, when given, is called
-    before each record and every ``AHEAD_EVERY`` seconds while giving way (on a fresh
-    snapshot), to start work on the next records that needs no transaction.
-
-    ``batch = (upcoming, take_many, size)``: up to ``size`` records ``upcoming(site, size)``
-    are taken together, ``take_many(uids, site)``, and committed in one transaction (all or
-    none of them leave the queue); when a batch fails other than by a conflict, its records
-    are taken again one by one, so that only the bad one is given up."""
-    done = conflicts = singles = 0
-    since_look = [0.0]  # seconds waited since ``ahead`` last looked
-
-    def waiting(step: float) -> None:
-        time.sleep(step)
-        since_look[0] += step
-        if ahead is not None and since_look[0] >= AHEAD_EVERY:
-            since_look[0] = 0.0
-            transaction.abort()  # see what arrived meanwhile
-            ahead(site)
-
-    while limit is None or done < limit:
-        if polite and give_way(site, wait=waiting):
-            transaction.abort()  # see what arrived while waiting
-        if ahead is not None:
-            ahead(site)
-        taken = failed = 0
-        if batch is not None and not singles:
-            size = batch[2] if limit is None else min(batch[2], limit - done)
-            taken, failed = _take_batch(batch, site, size, what)
-        if taken == failed == 0:
-            uid = next_uid(site)
-            if uid is None:
-                break
-            taken, failed = _take_one(take, give_up, uid, site, what)
-            singles = max(0, singles - 1) if taken else singles
-        else:
-            singles = failed if taken is not None else singles
-        if taken is None:  # a conflict: retried
-            conflicts += 1
-            if conflicts > 20:
-                raise failed
-            time.sleep(0.05 * conflicts)
-            continue
-        done += taken
-    return done
-
-
-def _take_one(take, give_up, uid: str, site, what: str):
-    """One record of :func:`drain_queue`: ``(1, 0)`` when done or given up, ``(None, conflict)``
-    after a conflict."""
-    try:
-        take(uid, site)
-        transaction.commit()
-    except ConflictError as conflict:
-        transaction.abort()
-        logger.info("%s for %s will be retried: %s", what, uid, conflict)
-        return None, conflict
-    except Exception as error:  # noqa: BLE001 - one bad record must not stop the queue
-        transaction.abort()
-        give_up(uid, site, error)
-    return 1, 0
-
-
-def _take_batch(batch, site, size: int, what: str):
-    """One batch of :func:`drain_queue`: ``(taken, 0)`` when committed, ``(None, conflict)``
-    after a conflict, ``(0, n)`` when its ``n`` records must be taken one by one, ``(0, 0)``
-    when fewer than two records wait."""
-    upcoming, take_many, _size = batch
-    uids = upcoming(site, size)
-    if len(uids) < 2:
-        return 0, 0
-    try:
-        take_many(uids, site)
-        transaction.commit()
-    except ConflictError as conflict:
-        transaction.abort()
-        logger.info("%s for %s records will be retried: %s", what, len(uids), conflict)
-        return None, conflict
-    except Exception as error:  # noqa: BLE001 - find the bad one, one by one
-        transaction.abort()
-        logger.warning("%s for %s records: %s; now one by one", what, len(uids), error)
-        return 0, len(uids)
-    return len(uids), 0
 
 
 def _give_up(uid: str, site, error) -> None:
