@@ -5,10 +5,17 @@ import datetime
 import pytest
 
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import Candidate
-from sd.archive.core.appraisal.rules import Decision
-from sd.archive.core.appraisal.rules import Kind
-from sd.archive.core.appraisal.rules import Opinion
+from sd.archive.core.appraisal.batch import AppraisalRefused
+from sd.archive.core.appraisal.batch import Decision
+from sd.archive.core.appraisal.batch import Kind
+from sd.archive.core.appraisal.batch import Opinion
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.inputs import check_group
+from sd.archive.core.appraisal.inputs import parse_opinion
+from sd.archive.core.appraisal.inputs import supervisors
+from sd.archive.core.appraisal.proposal import Candidate
+from sd.archive.core.appraisal.proposal import candidate_problems
+from sd.archive.core.appraisal.proposal import check_proposal
 
 TODAY = datetime.date(2026, 12, 7)
 EXPIRED = datetime.date(2021, 12, 31)
@@ -45,19 +52,19 @@ def codes(problems):
     ],
 )
 def test_candidate_problems(kw, kind, expected):
-    assert codes(rules.candidate_problems(cand(**kw), kind, TODAY)) == expected
+    assert codes(candidate_problems(cand(**kw), kind, TODAY)) == expected
 
 
 def test_one_bad_record_refuses_the_whole_proposal():
-    with pytest.raises(rules.AppraisalRefused) as info:
-        rules.check_proposal([cand(), cand(uid="u2", period="Y", due=None)], Kind.AGENCY, TODAY)
+    with pytest.raises(AppraisalRefused) as info:
+        check_proposal([cand(), cand(uid="u2", period="Y", due=None)], Kind.AGENCY, TODAY)
     assert info.value.status == 409 and codes(info.value.problems) == ["APPRAISAL-PERMANENT"]
     assert (
         info.value.as_dict()["message"].startswith("鉴定销毁不予办理")
         or "鉴定" in info.value.message
     )
-    with pytest.raises(rules.AppraisalRefused) as info:
-        rules.check_proposal([], Kind.AGENCY, TODAY)
+    with pytest.raises(AppraisalRefused) as info:
+        check_proposal([], Kind.AGENCY, TODAY)
     assert info.value.status == 422
 
 
@@ -76,15 +83,13 @@ def test_one_bad_record_refuses_the_whole_proposal():
     ],
 )
 def test_bad_opinions(body, code):
-    with pytest.raises(rules.AppraisalRefused) as info:
-        rules.parse_opinion(body, "officer")
+    with pytest.raises(AppraisalRefused) as info:
+        parse_opinion(body, "officer")
     assert info.value.status == 400 and codes(info.value.problems) == [code]
 
 
 def test_opinion_parsed():
-    found = rules.parse_opinion(
-        {"record": "u1", "decision": "keep", "years": 5, "reason": " 查考 "}, "m"
-    )
+    found = parse_opinion({"record": "u1", "decision": "keep", "years": 5, "reason": " 查考 "}, "m")
     assert (found.scope, found.decision, found.years, found.reason) == (
         "u1",
         Decision.KEEP,
@@ -92,9 +97,7 @@ def test_opinion_parsed():
         "查考",
     )
     assert found.label_zh() == "继续保存5年"
-    assert (
-        rules.parse_opinion({"decision": "destroy", "reason": "r", "years": 3}, "m").years is None
-    )
+    assert parse_opinion({"decision": "destroy", "reason": "r", "years": 3}, "m").years is None
 
 
 def op(member, scope, decision, years=None):
@@ -123,13 +126,13 @@ def test_tally_destroy_only_when_unanimous():
 
 
 def test_group_needs_two_distinct_members():
-    assert rules.check_group(["a", " b ", "a"]) == ("a", "b")
+    assert check_group(["a", " b ", "a"]) == ("a", "b")
     for members in ([], ["a"], ["a", "a"], ["a", " "]):
-        with pytest.raises(rules.AppraisalRefused) as info:
-            rules.check_group(members)
+        with pytest.raises(AppraisalRefused) as info:
+            check_group(members)
         assert codes(info.value.problems) == ["APPRAISAL-GROUP"]
-    with pytest.raises(rules.AppraisalRefused) as info:
-        rules.check_group(["a", "ghost"], known=lambda m: m == "a")
+    with pytest.raises(AppraisalRefused) as info:
+        check_group(["a", "ghost"], known=lambda m: m == "a")
     assert codes(info.value.problems) == ["APPRAISAL-MEMBER"]
 
 
@@ -147,21 +150,21 @@ def test_group_needs_two_distinct_members():
     ],
 )
 def test_two_distinct_supervisors(names):
-    with pytest.raises(rules.AppraisalRefused) as info:
-        rules.supervisors(names)
+    with pytest.raises(AppraisalRefused) as info:
+        supervisors(names)
     assert info.value.status == 422 and codes(info.value.problems) == ["APPRAISAL-SUPERVISORS"]
 
 
 def test_supervisors_ok():
-    assert rules.supervisors([" 张三", "李四"]) == ("张三", "李四")
+    assert supervisors([" 张三", "李四"]) == ("张三", "李四")
 
 
 def test_approver():
     rules.check_approver("leader", "officer", True)
-    with pytest.raises(rules.AppraisalRefused) as info:
+    with pytest.raises(AppraisalRefused) as info:
         rules.check_approver("leader", "leader", True)
     assert info.value.status == 403 and codes(info.value.problems) == ["APPRAISAL-OWN-PROPOSAL"]
-    with pytest.raises(rules.AppraisalRefused) as info:
+    with pytest.raises(AppraisalRefused) as info:
         rules.check_approver("member", "officer", False)
     assert codes(info.value.problems) == ["APPRAISAL-LEADER"]
 
@@ -170,27 +173,27 @@ def test_the_leader_of_each_kind():
     """机关档案室批次：机关领导 (AgencyLeader)；馆藏批次：档案馆领导 (Leader)."""
     assert rules.approves({"AgencyLeader", "Reader"}, "agency")
     assert not rules.approves({"Leader"}, "agency")
-    assert rules.approves({"Leader"}, rules.Kind.HOLDINGS)
+    assert rules.approves({"Leader"}, Kind.HOLDINGS)
     assert not rules.approves({"AgencyLeader", "Archivist"}, "holdings")
     assert rules.approves({"Manager"}, "agency") and rules.approves({"Manager"}, "holdings")
-    with pytest.raises(rules.AppraisalRefused) as info:
+    with pytest.raises(AppraisalRefused) as info:
         rules.check_approver("leader", "officer", False, "b1", "agency")
     assert info.value.status == 403 and "机关领导" in info.value.problems[0].message
-    with pytest.raises(rules.AppraisalRefused) as info:
+    with pytest.raises(AppraisalRefused) as info:
         rules.check_approver("leader", "officer", False, "b1", "holdings")
     assert "档案馆领导" in info.value.problems[0].message
 
 
 def test_state_member_and_batch_checks():
-    rules.check_state("opinions", [rules.State.OPINIONS])
-    with pytest.raises(rules.AppraisalRefused) as info:
-        rules.check_state("executed", [rules.State.APPROVED])
+    rules.check_state("opinions", [State.OPINIONS])
+    with pytest.raises(AppraisalRefused) as info:
+        rules.check_state("executed", [State.APPROVED])
     assert info.value.status == 409 and "已执行" in info.value.problems[0].message
-    with pytest.raises(rules.AppraisalRefused) as info:
+    with pytest.raises(AppraisalRefused) as info:
         rules.check_member("x", ("a", "b"))
     assert info.value.status == 403
     rules.check_in_batch("*", {"u1"})
-    with pytest.raises(rules.AppraisalRefused) as info:
+    with pytest.raises(AppraisalRefused) as info:
         rules.check_in_batch("u9", {"u1"})
     assert info.value.status == 422 and codes(info.value.problems) == ["APPRAISAL-NOT-IN-BATCH"]
 

@@ -14,7 +14,7 @@ from plone import api
 from sd.archive.appraisal import batches
 from sd.archive.appraisal import certificate
 from sd.archive.appraisal import execution
-from sd.archive.core.appraisal import rules
+from sd.archive.core.appraisal.batch import AppraisalRefused
 from sd.archive.core.preservation import backup as backup_core
 from sd.archive.core.preservation.storage import aip_path
 from sd.archive.ledger.current import current_ledger
@@ -165,7 +165,7 @@ def test_holdings_batch_archivist_proposes_leader_approves(team, ap):
     with api.env.adopt_user(username="archivist"):
         batches.submit(batch)
     # the agency's leader does not approve the archives' own appraisal
-    with api.env.adopt_user(username="leader"), pytest.raises(rules.AppraisalRefused) as info:
+    with api.env.adopt_user(username="leader"), pytest.raises(AppraisalRefused) as info:
         batches.decide(batch, True, "同意")
     assert info.value.status == 403 and info.value.problems[0].code == "APPRAISAL-LEADER"
     assert "档案馆领导" in info.value.problems[0].message
@@ -207,7 +207,7 @@ def _submitted(ap, team, records, proposer="officer", kind="agency", group=None)
 
 
 def refused_approval(user, batch, code):
-    with api.env.adopt_user(username=user), pytest.raises(rules.AppraisalRefused) as info:
+    with api.env.adopt_user(username=user), pytest.raises(AppraisalRefused) as info:
         batches.decide(batch, True, "同意")
     assert info.value.status == 403 and [p.code for p in info.value.problems] == [code]
     assert batches.batch_state(batch).value == "submitted" and not batch.approver

@@ -13,7 +13,12 @@ from sd.archive import retention
 from sd.archive.actors import actor
 from sd.archive.actors import now
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import AppraisalRefused
+from sd.archive.core.appraisal.batch import Decision
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.batch import refuse
+from sd.archive.core.appraisal.inputs import text
+from sd.archive.core.errors import Problem
 
 from .lookup import APPRAISE
 from .lookup import APPROVE
@@ -36,7 +41,7 @@ def held_problems(batch, uids) -> list:
         record = batch_record(batch, uid)
         if record is not None and getattr(record, "holds", None):
             problems.append(
-                rules.Problem(
+                Problem(
                     "APPRAISAL-HELD",
                     "档案已冻结，不得处置 / the record is under a hold",
                     batch.items[uid]["code"] or uid,
@@ -50,13 +55,13 @@ def submit(batch) -> dict:
     """Every member has an opinion on every record: the outcomes are fixed (提交审批)."""
     rules.check_state(batch_state(batch), [State.OPINIONS], batch.getId())
     if actor() != batch.proposer and not api.user.has_permission(APPRAISE, obj=batch):
-        raise rules.refuse(403, "APPRAISAL-SUBMIT", "无权提交审批 / may not submit", batch.getId())
+        raise refuse(403, "APPRAISAL-SUBMIT", "无权提交审批 / may not submit", batch.getId())
     outcomes, missing = rules.tally(batch.members, opinions_of(batch), list(batch.items))
     if missing:
-        raise rules.AppraisalRefused(
+        raise AppraisalRefused(
             "every member gives an opinion on every record first (鉴定小组成员意见未齐)",
             [
-                rules.Problem(
+                Problem(
                     "APPRAISAL-OPINION-MISSING",
                     f"{member} 尚未对此档案提出意见 / no opinion yet",
                     batch.items[uid]["code"] or uid,
@@ -68,7 +73,7 @@ def submit(batch) -> dict:
         )
     problems = held_problems(batch, batch.items)
     if problems:
-        raise rules.AppraisalRefused("held records block the batch (冻结档案)", problems, 409)
+        raise AppraisalRefused("held records block the batch (冻结档案)", problems, 409)
     batch.outcomes = PersistentMapping(
         {uid: {"decision": o.decision.value, "years": o.years} for uid, o in outcomes.items()}
     )
@@ -95,11 +100,11 @@ def decide(batch, approve: bool, comment: str = "") -> dict:
     goes back to the holdings as it was (retained, no new date)."""
     rules.check_state(batch_state(batch), [State.SUBMITTED], batch.getId())
     rules.check_approver(actor(), batch.proposer, is_leader(batch), batch.getId(), batch.kind)
-    comment = rules.text(comment, "reason", batch.getId(), required=not approve)
+    comment = text(comment, "reason", batch.getId(), required=not approve)
     if approve:
         problems = held_problems(batch, to_destroy(batch))
         if problems:
-            raise rules.AppraisalRefused("held records block the batch (冻结档案)", problems, 409)
+            raise AppraisalRefused("held records block the batch (冻结档案)", problems, 409)
     batch.approver = actor()
     batch.approved = now()
     batch.approval_comment = comment
@@ -118,7 +123,7 @@ def apply_outcomes(batch, everything: bool = False) -> int:
     kept = 0
     today = retention.today()
     for uid, found in (getattr(batch, "outcomes", None) or {}).items():
-        if found["decision"] == rules.Decision.DESTROY.value and not everything:
+        if found["decision"] == Decision.DESTROY.value and not everything:
             continue
         record = batch_record(batch, uid)
         registry.pop(uid, None)
@@ -129,9 +134,9 @@ def apply_outcomes(batch, everything: bool = False) -> int:
             wf.doActionFor(record, name, comment=f"鉴定批次 {batch.getId()}")
             if everything:
                 pass
-            elif found["decision"] == rules.Decision.KEEP.value:
+            elif found["decision"] == Decision.KEEP.value:
                 retention.keep_for(record, found["years"], today)
-            elif found["decision"] == rules.Decision.PERMANENT.value:
+            elif found["decision"] == Decision.PERMANENT.value:
                 correct_code(record, f"鉴定批次 {batch.getId()}：升为永久保管", retention="Y")
                 retention.update_expiry(record)
                 record.reindexObject(idxs=["retention_due"])

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from sd.archive import retention
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import Kind
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import Kind
+from sd.archive.core.appraisal.batch import State
 
 from .approval import apply_outcomes
 from .approval import decide

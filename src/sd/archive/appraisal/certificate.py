@@ -19,6 +19,7 @@ from sd.archive import logger
 from sd.archive.browser.times import beijing_time
 from sd.archive.core.appraisal import register
 from sd.archive.core.appraisal import rules
+from sd.archive.core.appraisal.batch import Kind
 from sd.archive.core.errors import ArchiveError
 
 from . import batches
@@ -50,7 +51,7 @@ def facts(batch) -> dict:
         "fonds_code": batch.fonds_code,
         "fonds_title": fonds.title,
         "title": batch.title,
-        "kind_label": rules.Kind(batch.kind).label_zh,
+        "kind_label": Kind(batch.kind).label_zh,
         "proposer": batch.proposer,
         "proposed": _time(batch.proposed),
         "approver": batch.approver,

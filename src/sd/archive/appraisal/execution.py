@@ -32,8 +32,12 @@ from plone import api
 from sd.archive import retention
 from sd.archive.actors import actor
 from sd.archive.actors import now
+from sd.archive.core.appraisal import inputs
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import AppraisalRefused
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.batch import refuse
+from sd.archive.core.appraisal.inputs import text
 
 from . import batches
 from . import purge
@@ -77,7 +81,7 @@ def start(batch, names) -> None:
     if state is State.EXECUTING:
         return
     if state is State.EXECUTED:
-        raise rules.refuse(
+        raise refuse(
             409,
             "APPRAISAL-EXECUTED",
             "本批次已执行销毁，不能再次销毁 / the batch was executed already",
@@ -85,10 +89,10 @@ def start(batch, names) -> None:
             "state",
         )
     rules.check_state(state, [State.APPROVED], batch.getId())
-    first, second = rules.supervisors(names)
+    first, second = inputs.supervisors(names)
     problems = batches.held_problems(batch, batches.to_destroy(batch))
     if problems:
-        raise rules.AppraisalRefused("held records block the batch (冻结档案)", problems, 409)
+        raise AppraisalRefused("held records block the batch (冻结档案)", problems, 409)
     batch.supervisors = (first, second)
     batch.executor = actor()
     _progress(batch)
@@ -99,7 +103,7 @@ def start(batch, names) -> None:
 def check_executor(batch) -> None:
     fonds = batches.fonds_of_batch(batch)
     if not api.user.has_permission(DISPOSE, obj=fonds) and not batches.is_manager(fonds):
-        raise rules.refuse(
+        raise refuse(
             403, "APPRAISAL-EXECUTOR", "无权执行销毁 / may not execute destruction", batch.getId()
         )
 
@@ -112,7 +116,7 @@ def execute(
     benchmark's stand-in for a kill). Returns the progress."""
     check_executor(batch)
     if batches.batch_state(batch) is State.EXECUTED:
-        raise rules.refuse(
+        raise refuse(
             409,
             "APPRAISAL-EXECUTED",
             "本批次已执行销毁，不能再次销毁 / the batch was executed already",
@@ -216,7 +220,7 @@ def confirm_carrier(batch, carrier: str, note: str = "") -> dict:
     check_executor(batch)
     entry = (getattr(batch, "carriers", None) or {}).get(carrier)
     if entry is None:
-        raise rules.refuse(
+        raise refuse(
             422,
             "APPRAISAL-CARRIER",
             "本批次没有待销毁的此载体 / no such carrier pending",
@@ -224,14 +228,14 @@ def confirm_carrier(batch, carrier: str, note: str = "") -> dict:
             "carrier",
         )
     if entry.get("confirmed_by"):
-        raise rules.refuse(
+        raise refuse(
             409,
             "APPRAISAL-CARRIER-DONE",
             "此载体已确认销毁 / confirmed already",
             carrier,
             "carrier",
         )
-    note = rules.text(note, "reason", carrier, required=False)
+    note = text(note, "reason", carrier, required=False)
     entry["confirmed_by"] = actor()
     entry["confirmed_at"] = now()
     entry["note"] = note

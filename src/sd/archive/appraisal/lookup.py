@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from plone import api
 
-from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import Kind
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import Decision
+from sd.archive.core.appraisal.batch import Kind
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.batch import refuse
 from sd.archive.sitedata import site_tree
 
 APPRAISE = "sd.archive: Appraise records"
@@ -85,7 +86,7 @@ def check_serves(fonds, kind: Kind | None = None) -> None:
     """403 unless the user may appraise in ``fonds`` (and proposes ``kind`` by role)."""
     obj = getattr(fonds, "fonds_code", "") or fonds.getId()
     if api.user.is_anonymous() or not api.user.has_permission(APPRAISE, obj=fonds):
-        raise rules.refuse(
+        raise refuse(
             403,
             "APPRAISAL-FONDS",
             "您不负责此全宗的档案鉴定 / you do not serve this fonds",
@@ -94,7 +95,7 @@ def check_serves(fonds, kind: Kind | None = None) -> None:
         )
     if kind is not None and not is_manager(fonds) and PROPOSERS[kind] not in roles_on(fonds):
         who = "机关档案员" if kind is Kind.AGENCY else "档案馆档案员"
-        raise rules.refuse(
+        raise refuse(
             403,
             "APPRAISAL-PROPOSER",
             f"{kind.label_zh}批次由{who}提出 / this kind of batch is proposed by {PROPOSERS[kind]}",
@@ -117,7 +118,7 @@ def outcome_counts(batch) -> dict:
 def to_destroy(batch) -> list[str]:
     """The records the group decided to destroy (销毁清册), in archival code order."""
     outcomes = getattr(batch, "outcomes", None) or {}
-    uids = [u for u, o in outcomes.items() if o["decision"] == rules.Decision.DESTROY.value]
+    uids = [u for u, o in outcomes.items() if o["decision"] == Decision.DESTROY.value]
     return sorted(uids, key=lambda u: batch.items[u]["code"])
 
 

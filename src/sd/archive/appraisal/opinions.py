@@ -8,7 +8,11 @@ from persistent.mapping import PersistentMapping
 from sd.archive.actors import actor
 from sd.archive.actors import now
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import WHOLE_BATCH
+from sd.archive.core.appraisal.batch import Opinion
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.batch import refuse
+from sd.archive.core.appraisal.inputs import parse_opinion
 
 from .lookup import batch_record
 from .lookup import batch_state
@@ -21,12 +25,12 @@ def record_opinion(batch, body: dict) -> dict:
     member = actor()
     rules.check_state(batch_state(batch), [State.OPINIONS], batch.getId())
     rules.check_member(member, batch.members, batch.getId())
-    opinion = rules.parse_opinion(body, member, now())
+    opinion = parse_opinion(body, member, now())
     rules.check_in_batch(opinion.scope, batch.items, batch.getId())
-    scopes = list(batch.items) if opinion.scope == rules.WHOLE_BATCH else [opinion.scope]
+    scopes = list(batch.items) if opinion.scope == WHOLE_BATCH else [opinion.scope]
     held = [u for u in scopes if getattr(batch_record(batch, u), "holds", None)]
-    if held and opinion.scope != rules.WHOLE_BATCH:
-        raise rules.refuse(
+    if held and opinion.scope != WHOLE_BATCH:
+        raise refuse(
             409,
             "APPRAISAL-HELD",
             "档案已冻结，暂不鉴定 / the record is under a hold",
@@ -43,7 +47,7 @@ def record_opinion(batch, body: dict) -> dict:
 
 def opinions_of(batch) -> dict:
     return {
-        member: {scope: rules.Opinion.from_dict(d) for scope, d in found.items()}
+        member: {scope: Opinion.from_dict(d) for scope, d in found.items()}
         for member, found in (getattr(batch, "opinions", None) or {}).items()
     }
 

@@ -18,8 +18,16 @@ from sd.archive import audit
 from sd.archive import retention
 from sd.archive.actors import actor
 from sd.archive.actors import now
-from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import Kind
+from sd.archive.core.appraisal.batch import MIN_MEMBERS
+from sd.archive.core.appraisal.batch import AppraisalRefused
+from sd.archive.core.appraisal.batch import Kind
+from sd.archive.core.appraisal.batch import refuse
+from sd.archive.core.appraisal.inputs import check_group
+from sd.archive.core.appraisal.inputs import text
+from sd.archive.core.appraisal.proposal import Candidate
+from sd.archive.core.appraisal.proposal import candidate_problems
+from sd.archive.core.appraisal.proposal import check_proposal
+from sd.archive.core.errors import Problem
 
 from .lookup import GROUP_KEY
 from .lookup import check_serves
@@ -38,7 +46,7 @@ def set_group(fonds, kind, members) -> tuple[str, ...]:
     """Configure the fonds' appraisal group of ``kind``: ≥2 distinct known users."""
     kind = _kind(kind)
     check_serves(fonds, kind)
-    found = rules.check_group(members, known=lambda m: api.user.get(userid=m) is not None)
+    found = check_group(members, known=lambda m: api.user.get(userid=m) is not None)
     annotations = IAnnotations(fonds)
     stored = annotations.get(GROUP_KEY)
     if stored is None:
@@ -52,7 +60,7 @@ def _kind(value) -> Kind:
     try:
         return Kind(value or Kind.AGENCY.value)
     except ValueError:
-        raise rules.refuse(
+        raise refuse(
             400, "APPRAISAL-KIND", "批次类别应为 agency 或 holdings / kind", str(value), "kind"
         ) from None
 
@@ -62,11 +70,11 @@ def was_received(record) -> bool:
     return any(entry.get("action") == "receive" for entry in history)
 
 
-def candidate(record, uid: str = "") -> rules.Candidate:
+def candidate(record, uid: str = "") -> Candidate:
     state = state_of(record)
     if state == "appraisal":  # already under appraisal on its own: its kind by its history
         state = "received" if was_received(record) else "archived"
-    return rules.Candidate(
+    return Candidate(
         uid=uid or record.UID(),
         code=getattr(record, "archival_code", None) or record.getId(),
         state=state,
@@ -101,7 +109,7 @@ def due_uids(fonds, kind: Kind) -> list[str]:
     found = []
     for row in retention.due_list(fonds, within=0, on=today):
         record = record_by_uid(row["uid"])
-        if record is not None and not rules.candidate_problems(candidate(record), kind, today):
+        if record is not None and not candidate_problems(candidate(record), kind, today):
             found.append(row["uid"])
     return found
 
@@ -115,19 +123,19 @@ def propose(fonds, records=None, *, title="", reason="", kind=None, from_due_lis
     kind = _kind(kind)
     check_serves(fonds, kind)
     members = group(fonds, kind)
-    if len(members) < rules.MIN_MEMBERS:
-        raise rules.refuse(
+    if len(members) < MIN_MEMBERS:
+        raise refuse(
             409,
             "APPRAISAL-GROUP",
             "请先设置本全宗的鉴定小组（至少两人） / configure the appraisal group first",
             fonds.fonds_code,
             "members",
         )
-    reason = rules.text(reason, "reason", fonds.fonds_code)
+    reason = text(reason, "reason", fonds.fonds_code)
     if from_due_list:
         records = due_uids(fonds, kind)
     if not isinstance(records, list) or not all(isinstance(u, str) for u in records):
-        raise rules.refuse(400, "APPRAISAL-RECORDS", "records: a list of UIDs", "", "records")
+        raise refuse(400, "APPRAISAL-RECORDS", "records: a list of UIDs", "", "records")
     fonds_path = "/".join(fonds.getPhysicalPath()) + "/"
     chosen, unknown = [], []
     for uid in dict.fromkeys(records):
@@ -137,18 +145,16 @@ def propose(fonds, records=None, *, title="", reason="", kind=None, from_due_lis
         else:
             chosen.append(record)
     if unknown:
-        raise rules.AppraisalRefused(
+        raise AppraisalRefused(
             "records not found in this fonds (本全宗中没有这些档案)",
             [
-                rules.Problem(
-                    "APPRAISAL-UNKNOWN", "本全宗中没有此档案 / no such record", u, "records"
-                )
+                Problem("APPRAISAL-UNKNOWN", "本全宗中没有此档案 / no such record", u, "records")
                 for u in unknown
             ],
             422,
         )
     today = retention.today()
-    rules.check_proposal([candidate(r) for r in chosen], kind, today)
+    check_proposal([candidate(r) for r in chosen], kind, today)
     year = today.year
     number = 1 + sum(1 for i in fonds.objectIds() if i.startswith(f"appraisal-{year}-"))
     batch_id = f"appraisal-{year}-{number:03d}"
@@ -158,7 +164,7 @@ def propose(fonds, records=None, *, title="", reason="", kind=None, from_due_lis
     batch = createContent(
         "AppraisalBatch",
         id=batch_id,
-        title=rules.text(title, "title", required=False) or f"{year}年度鉴定批次{number}",
+        title=text(title, "title", required=False) or f"{year}年度鉴定批次{number}",
     )
     batch = addContentToContainer(fonds, batch, checkConstraints=False)
     batch.kind = kind.value

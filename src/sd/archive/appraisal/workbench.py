@@ -16,7 +16,7 @@ from __future__ import annotations
 from plone import api
 
 from sd.archive import _
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import State
 
 from . import batches
 from . import execution

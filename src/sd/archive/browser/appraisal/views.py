@@ -22,10 +22,10 @@ from sd.archive.appraisal import batches
 from sd.archive.appraisal import execution
 from sd.archive.browser.times import beijing_time
 from sd.archive.core import retention as retention_rules
-from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import Decision
-from sd.archive.core.appraisal.rules import Kind
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import WHOLE_BATCH
+from sd.archive.core.appraisal.batch import Decision
+from sd.archive.core.appraisal.batch import Kind
+from sd.archive.core.appraisal.batch import State
 from sd.archive.core.errors import ArchiveError
 
 DECISIONS = [(d.value, d.label_zh) for d in Decision]
@@ -129,7 +129,7 @@ class AppraisalBatchView(_Page):
         batch = self.context
         if "form.opinion" in form:
             body = {
-                "record": form.get("record") or rules.WHOLE_BATCH,
+                "record": form.get("record") or WHOLE_BATCH,
                 "decision": form.get("decision"),
                 "reason": form.get("reason"),
             }

@@ -3,7 +3,8 @@ executed batch; before the execution ends, 409 in the error shape."""
 
 from sd.archive.appraisal import batches
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.batch import refuse
 from sd.archive.services.appraisal_register.get import send
 from sd.archive.services.base import ArchiveService
 
@@ -18,4 +19,4 @@ class AppraisalCertificateGet(ArchiveService):
 
     def reply(self):
         rules.check_state(batches.batch_state(self.context), [State.EXECUTED], self.context.getId())
-        raise rules.refuse(409, "APPRAISAL-NO-CERTIFICATE", "销毁证明尚未生成 / none yet")
+        raise refuse(409, "APPRAISAL-NO-CERTIFICATE", "销毁证明尚未生成 / none yet")

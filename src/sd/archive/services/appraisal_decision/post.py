@@ -8,7 +8,7 @@ from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
 
 from sd.archive.appraisal import batches
-from sd.archive.core.appraisal import rules
+from sd.archive.core.appraisal.batch import refuse
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import json_object
 
@@ -23,7 +23,7 @@ class AppraisalDecisionPost(ArchiveService):
         elif action in ("approve", "reject"):
             outcome = batches.decide(self.context, action == "approve", body.get("comment") or "")
         else:
-            raise rules.refuse(
+            raise refuse(
                 400,
                 "APPRAISAL-ACTION",
                 "action: submit, approve or reject (提交/批准/不予批准)",

@@ -10,7 +10,7 @@ from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
 
 from sd.archive.appraisal import batches
-from sd.archive.core.appraisal.rules import Kind
+from sd.archive.core.appraisal.batch import Kind
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import json_object
 

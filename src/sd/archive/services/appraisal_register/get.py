@@ -5,7 +5,8 @@ batch still collecting opinions has none yet (409 in the error shape)."""
 from sd.archive.appraisal import batches
 from sd.archive.appraisal import certificate
 from sd.archive.core.appraisal import rules
-from sd.archive.core.appraisal.rules import State
+from sd.archive.core.appraisal.batch import State
+from sd.archive.core.appraisal.batch import refuse
 from sd.archive.services.base import ArchiveService
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,7 +32,7 @@ class AppraisalRegisterGet(ArchiveService):
     def reply(self):
         fmt = self.request.form.get("format") or "xlsx"
         if fmt not in ("xlsx", "pdf"):
-            raise rules.refuse(400, "APPRAISAL-FORMAT", "format: xlsx or pdf", fmt, "format")
+            raise refuse(400, "APPRAISAL-FORMAT", "format: xlsx or pdf", fmt, "format")
         rules.check_state(
             batches.batch_state(self.context),
             [State.SUBMITTED, State.APPROVED, State.EXECUTING, State.EXECUTED],
