@@ -127,3 +127,20 @@ def test_copies_and_index_replaced_together_are_caught_by_the_ledger(archived, v
     assert not [e for e in report.events if e.get("status") in ("replaced", "restored")]
     (alarm,) = alarms.open_alarms()
     assert alarm["kind"] == alarms.NO_GOOD_COPY and alarm["subject"] == relpath
+
+
+def test_run_in_background_checks_as_the_user_on_its_own_connection(archived, portal):
+    """@@preservation's 开始检测: a thread with a connection of its own (``opened_site``) runs
+    the check and leaves the run complete in the list."""
+    import time
+
+    run_id = fixity.start_in_background(portal, "copy1", "admin")
+    deadline = time.monotonic() + 60
+    rows = []
+    while time.monotonic() < deadline:
+        rows = [r for r in fixity.list_runs() if r["run_id"] == run_id and r["complete"]]
+        if rows:
+            break
+        time.sleep(0.1)
+    (row,) = rows
+    assert row["passed"] == 3 and row["failed"] == 0

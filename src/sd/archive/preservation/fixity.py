@@ -224,29 +224,16 @@ def start_in_background(site, location_id: str, user_id: str) -> str:
     site_path = site.getPhysicalPath()
 
     def work():
-        from AccessControl.SecurityManagement import newSecurityManager
-        from AccessControl.SecurityManagement import noSecurityManager
-        from Testing.makerequest import makerequest
-        from zope.component.hooks import setSite
+        from sd.archive.preservation.background import opened_site
 
-        conn = db.open()
-        try:
-            app = makerequest(conn.root()["Application"])
-            portal = app.unrestrictedTraverse("/".join(site_path))
-            setSite(portal)
-            user = portal.acl_users.getUserById(user_id) or app.acl_users.getUserById(user_id)
-            if user is not None:
-                newSecurityManager(None, user.__of__(portal.acl_users))
-            result, report = check_location(location_id, run_id=run_id, expected=expected)
-            apply_repairs(report, portal)
-            transaction.commit()
-        except Exception:
-            transaction.abort()
-            logger.exception("fixity run %s failed", run_id)
-        finally:
-            noSecurityManager()
-            setSite(None)
-            conn.close()
+        with opened_site(db, site_path, user_id) as portal:
+            try:
+                result, report = check_location(location_id, run_id=run_id, expected=expected)
+                apply_repairs(report, portal)
+                transaction.commit()
+            except Exception:
+                transaction.abort()
+                logger.exception("fixity run %s failed", run_id)
 
     threading.Thread(target=work, name=f"sd-fixity-{run_id}", daemon=True).start()
     return run_id

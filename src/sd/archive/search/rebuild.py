@@ -108,26 +108,13 @@ def start_in_background(site, user_id: str, batch: int = 500) -> bool:
     site_path = "/".join(site.getPhysicalPath())
 
     def work():
-        from AccessControl.SecurityManagement import newSecurityManager
-        from AccessControl.SecurityManagement import noSecurityManager
-        from Testing.makerequest import makerequest
-        from zope.component.hooks import setSite
+        from sd.archive.preservation.background import opened_site
 
-        conn = db.open()
-        try:
-            app = makerequest(conn.root()["Application"])
-            portal = app.unrestrictedTraverse(site_path)
-            setSite(portal)
-            user = portal.acl_users.getUserById(user_id) or app.acl_users.getUserById(user_id)
-            if user is not None:
-                newSecurityManager(None, user.__of__(portal.acl_users))
-            rebuild(portal, batch=batch, progress=lambda p: logger.info(describe(p)))
-        except Exception:  # noqa: BLE001 - logged by rebuild; the thread ends
-            transaction.abort()
-        finally:
-            noSecurityManager()
-            setSite(None)
-            conn.close()
+        with opened_site(db, site_path, user_id) as portal:
+            try:
+                rebuild(portal, batch=batch, progress=lambda p: logger.info(describe(p)))
+            except Exception:  # noqa: BLE001 - logged by rebuild; the thread ends
+                transaction.abort()
 
     PROGRESS.update(state="starting", done=0, total=0, seconds=0.0, error="")
     threading.Thread(target=work, name="sd-search-rebuild", daemon=True).start()
