@@ -21,8 +21,9 @@ import json
 import sys
 
 import transaction
-from AccessControl.SecurityManagement import newSecurityManager
-from zope.component.hooks import setSite
+
+from sd.archive.scripting import open_site
+from sd.archive.scripting import script_args
 
 
 def parse_args():
@@ -60,8 +61,7 @@ def parse_args():
     p.add_argument("uid")
     sub.add_parser("alarms")
     sub.add_parser("drain", help="do the queued after-archiving work (seal + AIP) now")
-    script = next((i for i, a in enumerate(sys.argv) if a.endswith("preservation.py")), 0)
-    return parser.parse_args(sys.argv[script + 1 :])
+    return script_args(parser)
 
 
 def out(data):
@@ -70,12 +70,7 @@ def out(data):
 
 def main(app):  # noqa: C901 - one branch per subcommand of the argparse dispatch
     args = parse_args()
-    user = app.acl_users.getUserById(args.user)
-    if user is None:
-        sys.exit(f"no user {args.user!r} in the Zope root")
-    newSecurityManager(None, user.__of__(app.acl_users))
-    site = app[args.site]
-    setSite(site)
+    site = open_site(app, args.site, args.user)
     from sd.archive.core.preservation.fixity import TextProgress
     from sd.archive.preservation import alarms
     from sd.archive.preservation import backup

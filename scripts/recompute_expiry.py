@@ -9,10 +9,9 @@ progress (done/total, changed, records/s). Idempotent. See docs/appraisal.md.
 """
 
 import argparse
-import sys
 
-from AccessControl.SecurityManagement import newSecurityManager
-from zope.component.hooks import setSite
+from sd.archive.scripting import open_site
+from sd.archive.scripting import script_args
 
 
 def parse_args():
@@ -20,22 +19,16 @@ def parse_args():
     parser.add_argument("--site", default="archive")
     parser.add_argument("--user", default="admin")
     parser.add_argument("--batch", type=int, default=500)
-    script = next((i for i, a in enumerate(sys.argv) if a.endswith("recompute_expiry.py")), 0)
-    return parser.parse_args(sys.argv[script + 1 :])
+    return script_args(parser)
 
 
 def main(app):
     import transaction
-    from Testing.makerequest import makerequest
 
     from sd.archive.retention import recompute_expiry
 
     args = parse_args()
-    app = makerequest(app)
-    site = app[args.site]
-    setSite(site)
-    user = app.acl_users.getUserById(args.user) or site.acl_users.getUserById(args.user)
-    newSecurityManager(None, user.__of__(app.acl_users))
+    site = open_site(app, args.site, args.user)
     result = recompute_expiry(site, batch=args.batch, progress=print, commit=transaction.commit)
     transaction.commit()
     print(f"done: {result['total']} records, {result['changed']} changed")

@@ -13,10 +13,9 @@ is not emptied first, rows of records gone are removed at the end). See docs/sea
 """
 
 import argparse
-import sys
 
-from AccessControl.SecurityManagement import newSecurityManager
-from zope.component.hooks import setSite
+from sd.archive.scripting import open_site
+from sd.archive.scripting import script_args
 
 
 def parse_args():
@@ -31,22 +30,15 @@ def parse_args():
         default="catalog",
         help="postgresql: the rows of sd_search (SD_ARCHIVE_SEARCH_DSN) instead of the catalog",
     )
-    script = next((i for i, a in enumerate(sys.argv) if a.endswith("reindex_search.py")), 0)
-    return parser.parse_args(sys.argv[script + 1 :])
+    return script_args(parser)
 
 
 def main(app):
-    from Testing.makerequest import makerequest
-
     from sd.archive.search.rebuild import describe
     from sd.archive.search.rebuild import rebuild
 
     args = parse_args()
-    app = makerequest(app)
-    site = app[args.site]
-    setSite(site)
-    user = app.acl_users.getUserById(args.user) or site.acl_users.getUserById(args.user)
-    newSecurityManager(None, user.__of__(app.acl_users))
+    site = open_site(app, args.site, args.user)
 
     def progress(p):
         print(describe(p), flush=True)

@@ -11,11 +11,10 @@ figures are partial until it ends. See docs/supervision.md.
 """
 
 import argparse
-import sys
 import time
 
-from AccessControl.SecurityManagement import newSecurityManager
-from zope.component.hooks import setSite
+from sd.archive.scripting import open_site
+from sd.archive.scripting import script_args
 
 
 def parse_args():
@@ -23,21 +22,14 @@ def parse_args():
     parser.add_argument("--site", default="archive")
     parser.add_argument("--user", default="admin")
     parser.add_argument("--batch", type=int, default=1000)
-    script = next((i for i, a in enumerate(sys.argv) if a.endswith("supervision_rebuild.py")), 0)
-    return parser.parse_args(sys.argv[script + 1 :])
+    return script_args(parser)
 
 
 def main(app):
-    from Testing.makerequest import makerequest
-
     from sd.archive.supervision.aggregates import rebuild
 
     args = parse_args()
-    app = makerequest(app)
-    site = app[args.site]
-    setSite(site)
-    user = app.acl_users.getUserById(args.user) or site.acl_users.getUserById(args.user)
-    newSecurityManager(None, user.__of__(app.acl_users))
+    site = open_site(app, args.site, args.user)
     started = time.perf_counter()
     n = rebuild(site, batch=args.batch, commit=True)
     print(f"done: {n} records read in {time.perf_counter() - started:.0f} s")

@@ -17,8 +17,8 @@ import argparse
 import json
 import sys
 
-from AccessControl.SecurityManagement import newSecurityManager
-from zope.component.hooks import setSite
+from sd.archive.scripting import open_site
+from sd.archive.scripting import script_args
 
 
 def parse_args():
@@ -33,8 +33,7 @@ def parse_args():
     p.add_argument("--force", action="store_true")
     p.add_argument("--queue", action="store_true")
     p.add_argument("--all-states", action="store_true")
-    script = next((i for i, a in enumerate(sys.argv) if a.endswith("text.py")), 0)
-    return parser.parse_args(sys.argv[script + 1 :])
+    return script_args(parser)
 
 
 def out(data):
@@ -43,12 +42,7 @@ def out(data):
 
 def main(app):
     args = parse_args()
-    user = app.acl_users.getUserById(args.user)
-    if user is None:
-        sys.exit(f"no user {args.user!r} in the Zope root")
-    newSecurityManager(None, user.__of__(app.acl_users))
-    site = app[args.site]
-    setSite(site)
+    site = open_site(app, args.site, args.user)
     import transaction
 
     from sd.archive.text import queue
