@@ -39,8 +39,8 @@ def parse_args():
 
 def main(app):
     from sd.archive.core.errors import ArchiveError
-    from sd.archive.moves import export_repository
-    from sd.archive.moves import import_repository
+    from sd.archive.moves.exporter import export_repository
+    from sd.archive.moves.importer import import_repository
 
     args = parse_args()
     acl = app.acl_users

@@ -158,8 +158,8 @@ def test_renewal_hashes_the_package_as_received(site, svc):
 
 
 def test_a_move_exports_the_package_as_received_whole(site, svc, tmp_path):
-    from sd.archive.moves import BLOBS
-    from sd.archive.moves import export_repository
+    from sd.archive.core.moves import BLOBS
+    from sd.archive.moves.exporter import export_repository
 
     body = stored_zip()
     archive(site, svc, body)

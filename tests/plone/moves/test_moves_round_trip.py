@@ -24,12 +24,12 @@ from sd.archive.core.moves import sign
 from sd.archive.core.preservation.hashing import sm3_bytes
 from sd.archive.core.preservation.hashing import sm3_file
 from sd.archive.ledger.current import current_ledger
-from sd.archive.moves import SKIPPED
-from sd.archive.moves import export_repository
-from sd.archive.moves import import_repository
 from sd.archive.moves.codec import BLOB_DIR
 from sd.archive.moves.codec import encode
+from sd.archive.moves.exporter import SKIPPED
+from sd.archive.moves.exporter import export_repository
 from sd.archive.moves.history import imported_trails
+from sd.archive.moves.importer import import_repository
 from sd.archive.numbering import assign_code
 from sd.archive.preservation import config
 from sd.archive.preservation import fixity
@@ -262,8 +262,8 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path, monke
 
     # a failure while the AIPs are written (the disk full as the audit history is stored),
     # or after they were written (the transaction aborts): no file stays behind
-    import sd.archive.moves as moves
     import sd.archive.moves.history as history_module
+    import sd.archive.moves.importer as importer_module
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")
@@ -275,7 +275,7 @@ def test_round_trip_leaves_nothing_different(functional, source, tmp_path, monke
         transaction.abort()
         assert aip_files(target) == {}
         patch.undo()
-        patch.setattr(moves, "_attest_aips", disk_full)
+        patch.setattr(importer_module, "_attest_aips", disk_full)
         with pytest.raises(OSError):
             import_repository(target, export, **trust)
         assert len(aip_files(target)) == 4  # written, not yet committed …
@@ -435,13 +435,13 @@ def test_rest_export_in_the_background_then_import_elsewhere(functional, source,
 
     # an export that fails in the background says so, with the error shape, and leaves no
     # half-written export behind
-    import sd.archive.moves as moves
+    import sd.archive.moves.exporter as exporter_module
 
     def broken(*args):
         raise MoveRefused("AIP copies differ", [problem("MOVE-AIP-SM3", "SM3 differs")])
 
     with monkeypatch.context() as patch:
-        patch.setattr(moves, "_export_aips", broken)
+        patch.setattr(exporter_module, "_export_aips", broken)
         failing = admin.post("@repository-export").json()["id"]
         for _ in range(240):
             exports = admin.get("@repository-export").json()["exports"]

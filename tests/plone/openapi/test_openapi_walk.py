@@ -728,8 +728,8 @@ def _moves(w, site):
     audit trail, so the site already holding everything does not refuse it)."""
     import time
 
-    from sd.archive.moves import export_repository
     from sd.archive.moves import jobs
+    from sd.archive.moves.exporter import export_repository
 
     path = "/@repository-export"
     w.call("invalid", path, "post", f"{site}{path}", None, 401)

@@ -46,7 +46,7 @@ def start_export(site, user_id: str) -> tuple[str, threading.Thread]:
     """Start an export of ``site`` in the background; its id and thread."""
     from zope.component.hooks import getSite
 
-    from sd.archive.moves import export_repository
+    from sd.archive.moves.exporter import export_repository
 
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     directory = exports_dir() / run_id

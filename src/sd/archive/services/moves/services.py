@@ -16,8 +16,8 @@ from zope.interface import alsoProvides
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.moves import import_repository
 from sd.archive.moves import jobs
+from sd.archive.moves.importer import import_repository
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import json_object
 
