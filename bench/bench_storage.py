@@ -161,6 +161,7 @@ def run_layout(layout: str, records: int, kb: int, where: pathlib.Path, keep: bo
         t0 = time.perf_counter()
         bench_intake.post_packages(base, bodies)
         bench_intake.wait_for_queue(base)
+        wait_for_findings(base)  # the worker's spare-time work writes too (#31)
         elapsed = time.perf_counter() - t0
         written = measure(var)  # Data.fs as written, history included
         packed_after = pack(base, var)
@@ -187,6 +188,19 @@ def run_layout(layout: str, records: int, kb: int, where: pathlib.Path, keep: bo
         "seconds": elapsed,
         "records": records,
     }
+
+
+def wait_for_findings(base: str, timeout: float = 3600) -> None:
+    """Until the findings queue of ``GET @preservation`` is empty (made after the seal and the
+    AIP, in the worker's spare time)."""
+    admin = bench_intake.session("admin", "admin")
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout:
+        state = admin.get(f"{base}/@preservation").json()
+        if state.get("findings", {}).get("pending", 0) + state["queue"]["pending"] == 0:
+            return
+        time.sleep(0.2)
+    raise SystemExit("the findings queue did not drain")
 
 
 def pack(base: str, var: pathlib.Path) -> int | None:

@@ -135,9 +135,9 @@ def _wake_worker(committed: bool, *_args) -> None:
         _wake.set()
 
 
-def pending(site=None) -> int:
+def pending(site=None, key: str = QUEUE_KEY) -> int:
     """How many records wait for their seal and AIP (待处理)."""
-    return sum(len(shard.items) for shard in _shards(site))
+    return sum(len(shard.items) for shard in _shards(site, key=key))
 
 
 def is_pending(record) -> bool:
@@ -228,10 +228,10 @@ def give_way(site=None, wait=time.sleep, step: float = 0.1) -> bool:
     return waited > 0
 
 
-def upcoming(site=None, limit: int = 16) -> list[str]:
+def upcoming(site=None, limit: int = 16, key: str = QUEUE_KEY) -> list[str]:
     """The uids the drain takes next, in its order (:func:`next_uid`), at most ``limit``."""
     found: list[str] = []
-    for shard in _shards(site):
+    for shard in _shards(site, key=key):
         items = shard.items
         found.extend(sorted(items, key=lambda uid: items[uid][0])[: limit - len(found)])
         if len(found) >= limit:
@@ -239,9 +239,9 @@ def upcoming(site=None, limit: int = 16) -> list[str]:
     return found
 
 
-def next_uid(site=None) -> str | None:
+def next_uid(site=None, key: str = QUEUE_KEY) -> str | None:
     """The oldest entry of the first shard that has any."""
-    for shard in _shards(site):
+    for shard in _shards(site, key=key):
         if shard.items:
             return min(shard.items, key=lambda uid: shard.items[uid][0])
     return None
@@ -344,6 +344,23 @@ def _drain_site(site) -> None:
     count = text_queue.drain(site, polite=True)  # retries and re-extractions
     if count:
         logger.info("text extracted for %s records of %s", count, site.getId())
+    count = spare_time(site)
+    if count:
+        logger.info("findings made for %s records of %s", count, site.getId())
+
+
+def spare_time(site) -> int:
+    """The findings of the records whose text changed (``mining.findings.queue``), a batch at
+    a time while no record waits for its seal and AIP; returns how many were analysed."""
+    from sd.archive.mining.findings import queue as findings_queue
+
+    done = 0
+    while True:
+        count = findings_queue.drain(site, limit=findings_queue.BATCH, polite=True)
+        done += count
+        transaction.abort()  # see what arrived meanwhile
+        if not count or pending(site):  # archived records first (the loop comes back)
+            return done
 
 
 def _loop(db):

@@ -125,8 +125,16 @@ def analyse_record(record) -> dict:
 
 
 def text_extracted(record, event) -> None:
-    """Subscriber of ``TextExtracted``: analyse the record; a failure is logged, never raised
-    (the after-archiving step goes on with the AIP)."""
+    """Subscriber of ``TextExtracted``: with the after-archiving worker on, queue the record
+    for the worker's spare time (``.queue``); else analyse it now. A failure is logged, never
+    raised (the after-archiving step goes on with the AIP)."""
+    from sd.archive.preservation.postprocess import queued
+
+    from . import queue
+
+    if queued():
+        queue.enqueue(record)
+        return
     try:
         analyse_record(record)
     except ConflictError:
