@@ -224,9 +224,11 @@ def component_name(component) -> str:
     return f"{component.getId()}/{component.file.filename or component.getId()}"
 
 
-def build_aip(record, version: int) -> AIPRecord:
-    """The AIP of ``record`` as version ``version`` (one 文件实体, all components)."""
-    snap = snapshot(record)
+def build_aip(record, version: int, snap: dict | None = None, md: dict | None = None) -> AIPRecord:
+    """The AIP of ``record`` as version ``version`` (one 文件实体, all components); ``snap`` and
+    ``md``: the record's :func:`snapshot` and :func:`dat46_metadata` when the caller has them
+    already (the fingerprint of the same version), else read here."""
+    snap = snapshot(record) if snap is None else snap
     events = _events(record, snap)
     events.append(
         Event(
@@ -240,7 +242,7 @@ def build_aip(record, version: int) -> AIPRecord:
         uid=record.UID(),
         archival_code=record.archival_code,
         version=version,
-        metadata=dat46_metadata(record),
+        metadata=dat46_metadata(record) if md is None else md,
         components=[aip_component(c) for c in components(record)]
         + derived_components(record),  # the text of the files (派生/文本/…, #30)
         events=events,
@@ -274,11 +276,12 @@ def aip_component(component) -> Component:
     )
 
 
-def fingerprint(record) -> str:
-    """SM3 of what makes a new version: metadata (without carriers) and component digests."""
-    md = dat46_metadata(record)
+def fingerprint(record, snap: dict | None = None, md: dict | None = None) -> str:
+    """SM3 of what makes a new version: metadata (without carriers) and component digests
+    (``snap``, ``md``: as in :func:`build_aip`, left as they are)."""
+    md = dict(dat46_metadata(record) if md is None else md)
     md.pop("脱机载体编号", None)
-    snap = snapshot(record)
+    snap = dict(snapshot(record) if snap is None else snap)
     for key in ("workflow_history", "review_state"):
         snap.pop(key)
     derived = derived_fingerprint(record)  # [] without text: older fingerprints stay the same

@@ -32,7 +32,9 @@ from . import config
 from . import keys
 from .package import add_preservation_event
 from .package import build_aip
+from .package import dat46_metadata
 from .package import fingerprint
+from .package import snapshot
 
 VERSIONS_KEY = "sd.archive.preservation.versions"
 INDEX_KEY = "sd.archive.preservation.index"
@@ -170,7 +172,8 @@ def start_preserve(record, reason: str, *, force: bool = False) -> Started | Non
     """Build the next AIP version of ``record`` and hand it to a writer process (first half of
     :func:`preserve`); None when nothing changed."""
     last = last_version(record)
-    mark = fingerprint(record)
+    snap, md = snapshot(record), dat46_metadata(record)  # read once for both (#31)
+    mark = fingerprint(record, snap, md)
     if last is not None and not force and last.get("fingerprint") == mark:
         return None
     version = (last["version"] + 1) if last else 1
@@ -179,7 +182,7 @@ def start_preserve(record, reason: str, *, force: bool = False) -> Started | Non
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S%f")
         for stray in set_aside_strays(config.locations(), relpath, stamp):
             logger.warning("set aside %s: written before a crash, never committed", stray)
-    aip = build_aip(record, version)
+    aip = build_aip(record, version, snap, md)
     pending = keys.submit_aip(config.locations(), aip, policy=config.policy())
     return Started(record, reason, version, mark, pending)
 
