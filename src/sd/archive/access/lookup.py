@@ -1,6 +1,5 @@
 """Finding access requests and the records they name (利用申请查找): the site's folder of
-requests, catalog queries (mine, waiting for me), records by UID or 档号, the small error
-helpers the access actions share."""
+requests, catalog queries (mine, waiting for me), records by UID or 档号."""
 
 from __future__ import annotations
 
@@ -13,21 +12,12 @@ from plone.dexterity.utils import createContentInContainer
 from sd.archive.access import FOLDER_ID
 from sd.archive.core.access import period
 from sd.archive.core.access import rules
-from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
 
 MAX_RECORDS = 200
 #: workflow states waiting for a decision (待审批, 待复审)
 PENDING, SECOND = "pending", "second_review"
-
-
-def bad(message: str, code: str, prop: str = "", obj: str = "", status: int = 400) -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, obj, prop)], status, "BadRequest")
-
-
-def forbidden(message: str, code: str, obj: str = "") -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, obj, "")], 403, "Forbidden")
 
 
 def today() -> date:
@@ -83,13 +73,13 @@ def resolve(refs) -> list:
     if refs is None:
         return []
     if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-        raise bad(
+        raise bad_request(
             "records must be a list of UIDs or archival codes (档案须为 UID 或档号列表)",
             "access.records",
             "records",
         )
     if len(refs) > MAX_RECORDS:
-        raise bad(
+        raise bad_request(
             f"at most {MAX_RECORDS} records per request (每次最多申请 {MAX_RECORDS} 件)",
             "access.records-limit",
             "records",

@@ -32,11 +32,9 @@ from sd.archive.access import REQUEST_ACCESS
 from sd.archive.access import register
 from sd.archive.access.lookup import PENDING
 from sd.archive.access.lookup import SECOND
-from sd.archive.access.lookup import bad
 from sd.archive.access.lookup import current_user_id
 from sd.archive.access.lookup import facts
 from sd.archive.access.lookup import folder
-from sd.archive.access.lookup import forbidden
 from sd.archive.access.lookup import records_of
 from sd.archive.access.lookup import resolve
 from sd.archive.access.lookup import today
@@ -45,6 +43,9 @@ from sd.archive.core.access import rules
 from sd.archive.core.access.numbers import request_number
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
+from sd.archive.core.errors import forbidden
+from sd.archive.core.errors import unauthorized
 from sd.archive.recorded import recorded_transition
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
 from sd.archive.sitedata import site_tree
@@ -81,12 +82,7 @@ def set_expiry(request) -> None:
 
 def _check_requester() -> str:
     if api.user.is_anonymous():
-        raise ArchiveError(
-            "log in to ask for records (请登录后申请利用)",
-            [Problem("auth.required", "anonymous", "", "authorization")],
-            401,
-            "Unauthorized",
-        )
+        raise unauthorized("log in to ask for records (请登录后申请利用)")
     portal = api.portal.get()
     if not api.user.has_permission(REQUEST_ACCESS, obj=portal):
         raise forbidden(
@@ -165,7 +161,7 @@ def check_fields(data: dict) -> dict:
         "submit",
     }
     if unknown:
-        raise bad(
+        raise bad_request(
             "unknown or server-maintained fields (不能填写的字段): " + ", ".join(sorted(unknown)),
             "access.field-not-writable",
             ",".join(sorted(unknown)),
@@ -173,17 +169,19 @@ def check_fields(data: dict) -> dict:
     for name in ("purpose", "purpose_text", "scope_text", "form", "start", "end"):
         value = data.get(name)
         if value is not None and not isinstance(value, str):
-            raise bad(f"{name} must be text (须为文本)", "access.field-type", name)
+            raise bad_request(f"{name} must be text (须为文本)", "access.field-type", name)
     purpose, purpose_text = rules.check_purpose(
         data.get("purpose") or "work", data.get("purpose_text")
     )
     form = rules.check_form(data.get("form") or rules.ONLINE)
     scope_text = (data.get("scope_text") or "").strip()
     if len(scope_text) > 4000:
-        raise bad("the scope text is too long (范围说明过长)", "access.scope-text", "scope_text")
+        raise bad_request(
+            "the scope text is too long (范围说明过长)", "access.scope-text", "scope_text"
+        )
     records = resolve(data.get("records") or [])
     if not records and not scope_text:
-        raise bad(
+        raise bad_request(
             "name the records or describe what you look for (请选择档案或说明利用范围)",
             "access.scope-missing",
             "records",
@@ -207,7 +205,7 @@ def create_request(data: dict):
     """Make a request from ``data`` (the requester's fields; ``submit``: send it for approval
     at once, the default) and return it."""
     if not isinstance(data, dict):
-        raise bad("the body must be a JSON object", "request.not-json", "body")
+        raise bad_request("the body must be a JSON object", "request.not-json", "body")
     requester = _check_requester()
     values = check_fields(data)
     records = values.pop("record_objects")
@@ -298,11 +296,11 @@ def decide(request, decision: str, reason: str | None = None, records=None) -> d
     ``refuse`` (a refusal needs ``reason``). The archivist may name the records of a request
     that only described them (``records``: UIDs or 档号), which may lengthen the chain."""
     if decision not in ("approve", "refuse"):
-        raise bad(
+        raise bad_request(
             "decision must be approve or refuse (审批结论无效)", "access.decision", "decision"
         )
     if reason is not None and not isinstance(reason, str):
-        raise bad("reason must be text", "access.reason", "reason")
+        raise bad_request("reason must be text", "access.reason", "reason")
     reason = rules.check_reason(reason, required=decision == "refuse")
     state = api.content.get_state(request)
     if state not in (PENDING, SECOND):
@@ -325,7 +323,7 @@ def decide(request, decision: str, reason: str | None = None, records=None) -> d
     step = rules.ARCHIVIST if state == PENDING else rules.LEADER
     if records is not None:
         if state != PENDING:
-            raise bad(
+            raise bad_request(
                 "only the archivist names the records (只有初审可以确定档案)",
                 "access.records",
                 "records",
@@ -335,7 +333,7 @@ def decide(request, decision: str, reason: str | None = None, records=None) -> d
     chosen = records_of(request)
     if decision == "approve":
         if not chosen:
-            raise bad(
+            raise bad_request(
                 "name the records before approving (批准前须确定具体档案)",
                 "access.scope-unresolved",
                 "records",
@@ -388,9 +386,11 @@ def record_effect(request, text) -> None:
             "Conflict",
         )
     if not isinstance(text, str) or not text.strip():
-        raise bad("say what the records were used for (请填写利用效果)", "access.effect", "effect")
+        raise bad_request(
+            "say what the records were used for (请填写利用效果)", "access.effect", "effect"
+        )
     if len(text) > 4000:
-        raise bad("the effect text is too long (利用效果过长)", "access.effect", "effect")
+        raise bad_request("the effect text is too long (利用效果过长)", "access.effect", "effect")
     request.effect = text.strip()
     register.add(request, "effect", details={"effect": request.effect[:500]})
 

@@ -4,10 +4,8 @@ the watermarked copy, the register of use."""
 from __future__ import annotations
 
 from sd.archive.access import register
-from sd.archive.access.lookup import bad
 from sd.archive.access.lookup import facts
 from sd.archive.access.lookup import find_record
-from sd.archive.access.lookup import forbidden
 from sd.archive.access.lookup import today
 from sd.archive.access.requests import APPROVED
 from sd.archive.access.requests import EXPIRED
@@ -17,6 +15,8 @@ from sd.archive.core.access import period
 from sd.archive.core.access import rules
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
+from sd.archive.core.errors import forbidden
 from sd.archive.interfaces import IAccessRequest
 
 
@@ -24,7 +24,7 @@ def check_use(request, record_ref: str, action: str):
     """The record the requester may read (``view``) or download (``download``) now under
     ``request``; raises (403/404/409) with the reason otherwise."""
     if not IAccessRequest.providedBy(request):
-        raise bad("not an access request", "access.not-a-request")
+        raise bad_request("not an access request", "access.not-a-request")
     if not is_requester(request):
         raise forbidden(
             "only the requester uses an approved request (仅申请人本人可以利用)",
@@ -74,7 +74,7 @@ def use(request, record_ref: str, action: str) -> tuple[str, bytes]:
     from sd.archive.access import copies
 
     if action not in ("view", "download"):
-        raise bad("action must be view or download", "access.action", "action")
+        raise bad_request("action must be view or download", "access.action", "action")
     try:
         record = check_use(request, record_ref, action)
     except ArchiveError as error:

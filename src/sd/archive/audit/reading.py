@@ -14,7 +14,7 @@ from sd.archive.core.audit.entry import OUTCOMES
 from sd.archive.core.audit.entry import Entry
 from sd.archive.core.audit.entry import canonical_json
 from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE = 50
@@ -36,9 +36,7 @@ COLUMNS = (
 
 
 def bad(message: str, name: str) -> ArchiveError:
-    return ArchiveError(
-        message, [Problem("AUDIT-PARAMETER", message, property=name)], 400, "BadRequest"
-    )
+    return bad_request(message, "AUDIT-PARAMETER", name)
 
 
 def utc_time(value: str, name: str) -> str:

@@ -74,3 +74,22 @@ class DetectionFailed(ArchiveError):
 
     def __init__(self, message, problems=None):
         super().__init__(message, list(problems or []), 422, "DetectionFailed")
+
+
+def bad_request(message: str, code: str, prop: str = "", obj: str = "") -> ArchiveError:
+    """Unusable input (请求有误): an HTTP 400 ``BadRequest`` with one problem (to raise), the
+    rule ``code`` failing at ``obj``/``prop``."""
+    return ArchiveError(message, [Problem(code, message, obj, prop)], 400, "BadRequest")
+
+
+def forbidden(message: str, code: str, obj: str = "") -> ArchiveError:
+    """Not allowed for this user (无权办理): an HTTP 403 ``Forbidden`` with one problem (to
+    raise)."""
+    return ArchiveError(message, [Problem(code, message, obj, "")], 403, "Forbidden")
+
+
+def unauthorized(message: str) -> ArchiveError:
+    """Nobody logged in (请先登录): an HTTP 401 ``Unauthorized`` (to raise)."""
+    return ArchiveError(
+        message, [Problem("auth.required", "anonymous", "", "authorization")], 401, "Unauthorized"
+    )

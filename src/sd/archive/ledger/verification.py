@@ -12,7 +12,7 @@ from plone import api
 
 from sd.archive.core import digests
 from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.core.packages.zipsafe import open_zip
 from sd.archive.intake.limits import limits as intake_limits
@@ -26,7 +26,7 @@ MAX_MATCHES = 20
 
 
 def bad(message: str, code: str = "VERIFY-INPUT", obj: str = "") -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, object=obj)], 400, "BadRequest")
+    return bad_request(message, code, obj=obj)
 
 
 def verify_digest(digest: str, name: str = "") -> dict:

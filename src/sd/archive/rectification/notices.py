@@ -29,6 +29,9 @@ from sd.archive import audit
 from sd.archive.core.access.period import beijing_today
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
+from sd.archive.core.errors import forbidden
+from sd.archive.core.errors import unauthorized
 from sd.archive.core.rectification import rules
 from sd.archive.recorded import recorded_transition
 from sd.archive.rectification.content import OFFICER_FIELDS
@@ -46,10 +49,6 @@ ANSWER = "sd.archive: Answer rectification notices"
 
 def today() -> date:
     return beijing_today()
-
-
-def forbidden(message: str, code: str, obj: str = "") -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, obj, "")], 403, "Forbidden")
 
 
 # -- where notices live ----------------------------------------------------------------------
@@ -107,7 +106,7 @@ def resolve_records(refs, fonds, name: str) -> list:
         else:
             missing.append(ref)
     if missing:
-        raise rules.bad(
+        raise bad_request(
             f"not records of fonds {fonds.fonds_code} (不是本全宗的档案): "
             + ", ".join(missing[:20]),
             "rectification.unknown-records",
@@ -173,7 +172,7 @@ def _transition(notice, name: str) -> None:
 
 def _check_keys(data, allowed: set, owner_of_others: str) -> None:
     if not isinstance(data, dict):
-        raise rules.bad("the body must be a JSON object", "request.not-json", "body")
+        raise bad_request("the body must be a JSON object", "request.not-json", "body")
     unknown = set(data) - allowed
     server = unknown & set(SERVER_FIELDS + ("state", "history", "fonds"))
     others = unknown & set(SUPERVISOR_FIELDS + OFFICER_FIELDS)
@@ -184,7 +183,7 @@ def _check_keys(data, allowed: set, owner_of_others: str) -> None:
             "rectification.field-owner",
         )
     if unknown:
-        raise rules.bad(
+        raise bad_request(
             "unknown or server-maintained fields (不能填写的字段): "
             + ", ".join(sorted(unknown | server)),
             "rectification.field-not-writable",
@@ -212,12 +211,7 @@ def _supervisor_values(data: dict, fonds, partial: bool = False) -> dict:
 
 def _require_supervisor(obj) -> None:
     if api.user.is_anonymous():
-        raise ArchiveError(
-            "log in first (请先登录)",
-            [Problem("auth.required", "anonymous", "", "authorization")],
-            401,
-            "Unauthorized",
-        )
+        raise unauthorized("log in first (请先登录)")
     if not api.user.has_permission(SUPERVISE, obj=obj):
         raise forbidden(
             "only a supervisor issues and decides notices (只有监督指导人员能下发和审核整改通知)",
@@ -241,7 +235,7 @@ def issue(data: dict):
     _check_keys(data, {"fonds", *SUPERVISOR_FIELDS}, "agency")
     fonds = find_fonds(data.get("fonds"))
     if fonds is None:
-        raise rules.bad(
+        raise bad_request(
             f"no agency with fonds code {str(data.get('fonds'))[:40]!r} (没有这个机关/全宗)",
             "rectification.unknown-agency",
             "fonds",
@@ -302,14 +296,9 @@ def answer(notice, data: dict) -> None:
     of the fonds archived in answer, UIDs or 档号). Only a records officer of the notice's
     fonds, only while the notice is issued or reopened."""
     if api.user.is_anonymous():
-        raise ArchiveError(
-            "log in first (请先登录)",
-            [Problem("auth.required", "anonymous", "", "authorization")],
-            401,
-            "Unauthorized",
-        )
+        raise unauthorized("log in first (请先登录)")
     if not isinstance(data, dict):
-        raise rules.bad("the body must be a JSON object", "request.not-json", "body")
+        raise bad_request("the body must be a JSON object", "request.not-json", "body")
     if not api.user.has_permission("View", obj=notice) or (
         state_of(notice) in rules.OPEN_STATES and not may_answer(notice)
     ):

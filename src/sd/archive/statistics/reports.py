@@ -24,6 +24,7 @@ from sd.archive import audit
 from sd.archive.core.access.period import beijing_today
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
 from sd.archive.core.statistics import annual
 from sd.archive.sitedata import site_tree
 from sd.archive.statistics import access
@@ -42,7 +43,7 @@ def check(form, year, fonds_code) -> tuple[str, int, str | None]:
     year = annual.check_year(year, beijing_today().year)
     if form == annual.ROOM:
         if not fonds_code:
-            raise annual.bad(
+            raise bad_request(
                 "the records-room report is of one agency: name its fonds (请指定全宗)",
                 "annual.fonds",
                 "fonds",
@@ -139,7 +140,7 @@ def act(form, year, fonds_code, action: str, manual=None, comment=None) -> dict:
     """``save`` the filled-in cells, ``sign`` the report off, or ``reopen`` it (with a reason)."""
     form, year, fonds_code = check(form, year, fonds_code)
     if action not in ("save", "sign", "reopen"):
-        raise annual.bad(
+        raise bad_request(
             "action must be save, sign or reopen (操作无效)", "annual.action", "action"
         )
     if not may_write(form, fonds_code):
@@ -152,7 +153,7 @@ def act(form, year, fonds_code, action: str, manual=None, comment=None) -> dict:
         )
     values = annual.check_manual(form, manual) if manual is not None else None
     if comment is not None and not isinstance(comment, str):
-        raise annual.bad("comment must be text (说明须为文本)", "annual.comment", "comment")
+        raise bad_request("comment must be text (说明须为文本)", "annual.comment", "comment")
     comment = (comment or "").strip()[:2000]
     data = stored(form, year, fonds_code, create=True)
     if action in ("save", "sign") and data["state"] == annual.SIGNED:
@@ -166,7 +167,7 @@ def act(form, year, fonds_code, action: str, manual=None, comment=None) -> dict:
     elif action == "sign":
         missing = annual.missing_manual(form, dict(data["manual"]))
         if missing:
-            raise annual.bad(
+            raise bad_request(
                 "fill in every cell before signing off (尚有未填报的指标): " + ", ".join(missing),
                 "annual.incomplete",
                 ",".join(missing),
@@ -180,7 +181,7 @@ def act(form, year, fonds_code, action: str, manual=None, comment=None) -> dict:
         if data["state"] != annual.SIGNED:
             raise _conflict("only a signed report is reopened (报表未签发)", "annual.not-signed")
         if not comment:
-            raise annual.bad("say why it is reopened (请说明退回理由)", "annual.reason", "comment")
+            raise bad_request("say why it is reopened (请说明退回理由)", "annual.reason", "comment")
         data["state"] = annual.DRAFT
         data["figures"] = None
         data["signed_by"] = data["signed_at"] = ""

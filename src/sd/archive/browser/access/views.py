@@ -27,6 +27,7 @@ from sd.archive.access.vocabularies import PURPOSES
 from sd.archive.browser.times import beijing_time
 from sd.archive.core.access import period
 from sd.archive.core.errors import ArchiveError
+from sd.archive.core.errors import bad_request
 
 STATE_WORDS = {
     "draft": "Draft",
@@ -256,7 +257,7 @@ class CopyView(BrowserView):
         alsoProvides(self.request, IDisableCSRFProtection)  # the register entry is the write
         try:
             if not isinstance(record, str):
-                raise lookup.bad("one record at a time", "access.record", "record")
+                raise bad_request("one record at a time", "access.record", "record")
             name, data = usage.use(
                 self.context, record, "view" if disposition == "inline" else "download"
             )

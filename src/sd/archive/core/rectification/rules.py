@@ -11,8 +11,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
-from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
 
 #: workflow states (整改通知状态): 已下发, 已答复, 已办结, 重新整改
 ISSUED, ANSWERED, CLOSED, REOPENED = "issued", "answered", "closed", "reopened"
@@ -30,14 +29,6 @@ MAX_RECORDS = 200
 MAX_DEADLINE_DAYS = 366
 
 
-def bad(message: str, code: str, prop: str = "", obj: str = "", status: int = 400):
-    """An error with one problem (to raise)."""
-    types = {400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict"}
-    return ArchiveError(
-        message, [Problem(code, message, obj, prop)], status, types.get(status, "BadRequest")
-    )
-
-
 def notice_number(year: int, n: int) -> str:
     """The notice number (整改通知编号): ``ZG-2026-0007``."""
     return f"ZG-{year:04d}-{n:04d}"
@@ -48,12 +39,12 @@ def check_text(value, name: str, required: bool = True, limit: int = MAX_TEXT) -
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise bad(f"{name} must be text (须为文本)", "rectification.field-type", name)
+        raise bad_request(f"{name} must be text (须为文本)", "rectification.field-type", name)
     value = value.strip()
     if required and not value:
-        raise bad(f"{name} is required (必填)", "rectification.required", name)
+        raise bad_request(f"{name} is required (必填)", "rectification.required", name)
     if len(value) > limit:
-        raise bad(
+        raise bad_request(
             f"{name} is longer than {limit} characters (超过 {limit} 字)",
             "rectification.too-long",
             name,
@@ -66,11 +57,13 @@ def parse_day(value, name: str) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not value.strip():
-        raise bad(f"{name} must be a day like 2026-12-31 (日期必填)", "rectification.date", name)
+        raise bad_request(
+            f"{name} must be a day like 2026-12-31 (日期必填)", "rectification.date", name
+        )
     try:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
-        raise bad(
+        raise bad_request(
             f"{name} must be a day like 2026-12-31 (日期格式无效)", "rectification.date", name
         ) from None
 
@@ -79,13 +72,13 @@ def check_deadline(value, today: date) -> date:
     """The deadline (整改期限): a day from today on, at most a year ahead."""
     deadline = parse_day(value, "deadline")
     if deadline < today:
-        raise bad(
+        raise bad_request(
             f"the deadline {deadline} is in the past (整改期限不能早于今天 {today})",
             "rectification.deadline-past",
             "deadline",
         )
     if deadline > today + timedelta(days=MAX_DEADLINE_DAYS):
-        raise bad(
+        raise bad_request(
             f"the deadline {deadline} is more than a year ahead (整改期限不能超过一年)",
             "rectification.deadline-far",
             "deadline",
@@ -100,7 +93,7 @@ def check_figures(value) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > MAX_FIGURES:
-        raise bad(
+        raise bad_request(
             f"figures must be a list of at most {MAX_FIGURES} items (指标须为列表)",
             "rectification.figures",
             "figures",
@@ -109,7 +102,7 @@ def check_figures(value) -> list[dict]:
     for n, item in enumerate(value):
         where = f"figures[{n}]"
         if not isinstance(item, dict) or set(item) - {"label", "value", "link"}:
-            raise bad(
+            raise bad_request(
                 "each figure has label, value and an optional link (指标格式无效)",
                 "rectification.figures",
                 where,
@@ -117,7 +110,7 @@ def check_figures(value) -> list[dict]:
         label = check_text(item.get("label"), f"{where}.label", limit=120)
         number = item.get("value")
         if isinstance(number, bool) or not isinstance(number, (int, float, str)):
-            raise bad(
+            raise bad_request(
                 "a figure's value is a number or a short text (指标值须为数字或文字)",
                 "rectification.figures",
                 f"{where}.value",
@@ -126,7 +119,7 @@ def check_figures(value) -> list[dict]:
             number = check_text(number, f"{where}.value", limit=120)
         link = check_text(item.get("link"), f"{where}.link", required=False, limit=500)
         if link and not link.startswith(("http://", "https://", "/")):
-            raise bad(
+            raise bad_request(
                 "a figure's link is a URL or a site path (链接无效)",
                 "rectification.figures",
                 f"{where}.link",
@@ -140,13 +133,13 @@ def check_refs(value, name: str = "records") -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise bad(
+        raise bad_request(
             f"{name} must be a list of UIDs or archival codes (须为 UID 或档号列表)",
             "rectification.records",
             name,
         )
     if len(value) > MAX_RECORDS:
-        raise bad(
+        raise bad_request(
             f"at most {MAX_RECORDS} records (最多引用 {MAX_RECORDS} 件)",
             "rectification.records-limit",
             name,
@@ -163,7 +156,7 @@ def check_decision(decision, comment) -> tuple[str, str]:
     """The supervisor's decision on an answer: ``close`` (办结) or ``reopen`` (退回重新整改, a
     reason required)."""
     if decision not in (CLOSE, REOPEN):
-        raise bad(
+        raise bad_request(
             "decision must be close or reopen (审核结论须为办结或重新整改)",
             "rectification.decision",
             "decision",

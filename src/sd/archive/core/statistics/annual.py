@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from decimal import InvalidOperation
 
-from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
+from sd.archive.core.errors import bad_request
 
 MANUAL = "manual"
 DRAFT, SIGNED = "draft", "signed"
@@ -92,13 +91,9 @@ FORMS = {ROOM: ROOM_CELLS, ARCHIVES: ARCHIVES_CELLS}
 MAX_MANUAL = Decimal("1e12")
 
 
-def bad(message: str, code: str, prop: str = "", status: int = 400, type_: str = "BadRequest"):
-    return ArchiveError(message, [Problem(code, message, "", prop)], status, type_)
-
-
 def check_form(form) -> str:
     if form not in FORMS:
-        raise bad(
+        raise bad_request(
             "form must be room or archives (报表须为档案室或档案馆基本情况)", "annual.form", "form"
         )
     return form
@@ -109,9 +104,11 @@ def check_year(year, this_year: int) -> int:
     try:
         year = int(str(year).strip())
     except (TypeError, ValueError):
-        raise bad("year must be a number like 2025 (年度无效)", "annual.year", "year") from None
+        raise bad_request(
+            "year must be a number like 2025 (年度无效)", "annual.year", "year"
+        ) from None
     if not 1949 <= year <= this_year:
-        raise bad(f"year must be 1949–{this_year} (年度超出范围)", "annual.year", "year")
+        raise bad_request(f"year must be 1949–{this_year} (年度超出范围)", "annual.year", "year")
     return year
 
 
@@ -119,7 +116,7 @@ def check_manual(form: str, data) -> dict[str, str]:
     """The cells a person fills in (人工填报): ``{"R01": 2, "R03": "120.5"}``; only manual cells,
     non-negative numbers with at most the cell's decimals (kept as text, exact)."""
     if not isinstance(data, dict):
-        raise bad(
+        raise bad_request(
             "manual must be an object of cell codes (人工填报项须为对象)", "annual.manual", "manual"
         )
     cells = {c.code: c for c in FORMS[check_form(form)]}
@@ -127,11 +124,11 @@ def check_manual(form: str, data) -> dict[str, str]:
     for code, value in data.items():
         cell = cells.get(code)
         if cell is None:
-            raise bad(
+            raise bad_request(
                 f"no cell {str(code)[:20]} in this form (无此指标)", "annual.cell", str(code)[:20]
             )
         if cell.source != MANUAL:
-            raise bad(
+            raise bad_request(
                 f"{code} {cell.label} is computed, not filled in (该指标由系统计算，不能填报)",
                 "annual.computed-cell",
                 code,
@@ -139,15 +136,17 @@ def check_manual(form: str, data) -> dict[str, str]:
         if value in (None, ""):
             continue
         if isinstance(value, bool):
-            raise bad(f"{code} must be a number (须为数字)", "annual.number", code)
+            raise bad_request(f"{code} must be a number (须为数字)", "annual.number", code)
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            raise bad(f"{code} must be a number (须为数字)", "annual.number", code) from None
+            raise bad_request(
+                f"{code} must be a number (须为数字)", "annual.number", code
+            ) from None
         if not number.is_finite() or number < 0 or number > MAX_MANUAL:
-            raise bad(f"{code} must be zero or more (不能为负数)", "annual.negative", code)
+            raise bad_request(f"{code} must be zero or more (不能为负数)", "annual.negative", code)
         if -number.as_tuple().exponent > cell.decimals:
-            raise bad(
+            raise bad_request(
                 f"{code} has at most {cell.decimals} decimals (小数位过多)", "annual.decimals", code
             )
         values[code] = str(number)

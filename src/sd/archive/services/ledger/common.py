@@ -6,8 +6,8 @@ from __future__ import annotations
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
 
+from sd.archive.core import errors
 from sd.archive.core.errors import ArchiveError
-from sd.archive.core.errors import Problem
 from sd.archive.services import base
 from sd.archive.services.base import ArchiveService
 
@@ -26,7 +26,8 @@ class TraversingService(ArchiveService):
 
 
 def bad_request(message: str, code: str = "LEDGER-PARAMETER", property: str = "") -> ArchiveError:
-    return ArchiveError(message, [Problem(code, message, property=property)], 400, "BadRequest")
+    """A 400 with one problem, the ledger parameters' code by default."""
+    return errors.bad_request(message, code, property)
 
 
 def int_param(form, name: str, default: int | None = None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
 
+from sd.archive.core.errors import bad_request
 from sd.archive.rectification import notices
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.rectification_answer.post import notice_from
@@ -23,9 +24,7 @@ class RectificationDecisionPost(ArchiveService):
         notice = notice_from(body)
         unknown = set(body) - {"notice", "decision", "comment"}
         if unknown:
-            from sd.archive.core.rectification.rules import bad
-
-            raise bad(
+            raise bad_request(
                 "unknown fields (不能填写的字段): " + ", ".join(sorted(unknown)),
                 "rectification.field-not-writable",
                 ",".join(sorted(unknown)),
