@@ -9,7 +9,7 @@ from pdfcheck import pdf_text
 
 from sd.archive.catalogues.item import CatalogueSelection
 from sd.archive.catalogues.item import entries
-from sd.archive.catalogues.item import render
+from sd.archive.catalogues.outputs import render_selection
 from sd.archive.core.catalogues.item_catalogue import HEADINGS
 from sd.archive.core.catalogues.item_catalogue import code_key
 from sd.archive.core.errors import ArchiveError
@@ -44,7 +44,9 @@ def test_selection(catalogued, fonds, selection, count):
 
 
 def test_xlsx_header_and_rows_in_code_order(catalogued, fonds):
-    data, media_type, name = render(fonds, CatalogueSelection(year="2023"), "xlsx")
+    data, media_type, name = render_selection(
+        fonds, CatalogueSelection(year="2023"), "items", "xlsx"
+    )
     assert media_type.endswith("spreadsheetml.sheet")
     assert name == "J001-2023-catalogue.xlsx"
     rows = list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
@@ -58,7 +60,7 @@ def test_xlsx_header_and_rows_in_code_order(catalogued, fonds):
 
 @needs_tools
 def test_pdf_has_codes_and_titles(catalogued, fonds):
-    data, media_type, _ = render(fonds, CatalogueSelection(), "pdf")
+    data, media_type, _ = render_selection(fonds, CatalogueSelection(), "items", "pdf")
     assert media_type == "application/pdf"
     text = pdf_text(data)
     for record in catalogued:
@@ -70,6 +72,6 @@ def test_pdf_has_codes_and_titles(catalogued, fonds):
 @pytest.mark.parametrize("form,prop", [({"year": "二〇二三"}, "year"), ({}, "format")])
 def test_bad_requests(fonds, form, prop):
     with pytest.raises(ArchiveError) as raised:
-        render(fonds, CatalogueSelection.from_form(form), "doc")
+        render_selection(fonds, CatalogueSelection.from_form(form), "items", "doc")
     assert raised.value.status == 400
     assert raised.value.problems[0].property == prop

@@ -97,10 +97,3 @@ def heading(fonds, selection: CatalogueSelection) -> Heading:
         selection.category,
         selection.retention,
     )
-
-
-def render(fonds, selection: CatalogueSelection, kind: str) -> tuple[bytes, str, str]:
-    """The catalogue as (bytes, media type, file name); ``kind`` is the format (xlsx, pdf)."""
-    from sd.archive.catalogues.outputs import render_selection
-
-    return render_selection(fonds, selection, "items", kind)
