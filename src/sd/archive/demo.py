@@ -6,7 +6,6 @@ left alone, so running ``make start`` again keeps the data.
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -14,6 +13,9 @@ from datetime import timezone
 from plone import api
 
 from sd.archive import logger
+from sd.archive.demo_parts import demo_password
+from sd.archive.demo_parts import make_fonds
+from sd.archive.demo_parts import pdf_bytes
 from sd.archive.identity.directory.demo import make_directory_demo
 from sd.archive.numbering import assign_code
 from sd.archive.rectification.demo import make_rectification_demo
@@ -97,27 +99,6 @@ USERS = [
 ]
 
 
-def demo_password(user_id: str) -> str:
-    return f"{user_id}-demo"
-
-
-def pdf_bytes(title: str, lines: list[str]) -> bytes:
-    """A one-page PDF with the record's title (demo content)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    from sd.archive.core import pdffonts
-
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=A4, invariant=1, initialFontName=pdffonts.cjk_font())
-    pdffonts.draw_string(pdf, 72, 770, title, 16)
-    for i, line in enumerate(lines):
-        pdffonts.draw_string(pdf, 72, 740 - 16 * i, line, 11)
-    pdf.showPage()
-    pdf.save()
-    return buf.getvalue()
-
-
 def ensure_users(portal):
     for user_id, roles, local, fullname in USERS:
         if api.user.get(username=user_id) is None:
@@ -132,25 +113,6 @@ def ensure_users(portal):
             fonds = portal.get(local[0])
             if fonds is not None:
                 api.user.grant_roles(username=user_id, obj=fonds, roles=local[1])
-
-
-def make_fonds(portal, spec):
-    if spec["id"] in portal:
-        return None
-    fields = {
-        k: spec[k]
-        for k in (
-            "title",
-            "fonds_code",
-            "agency_name",
-            "credit_code",
-            "network_domain",
-            "record_kinds",
-            "own_records_room",
-        )
-    }
-    fields["public_reading"] = spec.get("public_reading", False)
-    return api.content.create(container=portal, type="Fonds", id=spec["id"], **fields)
 
 
 def make_records(fonds, spec, count=RECORDS_PER_FONDS):

@@ -3,7 +3,7 @@ lifecycle state. Imported by tests/plone/access and tests/browser (a unique modu
 
 from plone import api
 
-from sd.archive.demo import pdf_bytes
+from sd.archive.demo_parts import pdf_bytes
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record

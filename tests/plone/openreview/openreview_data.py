@@ -8,7 +8,7 @@ from plone import api
 from pypdf import PdfReader
 from pypdf import PdfWriter
 
-from sd.archive.demo import pdf_bytes
+from sd.archive.demo_parts import pdf_bytes
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record

@@ -26,7 +26,7 @@ AGENCY_LEADER = ("leader-j001", "J001 机关领导")
 
 
 def _user(user_id: str, fullname: str) -> None:
-    from sd.archive.demo import demo_password
+    from sd.archive.demo_parts import demo_password
 
     if api.user.get(username=user_id) is None:
         api.user.create(

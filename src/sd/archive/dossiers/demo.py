@@ -8,8 +8,8 @@ from datetime import timezone
 
 from plone import api
 
-from sd.archive.demo import make_fonds
-from sd.archive.demo import pdf_bytes
+from sd.archive.demo_parts import make_fonds
+from sd.archive.demo_parts import pdf_bytes
 from sd.archive.numbering import assign_code
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record

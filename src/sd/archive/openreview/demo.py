@@ -25,7 +25,7 @@ TO_HOLDINGS = ("archive", "request_transfer", "transfer", "receive")
 
 
 def _make_record(fonds, n: int, year: int, title: str):
-    from sd.archive.demo import pdf_bytes
+    from sd.archive.demo_parts import pdf_bytes
     from sd.archive.numbering import assign_code
     from sd.archive.repository import ComponentData
     from sd.archive.repository import create_record
@@ -61,7 +61,7 @@ def _make_record(fonds, n: int, year: int, title: str):
 
 
 def make_openreview_demo(portal) -> None:
-    from sd.archive.demo import demo_password
+    from sd.archive.demo_parts import demo_password
     from sd.archive.holds import place_hold
     from sd.archive.openreview import decisions
     from sd.archive.openreview import proposal

@@ -27,7 +27,7 @@ OFFICER = "officer-j004"
 
 
 def _record(fonds, n: int, year: int, number: str, day: date, title: str):
-    from sd.archive.demo import pdf_bytes
+    from sd.archive.demo_parts import pdf_bytes
     from sd.archive.numbering import assign_code
     from sd.archive.repository import ComponentData
     from sd.archive.repository import create_record
@@ -72,7 +72,7 @@ def make_supervision_demo(portal):
     from persistent.mapping import PersistentMapping
 
     from sd.archive.actors import now
-    from sd.archive.demo import demo_password
+    from sd.archive.demo_parts import demo_password
     from sd.archive.intake.rejections import add_rejection
     from sd.archive.sitedata import site_tree
     from sd.archive.supervision import aggregates
