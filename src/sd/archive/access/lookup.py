@@ -7,13 +7,13 @@ from datetime import date
 
 from AccessControl import getSecurityManager
 from plone import api
-from plone.dexterity.utils import createContentInContainer
 
 from sd.archive.access import FOLDER_ID
 from sd.archive.core.access import period
 from sd.archive.core.access import rules
 from sd.archive.core.errors import bad_request
 from sd.archive.security.separation import ADMINISTRATOR_ROLES
+from sd.archive.sitefolders import site_folder
 
 MAX_RECORDS = 200
 #: workflow states waiting for a decision (待审批, 待复审)
@@ -26,15 +26,7 @@ def today() -> date:
 
 def folder(create: bool = False):
     """The site's folder of requests (``/access-requests``); made by the first request."""
-    portal = api.portal.get()
-    found = portal.get(FOLDER_ID)
-    if found is None and create:
-        # not addable by anyone (the site's allowed types do not list it): made here only
-        found = createContentInContainer(
-            portal, "AccessRequestFolder", checkConstraints=False, id=FOLDER_ID, title="利用申请"
-        )
-        found.reindexObject()
-    return found
+    return site_folder(FOLDER_ID, "AccessRequestFolder", "利用申请", create)
 
 
 def catalog_requests(**query) -> list:

@@ -39,6 +39,7 @@ from sd.archive.rectification.content import SERVER_FIELDS
 from sd.archive.rectification.content import SUPERVISOR_FIELDS
 from sd.archive.rectification.roles import fonds_of
 from sd.archive.sitedata import site_tree
+from sd.archive.sitefolders import site_folder
 
 FOLDER_ID = "rectification-notices"
 NUMBERS_KEY = "sd.archive.rectification.numbers"
@@ -56,14 +57,7 @@ def today() -> date:
 
 def folder(create: bool = False):
     """The site's folder of notices (``/rectification-notices``); made by the first notice."""
-    portal = api.portal.get()
-    found = portal.get(FOLDER_ID)
-    if found is None and create:
-        found = createContentInContainer(
-            portal, "RectificationFolder", checkConstraints=False, id=FOLDER_ID, title="整改通知"
-        )
-        found.reindexObject()
-    return found
+    return site_folder(FOLDER_ID, "RectificationFolder", "整改通知", create)
 
 
 def find_fonds(code):
