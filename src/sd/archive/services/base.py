@@ -30,6 +30,8 @@ from plone import api
 from plone.restapi.deserializer import json_body
 from plone.restapi.exceptions import DeserializationError
 from plone.restapi.services import Service
+from zope.interface import implementer
+from zope.publisher.interfaces import IPublishTraverse
 
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
@@ -117,6 +119,19 @@ class ArchiveService(Service):
 
     def json_body(self) -> dict:
         return json_object(self.request)
+
+
+@implementer(IPublishTraverse)
+class TraversingService(ArchiveService):
+    """A service that takes path segments after its name (``@ledger/proof``) as ``params``."""
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.params: list[str] = []
+
+    def publishTraverse(self, request, name):
+        self.params.append(name)
+        return self
 
 
 class ActionDeserializer:

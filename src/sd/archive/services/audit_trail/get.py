@@ -14,7 +14,7 @@ from sd.archive.audit import anchor
 from sd.archive.audit import reading
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
-from sd.archive.services.ledger.common import TraversingService
+from sd.archive.services.base import TraversingService
 from sd.archive.services.ledger.common import error_body
 
 

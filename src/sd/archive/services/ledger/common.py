@@ -1,28 +1,12 @@
-"""Helpers of the ledger services: path parameters, structured errors and integer parameters.
+"""Helpers of the ledger services: structured errors and integer parameters (path parameters:
+``services/base.py`` ``TraversingService``).
 The JSON body and the error answer are the service base's (``services/base.py``)."""
 
 from __future__ import annotations
 
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
-
 from sd.archive.core import errors
 from sd.archive.core.errors import ArchiveError
 from sd.archive.services import base
-from sd.archive.services.base import ArchiveService
-
-
-@implementer(IPublishTraverse)
-class TraversingService(ArchiveService):
-    """A service that takes path segments after its name (``@ledger/proof``) as ``params``."""
-
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params: list[str] = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
 
 
 def bad_request(message: str, code: str = "LEDGER-PARAMETER", property: str = "") -> ArchiveError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sd.archive.core.ledger.entry import parse_entry
 from sd.archive.ledger import disclosure
 from sd.archive.ledger.current import current_ledger
-from sd.archive.services.ledger.common import TraversingService
+from sd.archive.services.base import TraversingService
 from sd.archive.services.ledger.common import bad_request
 from sd.archive.services.ledger.common import int_param
 

@@ -11,8 +11,8 @@ from sd.archive.core.ledger.nodes import AdmittedNode
 from sd.archive.ledger import node as nodes
 from sd.archive.ledger import witness
 from sd.archive.ledger.current import current_ledger
+from sd.archive.services.base import TraversingService
 from sd.archive.services.base import json_object
-from sd.archive.services.ledger.common import TraversingService
 from sd.archive.services.ledger.common import bad_request
 
 MANAGE = "sd.archive: Manage configuration"

@@ -24,8 +24,6 @@ import transaction
 from plone import api
 from plone.protect.interfaces import IDisableCSRFProtection
 from zope.interface import alsoProvides
-from zope.interface import implementer
-from zope.publisher.interfaces import IPublishTraverse
 
 from sd.archive.core.openreview import catalogue
 from sd.archive.openreview import approval
@@ -35,6 +33,7 @@ from sd.archive.openreview import proposal
 from sd.archive.openreview import summaries
 from sd.archive.openreview.hints import hints_for
 from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import TraversingService
 from sd.archive.services.base import json_object
 from sd.archive.services.base import problem
 
@@ -42,16 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ITEMS_SHOWN = 2000
 
 
-@implementer(IPublishTraverse)
-class _Traversing(ArchiveService):
-    def __init__(self, context, request):
-        super().__init__(context, request)
-        self.params: list[str] = []
-
-    def publishTraverse(self, request, name):
-        self.params.append(name)
-        return self
-
+class _Traversing(TraversingService):
     def batch(self):
         return batches.get_batch(self.params[0])
 

@@ -22,9 +22,9 @@ from zope.interface import alsoProvides
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.services.base import ArchiveService
+from sd.archive.services.base import TraversingService
 from sd.archive.services.base import json_object
 from sd.archive.services.base import problem
-from sd.archive.services.ledger.common import TraversingService
 from sd.archive.transfer import actions
 from sd.archive.transfer import batch as state
 from sd.archive.transfer import delivery
