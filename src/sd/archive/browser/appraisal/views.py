@@ -13,45 +13,26 @@ with its status (4xx), nothing changed; times in Beijing.
 
 from __future__ import annotations
 
-import transaction
 from plone import api
 from Products.Five.browser import BrowserView
 
 from sd.archive import retention
 from sd.archive.appraisal import batches
 from sd.archive.appraisal import execution
-from sd.archive.browser.times import beijing_time
+from sd.archive.browser.steps import StepPage
 from sd.archive.core import retention as retention_rules
 from sd.archive.core.appraisal.batch import WHOLE_BATCH
 from sd.archive.core.appraisal.batch import Decision
 from sd.archive.core.appraisal.batch import Kind
 from sd.archive.core.appraisal.batch import State
-from sd.archive.core.errors import ArchiveError
 
 DECISIONS = [(d.value, d.label_zh) for d in Decision]
 #: expired records the proposal form lists
 EXPIRED_ROWS = 500
 
 
-class _Page(BrowserView):
-    error = ""
-    done = ""
-
-    def run(self, action, message: str):
-        """Run a step; on refusal keep its words and 4xx, doom the transaction."""
-        try:
-            action()
-        except ArchiveError as error:
-            transaction.doom()
-            self.request.response.setStatus(error.status)
-            details = "；".join(p.message for p in error.problems[:5])
-            self.error = f"{error.message}{'：' + details if details else ''}"
-            return False
-        self.done = message
-        return True
-
-    def time(self, value) -> str:
-        return beijing_time(value) if value else ""
+class _Page(StepPage):
+    problems_shown = 5
 
 
 class AppraisalBatchesView(_Page):

@@ -16,10 +16,9 @@ import datetime
 
 import transaction
 from plone import api
-from Products.Five.browser import BrowserView
 from zExceptions import Unauthorized
 
-from sd.archive.browser.times import beijing_time
+from sd.archive.browser.steps import StepPage
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.openreview import rules
 from sd.archive.openreview import approval
@@ -63,28 +62,13 @@ def _pages(text: str) -> list[int] | str:
     return pages
 
 
-class _Page(BrowserView):
-    error = ""
-    done = ""
+class _Page(StepPage):
+    problems_shown = 8
+    problem_objects = True
 
     def check_user(self):
         if api.user.is_anonymous():
             raise Unauthorized("log in to review open access")
-
-    def run(self, action, message: str) -> bool:
-        try:
-            action()
-        except ArchiveError as error:
-            transaction.doom()
-            self.request.response.setStatus(error.status)
-            details = "；".join(f"{p.object} {p.message}".strip() for p in error.problems[:8])
-            self.error = f"{error.message}{'：' + details if details else ''}"
-            return False
-        self.done = message
-        return True
-
-    def time(self, value) -> str:
-        return beijing_time(value) if value else ""
 
     def batch_url(self, batch_id: str) -> str:
         return f"{api.portal.get().absolute_url()}/@@openreview-batch?id={batch_id}"
