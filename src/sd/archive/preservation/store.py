@@ -75,12 +75,26 @@ def register(
 
 
 def record_by_uid(uid: str):
-    """The record with ``uid`` whoever asks (system work: fixity, repair, batching)."""
+    """The record with ``uid`` whoever asks (system work: fixity, repair, batching).
+
+    Read from the catalog's ``UID`` index and path table directly (the after-archiving worker
+    asks three times per record: a catalog query with its plan and brains cost a tenth of its
+    time); a catalog without them is searched as before."""
     if not uid:
         return None
+    from Products.CMFCore.indexing import processQueue
+
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(UID=uid)
-    return brains[0]._unrestrictedGetObject() if brains else None
+    processQueue()  # what this transaction indexed, as a search would see it
+    inner = getattr(catalog, "_catalog", None)
+    index = getattr(inner, "indexes", {}).get("UID")
+    by_uid = getattr(index, "_index", None)
+    if by_uid is None or not hasattr(inner, "paths"):
+        brains = catalog.unrestrictedSearchResults(UID=uid)
+        return brains[0]._unrestrictedGetObject() if brains else None
+    rid = by_uid.get(uid)
+    path = inner.paths.get(rid) if rid is not None else None
+    return catalog.unrestrictedTraverse(path, None) if path else None
 
 
 NOT_IN_LEDGER = "not-in-ledger"  # never a digest: such a copy fails fixity and cannot be "repaired"
