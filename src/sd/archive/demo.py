@@ -13,7 +13,7 @@ from datetime import timezone
 from plone import api
 
 from sd.archive import logger
-from sd.archive.demo_parts import demo_password
+from sd.archive.demo_parts import demo_user
 from sd.archive.demo_parts import make_fonds
 from sd.archive.demo_parts import pdf_bytes
 from sd.archive.identity.directory.demo import make_directory_demo
@@ -101,14 +101,7 @@ USERS = [
 
 def ensure_users(portal):
     for user_id, roles, local, fullname in USERS:
-        if api.user.get(username=user_id) is None:
-            api.user.create(
-                email=f"{user_id}@example.gov.cn",
-                username=user_id,
-                password=demo_password(user_id),
-                roles=roles or ("Member",),
-                properties={"fullname": fullname},
-            )
+        demo_user(user_id, fullname, roles or ("Member",))
         if local:
             fonds = portal.get(local[0])
             if fonds is not None:

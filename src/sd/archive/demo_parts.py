@@ -13,6 +13,18 @@ def demo_password(user_id: str) -> str:
     return f"{user_id}-demo"
 
 
+def demo_user(user_id: str, fullname: str, roles=("Member",)) -> None:
+    """Make the demo account ``user_id`` (password :func:`demo_password`) unless it exists."""
+    if api.user.get(username=user_id) is None:
+        api.user.create(
+            email=f"{user_id}@example.gov.cn",
+            username=user_id,
+            password=demo_password(user_id),
+            roles=roles,
+            properties={"fullname": fullname},
+        )
+
+
 def pdf_bytes(title: str, lines: list[str]) -> bytes:
     """A one-page PDF with the record's title (demo content)."""
     from reportlab.lib.pagesizes import A4

@@ -16,6 +16,7 @@ from __future__ import annotations
 from plone import api
 
 from sd.archive import logger
+from sd.archive.demo_parts import demo_user
 
 from . import batches
 
@@ -25,22 +26,10 @@ MEMBER = ("appraiser-j001", "J001 鉴定小组成员")
 AGENCY_LEADER = ("leader-j001", "J001 机关领导")
 
 
-def _user(user_id: str, fullname: str) -> None:
-    from sd.archive.demo_parts import demo_password
-
-    if api.user.get(username=user_id) is None:
-        api.user.create(
-            email=f"{user_id}@example.gov.cn",
-            username=user_id,
-            password=demo_password(user_id),
-            properties={"fullname": fullname},
-        )
-
-
 def _agency_leader(fonds) -> None:
     """``leader-j001``: AgencyLeader (and Reader) on J001, idempotent."""
     user_id, fullname = AGENCY_LEADER
-    _user(user_id, fullname)
+    demo_user(user_id, fullname)
     have = set(api.user.get_roles(username=user_id, obj=fonds, inherit=False))
     if not {"AgencyLeader", "Reader"} <= have:
         api.user.grant_roles(username=user_id, obj=fonds, roles=["AgencyLeader", "Reader"])
@@ -66,7 +55,7 @@ def make_appraisal_demo(portal) -> None:
     from sd.archive.holds import place_hold
 
     user_id, fullname = MEMBER
-    _user(user_id, fullname)
+    demo_user(user_id, fullname)
     expired = _expired(fonds)
     if len(expired) < 4:
         logger.warning("appraisal demo: fewer than four expired records in J001")

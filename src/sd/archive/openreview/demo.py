@@ -9,6 +9,8 @@ from __future__ import annotations
 from plone import api
 
 from sd.archive import logger
+from sd.archive.demo_parts import demo_user
+from sd.archive.demo_parts import pdf_bytes
 
 REVIEWER2 = ("archivist2", "开放审核复核员")
 TITLES = [
@@ -25,7 +27,6 @@ TO_HOLDINGS = ("archive", "request_transfer", "transfer", "receive")
 
 
 def _make_record(fonds, n: int, year: int, title: str):
-    from sd.archive.demo_parts import pdf_bytes
     from sd.archive.numbering import assign_code
     from sd.archive.repository import ComponentData
     from sd.archive.repository import create_record
@@ -61,7 +62,6 @@ def _make_record(fonds, n: int, year: int, title: str):
 
 
 def make_openreview_demo(portal) -> None:
-    from sd.archive.demo_parts import demo_password
     from sd.archive.holds import place_hold
     from sd.archive.openreview import decisions
     from sd.archive.openreview import proposal
@@ -70,14 +70,7 @@ def make_openreview_demo(portal) -> None:
     if fonds is None or getattr(fonds, "_openreview_demo", False):
         return
     user_id, fullname = REVIEWER2
-    if api.user.get(username=user_id) is None:
-        api.user.create(
-            email=f"{user_id}@example.gov.cn",
-            username=user_id,
-            password=demo_password(user_id),
-            roles=("Archivist",),
-            properties={"fullname": fullname},
-        )
+    demo_user(user_id, fullname, ("Archivist",))
     made = [_make_record(fonds, n, 1990 + n, title) for n, title in enumerate(TITLES, 1)]
     place_hold(made[-1], "信访冻结 2026-11", "涉及在办信访事项，暂缓开放")
     fonds._openreview_demo = True

@@ -19,6 +19,8 @@ from datetime import date
 from plone import api
 
 from sd.archive import logger
+from sd.archive.demo_parts import demo_user
+from sd.archive.demo_parts import pdf_bytes
 
 FONDS_ID = "j004"
 CODE = "J004"
@@ -27,7 +29,6 @@ OFFICER = "officer-j004"
 
 
 def _record(fonds, n: int, year: int, number: str, day: date, title: str):
-    from sd.archive.demo_parts import pdf_bytes
     from sd.archive.numbering import assign_code
     from sd.archive.repository import ComponentData
     from sd.archive.repository import create_record
@@ -72,7 +73,6 @@ def make_supervision_demo(portal):
     from persistent.mapping import PersistentMapping
 
     from sd.archive.actors import now
-    from sd.archive.demo_parts import demo_password
     from sd.archive.intake.rejections import add_rejection
     from sd.archive.sitedata import site_tree
     from sd.archive.supervision import aggregates
@@ -125,14 +125,7 @@ def make_supervision_demo(portal):
                 f"2019年督查工作要点（{k}）",
             )
         aggregates.flush()
-        if api.user.get(username=OFFICER) is None:
-            api.user.create(
-                email=f"{OFFICER}@example.gov.cn",
-                username=OFFICER,
-                password=demo_password(OFFICER),
-                roles=("Member",),
-                properties={"fullname": "督查局档案员"},
-            )
+        demo_user(OFFICER, "督查局档案员")
         api.user.grant_roles(username=OFFICER, obj=fonds, roles=["RecordsOfficer", "Reader"])
         numbers.declare(fonds, "鲁某督发〔2024〕", [9], "void", "该号文件起草后撤销发文，号码作废")
         tree = site_tree(portal, DECLARED, create=True)
