@@ -59,95 +59,10 @@ FONDS = 10
 BYTES_PER_RECORD = 30_000  # Data.fs before a pack + blob + ledger (measured, see docstring)
 
 GENERATE = r"""
-import hashlib, os, sys, time, pathlib
+import sys
 sys.path.insert(0, "bench")
-import transaction
-from BTrees.OOBTree import OOBTree
-from plone import api
-from ZODB.blob import Blob
-from zope.component.hooks import setSite
-from generated import Entry, append_entries, ledger_entry
-from sd.archive.ledger.current import current_ledger
-from sd.archive.testing import make_fonds
-
-N = int(os.environ["BENCH_RECORDS"]); BATCH = int(os.environ["BENCH_BATCH"])
-FONDS = int(os.environ["BENCH_FONDS"]); BLOBS = os.environ["BENCH_BLOBS"] == "1"
-DEADLINE = float(os.environ.get("BENCH_DEADLINE") or "inf")  # epoch seconds: stop generating
-site = app.archive
-setSite(site)
-codes = [f"J{k:03d}" for k in range(1, FONDS + 1)]
-with api.env.adopt_roles(["Manager"]):
-    if api.user.get(username="officer") is None:
-        api.user.create(email="officer@example.org", username="officer", password="bench-12345")
-    for code in codes:
-        if code.lower() not in site:
-            make_fonds(site, code.lower(), code)
-        api.user.grant_roles(username="officer", obj=site[code.lower()],
-                             roles=["RecordsOfficer", "Reader"])
-    if getattr(site, "_bench_blobs", None) is None:
-        site._bench_blobs = OOBTree()
-    transaction.commit()
-bases = {code: "/".join(site[code.lower()].getPhysicalPath()) for code in codes}
-catalog = site.portal_catalog._catalog
-blobs = site._bench_blobs
-log = current_ledger(site).log
-
-
-def sm3(data):
-    return hashlib.new("sm3", data).hexdigest()
-
-
-def made(i):
-    # (catalog entry, blob bytes, ledger digests) of generated record i
-    code = codes[i % FONDS]
-    e = Entry(f"{bases[code]}/gen-{i:07d}", i, code, unique_code=True)
-    data = b"%PDF-1.4\n" + e.text.encode("utf-8") + b"\n%%EOF\n"
-    return e, data, {"正本/正本.pdf": sm3(data), "元数据.xml": sm3(e.SearchableText.encode())}
-
-
-def log_upto(end):
-    # ledger entries of generated records [logged, end) (the ledger commits apart from the ZODB)
-    with log.reading() as conn:
-        logged = conn.execute(
-            "SELECT COUNT(*) FROM entries WHERE record LIKE 'bench%'").fetchone()[0]
-    for start in range(logged, end, BATCH):
-        batch = [made(i) for i in range(start, min(end, start + BATCH))]
-        append_entries(log, [ledger_entry(e, log.origin, d) for e, _, d in batch])
-
-
-done = getattr(site, "_bench_million_done", 0)
-log_upto(done)  # a generation killed between a batch's commit and its ledger entries
-data_fs = pathlib.Path(site._p_jar.db().storage.getName())
-t0 = time.perf_counter()
-first = done
-while done < N and time.time() < DEADLINE:
-    end = min(N, done + BATCH)
-    entries = []
-    t_cat = time.perf_counter()
-    for i in range(done, end):
-        e, data, digests = made(i)
-        catalog.catalogObject(e, "/".join(e.getPhysicalPath()))
-        if BLOBS:
-            blob = Blob()
-            with blob.open("w") as f:
-                f.write(data)
-            blobs[e.UID] = blob
-        entries.append(ledger_entry(e, log.origin, digests))
-    t_commit = time.perf_counter()
-    site._bench_million_done = end
-    transaction.commit()
-    t_ledger = time.perf_counter()
-    append_entries(log, entries)
-    t_end = time.perf_counter()
-    site._p_jar.cacheGC()
-    done = end
-    rate = (done - first) / (t_end - t0)
-    print(f"PROGRESS {done} records, {rate:.0f} records/s overall; this batch catalog+blobs "
-          f"{t_commit - t_cat:.1f} s, commit {t_ledger - t_commit:.1f} s, ledger "
-          f"{t_end - t_ledger:.1f} s; Data.fs {data_fs.stat().st_size / 1e9:.2f} GB; "
-          f"{time.strftime('%H:%M:%S')}", flush=True)
-print(f"RESULT generated {done} records ({done - first} in this run, "
-      f"{time.perf_counter() - t0:.0f} s)", flush=True)
+import generate_million
+generate_million.run(app)
 """
 
 SEARCH = r"""
@@ -158,6 +73,7 @@ from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 import search_text
 from generated import engine_code, engine_fields, engine_prefix, engine_text, series_code, timed
+from generated import series_fields
 
 app = makerequest(app)
 site = app.archive
@@ -172,7 +88,7 @@ samples = []
 for _ in range(QUERIES):
     i = rnd.randrange(N)
     code = f"J{i % FONDS + 1:03d}"
-    r = search_text.record(i, code)
+    r = series_fields(search_text.record(i, code), i)
     r["archival_code"] = series_code(r, code, i)
     samples.append(r)
 words = [s["topic"][0] for s in samples]
@@ -250,7 +166,7 @@ def make(
         bi.prepare(var, bi.free_port())
     env = {
         "BENCH_RECORDS": str(records),
-        "BENCH_BATCH": str(batch),
+        "BENCH_CHUNK": str(batch),
         "BENCH_FONDS": str(FONDS),
         "BENCH_BLOBS": "1" if blobs else "0",
         "BENCH_DEADLINE": str(deadline or ""),
@@ -275,7 +191,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--dir", default=str(bi.ROOT / "bench" / "var" / "million"))
-    parser.add_argument("--batch", type=int, default=5000, help="records per commit")
+    parser.add_argument("--batch", type=int, default=100_000, help="records per commit")
     parser.add_argument("--intake", type=int, default=300, help="packages posted to each side")
     parser.add_argument("--block", type=int, default=50)
     parser.add_argument("--kb", type=int, default=100, help="KB per component of a package")

@@ -21,14 +21,30 @@ import search_text
 
 #: review states of generated records (of 100)
 STATES = ["archived"] * 70 + ["transferred"] * 10 + ["open"] * 15 + ["pre_archived"] * 5
-#: generated records whose archival codes share one series (年度, 保管期限, 机构) repeat every
-#: SERIES_PERIOD records for up to 10 fonds: 件号 ``i // SERIES_PERIOD + 1`` is unique in it
-SERIES_PERIOD = 120
+#: fonds of generated records with unique archival codes (taken round robin)
+FONDS = 10
+#: the series of such records (全宗 × 年度 × 保管期限 × 机构: 10 × 24 × 3 × 4 = 2,880) follow
+#: each other record by record: a series holds N / SERIES_PERIOD records (347 of 1,000,000,
+#: about what one department files a year under one retention period), and 件号
+#: ``i // SERIES_PERIOD + 1`` is unique in it
+SERIES_PERIOD = FONDS * 24 * 3 * 4
+
+
+def series_fields(r: dict, i: int) -> dict:
+    """``r`` (``search_text.record(i, …)``) with 年度, 保管期限 and 机构 drawn independently of
+    each other and of the fonds (``i % FONDS``), so that the 2,880 series take turns."""
+    k = i // FONDS
+    year = 2000 + k % 24
+    k //= 24
+    retention = search_text.RETENTIONS[k % 3]
+    org = search_text.ORGS[k // 3 % 4]
+    number = r["document_number"].replace(f"〔{r['year']}〕", f"〔{year}〕")
+    return {**r, "year": year, "retention": retention, "org": org, "document_number": number}
 
 
 def series_code(r: dict, fonds: str, i: int) -> str:
-    """档号 of generated record ``i`` with a 件号 unique in its series (for up to 10 fonds
-    taken round robin and 1,000,000 records: search_text's ``i % 10000`` repeats)."""
+    """档号 of generated record ``i`` with a 件号 unique in its series (``r``: its
+    :func:`series_fields`)."""
     return f"{fonds}-WS·{r['year']}-{r['retention']}-{r['org']}-{i // SERIES_PERIOD + 1:04d}"
 
 
@@ -43,6 +59,8 @@ class Entry:
         from sd.archive.core.search.segment import BODY
 
         r = search_text.record(i, fonds)
+        if unique_code:
+            r = series_fields(r, i)
         self._path = path
         self.id = self.getId = path.rsplit("/", 1)[1]
         self.review_state = STATES[i % 100]
