@@ -75,19 +75,24 @@ def _progress(batch):
     return batch.done
 
 
+def _executed_already(batch):
+    """409: a batch is destroyed once (已执行销毁的批次不能再次销毁)."""
+    return refuse(
+        409,
+        "APPRAISAL-EXECUTED",
+        "本批次已执行销毁，不能再次销毁 / the batch was executed already",
+        batch.getId(),
+        "state",
+    )
+
+
 def start(batch, names) -> None:
     """Approved → executing, with the two supervisors (监销人) and the executor."""
     state = batches.batch_state(batch)
     if state is State.EXECUTING:
         return
     if state is State.EXECUTED:
-        raise refuse(
-            409,
-            "APPRAISAL-EXECUTED",
-            "本批次已执行销毁，不能再次销毁 / the batch was executed already",
-            batch.getId(),
-            "state",
-        )
+        raise _executed_already(batch)
     rules.check_state(state, [State.APPROVED], batch.getId())
     first, second = inputs.supervisors(names)
     problems = batches.held_problems(batch, batches.to_destroy(batch))
@@ -116,13 +121,7 @@ def execute(
     benchmark's stand-in for a kill). Returns the progress."""
     check_executor(batch)
     if batches.batch_state(batch) is State.EXECUTED:
-        raise refuse(
-            409,
-            "APPRAISAL-EXECUTED",
-            "本批次已执行销毁，不能再次销毁 / the batch was executed already",
-            batch.getId(),
-            "state",
-        )
+        raise _executed_already(batch)
     if batches.batch_state(batch) is not State.EXECUTING:
         start(batch, supervisors)
         batches.commit_or_savepoint(commit)

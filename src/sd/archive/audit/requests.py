@@ -114,24 +114,16 @@ def _request_done(request):
         action = "rules.import"
     details = {"method": method, "status": status}
     outcome = "ok" if status < 400 else ("refused" if status in (401, 403) else "failed")
-    if outcome == "ok" and not doomed:
-        audit.log(
-            action,
-            context if _is_content(context) else None,
-            outcome=outcome,
-            details=details,
-            request=request,
-            path=_path_of(request, context),
-        )
-    else:  # its transaction aborts: log what it tried at once
-        audit.log_now(
-            action,
-            context if _is_content(context) else None,
-            outcome=outcome,
-            details=details,
-            request=request,
-            path=_path_of(request, context),
-        )
+    # logged with its transaction; when that aborts, what it tried is logged at once
+    log = audit.log if outcome == "ok" and not doomed else audit.log_now
+    log(
+        action,
+        context if _is_content(context) else None,
+        outcome=outcome,
+        details=details,
+        request=request,
+        path=_path_of(request, context),
+    )
 
 
 def _is_content(obj) -> bool:

@@ -171,14 +171,7 @@ def release_problems(
             )
         )
     if undecided:
-        problems.append(
-            Problem(
-                "OPENREVIEW-UNDECIDED",
-                f"{undecided} records have no decision yet (尚有档案未审核)",
-                where,
-                "decisions",
-            )
-        )
+        problems.append(undecided_problem(undecided, where))
     if second_review_needed and not second_reviewer:
         problems.append(
             Problem(
@@ -200,6 +193,16 @@ def release_problems(
     return problems
 
 
+def undecided_problem(undecided: int, where: str = "") -> Problem:
+    """Records of the batch still without a decision (尚有档案未审核): no approval, no check."""
+    return Problem(
+        "OPENREVIEW-UNDECIDED",
+        f"{undecided} records have no decision yet (尚有档案未审核)",
+        where,
+        "decisions",
+    )
+
+
 def second_review_problems(
     reviewer: str, deciders: set[str], undecided: int, done_by: str | None, where: str = ""
 ) -> list[Problem]:
@@ -219,12 +222,5 @@ def second_review_problems(
             )
         )
     if undecided:
-        problems.append(
-            Problem(
-                "OPENREVIEW-UNDECIDED",
-                f"{undecided} records have no decision yet (尚有档案未审核)",
-                where,
-                "decisions",
-            )
-        )
+        problems.append(undecided_problem(undecided, where))
     return problems
