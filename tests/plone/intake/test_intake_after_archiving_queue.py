@@ -179,7 +179,7 @@ def test_the_worker_drains_with_its_own_connection(site, svc, queue_mode):
 
 def test_foreground_is_busy_while_a_request_runs_and_for_the_quiet_time():
     now = [100.0]
-    fg = postprocess.Foreground(clock=lambda: now[0])
+    fg = postprocess.Foreground(clock=lambda: now[0], at=1)
     assert not fg.busy(quiet=0.5)
     with fg.running():
         now[0] += 10
@@ -190,10 +190,26 @@ def test_foreground_is_busy_while_a_request_runs_and_for_the_quiet_time():
     assert not fg.busy(quiet=0.5)
 
 
+def test_the_worker_runs_beside_one_request_and_waits_from_two_on():
+    now = [100.0]
+    fg = postprocess.Foreground(clock=lambda: now[0])  # the default: from 2 at once
+    with fg.running():
+        assert not fg.busy(quiet=0.5)  # one package at a time: the worker goes on
+        with fg.running():
+            assert fg.busy(quiet=0.5)  # two at once: it waits
+        now[0] += 0.2
+        assert fg.busy(quiet=0.5)  # and for the quiet time after
+        now[0] += 0.4
+        assert not fg.busy(quiet=0.5)
+    now[0] += 10
+    assert not fg.busy(quiet=0.5)
+
+
 def test_the_worker_gives_way_to_intake_then_drains(site, svc, queue_mode, monkeypatch):
     post(svc, "@archive", sample("archive-gongwen.zip"))
     transaction.begin()
     waits = []
+    monkeypatch.setattr(postprocess.foreground, "at", 1)
     request = postprocess.foreground.running()
     request.__enter__()  # a package is being received
 
@@ -212,6 +228,7 @@ def test_a_record_waiting_past_the_limit_is_done_despite_intake(site, svc, queue
     post(svc, "@archive", sample("archive-gongwen.zip"))
     transaction.begin()
     monkeypatch.setattr(postprocess, "MAX_DEFER_SECONDS", 0.0)
+    monkeypatch.setattr(postprocess.foreground, "at", 1)  # busy: one request makes it wait
     waits = []
     with postprocess.foreground.running():
         assert postprocess.give_way(site, wait=waits.append) is False

@@ -23,10 +23,12 @@ processes of a ZEO/RelStorage cluster set it off; ``scripts/preservation.py drai
 queue from the command line).
 
 The worker gives way to intake (让路于前台接收): sealing and packaging compete with the
-requests for the same interpreter, so while packages arrive in this process (and for
-``SD_ARCHIVE_POSTPROCESS_QUIET`` seconds after the last one, default 0.5) it waits, unless the
-oldest queued record has waited ``SD_ARCHIVE_POSTPROCESS_MAX_DEFER`` seconds (default 300):
-under a steady stream no record waits much longer than that for its seal and AIP.
+requests for the same interpreter, so while ``SD_ARCHIVE_POSTPROCESS_GIVE_WAY_AT`` packages
+(default 2) arrive in this process at once (and for ``SD_ARCHIVE_POSTPROCESS_QUIET`` seconds
+after, default 0.5) it waits, unless the oldest queued record has waited
+``SD_ARCHIVE_POSTPROCESS_MAX_DEFER`` seconds (default 300): under a steady stream no record
+waits much longer than that for its seal and AIP. One package at a time leaves the interpreter
+free most of the time, and the worker runs beside it (:class:`Foreground`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ QUEUE_KEY = "sd.archive.preservation.postprocess"
 SEAL = "seal"
 POLL_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_POLL", 30))
 QUIET_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_QUIET", 0.5))
+GIVE_WAY_AT = int(os.environ.get("SD_ARCHIVE_POSTPROCESS_GIVE_WAY_AT", 2))
 MAX_DEFER_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_MAX_DEFER", 300))
 _started = threading.Event()
 _wake = threading.Event()
@@ -186,13 +189,20 @@ def oldest_age(site=None) -> float:
 
 
 class Foreground:
-    """Intake requests running in this process (前台接收), for the worker to give way to."""
+    """Intake requests running in this process (前台接收), for the worker to give way to.
 
-    def __init__(self, clock=time.monotonic):
+    ``at``: how many requests at once make the worker wait (default 2, ``GIVE_WAY_AT``). One
+    request at a time keeps one core and leaves the interpreter lock free most of
+    the time (measured on two cores: the request thread holds it about two thirds of its time),
+    so the worker's batches run beside it and the queue keeps up with the answers; from
+    ``at`` requests on, the requests need the interpreter and the worker waits."""
+
+    def __init__(self, clock=time.monotonic, at: int | None = None):
         self._clock = clock
         self._lock = threading.Lock()
         self._active = 0
         self._last = float("-inf")
+        self.at = max(1, GIVE_WAY_AT if at is None else at)
 
     @contextmanager
     def running(self):
@@ -202,14 +212,15 @@ class Foreground:
             yield
         finally:
             with self._lock:
+                if self._active >= self.at:
+                    self._last = self._clock()
                 self._active -= 1
-                self._last = self._clock()
 
     def busy(self, quiet: float | None = None) -> bool:
-        """A request runs, or one ended less than ``quiet`` seconds ago."""
+        """``at`` requests run, or that many ran less than ``quiet`` seconds ago."""
         quiet = QUIET_SECONDS if quiet is None else quiet
         with self._lock:
-            return self._active > 0 or self._clock() - self._last < quiet
+            return self._active >= self.at or self._clock() - self._last < quiet
 
 
 foreground = Foreground()
