@@ -27,11 +27,11 @@ from contextlib import contextmanager
 from Acquisition import aq_base
 from Acquisition import aq_parent
 
+from sd.archive.behaviors.government_service import SERVICE_FIELDS
 from sd.archive.core.errors import ArchiveError
 from sd.archive.core.errors import Problem
 from sd.archive.interfaces import IComponent
 from sd.archive.interfaces import IRecord
-from sd.archive.repository import SERVICE_FIELDS
 
 #: workflow states in which a record is still being described (预归档): plain edits allowed
 MUTABLE_STATES = frozenset({"pre_archived"})

@@ -23,6 +23,7 @@ from zope.interface.interfaces import ObjectEvent
 from zope.lifecycleevent import ObjectAddedEvent
 from zope.lifecycleevent import ObjectCreatedEvent
 
+from sd.archive.behaviors.government_service import SERVICE_FIELDS
 from sd.archive.content.component import Component
 from sd.archive.content.record import Record
 from sd.archive.core.packages.manifest import MANIFEST_NAMES
@@ -65,17 +66,6 @@ class ComponentData:
     unsigned: bool = False
 
 
-#: the government-service fields of a record (政务服务): DA/T 85 事项 and 办件
-SERVICE_FIELDS = (
-    "service_item_name",
-    "service_item_code",
-    "case_number",
-    "applicant_name",
-    "accepting_department",
-    "accepted_at",
-    "completed_at",
-    "handling_result",
-)
 RECORD_FIELDS = (
     "title",
     "description",

@@ -15,8 +15,8 @@ from build_corpus import remanifest
 from intake_helpers import post
 from intake_helpers import zip_bytes
 
+from sd.archive.behaviors.government_service import SERVICE_FIELDS
 from sd.archive.repository import RECORD_FIELDS
-from sd.archive.repository import SERVICE_FIELDS
 
 #: what keeps the twins two records: another 电子文件号 and 件号 (the case itself is the same)
 TWIN_EDITS = (

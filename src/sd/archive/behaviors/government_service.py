@@ -7,6 +7,18 @@ from zope.interface import provider
 
 from sd.archive import _
 
+#: the government-service fields of a record (政务服务): DA/T 85 事项 and 办件
+SERVICE_FIELDS = (
+    "service_item_name",
+    "service_item_code",
+    "case_number",
+    "applicant_name",
+    "accepting_department",
+    "accepted_at",
+    "completed_at",
+    "handling_result",
+)
+
 
 @provider(IFormFieldProvider)
 class IGovernmentService(model.Schema):
@@ -15,16 +27,7 @@ class IGovernmentService(model.Schema):
     model.fieldset(
         "government_service",
         label=_("Government service"),
-        fields=[
-            "service_item_name",
-            "service_item_code",
-            "case_number",
-            "applicant_name",
-            "accepting_department",
-            "accepted_at",
-            "completed_at",
-            "handling_result",
-        ],
+        fields=list(SERVICE_FIELDS),
     )
     service_item_name = schema.TextLine(title=_("Service item name"), required=False)  # 事项名称
     service_item_code = schema.TextLine(title=_("Service item code"), required=False)  # 事项编码
