@@ -13,8 +13,8 @@ from sd.archive.core.mining.findings import sensitive
 from sd.archive.openreview.hints import ISensitiveFinder
 
 from .settings import configured_patterns
+from .sources import segments
 from .store import findings_of
-from .store import segments
 
 #: what each kind is called on a page (zh_CN)
 KIND_TITLES = {

@@ -12,8 +12,8 @@ from plone.indexer import indexer
 
 from sd.archive.interfaces import IRecord
 
+from .sources import file_digests as digests_of
 from .store import entity_names
-from .store import file_digests as digests_of
 
 
 def _names(kind):

@@ -15,8 +15,8 @@ from sd.archive.core.mining.findings.entities import KINDS
 from . import pairs as pairs_mod
 from .decisions import PERMISSION
 from .finder import SensitiveFinder
+from .sources import file_digests
 from .store import decision_key
-from .store import file_digests
 from .store import findings_of
 
 REVIEW_PERMISSION = "sd.archive: Review open access"

@@ -27,6 +27,8 @@ from sd.archive.core.mining.findings import citations as cite
 from sd.archive.core.mining.findings import neardup
 from sd.archive.sitedata import site_tree
 
+from .sources import file_digests
+
 PAIRS_KEY = "sd.archive.mining.pairs"
 BY_UID_KEY = "sd.archive.mining.pairs_by_uid"
 BANDS_KEY = "sd.archive.mining.bands"
@@ -224,8 +226,6 @@ def find_for(record, kept) -> list[str]:
     """Find the record's duplicates and related records (kept: its findings mapping); drop
     its undecided pairs that no longer hold. Returns the keys of its pairs found now."""
     uid = record.UID()
-    from .store import file_digests
-
     before = {p["key"] for p in pairs_of(uid) if not p.get("decision")}
     found = _same_file(uid, file_digests(record))
     found |= _near_text(uid, kept)

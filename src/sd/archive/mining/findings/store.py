@@ -29,6 +29,7 @@ from sd.archive.core.mining.findings import analyse
 from sd.archive.core.mining.findings.entities import KINDS
 
 from .settings import configured_patterns
+from .sources import segments
 
 logger = logging.getLogger(__name__)
 
@@ -71,27 +72,6 @@ def entity_names(record, kind: str) -> list[str]:
         for name in (found.get("entities") or {}).get(kind, [])
         if (decisions.get(decision_key(kind, name)) or {}).get("decision") != "rejected"
     ]
-
-
-def original_components(record) -> list:
-    """The record's original files (原件: not the versions made from them)."""
-    from sd.archive.preservation.package import components
-
-    return [c for c in components(record) if not getattr(c, "version_of", None)]
-
-
-def file_digests(record) -> list[str]:
-    """The SM3 digests of the record's original files (for the same-file duplicates)."""
-    return sorted({c.sm3 for c in original_components(record) if getattr(c, "sm3", None)})
-
-
-def segments(record) -> list[tuple[str, str]]:
-    """(file name, text) of every file whose text is available, in component order."""
-    from sd.archive.text import _entries
-
-    entries = _entries(record)
-    ordered = sorted(entries.values(), key=lambda e: (e.get("sequence") or 0, e.get("name", "")))
-    return [(e.get("name", ""), e.get("text", "")) for e in ordered if e.get("text")]
 
 
 def analyse_record(record) -> dict:
