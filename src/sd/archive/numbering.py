@@ -43,16 +43,34 @@ LOCK_TIMEOUT = 30
 
 
 class SeriesCounter(Persistent):
-    """The last item number given out in one series (件号计数器)."""
+    """The last item number given out in one series (件号计数器).
+
+    ``value`` is the last number allocated here (under the series lock); ``floor`` the highest
+    number accepted as a package gave it (接收的档号, :func:`accept_code`), written without the
+    lock: raising a floor is merged with any other change (the larger floor wins), so the
+    intakes of several workers into one series need not wait for each other (#31)."""
+
+    floor = 0
 
     def __init__(self, value: int = 0):
         self.value = value
 
+    @property
+    def last(self) -> int:
+        """The last number of the series taken, allocated or accepted."""
+        return max(self.value, self.floor)
+
     def _p_resolveConflict(self, old, committed, new):
+        floor = max(committed.get("floor", 0), new.get("floor", 0))
+        if new.get("value", 0) == old.get("value", 0):  # this one only raised the floor
+            if new.get("floor", 0) <= committed.get("value", 0) != old.get("value", 0):
+                raise ConflictError("item number accepted and allocated at once")
+            return {**committed, "floor": floor}
         # A writer read the latest committed value under the series lock before writing,
-        # so its value is ahead of the committed one; anything else is a real race.
-        if new.get("value", 0) > committed.get("value", 0):
-            return new
+        # so its value is ahead of the committed one (and of a floor accepted meanwhile);
+        # anything else is a real race.
+        if new.get("value", 0) > max(committed.get("value", 0), committed.get("floor", 0)):
+            return {**new, "floor": floor}
         raise ConflictError("item number counter raced")
 
 
@@ -120,13 +138,13 @@ def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
     jar = fonds._p_jar
     if jar is None or tree._p_oid is None:
         counter = tree.get(key)
-        return counter.value if counter is not None else 0
+        return counter.last if counter is not None else 0
     tm = transaction.TransactionManager()
     conn = jar.db().open(transaction_manager=tm)
     try:
         fresh_tree = conn.get(tree._p_oid)
         counter = fresh_tree.get(key)
-        return counter.value if counter is not None else 0
+        return counter.last if counter is not None else 0
     except POSKeyError:  # made in this transaction (an oid from a savepoint): none committed
         return 0
     finally:
@@ -134,13 +152,18 @@ def _latest_committed(fonds, tree: OOBTree, key: str) -> int:
         conn.close()
 
 
-def _series_counter(fonds, key: str) -> tuple[SeriesCounter, int]:
-    """Hold the series lock until the transaction ends, then the series' counter (made on first
-    use) and the value last committed; the caller writes the counter's new value."""
+def _series_counter(fonds, key: str, lock: bool = True) -> tuple[SeriesCounter, int]:
+    """Hold the series lock until the transaction ends (``lock``), then the series' counter
+    (made on first use) and the value last committed; the caller writes the counter's new
+    value (without the lock: only its ``floor``)."""
     db_id = id(fonds._p_jar.db()) if fonds._p_jar else 0
-    _hold(fonds, (db_id, "/".join(fonds.getPhysicalPath()), key))
     tree = _counters(fonds)
-    latest = _latest_committed(fonds, tree, key)
+    if lock:
+        _hold(fonds, (db_id, "/".join(fonds.getPhysicalPath()), key))
+        latest = _latest_committed(fonds, tree, key)
+    else:  # no fresh read: a floor behind the committed one is merged away at commit
+        counter = tree.get(key)
+        latest = counter.last if counter is not None else 0
     counter = tree.get(key)
     if counter is None:
         counter = tree[key] = SeriesCounter(latest)
@@ -160,7 +183,7 @@ def allocate_volume_number(fonds, series: codes.SeriesKey) -> int:
 
 def _next_number(fonds, key: str) -> int:
     counter, latest = _series_counter(fonds, key)
-    number = max(latest, counter.value) + 1
+    number = max(latest, counter.last) + 1
     counter.value = number
     return number
 
@@ -202,10 +225,10 @@ def accept_code(record, code: str) -> str:
     rule = code_rule(fonds, _category_of(code))
     parts = codes.parse(codes.normalise(code), rule)
     rendered = codes.render(parts, rule)
-    counter, latest = _series_counter(fonds, str(codes.series_key(parts, rule)))
-    value = max(latest, counter.value, parts.item_number)
-    if value > latest:  # else the committed counter covers it already: writing the same value
-        counter.value = value  # would only make a conflict with the writer before (#31)
+    # no series lock: raising the counter's floor merges with the other workers' intakes
+    counter, latest = _series_counter(fonds, str(codes.series_key(parts, rule)), lock=False)
+    if parts.item_number > max(latest, counter.last):  # else covered already: writing the
+        counter.floor = parts.item_number  # same value would only make a conflict (#31)
     _store(record, parts, rendered)
     record.code_frozen = True
     log_code(record, "accept", None, rendered, "")

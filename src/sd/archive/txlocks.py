@@ -14,6 +14,7 @@ committed.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import transaction
@@ -29,6 +30,56 @@ def named_lock(key: tuple) -> threading.Lock:
     """The process-wide lock of ``key`` (created on first use)."""
     with _guard:
         return _locks.setdefault(key, threading.Lock())
+
+
+class SharedLock:
+    """A process-wide lock with a shared and an exclusive mode (读写锁): any number of shared
+    holders, or one exclusive holder; a waiting exclusive holder goes before shared holders
+    that come after it (as PostgreSQL's advisory locks queue)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._exclusive = False
+        self._waiting = 0  # exclusive holders waiting
+
+    def acquire(self, shared: bool, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if not shared:
+                self._waiting += 1
+            try:
+                while self._exclusive or (self._waiting if shared else self._shared):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                if shared:
+                    self._shared += 1
+                else:
+                    self._exclusive = True
+                return True
+            finally:
+                if not shared:
+                    self._waiting -= 1
+                    self._cond.notify_all()
+
+    def release(self, shared: bool) -> None:
+        with self._cond:
+            if shared:
+                self._shared -= 1
+            else:
+                self._exclusive = False
+            self._cond.notify_all()
+
+
+_shared_locks: dict[tuple, SharedLock] = {}
+
+
+def named_shared_lock(key: tuple) -> SharedLock:
+    """The process-wide :class:`SharedLock` of ``key`` (created on first use)."""
+    with _guard:
+        return _shared_locks.setdefault(key, SharedLock())
 
 
 class _ReleaseOnTransactionEnd:

@@ -72,9 +72,12 @@ PREFETCH = 5000  # objects at most, a few MB of pickles
 _sessions = threading.local()  # each thread's PostgreSQL session of advisory_lock
 
 
-def advisory_lock(dsn: str, name: str, timeout: float) -> Callable[[], None] | None:
+def advisory_lock(
+    dsn: str, name: str, timeout: float, shared: bool = False
+) -> Callable[[], None] | None:
     """Wait up to ``timeout`` seconds for the PostgreSQL advisory lock ``name`` (咨询锁) and
     return the function that releases it, or None when another process held it all along.
+    ``shared``: the lock's shared mode (any number of shared holders, or one exclusive).
 
     The lock is taken on a session this thread keeps open for the next time (no new
     connection per request); a lock of a session whose process dies is released by PostgreSQL.
@@ -90,7 +93,7 @@ def advisory_lock(dsn: str, name: str, timeout: float) -> Callable[[], None] | N
     try:
         with conn.cursor() as cursor:
             cursor.execute("SET lock_timeout = %s", (f"{int(timeout * 1000)}ms",))
-            cursor.execute("SELECT pg_advisory_lock(%s)", (key,))
+            cursor.execute(f"SELECT pg_advisory_lock{'_shared' if shared else ''}(%s)", (key,))
     except psycopg2.errors.LockNotAvailable:
         return None
     except psycopg2.Error:
@@ -100,7 +103,9 @@ def advisory_lock(dsn: str, name: str, timeout: float) -> Callable[[], None] | N
     def release() -> None:
         try:
             with conn.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                cursor.execute(
+                    f"SELECT pg_advisory_unlock{'_shared' if shared else ''}(%s)", (key,)
+                )
         except psycopg2.Error:
             conn.close()  # closing the session releases its locks
 

@@ -20,19 +20,13 @@ What every step of one submission needs travels in an :class:`IntakeRun`.
 
 from __future__ import annotations
 
-import logging
-import os
 import shutil
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 
-import transaction
 from AccessControl import getSecurityManager
 from plone import api
 from Products.CMFCore.utils import getToolByName
-from ZODB.POSException import ConflictError
 
 from sd.archive import domains
 from sd.archive.core.arrangement import arrange
@@ -55,6 +49,10 @@ from sd.archive.intake.replay import answer_detection
 from sd.archive.intake.replay import remember_key
 from sd.archive.intake.replay import repeated
 from sd.archive.intake.replay import replay_key
+from sd.archive.intake.writelock import mark
+from sd.archive.intake.writelock import write_lock
+from sd.archive.intake.writelock import write_lock_on_workers  # noqa: F401 (transfer)
+from sd.archive.intake.writelock import writing_beside_others
 from sd.archive.ledger import log_event
 from sd.archive.ledger import transition_entry
 from sd.archive.numbering import accept_code
@@ -64,25 +62,9 @@ from sd.archive.repository import add_component
 from sd.archive.repository import create_record
 from sd.archive.repository import is_original_package
 from sd.archive.repository import record_fields
-from sd.archive.txlocks import LOCK_TIMEOUT
-from sd.archive.txlocks import named_lock
+from sd.archive.search import deferred
 
 ARCHIVED = "archived"
-#: SD_ARCHIVE_INTAKE_TIMES=1: log how long each intake waited for and held the write lock
-TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
-logger = logging.getLogger("sd.archive.intake")
-_marks = threading.local()  # with TIMES: (step, time) since the write lock was taken
-
-
-def mark(step: str) -> None:
-    """With SD_ARCHIVE_INTAKE_TIMES=1, note when ``step`` of the write phase ended."""
-    if TIMES:
-        getattr(_marks, "steps", []).append((step, time.perf_counter()))
-
-
-#: SD_ARCHIVE_INTAKE_ACROSS_WORKERS=off: the write lock only within a process, as before #31
-#: (to measure what it is for: bench/bench_workers.py --no-lock-across-workers)
-ACROSS_WORKERS = os.environ.get("SD_ARCHIVE_INTAKE_ACROSS_WORKERS", "on") != "off"
 
 
 def submit(
@@ -198,7 +180,13 @@ class IntakeRun:
     def accept(self) -> Created:
         """Store, number, arrange, log (入库、编号、整理、存证)."""
         package, spooled, actor = self.package, self.spooled, self.actor
+        # several workers: the text indexes later, in batches (its commit hook goes first)
+        text_later = deferred.defer_next(self.fonds._p_jar.db())
         record = self.store()
+        if text_later:
+            deferred.defer(record)
+        if writing_beside_others():  # catalog the record before the ledger's turn: the ledger
+            deferred.index_now()  # is one writer at a time until the commit ends
         mark("store")
         # the receipt (回执) is a ledger entry with the package's digest: the archive
         # interface archives its record on receipt, so its one `archive` entry (everything
@@ -291,87 +279,6 @@ class IntakeRun:
                 "leaf_hash": archived["leaf_hash"],
             }
         return decision.status
-
-
-def write_lock(fonds) -> None:
-    """Serialise the write phase of intake per site (写入串行化), across threads and worker
-    processes.
-
-    Reading and hashing run in parallel; writing a record touches objects every intake of
-    the site shares (the fonds, some fifty catalog indexes whose BTrees split under each
-    other's inserts), so concurrent writers would end in ConflictErrors — across RelStorage
-    workers as ``VoteReadConflictError`` on the BTree nodes they read, each a whole request
-    redone. The lock is taken before a fresh snapshot is started (nothing has been written
-    yet, so dropping the read snapshot loses nothing) and released when the transaction
-    ends: the next writer then sees everything the previous one committed. On
-    RelStorage/PostgreSQL it is also a PostgreSQL advisory lock (``workers.advisory_lock``),
-    so the writer in the other worker process waits instead of conflicting.
-    """
-    from sd.archive import workers
-
-    site = "/".join(fonds.getPhysicalPath()[:2])
-    lock = named_lock(("sd.archive.intake", site))
-    asked = time.perf_counter()
-    if not lock.acquire(timeout=LOCK_TIMEOUT):
-        raise ConflictError(f"intake of {fonds.fonds_code} busy")
-    released = threading.Event()
-    shared, held = None, time.perf_counter()
-
-    def release(*_args):
-        if not released.is_set():
-            released.set()
-            if shared is not None:
-                shared()
-            lock.release()
-            if TIMES:
-                end = time.perf_counter()
-                steps, last = [], held
-                for step, at in [*getattr(_marks, "steps", []), ("commit", end)]:
-                    steps.append(f"{step} {(at - last) * 1000:.0f}")
-                    last = at
-                _marks.steps = []
-                logger.info(
-                    "intake write lock: waited %.0f ms, held %.0f ms (%s)",
-                    (held - asked) * 1000,
-                    (end - held) * 1000,
-                    ", ".join(steps),
-                )
-
-    try:
-        dsn = workers.pg_dsn(fonds._p_jar.db()) if fonds._p_jar is not None else None
-        if dsn and ACROSS_WORKERS:
-            shared = workers.advisory_lock(dsn, f"sd.archive.intake {site}", LOCK_TIMEOUT)
-            if shared is None:
-                raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
-        held = time.perf_counter()
-        _marks.steps = []
-        old = transaction.get()
-        user, note = old.user, old.description
-
-        def restart():
-            transaction.abort()
-            return transaction.get()
-
-        # on RelStorage, what the other workers changed is loaded in one query
-        txn = workers.restart_prefetched(fonds._p_jar, restart) if dsn else restart()
-        txn.user, txn.description = user, note
-        txn.addAfterCommitHook(release)
-        txn.addAfterAbortHook(release)
-    except BaseException:
-        release()
-        raise
-
-
-def write_lock_on_workers(fonds) -> None:
-    """:func:`write_lock` when several worker processes share the database (RelStorage on
-    PostgreSQL): other writers of records (a transfer's groups, the opening of its batch) wait
-    for the intake of the other worker instead of conflicting with it; in one process they
-    keep the publisher's or their own retries, and their transaction is left as it is."""
-    from sd.archive.workers import pg_dsn
-
-    jar = fonds._p_jar
-    if jar is not None and pg_dsn(jar.db()):
-        write_lock(fonds)
 
 
 def ledger_event(event: str, record, actor: str) -> dict:

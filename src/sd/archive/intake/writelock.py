@@ -1,0 +1,149 @@
+"""The lock of intake's write phase (写入锁).
+
+:func:`write_lock` is taken after reading, unpacking and hashing, before detection; it starts
+a fresh snapshot and is released when the transaction ends. Two modes
+(``SD_ARCHIVE_INTAKE_WRITE``):
+
+- ``serial`` (the default): every intake of the site holds it exclusively, across the threads
+  of a process and, on RelStorage, across worker processes (a PostgreSQL advisory lock,
+  ``workers.advisory_lock``): one writer at a time, no ConflictError between intakes.
+- ``parallel`` (only where the text indexes of intake are deferred, ``search.deferred``: the
+  catalog's text indexes, shared by every record, conflict between any two intakes): a first
+  attempt holds it *shared* and writes beside the other intakes. What two intakes both write
+  then mostly merges (BTree buckets, ``Length``, the series counter's floor) or has a lock of
+  its own (the ledger, a series' allocation); a ConflictError that remains makes the
+  publisher try the request again, and the retry holds the lock *exclusively*: it waits
+  until no other intake writes and then cannot meet one, so no ConflictError between
+  intakes reaches a client. Measured (bench/RESULTS.md, #31): slower than ``serial`` with
+  two workers here, the retries cost more than the overlap gains — the ledger is one writer
+  at a time from the archive step to the end of the commit anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+import transaction
+from ZODB.POSException import ConflictError
+from zope.globalrequest import getRequest
+
+from sd.archive import workers
+from sd.archive.search import deferred
+from sd.archive.txlocks import LOCK_TIMEOUT
+from sd.archive.txlocks import named_shared_lock
+
+#: SD_ARCHIVE_INTAKE_TIMES=1: log how long each intake waited for and held the write lock
+TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
+#: SD_ARCHIVE_INTAKE_ACROSS_WORKERS=off: the write lock only within a process, as before #31
+#: (to measure what it is for: bench/bench_workers.py --no-lock-across-workers)
+ACROSS_WORKERS = os.environ.get("SD_ARCHIVE_INTAKE_ACROSS_WORKERS", "on") != "off"
+MODE_ENV = "SD_ARCHIVE_INTAKE_WRITE"
+logger = logging.getLogger("sd.archive.intake")
+_marks = threading.local()  # with TIMES: (step, time) since the write lock was taken
+
+
+def mark(step: str) -> None:
+    """With SD_ARCHIVE_INTAKE_TIMES=1, note when ``step`` of the write phase ended."""
+    if TIMES:
+        getattr(_marks, "steps", []).append((step, time.perf_counter()))
+
+
+def parallel(db) -> bool:
+    """May first attempts of intake write beside each other on ``db``? Only when asked and
+    the text indexes are deferred (else nearly every pair of intakes would conflict)."""
+    mode = os.environ.get(MODE_ENV, "serial").strip().lower()
+    return mode == "parallel" and deferred.enabled(db)
+
+
+def retried() -> bool:
+    """Is the current request the publisher's retry after a ConflictError?"""
+    return getattr(getRequest(), "retry_count", 0) > 0
+
+
+def write_lock(fonds, exclusive: bool = False) -> None:
+    """Take the write lock of ``fonds``'s site for the rest of the transaction (see the
+    module's doc), then start a fresh snapshot: nothing has been written yet, so dropping the
+    read snapshot loses nothing, and the writer sees what the writers before committed.
+    ``exclusive``: whatever the mode (other writers of records: a transfer's groups)."""
+    site = "/".join(fonds.getPhysicalPath()[:2])
+    jar = fonds._p_jar
+    db = jar.db() if jar is not None else None
+    shared = not exclusive and db is not None and parallel(db) and not retried()
+    lock = named_shared_lock(("sd.archive.intake", site))
+    asked = time.perf_counter()
+    if not lock.acquire(shared, LOCK_TIMEOUT):
+        raise ConflictError(f"intake of {fonds.fonds_code} busy")
+    released = threading.Event()
+    across, held = None, time.perf_counter()
+
+    def release(*_args):
+        if not released.is_set():
+            released.set()
+            if across is not None:
+                across()
+            lock.release(shared)
+            if TIMES:
+                _log_times(asked, held, shared)
+
+    try:
+        dsn = workers.pg_dsn(db) if db is not None else None
+        if dsn and ACROSS_WORKERS:
+            name = f"sd.archive.intake {site}"
+            across = workers.advisory_lock(dsn, name, LOCK_TIMEOUT, shared=shared)
+            if across is None:
+                raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
+        held = time.perf_counter()
+        _marks.steps = []
+        old = transaction.get()
+        user, note = old.user, old.description
+
+        def restart():
+            transaction.abort()
+            return transaction.get()
+
+        # on RelStorage, what the other workers changed is loaded in one query (one writer at
+        # a time only: with writers beside it, a newer state in the cache of the process
+        # makes another thread's older snapshot fail, CacheHasNewerTidError)
+        txn = workers.restart_prefetched(jar, restart) if dsn and not shared else restart()
+        txn._sd_intake_shared = shared
+        txn.user, txn.description = user, note
+        txn.addAfterCommitHook(release)
+        txn.addAfterAbortHook(release)
+    except BaseException:
+        release()
+        raise
+
+
+def writing_beside_others() -> bool:
+    """Does the current transaction write beside other intakes (the lock held shared)?"""
+    return bool(transaction.get().__dict__.get("_sd_intake_shared"))
+
+
+def _log_times(asked: float, held: float, shared: bool) -> None:
+    end = time.perf_counter()
+    steps, last = [], held
+    for step, at in [*getattr(_marks, "steps", []), ("commit", end)]:
+        steps.append(f"{step} {(at - last) * 1000:.0f}")
+        last = at
+    _marks.steps = []
+    logger.info(
+        "intake write lock%s: waited %.0f ms, held %.0f ms (%s)",
+        "" if shared else " (exclusive)",
+        (held - asked) * 1000,
+        (end - held) * 1000,
+        ", ".join(steps),
+    )
+
+
+def write_lock_on_workers(fonds) -> None:
+    """:func:`write_lock` (exclusive) when several worker processes share the database
+    (RelStorage on PostgreSQL): other writers of records (a transfer's groups, the opening of
+    its batch) wait for the intakes of every worker instead of conflicting with them; in one
+    process they keep the publisher's or their own retries, and their transaction is left as
+    it is."""
+    jar = fonds._p_jar
+    if jar is not None and workers.pg_dsn(jar.db()):
+        write_lock(fonds, exclusive=True)
