@@ -175,7 +175,7 @@ def extract_record(record, *, force: bool = False, site=None, extractor=None) ->
         changed += 1
     _schedule_retry(record, site)
     if changed:
-        record.reindexObject(idxs=["SearchableText"])
+        record.reindexObject(idxs=["SearchableText"], update_metadata=0)  # no column holds text
         aip_store.queue_if_preserved(record)
         notify(TextExtracted(record))  # mining findings (#28) read the new text
     return {"extracted": done, "failed": failed, "changed": changed}
