@@ -51,6 +51,7 @@ logger = logging.getLogger("sd.archive.search")
 MODE_ENV = "SD_ARCHIVE_TEXT_INDEXING"
 SECONDS = float(os.environ.get("SD_ARCHIVE_TEXT_INDEX_SECONDS", "1"))
 BATCH = int(os.environ.get("SD_ARCHIVE_TEXT_INDEX_BATCH", "200"))
+GONE = "10 minutes"  # a pending row whose record was not seen for so long: the record is gone
 TEXT_INDEXES = ("SearchableText", "Title", "record_title")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sd_text_pending (
@@ -176,7 +177,11 @@ def pending() -> int:
 
 def drain(site, batch: int = BATCH) -> int:
     """Index the text of up to ``batch`` pending records in one transaction (committed here);
-    returns how many were taken. Records gone meanwhile only lose their row."""
+    returns how many were indexed.
+
+    A row whose record this snapshot does not hold stays: its row commits with the intake's
+    vote, a moment before the record itself (the ZODB's finish), so it may be seen first. Only
+    after ``GONE`` (the record deleted before its text was indexed) is the row dropped."""
     from sd.archive.search import postgresql
 
     catalog = site.portal_catalog
@@ -184,29 +189,32 @@ def drain(site, batch: int = BATCH) -> int:
     transaction.abort()
     with _cursor(postgresql.writing_connection()) as cur:
         cur.execute(
-            "SELECT uid FROM sd_text_pending ORDER BY queued LIMIT %s FOR UPDATE SKIP LOCKED",
-            (batch,),
+            "SELECT uid, queued < now() - %s::interval FROM sd_text_pending ORDER BY queued "
+            "LIMIT %s FOR UPDATE SKIP LOCKED",
+            (GONE, batch),
         )
-        uids = [row[0] for row in cur.fetchall()]
-        if not uids:
-            transaction.abort()
-            return 0
-        for uid in uids:
+        rows = cur.fetchall()
+        done, dropped = [], []
+        for uid, old in rows:
             rid = uid_index.get(uid)
             path = catalog.getpath(rid) if rid is not None else None
             obj = site.unrestrictedTraverse(path, None) if path else None
             if obj is not None:
                 catalog._reindexObject(obj, idxs=list(TEXT_INDEXES), update_metadata=0, uid=path)
-        cur.execute("DELETE FROM sd_text_pending WHERE uid = ANY(%s)", (uids,))
+                done.append(uid)
+            elif old:
+                dropped.append(uid)
+        if not (done or dropped):
+            transaction.abort()
+            return 0
+        cur.execute("DELETE FROM sd_text_pending WHERE uid = ANY(%s)", (done + dropped,))
     try:
         transaction.commit()
     except ConflictError:
         transaction.abort()  # the rows stay: the next round takes them again
-        logger.info(
-            "deferred text indexing: a conflict, %s records left for the next round", len(uids)
-        )
+        logger.info("deferred text indexing: a conflict, %s records for the next round", len(done))
         return 0
-    return len(uids)
+    return len(done)
 
 
 def drain_all(site) -> int:
