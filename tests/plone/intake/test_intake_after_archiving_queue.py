@@ -272,3 +272,21 @@ def test_a_record_lists_its_components_over_rest(site, svc):
     ]
     assert body["items_total"] == 5
     assert all(item["@id"].startswith(url + "/") for item in body["items"])
+
+
+def test_the_worker_gathers_a_batch_while_packages_arrive(site, svc, queue_mode, monkeypatch):
+    """One stream of packages: the worker waits for GATHER records (or GATHER_SECONDS) and takes
+    them in one transaction instead of one each; without a stream it takes what is there."""
+    monkeypatch.setattr(postprocess, "GATHER", 2)
+    monkeypatch.setattr(postprocess, "QUIET_SECONDS", 0.0)  # the POST below is over
+    post(svc, "@archive", sample("archive-gongwen.zip"))
+    transaction.begin()
+    waits = []
+    assert postprocess.gather(site, wait=waits.append) is False  # no package arriving
+    with postprocess.foreground.running():  # a package is being received
+        assert postprocess.gather(site, wait=waits.append) is True  # one queued: waits
+        assert len(waits) == postprocess.GATHER_SECONDS / 0.1  # then takes it anyway
+        waits.clear()
+        monkeypatch.setattr(postprocess, "GATHER", 1)
+        assert postprocess.gather(site, wait=waits.append) is False  # enough queued
+    assert waits == []

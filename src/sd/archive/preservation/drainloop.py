@@ -28,6 +28,7 @@ def drain_queue(
     polite=False,
     ahead=None,
     batch=None,
+    gather=None,
 ) -> int:
     """The drain loop of a queue of this shape (this one, the text queue): ``take(uid, site)``
     each ``next_uid(site)`` and commit; a conflict is retried, any other failure handed to
@@ -38,7 +39,8 @@ def drain_queue(
     ``batch = (upcoming, take_many, size)``: up to ``size`` records ``upcoming(site, size)``
     are taken together, ``take_many(uids, site)``, and committed in one transaction (all or
     none of them leave the queue); when a batch fails other than by a conflict, its records
-    are taken again one by one, so that only the bad one is given up."""
+    are taken again one by one, so that only the bad one is given up. ``gather(site, wait)``,
+    when given (and ``polite``), may wait for more records before a batch is taken."""
     done = conflicts = singles = 0
     since_look = [0.0]  # seconds waited since ``ahead`` last looked
 
@@ -53,6 +55,8 @@ def drain_queue(
     while limit is None or done < limit:
         if polite and _give_way(site, wait=waiting):
             transaction.abort()  # see what arrived while waiting
+        if polite and gather is not None and gather(site, wait=waiting):
+            transaction.abort()
         if ahead is not None:
             ahead(site)
         taken = failed = 0

@@ -59,6 +59,8 @@ SEAL = "seal"
 POLL_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_POLL", 30))
 QUIET_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_QUIET", 0.5))
 GIVE_WAY_AT = int(os.environ.get("SD_ARCHIVE_POSTPROCESS_GIVE_WAY_AT", 2))
+GATHER = int(os.environ.get("SD_ARCHIVE_POSTPROCESS_GATHER", 4))
+GATHER_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_GATHER_SECONDS", 1.5))
 MAX_DEFER_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_MAX_DEFER", 300))
 _started = threading.Event()
 _wake = threading.Event()
@@ -201,7 +203,7 @@ class Foreground:
         self._clock = clock
         self._lock = threading.Lock()
         self._active = 0
-        self._last = float("-inf")
+        self._last = self._ended = float("-inf")
         self.at = max(1, GIVE_WAY_AT if at is None else at)
 
     @contextmanager
@@ -214,6 +216,7 @@ class Foreground:
             with self._lock:
                 if self._active >= self.at:
                     self._last = self._clock()
+                self._ended = self._clock()
                 self._active -= 1
 
     def busy(self, quiet: float | None = None) -> bool:
@@ -221,6 +224,12 @@ class Foreground:
         quiet = QUIET_SECONDS if quiet is None else quiet
         with self._lock:
             return self._active >= self.at or self._clock() - self._last < quiet
+
+    def streaming(self, quiet: float | None = None) -> bool:
+        """Any request runs, or one ended less than ``quiet`` seconds ago (packages arrive)."""
+        quiet = QUIET_SECONDS if quiet is None else quiet
+        with self._lock:
+            return self._active > 0 or self._clock() - self._ended < quiet
 
 
 foreground = Foreground()
@@ -234,6 +243,22 @@ def give_way(site=None, wait=time.sleep, step: float = 0.1) -> bool:
     budget = MAX_DEFER_SECONDS - oldest_age(site)
     waited = 0.0
     while waited < budget and foreground.busy():
+        wait(step)
+        waited += step
+    return waited > 0
+
+
+def gather(site=None, wait=time.sleep, step: float = 0.1) -> bool:
+    """While packages arrive one after the other (the worker runs beside them), wait until
+    ``GATHER`` records are queued or ``GATHER_SECONDS`` passed, so that they are taken as one
+    batch (one commit, one write of the queue's and the digest index's buckets) instead of one
+    transaction each; never past ``MAX_DEFER_SECONDS``. ``wait`` sees new records (the drain
+    loop looks at a fresh snapshot every ``AHEAD_EVERY`` seconds). True when it waited."""
+    waited = 0.0
+    if GATHER < 2:
+        return False
+    budget = min(GATHER_SECONDS, MAX_DEFER_SECONDS - oldest_age(site))
+    while waited < budget and foreground.streaming() and pending(site) < GATHER:
         wait(step)
         waited += step
     return waited > 0
@@ -329,6 +354,7 @@ def drain(site=None, limit: int | None = None, polite: bool = False) -> int:
         polite,
         ahead=_ahead,
         batch=(upcoming, take_many, BATCH) if BATCH > 1 else None,
+        gather=gather if BATCH > 1 else None,
     )
 
 
@@ -345,57 +371,8 @@ def _give_up(uid: str, site, error) -> None:
     transaction.commit()
 
 
-# --- the worker thread ----------------------------------------------------------------------
+# --- the worker thread (``worker``), its names here as before -----------------------------
 
-
-def _drain_site(site) -> None:
-    count = drain(site, polite=True)
-    if count:
-        logger.info("after-archiving work done for %s records of %s", count, site.getId())
-    count = text_queue.drain(site, polite=True)  # retries and re-extractions
-    if count:
-        logger.info("text extracted for %s records of %s", count, site.getId())
-    count = spare_time(site)
-    if count:
-        logger.info("findings made for %s records of %s", count, site.getId())
-
-
-def spare_time(site) -> int:
-    """The findings of the records whose text changed (``mining.findings.queue``), a batch at
-    a time while no record waits for its seal and AIP; returns how many were analysed."""
-    from sd.archive.mining.findings import queue as findings_queue
-
-    done = 0
-    while True:
-        count = findings_queue.drain(site, limit=findings_queue.BATCH, polite=True)
-        done += count
-        transaction.abort()  # see what arrived meanwhile
-        if not count or pending(site):  # archived records first (the loop comes back)
-            return done
-
-
-def _loop(db):
-    from .schedule import in_every_site
-
-    while True:
-        in_every_site(db, _drain_site, "the after-archiving queue")
-        _wake.wait(POLL_SECONDS)
-        _wake.clear()
-
-
-def start_worker(event):
-    """IProcessStarting: start the worker once, in a serving process only (zconsole scripts
-    fire the event too; a worker there would be cut off at the script's end, leaving a
-    record's work half done and raising a false not-preserved alarm)."""
-    import Zope2
-
-    from .schedule import serving
-
-    if os.environ.get("SD_ARCHIVE_POSTPROCESS_WORKER", "on") == "off":
-        return
-    if not serving() or not queued():
-        return
-    if _started.is_set() or getattr(Zope2, "DB", None) is None:
-        return
-    _started.set()
-    threading.Thread(target=_loop, args=(Zope2.DB,), name="sd-after-archiving", daemon=True).start()
+from .worker import _drain_site  # noqa: E402, F401 - imports this module: defined above
+from .worker import spare_time  # noqa: E402, F401
+from .worker import start_worker  # noqa: E402, F401
