@@ -113,6 +113,7 @@ def measure(var: pathlib.Path, classified: list[dict] | None = None) -> dict[str
             add(DATA_FS, size)
         else:
             add("other var files", size)
+            add(f"~{os.path.relpath(path, var)}", size)  # each, for the report's detail
     return sizes
 
 
@@ -246,8 +247,16 @@ def report(result: dict) -> float:
         f"\nlayout {result['layout']}: {result['records']} records, {received / 1e6:.1f} MB "
         f"received, intake + drain {result['seconds']:.1f} s"
     )
+    detail = {k: v for k, v in result["growth"].items() if k.startswith("~")}
+    total -= sum(detail.values())
     for key, value in result["growth"].items():
+        if key.startswith("~"):
+            continue
         print(f"  {key:<28} {value / 1e6:9.2f} MB  {value / received:6.3f}×")
+        if key == "other var files":
+            for name, grew in sorted(detail.items(), key=lambda kv: -abs(kv[1]))[:6]:
+                if grew:
+                    print(f"      {name[1:]:<40} {grew / 1e6:9.2f} MB")
     ratio = total / received
     print(
         f"  {'total':<28} {total / 1e6:9.2f} MB  {ratio:6.3f}× received "
