@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from itertools import repeat
 
 from Acquisition import aq_base
 from BTrees.IIBTree import IIBTree
@@ -124,63 +125,89 @@ class _Text:
         self.reset()
 
     def reset(self):
-        self.postings: dict[int, array] = {}
+        # postings of the chunk as (word id, record id, frequency) in three arrays
+        self.p_wid, self.p_rid, self.p_freq = array("i"), array("i"), array("i")
         self.weight: dict[int, int] = {}
         self.words: dict[int, str] = {}
         self.docs = 0
         self.total = 0
 
-    def _new_wid(self, word):
-        wid = self.wid[word] = self.lexicon._getWordIdCreate(word)
-        return wid
+    def _wids(self, words):
+        get = self.wid.get
+        out = []
+        for w in words:
+            wid = get(w)
+            if wid is None:
+                wid = self.wid[w] = self.lexicon._getWordIdCreate(w)
+            out.append(wid)
+        return out
 
-    def _new_code(self, wid):
-        code = self.code[wid] = WidCode.encode([wid])
-        return code
+    def _codes(self, wids):
+        get = self.code.get
+        out = []
+        for wid in wids:
+            code = get(wid)
+            if code is None:
+                code = self.code[wid] = WidCode.encode([wid])
+            out.append(code)
+        return "".join(out)
 
     def add(self, rid: int, words: list[str] | None):
         if words is None:
             return
-        get = self.wid.get
-        wids = [get(w) or self._new_wid(w) for w in words]
-        postings = self.postings
-        for wid, freq in Counter(wids).items():
-            arr = postings.get(wid)
-            if arr is None:
-                arr = postings[wid] = array("i")
-            arr.append(rid)
-            arr.append(freq)
+        try:
+            wids = list(map(self.wid.__getitem__, words))
+        except KeyError:  # a word new to this run: the lexicon gives (or makes) its id
+            wids = self._wids(words)
+        counts = Counter(wids)
+        self.p_wid.extend(counts.keys())
+        self.p_freq.extend(counts.values())
+        self.p_rid.extend(repeat(rid, len(counts)))
         self.weight[rid] = len(wids)
-        code = self.code.get
-        self.words[rid] = "".join([code(w) or self._new_code(w) for w in wids])
+        try:
+            self.words[rid] = "".join(map(self.code.__getitem__, wids))
+        except KeyError:
+            self.words[rid] = self._codes(wids)
         self.docs += 1
         self.total += len(wids)
+
+    def _postings(self):
+        """(word id, {record id: frequency}) of the chunk, by word id."""
+        import numpy
+
+        wid = numpy.frombuffer(self.p_wid, dtype=numpy.int32)
+        if not len(wid):
+            return
+        order = numpy.argsort(wid, kind="stable")  # record ids stay in their order
+        wid = wid[order]
+        rid = numpy.frombuffer(self.p_rid, dtype=numpy.int32)[order]
+        freq = numpy.frombuffer(self.p_freq, dtype=numpy.int32)[order]
+        cuts = numpy.flatnonzero(numpy.diff(wid)) + 1
+        starts = [0, *cuts.tolist()]
+        ends = [*cuts.tolist(), len(wid)]
+        for w, s, e in zip(wid[starts].tolist(), starts, ends, strict=True):
+            yield w, dict(zip(rid[s:e].tolist(), freq[s:e].tolist(), strict=True))
 
     def merge(self):
         okapi = self.okapi
         wordinfo = okapi._wordinfo
         new = 0
-        for wid in sorted(self.postings):
-            arr = self.postings[wid]
-            pairs = zip(arr[0::2], arr[1::2], strict=True)
+        for wid, pairs in self._postings():
             current = wordinfo.get(wid)
             if current is None:
                 new += 1
-                if len(arr) // 2 <= DICT_CUTOFF:
-                    wordinfo[wid] = dict(pairs)
-                else:
-                    wordinfo[wid] = IIBTree(dict(pairs))
+                wordinfo[wid] = pairs if len(pairs) <= DICT_CUTOFF else IIBTree(pairs)
             elif isinstance(current, dict):
-                if len(current) + len(arr) // 2 <= DICT_CUTOFF:
+                if len(current) + len(pairs) <= DICT_CUTOFF:
                     merged = dict(current)
                     merged.update(pairs)
                     wordinfo[wid] = merged
                 else:
                     tree = IIBTree(current)
-                    tree.update(dict(pairs))
+                    tree.update(pairs)
                     wordinfo[wid] = tree
             else:
-                current.update(dict(pairs))
+                current.update(pairs)
         okapi.length.change(new)
         okapi._docweight.update(self.weight)
         okapi._docwords.update(self.words)
@@ -208,17 +235,30 @@ def _merge_tree(p, c) -> int:
     return new
 
 
-def _merge_index(p, c) -> None:
+def _structures(index) -> dict:
+    """The data of an in-memory index: its BTrees, sets, ``Length`` counters, ``_depth``."""
+    return {
+        attr: value
+        for attr, value in index.__dict__.items()
+        if isinstance(value, (*_SETS, Length))
+        or (hasattr(value, "items") and hasattr(value, "_p_oid"))
+        or attr == "_depth"
+    }
+
+
+def _merge_index(p, data: dict) -> None:
     p = aq_base(p)
     p._p_activate()
     new = {}
-    for attr, value in c.__dict__.items():
-        if isinstance(value, _SETS) or (hasattr(value, "items") and hasattr(value, "_p_oid")):
-            if len(value):
-                new[attr] = _merge_tree(getattr(p, attr), value)
-        elif attr == "_depth" and value > p._depth:
-            p._depth = value
-    for attr, value in c.__dict__.items():
+    for attr, value in data.items():
+        if isinstance(value, Length):
+            continue
+        if attr == "_depth":
+            if value > p._depth:
+                p._depth = value
+        elif len(value):
+            new[attr] = _merge_tree(getattr(p, attr), value)
+    for attr, value in data.items():
         if not isinstance(value, Length) or not value():
             continue
         if attr == "_length" and isinstance(p, UnIndex):
@@ -229,44 +269,69 @@ def _merge_index(p, c) -> None:
             getattr(p, attr).change(value())
 
 
+def catalog_fields(cat, items) -> dict:
+    """What ``catalogObject`` leaves in the metadata and in every index of ``cat`` but its
+    ZCTextIndexes for ``items`` — (record id, object, uid) — built in an empty in-memory copy
+    (a worker process can do it): plain structures for :meth:`Bulk.merge_fields`."""
+    fields = empty_copy(cat, skip=text_indexes(cat))
+    for rid, obj, uid in items:
+        fields._v_nextid = rid
+        fields.catalogObject(obj, uid)
+        if fields.uids[uid] != rid:
+            raise ValueError(f"bulk catalog: {uid} got record id {fields.uids[uid]}, not {rid}")
+    return {
+        "data": fields.data,
+        "uids": fields.uids,
+        "paths": fields.paths,
+        "indexes": {name: _structures(index) for name, index in fields.indexes.items()},
+    }
+
+
 class Bulk:
-    """Chunks of catalog entries built in memory and merged into the catalog ``cat``
-    (``Products.ZCatalog.Catalog.Catalog``, e.g. ``portal_catalog._catalog``)."""
+    """Catalog entries built in memory and merged into the catalog ``cat``
+    (``Products.ZCatalog.Catalog.Catalog``, e.g. ``portal_catalog._catalog``): the fields
+    of each part at once (:meth:`merge_fields`), the text indexes' postings per chunk
+    (:meth:`merge`)."""
 
     def __init__(self, cat):
         self.cat = cat
         self.texts = text_indexes(cat)
         self.text = {n: _Text(aq_base(cat.indexes[n]).index) for n in self.texts}
-        self.fields = empty_copy(cat, skip=self.texts)
+        self.items: list = []
 
     def add(self, rid: int, obj, uid: str, words: dict[str, list[str] | None]) -> None:
         """Catalog ``obj`` under record id ``rid`` (not a multiple of 4,000: the catalog
         draws a random id there) and ``uid``; ``words``: :func:`words_of` ``obj``."""
-        fields = self.fields
-        fields._v_nextid = rid
-        fields.catalogObject(obj, uid)
-        if fields.uids[uid] != rid:
-            raise ValueError(f"bulk catalog: {uid} got record id {fields.uids[uid]}, not {rid}")
+        self.items.append((rid, obj, uid))
+        self.add_text(rid, words)
+
+    def add_text(self, rid: int, words: dict[str, list[str] | None]) -> None:
+        """The text indexes' part of record ``rid`` (its fields: :meth:`merge_fields`)."""
         for name in self.texts:
             self.text[name].add(rid, words[name])
 
-    def merge(self) -> int:
-        """Merge the chunk into the catalog; the number of records merged."""
-        cat, fields = self.cat, self.fields
-        n = len(fields.data)
-        for key in fields.uids:
+    def merge_fields(self, part: dict) -> int:
+        """Merge :func:`catalog_fields`'s ``part`` into the catalog; its number of records."""
+        cat = self.cat
+        n = len(part["data"])
+        for key in part["uids"]:
             if key in cat.uids:
                 raise ValueError(f"bulk catalog: {key} is catalogued already")
-        cat.data.update(fields.data)
-        cat.uids.update(fields.uids)
-        cat.paths.update(fields.paths)
+        cat.data.update(part["data"])
+        cat.uids.update(part["uids"])
+        cat.paths.update(part["paths"])
         cat._length.change(n)
-        for name, index in fields.indexes.items():
-            _merge_index(cat.indexes[name], index)
+        for name, data in part["indexes"].items():
+            _merge_index(cat.indexes[name], data)
+        return n
+
+    def merge(self) -> None:
+        """Merge what :meth:`add` and :meth:`add_text` gathered into the catalog."""
+        if self.items:
+            self.merge_fields(catalog_fields(self.cat, self.items))
+            self.items = []
         for name in self.texts:
             self.text[name].merge()
-        self.fields = empty_copy(cat, skip=self.texts)
-        return n
 
 
 def record_id(start: int, i: int) -> int:
