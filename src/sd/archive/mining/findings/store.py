@@ -113,6 +113,7 @@ def text_extracted(record, event) -> None:
     from . import queue
 
     if queued():
+        _store(record)  # its place made with the text (the annotations written once, here)
         queue.enqueue(record)
         return
     try:
