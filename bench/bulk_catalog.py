@@ -132,42 +132,33 @@ class _Text:
         self.docs = 0
         self.total = 0
 
-    def _wids(self, words):
-        get = self.wid.get
-        out = []
-        for w in words:
-            wid = get(w)
-            if wid is None:
-                wid = self.wid[w] = self.lexicon._getWordIdCreate(w)
-            out.append(wid)
-        return out
-
-    def _codes(self, wids):
-        get = self.code.get
-        out = []
-        for wid in wids:
-            code = get(wid)
-            if code is None:
-                code = self.code[wid] = WidCode.encode([wid])
-            out.append(code)
-        return "".join(out)
+    def _learn(self, words):
+        """Word ids of the words new to this run, made in the order the lexicon would make
+        them (first appearance), and their ``WidCode``."""
+        wid = self.wid
+        missing = set(words).difference(wid)
+        if missing:
+            for w in words:
+                if w in missing:
+                    missing.discard(w)
+                    wid[w] = self.lexicon._getWordIdCreate(w)
+                    if not missing:
+                        break
 
     def add(self, rid: int, words: list[str] | None):
         if words is None:
             return
-        try:
-            wids = list(map(self.wid.__getitem__, words))
-        except KeyError:  # a word new to this run: the lexicon gives (or makes) its id
-            wids = self._wids(words)
+        self._learn(words)
+        wids = list(map(self.wid.__getitem__, words))
+        code = self.code
+        for w in set(wids).difference(code):
+            code[w] = WidCode.encode([w])
         counts = Counter(wids)
         self.p_wid.extend(counts.keys())
         self.p_freq.extend(counts.values())
         self.p_rid.extend(repeat(rid, len(counts)))
         self.weight[rid] = len(wids)
-        try:
-            self.words[rid] = "".join(map(self.code.__getitem__, wids))
-        except KeyError:
-            self.words[rid] = self._codes(wids)
+        self.words[rid] = "".join(map(code.__getitem__, wids))
         self.docs += 1
         self.total += len(wids)
 
