@@ -41,6 +41,12 @@ class IAppraisalBatch(Interface):
     """Marker for an appraisal batch (鉴定批次, #25)."""
 
 
+class IRejectionAddedEvent(IObjectEvent):
+    """A package was refused at intake and its rejection kept (拒收记录已保存): ``object`` is
+    the site, ``entry`` the rejection as stored (time, fonds, failed items). The supervision
+    counters hear it."""
+
+
 class IComponentStoredEvent(IObjectEvent):
     """A component was stored in its record (电子文件入库): digests, seal verification, the
     record's digest index and a new AIP version follow from this event.

@@ -11,13 +11,26 @@ import secrets
 
 from persistent.mapping import PersistentMapping
 from plone import api
+from zope.event import notify
+from zope.interface import implementer
+from zope.interface.interfaces import ObjectEvent
 
 from sd.archive.actors import now
 from sd.archive.core.messages import zh_first
+from sd.archive.interfaces import IRejectionAddedEvent
 from sd.archive.sitedata import site_tree
 
 ANNOTATION_KEY = "sd.archive.intake.rejections"
 SUPERVISE = "sd.archive: Supervise archiving"
+
+
+@implementer(IRejectionAddedEvent)
+class RejectionAddedEvent(ObjectEvent):
+    """See :class:`IRejectionAddedEvent` (the supervision counters hear it)."""
+
+    def __init__(self, portal, entry):
+        super().__init__(portal)
+        self.entry = entry
 
 
 def _store(portal, create: bool = False):
@@ -55,9 +68,7 @@ def add_rejection(
         }
     )
     tree[rejection_id] = entry
-    from sd.archive.supervision.aggregates import rejection_added  # 监督指标 (#26)
-
-    rejection_added(portal, entry)
+    notify(RejectionAddedEvent(portal, entry))
     return readable(entry)
 
 

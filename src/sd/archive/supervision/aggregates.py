@@ -17,7 +17,8 @@ Site annotations (:func:`sd.archive.sitedata.site_tree`; reading never writes):
 - ``MEMBERS``: ``(fonds, year, metric)`` → UIDs of the records behind a listed figure (明细);
 - ``NUMBERS``: ``(fonds, year, series)`` → ``{文号 number: records}`` for series gaps.
 
-Rejections (拒收) are added by :func:`rejection_added`, called by ``intake.rejections``.
+Rejections (拒收) are added by :func:`rejection_added`, which hears ``intake.rejections``'
+``IRejectionAddedEvent``.
 """
 
 from __future__ import annotations
@@ -234,8 +235,13 @@ def _move_number(portal, old, new) -> None:
         present[new[3]] = present.get(new[3], 0) + 1
 
 
-def rejection_added(portal, entry) -> None:
-    """A package refused at intake (拒收): ``rejected`` and ``rejected_item`` per failed item."""
+def rejection_added(portal, event) -> None:
+    """A package refused at intake (拒收, ``IRejectionAddedEvent``): counted."""
+    count_rejection(portal, event.entry)
+
+
+def count_rejection(portal, entry) -> None:
+    """A kept rejection: ``rejected`` and ``rejected_item`` per failed item."""
     fonds = entry.get("fonds_code") or ""
     if not fonds:
         return
@@ -315,7 +321,7 @@ def rebuild(portal, batch: int = 1000, commit: bool = False) -> int:
         if commit and n % batch == 0:
             transaction.commit()
     for entry in (site_tree(portal, REJECTIONS) or {}).values():
-        rejection_added(portal, entry)
+        count_rejection(portal, entry)
     if commit:
         transaction.commit()
     return n
