@@ -79,3 +79,30 @@ def test_filter_is_taken_and_counts(varied, monkeypatch):
     expected = {r.UID() for r in varied if r.author == "财务处" and 2019 <= r.year <= 2020}
     assert {b.UID for b in found.brains} == expected
     assert found.total == len(expected)
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "工作"}, {"author": "财务处"}])
+def test_facets_from_catalog_rows_equal_the_indexes(varied, monkeypatch, params):
+    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 10**12)  # by value: the index's sets
+    by_value = engine.run(params).facets
+    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 0)  # hit by hit
+    from_rows = engine.run(params).facets
+    monkeypatch.setattr(engine, "FACETS_FROM_COLUMNS", False)
+    from_indexes = engine.run(params).facets
+    assert from_rows == by_value == from_indexes
+    assert sum(n for _v, n in from_rows["review_state"]) == engine.run(params).total
+
+
+def test_facets_read_from_rows_when_hit_by_hit(varied, monkeypatch):
+    from plone import api
+
+    cat = api.portal.get_tool("portal_catalog")._catalog
+    columns = engine._column_facets(cat)
+    assert {"fonds_code", "archive_year", "review_state", "retention_period"} <= set(columns)
+    assert "mining_people" not in columns  # a keyword index: its own map
+    read = []
+    real = engine._counts_from_rows
+    monkeypatch.setattr(engine, "_counts_from_rows", lambda *a: read.append(1) or real(*a))
+    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 0)
+    engine.run({})
+    assert read

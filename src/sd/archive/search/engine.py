@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
+import Missing
 from BTrees.IIBTree import IIBucket
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import intersection
@@ -334,8 +335,46 @@ def result_set(catalog, query: dict):
 
 
 #: facets are counted hit by hit when the catalog holds this many times more entries than
-#: the result set (measured: below ~1/40 of the catalog a look-up per hit is the cheaper)
-FACET_BY_HIT_RATIO = 32
+#: the result set: one look-up of the hit's catalog row gives every field facet at once
+#: (intersecting with every value's set walks each facet index whole: ~1/8 of the catalog's
+#: look-ups per facet, measured at 1,000,000)
+FACET_BY_HIT_RATIO = 8
+#: the facets read from the catalog rows (columns) when counted hit by hit; off: each
+#: index's own record → value map
+FACETS_FROM_COLUMNS = True
+
+
+def _column_facets(cat) -> dict[str, int]:
+    """Facet index → its column's position, for the field indexes whose column holds the
+    value they index (same attribute, no conversion)."""
+    out = {}
+    for _name, index_id in FACETS:
+        index = cat.indexes.get(index_id)
+        if (
+            index is not None
+            and index.meta_type == "FieldIndex"
+            and list(index.getIndexSourceNames()) == [index_id]
+            and index_id in cat.schema
+        ):
+            out[index_id] = cat.schema[index_id]
+    return out
+
+
+def _counts_from_rows(cat, ids, columns: dict[str, int]) -> dict[str, dict]:
+    counts: dict[str, dict] = {index_id: {} for index_id in columns}
+    positions = [(counts[index_id], pos) for index_id, pos in columns.items()]
+    row_of = cat.data.get
+    for rid in ids:
+        row = row_of(rid)
+        if row is None:
+            continue
+        for found, pos in positions:
+            value = row[pos]
+            if value is None or value is Missing.Value:
+                continue
+            for v in set(value) if isinstance(value, list | tuple) else (value,):
+                found[v] = found.get(v, 0) + 1
+    return counts
 
 
 def facet_counts(catalog, rs) -> dict[str, list[tuple[str, int]]]:
@@ -345,12 +384,18 @@ def facet_counts(catalog, rs) -> dict[str, list[tuple[str, int]]]:
     # few hits: read each hit's value (one look-up per hit) instead of intersecting the hits
     # with every value's set of the index (work and ZODB loads over the whole index)
     by_hit = len(ids) * FACET_BY_HIT_RATIO <= len(cat)
+    rows = {}
+    if by_hit and FACETS_FROM_COLUMNS:
+        rows = _counts_from_rows(cat, ids, _column_facets(cat))
     out = {}
     for name, index_id in FACETS:
         index = cat.indexes.get(index_id)
         if index is None:
             continue
-        found = _counts_by_hit(index, ids) if by_hit else _counts_by_value(index, ids)
+        if index_id in rows:
+            found = rows[index_id]
+        else:
+            found = _counts_by_hit(index, ids) if by_hit else _counts_by_value(index, ids)
         counts = sorted(found.items(), key=lambda vc: (-vc[1], str(vc[0])))
         out[name] = counts
     return out
