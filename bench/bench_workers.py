@@ -19,6 +19,14 @@
    their event logs: retried, or reaching a client) by type and class, and names the objects
    behind the most frequent oids (``bench/conflict_map.py``).
 
+5. With the text indexes deferred (``--env SD_ARCHIVE_TEXT_INDEXING=deferred``: written after
+   intake, in batches, search/deferred.py), prints how many records still wait for them when
+   the last answer came and how long the workers' text thread took to write them all (the
+   search's lag behind intake).
+
+``--env KEY=VALUE`` is handed to the workers (``SD_ARCHIVE_TEXT_INDEXING=deferred``;
+``SD_ARCHIVE_INTAKE_WRITE=parallel``: first attempts write beside each other, intake/writelock.py).
+
 ``--fonds N`` spreads the records over N fonds (J001, J002, …, each its own item-number series,
 as agencies send to many fonds); the default is one fonds and one series, the worst case.
 """
@@ -176,6 +184,37 @@ def conflicts(base: pathlib.Path, conf: pathlib.Path, offsets: dict, top: int = 
             print("  (conflict_map failed:", names.stderr.strip().splitlines()[-1:], ")")
 
 
+def text_lag(dsn: str, limit: float = 300) -> None:
+    """How many records wait for their text indexes (search/deferred.py) at the end of a run,
+    and how long until the worker's text thread has written them all (检索时效)."""
+    import psycopg2
+
+    t0 = time.perf_counter()
+    first = None
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    try:
+        while True:
+            with conn.cursor() as cur:
+                try:
+                    cur.execute("SELECT count(*) FROM sd_text_pending")
+                except psycopg2.errors.UndefinedTable:
+                    print("text indexes: written in the intake's transaction (no queue)")
+                    return
+                left = cur.fetchone()[0]
+            first = left if first is None else first
+            waited = time.perf_counter() - t0
+            if not left or waited > limit:
+                break
+            time.sleep(0.2)
+    finally:
+        conn.close()
+    print(
+        f"text indexes deferred: {first} records pending when the last answer came, "
+        f"{left} left {waited:.1f} s later"
+    )
+
+
 def post_all(base: str, bodies: list[bytes], clients: int) -> tuple[float, list]:
     todo = list(bodies)
     lock = threading.Lock()
@@ -226,7 +265,8 @@ def measure(args, fronts, usage, fonds: int, n: int) -> int:
     rates = {k: t["records"] / t["seconds"] for k, t in totals.items()}
     print(
         f"\nintake through HAProxy, {args.clients} clients, {args.kb} KB × 3 components, "
-        f"{fonds} fonds, blobs {args.blobs}{', NO lock across workers' if args.no_lock else ''}; "
+        f"{fonds} fonds, blobs {args.blobs}{', NO lock across workers' if args.no_lock else ''}"
+        f"{''.join(', ' + e for e in args.env)}; "
         "load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}:"
     )
@@ -264,6 +304,13 @@ def main(argv=None):
         help="the intake write lock within each worker only (as before #31): the conflicts",
     )
     parser.add_argument("--dir", default=str(ROOT / "bench" / "var"))
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        help="KEY=VALUE for the workers, e.g. SD_ARCHIVE_TEXT_INDEXING=deferred (text indexes "
+        "in batches after intake) or SD_ARCHIVE_INTAKE_WRITE=parallel",
+    )
     args = parser.parse_args(argv)
     pg = args.pg or " ".join(
         p for p in os.environ.get("SD_ARCHIVE_PG_DSN", "").split() if not p.startswith("dbname=")
@@ -290,6 +337,7 @@ def main(argv=None):
              "--dsn", dsn, "--base", base, "--listen", f"localhost:{front2}",
              "--first-port", str(first), "--env", "SD_ARCHIVE_POSTPROCESS_WORKER=off",
              "--env", "SD_ARCHIVE_INTAKE_TIMES=1", "--blobs", args.blobs,
+             *(x for e in args.env for x in ("--env", e)),
              *(["--env", "SD_ARCHIVE_INTAKE_ACROSS_WORKERS=off"] if args.no_lock else [])],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -329,6 +377,7 @@ def main(argv=None):
         for fonds in args.fonds:
             offsets = {log: log.stat().st_size for log in base.glob("w*/log/event.log")}
             n = measure(args, fronts, usage, fonds, n)
+            text_lag(dsn)
             conflicts(base, base / "w1/etc/zope.conf", offsets)
     finally:
         if args.keep:

@@ -1,8 +1,9 @@
 """Intake through two Zope workers on RelStorage/PostgreSQL with the text indexes deferred
-(search/deferred.py, #31 item 3): real processes behind HAProxy, packages sent at once to both;
-every record is answered 201, queued in ``sd_text_pending`` and then indexed by the text
-thread of one worker — each record once, the queue empty, every record found by its title
-and its full text, no ConflictError reaching a client.
+(search/deferred.py, ``SD_ARCHIVE_TEXT_INDEXING=deferred``, #31 item 3): real processes behind
+HAProxy, packages sent at once to both; every record is answered 201, queued in
+``sd_text_pending`` and then indexed by the text thread of one worker — each record once, the
+queue empty, every record found by its title and its full text, no ConflictError reaching a
+client.
 
 Needs the PostgreSQL that ``make test`` starts (``SD_ARCHIVE_PG_DSN``) and HAProxy."""
 
@@ -73,7 +74,8 @@ def test_two_workers_intake_then_text_indexed_once(tmp_path):
     start = run(
         [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2", "--dsn", dsn,
          "--base", tmp_path, "--listen", f"localhost:{front}", "--first-port", str(first),
-         "--blobs", "shared", "--env", "SD_ARCHIVE_POSTPROCESS_WORKER=off"]
+         "--blobs", "shared", "--env", "SD_ARCHIVE_POSTPROCESS_WORKER=off",
+         "--env", "SD_ARCHIVE_TEXT_INDEXING=deferred"]
     )  # fmt: skip
     try:
         assert start.returncode == 0, start.stderr[-3000:]

@@ -9,8 +9,8 @@ import os
 
 import pytest
 import transaction
-from conftest import post
-from conftest import sample
+from intake_helpers import post
+from intake_helpers import sample
 from plone import api
 
 from sd.archive.search import deferred

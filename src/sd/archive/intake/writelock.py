@@ -7,7 +7,8 @@ a fresh snapshot and is released when the transaction ends. Two modes
 - ``serial`` (the default): every intake of the site holds it exclusively, across the threads
   of a process and, on RelStorage, across worker processes (a PostgreSQL advisory lock,
   ``workers.advisory_lock``): one writer at a time, no ConflictError between intakes.
-- ``parallel`` (only where the text indexes of intake are deferred, ``search.deferred``: the
+- ``parallel`` (only where the text indexes of intake are deferred, ``search.deferred``,
+  ``SD_ARCHIVE_TEXT_INDEXING=deferred``: the
   catalog's text indexes, shared by every record, conflict between any two intakes): a first
   attempt holds it *shared* and writes beside the other intakes. What two intakes both write
   then mostly merges (BTree buckets, ``Length``, the series counter's floor) or has a lock of

@@ -3,11 +3,11 @@
 Every record shares the catalog's three text indexes (``SearchableText``, ``Title``,
 ``record_title``: ZCTextIndex word entries and their two lexicons) with every other record,
 whatever its fonds, so two intakes writing them at once conflict (measured with
-``bench/conflict_map.py``: the hottest objects of intake with two workers). With several
-workers on RelStorage/PostgreSQL the intake therefore catalogs a new record in every index but
-those three (:func:`defer`: the record's catalog operations at commit are narrowed), and notes
-it in the table ``sd_text_pending`` of the search database, in the same transaction (the row
-commits and rolls back with it, ``search.postgresql.SearchDataManager``).
+``bench/conflict_map.py``: the hottest objects of intake with two workers). Switched on
+(below), intake on RelStorage/PostgreSQL catalogs a new record in every index but those three
+(:func:`defer`: the record's catalog operations at commit are narrowed), and notes it in the
+table ``sd_text_pending`` of the search database, in the same transaction (the row commits and
+rolls back with it, ``search.postgresql.SearchDataManager``).
 
 :func:`drain` fills the three indexes for the pending records in batches, one process at a time
 (``workers.exclusive`` through ``in_every_site``, a thread of every serving worker, every
@@ -23,9 +23,14 @@ criterion (档号, 全宗, 年度, facets …) at once. With the PostgreSQL full
 (``SD_ARCHIVE_SEARCH_BACKEND=postgresql``) the ``q`` search reads ``sd_search``, written in the
 intake's own transaction, so the full text is found at once there too.
 
-``SD_ARCHIVE_TEXT_INDEXING``: ``inline`` (the text indexes in the intake's transaction, as
-with one process), ``deferred``, or unset: deferred when the database is RelStorage on
-PostgreSQL, inline otherwise (FileStorage: one process, nothing to gain, no PostgreSQL).
+``SD_ARCHIVE_TEXT_INDEXING``: ``inline`` (the default: the text indexes in the intake's own
+transaction) or ``deferred`` (on RelStorage/PostgreSQL, or any storage with
+``SD_ARCHIVE_SEARCH_DSN`` naming the PostgreSQL of the queue — the tests' way). Measured
+(bench/RESULTS.md, #31): with the write phase one intake at a time, deferring gains nothing
+measurable (the text indexes are a small part of the commit, and the batches run in a worker
+beside the intakes); it is what lets intakes write beside each other
+(``SD_ARCHIVE_INTAKE_WRITE=parallel``), which was slower still. So it stays a setting, not the
+default.
 """
 
 from __future__ import annotations
@@ -65,11 +70,14 @@ _wake = threading.Event()
 
 
 def enabled(db) -> bool:
-    """Are the text indexes of intake deferred on the database ``db``?"""
-    mode = os.environ.get(MODE_ENV, "").strip().lower()
-    if mode in ("inline", "deferred"):
-        return mode == "deferred"
-    return workers.pg_dsn(db) is not None
+    """Are the text indexes of intake deferred on the database ``db``? Only when asked, and
+    with a PostgreSQL for the queue: RelStorage's, or the search database's."""
+    from sd.archive.search import postgresql
+
+    mode = os.environ.get(MODE_ENV, "inline").strip().lower()
+    if mode != "deferred":
+        return False
+    return workers.pg_dsn(db) is not None or bool(os.environ.get(postgresql.DSN_ENV))
 
 
 def _cursor(conn):
