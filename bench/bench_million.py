@@ -198,6 +198,11 @@ def main(argv=None):
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--no-blobs", action="store_true")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--pack", action="store_true", help="pack big's Data.fs at the end")
+    parser.add_argument(
+        "--warmup", type=int, default=0, help="packages posted to each side before the timing"
+    )
+    parser.add_argument("--pack-only", action="store_true", help="only pack big (no report)")
     parser.add_argument(
         "--minutes",
         type=float,
@@ -239,7 +244,10 @@ def main(argv=None):
         args.records = done
         if args.generate_only:
             return 0
-        report(root, empty, big, args)
+        if not args.pack_only:
+            report(root, empty, big, args)
+        if args.pack or args.pack_only:
+            pack(root / "big", big, max(done, 1))
         return 0
     finally:
         if not args.keep:
@@ -265,6 +273,14 @@ def report(root: pathlib.Path, empty: pathlib.Path, big: pathlib.Path, args) -> 
             var = root / name
             servers[name] = (bi.serve(var, port_of(var)), port_of(var))
         bases = {name: f"http://localhost:{port}/archive" for name, (_, port) in servers.items()}
+        if args.warmup:
+            # not timed, the same on both sides: a freshly started server's first requests
+            # load the index buckets they touch from the Data.fs (packages 9001…, 件号 apart)
+            warm = [bi.package(9000 + i, args.kb) for i in range(1, args.warmup + 1)]
+            for name, base in bases.items():
+                bi.wait_for_queue(base)
+                took = bi.post_packages(base, warm)
+                say(f"warm-up {name}: {args.warmup} packages in {took:.1f} s")
         say(f"intake: {args.intake} packages each side, blocks of {args.block}; {load()}")
         rates = alternate(bases, args.intake, args.kb, args.block)
         say(f"intake done; {load()}")
@@ -291,6 +307,28 @@ def report(root: pathlib.Path, empty: pathlib.Path, big: pathlib.Path, args) -> 
             f"→ {extra / n:,.0f} bytes per generated record (before a pack)"
         )
     print(load())
+
+
+PACK = r"""
+import time
+t = time.perf_counter()
+app._p_jar.db().pack(days=0)
+print(f"RESULT packed in {time.perf_counter() - t:.0f} s", flush=True)
+"""
+
+
+def pack(var: pathlib.Path, conf: pathlib.Path, n: int) -> None:
+    """Pack ``var``'s Data.fs (no history kept): its size per generated record before and
+    after."""
+    before = sizes(var)["Data.fs"]
+    say(f"pack of {before / 1e9:.2f} GB; {load()}")
+    for line in zconsole(conf, "pack", PACK, {}):
+        say(line)
+    after = sizes(var)["Data.fs"]
+    print(
+        f"Data.fs before a pack {before / 1e9:.2f} GB ({before / n:,.0f} bytes per record), "
+        f"after {after / 1e9:.2f} GB ({after / n:,.0f} bytes per record); {load()}"
+    )
 
 
 def ledger_scale(n: int, appends: int, root: pathlib.Path) -> None:
