@@ -205,6 +205,10 @@ def main(argv=None):
     )
     parser.add_argument("--pack-only", action="store_true", help="only pack big (no report)")
     parser.add_argument(
+        "--live-size", action="store_true", help="bytes of big's current object revisions"
+    )
+    parser.add_argument("--live-only", action="store_true", help="only --live-size")
+    parser.add_argument(
         "--minutes",
         type=float,
         default=0,
@@ -245,8 +249,10 @@ def main(argv=None):
         args.records = done
         if args.generate_only:
             return 0
-        if not args.pack_only:
+        if not (args.pack_only or args.live_only):
             report(root, empty, big, args)
+        if args.live_size or args.live_only:
+            live_size(root / "big", big, max(done, 1))
         if args.pack or args.pack_only:
             pack(root / "big", big, max(done, 1))
         return 0
@@ -322,6 +328,37 @@ t = time.perf_counter()
 app._p_jar.db().pack(days=0)
 print(f"RESULT packed in {time.perf_counter() - t:.0f} s", flush=True)
 """
+
+
+LIVE = r"""
+import time
+t = time.perf_counter()
+fs = app._p_jar.db().storage
+live = count = 0
+with open(fs._file_name, "rb") as f:
+    for oid, pos in fs._index.items():
+        h = fs._read_data_header(pos, oid, _file=f)
+        while h.plen == 0 and h.back:  # undo records point back at the data
+            h = fs._read_data_header(h.back, oid, _file=f)
+        live += h.recordlen()
+        count += 1
+print(f"RESULT live {live} bytes in {count} objects ({time.perf_counter() - t:.0f} s)", flush=True)
+"""
+
+
+def live_size(var: pathlib.Path, conf: pathlib.Path, n: int) -> None:
+    """The current revision of every object in ``var``'s Data.fs (what a pack keeps, without
+    its transaction headers), per generated record — read, nothing rewritten."""
+    total = sizes(var)["Data.fs"]
+    for line in zconsole(conf, "live", LIVE, {}):
+        say(line)
+        if line.startswith("RESULT live "):
+            live = int(line.split()[2])
+            print(
+                f"Data.fs {total / 1e9:.2f} GB ({total / n:,.0f} bytes per record); current "
+                f"revisions {live / 1e9:.2f} GB ({live / n:,.0f} bytes per record, ~ after a "
+                f"pack); {load()}"
+            )
 
 
 def pack(var: pathlib.Path, conf: pathlib.Path, n: int) -> None:
