@@ -3,26 +3,22 @@ generated repository against an empty one of the same kind, in the same run, and
 per record.
 
     .venv/bin/python bench/bench_million.py [--records 1000000] [--dir bench/var/million]
-        [--batch 5000] [--intake 300] [--block 50] [--kb 100] [--queries 200] [--keep]
-        [--generate-only] [--no-blobs]
+        [--batch 100000] [--intake 300] [--block 50] [--kb 100] [--queries 200] [--keep]
+        [--generate-only] [--no-blobs] [--warmup 20] [--live-size] [--pack] [--no-disk-check]
 
 1. Two throw-away FileStorage instances like ``bench_intake.py`` (site, fonds J001 and its
    service account) in ``--dir``: ``empty`` and ``big``. Both get 10 fonds J001–J010 and a
    records officer ``officer`` with RecordsOfficer + Reader on each (``GENERATE`` with 0 or N).
-2. ``big`` is filled with ``--records`` generated records by ``zconsole run`` (no HTTP), in
-   batches of ``--batch`` with one commit each:
-   - a catalog entry per record through ``Catalog.catalogObject`` with every index of the
-     site (``generated.Entry``: title, 档号 unique in its series, 文号, 电子文件号, 责任者,
-     主题词, ~520 characters of real Chinese words as file text for the jieba
-     ``SearchableText``) — *catalogued stubs*, not record objects: a real record with its
-     components costs about 40 ms here (a million: 11 hours);
-   - a small blob per record (the file text as a ~1.5 KB "PDF"), kept in an ``OOBTree`` on the
-     site so that it is part of the repository (``--no-blobs`` to leave them out);
-   - an ``archive`` ledger entry per record in the node's SQLite log, with the SM3 of the blob
-     and of the metadata, written in bulk by ``generated.append_entries`` (real Merkle
-     hashing, one signed checkpoint per batch) right after the batch's ZODB commit.
-   The count done is kept on the site: a killed generation continues where it stopped when
-   run again with the same ``--dir`` (``--keep`` keeps the directory for that).
+2. ``big`` is filled with ``--records`` generated records by ``zconsole run`` (no HTTP) in
+   bulk (``generate_million.py``, ``bulk_catalog.py``; chunks of ``--batch``, default 100,000,
+   one commit each): *catalogued stubs* (``generated.Entry``: title, 档号 unique in its series
+   of 全宗 × 年度 × 保管期限 × 机构, 文号, 电子文件号, 责任者, 主题词, ~520 characters of real
+   Chinese words as file text), not record objects (a real record costs ~40 ms here), with
+   every index of the site built as ``catalogObject`` builds it; a small blob per record (the
+   file text as a ~1.5 KB "PDF", in an ``OOBTree`` on the site; ``--no-blobs`` to leave them
+   out); an ``archive`` ledger entry per record in the node's SQLite log (real Merkle hashing,
+   one signed checkpoint per 1,000). The count done is kept on the site: a killed generation
+   continues after its last commit when run again with the same ``--dir`` and ``--keep``.
 3. Search, in each instance with the server stopped (``zconsole run``, as ``bench_search.py``
    does): ``sd.archive.search.engine.run`` as ``officer`` — security, one result set, page
    of 20 and the facet counts, i.e. ``@archive-search`` without rendering rows — for
@@ -34,8 +30,8 @@ per record.
    records/s and the ratio big / empty (goal ≥ 0.8).
 5. Sizes: Data.fs, blobs and ledger.sqlite of ``big`` minus ``empty``, per generated record.
 
-Disk (measured at 70,000, bench/RESULTS.md): 18.4 KB per record in Data.fs before a pack,
-8.2 KB for a blob (a file and its directory), 1.1 KB in the ledger: a million needs ~28 GB. The
+Disk (measured at 1,000,000, bench/RESULTS.md): 9.7 KB per record in Data.fs before a pack,
+8.4 KB for a blob (a file and its directories), 1.1 KB in the ledger: a million needs ~20 GB. The
 run refuses to start when its estimate does not fit in the free space; ``--minutes`` stops the
 generation in time and measures what is there. ``--ledger-only N``: the ledger alone at N.
 """
