@@ -39,6 +39,7 @@ from generated import Entry  # the catalog entry of a generated record
 from generated import engine_code, engine_fields, engine_prefix, engine_text, timed
 from sd.archive.core.search import query as textquery
 from sd.archive.search import engine
+from sd.archive.search import facets
 from sd.archive.testing import make_fonds
 
 N = int(os.environ["BENCH_RECORDS"]); QUERIES = int(os.environ["BENCH_QUERIES"])
@@ -179,7 +180,7 @@ def whole_set_ranked(rs, end, reverse=False):
 # A/B in the same run: the engine with its page and facet counts as they were before (every
 # hit sorted by score; facets by intersecting the hits with every value's set of each index)
 # query by query, alternating, so neither side has the warmer ZODB cache
-ab_now = engine.ranked, engine.FACET_BY_HIT_RATIO
+ab_now = engine.ranked, facets.FACET_BY_HIT_RATIO
 ab_before = whole_set_ranked, 10**12
 
 
@@ -187,11 +188,11 @@ def timed_ab(fn, args):
     now, before = [], []
     for a in args:
         for side, times in ((ab_before, before), (ab_now, now)):
-            engine.ranked, engine.FACET_BY_HIT_RATIO = side
+            engine.ranked, facets.FACET_BY_HIT_RATIO = side
             t = time.perf_counter()
             fn(a)
             times.append((time.perf_counter() - t) * 1000)
-    engine.ranked, engine.FACET_BY_HIT_RATIO = ab_now
+    engine.ranked, facets.FACET_BY_HIT_RATIO = ab_now
     pick = lambda ts: (statistics.median(ts), sorted(ts)[max(0, int(len(ts) * 0.95) - 1)])
     return pick(now), pick(before)
 

@@ -9,6 +9,7 @@ from search_data import add
 
 from sd.archive.core.search.query import SearchQueryError
 from sd.archive.search import engine
+from sd.archive.search import facets
 from sd.archive.testing import ROLE_USERS
 
 ROLES = tuple(ROLE_USERS)  # one user per role (sd.archive.testing)
@@ -185,7 +186,7 @@ def test_facets_counted_hit_by_hit_equal_the_index_intersections(many, monkeypat
     # few hits in a big catalog are counted from each hit's value; both ways count alike
     wide = engine.run({})
     text = engine.run({"q": "档案"})
-    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 0)
+    monkeypatch.setattr(facets, "FACET_BY_HIT_RATIO", 0)
     assert engine.run({}).facets == wide.facets
     assert engine.run({"q": "档案"}).facets == text.facets
     assert sum(n for _v, n in wide.facets["review_state"]) == wide.total

@@ -8,6 +8,7 @@ import pytest
 from search_data import add
 
 from sd.archive.search import engine
+from sd.archive.search import facets
 
 
 @pytest.fixture
@@ -83,11 +84,11 @@ def test_filter_is_taken_and_counts(varied, monkeypatch):
 
 @pytest.mark.parametrize("params", [{}, {"q": "工作"}, {"author": "财务处"}])
 def test_facets_from_catalog_rows_equal_the_indexes(varied, monkeypatch, params):
-    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 10**12)  # by value: the index's sets
+    monkeypatch.setattr(facets, "FACET_BY_HIT_RATIO", 10**12)  # by value: the index's sets
     by_value = engine.run(params).facets
-    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 0)  # hit by hit
+    monkeypatch.setattr(facets, "FACET_BY_HIT_RATIO", 0)  # hit by hit
     from_rows = engine.run(params).facets
-    monkeypatch.setattr(engine, "FACETS_FROM_COLUMNS", False)
+    monkeypatch.setattr(facets, "FACETS_FROM_COLUMNS", False)
     from_indexes = engine.run(params).facets
     assert from_rows == by_value == from_indexes
     assert sum(n for _v, n in from_rows["review_state"]) == engine.run(params).total
@@ -97,12 +98,12 @@ def test_facets_read_from_rows_when_hit_by_hit(varied, monkeypatch):
     from plone import api
 
     cat = api.portal.get_tool("portal_catalog")._catalog
-    columns = engine._column_facets(cat)
+    columns = facets._column_facets(cat)
     assert {"fonds_code", "archive_year", "review_state", "retention_period"} <= set(columns)
     assert "mining_people" not in columns  # a keyword index: its own map
     read = []
-    real = engine._counts_from_rows
-    monkeypatch.setattr(engine, "_counts_from_rows", lambda *a: read.append(1) or real(*a))
-    monkeypatch.setattr(engine, "FACET_BY_HIT_RATIO", 0)
+    real = facets._counts_from_rows
+    monkeypatch.setattr(facets, "_counts_from_rows", lambda *a: read.append(1) or real(*a))
+    monkeypatch.setattr(facets, "FACET_BY_HIT_RATIO", 0)
     engine.run({})
     assert read

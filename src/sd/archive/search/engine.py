@@ -19,19 +19,17 @@ import re
 from dataclasses import dataclass
 from dataclasses import field
 
-import Missing
 from BTrees.IIBTree import IIBucket
 from BTrees.IIBTree import IISet
-from BTrees.IIBTree import intersection
 from DateTime import DateTime
 from plone import api
 from Products.CMFCore.indexing import processQueue
 from Products.ZCatalog.query import IndexQuery
 
 from sd.archive.core.errors import Problem
-from sd.archive.core.search import highlight
 from sd.archive.core.search import query as textquery
 from sd.archive.core.search.query import SearchQueryError
+from sd.archive.search.facets import facet_counts
 
 #: request parameter → catalog index, for exact criteria (several values: any of them)
 FIELDS = {
@@ -55,19 +53,6 @@ FIELDS = {
 }
 #: criteria on a KeywordIndex (a record holds several values: any of them)
 KEYWORD_FIELDS = ("keywords", "people", "organisations", "places")
-#: facets counted for every search (分面), in the order pages show them
-FACETS = (
-    ("fonds", "fonds_code"),
-    ("category", "category_code"),
-    ("year", "archive_year"),
-    ("retention", "retention_period"),
-    ("security_level", "security_level"),
-    ("open_status", "open_status"),
-    ("review_state", "review_state"),
-    ("people", "mining_people"),
-    ("organisations", "mining_organisations"),
-    ("places", "mining_places"),
-)
 SORTS = {
     "relevance": None,
     "archival_code": "archival_code",
@@ -339,95 +324,6 @@ def result_set(catalog, query: dict):
     return rs
 
 
-#: facets are counted hit by hit when the catalog holds this many times more entries than
-#: the result set: one look-up of the hit's catalog row gives every field facet at once
-#: (intersecting with every value's set walks each facet index whole: ~1/8 of the catalog's
-#: look-ups per facet, measured at 1,000,000)
-FACET_BY_HIT_RATIO = 8
-#: the facets read from the catalog rows (columns) when counted hit by hit; off: each
-#: index's own record → value map
-FACETS_FROM_COLUMNS = True
-
-
-def _column_facets(cat) -> dict[str, int]:
-    """Facet index → its column's position, for the field indexes whose column holds the
-    value they index (same attribute, no conversion)."""
-    out = {}
-    for _name, index_id in FACETS:
-        index = cat.indexes.get(index_id)
-        if (
-            index is not None
-            and index.meta_type == "FieldIndex"
-            and list(index.getIndexSourceNames()) == [index_id]
-            and index_id in cat.schema
-        ):
-            out[index_id] = cat.schema[index_id]
-    return out
-
-
-def _counts_from_rows(cat, ids, columns: dict[str, int]) -> dict[str, dict]:
-    counts: dict[str, dict] = {index_id: {} for index_id in columns}
-    positions = [(counts[index_id], pos) for index_id, pos in columns.items()]
-    row_of = cat.data.get
-    for rid in ids:
-        row = row_of(rid)
-        if row is None:
-            continue
-        for found, pos in positions:
-            value = row[pos]
-            if value is None or value is Missing.Value:
-                continue
-            for v in set(value) if isinstance(value, list | tuple) else (value,):
-                found[v] = found.get(v, 0) + 1
-    return counts
-
-
-def facet_counts(catalog, rs) -> dict[str, list[tuple[str, int]]]:
-    """Per facet, (value, count) within the result set, most frequent first."""
-    cat = catalog._catalog
-    ids = rs if isinstance(rs, IISet) else IISet(rs.keys() if hasattr(rs, "keys") else rs)
-    # few hits: read each hit's value (one look-up per hit) instead of intersecting the hits
-    # with every value's set of the index (work and ZODB loads over the whole index)
-    by_hit = len(ids) * FACET_BY_HIT_RATIO <= len(cat)
-    rows = {}
-    if by_hit and FACETS_FROM_COLUMNS:
-        rows = _counts_from_rows(cat, ids, _column_facets(cat))
-    out = {}
-    for name, index_id in FACETS:
-        index = cat.indexes.get(index_id)
-        if index is None:
-            continue
-        if index_id in rows:
-            found = rows[index_id]
-        else:
-            found = _counts_by_hit(index, ids) if by_hit else _counts_by_value(index, ids)
-        counts = sorted(found.items(), key=lambda vc: (-vc[1], str(vc[0])))
-        out[name] = counts
-    return out
-
-
-def _counts_by_value(index, ids) -> dict:
-    counts = {}
-    for value, docs in index._index.items():
-        # a value held by one record only is kept as that record's id, not a set
-        n = (docs in ids) if isinstance(docs, int) else len(intersection(ids, docs))
-        if n:
-            counts[value] = n
-    return counts
-
-
-def _counts_by_hit(index, ids) -> dict:
-    counts: dict = {}
-    values = index._unindex
-    for rid in ids:
-        value = values.get(rid)
-        if value is None:
-            continue
-        for v in set(value) if isinstance(value, list | tuple) else (value,):
-            counts[v] = counts.get(v, 0) + 1
-    return counts
-
-
 def _score_then_rid(item):
     return (item[1], item[0])
 
@@ -501,24 +397,3 @@ def run(params, with_facets: bool = True) -> Outcome:
     if api.user.is_anonymous():
         facets.pop("people", None)  # 公开目录: no list of persons' names (挖掘发现 #28)
     return Outcome(c, total=len(rs), brains=page(catalog, rs, c), facets=facets)
-
-
-def snippet_of(brain, c: Criteria, full_text: bool) -> str:
-    """The piece of the record's text around a hit (HTML, hits in ``<mark>``).
-
-    ``full_text``: may the caller read the record's file text (View, or public reading)?
-    Otherwise the snippet comes from the catalogue entry only (说明)."""
-    words, phrases = c.marks
-    if not (words or phrases):
-        return ""
-    text = brain.Description or ""
-    found = highlight.snippet(text, words, phrases)
-    if found or not full_text:
-        return found
-    from sd.archive.indexers.searchable import metadata_text
-    from sd.archive.indexers.searchable import record_text
-
-    obj = brain._unrestrictedGetObject()
-    return highlight.snippet(record_text(obj), words, phrases) or highlight.snippet(
-        metadata_text(obj), words, phrases
-    )

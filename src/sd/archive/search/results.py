@@ -16,10 +16,32 @@ from zope.i18nmessageid import MessageFactory
 
 from sd.archive.core.search import highlight
 
+from .engine import Criteria
 from .engine import Outcome
-from .engine import snippet_of
 
 _plone = MessageFactory("plone")
+
+
+def snippet_of(brain, c: Criteria, full_text: bool) -> str:
+    """The piece of the record's text around a hit (HTML, hits in ``<mark>``).
+
+    ``full_text``: may the caller read the record's file text (View, or public reading)?
+    Otherwise the snippet comes from the catalogue entry only (说明)."""
+    words, phrases = c.marks
+    if not (words or phrases):
+        return ""
+    text = brain.Description or ""
+    found = highlight.snippet(text, words, phrases)
+    if found or not full_text:
+        return found
+    from sd.archive.indexers.searchable import metadata_text
+    from sd.archive.indexers.searchable import record_text
+
+    obj = brain._unrestrictedGetObject()
+    return highlight.snippet(record_text(obj), words, phrases) or highlight.snippet(
+        metadata_text(obj), words, phrases
+    )
+
 
 #: the workflow's state titles (msgids of the ``plone`` domain, zh_CN in locales/plone.po)
 STATE_TITLES = {
