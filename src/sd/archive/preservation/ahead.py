@@ -15,6 +15,18 @@ from sd.archive.text import queue as text_queue
 from . import store
 
 
+def unseen(seen: dict, uids, depth: int):
+    """The ``uids`` not looked at yet, each noted in ``seen`` (ordered; the oldest forgotten
+    past ``8 * depth``, so that a record queued again is looked at again)."""
+    for uid in uids:
+        if uid in seen:
+            continue
+        seen[uid] = None
+        if len(seen) > 8 * depth:
+            seen.pop(next(iter(seen)))
+        yield uid
+
+
 class TextAhead:
     """The text of the next queued records, extracted ahead on helper threads (预先提取文本).
 
@@ -66,12 +78,7 @@ class TextAhead:
         from .package import components
 
         submitted = 0
-        for uid in pp.upcoming(site, self.depth):
-            if uid in self._seen:
-                continue
-            self._seen[uid] = None
-            if len(self._seen) > 8 * self.depth:
-                self._seen.pop(next(iter(self._seen)))
+        for uid in unseen(self._seen, pp.upcoming(site, self.depth), self.depth):
             if not text_queue.is_pending_uid(uid, site):
                 continue
             record = store.record_by_uid(uid)
@@ -157,12 +164,7 @@ class SealAhead:
 
         submitted = 0
         key = None
-        for uid in pp.upcoming(site, self.depth):
-            if uid in self._seen:
-                continue
-            self._seen[uid] = None
-            if len(self._seen) > 8 * self.depth:
-                self._seen.pop(next(iter(self._seen)))
+        for uid in unseen(self._seen, pp.upcoming(site, self.depth), self.depth):
             shard = pp._shard(uid, site)
             if shard is None or pp.SEAL not in shard.items.get(uid, ((), ()))[1]:
                 continue
