@@ -18,6 +18,7 @@ from __future__ import annotations
 import transaction
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from plone import api
 from zExceptions import Forbidden
 from ZODB.POSException import ConflictError
 from ZODB.POSException import POSKeyError
@@ -85,20 +86,26 @@ def fonds_of(obj):
     return None
 
 
+def record_parts(record, item_number: int, volume: int | None) -> codes.CodeParts:
+    """The parts of a record's 档号 from its fields, with this 件号 and 案卷号."""
+    return codes.CodeParts(
+        fonds_code=record.fonds_code,
+        category=record.category_code,
+        year=int(record.year),
+        retention=record.retention_period,
+        item_number=item_number,
+        org_code=record.org_code or "",
+        volume=volume,
+    )
+
+
 def check_frozen_code(record) -> None:
     """A frozen archival code must still agree with its parts (档号冻结)."""
     if not getattr(record, "code_frozen", False):
         return
     fonds = fonds_of(record)
-    parts = codes.CodeParts(
-        fonds_code=record.fonds_code,
-        category=record.category_code,
-        year=int(record.year),
-        retention=record.retention_period,
-        item_number=int(record.item_number),
-        org_code=record.org_code or "",
-        volume=int(record.volume_number) if record.volume_number else None,
-    )
+    volume = int(record.volume_number) if record.volume_number else None
+    parts = record_parts(record, int(record.item_number), volume)
     rule = codes.level_rule(code_rule(fonds, record.category_code), parts.volume)
     if codes.render(parts, rule) != record.archival_code:
         raise Forbidden(
@@ -277,8 +284,6 @@ def correct_code(record, reason: str, **parts) -> dict:
 
     The record is renumbered in its new series; the new code must parse under the fonds'
     rule and be held by no other record. Returns the code log entry."""
-    from plone import api
-
     from sd.archive.ledger import ensure_agrees
 
     require_correctable(record, reason)
@@ -347,22 +352,12 @@ def place_code(record, reason: str, volume: int | None, item_number: int, action
     and the audit trail. ``members``: UIDs of the records renumbered together in the volume
     (their present codes are not counted as taken). Returns the code log entry, or None when
     the code stays the same."""
-    from plone import api
-
     from sd.archive.ledger import ensure_agrees
 
     require_correctable(record, reason)
     fonds = fonds_of(record)
     rule = codes.level_rule(code_rule(fonds, record.category_code), volume)
-    parts = codes.CodeParts(
-        fonds_code=record.fonds_code,
-        category=record.category_code,
-        year=int(record.year),
-        retention=record.retention_period,
-        item_number=item_number or 1,
-        org_code=record.org_code or "",
-        volume=volume,
-    )
+    parts = record_parts(record, item_number or 1, volume)
     old = record.archival_code
     with sanctioned(record, action):
         ensure_agrees(record)
