@@ -135,10 +135,31 @@ def package(n: int, kb: int, kind: str = "archive", year: int | None = None) -> 
     return buf.getvalue()
 
 
+#: listening ports are picked below Linux's ephemeral range (32768-60999), where no client
+#: connection (to PostgreSQL, between the workers, ...) can hold the port when the server binds it
+LISTEN_PORTS = (20000, 32000)
+
+
+def free_ports(count: int = 1) -> list[int]:
+    """``count`` consecutive ports free on localhost now, held together while they are tried."""
+    while True:
+        first = random.randrange(LISTEN_PORTS[0], LISTEN_PORTS[1] - count)
+        held = []
+        try:
+            for port in range(first, first + count):
+                s = socket.socket()
+                held.append(s)
+                s.bind(("localhost", port))
+            return list(range(first, first + count))
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def rss_kb(pid: int) -> int:

@@ -38,7 +38,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "scripts")]
 
 import bench_transfer  # noqa: E402
 from bench_intake import SETUP  # noqa: E402
-from bench_intake import free_port  # noqa: E402
+from bench_intake import free_ports  # noqa: E402
 from bench_intake import package  # noqa: E402
 from bench_intake import session  # noqa: E402
 from bench_workers import CONFLICT  # noqa: E402
@@ -223,7 +223,7 @@ def conflict_counts(base: pathlib.Path) -> collections.Counter:
 def run(args, base: pathlib.Path, dsn: str) -> None:
     import workers
 
-    front, first = free_port(), free_port()
+    front, first, _second = free_ports(3)  # HAProxy, worker 1, worker 2
     subprocess.run(
         [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", str(args.workers),
          "--dsn", dsn, "--base", base, "--listen", f"localhost:{front}",

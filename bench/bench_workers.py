@@ -327,9 +327,9 @@ def main(argv=None):
     dsn = f"{pg} dbname={dbname}"
     base = pathlib.Path(args.dir) / f"workers-{os.getpid()}"
     import workers
-    from bench_intake import free_port
+    from bench_intake import free_ports
 
-    front2, front1, first = free_port(), free_port(), free_port()
+    front2, front1, first, _second = free_ports(4)  # two fronts, worker 1, worker 2
     one = base / "one"
     try:
         subprocess.run(

@@ -95,7 +95,21 @@ def haproxy_config(base: pathlib.Path, listen: str, ports: list[int], site: str)
     return path
 
 
-def wait_http(url: str, timeout: float = 180) -> None:
+def log_tail(logdir: pathlib.Path, chars: int = 2000) -> str:
+    """The end of a worker's output and event log, to say why it did not answer."""
+    parts = []
+    for name in ("stdout.log", "event.log"):
+        try:
+            parts.append(f"--- {name}\n{(logdir / name).read_text(errors='replace')[-chars:]}")
+        except OSError:
+            parts.append(f"--- no {name} in {logdir}")
+    return "\n".join(parts)
+
+
+def wait_http(
+    url: str, timeout: float = 180, process: subprocess.Popen | None = None, log=None
+) -> None:
+    """Wait for ``url`` to answer 200; give up at once, with its log, if ``process`` ended."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -104,8 +118,14 @@ def wait_http(url: str, timeout: float = 180) -> None:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
+        if process is not None and process.poll() is not None:
+            raise SystemExit(
+                f"the worker for {url} ended (exit {process.returncode}) before it answered;"
+                f" the end of its log:\n{log_tail(log)}"
+            )
         if time.monotonic() > deadline:
-            raise SystemExit(f"no answer from {url} after {timeout:.0f} s")
+            tail = f"; the end of its log:\n{log_tail(log)}" if log else ""
+            raise SystemExit(f"no answer from {url} after {timeout:.0f} s{tail}")
         time.sleep(0.5)
 
 
@@ -119,8 +139,10 @@ def start(args) -> None:
     site = [BIN / "zconsole", "run", confs[0], ROOT / "scripts/create_site.py", "--site", args.site]
     subprocess.run([*site, *(["--demo"] if args.demo else [])], check=True, cwd=ROOT)
     env = dict(os.environ, **{k: v for k, v in (e.split("=", 1) for e in args.env)})
+    started = []
     for n, conf in enumerate(confs, 1):
-        log = open(base / f"w{n}" / "log" / "stdout.log", "ab")  # noqa: SIM115 - child's
+        logfile = base / f"w{n}" / "log" / "stdout.log"
+        log = open(logfile, "ab")  # noqa: SIM115 - child's
         worker = subprocess.Popen(
             [BIN / "runwsgi", conf.parent / "zope.ini"],
             cwd=ROOT,
@@ -130,8 +152,9 @@ def start(args) -> None:
             start_new_session=True,
         )
         (run / f"w{n}.pid").write_text(str(worker.pid))
-    for port in ports:
-        wait_http(f"http://localhost:{port}/{args.site}/ok")
+        started.append((worker, logfile))
+    for port, (worker, logfile) in zip(ports, started, strict=True):
+        wait_http(f"http://localhost:{port}/{args.site}/ok", process=worker, log=logfile.parent)
     cfg = haproxy_config(base, args.listen, ports, args.site)
     subprocess.run([HAPROXY, "-c", "-q", "-f", cfg], check=True)
     subprocess.run([HAPROXY, "-D", "-f", cfg], check=True)

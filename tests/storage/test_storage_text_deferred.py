@@ -65,12 +65,12 @@ def pending(dsn: str) -> int:
 def test_two_workers_intake_then_text_indexed_once(tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_intake import SETUP
-    from bench_intake import free_port
+    from bench_intake import free_ports
     from bench_intake import package
     from bench_intake import session
 
     dsn = createdb(f"sdtext_test_{os.getpid()}")
-    front, first = free_port(), free_port()
+    front, first, _second = free_ports(3)  # HAProxy, worker 1, worker 2
     start = run(
         [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2", "--dsn", dsn,
          "--base", tmp_path, "--listen", f"localhost:{front}", "--first-port", str(first),

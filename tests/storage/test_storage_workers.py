@@ -208,9 +208,9 @@ def test_the_job_lock_is_held_once_and_freed_when_its_process_dies(rel_site):
 
 def test_a_login_on_one_worker_is_a_login_on_the_other(rel_site, tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
-    from bench_intake import free_port
+    from bench_intake import free_ports
 
-    front, first = free_port(), free_port()
+    front, first, _second = free_ports(3)  # HAProxy, worker 1, worker 2
     start = run(
         [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2",
          "--dsn", rel_site["dsn"], "--base", tmp_path, "--listen", f"localhost:{front}",
@@ -277,11 +277,11 @@ def test_two_workers_take_concurrent_intake_without_conflicts(tmp_path):
 
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_intake import SETUP as FONDS
-    from bench_intake import free_port
+    from bench_intake import free_ports
     from bench_intake import package
 
     dsn = createdb(f"sdworkers_intake_{os.getpid()}")
-    front, first = free_port(), free_port()
+    front, first, _second = free_ports(3)  # HAProxy, worker 1, worker 2
     start = run(
         [BIN / "python", ROOT / "scripts/workers.py", "start", "--workers", "2", "--dsn", dsn,
          "--base", tmp_path, "--listen", f"localhost:{front}", "--first-port", str(first),
@@ -358,3 +358,24 @@ def test_what_another_process_changed_is_prefetched_in_one_call():
         tm_other.abort()
         one.close()
         other.close()
+
+
+def test_a_worker_that_dies_at_start_is_reported_at_once_with_its_log(tmp_path):
+    """``scripts/workers.py`` does not wait its 180 s for a worker that has ended: it stops at
+    once and shows the end of the worker's output and event log (a CI run once timed out on a
+    worker that never answered, with nothing to say why)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workers as script
+    from bench_intake import free_port
+
+    (tmp_path / "stdout.log").write_text("OSError: [Errno 98] Address already in use\n")
+    dead = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    dead.wait()
+    started = time.monotonic()
+    with pytest.raises(SystemExit) as stopped:
+        script.wait_http(f"http://localhost:{free_port()}/archive/ok", process=dead, log=tmp_path)
+    assert time.monotonic() - started < 10
+    assert "ended (exit 3)" in str(stopped.value)
+    assert "Address already in use" in str(stopped.value)
+    assert "no event.log" in str(stopped.value)
