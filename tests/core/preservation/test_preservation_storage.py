@@ -109,8 +109,8 @@ def test_strays_are_set_aside_then_the_version_is_written(tmp_path, signer):
 
 @pytest.mark.parametrize("processes", [0, 1])
 def test_writer_process_writes_the_same_aip_and_refuses_the_same_way(tmp_path, processes):
+    from sd.archive.core.ledger.algorithms import verify_raw
     from sd.archive.core.ledger.keys import NodeKey
-    from sd.archive.core.ledger.keys import verify_raw
     from sd.archive.core.preservation.aip import read_aip_file
     from sd.archive.core.preservation.writer_process import AIPWriter
     from sd.archive.core.preservation.writer_process import KeySpec

@@ -13,9 +13,9 @@ import os
 import threading
 from pathlib import Path
 
-from sd.archive.core.ledger.keys import ED25519
+from sd.archive.core.ledger.algorithms import ED25519
+from sd.archive.core.ledger.algorithms import verify_raw
 from sd.archive.core.ledger.keys import NodeKey
-from sd.archive.core.ledger.keys import verify_raw
 from sd.archive.core.preservation.aip_model import PackageSigner
 from sd.archive.core.preservation.storage import write_aip as _write_here
 from sd.archive.core.preservation.writer_process import AIPWriter

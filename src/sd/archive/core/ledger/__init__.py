@@ -9,6 +9,7 @@ Modules:
 - ``merkle``     — ``MerkleLog`` over a pluggable node store, proofs and their verification
 - ``stores``     — node stores: in-memory and SQLite
 - ``entry``      — canonical JSON ledger entries (账本条目) and their validation
+- ``algorithms`` — signature algorithms (签名算法), key names, checking a raw signature
 - ``keys``       — node signing keys (节点密钥), Ed25519 or SM2
 - ``notes``      — C2SP signed notes and verifier keys (vkeys)
 - ``checkpoint`` — C2SP tlog checkpoints (检查点)

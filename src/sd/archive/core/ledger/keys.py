@@ -5,9 +5,8 @@ Each node makes one key at install time. The same key signs the node's own check
 nodes (type 0x04, or the SM2 private cosignature type); the signed messages are domain
 separated (a cosigned message starts with ``cosignature/v1``, which no origin may be).
 
-SM2 uses Tongsuo through ``tongsuopy``: signatures are DER ``SEQUENCE {r, s}`` over SM3 with
-the default SM2 user ID ``1234567812345678`` (GB/T 35276), public keys are the 65-byte
-uncompressed point.
+The algorithms, key names and raw signature checks are in ``algorithms``; the public side of
+a key (its ``Verifier`` and vkey text) in ``vkeys``.
 """
 
 from __future__ import annotations
@@ -17,56 +16,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from sd.archive.core.ledger.algorithms import ED25519
+from sd.archive.core.ledger.algorithms import SM2
+from sd.archive.core.ledger.algorithms import check_key_name
+from sd.archive.core.ledger.algorithms import tongsuo
 from sd.archive.core.ledger.errors import refuse
-
-ED25519 = "ed25519"
-SM2 = "sm2"
-KEY_ALGORITHMS = (ED25519, SM2)
-
-
-def _tongsuo():
-    try:
-        from tongsuopy.crypto import hashes
-        from tongsuopy.crypto import serialization as sm_serialization
-        from tongsuopy.crypto.asymciphers import ec
-    except ImportError as error:  # pragma: no cover - tongsuopy is a declared dependency
-        raise refuse("LEDGER-KEY-SM2", f"SM2 needs tongsuopy: {error}") from error
-    return ec, hashes, sm_serialization
-
-
-def check_key_name(name: str) -> str:
-    """A key name is non-empty and has neither Unicode spaces nor '+' (signed-note)."""
-    if (
-        not name
-        or "+" in name
-        or any(c.isspace() for c in name)
-        or any(ord(c) < 0x20 for c in name)
-    ):
-        raise refuse("LEDGER-KEY-NAME", f"invalid key name {name!r}", property="name")
-    return name
-
-
-def verify_raw(algorithm: str, public_key: bytes, message: bytes, signature: bytes) -> bool:
-    """Check one raw signature (验签) of ``algorithm`` by ``public_key`` over ``message``."""
-    try:
-        if algorithm == ED25519:
-            ed25519.Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
-            return True
-        if algorithm == SM2:
-            ec, hashes, _ = _tongsuo()
-            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SM2(), public_key)
-            try:
-                key.verify(signature, message, ec.ECDSA(hashes.SM3()))
-            except Exception:  # noqa: BLE001 - Tongsuo raises InternalError on malformed DER
-                return False
-            return True
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return False
+from sd.archive.core.ledger.vkeys import Verifier
 
 
 @dataclass
@@ -83,7 +41,7 @@ class NodeKey:
         if algorithm == ED25519:
             return cls(name, algorithm, ed25519.Ed25519PrivateKey.generate())
         if algorithm == SM2:
-            ec = _tongsuo()[0]
+            ec = tongsuo()[0]
             return cls(name, algorithm, ec.generate_private_key(ec.SM2()))
         raise refuse("LEDGER-KEY-ALG", f"unknown key algorithm {algorithm!r}", property="algorithm")
 
@@ -94,7 +52,7 @@ class NodeKey:
             key = serialization.load_pem_private_key(pem, password)
         except Exception as error:  # an SM2 key is not readable by cryptography: try Tongsuo
             try:
-                sm_serialization = _tongsuo()[2]
+                sm_serialization = tongsuo()[2]
                 key = sm_serialization.load_pem_private_key(pem, password)
             except Exception:
                 raise refuse("LEDGER-KEY-PEM", f"cannot read the private key: {error}") from error
@@ -109,7 +67,7 @@ class NodeKey:
 
     def private_pem(self, password: bytes | None = None) -> bytes:
         if self.algorithm == SM2:
-            sm_serialization = _tongsuo()[2]
+            sm_serialization = tongsuo()[2]
             encryption = (
                 sm_serialization.BestAvailableEncryption(password)
                 if password
@@ -141,7 +99,7 @@ class NodeKey:
         """Raw public key: 32 bytes (Ed25519) or the 65-byte uncompressed point (SM2); derived
         once per key object (every ledger entry signs a checkpoint with it)."""
         if self.algorithm == SM2:
-            sm_serialization = _tongsuo()[2]
+            sm_serialization = tongsuo()[2]
             return self.private_key.public_key().public_bytes(
                 sm_serialization.Encoding.X962, sm_serialization.PublicFormat.UncompressedPoint
             )
@@ -152,14 +110,12 @@ class NodeKey:
     def sign(self, message: bytes) -> bytes:
         """Raw signature over ``message``."""
         if self.algorithm == SM2:
-            ec, hashes, _ = _tongsuo()
+            ec, hashes, _ = tongsuo()
             return self.private_key.sign(message, ec.ECDSA(hashes.SM3()))
         return self.private_key.sign(message)
 
     def verifier(self, cosigner: bool = False):
         """The public ``Verifier`` for notes (default) or for cosignatures."""
-        from sd.archive.core.ledger.vkeys import Verifier
-
         return Verifier.for_key(self.name, self.algorithm, self.public_key, cosigner=cosigner)
 
     @property

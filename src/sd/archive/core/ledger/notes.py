@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 
+from sd.archive.core.ledger.algorithms import check_key_name
 from sd.archive.core.ledger.errors import refuse
 from sd.archive.core.ledger.keys import NodeKey
-from sd.archive.core.ledger.keys import check_key_name
 from sd.archive.core.ledger.vkeys import Verifier
 
 SIGNATURE_PREFIX = "\u2014 "  # em dash, space

@@ -21,11 +21,11 @@ import binascii
 import hashlib
 from dataclasses import dataclass
 
+from sd.archive.core.ledger.algorithms import ED25519
+from sd.archive.core.ledger.algorithms import SM2
+from sd.archive.core.ledger.algorithms import check_key_name
+from sd.archive.core.ledger.algorithms import verify_raw
 from sd.archive.core.ledger.errors import refuse
-from sd.archive.core.ledger.keys import ED25519
-from sd.archive.core.ledger.keys import SM2
-from sd.archive.core.ledger.keys import check_key_name
-from sd.archive.core.ledger.keys import verify_raw
 
 TYPE_ED25519 = b"\x01"
 TYPE_ED25519_COSIGNATURE = b"\x04"
