@@ -28,6 +28,7 @@ from sd.archive.corrections import snapshot
 from sd.archive.ledger import subscribers as ledger
 from sd.archive.numbering import check_frozen_code
 from sd.archive.preservation import postprocess
+from sd.archive.preservation import queues
 from sd.archive.preservation import store
 from sd.archive.protection import guard_change
 from sd.archive.repository import ComponentStoredEvent
@@ -151,7 +152,7 @@ def record_transitioned(record, event):
         return
     text_queue.enqueue(record)  # the text of the files (#30): after archiving, never here
     seal = action == "archive" and may_seal(record)  # with the permissions of whoever archives
-    if postprocess.queued():
+    if queues.queued():
         postprocess.enqueue(record, action, seal=seal)  # the worker: seal, then the AIP
         return
     if seal:

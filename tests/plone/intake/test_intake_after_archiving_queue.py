@@ -12,8 +12,10 @@ from plone import api
 from sd.archive.ledger.current import current_ledger
 from sd.archive.preservation import alarms
 from sd.archive.preservation import config
+from sd.archive.preservation import giveway
 from sd.archive.preservation import postprocess
 from sd.archive.preservation import store
+from sd.archive.preservation import worker
 
 
 @pytest.fixture
@@ -146,7 +148,7 @@ def test_queue_is_visible_over_rest_to_archivists_only(site, svc, queue_mode):
 
 
 def test_concurrent_add_and_take_merge_instead_of_conflicting():
-    from sd.archive.preservation.postprocess import PendingWork
+    from sd.archive.preservation.queues import PendingWork
 
     old = {"items": {"a": ("t1", ("preserve:archive",)), "b": ("t2", ("seal",))}}
     worker = {"items": {"b": ("t2", ("seal",))}}  # took a
@@ -170,7 +172,7 @@ def test_the_worker_drains_with_its_own_connection(site, svc, queue_mode):
     from sd.archive.preservation.schedule import in_every_site
 
     record = record_at(site, post(svc, "@archive", sample("archive-gongwen.zip")).json()["@id"])
-    in_every_site(site._p_jar.db(), postprocess._drain_site, "the after-archiving queue")
+    in_every_site(site._p_jar.db(), worker._drain_site, "the after-archiving queue")
     setSite(site)
     transaction.begin()
     assert postprocess.pending(site) == 0
@@ -179,7 +181,7 @@ def test_the_worker_drains_with_its_own_connection(site, svc, queue_mode):
 
 def test_foreground_is_busy_while_a_request_runs_and_for_the_quiet_time():
     now = [100.0]
-    fg = postprocess.Foreground(clock=lambda: now[0], at=1)
+    fg = giveway.Foreground(clock=lambda: now[0], at=1)
     assert not fg.busy(quiet=0.5)
     with fg.running():
         now[0] += 10
@@ -192,7 +194,7 @@ def test_foreground_is_busy_while_a_request_runs_and_for_the_quiet_time():
 
 def test_the_worker_runs_beside_one_request_and_waits_from_two_on():
     now = [100.0]
-    fg = postprocess.Foreground(clock=lambda: now[0])  # the default: from 2 at once
+    fg = giveway.Foreground(clock=lambda: now[0])  # the default: from 2 at once
     with fg.running():
         assert not fg.busy(quiet=0.5)  # one package at a time: the worker goes on
         with fg.running():
@@ -209,17 +211,17 @@ def test_the_worker_gives_way_to_intake_then_drains(site, svc, queue_mode, monke
     post(svc, "@archive", sample("archive-gongwen.zip"))
     transaction.begin()
     waits = []
-    monkeypatch.setattr(postprocess.foreground, "at", 1)
-    request = postprocess.foreground.running()
+    monkeypatch.setattr(giveway.foreground, "at", 1)
+    request = giveway.foreground.running()
     request.__enter__()  # a package is being received
 
     def wait(seconds):
         waits.append(seconds)
         if len(waits) == 3:
             request.__exit__(None, None, None)  # the request ends
-            monkeypatch.setattr(postprocess, "QUIET_SECONDS", 0.0)
+            monkeypatch.setattr(giveway, "QUIET_SECONDS", 0.0)
 
-    assert postprocess.give_way(site, wait=wait) is True
+    assert giveway.give_way(site, wait=wait) is True
     assert len(waits) == 3 and postprocess.pending(site) == 1  # nothing done while busy
     assert postprocess.drain(site, polite=True) == 1
 
@@ -227,11 +229,11 @@ def test_the_worker_gives_way_to_intake_then_drains(site, svc, queue_mode, monke
 def test_a_record_waiting_past_the_limit_is_done_despite_intake(site, svc, queue_mode, monkeypatch):
     post(svc, "@archive", sample("archive-gongwen.zip"))
     transaction.begin()
-    monkeypatch.setattr(postprocess, "MAX_DEFER_SECONDS", 0.0)
-    monkeypatch.setattr(postprocess.foreground, "at", 1)  # busy: one request makes it wait
+    monkeypatch.setattr(giveway, "MAX_DEFER_SECONDS", 0.0)
+    monkeypatch.setattr(giveway.foreground, "at", 1)  # busy: one request makes it wait
     waits = []
-    with postprocess.foreground.running():
-        assert postprocess.give_way(site, wait=waits.append) is False
+    with giveway.foreground.running():
+        assert giveway.give_way(site, wait=waits.append) is False
         assert postprocess.drain(site, polite=True) == 1
     assert waits == []
 
@@ -277,16 +279,16 @@ def test_a_record_lists_its_components_over_rest(site, svc):
 def test_the_worker_gathers_a_batch_while_packages_arrive(site, svc, queue_mode, monkeypatch):
     """One stream of packages: the worker waits for GATHER records (or GATHER_SECONDS) and takes
     them in one transaction instead of one each; without a stream it takes what is there."""
-    monkeypatch.setattr(postprocess, "GATHER", 2)
-    monkeypatch.setattr(postprocess, "QUIET_SECONDS", 0.0)  # the POST below is over
+    monkeypatch.setattr(giveway, "GATHER", 2)
+    monkeypatch.setattr(giveway, "QUIET_SECONDS", 0.0)  # the POST below is over
     post(svc, "@archive", sample("archive-gongwen.zip"))
     transaction.begin()
     waits = []
-    assert postprocess.gather(site, wait=waits.append) is False  # no package arriving
-    with postprocess.foreground.running():  # a package is being received
-        assert postprocess.gather(site, wait=waits.append) is True  # one queued: waits
-        assert len(waits) == postprocess.GATHER_SECONDS / 0.1  # then takes it anyway
+    assert giveway.gather(site, wait=waits.append) is False  # no package arriving
+    with giveway.foreground.running():  # a package is being received
+        assert giveway.gather(site, wait=waits.append) is True  # one queued: waits
+        assert len(waits) == giveway.GATHER_SECONDS / 0.1  # then takes it anyway
         waits.clear()
-        monkeypatch.setattr(postprocess, "GATHER", 1)
-        assert postprocess.gather(site, wait=waits.append) is False  # enough queued
+        monkeypatch.setattr(giveway, "GATHER", 1)
+        assert giveway.gather(site, wait=waits.append) is False  # enough queued
     assert waits == []

@@ -13,6 +13,7 @@ from sd.archive.mining.findings import store as findings_store
 from sd.archive.mining.findings.store import findings_of
 from sd.archive.preservation import postprocess
 from sd.archive.preservation import store
+from sd.archive.preservation import worker
 from sd.archive.testing import make_fonds
 
 RECORDS = 4
@@ -60,7 +61,7 @@ def test_findings_wait_for_the_spare_time_then_each_record_once(queued, monkeypa
         record = store.record_by_uid(uid)
         assert len(store.versions(record)) == 1 and findings_of(record) == {}
 
-    postprocess._drain_site(site)  # the worker's round: queues empty, then the spare time
+    worker._drain_site(site)  # the worker's round: queues empty, then the spare time
     transaction.begin()
     assert sorted(calls) == sorted(uids)  # each once
     assert len(batches) == 1  # one transaction for the four
@@ -71,7 +72,7 @@ def test_findings_wait_for_the_spare_time_then_each_record_once(queued, monkeypa
         assert len(store.versions(record)) == 1  # the findings make no new AIP version
     letter = store.record_by_uid(uids[0])
     assert "张伟" in findings_of(letter)["entities"]["people"]
-    assert postprocess.spare_time(site) == 0  # done once
+    assert worker.spare_time(site) == 0  # done once
 
 
 def test_spare_time_stops_while_records_wait_for_their_aip(queued, monkeypatch):
@@ -84,9 +85,9 @@ def test_spare_time_stops_while_records_wait_for_their_aip(queued, monkeypatch):
     transaction.commit()  # a record archived meanwhile
     assert postprocess.pending(site) == 1
 
-    assert postprocess.spare_time(site) == 2  # one batch, then the queued record comes first
+    assert worker.spare_time(site) == 2  # one batch, then the queued record comes first
     assert len(calls) == 2 and findings_queue.pending(site) == RECORDS - 2
-    postprocess._drain_site(site)
+    worker._drain_site(site)
     transaction.begin()
     assert postprocess.pending(site) == 0 and findings_queue.pending(site) == 0
     assert sorted(calls) == sorted([*uids, extra.UID()])
@@ -99,7 +100,7 @@ def test_a_bad_record_alone_is_given_up(queued, monkeypatch):
     postprocess.drain(site)
     transaction.begin()
 
-    assert postprocess.spare_time(site) == RECORDS
+    assert worker.spare_time(site) == RECORDS
     transaction.begin()
     assert findings_queue.pending(site) == 0
     assert calls.count(bad) == 2  # in the batch, then alone

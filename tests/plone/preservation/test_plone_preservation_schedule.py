@@ -55,17 +55,18 @@ def test_background_threads_start_in_serving_processes_only(monkeypatch):
     import threading
     import types
 
-    from sd.archive.preservation import postprocess
+    from sd.archive.preservation import queues
+    from sd.archive.preservation import worker
 
     monkeypatch.setitem(sys.modules, "Zope2.utilities.zconsole", types.ModuleType("zconsole"))
     assert not schedule.serving()
     monkeypatch.setattr(schedule, "_started", threading.Event())
-    monkeypatch.setattr(postprocess, "_started", threading.Event())
-    monkeypatch.setattr(postprocess, "queued", lambda: True)
+    monkeypatch.setattr(worker, "_started", threading.Event())
+    monkeypatch.setattr(queues, "queued", lambda: True)
     before = {t.name for t in threading.enumerate()}
     schedule.start_scheduler(types.SimpleNamespace(database=None))
-    postprocess.start_worker(None)
-    assert not schedule._started.is_set() and not postprocess._started.is_set()
+    worker.start_worker(None)
+    assert not schedule._started.is_set() and not worker._started.is_set()
     assert {t.name for t in threading.enumerate()} == before
 
     monkeypatch.delitem(sys.modules, "Zope2.utilities.zconsole")

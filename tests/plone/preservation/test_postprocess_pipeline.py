@@ -15,6 +15,8 @@ from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess
 from sd.archive.preservation import store
+from sd.archive.preservation.ahead import SealAhead
+from sd.archive.preservation.ahead import TextAhead
 from sd.archive.repository import ComponentData
 from sd.archive.repository import create_record
 from sd.archive.seals import settings
@@ -123,7 +125,7 @@ def test_text_is_extracted_ahead_and_used_once(queued, monkeypatch):
         calls.append(path)
         return TextResult(f"文本 {name}", "pdftotext", "ok", "", 1)
 
-    ahead = postprocess.TextAhead(threads=2, extract=extract)
+    ahead = TextAhead(threads=2, extract=extract)
     monkeypatch.setattr(postprocess, "text_ahead", ahead)
     transaction.begin()
     assert ahead.fill(site) == 2 * RECORDS  # the originals of every queued record
@@ -170,7 +172,7 @@ def test_the_seal_is_made_ahead_in_a_process_and_used(fportal, archive_record, m
         )
         uids.append(archive_record(create_record(fonds, values, [original])).UID())
     transaction.commit()
-    ahead = postprocess.SealAhead(processes=1)
+    ahead = SealAhead(processes=1)
     monkeypatch.setattr(postprocess, "seal_ahead", ahead)
     assert ahead.fill(fportal) == 3  # each record's 正本 PDF, in a seal process
     assert ahead.fill(fportal) == 0

@@ -51,14 +51,14 @@ def test_the_worker_round_drains_the_text_queue_and_due_retries(fportal, files):
 
     from text_helpers import record_with
 
-    from sd.archive.preservation import postprocess
+    from sd.archive.preservation import worker
     from sd.archive.text import store
 
     fonds = make_fonds(fportal)
     good = record_with(fonds, 21, [files["pdf"]])
     bad = record_with(fonds, 22, [files["corrupt"]])
     transaction.commit()
-    postprocess._drain_site(fportal)  # what the worker thread does each round
+    worker._drain_site(fportal)  # what the worker thread does each round
     transaction.begin()
     assert not queue.is_pending(good) and "财务预算" in record_text(good)
     assert text_status(bad)["status"] == "unavailable" and store.retry_count() == 1
@@ -70,6 +70,6 @@ def test_the_worker_round_drains_the_text_queue_and_due_retries(fportal, files):
     transaction.commit()
     later = datetime.now().astimezone() + timedelta(minutes=1)
     assert store.due_retries(now=later) == [bad.UID()]
-    postprocess._drain_site(fportal)
+    worker._drain_site(fportal)
     transaction.begin()
     assert store._entries(bad)[uid]["tries"] == 2 and store.due_retries(now=later) == []

@@ -12,6 +12,7 @@ import threading
 from sd.archive import logger
 from sd.archive.text import queue as text_queue
 
+from . import queues
 from . import store
 
 
@@ -74,11 +75,11 @@ class TextAhead:
         from sd.archive.text import _entries
         from sd.archive.text.store import _blob_path
 
-        from . import postprocess as pp
         from .package import components
 
         submitted = 0
-        for uid in unseen(self._seen, pp.upcoming(site, self.depth), self.depth):
+        upcoming = queues.upcoming(queues.AFTER_ARCHIVING, site, self.depth)
+        for uid in unseen(self._seen, upcoming, self.depth):
             if not text_queue.is_pending_uid(uid, site):
                 continue
             record = store.record_by_uid(uid)
@@ -160,13 +161,12 @@ class SealAhead:
         from sd.archive.seals.verification import component_bytes
         from sd.archive.seals.verification import component_format
 
-        from . import postprocess as pp
-
         submitted = 0
         key = None
-        for uid in unseen(self._seen, pp.upcoming(site, self.depth), self.depth):
-            shard = pp._shard(uid, site)
-            if shard is None or pp.SEAL not in shard.items.get(uid, ((), ()))[1]:
+        upcoming = queues.upcoming(queues.AFTER_ARCHIVING, site, self.depth)
+        for uid in unseen(self._seen, upcoming, self.depth):
+            shard = queues.shard(queues.AFTER_ARCHIVING, uid, site)
+            if shard is None or queues.SEAL not in shard.items.get(uid, ((), ()))[1]:
                 continue
             record = store.record_by_uid(uid)
             if record is None:

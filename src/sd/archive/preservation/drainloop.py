@@ -1,10 +1,10 @@
 """The drain loop of the after-archiving queues (队列处理循环).
 
-:func:`drain_queue` empties a queue of the sharded shape of ``postprocess`` (the
+:func:`drain_queue` empties a queue of the sharded shape of ``queues`` (the
 after-archiving queue, the text queue, the mining queue): one record or one batch per
 committed transaction, a conflict retried, any other failure handed to the queue's
 ``give_up``, so one bad record never blocks the others; the worker gives way to intake before each
-(``postprocess.give_way``)."""
+(``giveway.give_way``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import transaction
 from ZODB.POSException import ConflictError
 
 from sd.archive import logger
+
+from . import giveway
 
 AHEAD_EVERY = 0.5  # seconds between looks at the queue while giving way
 
@@ -53,7 +55,7 @@ def drain_queue(
             ahead(site)
 
     while limit is None or done < limit:
-        if polite and _give_way(site, wait=waiting):
+        if polite and giveway.give_way(site, wait=waiting):
             transaction.abort()  # see what arrived while waiting
         if polite and gather is not None and gather(site, wait=waiting):
             transaction.abort()
@@ -117,9 +119,3 @@ def _take_batch(batch, site, size: int, what: str):
         logger.warning("%s for %s records: %s; now one by one", what, len(uids), error)
         return 0, len(uids)
     return len(uids), 0
-
-
-def _give_way(site, wait) -> bool:
-    from .postprocess import give_way
-
-    return give_way(site, wait=wait)

@@ -1,7 +1,8 @@
 """The after-archiving worker thread (归档后处理线程): one per serving process, started at
 ``IProcessStarting``; each round it empties the after-archiving queue (``postprocess.drain``),
 then the text queue's retries, then in its spare time the findings queue (``spare_time``), in
-every site, and waits to be woken by the next archiving commit (or ``POLL_SECONDS``)."""
+every site, and waits to be woken by the next commit that queued work (``queues.wake``, or
+``POLL_SECONDS``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ import threading
 import transaction
 
 from sd.archive import logger
+from sd.archive.mining.findings import queue as findings_queue
 from sd.archive.text import queue as text_queue
 
 from . import postprocess as pp
+from . import queues
+
+POLL_SECONDS = float(os.environ.get("SD_ARCHIVE_POSTPROCESS_POLL", 30))
+_started = threading.Event()
 
 
 def _drain_site(site) -> None:
@@ -31,8 +37,6 @@ def _drain_site(site) -> None:
 def spare_time(site) -> int:
     """The findings of the records whose text changed (``mining.findings.queue``), a batch at
     a time while no record waits for its seal and AIP; returns how many were analysed."""
-    from sd.archive.mining.findings import queue as findings_queue
-
     done = 0
     while True:
         count = findings_queue.drain(site, limit=findings_queue.BATCH, polite=True)
@@ -47,8 +51,8 @@ def _loop(db):
 
     while True:
         in_every_site(db, _drain_site, "the after-archiving queue")
-        pp._wake.wait(pp.POLL_SECONDS)
-        pp._wake.clear()
+        queues.wake.wait(POLL_SECONDS)
+        queues.wake.clear()
 
 
 def start_worker(event):
@@ -61,9 +65,9 @@ def start_worker(event):
 
     if os.environ.get("SD_ARCHIVE_POSTPROCESS_WORKER", "on") == "off":
         return
-    if not serving() or not pp.queued():
+    if not serving() or not queues.queued():
         return
-    if pp._started.is_set() or getattr(Zope2, "DB", None) is None:
+    if _started.is_set() or getattr(Zope2, "DB", None) is None:
         return
-    pp._started.set()
+    _started.set()
     threading.Thread(target=_loop, args=(Zope2.DB,), name="sd-after-archiving", daemon=True).start()

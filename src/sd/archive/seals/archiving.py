@@ -82,7 +82,7 @@ def apply_archiving_seal(record, stamp=None) -> list:
     """Add the sealed versions of the record's originals; returns the new components.
 
     ``stamp(data, fields, key)`` replaces :func:`stamp_pdf` (the after-archiving worker passes
-    one that answers from PDFs it sealed ahead in a process, ``postprocess.SealAhead``)."""
+    one that answers from PDFs it sealed ahead in a process, ``preservation.ahead.SealAhead``)."""
     key = settings.load_key()
     fields = seal_fields(record)
     added, notes = [], []

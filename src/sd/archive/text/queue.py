@@ -1,7 +1,7 @@
 """The text queue (文本提取队列): extraction and OCR after archiving, never in the request.
 
 Archiving queues the record here, in the archiving transaction (the same sharded, conflict-free
-queue as the after-archiving work, ``preservation.postprocess``, under its own key). The
+queue as the after-archiving work, ``preservation.queues``, under its own key). The
 after-archiving worker extracts the text:
 
 - in ``queue`` mode, as a step of the record's after-archiving work, after the archiving seal
@@ -15,11 +15,11 @@ In ``inline`` mode (the test layers) nothing drains this queue by itself: call :
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import transaction
 
 from sd.archive import logger
+from sd.archive.preservation import queues
+from sd.archive.preservation.drainloop import drain_queue
 
 from . import store
 
@@ -27,53 +27,32 @@ QUEUE_KEY = "sd.archive.text.queue"
 STEP = "text"
 
 
-def _pp():
-    from sd.archive.preservation import postprocess
-
-    return postprocess
-
-
-def _shard(uid: str, site=None, create: bool = False):
-    return _pp()._shard(uid, site, create, key=QUEUE_KEY)
-
-
 def enqueue(record, site=None) -> None:
     """Queue the text extraction of ``record`` in the current transaction (排队提取文本)."""
-    uid = record.UID()
-    shard = _shard(uid, site, create=True)
-    if uid not in shard.items:
-        now = datetime.now().astimezone().isoformat(timespec="seconds")
-        shard.put(uid, (now, (STEP,)))
-        transaction.get().addAfterCommitHook(_pp()._wake_worker)
+    queues.add(QUEUE_KEY, record.UID(), STEP, site)
 
 
 def is_pending(record, site=None) -> bool:
-    uid = record.UID()
-    shard = _shard(uid, site)
-    return shard is not None and uid in shard.items
+    return queues.is_queued(QUEUE_KEY, record.UID(), site)
 
 
 def is_pending_uid(uid: str, site=None) -> bool:
-    shard = _shard(uid, site)
-    return shard is not None and uid in shard.items
+    return queues.is_queued(QUEUE_KEY, uid, site)
 
 
 def pending(site=None) -> int:
-    return sum(len(shard.items) for shard in _pp()._shards(site, key=QUEUE_KEY))
+    return queues.pending(QUEUE_KEY, site)
 
 
 def next_uid(site=None) -> str | None:
-    for shard in _pp()._shards(site, key=QUEUE_KEY):
-        if shard.items:
-            return min(shard.items, key=lambda uid: shard.items[uid][0])
-    return None
+    return queues.next_uid(QUEUE_KEY, site)
 
 
 def take_if_pending(record, site=None, extractor=None) -> dict | None:
     """Extract now if ``record`` is queued (the worker's step before the first AIP;
     ``extractor`` as in :func:`store.extract_record`)."""
     uid = record.UID()
-    shard = _shard(uid, site)
+    shard = queues.shard(QUEUE_KEY, uid, site)
     if shard is None or uid not in shard.items:
         return None
     shard.remove(uid)
@@ -84,9 +63,7 @@ def take(uid: str, site=None) -> dict | None:
     """Extract the text of ``uid`` in the current transaction and remove its entry."""
     from sd.archive.preservation import store as aip_store
 
-    shard = _shard(uid, site)
-    if shard is not None:
-        shard.remove(uid)
+    queues.remove(QUEUE_KEY, uid, site)
     record = aip_store.record_by_uid(uid)
     if record is None or aip_store._destroyed(record):
         return None
@@ -117,14 +94,12 @@ def drain(site=None, limit: int | None = None, polite: bool = False, retries: bo
     if retries and store.due_retries(site):
         requeue_due(site)
         transaction.commit()
-    return _pp().drain_queue(next_uid, take, _give_up, "text extraction", site, limit, polite)
+    return drain_queue(next_uid, take, _give_up, "text extraction", site, limit, polite)
 
 
 def _give_up(uid: str, site, error) -> None:
     logger.error("text extraction for %s failed: %s", uid, error)
-    shard = _shard(uid, site)
-    if shard is not None:
-        shard.remove(uid)
+    queues.remove(QUEUE_KEY, uid, site)
     transaction.commit()
 
 

@@ -111,7 +111,7 @@ def extract_record(record, *, force: bool = False, site=None, extractor=None) ->
     and due, or all with ``force``) and keep it with the record; returns a summary.
 
     ``extractor(path, name)`` replaces :func:`extract` (the after-archiving worker passes one
-    that answers from text it extracted ahead, ``preservation.postprocess.TextAhead``).
+    that answers from text it extracted ahead, ``preservation.ahead.TextAhead``).
 
     Never raises for a bad file. Reindexes ``SearchableText`` and queues a new AIP version (the
     text as a derived representation) when the text changed and the record has an AIP."""

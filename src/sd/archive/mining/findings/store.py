@@ -18,10 +18,7 @@ The catalog reads it through the indexers ``mining_people``, ``mining_organisati
 
 from __future__ import annotations
 
-import logging
-
 from persistent.mapping import PersistentMapping
-from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive.actors import now
@@ -30,8 +27,6 @@ from sd.archive.core.mining.findings.entities import KINDS
 
 from .settings import configured_patterns
 from .sources import segments
-
-logger = logging.getLogger(__name__)
 
 KEY = "sd.archive.mining.findings"
 #: the catalog indexes of the findings (facets) and of the files' digests
@@ -102,26 +97,6 @@ def analyse_record(record) -> dict:
     record.reindexObject(idxs=[*FACET_INDEXES.values(), DIGEST_INDEX])
     pairs.find_for(record, kept)
     return kept
-
-
-def text_extracted(record, event) -> None:
-    """Subscriber of ``TextExtracted``: with the after-archiving worker on, queue the record
-    for the worker's spare time (``.queue``); else analyse it now. A failure is logged, never
-    raised (the after-archiving step goes on with the AIP)."""
-    from sd.archive.preservation.postprocess import queued
-
-    from . import queue
-
-    if queued():
-        _store(record)  # its place made with the text (the annotations written once, here)
-        queue.enqueue(record)
-        return
-    try:
-        analyse_record(record)
-    except ConflictError:
-        raise
-    except Exception:  # noqa: BLE001 - findings must never block the text or the AIP
-        logger.exception("findings of %s not made", getattr(record, "archival_code", "?"))
 
 
 def analyse_all(states=None, progress=None) -> int:

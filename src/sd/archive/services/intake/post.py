@@ -21,7 +21,7 @@ from sd.archive.intake import flow
 from sd.archive.intake.limits import max_package_bytes
 from sd.archive.intake.spool import discard
 from sd.archive.intake.spool import spool
-from sd.archive.preservation.postprocess import foreground
+from sd.archive.preservation.giveway import foreground
 from sd.archive.services.base import MULTIPART
 from sd.archive.services.base import ArchiveService
 from sd.archive.services.base import check_package_request

@@ -4,6 +4,7 @@ from sd.archive.mining.findings import queue as findings_queue
 from sd.archive.preservation import alarms
 from sd.archive.preservation import config
 from sd.archive.preservation import postprocess
+from sd.archive.preservation import queues
 from sd.archive.services.base import ArchiveService
 from sd.archive.text import queue as text_queue
 from sd.archive.text import store as text_store
@@ -21,7 +22,7 @@ class PreservationGet(ArchiveService):
                 for loc in config.locations()
             ],
             "queue": {
-                "mode": postprocess.mode(),
+                "mode": queues.mode(),
                 "pending": postprocess.pending(),
                 "oldest": postprocess.entries(limit=10),
             },
