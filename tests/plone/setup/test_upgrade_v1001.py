@@ -45,7 +45,7 @@ def test_upgrade_1001_from_an_old_site(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1003",)  # and on to the latest
+    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)  # and on to the latest
     assert not setup.listUpgrades(PROFILE)
     assert set(NEW_INDEXES) <= set(catalog.indexes())
     assert set(NEW_COLUMNS) <= set(catalog.schema())
@@ -66,4 +66,4 @@ def test_upgrade_1001_from_an_old_site(manager):
 
 def test_profile_version_is_the_latest(portal):
     setup = api.portal.get_tool("portal_setup")
-    assert setup.getVersionForProfile(PROFILE) == "1003"
+    assert setup.getVersionForProfile(PROFILE) == "1004"

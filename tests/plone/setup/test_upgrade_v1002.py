@@ -29,7 +29,7 @@ def test_upgrade_1002_from_a_1001_site(manager):
 
     setup.upgradeProfile(PROFILE)
 
-    assert setup.getLastVersionForProfile(PROFILE) == ("1003",)  # and on to the latest
+    assert setup.getLastVersionForProfile(PROFILE) == ("1004",)  # and on to the latest
     assert "file_format" in catalog.indexes() and "size_bytes" in catalog.schema()
     assert "RectificationNotice" in types.objectIds()
     roles = {
