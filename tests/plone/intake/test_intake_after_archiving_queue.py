@@ -166,6 +166,16 @@ def test_concurrent_add_and_take_merge_instead_of_conflicting():
     assert set(merged["items"]) == {"a", "b", "c"}
 
 
+def test_shards_stored_under_the_old_module_name_still_load():
+    """The shards were ``postprocess.PendingWork`` before ``queues`` held them: the stored
+    ones name that class, which ZODB must still find (and find to be the same class)."""
+    from ZODB.broken import find_global
+
+    from sd.archive.preservation.queues import PendingWork
+
+    assert find_global("sd.archive.preservation.postprocess", "PendingWork") is PendingWork
+
+
 def test_the_worker_drains_with_its_own_connection(site, svc, queue_mode):
     from zope.component.hooks import setSite
 

@@ -23,7 +23,7 @@ from sd.archive.preservation.package import components
 from sd.archive.text import queue
 from sd.archive.text import record_text
 from sd.archive.text import store
-from sd.archive.text import text_status
+from sd.archive.text.store import text_status
 
 needs_ocr = pytest.mark.skipif(not ocr_available(), reason="tesseract not installed")
 

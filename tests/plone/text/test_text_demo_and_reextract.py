@@ -6,8 +6,8 @@ from plone import api
 from sd.archive.testing import make_fonds
 from sd.archive.text import queue
 from sd.archive.text import record_text
-from sd.archive.text import text_status
 from sd.archive.text.demo import make_text_records
+from sd.archive.text.store import text_status
 
 
 def test_demo_text_records_are_archived_and_queued(fonds):

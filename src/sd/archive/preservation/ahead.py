@@ -73,8 +73,8 @@ class TextAhead:
     def fill(self, site=None) -> int:
         """Submit the originals of the next ``depth`` queued records not looked at yet."""
         from sd.archive.text import _entries
-        from sd.archive.text.store import _blob_path
 
+        from .package import blob_path
         from .package import components
 
         submitted = 0
@@ -90,7 +90,7 @@ class TextAhead:
                 if getattr(component, "version_of", None) or component.UID() in entries:
                     continue
                 try:
-                    path = _blob_path(component)
+                    path = blob_path(component)
                 except Exception as error:  # noqa: BLE001 - the worker meets it again
                     logger.debug("text of %s not extracted ahead: %s", uid, error)
                     continue

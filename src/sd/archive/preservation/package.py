@@ -2,9 +2,10 @@
 
 ``build_aip(record, version)`` reads the record's behaviors, its components' blobs (by file
 path, never loaded whole) and its lifecycle and preservation events into a core
-``AIPRecord``. What DA/T 46 has no element for (the workflow state and history, the system
-fields, component ids and ``version_of``) travels in the last event, 封装, as JSON, so that
-a site can be rebuilt from the AIPs alone (``rebuild``).
+``AIPRecord``, with the text of the files (``sd.archive.text``) as a derived representation
+(:func:`derived_components`). What DA/T 46 has no element for (the workflow state and
+history, the system fields, component ids and ``version_of``) travels in the last event, 封装,
+as JSON, so that a site can be rebuilt from the AIPs alone (``rebuild``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from plone import api
 from zope.annotation.interfaces import IAnnotations
 
 from sd.archive.core.digests import digest_bytes
+from sd.archive.core.preservation.aip_model import DERIVED_ROLE
 from sd.archive.core.preservation.aip_model import AIPRecord
 from sd.archive.core.preservation.aip_model import Component
 from sd.archive.core.preservation.aip_model import Event
@@ -25,13 +27,14 @@ from sd.archive.core.preservation.splice import FORMAT_NAME as SPLICE_FORMAT
 from sd.archive.intake.received import is_shared
 from sd.archive.numbering import fonds_of
 from sd.archive.repository import RECORD_FIELDS
-from sd.archive.text.store import derived_components
-from sd.archive.text.store import derived_fingerprint
+from sd.archive.text import _entries
 
 PACKAGING_ACTION = "封装"
 SNAPSHOT_FORMAT = "sd.archive.aip-snapshot/1"
 CARRIERS_KEY = "sd.archive.preservation.carriers"
 EVENTS_KEY = "sd.archive.preservation.events"
+#: where the text of the files is in the AIP (a derived representation, 派生/文本/…, #30)
+DERIVED_FOLDER = "派生/文本"
 
 
 def _text(value) -> str:
@@ -222,6 +225,34 @@ def _events(record, snap: dict) -> list[Event]:
 
 def component_name(component) -> str:
     return f"{component.getId()}/{component.file.filename or component.getId()}"
+
+
+def derived_components(record) -> list[Component]:
+    """The extracted text (``sd.archive.text``) as AIP components (派生/文本/<component>.txt,
+    UTF-8), one per file whose text is available, in component order."""
+    entries = _entries(record)
+    found = []
+    for component in components(record):
+        entry = entries.get(component.UID())
+        if not entry or entry.get("status") != "ok" or not entry.get("text"):
+            continue
+        data = entry["text"].encode("utf-8")
+        found.append(
+            Component(
+                f"{DERIVED_FOLDER}/{component_name(component)}.txt",
+                DERIVED_ROLE,
+                "TXT",
+                data,
+                digest_bytes(data),
+                len(data),
+            )
+        )
+    return found
+
+
+def derived_fingerprint(record) -> list:
+    """What of the text makes a new AIP version (names and digests); [] without text."""
+    return [(c.name, c.sm3) for c in derived_components(record)]
 
 
 def build_aip(record, version: int, snap: dict | None = None, md: dict | None = None) -> AIPRecord:

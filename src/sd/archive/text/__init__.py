@@ -3,7 +3,9 @@
 The text is derived data (派生数据): it lives in an annotation of the record keyed by
 component UID, outside the record's metadata (so the ledger's state digest never covers it)
 and never in the original files. ``record_text`` is the contract the SearchableText indexer
-reads; ``text_status`` tells the record page whether extraction is done, failed or waiting.
+reads; ``store.text_status`` tells the record page whether extraction is done, failed or
+waiting. This module imports none of its own: the AIP (``preservation.package``) reads the
+entries here, below the store that extracts them.
 """
 
 from __future__ import annotations
@@ -39,10 +41,3 @@ def record_text(record) -> str:
     kept = (e for uid, e in entries.items() if uid not in withheld)
     ordered = sorted(kept, key=lambda e: (e.get("sequence") or 0, e.get("name", "")))
     return "\n".join(e.get("text", "") for e in ordered if e.get("text"))
-
-
-def text_status(record) -> dict:
-    """``{"status": extracted|unavailable|waiting|none, "reasons": [...], "components": n}``."""
-    from .store import status_of
-
-    return status_of(record)

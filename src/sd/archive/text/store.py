@@ -4,7 +4,7 @@ The annotation ``sd.archive.text`` of the record maps each component's UID to on
 ``name, sequence, sm3, status, method, reason, pages, text, time, tries, next_try``. It is
 derived data: the originals, the record's fields and so the ledger's state digest stay as they
 are. The text travels in the record's AIP as a derived representation (派生/文本/…), see
-:func:`derived_components`.
+``preservation.package.derived_components``; :func:`restore_from_aip` reads it back.
 
 A file whose text is not available (无法提取) is tried again later: after 10 minutes, then
 twice as long each time up to a day, at most ``MAX_TRIES`` times; a site-wide BTree keyed by
@@ -23,12 +23,15 @@ from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
 
 from sd.archive import logger
-from sd.archive.core.digests import digest_bytes
 from sd.archive.core.preservation.aip_model import DERIVED_ROLE
-from sd.archive.core.preservation.aip_model import Component
 from sd.archive.core.text import TextResult
 from sd.archive.core.text import extract
 from sd.archive.core.text.extract import unavailable
+from sd.archive.preservation import store as aip_store
+from sd.archive.preservation.package import DERIVED_FOLDER
+from sd.archive.preservation.package import blob_path
+from sd.archive.preservation.package import component_name
+from sd.archive.preservation.package import components
 from sd.archive.sitedata import site_tree
 
 from . import TEXT_KEY
@@ -39,7 +42,6 @@ RETRY_KEY = "sd.archive.text.retry"
 MAX_TRIES = int(os.environ.get("SD_ARCHIVE_TEXT_MAX_TRIES", 5))
 FIRST_RETRY = timedelta(minutes=10)
 LONGEST_RETRY = timedelta(days=1)
-DERIVED_FOLDER = "派生/文本"
 #: method of a version whose text is its original's (归档章版本、转换版本)
 ORIGINAL = "original"
 
@@ -48,14 +50,8 @@ def _now() -> datetime:
     return datetime.now().astimezone()
 
 
-def _components(record) -> list:
-    from sd.archive.preservation.package import components
-
-    return components(record)
-
-
 def _component_uids(record) -> list[str]:
-    return [c.UID() for c in _components(record)]
+    return [c.UID() for c in components(record)]
 
 
 def next_delay(tries: int) -> timedelta:
@@ -63,9 +59,10 @@ def next_delay(tries: int) -> timedelta:
     return min(FIRST_RETRY * (2 ** max(tries - 1, 0)), LONGEST_RETRY)
 
 
-def status_of(record) -> dict:
+def text_status(record) -> dict:
     """The record's extraction status: ``extracted`` (已提取), ``unavailable`` (无法提取, with
-    the reasons and the next try), ``waiting`` (等待中) or ``none`` (no files)."""
+    the reasons and the next try), ``waiting`` (等待中) or ``none`` (no files):
+    ``{"status", "reasons": [...], "components": n, "next_try", "methods"}``."""
     entries = _entries(record)
     uids = _component_uids(record)
     if not uids:
@@ -100,12 +97,6 @@ def _source_of(component) -> str | None:
     return getattr(component, "version_of", None)
 
 
-def _blob_path(component) -> str:
-    from sd.archive.preservation.package import blob_path
-
-    return blob_path(component)
-
-
 def extract_record(record, *, force: bool = False, site=None, extractor=None) -> dict:
     """Extract the text of every component of ``record`` that needs it (new, changed, failed
     and due, or all with ``force``) and keep it with the record; returns a summary.
@@ -115,15 +106,13 @@ def extract_record(record, *, force: bool = False, site=None, extractor=None) ->
 
     Never raises for a bad file. Reindexes ``SearchableText`` and queues a new AIP version (the
     text as a derived representation) when the text changed and the record has an AIP."""
-    from sd.archive.preservation import store as aip_store
-
     now = _now()
     entries = _store(record)
     present = {}
     changed = done = failed = 0
     # originals first: a version made from one (archiving seal, conversion) holds the same
     # text and is read only when its original's text is not available
-    for component in sorted(_components(record), key=lambda c: bool(_source_of(c))):
+    for component in sorted(components(record), key=lambda c: bool(_source_of(c))):
         uid = component.UID()
         present[uid] = True
         old = entries.get(uid)
@@ -138,7 +127,7 @@ def extract_record(record, *, force: bool = False, site=None, extractor=None) ->
             result = TextResult("", ORIGINAL, "ok", "", source.get("pages", 0))
         else:
             try:
-                result = (extractor or extract)(_blob_path(component), name)
+                result = (extractor or extract)(blob_path(component), name)
             except Exception as error:  # noqa: BLE001 - extract never raises; reading a blob might
                 result = unavailable(f"文本提取失败 (text extraction failed: {error})")
         tries = 0 if result.ok else ((old or {}).get("tries", 0) + 1 if not force else 1)
@@ -183,7 +172,7 @@ def extract_record(record, *, force: bool = False, site=None, extractor=None) ->
 
 def _schedule_retry(record, site=None) -> None:
     """Keep the record's earliest next try in the site's retry index (or drop it)."""
-    status = status_of(record)
+    status = text_status(record)
     uid = record.UID()
     tree = site_tree(site, RETRY_KEY, create=bool(status["next_try"]))
     if tree is None:
@@ -209,47 +198,15 @@ def retry_count(site=None) -> int:
     return len(tree) if tree is not None else 0
 
 
-# --- in the AIP: a derived representation -----------------------------------------------
-
-
-def derived_components(record) -> list[Component]:
-    """The extracted text as AIP components (派生/文本/<component>.txt, UTF-8), one per file
-    whose text is available, in component order."""
-    from sd.archive.preservation.package import component_name
-
-    entries = _entries(record)
-    found = []
-    for component in _components(record):
-        entry = entries.get(component.UID())
-        if not entry or entry.get("status") != "ok" or not entry.get("text"):
-            continue
-        data = entry["text"].encode("utf-8")
-        found.append(
-            Component(
-                f"{DERIVED_FOLDER}/{component_name(component)}.txt",
-                DERIVED_ROLE,
-                "TXT",
-                data,
-                digest_bytes(data),
-                len(data),
-            )
-        )
-    return found
-
-
-def derived_fingerprint(record) -> list:
-    """What of the text makes a new AIP version (names and digests); [] without text."""
-    return [(c.name, c.sm3) for c in derived_components(record)]
+# --- back from the AIP's derived representation (``preservation.package``) ---------------
 
 
 def restore_from_aip(record, aip) -> int:
     """Put the text of a rebuilt record back from its AIP's derived text (no OCR again)."""
-    from sd.archive.preservation.package import component_name
-
     by_name = {c.name: c for c in aip.components if c.role == DERIVED_ROLE}
     entries = None
     restored = 0
-    for component in _components(record):
+    for component in components(record):
         found = by_name.get(f"{DERIVED_FOLDER}/{component_name(component)}.txt")
         if found is None:
             continue

@@ -4,7 +4,7 @@ from plone.app.layout.viewlets import ViewletBase
 
 from sd.archive import _
 from sd.archive.browser.times import BeijingTimeMixin
-from sd.archive.text import text_status
+from sd.archive.text.store import text_status
 
 STATUS_TITLES = {
     "extracted": _("Extracted"),  # 已提取

@@ -225,7 +225,7 @@ def queue_waiting_text(site=None) -> int:
     from plone import api
 
     from sd.archive.text import queue as text_queue
-    from sd.archive.text import text_status
+    from sd.archive.text.store import text_status
 
     catalog = api.portal.get_tool("portal_catalog")
     count = 0
