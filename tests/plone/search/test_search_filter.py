@@ -1,4 +1,4 @@
-"""The engine's result set filtered record by record (engine.result_set, #31 a million
+"""The engine's result set filtered record by record (resultset.result_set, #31 a million
 records) finds what the catalog's intersections find: the same records, the same total, the
 same facet counts and the same order, with the filter always taken or never taken."""
 
@@ -9,6 +9,7 @@ from search_data import add
 
 from sd.archive.search import engine
 from sd.archive.search import facets
+from sd.archive.search import resultset
 
 
 @pytest.fixture
@@ -58,23 +59,23 @@ def test_filter_finds_what_the_intersections_find(varied, monkeypatch, params):
     code = varied[0].archival_code
     queries = [params, {"archival_code": code}, {"archival_code_prefix": code.rsplit("-", 1)[0]}]
     for query in queries:
-        monkeypatch.setattr(engine, "FILTER_RATIO", 10**12)  # never filtered
+        monkeypatch.setattr(resultset, "FILTER_RATIO", 10**12)  # never filtered
         intersected = answer(query)
-        monkeypatch.setattr(engine, "FILTER_RATIO", 0)  # filtered whenever a set is there
+        monkeypatch.setattr(resultset, "FILTER_RATIO", 0)  # filtered whenever a set is there
         filtered = answer(query)
         assert filtered == intersected, query
 
 
 def test_filter_is_taken_and_counts(varied, monkeypatch):
     calls = []
-    real = engine._filtered
+    real = resultset._filtered
 
     def spy(rs, keep):
         calls.append(len(rs))
         return real(rs, keep)
 
-    monkeypatch.setattr(engine, "_filtered", spy)
-    monkeypatch.setattr(engine, "FILTER_RATIO", 0)
+    monkeypatch.setattr(resultset, "_filtered", spy)
+    monkeypatch.setattr(resultset, "FILTER_RATIO", 0)
     found = engine.run({"author": "财务处", "year_from": "2019", "year_to": "2020"})
     assert calls  # the filter ran
     expected = {r.UID() for r in varied if r.author == "财务处" and 2019 <= r.year <= 2020}

@@ -23,13 +23,13 @@ from BTrees.IIBTree import IIBucket
 from BTrees.IIBTree import IISet
 from DateTime import DateTime
 from plone import api
-from Products.CMFCore.indexing import processQueue
-from Products.ZCatalog.query import IndexQuery
 
 from sd.archive.core.errors import Problem
 from sd.archive.core.search import query as textquery
 from sd.archive.core.search.query import SearchQueryError
+from sd.archive.search.columns import Hits
 from sd.archive.search.facets import facet_counts
+from sd.archive.search.resultset import result_set
 
 #: request parameter → catalog index, for exact criteria (several values: any of them)
 FIELDS = {
@@ -208,122 +208,6 @@ def secured(catalog, query: dict) -> dict:
     return query
 
 
-#: indexes whose sets a small result set is checked against record by record (按记录过滤)
-FILTERABLE = ("FieldIndex", "KeywordIndex")
-#: a result set is filtered record by record when the index's part of the query is estimated
-#: to hold this many times more records: intersecting with the index's sets walks all of them
-#: (a 10-record result set against a set of 1,000,000: ~40 ms, record by record: 0.01 ms)
-FILTER_RATIO = 8
-#: a text criterion is taken to find about one record in this many (its estimate: the text
-#: index is asked before the field criteria that hold most of the catalog)
-TEXT_SHARE = 100
-
-
-def _index_query(index, query: dict):
-    return IndexQuery(query, index.id, index.query_options, index.operators, index.useOperator)
-
-
-def _estimate(cat, index, query: dict) -> float:
-    """About how many records ``index`` answers ``query`` with (its distinct values share the
-    catalog evenly): field and keyword indexes first when they are selective."""
-    if index.meta_type == "ZCTextIndex":
-        return len(cat) / TEXT_SHARE  # before the catalog-wide sets (type, security)
-    if index.meta_type not in FILTERABLE:
-        return float(len(cat))
-    iq = _index_query(index, query)
-    if iq.keys is None:
-        return float(len(cat))
-    distinct = max(1, index._length())
-    keys = len(iq.keys)
-    if iq.get("range", None):
-        try:
-            lo, hi = min(iq.keys), max(iq.keys)
-            keys = len(index._index.keys(lo, hi))
-        except TypeError:
-            return float(len(cat))
-    return keys * len(cat) / distinct
-
-
-def _predicate(index, query: dict):
-    """``rid → bool``, true exactly for the records ``index`` answers ``query`` with, or
-    ``None`` when the query is not one this can answer (not, usage, and, ranges of keywords)."""
-    if index.meta_type not in FILTERABLE:
-        return None
-    iq = _index_query(index, query)
-    if iq.keys is None or iq.get("not", None) or iq.get("usage", None) or iq.operator != "or":
-        return None
-    keys = [index._convert(k) for k in iq.keys]
-    range_parm = iq.get("range", None)
-    if range_parm:
-        if index.meta_type != "FieldIndex":
-            return None
-        lo = min(keys) if "min" in range_parm else None
-        hi = max(keys) if "max" in range_parm else None
-        values = index._unindex
-
-        def in_range(rid):
-            value = values.get(rid)
-            if value is None:
-                return False
-            return (lo is None or lo <= value) and (not hi or value <= hi)
-
-        return in_range
-    sets = []
-    for key in keys:
-        if key is None:
-            continue
-        try:
-            found = index._index.get(key, None)
-        except TypeError:  # a key of the wrong type: the index finds nothing for it
-            found = None
-        if found is not None:
-            sets.append(IISet((found,)) if isinstance(found, int) else found)
-    return lambda rid: any(rid in found for found in sets)
-
-
-def _filtered(rs, keep):
-    """``rs`` without the records ``keep`` refuses; scores as the catalog's weighted
-    intersection with a set leaves them (+1)."""
-    if hasattr(rs, "items"):
-        return IIBucket([(rid, score + 1) for rid, score in rs.items() if keep(rid)])
-    return IISet([rid for rid in rs if keep(rid)])
-
-
-def result_set(catalog, query: dict):
-    """The catalog's result set (record ids, with scores when a text index took part).
-
-    The indexes are asked in the order of their estimated result (the most selective field
-    first); once the result set is much smaller than what a field or keyword index would
-    answer, it is checked record by record against that index's sets instead of intersected
-    with them. The records found are the catalog's; scores may differ from the catalog's by
-    the same offset or factor for every hit (the order of the weighted intersections), so
-    the relevance order is the same."""
-    processQueue()  # what searchResults does first: index what this transaction changed
-    cat = catalog._catalog
-    query = cat.make_query(query)
-    plan = cat.getCatalogPlan(query)
-    plan.start()
-    ids = [i for i in plan.plan() or cat._sorted_search_indexes(query) if i in cat.indexes]
-    estimates = {i: _estimate(cat, cat.indexes[i], query) for i in ids}
-    ids.sort(key=estimates.__getitem__)
-    rs = None
-    for index_id in ids:
-        keep = None
-        if rs is not None and len(rs) * FILTER_RATIO < estimates[index_id]:
-            keep = _predicate(cat.indexes[index_id], query)
-        if keep is None:
-            rs = cat._search_index(plan, index_id, query, rs)
-        else:
-            try:
-                rs = _filtered(rs, keep)
-            except TypeError:  # values the query's keys do not compare with: as the catalog
-                rs = cat._search_index(plan, index_id, query, rs)
-        if not rs:
-            break
-    plan.stop()
-    return rs
-
-
 def _score_then_rid(item):
     return (item[1], item[0])
 
@@ -340,8 +224,12 @@ def page(catalog, rs, c: Criteria):
     """The brains of the requested batch."""
     cat = catalog._catalog
     end = c.b_start + c.b_size
+    if SORTS[c.sort_on] is None and isinstance(rs, Hits) and rs.scores is not None:
+        return [cat[rid] for _score, rid in rs.top(end, c.reverse)[c.b_start :]]
     if SORTS[c.sort_on] is None and hasattr(rs, "items"):
         return [cat[rid] for _score, rid in ranked(rs, end, c.reverse)[c.b_start :]]
+    if isinstance(rs, Hits):
+        rs = IISet(rs.keys())
     index = cat.getIndex(SORTS[c.sort_on] or "archival_code")
     brains = cat.sortResults(rs, index, c.reverse, limit=end, merge=True)
     return list(brains[c.b_start : end])
