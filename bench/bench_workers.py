@@ -139,11 +139,13 @@ def lock_times(texts: list[str]) -> None:
         for text in texts
         for m in re.findall(r"waited (\d+) ms, held (\d+) ms", text)
     ]
+    cpu = [float(m) for text in texts for m in re.findall(r"thread CPU (\d+) ms", text)]
     if held:
         waited, kept = sorted(w for w, _ in held), sorted(h for _, h in held)
         print(
             f"\nintake write lock ({len(held)} intakes): held p50 {kept[len(kept) // 2]:.0f} ms, "
             f"mean {sum(kept) / len(kept):.0f} ms; waited p50 {waited[len(waited) // 2]:.0f} ms"
+            + (f"; the holder's thread CPU mean {sum(cpu) / len(cpu):.0f} ms" if cpu else "")
         )
         for n, text in enumerate(texts, 1):  # the steps inside the lock, per worker
             steps = collections.defaultdict(list)

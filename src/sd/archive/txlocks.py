@@ -64,6 +64,11 @@ class SharedLock:
                     self._waiting -= 1
                     self._cond.notify_all()
 
+    def exclusive_waiting(self) -> int:
+        """How many exclusive holders wait now."""
+        with self._cond:
+            return self._waiting
+
     def release(self, shared: bool) -> None:
         with self._cond:
             if shared:

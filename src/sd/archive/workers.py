@@ -72,23 +72,47 @@ PREFETCH = 5000  # objects at most, a few MB of pickles
 _sessions = threading.local()  # each thread's PostgreSQL session of advisory_lock
 
 
+_process_sessions: dict[tuple[str, str], object] = {}  # advisory_lock(..., session=)
+_process_guard = threading.Lock()
+
+
+def _session(dsn: str, session: str | None):
+    """This thread's PostgreSQL session for advisory locks, or with ``session`` the process's
+    session of that name (for a lock one thread may take and another release)."""
+    import psycopg2
+
+    if session is None:
+        conn = getattr(_sessions, "conn", None)
+        if conn is None or conn.closed or _sessions.dsn != dsn:
+            conn = psycopg2.connect(dsn, application_name="sd.archive advisory locks")
+            conn.autocommit = True
+            _sessions.conn, _sessions.dsn = conn, dsn
+        return conn
+    with _process_guard:
+        conn = _process_sessions.get((dsn, session))
+        if conn is None or conn.closed:
+            conn = psycopg2.connect(dsn, application_name=f"sd.archive {session}"[:63])
+            conn.autocommit = True
+            _process_sessions[(dsn, session)] = conn
+        return conn
+
+
 def advisory_lock(
-    dsn: str, name: str, timeout: float, shared: bool = False
+    dsn: str, name: str, timeout: float, shared: bool = False, session: str | None = None
 ) -> Callable[[], None] | None:
     """Wait up to ``timeout`` seconds for the PostgreSQL advisory lock ``name`` (咨询锁) and
     return the function that releases it, or None when another process held it all along.
     ``shared``: the lock's shared mode (any number of shared holders, or one exclusive).
 
     The lock is taken on a session this thread keeps open for the next time (no new
-    connection per request); a lock of a session whose process dies is released by PostgreSQL.
+    connection per request); with ``session``, on the process's session of that name, which
+    the caller uses one thread at a time (a lock handed from thread to thread: the intake
+    write lock kept for the next intake of the process). A lock of a session whose process
+    dies is released by PostgreSQL.
     """
     import psycopg2
 
-    conn = getattr(_sessions, "conn", None)
-    if conn is None or conn.closed or _sessions.dsn != dsn:
-        conn = psycopg2.connect(dsn, application_name="sd.archive advisory locks")
-        conn.autocommit = True
-        _sessions.conn, _sessions.dsn = conn, dsn
+    conn = _session(dsn, session)
     key = lock_key(name)
     try:
         with conn.cursor() as cursor:

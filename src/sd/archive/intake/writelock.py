@@ -6,7 +6,11 @@ a fresh snapshot and is released when the transaction ends. Two modes
 
 - ``serial`` (the default): every intake of the site holds it exclusively, across the threads
   of a process and, on RelStorage, across worker processes (a PostgreSQL advisory lock,
-  ``workers.advisory_lock``): one writer at a time, no ConflictError between intakes.
+  ``workers.advisory_lock``): one writer at a time, no ConflictError between intakes. A
+  worker keeps the lock across workers for its own next intake that waits for it (up to
+  ``SD_ARCHIVE_INTAKE_KEEP``, default 4, in a row; on a session of the process, so another
+  thread may release it): a handover between processes makes the next holder load what the
+  other process changed, one inside the process does not.
 - ``parallel`` (only where the text indexes of intake are deferred, ``search.deferred``,
   ``SD_ARCHIVE_TEXT_INDEXING=deferred``: the
   catalog's text indexes, shared by every record, conflict between any two intakes): a first
@@ -26,6 +30,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
 import transaction
 from ZODB.POSException import ConflictError
@@ -42,6 +47,11 @@ TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
 #: (to measure what it is for: bench/bench_workers.py --no-lock-across-workers)
 ACROSS_WORKERS = os.environ.get("SD_ARCHIVE_INTAKE_ACROSS_WORKERS", "on") != "off"
 MODE_ENV = "SD_ARCHIVE_INTAKE_WRITE"
+#: SD_ARCHIVE_INTAKE_KEEP=N: a worker that holds the exclusive lock across workers hands it
+#: straight to its own next intake that waits for it, up to N intakes in a row, before the
+#: other workers get their turn (0: released after every intake). A handover between
+#: processes costs the next holder the objects the other process changed (#31, bench_workers)
+KEEP = int(os.environ.get("SD_ARCHIVE_INTAKE_KEEP", "4") or 0)
 logger = logging.getLogger("sd.archive.intake")
 _marks = threading.local()  # with TIMES: (step, time) since the write lock was taken
 
@@ -64,6 +74,58 @@ def retried() -> bool:
     return getattr(getRequest(), "retry_count", 0) > 0
 
 
+class _Kept:
+    """The exclusive lock across workers of one site's intake while this process keeps it
+    between two of its own intakes (used by the holder of the process lock only)."""
+
+    release: Callable[[], None] | None = None
+    turns = 0  # intakes of this process in a row under the lock
+
+
+_kept: dict[tuple, _Kept] = {}
+
+
+def _drop_kept(key: tuple) -> None:
+    """Release the lock across workers if this process keeps it for nobody."""
+    kept = _kept.get(key)
+    if kept is not None and kept.release is not None:
+        release, kept.release, kept.turns = kept.release, None, 0
+        release()
+
+
+def _take_across(dsn: str, key: tuple, shared: bool) -> Callable[[], None] | None:
+    """The lock across workers (the function that releases it), kept for this intake by the
+    process's previous one or taken now; None when other workers held it all along."""
+    kept = None if shared else _kept.setdefault(key, _Kept())
+    if kept is not None and kept.release is not None:
+        release, kept.release = kept.release, None  # no other worker wrote since
+        kept.turns += 1
+        return release
+    if shared:
+        _drop_kept(key)
+    # exclusive: on the process's session, so that the thread that keeps it for the next
+    # intake of the process need not be the one that took it
+    session = None if shared else f"intake lock {key[1]}"
+    release = workers.advisory_lock(
+        dsn, f"sd.archive.intake {key[1]}", LOCK_TIMEOUT, shared, session
+    )
+    if release is not None and kept is not None:
+        kept.turns = 1
+    return release
+
+
+def _give_back_across(release: Callable[[], None], key: tuple, lock, shared: bool) -> None:
+    """Keep the lock across workers for an intake of this process that waits for the process
+    lock (up to ``KEEP`` in a row), else release it for the other workers."""
+    kept = None if shared else _kept.get(key)
+    if kept is not None and kept.turns < KEEP and lock.exclusive_waiting():
+        kept.release = release
+        return
+    if kept is not None:
+        kept.turns = 0
+    release()
+
+
 def write_lock(fonds, exclusive: bool = False) -> None:
     """Take the write lock of ``fonds``'s site for the rest of the transaction (see the
     module's doc), then start a fresh snapshot: nothing has been written yet, so dropping the
@@ -73,30 +135,33 @@ def write_lock(fonds, exclusive: bool = False) -> None:
     jar = fonds._p_jar
     db = jar.db() if jar is not None else None
     shared = not exclusive and db is not None and parallel(db) and not retried()
-    lock = named_shared_lock(("sd.archive.intake", site))
+    key = ("sd.archive.intake", site)
+    lock = named_shared_lock(key)
     asked = time.perf_counter()
     if not lock.acquire(shared, LOCK_TIMEOUT):
+        if lock.acquire(False, 0):  # kept for a waiter that gave up: let the others in
+            _drop_kept(key)
+            lock.release(False)
         raise ConflictError(f"intake of {fonds.fonds_code} busy")
     released = threading.Event()
-    across, held = None, time.perf_counter()
+    across, held, cpu = None, time.perf_counter(), time.thread_time()
 
     def release(*_args):
         if not released.is_set():
             released.set()
             if across is not None:
-                across()
+                _give_back_across(across, key, lock, shared)
             lock.release(shared)
             if TIMES:
-                _log_times(asked, held, shared)
+                _log_times(asked, held, shared, cpu)
 
     try:
         dsn = workers.pg_dsn(db) if db is not None else None
         if dsn and ACROSS_WORKERS:
-            name = f"sd.archive.intake {site}"
-            across = workers.advisory_lock(dsn, name, LOCK_TIMEOUT, shared=shared)
+            across = _take_across(dsn, key, shared)
             if across is None:
                 raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
-        held = time.perf_counter()
+        held, cpu = time.perf_counter(), time.thread_time()
         _marks.steps = []
         old = transaction.get()
         user, note = old.user, old.description
@@ -123,19 +188,20 @@ def writing_beside_others() -> bool:
     return bool(transaction.get().__dict__.get("_sd_intake_shared"))
 
 
-def _log_times(asked: float, held: float, shared: bool) -> None:
-    end = time.perf_counter()
+def _log_times(asked: float, held: float, shared: bool, cpu: float) -> None:
+    end, used = time.perf_counter(), time.thread_time() - cpu
     steps, last = [], held
     for step, at in [*getattr(_marks, "steps", []), ("commit", end)]:
         steps.append(f"{step} {(at - last) * 1000:.0f}")
         last = at
     _marks.steps = []
     logger.info(
-        "intake write lock%s: waited %.0f ms, held %.0f ms (%s)",
+        "intake write lock%s: waited %.0f ms, held %.0f ms (%s), thread CPU %.0f ms",
         "" if shared else " (exclusive)",
         (held - asked) * 1000,
         (end - held) * 1000,
         ", ".join(steps),
+        used * 1000,
     )
 
 

@@ -110,7 +110,12 @@ def log_event(
     )
     txn = transaction_of(record) if record is not None else None
     receipt = ledger.log.append(
-        entry, txn, state=state, digests=other_digests if full else {}, full=full
+        entry,
+        txn,
+        state=state,
+        digests=other_digests if full else {},
+        full=full,
+        dsn=_workers_dsn(record),
     )
     if package_digest:
         receipt["package_digest"] = {"SM3": package_digest}
@@ -122,6 +127,17 @@ def log_event(
         if not getattr(aq_base(record), _GUARDED, False) and is_archived(record):
             setattr(aq_base(record), _GUARDED, True)
     return receipt
+
+
+def _workers_dsn(record) -> str | None:
+    """RelStorage's PostgreSQL DSN of the record's (else the site's) database: several worker
+    processes then queue for the log on an advisory lock; None on FileStorage."""
+    from zope.component.hooks import getSite
+
+    from sd.archive.workers import pg_dsn
+
+    jar = getattr(record, "_p_jar", None) or getattr(getSite(), "_p_jar", None)
+    return pg_dsn(jar.db()) if jar is not None else None
 
 
 def ensure_agrees(record, *, content: bool = True) -> None:

@@ -4,9 +4,10 @@ The Merkle nodes (``core.ledger.stores.SQLiteNodeStore``), the entries, a digest
 ``@verify`` and the signed checkpoints live in ``ledger.sqlite`` under the instance var
 directory, outside the ZODB. An append:
 
-1. takes this log's process lock for the rest of the Zope transaction (``sd.archive.txlocks``)
-   and opens an SQLite write transaction with ``BEGIN IMMEDIATE`` (which also serialises the
-   other processes of a ZEO/RelStorage cluster on the same file);
+1. takes this log's process lock for the rest of the Zope transaction (``sd.archive.txlocks``;
+   with several workers on RelStorage also a PostgreSQL advisory lock, so that the writers of
+   all processes queue and hand over at once) and opens an SQLite write transaction with
+   ``BEGIN IMMEDIATE`` (which also serialises the other processes on the same file);
 2. appends the entry, signs a checkpoint of the new size, and answers the receipt at once
    (index, leaf hash, inclusion proof, checkpoint);
 3. commits the SQL transaction in ``tpc_finish`` *after* the ZODB has committed, or rolls it
@@ -190,7 +191,7 @@ class LedgerLog:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def _manager(self, txn) -> _SQLTransaction:
+    def _manager(self, txn, dsn: str | None = None) -> _SQLTransaction:
         managers = getattr(txn, "_sd_ledger", None)
         if managers is None:
             managers = txn._sd_ledger = {}
@@ -200,6 +201,11 @@ class LedgerLog:
                 self.lock_key,
                 txn,
                 busy=lambda key: refuse("LEDGER-BUSY", "the ledger is busy, try again"),
+                # several worker processes on RelStorage: they queue on a PostgreSQL advisory
+                # lock and get the log the moment the previous writer's transaction ends,
+                # instead of polling SQLite's lock (its busy handler sleeps up to 100 ms)
+                dsn=dsn,
+                name=f"sd.archive.ledger {self.path}",
             )
             manager = managers[self.lock_key] = _SQLTransaction(self, txn)
             txn.join(manager)
@@ -212,8 +218,13 @@ class LedgerLog:
         state: str = "",
         digests: dict[str, str] | None = None,
         full: bool = True,
+        dsn: str | None = None,
     ) -> dict:
         """Append ``entry`` in transaction ``txn``; return the receipt.
+
+        ``dsn``: RelStorage's PostgreSQL when several worker processes share the log (the
+        writers of every process then wait for each other on an advisory lock, see
+        :meth:`_manager`).
 
         ``digests`` maps other digests of the entry's files (SHA-256) to their path for the
         ``@verify`` index; ``state`` is the record's metadata digest at logging time;
@@ -222,7 +233,7 @@ class LedgerLog:
         """
         txn = transaction.get() if txn is None else txn
         data = entry_bytes(entry)
-        manager = self._manager(txn)
+        manager = self._manager(txn, dsn)
         conn = manager.conn
         log = MerkleLog(SQLiteNodeStore(conn), self.hash_alg, size=manager.size)
         index = log.append(data)
