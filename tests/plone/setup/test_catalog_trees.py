@@ -131,3 +131,23 @@ def test_a_new_record_writes_small_buckets(fportal):
     transaction.commit()
     assert small < 85_000, small
     assert default > 1.7 * small, (small, default)
+
+
+def test_text_index_rebuild_keeps_small_trees(fportal):
+    """``search/rebuild.py`` clears the text indexes (ZCatalog's default trees again) and puts
+    them back on small buckets before indexing the records again."""
+    from sd.archive.search.rebuild import rebuild
+
+    catalog = api.portal.get_tool("portal_catalog")
+    fonds = make_fonds(fportal, fonds_id="rebuilt", code="R001")
+    record = make_record(fonds, 1)
+    transaction.commit()
+
+    rebuild(fportal, batch=10)
+
+    classes = _classes(catalog)
+    for name in ("SearchableText", "record_title"):
+        assert classes[f"{name}.index._docwords"] is catalogtrees.RowTree
+        assert classes[f"{name}.index._wordinfo"] is catalogtrees.DocTree
+    found = catalog.unrestrictedSearchResults(SearchableText="档案工作", portal_type="Record")
+    assert [b.getObject() for b in found] == [record]

@@ -22,6 +22,8 @@ import time
 import transaction
 from ZODB.POSException import ConflictError
 
+from sd.archive.catalogtrees import use_small_trees
+
 from .setuphandlers import use_chinese_index
 
 logger = logging.getLogger("sd.archive.search")
@@ -57,6 +59,7 @@ def rebuild(site, batch: int = 500, progress=None, clear: bool = True) -> dict:
             # words of records gone since are dropped with the old index (索引清空后重建)
             for name in INDEXES:
                 catalog._catalog.getIndex(name).clear()
+            use_small_trees(catalog)  # clear() made ZCatalog's default trees (#31)
             transaction.commit()
         paths = record_paths(catalog)
         PROGRESS.update(state="running", done=0, total=len(paths), seconds=0.0, error="")
