@@ -44,9 +44,9 @@ def spied(monkeypatch):
         seen["within"] += 1
         return within(self, sets, bump)
 
-    def spy_read(cls, index):
+    def spy_read(cls, index, base=None):
         seen["read"] += 1
-        return read(cls, index)
+        return read(cls, index, base)
 
     monkeypatch.setattr(Hits, "within", spy_within)
     monkeypatch.setattr(Column, "read", classmethod(spy_read))
@@ -139,6 +139,11 @@ def test_kept_columns_follow_committed_changes(committed, monkeypatch, spied):
     assert dict(first.facets["review_state"]) == {"archived": 6}
     reads = spied["read"]
     assert reads
+    indexes = api.portal.get_tool("portal_catalog")._catalog.indexes
+    types = columns.column(indexes["portal_type"], build=False)
+    year = columns.column(indexes["archive_year"], build=False)
+    assert year.rids is types.rids  # laid on the type index's ids: one search of the hits
+    assert (year.codes == -1).any()  # the fonds and the site's folders have no year
     assert engine.run({"q": "财务"}).facets == first.facets
     assert spied["read"] == reads  # kept: nothing read again
 

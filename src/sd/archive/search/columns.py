@@ -238,7 +238,10 @@ class Column:
         self.single = len(rids) < 2 or bool(np.all(rids[1:] != rids[:-1]))
 
     @classmethod
-    def read(cls, index) -> Column:
+    def read(cls, index, base: Column | None = None) -> Column:
+        """The column of ``index``; laid on ``base``'s ids (code -1 where it has no value)
+        when each record holds one value at most and ``base`` holds them all — the facet
+        columns of a catalog then share one id array, and one search of the hits in it."""
         parts, codes, values = [], [], []
         for value, docs in index._index.items():
             ids = _ids(docs)
@@ -251,7 +254,16 @@ class Column:
         rids = np.concatenate(parts)
         order = np.argsort(rids, kind="stable")
         small = np.int16 if len(values) < 2**15 else np.int32
-        return cls(CACHE.same(rids[order]), np.concatenate(codes)[order].astype(small), values)
+        rids, codes = rids[order], np.concatenate(codes)[order].astype(small)
+        column = cls(CACHE.same(rids), codes, values)
+        if base is None or not column.single or not base.single or len(base.rids) <= len(rids):
+            return column
+        pos = np.searchsorted(base.rids, rids)
+        if (pos < len(base.rids)).all() and (base.rids[pos] == rids).all():
+            laid = np.full(len(base.rids), -1, dtype=small)
+            laid[pos] = codes
+            return cls(base.rids, laid, values)
+        return column
 
     @property
     def nbytes(self) -> int:
@@ -272,6 +284,7 @@ class Column:
                 pos = pos[self.rids[pos] == hits.rids]
                 positions[id(self.rids)] = (self.rids, pos)  # the array kept: its id stays its
             codes = self.codes[pos]
+            codes = codes[codes >= 0]  # laid on another index's ids: -1, no value
         else:  # a keyword index: every pair of each hit
             lo = np.searchsorted(self.rids, hits.rids, side="left")
             hi = np.searchsorted(self.rids, hits.rids, side="right")
@@ -284,12 +297,12 @@ class Column:
         return {self.values[i]: int(found[i]) for i in np.nonzero(found)[0]}
 
 
-def column(index, build: bool = True) -> Column | None:
-    """The column of a field or keyword index (kept for its state); None when it is not kept
-    and ``build`` is false."""
+def column(index, build: bool = True, base: Column | None = None) -> Column | None:
+    """The column of a field or keyword index (kept for its state; laid on ``base``'s ids
+    when it can be); None when it is not kept and ``build`` is false."""
 
     def make():
-        col = Column.read(index)
-        return col, col.nbytes
+        col = Column.read(index, base)
+        return col, (col.codes.nbytes if col.rids is getattr(base, "rids", None) else col.nbytes)
 
     return _cached(index, ("column",), make, build)
