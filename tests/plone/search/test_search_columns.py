@@ -220,3 +220,17 @@ def test_column_counts_a_keyword_index_pair_by_pair():
         for v in records[rid]:
             expected[v] = expected.get(v, 0) + 1
     assert column.counts(hits, {}) == expected
+
+
+def test_cache_drops_the_least_recently_used(monkeypatch):
+    cache = columns._Cache()
+    monkeypatch.setattr(columns, "CACHE_BYTES", 100)
+    monkeypatch.setattr(columns, "CACHE_ENTRIES", 3)
+    for key in "abc":
+        cache.put(key, key, 30)
+    assert cache.get("a") == ("a", 30)  # used: kept over b
+    cache.put("d", "d", 30)  # 4 entries, 120 bytes: b goes
+    assert cache.get("b") is None
+    assert [k for k in "acd" if cache.get(k)] == ["a", "c", "d"]
+    cache.put("e", "e", 90)  # over the bytes: all older ones go
+    assert cache.get("e") and cache.size == 90 and len(cache.items) == 1

@@ -32,6 +32,8 @@ from BTrees.IIBTree import IISet
 #: bytes of arrays kept per process (the least recently used go first); a million records
 #: take 8 MB per posting of every record and ~10 MB per facet column
 CACHE_BYTES = 256 * 2**20
+#: and at most this many arrays (postings of single values are small, and many)
+CACHE_ENTRIES = 10_000
 _EMPTY = np.empty(0, dtype=np.int64)
 
 
@@ -57,7 +59,9 @@ class _Cache:
                 return
             self.items[key] = (value, nbytes)
             self.size += nbytes
-            while self.size > CACHE_BYTES and len(self.items) > 1:
+            while len(self.items) > 1 and (
+                self.size > CACHE_BYTES or len(self.items) > CACHE_ENTRIES
+            ):
                 _key, (_value, gone) = self.items.popitem(last=False)
                 self.size -= gone
 
