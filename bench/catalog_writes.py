@@ -59,6 +59,14 @@ for name, index in inner.indexes.items():
 for lexicon in catalog.objectValues():
     for attr, value in vars(getattr(lexicon, "aq_base", lexicon)).items():
         root(f"lexicon {lexicon.getId()}.{attr}", value)
+from zope.component import queryUtility
+from zope.component.hooks import setSite
+from zope.intid.interfaces import IIntIds
+setSite(site)
+intids = queryUtility(IIntIds)
+if intids is not None:
+    for attr in ("ids", "refs"):
+        root(f"intids.{attr}", getattr(intids, attr))
 
 # every object reachable from a tree's root, without crossing into another labelled root
 queue = list(labels)
@@ -69,7 +77,13 @@ while queue:
     except Exception:
         continue
     for ref in referencesf(data):
-        if ref not in labels:
+        if ref in labels:
+            continue
+        try:  # only the trees' own parts (buckets, inner nodes, sets), not what they point at
+            module = get_pickle_metadata(storage.load(ref, "")[0])[0]
+        except Exception:
+            continue
+        if module.startswith("BTrees") or module == "sd.archive.catalogtrees":
             labels[ref] = labels[oid]
             queue.append(ref)
 
@@ -127,6 +141,36 @@ def report(result: dict, kind: str = "intake @archive", top: int = 40, skip: int
     return total // n
 
 
+GROUPS = (
+    ("Length counters", lambda label, cls: cls.endswith("Length.Length")),
+    ("metadata table (catalog.data)", lambda label, cls: label.startswith("catalog.data")),
+    ("catalog paths and uids", lambda label, cls: label.startswith("catalog.")),
+    (
+        "text indexes (Okapi trees, postings, lexicons)",
+        lambda label, cls: ".index" in label or label.startswith("lexicon"),
+    ),
+    ("indexes: _unindex (rid → value)", lambda label, cls: label.endswith("._unindex")),
+    (
+        "indexes: forward trees and rid sets",
+        lambda label, cls: label != "-" and "intids" not in label,
+    ),
+    ("int ids (ids, refs)", lambda label, cls: label.startswith("intids")),
+    ("the record, its components, the rest", lambda label, cls: True),
+)
+
+
+def groups(result: dict, kind: str = "intake @archive") -> dict[str, tuple[float, float]]:
+    """{group: (KB, objects) per transaction of ``kind``} (see :data:`GROUPS`)."""
+    n = result["count"].get(kind, 0) or 1
+    out: dict[str, list[float]] = {name: [0.0, 0.0] for name, _test in GROUPS}
+    for key, (size, k) in result["per_kind"].get(kind, {}).items():
+        label, cls = key.split(" | ", 1)
+        name = next(name for name, test in GROUPS if test(label, cls))
+        out[name][0] += size / n / 1024
+        out[name][1] += k / n
+    return {name: (kb, objects) for name, (kb, objects) in out.items()}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=30)
@@ -162,6 +206,9 @@ def main(argv=None) -> None:
         size = sum(v[0] for v in result["per_kind"][kind].values())
         print(f"{n:6d} × {size / n / 1024:8.1f} KB  {kind}")
     report(result, top=args.top)
+    print("by group, per intake transaction:")
+    for name, (kb, objects) in groups(result).items():
+        print(f"  {kb:8.2f} KB {objects:6.1f} obj  {name}")
 
 
 if __name__ == "__main__":
