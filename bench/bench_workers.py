@@ -147,6 +147,14 @@ def lock_times(texts: list[str]) -> None:
             f"mean {sum(kept) / len(kept):.0f} ms; waited p50 {waited[len(waited) // 2]:.0f} ms"
             + (f"; the holder's thread CPU mean {sum(cpu) / len(cpu):.0f} ms" if cpu else "")
         )
+        turns = collections.Counter(
+            int(m) for text in texts for m in re.findall(r", turn (\d+)$", text, re.M)
+        )
+        if turns:  # 1: the lock came from the other worker (or anew); 2+: kept in the worker
+            print(
+                "  turn in a row under the lock across workers: "
+                + ", ".join(f"{k}: {v}" for k, v in sorted(turns.items()))
+            )
         for n, text in enumerate(texts, 1):  # the steps inside the lock, per worker
             steps = collections.defaultdict(list)
             for inside in re.findall(r"held \d+ ms \(([^)]*)\)", text):

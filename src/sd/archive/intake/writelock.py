@@ -145,7 +145,7 @@ def write_lock(fonds, exclusive: bool = False) -> None:
             lock.release(False)
         raise ConflictError(f"intake of {fonds.fonds_code} busy")
     released = threading.Event()
-    across, held, cpu = None, time.perf_counter(), time.thread_time()
+    across, held, cpu, turn = None, time.perf_counter(), time.thread_time(), 0
 
     def release(*_args):
         if not released.is_set():
@@ -154,7 +154,7 @@ def write_lock(fonds, exclusive: bool = False) -> None:
                 _give_back_across(across, key, lock, shared)
             lock.release(shared)
             if TIMES:
-                _log_times(asked, held, shared, cpu)
+                _log_times(asked, held, shared, cpu, turn)
 
     try:
         dsn = workers.pg_dsn(db) if db is not None else None
@@ -162,6 +162,7 @@ def write_lock(fonds, exclusive: bool = False) -> None:
             across = _take_across(dsn, key, shared)
             if across is None:
                 raise ConflictError(f"intake of {fonds.fonds_code} busy in another worker")
+            turn = 0 if shared else _kept[key].turns
         held, cpu = time.perf_counter(), time.thread_time()
         _marks.steps = []
         old = transaction.get()
@@ -227,7 +228,9 @@ def writing_beside_others() -> bool:
     return bool(transaction.get().__dict__.get("_sd_intake_shared"))
 
 
-def _log_times(asked: float, held: float, shared: bool, cpu: float) -> None:
+def _log_times(asked: float, held: float, shared: bool, cpu: float, turn: int) -> None:
+    """One log line; ``turn``: this process's how-manieth intake in a row under the lock across
+    workers (1: taken from another worker or anew; 0: no lock across workers)."""
     end, used = time.perf_counter(), time.thread_time() - cpu
     steps, last = [], held
     for step, at in [*getattr(_marks, "steps", []), ("commit", end)]:
@@ -235,12 +238,13 @@ def _log_times(asked: float, held: float, shared: bool, cpu: float) -> None:
         last = at
     _marks.steps = []
     logger.info(
-        "intake write lock%s: waited %.0f ms, held %.0f ms (%s), thread CPU %.0f ms",
+        "intake write lock%s: waited %.0f ms, held %.0f ms (%s), thread CPU %.0f ms, turn %d",
         "" if shared else " (exclusive)",
         (held - asked) * 1000,
         (end - held) * 1000,
         ", ".join(steps),
         used * 1000,
+        turn,
     )
 
 
