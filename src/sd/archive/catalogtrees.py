@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 
+import transaction
 from Acquisition import aq_base
 from BTrees.IIBTree import IIBTree
 from BTrees.IOBTree import IOBTree
@@ -37,6 +38,7 @@ from zope.intid.interfaces import IIntIds
 
 logger = logging.getLogger("sd.archive.catalogtrees")
 
+SAVEPOINT_AT = 10_000  # entries: a savepoint after copying a tree this big
 INTERNAL = 64  # children per inner node (defaults 250–500): a bucket split rewrites its parent
 
 
@@ -133,6 +135,11 @@ def _convert(catalog, pick) -> dict[str, int]:
             raise RuntimeError(f"{path}: {len(new)} entries copied of {len(old)}")
         setattr(owner, attr, new)
         done[path] = len(new)
+        if len(new) >= SAVEPOINT_AT and owner._p_jar is not None:
+            # a big catalog: the new tree's buckets to the savepoint, the old ones out of the
+            # cache, so that the copy never holds the whole catalog in memory
+            transaction.savepoint(optimistic=True)
+            owner._p_jar.cacheGC()
     return done
 
 

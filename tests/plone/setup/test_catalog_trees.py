@@ -54,7 +54,8 @@ def test_new_site_catalog_on_small_trees(portal):
     assert catalogtrees.RowTree.max_leaf_size < IOBTree.max_leaf_size
 
 
-def test_upgrade_1004_keeps_every_entry(manager):
+def test_upgrade_1004_keeps_every_entry(manager, monkeypatch):
+    monkeypatch.setattr(catalogtrees, "SAVEPOINT_AT", 5)  # the big catalog's savepoints too
     catalog = api.portal.get_tool("portal_catalog")
     fonds = make_fonds(manager)
     records = [make_record(fonds, n) for n in range(1, 13)]
