@@ -68,3 +68,30 @@ def test_the_commit_is_marked_phase_by_phase(tmp_path, monkeypatch):
     finally:
         conn.close()
         db.close()
+
+
+class Ledgerish(Spy):
+    """Sorted where the evidence ledger's SQLite transaction is (after the connection)."""
+
+    def sortKey(self):
+        return "~sd.archive.ledger:/var/ledger.sqlite"
+
+
+def test_the_write_lock_is_released_when_the_zodb_has_finished(tmp_path):
+    """Before the ledger's and the audit trail's SQLite commits (they keep locks of their own),
+    after the connection's finish (the next writer's snapshot then holds this commit)."""
+    db = DB(FileStorage(str(tmp_path / "Data.fs")))
+    tm = transaction.TransactionManager()
+    conn = db.open(transaction_manager=tm)
+    try:
+        seen = []
+        txn = tm.begin()
+        conn.root()["record"] = PersistentMapping(title="通知")
+        txn.join(writelock._CommitMarks(f"{conn.sortKey()}~", lambda: seen.append("released")))
+        txn.join(Ledgerish(conn, seen))
+        tm.commit()
+        assert seen.index("released") < seen.index("spy finish")
+        assert seen[-1] == "spy finish"
+    finally:
+        conn.close()
+        db.close()

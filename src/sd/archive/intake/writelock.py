@@ -48,6 +48,10 @@ TIMES = os.environ.get("SD_ARCHIVE_INTAKE_TIMES") == "1"
 #: (to measure what it is for: bench/bench_workers.py --no-lock-across-workers)
 ACROSS_WORKERS = os.environ.get("SD_ARCHIVE_INTAKE_ACROSS_WORKERS", "on") != "off"
 MODE_ENV = "SD_ARCHIVE_INTAKE_WRITE"
+#: SD_ARCHIVE_INTAKE_RELEASE=end: the write lock released when the transaction has ended, as
+#: before; default ``finish``: as soon as the ZODB's commit is finished (before the SQLite
+#: commits of the ledger and the audit trail, which keep locks of their own)
+RELEASE_AT_FINISH = os.environ.get("SD_ARCHIVE_INTAKE_RELEASE", "finish") != "end"
 #: SD_ARCHIVE_INTAKE_KEEP=N: a worker that holds the exclusive lock across workers hands it
 #: straight to its own next intake that waits for it, up to N intakes in a row, before the
 #: other workers get their turn (0: released after every intake). A handover between
@@ -180,24 +184,30 @@ def write_lock(fonds, exclusive: bool = False) -> None:
         txn.user, txn.description = user, note
         txn.addAfterCommitHook(release)
         txn.addAfterAbortHook(release)
-        if TIMES and jar is not None:
-            txn.join(_CommitMarks(f"{jar.sortKey()}~"))
+        if jar is not None and (TIMES or RELEASE_AT_FINISH):
+            txn.join(_CommitMarks(f"{jar.sortKey()}~", release if RELEASE_AT_FINISH else None))
     except BaseException:
         release()
         raise
 
 
 class _CommitMarks:
-    """With SD_ARCHIVE_INTAKE_TIMES=1, the parts of the commit in the write lock's log: sorted
-    right after the ZODB connection, each of its phases comes after the connection's — the
-    before-commit hooks (catalog indexing) end at ``tpc_begin``, the objects are pickled and
-    stored by ``commit``, then RelStorage's vote and finish; what is left of "commit" in
-    the log is the ledger's and the audit trail's SQLite commits and the after-commit hooks."""
+    """Sorted right after the ZODB connection, each of its phases comes after the
+    connection's: with SD_ARCHIVE_INTAKE_TIMES=1 the parts of the commit in the write lock's
+    log — the before-commit hooks (catalog indexing) end at ``tpc_begin``, the objects are
+    pickled and stored by ``commit``, then RelStorage's vote and finish; what is left of
+    "commit" in the log is the ledger's and the audit trail's SQLite commits and the
+    after-commit hooks (with the lock released at the finish, outside it).
+
+    ``release``: the write lock's, called once the ZODB has finished (its commit is visible to
+    the next writer, tests/storage/test_storage_lock_until_finish.py), before the ledger's and
+    the audit trail's SQLite commits — they have locks of their own, which the next writer
+    takes only at its archive step."""
 
     transaction_manager = None
 
-    def __init__(self, key: str):
-        self.key = key
+    def __init__(self, key: str, release: Callable[[], None] | None = None):
+        self.key, self.release = key, release
 
     def sortKey(self):
         return self.key
@@ -213,6 +223,8 @@ class _CommitMarks:
 
     def tpc_finish(self, txn):
         mark("finish")
+        if self.release is not None:
+            self.release()
 
     def abort(self, txn):
         pass
